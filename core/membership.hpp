@@ -1,0 +1,23 @@
+// Who is in the cluster: what a member announces when it registers. Plain
+// data shared by the registry, the manager and the rules (no CAF here).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace drover {
+
+enum class member_role : uint8_t { producer = 0, consumer = 1, manager = 2 };
+const char* to_string(member_role r);
+
+struct member_info {
+  std::string node;                ///< unique node name, e.g. "c1"
+  member_role role = member_role::consumer;
+  std::vector<std::string> tags;   ///< what a consumer offers, e.g. gpu
+  uint32_t capacity = 64;          ///< tasks a consumer runs at once (credit)
+  std::string group;               ///< producer group
+  std::string address;             ///< host:port it was reached at, if known
+};
+
+} // namespace drover

@@ -1,0 +1,95 @@
+// The task model of DESIGN.md §3: what a producer asks for (task_spec), what
+// the manager tracks (task), and the job a task belongs to. Plain data, no
+// CAF: actors/protocol.hpp adds the inspect() functions that let these types
+// cross the middleman.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace drover {
+
+using task_id = uint64_t; ///< internal key; strings only at the edges
+using job_id = uint64_t;
+
+/// States go in levels and only move forward within an attempt:
+/// PENDING(0) -> ASSIGNED(1) -> RUNNING(2) -> a terminal state (3).
+enum class task_state : uint8_t {
+  pending = 0,
+  assigned = 1,
+  running = 2,
+  succeeded = 3,
+  failed = 4,
+  cancelled = 5,
+  timed_out = 6,
+};
+constexpr int task_state_count = 7;
+
+/// The level of a state: 0 pending, 1 assigned, 2 running, 3 terminal.
+constexpr int level(task_state s) {
+  return s >= task_state::succeeded ? 3 : static_cast<int>(s);
+}
+constexpr bool is_terminal(task_state s) { return level(s) == 3; }
+
+/// Upper-case name as in DESIGN.md, e.g. "SUCCEEDED".
+const char* to_string(task_state s);
+/// Parses a name in either case; false if it is not a state.
+bool parse_task_state(std::string_view name, task_state& out);
+
+enum class priority : uint8_t { high = 0, normal = 1, low = 2 };
+constexpr int priority_count = 3;
+const char* to_string(priority p);
+/// Accepts high|normal|low; false otherwise.
+bool parse_priority(std::string_view name, priority& out);
+
+/// What a producer (or REST client) asks to run.
+struct task_spec {
+  std::string type;                ///< handler name, e.g. "noop"
+  std::string payload;
+  priority prio = priority::normal;
+  std::string key;                 ///< routing key for the hash strategy
+  std::vector<std::string> tags;   ///< tags a consumer must have
+  std::string dedupe_key;
+  uint32_t timeout_ms = 0;         ///< 0: no timeout
+  uint32_t max_attempts = 1;
+};
+
+/// A task as the manager and the store see it.
+struct task {
+  task_id id = 0;
+  job_id job = 0;
+  task_spec spec;
+  task_state state = task_state::pending;
+  uint64_t version = 0;        ///< +1 on every transition
+  uint32_t attempt = 1;        ///< 1-based
+  uint64_t lease_version = 0;  ///< version at assignment; ACKs must name it
+  std::string consumer;        ///< node name of the assignee, empty if none
+  std::string result;
+  int64_t created_ms = 0;      ///< unix milliseconds; 0 = not yet
+  int64_t assigned_ms = 0;
+  int64_t started_ms = 0;
+  int64_t finished_ms = 0;
+};
+
+/// A job groups the tasks of one submission.
+struct job {
+  job_id id = 0;
+  std::string name;
+  std::string group;     ///< producer group, may be empty
+  std::string origin;    ///< idempotency key chosen by the submitter
+  uint64_t total = 0;    ///< tasks stored so far
+  int64_t created_ms = 0;
+};
+
+/// How a consumer reports a finished attempt.
+enum class task_outcome : uint8_t { succeeded = 0, failed = 1, timed_out = 2 };
+
+/// External task id `<node>_<unix-ms>_<id>` (DESIGN.md §3): the last part is
+/// the internal id, so the string maps back without a lookup table.
+std::string format_task_id(std::string_view node, int64_t created_ms, task_id id);
+/// Accepts a plain number or the external form; false if neither.
+bool parse_task_id(std::string_view text, task_id& out);
+
+} // namespace drover

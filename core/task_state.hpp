@@ -1,0 +1,54 @@
+// The versioned task state machine of DESIGN.md §3 as pure functions on a
+// task. The manager calls these and then persists/sends what changed; tests
+// call them directly. Every transition increments `version`.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/errors.hpp"
+#include "core/task.hpp"
+
+namespace drover {
+
+/// True if `from -> to` is a legal move within one attempt:
+/// PENDING -> ASSIGNED | CANCELLED; ASSIGNED -> RUNNING | FAILED | CANCELLED |
+/// TIMED_OUT; RUNNING -> any terminal state. Terminal states never move.
+bool is_legal(task_state from, task_state to);
+
+/// Moves `t` to `next` if `seen_version` is its current version and the move
+/// is legal. Returns ec::stale_version or ec::bad_transition otherwise and
+/// leaves `t` unchanged.
+ec advance(task& t, task_state next, uint64_t seen_version);
+
+/// PENDING -> ASSIGNED to `consumer`; the new version becomes the lease an
+/// ACK must name.
+ec assign(task& t, const std::string& consumer, int64_t now_ms);
+
+/// What applying a consumer report did.
+enum class ack_effect : uint8_t {
+  stale,     ///< named an old lease or the task is no longer out: ignored
+  started,   ///< ASSIGNED -> RUNNING
+  succeeded,
+  failed,    ///< failed with no attempts left
+  retry,     ///< failed with attempts left: back to PENDING, attempt+1
+  timed_out, ///< timed out with no attempts left
+};
+
+/// A consumer says it started the attempt it was leased.
+ack_effect apply_started(task& t, uint64_t lease, int64_t now_ms);
+
+/// A consumer reports the end of the attempt it was leased. A report for a
+/// task still ASSIGNED implies it started (short tasks report both at once).
+ack_effect apply_ack(task& t, uint64_t lease, task_outcome outcome,
+                     std::string result, int64_t now_ms);
+
+/// Takes the task back from its consumer (member lost, restart recovery):
+/// PENDING with a new version, so a late ACK for the old lease is stale.
+/// The attempt is not counted: losing a consumer is not the task's fault.
+void reclaim(task& t);
+
+/// Cancels a task that is not terminal yet; ec::bad_transition if it is.
+ec cancel(task& t, int64_t now_ms);
+
+} // namespace drover

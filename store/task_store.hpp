@@ -1,0 +1,116 @@
+// Durable home of jobs and tasks (DESIGN.md §7). sqlite_store (WAL) is the
+// default, memory_store serves explicit non-durable runs and tests. Not
+// thread-safe: the store actor (actors/store_actor) is the only owner, so the
+// database file is written by one thread only.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/errors.hpp"
+#include "core/task.hpp"
+
+namespace drover {
+
+/// Lifecycle records. The common path (created, assigned, started, finished)
+/// lives in columns of the task row; the rare ones are rows of `events`.
+enum class event_kind : uint8_t {
+  none = 0,     ///< a common-path change: no event row
+  created,
+  assigned,
+  started,
+  succeeded,
+  failed,
+  retried,
+  reassigned,
+  timed_out,
+  cancelled,
+  stale_ack,
+};
+const char* to_string(event_kind k);
+
+/// One persisted transition: the task's mutable columns after the change,
+/// plus an optional event row.
+struct task_change {
+  task_id id = 0;
+  task_state state = task_state::pending;
+  uint64_t version = 0;
+  uint32_t attempt = 1;
+  uint64_t lease_version = 0;
+  std::string consumer;
+  std::string result;
+  int64_t assigned_ms = 0;
+  int64_t started_ms = 0;
+  int64_t finished_ms = 0;
+  event_kind event = event_kind::none;
+  std::string detail;   ///< event text, e.g. "from c1" for a reassignment
+  int64_t event_ms = 0;
+};
+
+/// Builds the change that persists `t` as it is now.
+task_change change_of(const task& t, event_kind event = event_kind::none,
+                      std::string detail = {}, int64_t event_ms = 0);
+
+/// A lifecycle record as read back for GET /v1/tasks/{id}.
+struct task_event {
+  event_kind kind = event_kind::none;
+  uint64_t version = 0;
+  int64_t at_ms = 0;
+  std::string detail;
+};
+
+/// A task list that is already stored: a re-sent list (same job origin and
+/// sequence number) is acknowledged again instead of stored twice.
+struct stored_list {
+  job_id job = 0;
+  uint32_t seq = 0;
+  task_id first = 0;   ///< ids of the list are first .. first+count-1
+  uint32_t count = 0;
+};
+
+/// Tasks of one job per state, so progress survives restarts.
+struct job_counts {
+  job_id job = 0;
+  std::array<uint64_t, task_state_count> by_state{};
+};
+
+/// What the manager reloads on start.
+struct recovered_state {
+  std::vector<job> jobs;
+  std::vector<task> unfinished;     ///< every non-terminal task, by id
+  std::vector<job_counts> counts;
+  std::vector<stored_list> lists;
+  task_id max_task_id = 0;
+  job_id max_job_id = 0;
+};
+
+class task_store {
+public:
+  virtual ~task_store() = default;
+
+  /// Writes `j` (inserted if new, its `total` updated otherwise) and `tasks`
+  /// as list `seq` of that job in one transaction; returns once durable.
+  virtual error put_tasks(const job& j, uint32_t seq,
+                          const std::vector<task>& tasks) = 0;
+
+  /// Applies `changes` in one transaction (group commit). A change never
+  /// overwrites a row that already has a higher version.
+  virtual error apply(const std::vector<task_change>& changes) = 0;
+
+  /// Everything the manager needs to resume after a restart.
+  virtual error load(recovered_state& out) = 0;
+
+  /// One task with its rare lifecycle events (oldest first);
+  /// ec::unknown_task if there is no such task.
+  virtual error get(task_id id, task& out, std::vector<task_event>& events) = 0;
+};
+
+/// Opens a store from a spec: "memory" or "sqlite:PATH". A corrupt or
+/// unreadable file gives ec::store_corrupt / ec::store_failure naming it and
+/// is left untouched.
+std::unique_ptr<task_store> open_store(const std::string& spec, error& err);
+
+} // namespace drover
