@@ -1,1 +1,41 @@
-int main() { return 0; }
+// drover: one binary, every role. main reads the command line, then hands
+// over: `drover run` starts roles (app/run.cpp -> actors/). Reading the code:
+// main.cpp -> app/run.cpp -> actors/protocol.hpp -> actors/manager.cpp -> core/.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "app/run.hpp"
+#include "config/options.hpp"
+
+int main(int argc, char** argv) {
+  using namespace drover;
+  CLI::App app{"drover: a distributed task scheduler (registry, manager, producers, consumers)"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "help for every subcommand");
+
+  run_options run_opts;
+  auto* run = app.add_subcommand("run", "run one or more roles (default: all in one process)");
+  // The config file comes first so that flags override its keys.
+  if (auto path = find_config_flag(argc, argv); !path.empty()) {
+    if (auto err = load_config_file(path, run_opts)) {
+      std::cerr << "drover: " << err.message << "\n";
+      return 2;
+    }
+  }
+  add_run_flags(*run, run_opts);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "drover: " << e.what() << " (see drover --help)\n";
+    return 2;
+  }
+  if (run->parsed())
+    return run_roles(run_opts);
+  return 2;
+}

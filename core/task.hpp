@@ -80,6 +80,7 @@ struct job {
   std::string group;     ///< producer group, may be empty
   std::string origin;    ///< idempotency key chosen by the submitter
   uint64_t total = 0;    ///< tasks stored so far
+  bool sealed = false;   ///< its last list arrived: total is final
   int64_t created_ms = 0;
 };
 

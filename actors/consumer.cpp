@@ -1,0 +1,115 @@
+#include "actors/consumer.hpp"
+
+#include <chrono>
+
+#include "actors/protocol.hpp"
+#include "core/log.hpp"
+
+namespace drover {
+
+namespace {
+
+struct consumer_state {
+  consumer_options opts;
+  caf::actor manager;
+  std::vector<task_report> reports;  ///< finished, not yet sent
+  std::vector<lease_ref> started;    ///< started (longer tasks), not yet sent
+  bool flush_pending = false;
+  static inline const char* name = "consumer";
+};
+
+using consumer_ptr = caf::stateful_actor<consumer_state>*;
+
+void flush(consumer_ptr self) {
+  auto& st = self->state;
+  st.flush_pending = false;
+  if (!st.manager)
+    return;
+  if (!st.started.empty()) {
+    self->send(st.manager, started_atom::value, st.opts.info.node, std::move(st.started));
+    st.started = {};
+  }
+  if (!st.reports.empty()) {
+    self->send(st.manager, ack_atom::value, st.opts.info.node, std::move(st.reports));
+    st.reports = {};
+  }
+}
+
+void run(consumer_ptr self, assignment& a) {
+  auto& st = self->state;
+  auto* handler = st.opts.handlers.find(a.type);
+  if (handler == nullptr) {
+    st.reports.push_back(task_report{a.id, a.lease, task_outcome::failed,
+                                     "unknown task type '" + a.type
+                                       + "'; this consumer runs: "
+                                       + st.opts.handlers.names(),
+                                     0});
+    return;
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  auto res = (*handler)(a.payload, a.attempt);
+  auto run_us = static_cast<uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                        std::chrono::steady_clock::now() - t0)
+                                        .count());
+  auto outcome = res.ok ? task_outcome::succeeded : task_outcome::failed;
+  if (res.delay.count() == 0) {
+    st.reports.push_back(task_report{a.id, a.lease, outcome, std::move(res.result), run_us});
+    return;
+  }
+  // Time-taking work finishes on a timer (virtual in tests), never a sleep.
+  st.started.push_back(lease_ref{a.id, a.lease});
+  auto delay_us = static_cast<uint32_t>(
+    std::chrono::duration_cast<std::chrono::microseconds>(res.delay).count());
+  self->delayed_send(self, res.delay, finish_atom::value,
+                     task_report{a.id, a.lease, outcome, std::move(res.result), delay_us});
+}
+
+caf::behavior consumer(consumer_ptr self, consumer_options opts) {
+  self->state.opts = std::move(opts);
+  auto& info = self->state.opts.info;
+  self->set_down_handler([=](caf::down_msg& dm) {
+    if (dm.source != self->state.manager.address())
+      return;
+    log_error("consumer {}: lost the manager ({})", self->state.opts.info.node,
+              self->system().render(dm.reason));
+    self->quit(dm.reason);
+  });
+  self->request(self->state.opts.registry, std::chrono::seconds(30), register_atom::value, info)
+    .then(
+      [=](const caf::actor& mgr) {
+        self->state.manager = mgr;
+        self->monitor(mgr);
+        log_info("consumer {}: registered (capacity {})", self->state.opts.info.node,
+                 self->state.opts.info.capacity);
+        flush(self);
+      },
+      [=](caf::error& err) {
+        log_error("consumer {}: registration failed: {}", self->state.opts.info.node,
+                  self->system().render(err));
+        self->quit(err);
+      });
+  return {
+    [=](assign_atom, std::vector<assignment>& batch) {
+      for (auto& a : batch)
+        run(self, a);
+      flush(self);
+    },
+    [=](finish_atom, task_report& r) {
+      self->state.reports.push_back(std::move(r));
+      // Timers that fire together are ACKed together.
+      if (!self->state.flush_pending) {
+        self->state.flush_pending = true;
+        self->send(self, flush_atom::value);
+      }
+    },
+    [=](flush_atom) { flush(self); },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_consumer(caf::actor_system& sys, consumer_options opts) {
+  return sys.spawn(consumer, std::move(opts));
+}
+
+} // namespace drover

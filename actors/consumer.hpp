@@ -1,0 +1,23 @@
+// The consumer: registers with the registry, executes the task batches the
+// manager pushes with its handler registry, and ACKs results in batches
+// (one message per batch received, plus one per group of timer-finished
+// tasks). Unknown task types FAIL with a clear result; the consumer goes on.
+#pragma once
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include "core/handlers.hpp"
+#include "core/membership.hpp"
+
+namespace drover {
+
+struct consumer_options {
+  member_info info;               ///< role consumer, node, tags, capacity
+  caf::actor registry;
+  handler_registry handlers = builtin_handlers();
+};
+
+caf::actor spawn_consumer(caf::actor_system& sys, consumer_options opts);
+
+} // namespace drover

@@ -1,0 +1,83 @@
+// The manager's behavior: routes each message to manager_logic.cpp and
+// sends the resulting changes to the store. See manager.hpp for the contract.
+#include "actors/manager.hpp"
+
+#include "actors/manager_state.hpp"
+#include "core/log.hpp"
+
+namespace drover {
+
+namespace {
+
+caf::behavior manager(manager_ptr self, manager_options opts) {
+  self->state.opts = std::move(opts);
+  // Reload before serving: `await` holds every other message until then.
+  self->request(self->state.opts.store, caf::infinite, load_atom::value)
+    .await([=](recovered_state& rs) { recover(self, rs); dispatch(self); flush_changes(self); },
+           [=](caf::error& err) {
+             log_error("manager: cannot load the store: {}", self->system().render(err));
+             self->quit(err);
+           });
+  return {
+    // -- membership (from the registry) --
+    [=](joined_atom, const member_info& info, const caf::actor& hdl) {
+      on_joined(self, info, hdl);
+      flush_changes(self);
+    },
+    [=](lost_atom, const member_info& who) { on_lost(self, who, "was lost"); },
+    [=](left_atom, const member_info& who) { on_lost(self, who, "deregistered"); },
+    [=](grace_atom, const std::string& node, uint64_t gen) {
+      on_grace_expired(self, node, gen);
+      flush_changes(self);
+    },
+    // -- task lists (from producers) --
+    [=](submit_atom, task_list& list) -> caf::result<list_ack> {
+      return submit(self, list);
+    },
+    // -- consumers --
+    [=](ack_atom, const std::string& node, std::vector<task_report>& reports) {
+      on_reports(self, node, reports);
+      flush_changes(self);
+    },
+    [=](started_atom, const std::string& node, const std::vector<lease_ref>& refs) {
+      on_started(self, node, refs);
+      flush_changes(self);
+    },
+    [=](retry_atom, task_id id, uint64_t version) {
+      on_retry_due(self, id, version);
+      flush_changes(self);
+    },
+    // -- queries --
+    [=](progress_atom, job_id id) -> caf::result<job_progress> {
+      auto i = self->state.jobs.find(id);
+      if (i == self->state.jobs.end())
+        return caf::error{ec::unknown_job, "no job " + std::to_string(id)};
+      return progress_of(i->second);
+    },
+    [=](watch_atom, job_id id) -> caf::result<void> {
+      auto i = self->state.jobs.find(id);
+      if (i == self->state.jobs.end())
+        return caf::error{ec::unknown_job, "no job " + std::to_string(id)};
+      auto watcher = caf::actor_cast<caf::actor>(self->current_sender());
+      if (i->second.finished_ms != 0)
+        self->send(watcher, job_done_atom::value, progress_of(i->second));
+      else
+        i->second.watchers.push_back(watcher);
+      return caf::unit;
+    },
+    [=](stats_atom) {
+      auto s = self->state.stats;
+      s.pending = self->state.pending.size();
+      s.producers = self->state.producers.size();
+      return s;
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_manager(caf::actor_system& sys, manager_options opts) {
+  return sys.spawn(manager, std::move(opts));
+}
+
+} // namespace drover

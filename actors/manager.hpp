@@ -1,0 +1,30 @@
+// The manager owns the task table and assigns tasks to consumers.
+// Receives: member events (registry), task lists (producers, later REST),
+// ACKs and started notes (consumers), progress/watch/stats queries.
+// Sends: task batches up to each consumer's credit; writes every transition
+// through the store actor and acknowledges a list only once it is stored.
+// Decisions live in core/ (state machine, queues); see manager_logic.cpp.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+namespace drover {
+
+struct manager_options {
+  std::string node = "manager";            ///< prefix of external task ids
+  std::chrono::milliseconds grace{1000};   ///< wait before moving a lost member's work
+  int64_t wall_offset_ms = 0;              ///< unix ms minus actor-clock ms (0 in tests)
+  uint32_t max_batch = 256;                ///< tasks per assignment message at most
+  caf::actor store;                        ///< the store actor (required)
+};
+
+/// Spawns the manager. It first reloads every unfinished task from the store
+/// (holding other messages until then), then serves.
+caf::actor spawn_manager(caf::actor_system& sys, manager_options opts);
+
+} // namespace drover

@@ -1,0 +1,414 @@
+// What the manager does with each message: the task table, job progress,
+// dispatch by credit, ACKs, member loss and recovery. Decisions come from
+// core/ (task_state, queues); this file moves tasks and records changes.
+#include <algorithm>
+
+#include "actors/manager_state.hpp"
+#include "core/log.hpp"
+#include "core/task_state.hpp"
+
+namespace drover {
+
+namespace {
+
+job_entry* find_job(manager_state& st, job_id id) {
+  auto i = st.jobs.find(id);
+  return i == st.jobs.end() ? nullptr : &i->second;
+}
+
+/// Keeps the per-job state counts in step with a task that moved `from`.
+void count_move(manager_state& st, const task& t, task_state from) {
+  if (t.state == from)
+    return;
+  if (auto* j = find_job(st, t.job)) {
+    --j->by_state[static_cast<int>(from)];
+    ++j->by_state[static_cast<int>(t.state)];
+  }
+}
+
+uint64_t terminal_count(const job_entry& j) {
+  uint64_t n = 0;
+  for (int s = 0; s < task_state_count; ++s)
+    if (is_terminal(static_cast<task_state>(s)))
+      n += j.by_state[s];
+  return n;
+}
+
+/// Tells the watchers once every task of a sealed job is terminal.
+void check_done(manager_ptr self, job_entry& j) {
+  if (!j.meta.sealed || j.finished_ms != 0 || terminal_count(j) < j.meta.total)
+    return;
+  j.finished_ms = now_ms(self);
+  auto p = progress_of(j);
+  for (auto& w : j.watchers)
+    self->send(w, job_done_atom::value, p);
+  j.watchers.clear();
+}
+
+std::chrono::milliseconds retry_backoff(uint32_t attempt) {
+  // attempt is the one about to run (>= 2): 100 ms, 200 ms, ... up to 30 s.
+  auto shift = std::min<uint32_t>(attempt - 2, 9);
+  return std::min(std::chrono::milliseconds(100 << shift), std::chrono::milliseconds(30000));
+}
+
+bool has_tags(const member_info& m, const std::vector<std::string>& wanted) {
+  for (auto& tag : wanted)
+    if (std::find(m.tags.begin(), m.tags.end(), tag) == m.tags.end())
+      return false;
+  return true;
+}
+
+/// Least loaded live consumer that has the task's tags and free credit.
+/// `fits_any` tells whether some live consumer has the tags at all.
+consumer_entry* least_loaded(manager_state& st, const task& t, bool& fits_any) {
+  consumer_entry* best = nullptr;
+  double best_load = 2.0;
+  fits_any = false;
+  for (auto& [node, c] : st.consumers) {
+    if (c.lost || c.info.capacity == 0 || !has_tags(c.info, t.spec.tags))
+      continue;
+    fits_any = true;
+    if (c.inflight >= c.info.capacity)
+      continue;
+    double load = static_cast<double>(c.inflight) / c.info.capacity;
+    if (load < best_load) {
+      best_load = load;
+      best = &c;
+    }
+  }
+  return best;
+}
+
+void send_outbox(manager_ptr self, consumer_entry& c) {
+  if (c.outbox.empty())
+    return;
+  self->send(c.handle, assign_atom::value, std::move(c.outbox));
+  c.outbox = {};
+}
+
+/// Takes every task leased to `node` back to PENDING, at the head of its queue.
+void reclaim_from(manager_ptr self, const std::string& node, const char* why) {
+  auto& st = self->state;
+  auto now = now_ms(self);
+  uint64_t moved = 0;
+  for (auto& [id, t] : st.tasks) {
+    if (t.consumer != node || is_terminal(t.state) || t.state == task_state::pending)
+      continue;
+    auto from = t.state;
+    reclaim(t);
+    count_move(st, t, from);
+    st.changes.push_back(change_of(t, event_kind::reassigned,
+                                   fmt::format("from {}: {}", node, why), now));
+    st.pending.push_front(id, t.spec.prio);
+    ++moved;
+  }
+  st.stats.reassigned += moved;
+  if (moved > 0)
+    log_info("manager: {} tasks of {} back to pending ({})", moved, node, why);
+}
+
+} // namespace
+
+int64_t now_ms(manager_ptr self) {
+  auto since_epoch = self->clock().now().time_since_epoch();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch).count()
+         + self->state.opts.wall_offset_ms;
+}
+
+job_progress progress_of(const job_entry& j) {
+  job_progress p;
+  p.job = j.meta.id;
+  p.name = j.meta.name;
+  p.total = j.meta.total;
+  p.sealed = j.meta.sealed;
+  p.by_state = j.by_state;
+  p.unassignable = j.unassignable;
+  p.created_ms = j.meta.created_ms;
+  p.finished_ms = j.finished_ms;
+  return p;
+}
+
+void flush_changes(manager_ptr self) {
+  auto& st = self->state;
+  if (st.changes.empty())
+    return;
+  self->send(st.opts.store, apply_atom::value, std::move(st.changes));
+  st.changes = {};
+}
+
+void recover(manager_ptr self, recovered_state& rs) {
+  auto& st = self->state;
+  for (auto& j : rs.jobs) {
+    st.job_by_origin[j.origin] = j.id;
+    st.jobs[j.id].meta = j;
+  }
+  for (auto& c : rs.counts)
+    if (auto* j = find_job(st, c.job))
+      j->by_state = c.by_state;
+  for (auto& l : rs.lists)
+    st.lists[{l.job, l.seq}] = l;
+  st.next_task = std::max(st.next_task, rs.max_task_id + 1);
+  st.next_job = std::max(st.next_job, rs.max_job_id + 1);
+  auto now = now_ms(self);
+  uint64_t reclaimed = 0;
+  for (auto& t : rs.unfinished) {
+    if (t.state != task_state::pending) {
+      auto from = t.state;
+      reclaim(t); // its consumer's lease died with the old manager
+      count_move(st, t, from);
+      st.changes.push_back(change_of(t, event_kind::reassigned,
+                                     "manager restart", now));
+      ++reclaimed;
+    }
+    st.pending.push(t.id, t.spec.prio);
+    auto id = t.id;
+    st.tasks.emplace(id, std::move(t));
+  }
+  st.stats.tasks = st.tasks.size();
+  for (auto& [id, j] : st.jobs)
+    check_done(self, j);
+  log_info("manager: recovered {} jobs, {} unfinished tasks ({} were leased)",
+           rs.jobs.size(), st.tasks.size(), reclaimed);
+}
+
+caf::result<list_ack> submit(manager_ptr self, task_list& list) {
+  auto& st = self->state;
+  if (list.origin.empty())
+    return caf::error{ec::bad_input, std::string{"a task list needs an origin (job key)"}};
+  for (auto& spec : list.tasks)
+    if (spec.type.empty() || spec.max_attempts == 0)
+      return caf::error{ec::bad_input,
+                        std::string{"every task needs a type and max_attempts >= 1"}};
+  auto [it, is_new] = st.job_by_origin.emplace(list.origin, st.next_job);
+  auto jid = it->second;
+  auto& entry = st.jobs[jid];
+  if (is_new) {
+    ++st.next_job;
+    entry.meta = job{jid, list.job_name, list.group, list.origin, 0, false, now_ms(self)};
+  }
+  if (auto l = st.lists.find({jid, list.seq}); l != st.lists.end())
+    return list_ack{jid, list.seq, l->second.first, l->second.count}; // re-sent list
+  auto count = static_cast<uint32_t>(list.tasks.size());
+  auto first = st.next_task;
+  st.next_task += count;
+  auto now = now_ms(self);
+  std::vector<task> fresh;
+  fresh.reserve(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    task t;
+    t.id = first + i;
+    t.job = jid;
+    t.spec = std::move(list.tasks[i]);
+    t.created_ms = now;
+    fresh.push_back(std::move(t));
+  }
+  // The store sees the job as it will be once this list is in; concurrent
+  // lists of one job are written in order, so the last total is right.
+  entry.meta.total += count;
+  entry.meta.sealed = entry.meta.sealed || list.last;
+  auto seq = list.seq;
+  auto rp = self->make_response_promise<list_ack>();
+  self->request(st.opts.store, caf::infinite, put_atom::value, entry.meta, seq,
+                std::move(fresh))
+    .then(
+      [=](std::vector<task>& stored) mutable {
+        auto& st = self->state;
+        auto& j = st.jobs[jid];
+        st.lists[{jid, seq}] = stored_list{jid, seq, first, count};
+        j.by_state[static_cast<int>(task_state::pending)] += stored.size();
+        for (auto& t : stored) {
+          st.pending.push(t.id, t.spec.prio);
+          auto id = t.id;
+          st.tasks.emplace(id, std::move(t));
+        }
+        st.stats.tasks += count;
+        rp.deliver(list_ack{jid, seq, first, count});
+        dispatch(self);
+        check_done(self, j);
+        flush_changes(self);
+      },
+      [=](caf::error& err) mutable {
+        // Nothing was stored: undo the prospective total so a re-send fits.
+        auto& j = self->state.jobs[jid];
+        j.meta.total -= count;
+        log_error("manager: storing list {} of job {} failed: {}", seq, jid,
+                  self->system().render(err));
+        rp.deliver(std::move(err));
+      });
+  return rp;
+}
+
+void dispatch(manager_ptr self) {
+  auto& st = self->state;
+  if (st.pending.empty() || st.consumers.empty())
+    return;
+  auto now = now_ms(self);
+  task_id id = 0;
+  while (st.pending.pop(id)) {
+    auto ti = st.tasks.find(id);
+    if (ti == st.tasks.end() || ti->second.state != task_state::pending)
+      continue; // cancelled or finished while queued
+    auto& t = ti->second;
+    bool fits_any = false;
+    auto* c = least_loaded(st, t, fits_any);
+    if (c == nullptr) {
+      if (!fits_any) { // wait for a member with these tags
+        st.unassignable.push_back(id);
+        if (auto* j = find_job(st, t.job))
+          ++j->unassignable;
+        continue;
+      }
+      st.pending.push_front(id, t.spec.prio); // everyone is busy
+      break;
+    }
+    auto from = t.state;
+    assign(t, c->info.node, now);
+    count_move(st, t, from);
+    ++c->inflight;
+    ++st.stats.assigned;
+    c->outbox.push_back(assignment{t.id, t.lease_version, t.attempt,
+                                   t.spec.timeout_ms, t.spec.type, t.spec.payload});
+    st.changes.push_back(change_of(t));
+    if (c->outbox.size() >= st.opts.max_batch)
+      send_outbox(self, *c);
+  }
+  for (auto& [node, c] : st.consumers)
+    send_outbox(self, c);
+}
+
+void on_reports(manager_ptr self, const std::string& node,
+                std::vector<task_report>& reports) {
+  auto& st = self->state;
+  auto ci = st.consumers.find(node);
+  auto* c = ci == st.consumers.end() ? nullptr : &ci->second;
+  auto now = now_ms(self);
+  for (auto& r : reports) {
+    ++st.stats.acks;
+    auto ti = st.tasks.find(r.id);
+    if (ti == st.tasks.end()) { // finished long ago, or never ours
+      ++st.stats.stale;
+      continue;
+    }
+    auto& t = ti->second;
+    auto from = t.state;
+    auto effect = apply_ack(t, r.lease, r.outcome, std::move(r.result), now);
+    if (effect == ack_effect::stale) {
+      ++st.stats.stale;
+      st.changes.push_back(change_of(t, event_kind::stale_ack,
+                                     fmt::format("from {} for lease {}", node, r.lease), now));
+      continue;
+    }
+    count_move(st, t, from);
+    if (c != nullptr && c->inflight > 0)
+      --c->inflight;
+    auto* j = find_job(st, t.job);
+    if (effect == ack_effect::retry) {
+      ++st.stats.retries;
+      st.changes.push_back(change_of(t, event_kind::retried, t.result, now));
+      self->delayed_send(self, retry_backoff(t.attempt), retry_atom::value, t.id,
+                         t.version);
+      continue;
+    }
+    auto event = effect == ack_effect::succeeded ? event_kind::none
+                 : effect == ack_effect::failed  ? event_kind::failed
+                                                 : event_kind::timed_out;
+    st.changes.push_back(change_of(t, event, {}, now));
+    st.tasks.erase(ti); // terminal: the store has it from now on
+    if (j != nullptr)
+      check_done(self, *j);
+  }
+  dispatch(self);
+}
+
+void on_started(manager_ptr self, const std::string&, const std::vector<lease_ref>& refs) {
+  auto& st = self->state;
+  auto now = now_ms(self);
+  for (auto& r : refs) {
+    auto ti = st.tasks.find(r.id);
+    if (ti == st.tasks.end())
+      continue;
+    auto from = ti->second.state;
+    if (apply_started(ti->second, r.lease, now) == ack_effect::started) {
+      count_move(st, ti->second, from);
+      st.changes.push_back(change_of(ti->second));
+    }
+  }
+}
+
+void on_joined(manager_ptr self, const member_info& info, const caf::actor& hdl) {
+  auto& st = self->state;
+  if (info.role == member_role::producer) {
+    st.producers[info.node] = info;
+    return;
+  }
+  if (info.role != member_role::consumer)
+    return;
+  auto i = st.consumers.find(info.node);
+  if (i != st.consumers.end() && i->second.handle == hdl) {
+    if (i->second.lost)
+      log_info("manager: {} is back within the grace; nothing moves", info.node);
+    i->second.lost = false;
+    ++i->second.lost_gen; // the pending grace timer is now stale
+    i->second.info = info;
+  } else {
+    if (i != st.consumers.end()) // a new incarnation: the old one's leases are void
+      reclaim_from(self, info.node, "re-registered as a new process");
+    auto& c = st.consumers[info.node];
+    c = consumer_entry{};
+    c.info = info;
+    c.handle = hdl;
+    log_info("manager: consumer {} joined (capacity {})", info.node, info.capacity);
+  }
+  st.stats.consumers = st.consumers.size();
+  for (auto id : st.unassignable) { // a new member may have the missing tags
+    auto ti = st.tasks.find(id);
+    if (ti == st.tasks.end())
+      continue;
+    if (auto* j = find_job(st, ti->second.job); j && j->unassignable > 0)
+      --j->unassignable;
+    st.pending.push(id, ti->second.spec.prio);
+  }
+  st.unassignable.clear();
+  dispatch(self);
+}
+
+void on_lost(manager_ptr self, const member_info& who, const char* why) {
+  auto& st = self->state;
+  auto& node = who.node;
+  if (who.role == member_role::producer) {
+    st.producers.erase(node);
+    return;
+  }
+  auto i = st.consumers.find(node);
+  if (i == st.consumers.end())
+    return;
+  auto& c = i->second;
+  c.lost = true;
+  auto gen = ++c.lost_gen;
+  log_info("manager: consumer {} {}; its {} tasks move in {} ms unless it returns",
+           node, why, c.inflight, st.opts.grace.count());
+  self->delayed_send(self, st.opts.grace, grace_atom::value, node, gen);
+}
+
+void on_grace_expired(manager_ptr self, const std::string& node, uint64_t gen) {
+  auto& st = self->state;
+  auto i = st.consumers.find(node);
+  if (i == st.consumers.end() || !i->second.lost || i->second.lost_gen != gen)
+    return; // it came back, or this timer is an old one
+  st.consumers.erase(i);
+  st.stats.consumers = st.consumers.size();
+  reclaim_from(self, node, "lost past the grace");
+  dispatch(self);
+}
+
+void on_retry_due(manager_ptr self, task_id id, uint64_t version) {
+  auto& st = self->state;
+  auto ti = st.tasks.find(id);
+  if (ti == st.tasks.end() || ti->second.state != task_state::pending
+      || ti->second.version != version)
+    return;
+  st.pending.push(id, ti->second.spec.prio);
+  dispatch(self);
+}
+
+} // namespace drover

@@ -1,0 +1,78 @@
+// The manager's state and the functions that change it (manager_logic.cpp).
+// The behavior in manager.cpp only routes messages to these functions.
+// Tests read this state directly on the deterministic scheduler.
+#pragma once
+
+#include <array>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "actors/manager.hpp"
+#include "actors/protocol.hpp"
+#include "core/queues.hpp"
+
+namespace drover {
+
+struct consumer_entry {
+  member_info info;
+  caf::actor handle;
+  uint32_t inflight = 0;      ///< tasks leased and not yet reported
+  bool lost = false;          ///< down or deregistered, grace running
+  uint64_t lost_gen = 0;      ///< generation of the grace timer in force
+  std::vector<assignment> outbox;
+};
+
+struct job_entry {
+  job meta;
+  std::array<uint64_t, task_state_count> by_state{};
+  uint64_t unassignable = 0;
+  int64_t finished_ms = 0;
+  std::vector<caf::actor> watchers;  ///< told job_done when it completes
+};
+
+struct manager_state {
+  manager_options opts;
+  std::unordered_map<task_id, task> tasks;
+  std::unordered_map<job_id, job_entry> jobs;
+  std::unordered_map<std::string, job_id> job_by_origin;
+  std::map<std::pair<job_id, uint32_t>, stored_list> lists;
+  priority_queues pending;
+  std::vector<task_id> unassignable;        ///< no live consumer has their tags
+  std::map<std::string, consumer_entry> consumers;
+  std::map<std::string, member_info> producers;
+  std::vector<task_change> changes;          ///< to the store after each message
+  task_id next_task = 1;
+  job_id next_job = 1;
+  manager_stats stats;
+  static inline const char* name = "manager";
+};
+
+using manager_ptr = caf::stateful_actor<manager_state>*;
+
+// -- manager_logic.cpp ---------------------------------------------------------
+
+/// Unix milliseconds now, on the actor clock (virtual in tests).
+int64_t now_ms(manager_ptr self);
+/// Fills the tables from what the store kept; leased tasks go back to PENDING.
+void recover(manager_ptr self, recovered_state& rs);
+/// Stores a list (once per origin+seq) and answers the producer when durable.
+caf::result<list_ack> submit(manager_ptr self, task_list& list);
+/// Hands pending tasks to consumers with free credit, in batches.
+void dispatch(manager_ptr self);
+void on_reports(manager_ptr self, const std::string& node,
+                std::vector<task_report>& reports);
+void on_started(manager_ptr self, const std::string& node,
+                const std::vector<lease_ref>& refs);
+void on_joined(manager_ptr self, const member_info& info, const caf::actor& hdl);
+/// A member went down or left: its work moves after the grace.
+void on_lost(manager_ptr self, const member_info& who, const char* why);
+void on_grace_expired(manager_ptr self, const std::string& node, uint64_t gen);
+void on_retry_due(manager_ptr self, task_id id, uint64_t version);
+job_progress progress_of(const job_entry& j);
+/// Sends the queued changes to the store actor.
+void flush_changes(manager_ptr self);
+
+} // namespace drover

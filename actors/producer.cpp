@@ -1,0 +1,161 @@
+#include "actors/producer.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+#include "actors/protocol.hpp"
+#include "core/log.hpp"
+
+namespace drover {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+struct producer_state {
+  producer_options opts;
+  caf::actor manager;
+  std::string origin;
+  uint32_t lists_total = 0;
+  uint32_t next_seq = 0;
+  uint32_t in_flight = 0;
+  uint32_t acked = 0;
+  job_id job = 0;
+  caf::actor_clock::time_point started;
+  static inline const char* name = "producer";
+};
+
+using producer_ptr = caf::stateful_actor<producer_state>*;
+
+void finish(producer_ptr self, int code, const std::string& why) {
+  if (!why.empty())
+    log_error("producer {}: {}", self->state.opts.info.node, why);
+  self->state.opts.outcome->exit_code = code;
+  self->quit();
+}
+
+double elapsed_s(producer_ptr self) {
+  return std::chrono::duration<double>(self->clock().now() - self->state.started).count();
+}
+
+void print_progress(producer_ptr self, const job_progress& p, const char* prefix) {
+  auto ok = p.by_state[static_cast<int>(task_state::succeeded)];
+  uint64_t done = 0;
+  for (int s = 3; s < task_state_count; ++s)
+    done += p.by_state[s];
+  std::printf("%sjob %llu: %llu/%llu done, %llu succeeded, %llu failed, %llu pending, "
+              "%llu running, %.2f s\n",
+              prefix, static_cast<unsigned long long>(p.job),
+              static_cast<unsigned long long>(done), static_cast<unsigned long long>(p.total),
+              static_cast<unsigned long long>(ok),
+              static_cast<unsigned long long>(done - ok),
+              static_cast<unsigned long long>(p.by_state[0]),
+              static_cast<unsigned long long>(p.by_state[1] + p.by_state[2]), elapsed_s(self));
+  std::fflush(stdout);
+}
+
+void on_done(producer_ptr self, const job_progress& p) {
+  auto ok = p.by_state[static_cast<int>(task_state::succeeded)];
+  auto secs = elapsed_s(self);
+  if (self->state.opts.print_progress) {
+    print_progress(self, p, "");
+    std::printf("throughput: %.0f tasks/s (%llu tasks in %.3f s, submit to last ACK)\n",
+                secs > 0 ? p.total / secs : 0.0, static_cast<unsigned long long>(p.total),
+                secs);
+    std::fflush(stdout);
+  }
+  if (ok == p.total)
+    finish(self, 0, {});
+  else
+    finish(self, 1, fmt::format("job {} ended with {} of {} tasks not succeeded", p.job,
+                                p.total - ok, p.total));
+}
+
+void push_lists(producer_ptr self) {
+  auto& st = self->state;
+  while (st.in_flight < st.opts.window && st.next_seq < st.lists_total) {
+    task_list list;
+    list.origin = st.origin;
+    list.job_name = st.opts.job_name;
+    list.group = st.opts.info.group;
+    list.seq = st.next_seq++;
+    list.last = st.next_seq == st.lists_total;
+    auto begin = uint64_t{list.seq} * st.opts.list_size;
+    auto count = std::min<uint64_t>(st.opts.list_size, st.opts.tasks - begin);
+    list.tasks.assign(count, st.opts.spec);
+    ++st.in_flight;
+    self->request(st.manager, std::chrono::seconds(60), submit_atom::value, std::move(list))
+      .then(
+        [=](const list_ack& ack) {
+          auto& st = self->state;
+          --st.in_flight;
+          st.job = ack.job;
+          if (++st.acked < st.lists_total)
+            return push_lists(self);
+          if (st.opts.print_progress)
+            std::printf("job %llu: %llu tasks stored, %.2f s\n",
+                        static_cast<unsigned long long>(ack.job),
+                        static_cast<unsigned long long>(st.opts.tasks), elapsed_s(self));
+          self->request(st.manager, std::chrono::seconds(10), watch_atom::value, ack.job)
+            .then([] {}, [=](caf::error& err) {
+              finish(self, 1, "cannot watch the job: " + self->system().render(err));
+            });
+          if (st.opts.print_progress)
+            self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
+        },
+        [=](caf::error& err) {
+          finish(self, 1, "the manager did not store a task list: "
+                            + self->system().render(err));
+        });
+  }
+}
+
+void start_job(producer_ptr self) {
+  auto& st = self->state;
+  st.started = self->clock().now();
+  auto wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+  st.origin = fmt::format("{}_{}", st.opts.info.node, wall_ms);
+  st.lists_total = static_cast<uint32_t>((st.opts.tasks + st.opts.list_size - 1)
+                                         / st.opts.list_size);
+  push_lists(self);
+}
+
+caf::behavior producer(producer_ptr self, producer_options opts) {
+  self->state.opts = std::move(opts);
+  self->set_down_handler([=](caf::down_msg& dm) {
+    if (dm.source == self->state.manager.address())
+      finish(self, 1, "lost the manager: " + self->system().render(dm.reason));
+  });
+  self->request(self->state.opts.registry, std::chrono::seconds(30), register_atom::value,
+                self->state.opts.info)
+    .then(
+      [=](const caf::actor& mgr) {
+        self->state.manager = mgr;
+        self->monitor(mgr);
+        if (self->state.opts.tasks > 0)
+          start_job(self);
+      },
+      [=](caf::error& err) {
+        finish(self, 2, "registration failed: " + self->system().render(err));
+      });
+  return {
+    [=](job_done_atom, const job_progress& p) { on_done(self, p); },
+    [=](tick_atom) {
+      self->request(self->state.manager, std::chrono::seconds(5), progress_atom::value,
+                    self->state.job)
+        .then([=](const job_progress& p) { print_progress(self, p, ""); },
+              [](caf::error&) { /* the next tick asks again */ });
+      self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_producer(caf::actor_system& sys, producer_options opts) {
+  return sys.spawn(producer, std::move(opts));
+}
+
+} // namespace drover

@@ -1,0 +1,39 @@
+// The producer: registers with the registry, splits a job into task lists,
+// pushes them to the manager (a few lists in flight, each acknowledged only
+// once stored), then watches the job and reports when it is complete.
+// With no job to run it just stays registered.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include "core/membership.hpp"
+#include "core/task.hpp"
+
+namespace drover {
+
+/// How the producer's job ended, for the process exit code.
+struct producer_outcome {
+  std::atomic<int> exit_code{-1};   ///< -1 while running
+};
+
+struct producer_options {
+  member_info info;                 ///< role producer, node, group
+  caf::actor registry;
+  uint64_t tasks = 0;               ///< 0: no job, stay registered
+  task_spec spec;                   ///< every task of the job looks like this
+  std::string job_name = "job";
+  uint32_t list_size = 8192;        ///< tasks per list
+  uint32_t window = 4;              ///< lists in flight at once
+  bool print_progress = true;       ///< a line per second on stdout
+  std::shared_ptr<producer_outcome> outcome = std::make_shared<producer_outcome>();
+};
+
+caf::actor spawn_producer(caf::actor_system& sys, producer_options opts);
+
+} // namespace drover

@@ -1,0 +1,34 @@
+#include "actors/protocol.hpp"
+
+namespace drover {
+
+void add_drover_types(caf::actor_system_config& cfg) {
+  cfg.add_message_type<member_info>("drover::member_info")
+    .add_message_type<task_spec>("drover::task_spec")
+    .add_message_type<task>("drover::task")
+    .add_message_type<job>("drover::job")
+    .add_message_type<task_list>("drover::task_list")
+    .add_message_type<list_ack>("drover::list_ack")
+    .add_message_type<assignment>("drover::assignment")
+    .add_message_type<task_report>("drover::task_report")
+    .add_message_type<lease_ref>("drover::lease_ref")
+    .add_message_type<job_progress>("drover::job_progress")
+    .add_message_type<manager_stats>("drover::manager_stats")
+    .add_message_type<task_change>("drover::task_change")
+    .add_message_type<task_event>("drover::task_event")
+    .add_message_type<recovered_state>("drover::recovered_state");
+  // Renders as "drover: unknown_task: no task 42" in logs and errors.
+  cfg.add_error_category(
+    caf::atom("drover"),
+    [](uint8_t code, caf::atom_value, const caf::message& ctx) {
+      std::string out = "drover: ";
+      out += to_string(static_cast<ec>(code));
+      if (ctx.match_elements<std::string>()) {
+        out += ": ";
+        out += ctx.get_as<std::string>(0);
+      }
+      return out;
+    });
+}
+
+} // namespace drover

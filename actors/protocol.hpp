@@ -1,0 +1,211 @@
+// Every atom and message type that actors exchange, in one place, each with
+// an inspect() so it can cross CAF's middleman. Include this only from actor
+// .cpp files: it pulls in CAF, which costs ~10 s per translation unit.
+// Register the types with add_drover_types() in every process.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "core/errors.hpp"
+#include "core/membership.hpp"
+#include "core/task.hpp"
+#include "store/task_store.hpp"
+
+CAF_ERROR_CODE_ENUM(drover::ec, "drover")
+
+namespace drover {
+
+/// Converts drover's plain error value into a caf::error (category "drover"),
+/// e.g. to hand it to a requester.
+inline caf::error to_caf(const error& e) {
+  return caf::error{e.code, e.message};
+}
+
+// -- atoms (at most 10 characters of [A-Za-z0-9_]) ---------------------------
+using register_atom = caf::atom_constant<caf::atom("register")>;
+using deregister_atom = caf::atom_constant<caf::atom("deregister")>;
+using manager_atom = caf::atom_constant<caf::atom("manager")>;
+using joined_atom = caf::atom_constant<caf::atom("joined")>;
+using left_atom = caf::atom_constant<caf::atom("left")>;
+using lost_atom = caf::atom_constant<caf::atom("lost")>;
+using grace_atom = caf::atom_constant<caf::atom("grace")>;
+using submit_atom = caf::atom_constant<caf::atom("submit")>;
+using assign_atom = caf::atom_constant<caf::atom("assign")>;
+using started_atom = caf::atom_constant<caf::atom("started")>;
+using ack_atom = caf::atom_constant<caf::atom("ack")>;
+using finish_atom = caf::atom_constant<caf::atom("finish")>;
+using flush_atom = caf::atom_constant<caf::atom("flush")>;
+using retry_atom = caf::atom_constant<caf::atom("retry")>;
+using progress_atom = caf::atom_constant<caf::atom("progress")>;
+using watch_atom = caf::atom_constant<caf::atom("watch")>;
+using job_done_atom = caf::atom_constant<caf::atom("job_done")>;
+using stats_atom = caf::atom_constant<caf::atom("stats")>;
+using put_atom = caf::atom_constant<caf::atom("put")>;
+using apply_atom = caf::atom_constant<caf::atom("apply")>;
+using load_atom = caf::atom_constant<caf::atom("load")>;
+using get_atom = caf::atom_constant<caf::atom("get")>;
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+
+// -- messages ------------------------------------------------------------------
+
+/// A producer's task list: list `seq` of the job the producer calls `origin`.
+/// Pushing the same (origin, seq) twice stores it once [issue 5].
+struct task_list {
+  std::string origin;      ///< producer-chosen job key, unique per job
+  std::string job_name;
+  std::string group;
+  uint32_t seq = 0;
+  bool last = false;       ///< no more lists follow for this job
+  std::vector<task_spec> tasks;
+};
+
+/// The manager's answer once a list is durable.
+struct list_ack {
+  job_id job = 0;
+  uint32_t seq = 0;
+  task_id first = 0;
+  uint32_t count = 0;
+};
+
+/// One task leased to a consumer; `lease` is the version ACKs must name.
+struct assignment {
+  task_id id = 0;
+  uint64_t lease = 0;
+  uint32_t attempt = 1;
+  uint32_t timeout_ms = 0;
+  std::string type;
+  std::string payload;
+};
+
+/// A consumer's report of one finished attempt.
+struct task_report {
+  task_id id = 0;
+  uint64_t lease = 0;
+  task_outcome outcome = task_outcome::succeeded;
+  std::string result;
+  uint32_t run_us = 0;     ///< how long the handler ran (for `fastest`)
+};
+
+/// A consumer's note that it started a longer task.
+struct lease_ref {
+  task_id id = 0;
+  uint64_t lease = 0;
+};
+
+/// Job progress: counts per state, plus tasks that no member can take.
+struct job_progress {
+  job_id job = 0;
+  std::string name;
+  uint64_t total = 0;
+  bool sealed = false;     ///< the last list arrived: total is final
+  std::array<uint64_t, task_state_count> by_state{};
+  uint64_t unassignable = 0;
+  int64_t created_ms = 0;
+  int64_t finished_ms = 0;
+};
+
+/// Manager counters for tests, logs and (later) /metrics.
+struct manager_stats {
+  uint64_t tasks = 0;
+  uint64_t pending = 0;
+  uint64_t assigned = 0;       ///< assignments made since start
+  uint64_t acks = 0;
+  uint64_t stale = 0;          ///< updates rejected for an old version
+  uint64_t retries = 0;
+  uint64_t reassigned = 0;
+  uint64_t consumers = 0;
+  uint64_t producers = 0;
+};
+
+// -- inspect (CAF 0.17 signature) ----------------------------------------------
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, member_info& x) {
+  return f(caf::meta::type_name("member_info"), x.node, x.role, x.tags,
+           x.capacity, x.group, x.address);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, task_spec& x) {
+  return f(caf::meta::type_name("task_spec"), x.type, x.payload, x.prio, x.key,
+           x.tags, x.dedupe_key, x.timeout_ms, x.max_attempts);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, task& x) {
+  return f(caf::meta::type_name("task"), x.id, x.job, x.spec, x.state,
+           x.version, x.attempt, x.lease_version, x.consumer, x.result,
+           x.created_ms, x.assigned_ms, x.started_ms, x.finished_ms);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, job& x) {
+  return f(caf::meta::type_name("job"), x.id, x.name, x.group, x.origin,
+           x.total, x.sealed, x.created_ms);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, task_list& x) {
+  return f(caf::meta::type_name("task_list"), x.origin, x.job_name, x.group,
+           x.seq, x.last, x.tasks);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, list_ack& x) {
+  return f(caf::meta::type_name("list_ack"), x.job, x.seq, x.first, x.count);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, assignment& x) {
+  return f(caf::meta::type_name("assignment"), x.id, x.lease, x.attempt,
+           x.timeout_ms, x.type, x.payload);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, task_report& x) {
+  return f(caf::meta::type_name("task_report"), x.id, x.lease, x.outcome,
+           x.result, x.run_us);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, lease_ref& x) {
+  return f(caf::meta::type_name("lease_ref"), x.id, x.lease);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, job_progress& x) {
+  return f(caf::meta::type_name("job_progress"), x.job, x.name, x.total,
+           x.sealed, x.by_state, x.unassignable, x.created_ms, x.finished_ms);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, manager_stats& x) {
+  return f(caf::meta::type_name("manager_stats"), x.tasks, x.pending,
+           x.assigned, x.acks, x.stale, x.retries, x.reassigned, x.consumers,
+           x.producers);
+}
+// Store types travel only inside one process, but CAF still wants inspect().
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, task_change& x) {
+  return f(caf::meta::type_name("task_change"), x.id, x.state, x.version,
+           x.attempt, x.lease_version, x.consumer, x.result, x.assigned_ms,
+           x.started_ms, x.finished_ms, x.event, x.detail, x.event_ms);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, task_event& x) {
+  return f(caf::meta::type_name("task_event"), x.kind, x.version, x.at_ms,
+           x.detail);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stored_list& x) {
+  return f(caf::meta::type_name("stored_list"), x.job, x.seq, x.first, x.count);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, job_counts& x) {
+  return f(caf::meta::type_name("job_counts"), x.job, x.by_state);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, recovered_state& x) {
+  return f(caf::meta::type_name("recovered_state"), x.jobs, x.unfinished,
+           x.counts, x.lists, x.max_task_id, x.max_job_id);
+}
+
+/// Registers every type above (and drover's error category) with `cfg`.
+/// Every process must call it: the type names are what goes over the wire.
+void add_drover_types(caf::actor_system_config& cfg);
+
+} // namespace drover

@@ -1,0 +1,105 @@
+#include "actors/registry.hpp"
+
+#include <map>
+
+#include "actors/protocol.hpp"
+#include "core/log.hpp"
+
+namespace drover {
+
+namespace {
+
+struct member_entry {
+  member_info info;
+  caf::actor handle;
+};
+
+struct registry_state {
+  caf::actor manager;
+  std::map<std::string, member_entry> members; ///< by member_key()
+  std::vector<caf::response_promise> waiting; ///< members waiting for a manager
+  static inline const char* name = "registry";
+};
+
+using registry_ptr = caf::stateful_actor<registry_state>*;
+
+/// One process may run a producer and a consumer under one node name.
+std::string member_key(const member_info& m) {
+  return std::string{to_string(m.role)} + ":" + m.node;
+}
+
+void on_down(registry_ptr self, const caf::down_msg& dm) {
+  auto& st = self->state;
+  if (st.manager && dm.source == st.manager.address()) {
+    log_warn("registry: the manager is down ({})", self->system().render(dm.reason));
+    st.manager = nullptr;
+    return;
+  }
+  for (auto i = st.members.begin(); i != st.members.end(); ++i) {
+    if (i->second.handle.address() != dm.source)
+      continue;
+    auto info = i->second.info;
+    st.members.erase(i);
+    log_info("registry: {} {} is down ({})", to_string(info.role), info.node,
+             self->system().render(dm.reason));
+    if (st.manager)
+      self->send(st.manager, lost_atom::value, info);
+    return;
+  }
+}
+
+caf::behavior registry(registry_ptr self) {
+  self->set_down_handler([=](caf::down_msg& dm) { on_down(self, dm); });
+  return {
+    [=](manager_atom, const caf::actor& mgr) {
+      auto& st = self->state;
+      st.manager = mgr;
+      self->monitor(mgr);
+      for (auto& [node, m] : st.members)
+        self->send(mgr, joined_atom::value, m.info, m.handle);
+      for (auto& rp : st.waiting)
+        rp.deliver(mgr);
+      st.waiting.clear();
+      log_info("registry: manager registered; {} members known", st.members.size());
+    },
+    [=](register_atom, const member_info& info) -> caf::result<caf::actor> {
+      auto& st = self->state;
+      auto hdl = caf::actor_cast<caf::actor>(self->current_sender());
+      if (!hdl)
+        return caf::error{ec::bad_input, std::string{"register needs a sender"}};
+      if (info.node.empty())
+        return caf::error{ec::bad_input, std::string{"register needs a node name"}};
+      auto& entry = st.members[member_key(info)];
+      if (entry.handle && entry.handle != hdl)
+        self->demonitor(entry.handle); // a new incarnation replaces the old one
+      entry = member_entry{info, hdl};
+      self->monitor(hdl);
+      log_info("registry: {} {} registered", to_string(info.role), info.node);
+      if (st.manager) {
+        self->send(st.manager, joined_atom::value, info, hdl);
+        return st.manager;
+      }
+      auto rp = self->make_response_promise<caf::actor>();
+      st.waiting.push_back(rp);
+      return rp;
+    },
+    [=](deregister_atom, const member_info& who) {
+      auto& st = self->state;
+      auto i = st.members.find(member_key(who));
+      if (i == st.members.end())
+        return;
+      auto info = i->second.info;
+      self->demonitor(i->second.handle);
+      st.members.erase(i);
+      log_info("registry: {} {} deregistered", to_string(info.role), info.node);
+      if (st.manager)
+        self->send(st.manager, left_atom::value, info);
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_registry(caf::actor_system& sys) { return sys.spawn(registry); }
+
+} // namespace drover

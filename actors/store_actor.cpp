@@ -1,0 +1,94 @@
+#include "actors/store_actor.hpp"
+
+#include <chrono>
+
+#include "actors/protocol.hpp"
+#include "core/log.hpp"
+#include "store/task_store.hpp"
+
+namespace drover {
+
+namespace {
+
+/// Above this many buffered changes the store commits at once.
+constexpr size_t max_group = 16384;
+
+struct store_state {
+  std::shared_ptr<task_store> db;
+  std::vector<task_change> buffer;
+  bool flush_pending = false;
+  static inline const char* name = "store";
+};
+
+using store_ptr = caf::stateful_actor<store_state>*;
+
+void commit(store_ptr self) {
+  auto& st = self->state;
+  st.flush_pending = false;
+  if (st.buffer.empty())
+    return;
+  if (auto err = st.db->apply(st.buffer)) {
+    // Keep the changes and try again shortly: dropping them would lose
+    // state transitions the manager already acted on.
+    log_error("store: commit of {} changes failed, retrying in 100 ms: {}",
+              st.buffer.size(), err.message);
+    st.flush_pending = true;
+    self->delayed_send(self, std::chrono::milliseconds(100), flush_atom::value);
+    return;
+  }
+  st.buffer.clear();
+}
+
+caf::behavior store_actor(store_ptr self, std::shared_ptr<task_store> db) {
+  self->state.db = std::move(db);
+  return {
+    [=](put_atom, const job& j, uint32_t seq,
+        std::vector<task>& tasks) -> caf::result<std::vector<task>> {
+      commit(self); // keep the order of writes as the manager sent them
+      if (auto err = self->state.db->put_tasks(j, seq, tasks))
+        return to_caf(err);
+      return std::move(tasks);
+    },
+    [=](apply_atom, std::vector<task_change>& changes) {
+      auto& buf = self->state.buffer;
+      if (buf.empty())
+        buf = std::move(changes);
+      else
+        buf.insert(buf.end(), std::make_move_iterator(changes.begin()),
+                   std::make_move_iterator(changes.end()));
+      if (buf.size() >= max_group) {
+        commit(self);
+      } else if (!self->state.flush_pending) {
+        self->state.flush_pending = true;
+        self->send(self, flush_atom::value); // after what waits already
+      }
+    },
+    [=](flush_atom) { commit(self); },
+    [=](load_atom) -> caf::result<recovered_state> {
+      commit(self);
+      recovered_state out;
+      if (auto err = self->state.db->load(out))
+        return to_caf(err);
+      return out;
+    },
+    [=](get_atom, task_id id) -> caf::result<task, std::vector<task_event>> {
+      commit(self);
+      task t;
+      std::vector<task_event> events;
+      if (auto err = self->state.db->get(id, t, events))
+        return to_caf(err);
+      return {std::move(t), std::move(events)};
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_store_actor(caf::actor_system& sys, std::shared_ptr<task_store> db,
+                             bool own_thread) {
+  if (own_thread)
+    return sys.spawn<caf::detached>(store_actor, std::move(db));
+  return sys.spawn(store_actor, std::move(db));
+}
+
+} // namespace drover

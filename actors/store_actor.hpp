@@ -1,0 +1,24 @@
+// The store actor: sole owner of the task_store, on its own thread (detached)
+// so disk I/O never blocks CAF's scheduler. Group commit: changes queue up
+// and are written in one transaction when the actor has drained what already
+// waited in its mailbox, so a busy manager gets large transactions and an
+// idle one gets prompt commits.
+// Receives: (put_atom, job, seq, tasks) -> tasks once durable;
+// (apply_atom, changes) no reply; (load_atom) -> recovered_state;
+// (get_atom, task_id) -> (task, events); (flush_atom) -> commit now.
+#pragma once
+
+#include <memory>
+
+#include <caf/fwd.hpp>
+
+namespace drover {
+
+class task_store;
+
+/// Spawns the store actor on its own thread; it owns `db` from now on.
+/// `own_thread` = false only for tests on the deterministic scheduler.
+caf::actor spawn_store_actor(caf::actor_system& sys, std::shared_ptr<task_store> db,
+                             bool own_thread = true);
+
+} // namespace drover

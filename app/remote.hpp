@@ -1,0 +1,24 @@
+// Reaching actors in other processes through CAF's middleman, with a bound
+// on every wait (a blocking connect must never hang the process).
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include "config/options.hpp"
+#include "core/errors.hpp"
+
+namespace drover {
+
+/// The actor published at `ep`, or an error naming the address and reason.
+error connect_to(caf::actor_system& sys, const endpoint& ep,
+                 std::chrono::milliseconds timeout, caf::actor& out);
+
+/// Publishes `hdl` at `ep` (reusing the address); `port` gets the bound port.
+error publish_at(caf::actor_system& sys, const caf::actor& hdl, const endpoint& ep,
+                 uint16_t& port);
+
+} // namespace drover

@@ -1,0 +1,173 @@
+#include "app/run.hpp"
+
+#include <csignal>
+#include <unistd.h>
+
+#include <caf/io/all.hpp>
+
+#include "actors/consumer.hpp"
+#include "actors/manager.hpp"
+#include "actors/producer.hpp"
+#include "actors/protocol.hpp"
+#include "actors/registry.hpp"
+#include "actors/store_actor.hpp"
+#include "app/remote.hpp"
+#include "core/log.hpp"
+#include "store/task_store.hpp"
+
+namespace drover {
+
+namespace {
+
+/// What the roles of this process are doing, watched by the wait loop.
+struct running {
+  std::vector<caf::actor> actors;               ///< to stop on shutdown
+  std::shared_ptr<std::atomic<int>> stopped = std::make_shared<std::atomic<int>>(0);
+  std::shared_ptr<producer_outcome> job;        ///< set when a producer runs a job
+};
+
+void watch(running& r, const caf::actor& hdl) {
+  auto stopped = r.stopped;
+  hdl->attach_functor([stopped](const caf::error&) { ++*stopped; });
+  r.actors.push_back(hdl);
+}
+
+std::string node_name(const run_options& o, const char* role) {
+  if (!o.node.empty())
+    return o.node;
+  return std::string{role} + "-" + std::to_string(::getpid());
+}
+
+int64_t wall_offset_ms(caf::actor_system& sys) {
+  using namespace std::chrono;
+  auto wall = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  auto mono = duration_cast<milliseconds>(sys.clock().now().time_since_epoch()).count();
+  return wall - mono;
+}
+
+/// Blocks SIGINT/SIGTERM in every thread (CAF's threads inherit the mask),
+/// so the wait loop can take them with sigtimedwait.
+sigset_t block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+/// Starts the roles; returns 0 or an exit code with the reason logged.
+int start_roles(caf::actor_system& sys, const run_options& o, running& r) {
+  caf::actor registry;
+  endpoint ep;
+  if (runs_role(o, "registry")) {
+    registry = spawn_registry(sys);
+    watch(r, registry);
+    parse_endpoint(o.listen, ep);
+    uint16_t port = 0;
+    if (auto err = publish_at(sys, registry, ep, port)) {
+      log_error("{}", err.message);
+      return 2;
+    }
+    log_info("registry listening on {}:{}", ep.host, port);
+  } else {
+    parse_endpoint(o.registry, ep);
+    if (auto err = connect_to(sys, ep, std::chrono::milliseconds(o.connect_timeout_ms),
+                              registry)) {
+      log_error("registry: {}", err.message);
+      return 2;
+    }
+  }
+  if (runs_role(o, "manager")) {
+    error err;
+    std::shared_ptr<task_store> db = open_store(o.store, err);
+    if (!db) {
+      log_error("store: {}", err.message);
+      return 2;
+    }
+    manager_options mo;
+    mo.node = node_name(o, "manager");
+    mo.grace = std::chrono::milliseconds(o.grace_ms);
+    mo.wall_offset_ms = wall_offset_ms(sys);
+    mo.store = spawn_store_actor(sys, std::move(db));
+    watch(r, mo.store);
+    auto mgr = spawn_manager(sys, std::move(mo));
+    watch(r, mgr);
+    caf::anon_send(registry, manager_atom::value, mgr);
+    log_info("manager started with store {}", o.store);
+  }
+  if (runs_role(o, "consumer")) {
+    consumer_options co;
+    co.info = member_info{node_name(o, "consumer"), member_role::consumer, o.tags,
+                          o.capacity, o.group, {}};
+    co.registry = registry;
+    watch(r, spawn_consumer(sys, std::move(co)));
+  }
+  if (runs_role(o, "producer")) {
+    producer_options po;
+    po.info = member_info{node_name(o, "producer"), member_role::producer, {}, 0, o.group, {}};
+    po.registry = registry;
+    po.tasks = o.tasks;
+    po.spec.type = o.type;
+    po.spec.payload = o.payload;
+    parse_priority(o.priority, po.spec.prio);
+    po.spec.max_attempts = o.max_attempts;
+    po.spec.timeout_ms = o.timeout_ms;
+    po.job_name = o.job;
+    po.list_size = o.list_size;
+    po.print_progress = !o.quiet;
+    if (o.tasks > 0)
+      r.job = po.outcome;
+    watch(r, spawn_producer(sys, std::move(po)));
+  }
+  return 0;
+}
+
+/// Waits for the job to end, a role to stop, or a stop signal.
+int wait_until_done(const sigset_t& signals, running& r) {
+  timespec tick{0, 50 * 1000 * 1000};
+  for (;;) {
+    int sig = sigtimedwait(&signals, nullptr, &tick);
+    if (sig == SIGINT || sig == SIGTERM) {
+      log_info("stopping on signal {}", sig);
+      return 0;
+    }
+    if (r.job && r.job->exit_code >= 0)
+      return r.job->exit_code;
+    if (*r.stopped > 0) {
+      log_error("a role stopped; shutting down the process");
+      return 1;
+    }
+  }
+}
+
+} // namespace
+
+int run_roles(run_options o) {
+  if (auto err = validate(o)) {
+    log_error("{}", err.message);
+    return 2;
+  }
+  set_log_level(o.log_level == "error"  ? log_level::error
+                : o.log_level == "warn" ? log_level::warn
+                : o.log_level == "debug" ? log_level::debug
+                                         : log_level::info);
+  auto signals = block_stop_signals();
+  caf::actor_system_config cfg;
+  cfg.load<caf::io::middleman>();
+  add_drover_types(cfg);
+  cfg.set("middleman.enable-automatic-connections", true);
+  if (o.threads > 0)
+    cfg.set("scheduler.max-threads", static_cast<size_t>(o.threads));
+  caf::actor_system sys{cfg};
+  running r;
+  int code = start_roles(sys, o, r);
+  if (code == 0)
+    code = wait_until_done(signals, r);
+  for (auto& a : r.actors)
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  r.actors.clear();
+  return code;
+}
+
+} // namespace drover

@@ -1,0 +1,166 @@
+// Reads the YAML config file of `drover run` into run_options. yaml-cpp
+// throws; this file is its one boundary: every problem becomes a line
+// "file:line:column: what is wrong", all of them reported at once.
+#include <functional>
+#include <limits>
+#include <map>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "config/options.hpp"
+
+namespace drover {
+
+namespace {
+
+using setter = std::function<bool(const YAML::Node&, run_options&)>;
+
+template <class T>
+setter number(T run_options::*field) {
+  return [field](const YAML::Node& n, run_options& o) {
+    if (!n.IsScalar())
+      return false;
+    auto text = n.Scalar();
+    if (text.empty() || text[0] == '-')
+      return false;
+    try {
+      auto v = std::stoull(text);
+      if (v > std::numeric_limits<T>::max())
+        return false;
+      o.*field = static_cast<T>(v);
+      return true;
+    } catch (const std::exception&) {
+      return false;
+    }
+  };
+}
+
+setter text(std::string run_options::*field) {
+  return [field](const YAML::Node& n, run_options& o) {
+    if (!n.IsScalar())
+      return false;
+    o.*field = n.Scalar();
+    return true;
+  };
+}
+
+setter flag(bool run_options::*field) {
+  return [field](const YAML::Node& n, run_options& o) {
+    if (!n.IsScalar())
+      return false;
+    auto v = n.Scalar();
+    if (v != "true" && v != "false")
+      return false;
+    o.*field = v == "true";
+    return true;
+  };
+}
+
+/// A list, or a comma-separated string, of names.
+setter names(std::vector<std::string> run_options::*field) {
+  return [field](const YAML::Node& n, run_options& o) {
+    std::vector<std::string> out;
+    if (n.IsSequence()) {
+      for (const auto& x : n) {
+        if (!x.IsScalar())
+          return false;
+        out.push_back(x.Scalar());
+      }
+    } else if (n.IsScalar()) {
+      std::string cur;
+      for (char c : n.Scalar() + ",") {
+        if (c != ',') {
+          cur += c;
+        } else if (!cur.empty()) {
+          out.push_back(cur);
+          cur.clear();
+        }
+      }
+    } else {
+      return false;
+    }
+    o.*field = std::move(out);
+    return true;
+  };
+}
+
+struct key_info {
+  setter set;
+  const char* expects;
+};
+
+const std::map<std::string, key_info>& keys() {
+  static const std::map<std::string, key_info> table{
+    {"role", {names(&run_options::roles), "a list of roles"}},
+    {"listen", {text(&run_options::listen), "HOST:PORT"}},
+    {"registry", {text(&run_options::registry), "HOST:PORT"}},
+    {"node", {text(&run_options::node), "a name"}},
+    {"tags", {names(&run_options::tags), "a list of tags"}},
+    {"capacity", {number(&run_options::capacity), "a whole number"}},
+    {"store", {text(&run_options::store), "sqlite:PATH or memory"}},
+    {"grace_ms", {number(&run_options::grace_ms), "milliseconds"}},
+    {"threads", {number(&run_options::threads), "a whole number"}},
+    {"connect_timeout_ms", {number(&run_options::connect_timeout_ms), "milliseconds"}},
+    {"log_level", {text(&run_options::log_level), "error|warn|info|debug"}},
+    {"tasks", {number(&run_options::tasks), "a whole number"}},
+    {"type", {text(&run_options::type), "a task type"}},
+    {"payload", {text(&run_options::payload), "a string"}},
+    {"priority", {text(&run_options::priority), "high|normal|low"}},
+    {"max_attempts", {number(&run_options::max_attempts), "a whole number"}},
+    {"timeout_ms", {number(&run_options::timeout_ms), "milliseconds"}},
+    {"job", {text(&run_options::job), "a name"}},
+    {"group", {text(&run_options::group), "a name"}},
+    {"list_size", {number(&run_options::list_size), "a whole number"}},
+    {"quiet", {flag(&run_options::quiet), "true or false"}},
+  };
+  return table;
+}
+
+std::string where(const std::string& path, const YAML::Mark& m) {
+  return fmt::format("{}:{}:{}", path, m.line + 1, m.column + 1);
+}
+
+std::string known_keys() {
+  std::string out;
+  for (auto& [k, v] : keys())
+    out += (out.empty() ? "" : ", ") + k;
+  return out;
+}
+
+} // namespace
+
+error load_config_file(const std::string& path, run_options& opts) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    return {ec::bad_input, path + ": cannot read the config file"};
+  } catch (const YAML::Exception& e) {
+    return {ec::bad_input, fmt::format("{}: {}", where(path, e.mark), e.msg)};
+  }
+  if (root.IsNull())
+    return {};
+  if (!root.IsMap())
+    return {ec::bad_input, where(path, root.Mark()) + ": the config file must be a map of keys"};
+  std::string problems;
+  for (const auto& kv : root) {
+    auto key = kv.first.Scalar();
+    auto i = keys().find(key);
+    if (i == keys().end()) {
+      problems += fmt::format("{}: unknown key '{}'; known keys: {}\n",
+                              where(path, kv.first.Mark()), key, known_keys());
+      continue;
+    }
+    if (!i->second.set(kv.second, opts))
+      problems += fmt::format("{}: '{}' must be {}\n", where(path, kv.second.Mark()), key,
+                              i->second.expects);
+  }
+  if (!problems.empty()) {
+    problems.pop_back();
+    return {ec::bad_input, problems};
+  }
+  return {};
+}
+
+} // namespace drover

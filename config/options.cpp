@@ -1,0 +1,115 @@
+#include "config/options.hpp"
+
+#include <charconv>
+
+#include <CLI/CLI.hpp>
+
+#include "core/task.hpp"
+
+namespace drover {
+
+error parse_endpoint(std::string_view text, endpoint& out) {
+  auto colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0)
+    return {ec::bad_input, "'" + std::string{text} + "' is not HOST:PORT, e.g. 127.0.0.1:4700"};
+  auto port_text = text.substr(colon + 1);
+  unsigned port = 0;
+  auto [end, err] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (err != std::errc{} || end != port_text.data() + port_text.size() || port == 0
+      || port > 65535)
+    return {ec::bad_input, "bad port '" + std::string{port_text} + "' in '"
+                             + std::string{text} + "': use a number from 1 to 65535"};
+  out.host = std::string{text.substr(0, colon)};
+  out.port = static_cast<uint16_t>(port);
+  return {};
+}
+
+const std::vector<std::string>& known_roles() {
+  static const std::vector<std::string> roles{"registry", "manager", "consumer", "producer"};
+  return roles;
+}
+
+bool runs_role(const run_options& opts, std::string_view role) {
+  if (opts.roles.empty())
+    return true;
+  for (auto& r : opts.roles)
+    if (r == role)
+      return true;
+  return false;
+}
+
+void add_run_flags(CLI::App& app, run_options& o) {
+  app.add_option("--config", "YAML config file; flags override its keys (see config/drover.yaml)");
+  app.add_option("--role", o.roles, "registry|manager|consumer|producer, comma-separated; default: all")
+    ->delimiter(',');
+  app.add_option("--listen", o.listen, "HOST:PORT the registry listens on")->capture_default_str();
+  app.add_option("--registry", o.registry, "HOST:PORT of the registry to join (roles without --role=registry)");
+  app.add_option("--node", o.node, "this node's name; default <role>-<pid>");
+  app.add_option("--tags", o.tags, "consumer tags, comma-separated")->delimiter(',');
+  app.add_option("--capacity", o.capacity, "tasks a consumer runs at once")->capture_default_str();
+  app.add_option("--store", o.store, "sqlite:PATH or memory")->capture_default_str();
+  app.add_option("--grace", o.grace_ms, "ms to wait before moving a lost member's work")->capture_default_str();
+  app.add_option("--threads", o.threads, "CAF scheduler threads; 0 = one per core")->capture_default_str();
+  app.add_option("--connect-timeout", o.connect_timeout_ms, "ms to wait for the registry")->capture_default_str();
+  app.add_option("--log-level", o.log_level, "error|warn|info|debug")->capture_default_str();
+  auto* job = "Producer job";
+  app.add_option("--tasks", o.tasks, "submit one job of N tasks, print progress, exit when done")->group(job);
+  app.add_option("--type", o.type, "task type (handler): noop, echo, sleep, fail, burn")->capture_default_str()->group(job);
+  app.add_option("--payload", o.payload, "payload of every task")->group(job);
+  app.add_option("--priority", o.priority, "high|normal|low")->capture_default_str()->group(job);
+  app.add_option("--max-attempts", o.max_attempts, "attempts per task")->capture_default_str()->group(job);
+  app.add_option("--timeout", o.timeout_ms, "ms per attempt; 0 = none")->capture_default_str()->group(job);
+  app.add_option("--job", o.job, "job name")->capture_default_str()->group(job);
+  app.add_option("--group", o.group, "producer group")->capture_default_str()->group(job);
+  app.add_option("--list-size", o.list_size, "tasks per pushed list")->capture_default_str()->group(job);
+  app.add_flag("--quiet", o.quiet, "no progress lines")->group(job);
+}
+
+error validate(const run_options& o) {
+  for (auto& r : o.roles) {
+    bool known = false;
+    for (auto& k : known_roles())
+      known = known || r == k;
+    if (!known)
+      return {ec::bad_input, "--role: unknown role '" + r
+                               + "'; use registry, manager, consumer or producer"};
+  }
+  endpoint ep;
+  if (runs_role(o, "registry")) {
+    if (auto err = parse_endpoint(o.listen, ep))
+      return {ec::bad_input, "--listen: " + err.message};
+  } else {
+    if (o.registry.empty())
+      return {ec::bad_input, "--registry=HOST:PORT is needed when this process runs no registry"};
+    if (auto err = parse_endpoint(o.registry, ep))
+      return {ec::bad_input, "--registry: " + err.message};
+  }
+  priority p;
+  if (!parse_priority(o.priority, p))
+    return {ec::bad_input, "--priority: '" + o.priority + "' is not high, normal or low"};
+  if (o.max_attempts == 0)
+    return {ec::bad_input, "--max-attempts must be at least 1"};
+  if (o.list_size == 0)
+    return {ec::bad_input, "--list-size must be at least 1"};
+  if (o.capacity == 0 && runs_role(o, "consumer"))
+    return {ec::bad_input, "--capacity must be at least 1 for a consumer"};
+  if (o.tasks > 0 && !runs_role(o, "producer"))
+    return {ec::bad_input, "--tasks needs the producer role (--role=producer)"};
+  if (o.log_level != "error" && o.log_level != "warn" && o.log_level != "info"
+      && o.log_level != "debug")
+    return {ec::bad_input, "--log-level: use error, warn, info or debug"};
+  return {};
+}
+
+std::string find_config_flag(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg{argv[i]};
+    if (arg.rfind("--config=", 0) == 0)
+      return std::string{arg.substr(9)};
+    if (arg == "--config" && i + 1 < argc)
+      return argv[i + 1];
+  }
+  return {};
+}
+
+} // namespace drover

@@ -1,0 +1,72 @@
+// Options of `drover run`: one struct with defaults, filled from the YAML
+// config file first (--config) and then from flags, which override it.
+// config/drover.yaml documents every key. No CAF here.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/errors.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace drover {
+
+struct endpoint {
+  std::string host;
+  uint16_t port = 0;
+};
+
+/// Parses "HOST:PORT" (port 1..65535); the error says what is wrong.
+error parse_endpoint(std::string_view text, endpoint& out);
+
+struct run_options {
+  std::vector<std::string> roles;   ///< empty: every role in this process
+  std::string listen = "127.0.0.1:4700";   ///< where the registry listens
+  std::string registry;             ///< HOST:PORT of a remote registry
+  std::string node;                 ///< node name; default <role>-<pid>
+  std::vector<std::string> tags;
+  uint32_t capacity = 64;
+  std::string store = "sqlite:drover.db";
+  uint32_t grace_ms = 1000;
+  uint32_t threads = 0;             ///< CAF scheduler threads; 0 = cores
+  uint32_t connect_timeout_ms = 5000;
+  std::string log_level = "info";
+  // the producer's job
+  uint64_t tasks = 0;
+  std::string type = "noop";
+  std::string payload;
+  std::string priority = "normal";
+  uint32_t max_attempts = 1;
+  uint32_t timeout_ms = 0;
+  std::string job = "job";
+  std::string group = "default";
+  uint32_t list_size = 8192;
+  bool quiet = false;               ///< no progress lines
+};
+
+/// The roles drover knows, in start order.
+const std::vector<std::string>& known_roles();
+/// True if `opts` runs `role` (an empty role list runs all of them).
+bool runs_role(const run_options& opts, std::string_view role);
+
+/// Adds every flag of `drover run` to `app`, bound to `opts`.
+void add_run_flags(CLI::App& app, run_options& opts);
+
+/// Reads a YAML config file into `opts`. Unknown keys and wrong types are
+/// reported as "file:line:column: what is wrong", all of them at once.
+error load_config_file(const std::string& path, run_options& opts);
+
+/// Checks values that flags and the file cannot check alone (roles,
+/// endpoints, priority, ...). The error names the option to fix.
+error validate(const run_options& opts);
+
+/// Finds `--config=FILE` or `--config FILE` in argv (before CLI parsing, so
+/// the file's values can be overridden by flags); empty if absent.
+std::string find_config_flag(int argc, char** argv);
+
+} // namespace drover
