@@ -1,0 +1,133 @@
+// memory_store: every method validates first and mutates second, so a
+// refused call leaves the maps as they were, like a rolled-back transaction.
+#include "store/memory_store.hpp"
+
+#include <algorithm>
+
+#include "store/tag_check.hpp"
+
+namespace drover {
+
+namespace {
+
+// Lists come with ascending ids, checked in one pass; only others are sorted.
+bool ids_are_distinct(const std::vector<task>& tasks) {
+  auto not_ascending = [](const task& a, const task& b) { return a.id >= b.id; };
+  if (std::adjacent_find(tasks.begin(), tasks.end(), not_ascending) == tasks.end())
+    return true;
+  std::vector<task_id> ids;
+  ids.reserve(tasks.size());
+  for (const auto& t : tasks)
+    ids.push_back(t.id);
+  std::sort(ids.begin(), ids.end());
+  return std::adjacent_find(ids.begin(), ids.end()) == ids.end();
+}
+
+} // namespace
+
+error memory_store::put_tasks(const job& j, uint32_t seq,
+                              const std::vector<task>& tasks) {
+  if (!j.origin.empty()) {
+    auto o = origins_.find(j.origin);
+    if (o != origins_.end() && o->second != j.id)
+      return {ec::bad_input, "job origin '" + j.origin + "' already belongs to job "
+                               + std::to_string(o->second)};
+  }
+  auto key = std::make_pair(j.id, seq);
+  bool resent = lists_.count(key) != 0;
+  if (!resent) {
+    if (auto err = tags_are_storable(tasks))
+      return err;
+    for (const auto& t : tasks)
+      if (tasks_.count(t.id) != 0)
+        return {ec::bad_input, "task " + std::to_string(t.id) + " is already stored"};
+    if (!ids_are_distinct(tasks))
+      return {ec::bad_input, "a task id appears twice in the list"};
+  }
+  // Same as sqlite's upsert: a known job has its total updated, and once
+  // sealed stays sealed (a late re-send of an earlier list cannot unseal it).
+  auto [it, inserted] = jobs_.emplace(j.id, j);
+  if (!inserted) {
+    it->second.total = j.total;
+    it->second.sealed = it->second.sealed || j.sealed;
+  }
+  else if (!j.origin.empty())
+    origins_.emplace(j.origin, j.id);
+  if (resent)
+    return {}; // acknowledged again, not stored twice
+  stored_list l{j.id, seq, tasks.empty() ? 0 : tasks.front().id,
+                static_cast<uint32_t>(tasks.size())};
+  lists_.emplace(key, l);
+  tasks_.reserve(tasks_.size() + tasks.size());
+  for (const auto& t : tasks) {
+    tasks_.emplace(t.id, t);
+    max_task_id_ = std::max(max_task_id_, t.id);
+  }
+  return {};
+}
+
+error memory_store::apply(const std::vector<task_change>& changes) {
+  for (const auto& c : changes) {
+    auto it = tasks_.find(c.id);
+    if (it != tasks_.end() && it->second.version < c.version) {
+      auto& t = it->second;
+      t.state = c.state;
+      t.version = c.version;
+      t.attempt = c.attempt;
+      t.lease_version = c.lease_version;
+      t.consumer = c.consumer;
+      t.result = c.result;
+      t.assigned_ms = c.assigned_ms;
+      t.started_ms = c.started_ms;
+      t.finished_ms = c.finished_ms;
+    }
+    // Events are a log, kept even when the guard skips the columns: a stale
+    // ACK is recorded without moving the task's version.
+    if (c.event != event_kind::none)
+      events_[c.id].push_back({c.event, c.version, c.event_ms, c.detail});
+  }
+  return {};
+}
+
+error memory_store::load(recovered_state& out) {
+  out = recovered_state{};
+  out.jobs.reserve(jobs_.size());
+  for (const auto& [id, j] : jobs_)
+    out.jobs.push_back(j);
+  out.max_job_id = jobs_.empty() ? 0 : jobs_.rbegin()->first;
+  out.max_task_id = max_task_id_;
+  for (const auto& [key, l] : lists_)
+    out.lists.push_back(l);
+  std::map<job_id, job_counts> counts;
+  std::vector<const task*> open;
+  for (const auto& [id, t] : tasks_) {
+    auto& c = counts[t.job];
+    c.job = t.job;
+    ++c.by_state[static_cast<int>(t.state)];
+    if (!is_terminal(t.state))
+      open.push_back(&t);
+  }
+  for (const auto& [id, c] : counts)
+    out.counts.push_back(c);
+  std::sort(open.begin(), open.end(),
+            [](const task* a, const task* b) { return a->id < b->id; });
+  out.unfinished.reserve(open.size());
+  for (const auto* t : open)
+    out.unfinished.push_back(*t);
+  return {};
+}
+
+error memory_store::get(task_id id, task& out, std::vector<task_event>& events) {
+  auto it = tasks_.find(id);
+  if (it == tasks_.end())
+    return {ec::unknown_task, "no task " + std::to_string(id) + " in the store"};
+  out = it->second;
+  auto e = events_.find(id);
+  if (e != events_.end())
+    events = e->second;
+  else
+    events.clear();
+  return {};
+}
+
+} // namespace drover

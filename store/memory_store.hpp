@@ -1,0 +1,33 @@
+// The non-durable task_store: plain maps with the same semantics as
+// sqlite_store (list bookkeeping, version guard, recovery view). Used for
+// explicit `--store memory` runs and as the fake in tests.
+#pragma once
+
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "store/task_store.hpp"
+
+namespace drover {
+
+class memory_store final : public task_store {
+public:
+  error put_tasks(const job& j, uint32_t seq,
+                  const std::vector<task>& tasks) override;
+  error apply(const std::vector<task_change>& changes) override;
+  error load(recovered_state& out) override;
+  error get(task_id id, task& out, std::vector<task_event>& events) override;
+
+private:
+  std::map<job_id, job> jobs_;                       // ordered: load() lists by id
+  std::unordered_map<std::string, job_id> origins_;  // the UNIQUE(origin) of sqlite
+  std::map<std::pair<job_id, uint32_t>, stored_list> lists_;
+  std::unordered_map<task_id, task> tasks_;
+  std::unordered_map<task_id, std::vector<task_event>> events_;
+  task_id max_task_id_ = 0;
+};
+
+} // namespace drover

@@ -1,0 +1,32 @@
+// Opening an SQLite file as a drover store: refuses files that are not ours
+// (leaving them untouched), creates the schema in a fresh file and migrates
+// an older one. Used by sqlite_store only.
+#pragma once
+
+#include <string>
+
+#include "core/errors.hpp"
+
+struct sqlite3;
+
+namespace drover {
+
+/// The schema this build writes; see the migration steps in sqlite_schema.cpp.
+constexpr int sqlite_schema_version = 2;
+
+/// The task columns in the order sqlite_store reads them (load() and get()).
+inline constexpr const char* sqlite_task_columns =
+  "id, job, state, version, attempt, lease_version, consumer, assigned_ms, "
+  "started_ms, finished_ms, created_ms, type, prio, key, tags, dedupe_key, "
+  "timeout_ms, max_attempts, result, payload";
+
+/// Opens `path` ready for use (WAL, current schema). Returns nullptr and sets
+/// `err` (ec::store_corrupt: not a drover store; ec::store_failure: cannot be
+/// opened, or written by a newer drover); the file is then left as it was.
+sqlite3* open_sqlite_file(const std::string& path, error& err);
+
+/// `path: what: <sqlite's message>`, with ec::store_corrupt for a damaged
+/// file and ec::store_failure for everything else.
+error sqlite_error(sqlite3* db, const std::string& path, const std::string& what);
+
+} // namespace drover
