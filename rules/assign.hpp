@@ -1,0 +1,118 @@
+// Choosing a consumer for a task: the pure decision of DESIGN.md §4 that the
+// manager calls on its hot path. The result depends only on (task, members,
+// rule set) plus the assigner's own memory: round-robin cursors, the seeded
+// RNG, the hash ring and run-time averages. No actors, no I/O.
+//
+// Strategies (among members that fit and have room; see choose()):
+//   round_robin   the next one after the last chosen, in candidate order
+//   least_loaded  lowest inflight / limit; ties go round-robin
+//   hash          consistent hash of the rule's `key` field: the key's owner
+//                 on the ring; if the owner is full the task waits (busy)
+//                 rather than break stickiness; non-accepting owners are skipped
+//   fastest       lowest moving-average run time of this task type; a member
+//                 with no data counts as 0 ms, so new members get tried
+//   random        uniform, from the seeded RNG: the same seed, the same choices
+//   weighted      lowest score = (inflight + 1) / limit * avg_run_ms: a member
+//                 twice as fast takes about twice the load. A member without
+//                 data gets the mean of the known averages (1 ms if none is
+//                 known, which makes it least_loaded on (inflight + 1) / limit)
+// limit = min(rule max_inflight (or the set's default), candidate capacity).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/task.hpp"
+#include "rules/candidate.hpp"
+#include "rules/hash_ring.hpp"
+#include "rules/member_view.hpp"
+#include "rules/rule_set.hpp"
+#include "rules/run_stats.hpp"
+
+namespace drover {
+
+class assigner {
+public:
+  /// Starts with default_rules(); `seed` drives the random strategy.
+  explicit assigner(uint64_t seed = 42);
+
+  /// Sets the rule set used from now on (the manager swaps whole sets; a
+  /// nullptr means default_rules()). Resets the round-robin cursors. The
+  /// assigner keeps the set alive, so choice::matched stays valid until the
+  /// next use().
+  void use(std::shared_ptr<const rule_set> rules);
+  const rule_set& rules() const { return *rules_; }
+
+  /// Tells it membership changed: a candidate joined, left, moved in the
+  /// list, or changed its node name or tags. REQUIRES: called before the next
+  /// choose() after such a change (a change of size is also noticed without
+  /// it). inflight, capacity and accepting may change freely between calls.
+  void members_changed() { stale_ = true; }
+
+  /// Chooses a consumer for `t` among `candidates` (see the file comment).
+  /// Never chooses a member that lacks one of t.spec.tags, fails the rule's
+  /// `to` filter, is not accepting, or has inflight >= limit. No allocation
+  /// in steady state.
+  choice choose(const task& t, const std::vector<candidate>& candidates) {
+    return choose(t, std::string_view{}, candidates);
+  }
+  /// The same, for rules that match on the job name (`match: { job: ... }`):
+  /// the task carries only the job id, the manager knows the name.
+  choice choose(const task& t, std::string_view job_name,
+                const std::vector<candidate>& candidates);
+
+  /// Records a finished run for fastest/weighted (moving average per node
+  /// and task type). Times < 0 or NaN are ignored.
+  void record_run(const std::string& node, const std::string& type, double run_ms);
+
+  /// The moving average of (node, type) in ms, or a negative number if none.
+  double average_run_ms(const std::string& node, const std::string& type) const {
+    return stats_.average(node, type);
+  }
+
+private:
+  /// What every strategy needs to know about the current decision.
+  struct decision {
+    const task& t;
+    const std::vector<candidate>& cs;
+    size_t rule_index;     ///< into rules_->rules; == size() for the defaults
+    uint32_t max_inflight; ///< before the candidate's own capacity
+    hash_field key;
+    uint32_t limit(const candidate& c) const {
+      return c.capacity < max_inflight ? c.capacity : max_inflight;
+    }
+    bool has_room(const candidate& c) const { return c.accepting && c.inflight < limit(c); }
+  };
+
+  bool fits(const decision& d, size_t i) const {
+    return view_.admits(d.rule_index, i) && view_.offers(i, wanted_);
+  }
+  /// Every strategy has this one signature: returns chosen, busy or
+  /// unassignable and sets `index` when chosen.
+  choice_status pick_round_robin(const decision& d, int& index);
+  choice_status pick_least_loaded(const decision& d, int& index);
+  choice_status pick_hash(const decision& d, int& index);
+  choice_status pick_fastest(const decision& d, int& index);
+  choice_status pick_random(const decision& d, int& index);
+  choice_status pick_weighted(const decision& d, int& index);
+
+  void refresh(const std::vector<candidate>& cs);
+  uint64_t next_random();
+
+  std::shared_ptr<const rule_set> rules_;
+  member_view view_;
+  hash_ring ring_;
+  run_stats stats_;
+  uint64_t epoch_ = 0;            ///< bumps on every view rebuild
+  uint64_t ring_epoch_ = 0;       ///< the view epoch ring_ was built for
+  bool stale_ = true;
+  std::vector<uint32_t> cursors_; ///< per rule, the last one for the defaults
+  uint64_t rng_;
+  std::vector<uint32_t> wanted_;  ///< scratch: tag ids the task wants
+  std::vector<int> scratch_;      ///< scratch: eligible slots for random
+};
+
+} // namespace drover

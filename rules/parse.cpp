@@ -1,0 +1,324 @@
+// The yaml-cpp boundary of the rules: YAML text -> validated rule_set. Every
+// yaml-cpp call is in this file; parse_rules catches what it throws, so no
+// exception leaves. Problems are collected, not stopped at, so a user fixes
+// a file in one round: each is "source:line:column: what is wrong".
+#include "rules/rule_set.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <tuple>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "core/task.hpp"
+
+namespace drover {
+
+namespace {
+
+using keys = std::initializer_list<const char*>;
+
+std::string join(keys allowed) {
+  return fmt::format("{}", fmt::join(allowed, ", "));
+}
+
+/// A key/value pair of a mapping, with the key's position for messages about
+/// a value that has none (an empty `strategy:` has no mark of its own).
+struct field {
+  YAML::Node key;
+  YAML::Node value;
+  bool found = false;
+  explicit operator bool() const { return found; }
+  /// Where a problem with the value is: an empty value points at its key.
+  YAML::Mark mark() const {
+    return value.IsNull() || value.Mark().is_null() ? key.Mark() : value.Mark();
+  }
+};
+
+field find(const YAML::Node& map, const char* name) {
+  for (auto it = map.begin(); it != map.end(); ++it)
+    if (it->first.IsScalar() && it->first.Scalar() == name)
+      return field{it->first, it->second, true};
+  return {};
+}
+
+class reader {
+public:
+  explicit reader(std::string_view source) : source_(source) {}
+
+  void fail(const YAML::Mark& m, const std::string& what) {
+    if (m.is_null())
+      problems_.push_back({0, 0, fmt::format("{}: {}", source_, what)});
+    else
+      problems_.push_back({m.line + 1, m.column + 1,
+                           fmt::format("{}:{}:{}: {}", source_, m.line + 1,
+                                       m.column + 1, what)});
+  }
+
+  /// The problems in file order, one per line.
+  std::string report() {
+    std::stable_sort(problems_.begin(), problems_.end(), [](auto& a, auto& b) {
+      return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+    });
+    std::string out;
+    for (const auto& p : problems_)
+      out += (out.empty() ? "" : "\n") + p.text;
+    return out;
+  }
+
+  /// True if `n` is a mapping; reports every unknown or repeated key.
+  bool check_map(const YAML::Node& n, const YAML::Mark& at, const std::string& what,
+                 keys allowed) {
+    if (!n.IsMap()) {
+      fail(at, fmt::format("{} must be a mapping with keys: {}", what, join(allowed)));
+      return false;
+    }
+    std::map<std::string, int> seen; // key -> 1-based line
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      const auto& k = it->first;
+      auto name = k.IsScalar() ? k.Scalar() : std::string{"<not a name>"};
+      bool known = k.IsScalar()
+                   && std::any_of(allowed.begin(), allowed.end(),
+                                  [&](const char* a) { return name == a; });
+      if (!known)
+        fail(k.Mark(), fmt::format("unknown key '{}' in {} (allowed: {})", name,
+                                   what, join(allowed)));
+      else if (auto [pos, fresh] = seen.emplace(name, k.Mark().line + 1); !fresh)
+        fail(k.Mark(), fmt::format("duplicate key '{}' in {} (first on line {})",
+                                   name, what, pos->second));
+    }
+    return true;
+  }
+
+  /// A non-empty scalar; false without a report if the field is absent.
+  bool read_string(const field& f, const char* what, std::string& out) {
+    if (!f)
+      return false;
+    if (!f.value.IsScalar() || f.value.Scalar().empty()) {
+      fail(f.mark(), fmt::format("'{}' must be a non-empty string", what));
+      return false;
+    }
+    out = f.value.Scalar();
+    return true;
+  }
+
+  /// A whole number in [lo, hi]; false without a report if the field is absent.
+  bool read_uint(const field& f, const char* what, uint64_t lo, uint64_t hi,
+                 uint64_t& out) {
+    if (!f)
+      return false;
+    const std::string s = f.value.IsScalar() ? f.value.Scalar() : std::string{};
+    uint64_t v = 0;
+    auto [end, err] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (s.empty() || err != std::errc{} || end != s.data() + s.size() || v < lo
+        || v > hi) {
+      auto got = f.value.IsScalar() ? fmt::format("'{}'", s) : std::string{"no number"};
+      auto range = hi == UINT64_MAX ? std::string{"(e.g. 1)"}
+                                    : fmt::format("from {} to {}", lo, hi);
+      fail(f.mark(), fmt::format("'{}' must be a whole number {}, got {}", what,
+                                 range, got));
+      return false;
+    }
+    out = v;
+    return true;
+  }
+
+  /// A sequence of non-empty scalars; `one_ok` also takes a single scalar.
+  bool read_list(const field& f, const char* what, std::vector<std::string>& out,
+                 bool one_ok = false) {
+    if (one_ok && f.value.IsScalar() && !f.value.Scalar().empty()) {
+      out.push_back(f.value.Scalar());
+      return true;
+    }
+    if (!f.value.IsSequence()) {
+      fail(f.mark(), fmt::format("'{}' must be a list, e.g. {}: [a, b]", what, what));
+      return false;
+    }
+    bool ok = true;
+    for (const auto& item : f.value)
+      if (item.IsScalar() && !item.Scalar().empty()) {
+        out.push_back(item.Scalar());
+      } else {
+        fail(item.Mark(), fmt::format("each item of '{}' must be a non-empty string", what));
+        ok = false;
+      }
+    return ok;
+  }
+
+  /// A name from a fixed list: `parse` maps it, `names` lists the choices.
+  template <class T>
+  bool read_name(const field& f, const char* what, const char* unknown,
+                 bool (*parse)(std::string_view, T&), const char* names, T& out) {
+    std::string s;
+    if (!read_string(f, what, s) || parse(s, out))
+      return !s.empty();
+    fail(f.mark(), fmt::format("{} '{}' (allowed: {})", unknown, s, names));
+    return false;
+  }
+  bool read_strategy(const field& f, strategy_kind& out) {
+    return read_name(f, "strategy", "unknown strategy", parse_strategy,
+                     strategy_names(), out);
+  }
+  bool read_hash_field(const field& f, hash_field& out) {
+    return read_name(f, "key", "hash cannot use a task field named", parse_hash_field,
+                     hash_field_names(), out);
+  }
+
+  void read_document(const YAML::Node& doc, rule_set& rs);
+
+private:
+  void read_defaults(const field& f, rule_set& rs);
+  void read_rule(const YAML::Node& n, size_t index, rule_set& rs);
+  void read_match(const field& f, rule_match& m);
+  void read_target(const field& f, member_filter& to);
+
+  struct problem {
+    int line, column; // 1-based; 0 when yaml-cpp gave no position
+    std::string text;
+  };
+  std::string_view source_;
+  std::vector<problem> problems_;
+  bool default_key_given_ = false;
+  std::map<std::string, int> rule_lines_; // rule name -> 1-based line
+};
+
+void reader::read_document(const YAML::Node& doc, rule_set& rs) {
+  keys top = {"version", "defaults", "rules"};
+  YAML::Mark start; // line 0, column 0: the top of the file
+  if (!check_map(doc, doc.Mark().is_null() ? start : doc.Mark(), "a rules file", top))
+    return;
+  if (auto f = find(doc, "version"); !f)
+    fail(doc.Mark(), "missing 'version' (e.g. version: 1)");
+  else
+    read_uint(f, "version", 0, UINT64_MAX, rs.version);
+  if (auto f = find(doc, "defaults"))
+    read_defaults(f, rs);
+  auto f = find(doc, "rules");
+  if (!f || f.value.IsNull())
+    return; // no rules: every task uses the defaults
+  if (!f.value.IsSequence()) {
+    fail(f.mark(), "'rules' must be a list of rules, each starting with '- name:'");
+    return;
+  }
+  for (size_t i = 0; i < f.value.size(); ++i)
+    read_rule(f.value[i], i, rs);
+}
+
+void reader::read_defaults(const field& f, rule_set& rs) {
+  if (!check_map(f.value, f.mark(), "'defaults'",
+                 {"strategy", "max_inflight_per_consumer", "key"}))
+    return;
+  if (auto s = find(f.value, "strategy"))
+    read_strategy(s, rs.default_strategy);
+  if (uint64_t v = 0; read_uint(find(f.value, "max_inflight_per_consumer"),
+                                "max_inflight_per_consumer", 1, UINT32_MAX, v))
+    rs.default_max_inflight = static_cast<uint32_t>(v);
+  auto k = find(f.value, "key");
+  if (k)
+    default_key_given_ = read_hash_field(k, rs.default_key);
+  if (rs.default_strategy == strategy_kind::hash && !k)
+    fail(f.mark(), fmt::format("default strategy hash needs 'key: <field>' "
+                               "(one of: {})", hash_field_names()));
+}
+
+void reader::read_rule(const YAML::Node& n, size_t index, rule_set& rs) {
+  keys allowed = {"name", "match", "to", "strategy", "key", "max_inflight"};
+  auto what = fmt::format("rule #{}", index + 1);
+  if (!check_map(n, n.Mark(), what, allowed))
+    return;
+  rule r;
+  r.line = static_cast<uint32_t>(n.Mark().line + 1);
+  if (auto f = find(n, "name"); !f) {
+    fail(n.Mark(), fmt::format("{} has no 'name'", what));
+  } else if (read_string(f, "name", r.name)) {
+    auto [pos, fresh] = rule_lines_.emplace(r.name, f.key.Mark().line + 1);
+    if (!fresh)
+      fail(f.mark(), fmt::format("duplicate rule name '{}' (first on line {})",
+                                 r.name, pos->second));
+  }
+  if (auto f = find(n, "match"))
+    read_match(f, r.match);
+  if (auto f = find(n, "to"))
+    read_target(f, r.to);
+  r.strategy = rs.default_strategy;
+  auto strategy = find(n, "strategy");
+  if (strategy)
+    read_strategy(strategy, r.strategy);
+  auto key = find(n, "key");
+  if (key && read_hash_field(key, r.key) && r.strategy != strategy_kind::hash)
+    fail(key.key.Mark(), fmt::format("'key' is only used by strategy hash (this "
+                                     "rule's strategy is {})", to_string(r.strategy)));
+  if (!key && r.strategy == strategy_kind::hash) {
+    if (default_key_given_)
+      r.key = rs.default_key;
+    else
+      fail(strategy ? strategy.mark() : n.Mark(),
+           fmt::format("strategy hash needs 'key: <field>' (one of: {})",
+                       hash_field_names()));
+  }
+  if (uint64_t v = 0; read_uint(find(n, "max_inflight"), "max_inflight", 1, UINT32_MAX, v))
+    r.max_inflight = static_cast<uint32_t>(v);
+  rs.rules.push_back(std::move(r));
+}
+
+void reader::read_match(const field& f, rule_match& m) {
+  if (!check_map(f.value, f.mark(), "'match'", {"type", "priority", "tags", "job"}))
+    return;
+  if (auto t = find(f.value, "type")) {
+    if (!t.value.IsScalar())
+      fail(t.mark(), "'type' must be a glob string, e.g. type: \"render.*\"");
+    else if (auto why = why_type_glob_cannot_match(t.value.Scalar()); !why.empty())
+      fail(t.mark(), "'type' " + why);
+    else
+      m.type = glob{t.value.Scalar()};
+  }
+  std::vector<std::string> names;
+  if (auto p = find(f.value, "priority"); p && read_list(p, "priority", names, true)) {
+    m.priorities = 0;
+    for (const auto& name : names)
+      if (priority prio; parse_priority(name, prio))
+        m.priorities |= static_cast<uint8_t>(1u << static_cast<int>(prio));
+      else
+        fail(p.mark(), fmt::format("unknown priority '{}' (allowed: high, normal, low)",
+                                   name));
+  }
+  if (auto t = find(f.value, "tags"))
+    read_list(t, "tags", m.tags);
+  if (std::string pattern; read_string(find(f.value, "job"), "job", pattern))
+    m.job = glob{pattern};
+}
+
+void reader::read_target(const field& f, member_filter& to) {
+  if (!check_map(f.value, f.mark(), "'to'", {"tags", "nodes"}))
+    return;
+  if (auto t = find(f.value, "tags"))
+    read_list(t, "tags", to.tags);
+  if (auto n = find(f.value, "nodes"))
+    if (read_list(n, "nodes", to.nodes) && to.nodes.empty())
+      fail(n.mark(), "'nodes: []' matches no member; leave 'nodes' out to allow any");
+}
+
+} // namespace
+
+error parse_rules(std::string_view yaml_text, std::string_view source, rule_set& out) {
+  reader r{source};
+  rule_set rs;
+  try {
+    // yaml-cpp throws on syntax errors (with a mark) and on misuse: stop both here.
+    r.read_document(YAML::Load(std::string{yaml_text}), rs);
+  } catch (const YAML::Exception& e) {
+    r.fail(e.mark, "invalid YAML: " + e.msg);
+  } catch (const std::exception& e) {
+    r.fail(YAML::Mark::null_mark(), e.what());
+  }
+  if (auto problems = r.report(); !problems.empty())
+    return error{ec::invalid_rules, std::move(problems)};
+  rs.source = std::string{source};
+  rs.hash = fnv1a_hex(yaml_text);
+  out = std::move(rs);
+  return {};
+}
+
+} // namespace drover
