@@ -30,6 +30,7 @@ void flush(consumer_ptr self) {
     st.started = {};
   }
   if (!st.reports.empty()) {
+    *st.opts.executed += st.reports.size();
     self->send(st.manager, ack_atom::value, st.opts.info.node, std::move(st.reports));
     st.reports = {};
   }

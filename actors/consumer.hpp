@@ -4,6 +4,9 @@
 // tasks). Unknown task types FAIL with a clear result; the consumer goes on.
 #pragma once
 
+#include <atomic>
+#include <memory>
+
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
@@ -16,6 +19,10 @@ struct consumer_options {
   member_info info;               ///< role consumer, node, tags, capacity
   caf::actor registry;
   handler_registry handlers = builtin_handlers();
+  /// Attempts this consumer finished (any outcome); read by `drover run`
+  /// at exit and by tests to prove each task ran once.
+  std::shared_ptr<std::atomic<uint64_t>> executed =
+    std::make_shared<std::atomic<uint64_t>>(0);
 };
 
 caf::actor spawn_consumer(caf::actor_system& sys, consumer_options opts);

@@ -59,7 +59,7 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
       if (i == self->state.jobs.end())
         return caf::error{ec::unknown_job, "no job " + std::to_string(id)};
       auto watcher = caf::actor_cast<caf::actor>(self->current_sender());
-      if (i->second.finished_ms != 0)
+      if (i->second.done)
         self->send(watcher, job_done_atom::value, progress_of(i->second));
       else
         i->second.watchers.push_back(watcher);

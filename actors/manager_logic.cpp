@@ -36,8 +36,9 @@ uint64_t terminal_count(const job_entry& j) {
 
 /// Tells the watchers once every task of a sealed job is terminal.
 void check_done(manager_ptr self, job_entry& j) {
-  if (!j.meta.sealed || j.finished_ms != 0 || terminal_count(j) < j.meta.total)
+  if (!j.meta.sealed || j.done || terminal_count(j) < j.meta.total)
     return;
+  j.done = true;
   j.finished_ms = now_ms(self);
   auto p = progress_of(j);
   for (auto& w : j.watchers)

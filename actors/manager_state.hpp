@@ -30,6 +30,7 @@ struct job_entry {
   std::array<uint64_t, task_state_count> by_state{};
   uint64_t unassignable = 0;
   int64_t finished_ms = 0;
+  bool done = false;                 ///< sealed and every task terminal
   std::vector<caf::actor> watchers;  ///< told job_done when it completes
 };
 

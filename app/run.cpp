@@ -24,6 +24,8 @@ struct running {
   std::vector<caf::actor> actors;               ///< to stop on shutdown
   std::shared_ptr<std::atomic<int>> stopped = std::make_shared<std::atomic<int>>(0);
   std::shared_ptr<producer_outcome> job;        ///< set when a producer runs a job
+  std::shared_ptr<std::atomic<uint64_t>> executed; ///< set when a consumer runs
+  std::string consumer_node;
 };
 
 void watch(running& r, const caf::actor& hdl) {
@@ -101,6 +103,8 @@ int start_roles(caf::actor_system& sys, const run_options& o, running& r) {
     co.info = member_info{node_name(o, "consumer"), member_role::consumer, o.tags,
                           o.capacity, o.group, {}};
     co.registry = registry;
+    r.executed = co.executed;
+    r.consumer_node = co.info.node;
     watch(r, spawn_consumer(sys, std::move(co)));
   }
   if (runs_role(o, "producer")) {
@@ -167,6 +171,8 @@ int run_roles(run_options o) {
   for (auto& a : r.actors)
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   r.actors.clear();
+  if (r.executed)
+    log_info("consumer {}: executed {} tasks", r.consumer_node, r.executed->load());
   return code;
 }
 

@@ -1,0 +1,263 @@
+// The manager in one actor system on virtual time: assignment by credit,
+// ACKs with compare-and-set on the version, job progress, retries, and the
+// grace period before a lost consumer's work moves.
+#include <doctest/doctest.h>
+
+#include "actors/manager.hpp"
+#include "actors/manager_state.hpp"
+#include "actors/store_actor.hpp"
+#include "store/task_store.hpp"
+#include "support/actor_fixture.hpp"
+
+using namespace drover;
+using namespace drover::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct manager_fixture : actor_fixture {
+  std::shared_ptr<task_store> db;
+  caf::actor store;
+  caf::actor mgr;
+
+  manager_fixture() {
+    error err;
+    db = open_store("memory", err);
+    REQUIRE(db);
+    store = keep(spawn_store_actor(sys, db, false));
+    manager_options opts;
+    opts.node = "m";
+    opts.store = store;
+    mgr = keep(spawn_manager(sys, opts));
+    sched.run(); // recovery from the (empty) store
+  }
+
+  manager_state& st() { return state_of<manager_state>(mgr); }
+
+  /// A fake consumer joined with `capacity` credit.
+  std::shared_ptr<inbox> join(const std::string& node, uint32_t capacity,
+                              std::vector<std::string> tags = {}) {
+    auto box = std::make_shared<inbox>();
+    auto hdl = keep(spawn_fake_consumer(sys, box));
+    handles[node] = hdl;
+    self->send(mgr, joined_atom::value,
+               member_info{node, member_role::consumer, std::move(tags), capacity, "", ""},
+               hdl);
+    sched.run();
+    return box;
+  }
+
+  /// Submits `n` tasks of `type` as one sealed list; returns the ack.
+  list_ack submit(uint32_t n, const std::string& type = "noop", uint32_t attempts = 1,
+                  const std::string& origin = "p1_job", uint32_t seq = 0,
+                  std::vector<std::string> tags = {}) {
+    task_list list;
+    list.origin = origin;
+    list.job_name = "test";
+    list.seq = seq;
+    list.last = true;
+    task_spec spec;
+    spec.type = type;
+    spec.max_attempts = attempts;
+    spec.tags = std::move(tags);
+    list.tasks.assign(n, spec);
+    list_ack ack;
+    auto req = self->request(mgr, caf::infinite, submit_atom::value, std::move(list));
+    sched.run();
+    req.receive([&](const list_ack& a) { ack = a; },
+                [&](caf::error& e) { FAIL("submit failed: " << sys.render(e)); });
+    return ack;
+  }
+
+  void report(const std::string& node, std::vector<task_report> reports) {
+    self->send(mgr, ack_atom::value, node, std::move(reports));
+    sched.run();
+  }
+
+  static std::vector<task_report> ok_all(const inbox& box) {
+    std::vector<task_report> out;
+    for (auto& a : box.tasks)
+      out.push_back(task_report{a.id, a.lease, task_outcome::succeeded, "done", 1});
+    return out;
+  }
+
+  job_progress progress(job_id id) {
+    job_progress p;
+    auto req = self->request(mgr, caf::infinite, progress_atom::value, id);
+    sched.run();
+    req.receive([&](const job_progress& x) { p = x; },
+                [&](caf::error& e) { FAIL(sys.render(e)); });
+    return p;
+  }
+
+  uint64_t count(const job_progress& p, task_state s) {
+    return p.by_state[static_cast<int>(s)];
+  }
+
+  std::map<std::string, caf::actor> handles;
+};
+
+} // namespace
+
+TEST_SUITE("manager") {
+
+TEST_CASE_FIXTURE(manager_fixture, "a list is stored before it is acknowledged") {
+  auto ack = submit(10);
+  CHECK(ack.count == 10);
+  recovered_state rs;
+  REQUIRE_FALSE(db->load(rs));
+  CHECK(rs.unfinished.size() == 10);
+  CHECK(rs.jobs.size() == 1);
+}
+
+TEST_CASE_FIXTURE(manager_fixture, "a consumer gets no more tasks than its credit") {
+  auto c1 = join("c1", 4);
+  submit(10);
+  CHECK(c1->tasks.size() == 4);
+  CHECK(c1->batches == 1); // one message carries the whole batch
+  CHECK(st().consumers.at("c1").inflight == 4);
+  report("c1", ok_all(*c1));
+  CHECK(c1->tasks.size() == 8); // ACKs free credit, more tasks follow
+}
+
+TEST_CASE_FIXTURE(manager_fixture, "least loaded: work spreads over consumers by free credit") {
+  auto c1 = join("c1", 8);
+  auto c2 = join("c2", 8);
+  submit(12);
+  CHECK(c1->tasks.size() == 6);
+  CHECK(c2->tasks.size() == 6);
+}
+
+TEST_CASE_FIXTURE(manager_fixture, "every task of a job succeeds once and the job completes") {
+  auto c1 = join("c1", 64);
+  auto ack = submit(50);
+  report("c1", ok_all(*c1));
+  auto p = progress(ack.job);
+  CHECK(p.sealed);
+  CHECK(count(p, task_state::succeeded) == 50);
+  CHECK(st().jobs.at(ack.job).done);
+  CHECK(st().stats.stale == 0);
+  CHECK(st().tasks.empty()); // terminal tasks leave memory; the store has them
+  recovered_state rs;
+  REQUIRE_FALSE(db->load(rs));
+  CHECK(rs.unfinished.empty());
+}
+
+TEST_CASE_FIXTURE(manager_fixture, "a second ACK of the same task is stale and counted") {
+  auto c1 = join("c1", 4);
+  auto ack = submit(1);
+  report("c1", ok_all(*c1));
+  report("c1", ok_all(*c1));
+  CHECK(st().stats.stale == 1);
+  CHECK(count(progress(ack.job), task_state::succeeded) == 1);
+}
+
+TEST_CASE_FIXTURE(manager_fixture, "an ACK naming a wrong lease is rejected and changes nothing") {
+  auto c1 = join("c1", 4);
+  auto ack = submit(1);
+  auto r = ok_all(*c1);
+  r[0].lease += 7;
+  report("c1", r);
+  CHECK(st().stats.stale == 1);
+  CHECK(count(progress(ack.job), task_state::assigned) == 1);
+}
+
+TEST_CASE_FIXTURE(manager_fixture, "a re-sent list is acknowledged again, not stored twice") {
+  auto first = submit(5, "noop", 1, "p1_job", 0);
+  auto again = submit(5, "noop", 1, "p1_job", 0);
+  CHECK(again.job == first.job);
+  CHECK(again.first == first.first);
+  CHECK(progress(first.job).total == 5);
+  recovered_state rs;
+  REQUIRE_FALSE(db->load(rs));
+  CHECK(rs.unfinished.size() == 5);
+}
+
+TEST_CASE_FIXTURE(manager_fixture, "a failed attempt is retried after a backoff until max attempts") {
+  auto c1 = join("c1", 4);
+  auto ack = submit(1, "fail", 3);
+  REQUIRE(c1->tasks.size() == 1);
+  auto fail = [&](size_t i) {
+    auto& a = c1->tasks.at(i);
+    report("c1", {task_report{a.id, a.lease, task_outcome::failed, "boom", 1}});
+  };
+  fail(0);
+  CHECK(st().stats.retries == 1);
+  CHECK(c1->tasks.size() == 1);  // not before the backoff
+  advance(99ms);
+  CHECK(c1->tasks.size() == 1);
+  advance(1ms);                  // 100 ms backoff for attempt 2
+  REQUIRE(c1->tasks.size() == 2);
+  CHECK(c1->tasks[1].attempt == 2);
+  CHECK(c1->tasks[1].lease > c1->tasks[0].lease);
+  fail(1);
+  advance(200ms);                // 200 ms for attempt 3
+  REQUIRE(c1->tasks.size() == 3);
+  fail(2);
+  auto p = progress(ack.job);
+  CHECK(count(p, task_state::failed) == 1);
+  CHECK(st().jobs.at(ack.job).done);
+}
+
+TEST_CASE_FIXTURE(manager_fixture, "a lost consumer's tasks move only after the 1 s grace") {
+  auto c1 = join("c1", 10);
+  auto c2 = join("c2", 10);
+  submit(10);
+  REQUIRE(c1->tasks.size() == 5);
+  self->send(mgr, lost_atom::value, member_info{"c1", member_role::consumer, {}, 10, "", ""});
+  sched.run();
+  advance(999ms);
+  CHECK(c2->tasks.size() == 5); // nothing moved yet
+  advance(1ms);
+  CHECK(c2->tasks.size() == 10);
+  CHECK(st().stats.reassigned == 5);
+  SUBCASE("late ACKs from the lost consumer are stale") {
+    report("c1", ok_all(*c1));
+    CHECK(st().stats.stale == 5);
+  }
+}
+
+TEST_CASE_FIXTURE(manager_fixture, "re-registration inside the grace moves nothing") {
+  auto c1 = join("c1", 10);
+  auto c2 = join("c2", 10);
+  submit(10);
+  self->send(mgr, lost_atom::value, member_info{"c1", member_role::consumer, {}, 10, "", ""});
+  sched.run();
+  advance(500ms);
+  self->send(mgr, joined_atom::value,
+             member_info{"c1", member_role::consumer, {}, 10, "", ""}, handles["c1"]);
+  sched.run();
+  advance(2s);
+  CHECK(c2->tasks.size() == 5);
+  CHECK(st().stats.reassigned == 0);
+  report("c1", ok_all(*c1));
+  CHECK(st().stats.stale == 0);
+}
+
+TEST_CASE_FIXTURE(manager_fixture, "tasks no member can take wait, then go to a fitting member") {
+  auto c1 = join("c1", 10);
+  auto ack = submit(3, "noop", 1, "p1_job", 0, {"gpu"});
+  CHECK(c1->tasks.empty());
+  CHECK(progress(ack.job).unassignable == 3);
+  auto g = join("g1", 10, {"gpu", "cpu"});
+  CHECK(g->tasks.size() == 3);
+  CHECK(progress(ack.job).unassignable == 0);
+}
+
+TEST_CASE_FIXTURE(manager_fixture, "a watcher hears when the job is done") {
+  auto c1 = join("c1", 10);
+  auto ack = submit(3);
+  self->send(mgr, watch_atom::value, ack.job);
+  sched.run();
+  report("c1", ok_all(*c1));
+  bool done = false;
+  for (int i = 0; i < 2 && !done; ++i) // skip the empty reply to watch, if any
+    self->receive(
+      [&](job_done_atom, const job_progress& p) {
+        done = count(p, task_state::succeeded) == 3;
+      },
+      [&](caf::message&) {}, caf::after(std::chrono::seconds(0)) >> [] {});
+  CHECK(done);
+}
+
+} // TEST_SUITE
