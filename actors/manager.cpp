@@ -12,8 +12,16 @@ namespace {
 caf::behavior manager(manager_ptr self, manager_options opts) {
   self->state.opts = std::move(opts);
   // Reload before serving: `await` holds every other message until then.
+  auto load_started = std::chrono::steady_clock::now(); // for the log line only
   self->request(self->state.opts.store, caf::infinite, load_atom::value)
-    .await([=](recovered_state& rs) { recover(self, rs); dispatch(self); flush_changes(self); },
+    .await([=](recovered_state& rs) {
+             recover(self, rs);
+             dispatch(self);
+             flush_changes(self);
+             auto took = std::chrono::duration<double>(std::chrono::steady_clock::now()
+                                                       - load_started);
+             log_info("manager: ready after recovery in {:.3f} s", took.count());
+           },
            [=](caf::error& err) {
              log_error("manager: cannot load the store: {}", self->system().render(err));
              self->quit(err);

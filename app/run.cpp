@@ -65,13 +65,13 @@ int start_roles(caf::actor_system& sys, const run_options& o, running& r) {
   if (runs_role(o, "registry")) {
     registry = spawn_registry(sys);
     watch(r, registry);
-    parse_endpoint(o.listen, ep);
+    parse_endpoint(o.listen, ep, true);
     uint16_t port = 0;
     if (auto err = publish_at(sys, registry, ep, port)) {
       log_error("{}", err.message);
       return 2;
     }
-    log_info("registry listening on {}:{}", ep.host, port);
+    log_info("registry listening on {}:{}", ep.host, port); // tests read this line
   } else {
     parse_endpoint(o.registry, ep);
     if (auto err = connect_to(sys, ep, std::chrono::milliseconds(o.connect_timeout_ms),

@@ -8,15 +8,15 @@
 
 namespace drover {
 
-error parse_endpoint(std::string_view text, endpoint& out) {
+error parse_endpoint(std::string_view text, endpoint& out, bool allow_any_port) {
   auto colon = text.rfind(':');
   if (colon == std::string_view::npos || colon == 0)
     return {ec::bad_input, "'" + std::string{text} + "' is not HOST:PORT, e.g. 127.0.0.1:4700"};
   auto port_text = text.substr(colon + 1);
   unsigned port = 0;
   auto [end, err] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (err != std::errc{} || end != port_text.data() + port_text.size() || port == 0
-      || port > 65535)
+  if (err != std::errc{} || end != port_text.data() + port_text.size()
+      || (port == 0 && !allow_any_port) || port > 65535)
     return {ec::bad_input, "bad port '" + std::string{port_text} + "' in '"
                              + std::string{text} + "': use a number from 1 to 65535"};
   out.host = std::string{text.substr(0, colon)};
@@ -76,7 +76,7 @@ error validate(const run_options& o) {
   }
   endpoint ep;
   if (runs_role(o, "registry")) {
-    if (auto err = parse_endpoint(o.listen, ep))
+    if (auto err = parse_endpoint(o.listen, ep, true))
       return {ec::bad_input, "--listen: " + err.message};
   } else {
     if (o.registry.empty())

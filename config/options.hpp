@@ -21,8 +21,9 @@ struct endpoint {
   uint16_t port = 0;
 };
 
-/// Parses "HOST:PORT" (port 1..65535); the error says what is wrong.
-error parse_endpoint(std::string_view text, endpoint& out);
+/// Parses "HOST:PORT" (port 1..65535, or 0 with `allow_any_port`: the OS
+/// picks one); the error says what is wrong.
+error parse_endpoint(std::string_view text, endpoint& out, bool allow_any_port = false);
 
 struct run_options {
   std::vector<std::string> roles;   ///< empty: every role in this process

@@ -1,0 +1,91 @@
+// The whole flow across four processes over CAF's middleman on 127.0.0.1:
+// registry+manager, two consumers, a producer. Ports are picked by the OS
+// (--listen=127.0.0.1:0) and read back from the log; every wait is bounded.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <regex>
+
+#include "support/process.hpp"
+
+using namespace drover::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+uint64_t executed_by(const child_process& consumer) {
+  std::smatch m;
+  auto log = consumer.err();
+  static const std::regex re{"executed ([0-9]+) tasks"};
+  return std::regex_search(log, m, re) ? std::stoull(m[1]) : 0;
+}
+
+} // namespace
+
+TEST_SUITE("cluster") {
+
+TEST_CASE("a 10,000-task job runs across 4 processes, every task exactly once") {
+  scratch_dir dir;
+  const std::string bin = DROVER_BINARY;
+  child_process mgr({bin, "run", "--role=registry,manager", "--listen=127.0.0.1:0",
+                     "--store=sqlite:" + dir.path + "/m.db", "--threads=2"},
+                    dir.path + "/manager");
+  REQUIRE(mgr.wait_for_err("registry listening on", 10s));
+  auto port = listening_port(mgr.err());
+  REQUIRE(port != 0);
+  auto registry = "--registry=127.0.0.1:" + std::to_string(port);
+  child_process c1({bin, "run", "--role=consumer", registry, "--node=c1", "--threads=1"},
+                   dir.path + "/c1");
+  child_process c2({bin, "run", "--role=consumer", registry, "--node=c2", "--threads=1"},
+                   dir.path + "/c2");
+  REQUIRE(mgr.wait_for_err("consumer c1 joined", 10s));
+  REQUIRE(mgr.wait_for_err("consumer c2 joined", 10s));
+  child_process producer({bin, "run", "--role=producer", registry, "--tasks=10000",
+                          "--type=echo", "--payload=x", "--threads=1"},
+                         dir.path + "/producer");
+  CHECK(producer.wait(60s) == 0);
+  INFO("producer stdout: " << producer.out() << "\nstderr: " << producer.err());
+  CHECK(producer.out().find("10000/10000 done, 10000 succeeded") != std::string::npos);
+  CHECK(producer.out().find("throughput:") != std::string::npos);
+  c1.signal(SIGTERM);
+  c2.signal(SIGTERM);
+  CHECK(c1.wait(10s) == 0);
+  CHECK(c2.wait(10s) == 0);
+  auto ran1 = executed_by(c1);
+  auto ran2 = executed_by(c2);
+  CHECK(ran1 + ran2 == 10000); // no task ran twice, none was skipped
+  CHECK(ran1 > 0);
+  CHECK(ran2 > 0);
+  mgr.signal(SIGTERM);
+  CHECK(mgr.wait(10s) == 0);
+}
+
+TEST_CASE("an unreachable registry is a one-line error and exit code 2") {
+  scratch_dir dir;
+  child_process c({DROVER_BINARY, "run", "--role=consumer", "--registry=127.0.0.1:1"},
+                  dir.path + "/c");
+  CHECK(c.wait(10s) == 2);
+  CHECK(c.err().find("cannot reach 127.0.0.1:1") != std::string::npos);
+}
+
+TEST_CASE("bad flags are one-line errors with exit code 2, never a crash") {
+  scratch_dir dir;
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
+    {{"run", "--no-such-flag"}, "--no-such-flag"},
+    {{"run", "--listen=127.0.0.1:70000"}, "bad port '70000'"},
+    {{"run", "--role=wizard", "--registry=127.0.0.1:5"}, "unknown role 'wizard'"},
+    {{"run", "--role=consumer"}, "--registry=HOST:PORT is needed"},
+    {{"run", "--capacity=abc"}, "capacity"},
+  };
+  int i = 0;
+  for (auto& [args, expected] : cases) {
+    std::vector<std::string> argv{DROVER_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    child_process p(argv, dir.path + "/p" + std::to_string(i++));
+    CAPTURE(expected);
+    CHECK(p.wait(10s) == 2);
+    CHECK((p.err() + p.out()).find(expected) != std::string::npos);
+  }
+}
+
+} // TEST_SUITE
