@@ -1,0 +1,99 @@
+// The consumer on virtual time, against a fake registry and manager:
+// built-in handlers, unknown task types, and timer-finished work.
+#include <doctest/doctest.h>
+
+#include "actors/consumer.hpp"
+#include "support/actor_fixture.hpp"
+
+using namespace drover;
+using namespace drover::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct ack_log {
+  std::vector<task_report> reports;
+  std::vector<lease_ref> started;
+};
+
+struct consumer_fixture : actor_fixture {
+  std::shared_ptr<ack_log> log = std::make_shared<ack_log>();
+  caf::actor manager;
+  caf::actor consumer;
+
+  consumer_fixture() {
+    auto l = log;
+    manager = keep(sys.spawn([l](caf::event_based_actor*) -> caf::behavior {
+      return {
+        [l](ack_atom, const std::string&, std::vector<task_report>& rs) {
+          for (auto& r : rs)
+            l->reports.push_back(std::move(r));
+        },
+        [l](started_atom, const std::string&, const std::vector<lease_ref>& rs) {
+          l->started.insert(l->started.end(), rs.begin(), rs.end());
+        },
+      };
+    }));
+    auto mgr = manager;
+    auto registry = keep(sys.spawn([mgr](caf::event_based_actor*) -> caf::behavior {
+      return {[mgr](register_atom, const member_info&) { return mgr; }};
+    }));
+    consumer_options opts;
+    opts.info = member_info{"c1", member_role::consumer, {}, 8, "", ""};
+    opts.registry = registry;
+    consumer = keep(spawn_consumer(sys, std::move(opts)));
+    sched.run(); // registration
+  }
+
+  void send_tasks(std::vector<assignment> batch) {
+    self->send(consumer, assign_atom::value, std::move(batch));
+    sched.run();
+  }
+};
+
+assignment task_of(task_id id, std::string type, std::string payload, uint32_t attempt = 1) {
+  return assignment{id, 1, attempt, 0, std::move(type), std::move(payload)};
+}
+
+} // namespace
+
+TEST_SUITE("consumer") {
+
+TEST_CASE_FIXTURE(consumer_fixture, "a batch is executed and ACKed in one message") {
+  send_tasks({task_of(1, "noop", ""), task_of(2, "echo", "hi"), task_of(3, "fail", "1"),
+              task_of(4, "fail", "1", 2)});
+  REQUIRE(log->reports.size() == 4);
+  CHECK(log->reports[0].outcome == task_outcome::succeeded);
+  CHECK(log->reports[1].result == "hi");
+  CHECK(log->reports[2].outcome == task_outcome::failed); // attempt 1 of the first 1
+  CHECK(log->reports[3].outcome == task_outcome::succeeded); // attempt 2 passes
+}
+
+TEST_CASE_FIXTURE(consumer_fixture, "an unknown task type fails with a clear result and the consumer goes on") {
+  send_tasks({task_of(1, "transmogrify", "")});
+  REQUIRE(log->reports.size() == 1);
+  CHECK(log->reports[0].outcome == task_outcome::failed);
+  CHECK(log->reports[0].result.find("unknown task type 'transmogrify'") != std::string::npos);
+  CHECK(log->reports[0].result.find("noop") != std::string::npos);
+  send_tasks({task_of(2, "noop", "")});
+  CHECK(log->reports.size() == 2);
+}
+
+TEST_CASE_FIXTURE(consumer_fixture, "a bad payload fails the task, not the consumer") {
+  send_tasks({task_of(1, "sleep", "soon")});
+  REQUIRE(log->reports.size() == 1);
+  CHECK(log->reports[0].outcome == task_outcome::failed);
+  CHECK(log->reports[0].result.find("milliseconds") != std::string::npos);
+}
+
+TEST_CASE_FIXTURE(consumer_fixture, "sleep reports started at once and finishes on the timer") {
+  send_tasks({task_of(1, "sleep", "250"), task_of(2, "sleep", "250")});
+  CHECK(log->started.size() == 2);
+  CHECK(log->reports.empty());
+  advance(249ms);
+  CHECK(log->reports.empty());
+  advance(1ms);
+  CHECK(log->reports.size() == 2); // both timers, one ACK round
+}
+
+} // TEST_SUITE

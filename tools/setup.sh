@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs drover's build dependencies (Debian 12 packages only) and builds
+# everything into ./build. Run as root or with sudo available.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(g++ cmake make ccache libcaf-dev libyaml-cpp-dev libfmt-dev doctest-dev
+          libsqlite3-dev libcpp-httplib-dev nlohmann-json3-dev libcli11-dev sqlite3)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
+fi
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build -j "$(nproc)"
