@@ -11,6 +11,10 @@ namespace {
 
 caf::behavior manager(manager_ptr self, manager_options opts) {
   self->state.opts = std::move(opts);
+  self->state.chooser = assigner{self->state.opts.seed};
+  self->state.chooser.use(self->state.opts.rules);
+  log_info("manager: rule set {} version {} hash {}", self->state.chooser.rules().source,
+           self->state.chooser.rules().version, self->state.chooser.rules().hash);
   // Reload before serving: `await` holds every other message until then.
   auto load_started = std::chrono::steady_clock::now(); // for the log line only
   self->request(self->state.opts.store, caf::infinite, load_atom::value)

@@ -3,11 +3,13 @@
 // ACKs and started notes (consumers), progress/watch/stats queries.
 // Sends: task batches up to each consumer's credit; writes every transition
 // through the store actor and acknowledges a list only once it is stored.
-// Decisions live in core/ (state machine, queues); see manager_logic.cpp.
+// Decisions live in core/ (state machine, queues) and rules/ (who gets a
+// task); see manager_logic.cpp.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include <caf/actor.hpp>
@@ -15,12 +17,16 @@
 
 namespace drover {
 
+struct rule_set;
+
 struct manager_options {
   std::string node = "manager";            ///< prefix of external task ids
   std::chrono::milliseconds grace{1000};   ///< wait before moving a lost member's work
   int64_t wall_offset_ms = 0;              ///< unix ms minus actor-clock ms (0 in tests)
   uint32_t max_batch = 256;                ///< tasks per assignment message at most
   caf::actor store;                        ///< the store actor (required)
+  std::shared_ptr<const rule_set> rules;   ///< assignment rules; nullptr: defaults
+  uint64_t seed = 42;                      ///< for the random strategy
 };
 
 /// Spawns the manager. It first reloads every unfinished task from the store

@@ -52,32 +52,22 @@ std::chrono::milliseconds retry_backoff(uint32_t attempt) {
   return std::min(std::chrono::milliseconds(100 << shift), std::chrono::milliseconds(30000));
 }
 
-bool has_tags(const member_info& m, const std::vector<std::string>& wanted) {
-  for (auto& tag : wanted)
-    if (std::find(m.tags.begin(), m.tags.end(), tag) == m.tags.end())
-      return false;
-  return true;
-}
-
-/// Least loaded live consumer that has the task's tags and free credit.
-/// `fits_any` tells whether some live consumer has the tags at all.
-consumer_entry* least_loaded(manager_state& st, const task& t, bool& fits_any) {
-  consumer_entry* best = nullptr;
-  double best_load = 2.0;
-  fits_any = false;
-  for (auto& [node, c] : st.consumers) {
-    if (c.lost || c.info.capacity == 0 || !has_tags(c.info, t.spec.tags))
-      continue;
-    fits_any = true;
-    if (c.inflight >= c.info.capacity)
-      continue;
-    double load = static_cast<double>(c.inflight) / c.info.capacity;
-    if (load < best_load) {
-      best_load = load;
-      best = &c;
+/// Brings the candidates rules/ chooses from in line with the consumers.
+void sync_candidates(manager_state& st) {
+  if (st.members_dirty || st.candidates.size() != st.consumers.size()) {
+    st.candidates.clear();
+    st.candidate_of.clear();
+    for (auto& [node, c] : st.consumers) {
+      st.candidates.push_back(candidate{node, c.info.tags, c.info.capacity, 0, true});
+      st.candidate_of.push_back(&c);
     }
+    st.chooser.members_changed();
+    st.members_dirty = false;
   }
-  return best;
+  for (size_t i = 0; i < st.candidates.size(); ++i) {
+    st.candidates[i].inflight = st.candidate_of[i]->inflight;
+    st.candidates[i].accepting = !st.candidate_of[i]->lost;
+  }
 }
 
 void send_outbox(manager_ptr self, consumer_entry& c) {
@@ -244,24 +234,28 @@ void dispatch(manager_ptr self) {
   if (st.pending.empty() || st.consumers.empty())
     return;
   auto now = now_ms(self);
+  sync_candidates(st);
   task_id id = 0;
   while (st.pending.pop(id)) {
     auto ti = st.tasks.find(id);
     if (ti == st.tasks.end() || ti->second.state != task_state::pending)
       continue; // cancelled or finished while queued
     auto& t = ti->second;
-    bool fits_any = false;
-    auto* c = least_loaded(st, t, fits_any);
-    if (c == nullptr) {
-      if (!fits_any) { // wait for a member with these tags
+    auto* j = find_job(st, t.job);
+    auto ch = st.chooser.choose(t, j ? std::string_view{j->meta.name} : std::string_view{},
+                                st.candidates);
+    if (ch.status != choice_status::chosen) {
+      if (ch.status == choice_status::unassignable) { // wait for a fitting member
         st.unassignable.push_back(id);
-        if (auto* j = find_job(st, t.job))
+        if (j != nullptr)
           ++j->unassignable;
         continue;
       }
-      st.pending.push_front(id, t.spec.prio); // everyone is busy
+      st.pending.push_front(id, t.spec.prio); // everyone that fits is busy
       break;
     }
+    auto* c = st.candidate_of[ch.index];
+    ++st.candidates[ch.index].inflight;
     auto from = t.state;
     assign(t, c->info.node, now);
     count_move(st, t, from);
@@ -302,6 +296,7 @@ void on_reports(manager_ptr self, const std::string& node,
     count_move(st, t, from);
     if (c != nullptr && c->inflight > 0)
       --c->inflight;
+    st.chooser.record_run(node, t.spec.type, r.run_us / 1000.0); // for fastest/weighted
     auto* j = find_job(st, t.job);
     if (effect == ack_effect::retry) {
       ++st.stats.retries;
@@ -361,6 +356,7 @@ void on_joined(manager_ptr self, const member_info& info, const caf::actor& hdl)
     log_info("manager: consumer {} joined (capacity {})", info.node, info.capacity);
   }
   st.stats.consumers = st.consumers.size();
+  st.members_dirty = true;
   for (auto id : st.unassignable) { // a new member may have the missing tags
     auto ti = st.tasks.find(id);
     if (ti == st.tasks.end())
@@ -398,6 +394,7 @@ void on_grace_expired(manager_ptr self, const std::string& node, uint64_t gen) {
     return; // it came back, or this timer is an old one
   st.consumers.erase(i);
   st.stats.consumers = st.consumers.size();
+  st.members_dirty = true;
   reclaim_from(self, node, "lost past the grace");
   dispatch(self);
 }

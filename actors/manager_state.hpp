@@ -13,6 +13,7 @@
 #include "actors/manager.hpp"
 #include "actors/protocol.hpp"
 #include "core/queues.hpp"
+#include "rules/assign.hpp"
 
 namespace drover {
 
@@ -43,6 +44,10 @@ struct manager_state {
   priority_queues pending;
   std::vector<task_id> unassignable;        ///< no live consumer has their tags
   std::map<std::string, consumer_entry> consumers;
+  assigner chooser;                          ///< rules/: who gets each task
+  std::vector<candidate> candidates;         ///< the consumers, as rules/ sees them
+  std::vector<consumer_entry*> candidate_of; ///< same order as candidates
+  bool members_dirty = true;                 ///< rebuild candidates before choosing
   std::map<std::string, member_info> producers;
   std::vector<task_change> changes;          ///< to the store after each message
   task_id next_task = 1;

@@ -96,6 +96,7 @@ void push_lists(producer_ptr self) {
             std::printf("job %llu: %llu tasks stored, %.2f s\n",
                         static_cast<unsigned long long>(ack.job),
                         static_cast<unsigned long long>(st.opts.tasks), elapsed_s(self));
+          std::fflush(stdout);
           self->request(st.manager, std::chrono::seconds(10), watch_atom::value, ack.job)
             .then([] {}, [=](caf::error& err) {
               finish(self, 1, "cannot watch the job: " + self->system().render(err));

@@ -13,6 +13,7 @@
 #include "actors/store_actor.hpp"
 #include "app/remote.hpp"
 #include "core/log.hpp"
+#include "rules/rule_set.hpp"
 #include "store/task_store.hpp"
 
 namespace drover {
@@ -88,6 +89,14 @@ int start_roles(caf::actor_system& sys, const run_options& o, running& r) {
       return 2;
     }
     manager_options mo;
+    if (!o.rules.empty()) {
+      auto rules = std::make_shared<rule_set>();
+      if (auto err = load_rules(o.rules, *rules)) {
+        log_error("rules: {}", err.message);
+        return 2;
+      }
+      mo.rules = std::move(rules);
+    }
     mo.node = node_name(o, "manager");
     mo.grace = std::chrono::milliseconds(o.grace_ms);
     mo.wall_offset_ms = wall_offset_ms(sys);

@@ -33,6 +33,7 @@ struct run_options {
   std::vector<std::string> tags;
   uint32_t capacity = 64;
   std::string store = "sqlite:drover.db";
+  std::string rules;                ///< assignment rules file; empty: built-in defaults
   uint32_t grace_ms = 1000;
   uint32_t threads = 0;             ///< CAF scheduler threads; 0 = cores
   uint32_t connect_timeout_ms = 5000;

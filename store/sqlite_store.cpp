@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <unordered_map>
 #include <utility>
 
 #include "store/sqlite_schema.hpp"
@@ -192,21 +193,35 @@ error sqlite_store::apply(const std::vector<task_change>& changes) {
 }
 
 error sqlite_store::write_changes(const std::vector<task_change>& changes) {
+  // A group commit often holds several changes of one task (assigned, then
+  // succeeded). The version guard lets only the first change with the
+  // highest version reach the row, so only that one is written: the same
+  // end state in one UPDATE instead of several.
+  std::unordered_map<task_id, size_t> winner;
+  winner.reserve(changes.size());
+  for (size_t i = 0; i < changes.size(); ++i) {
+    auto [it, fresh] = winner.emplace(changes[i].id, i);
+    if (!fresh && changes[i].version > changes[it->second].version)
+      it->second = i;
+  }
   auto up = update_task_.get();
   auto ev = insert_event_.get();
-  for (const auto& c : changes) {
-    sqlite3_bind_int64(up, 1, static_cast<int64_t>(c.id));
-    sqlite3_bind_int(up, 2, static_cast<int>(c.state));
-    sqlite3_bind_int64(up, 3, static_cast<int64_t>(c.version));
-    sqlite3_bind_int64(up, 4, c.attempt);
-    sqlite3_bind_int64(up, 5, static_cast<int64_t>(c.lease_version));
-    bind_text(up, 6, c.consumer);
-    bind_text(up, 7, c.result);
-    sqlite3_bind_int64(up, 8, c.assigned_ms);
-    sqlite3_bind_int64(up, 9, c.started_ms);
-    sqlite3_bind_int64(up, 10, c.finished_ms);
-    if (auto err = run(up, "cannot update a task"))
-      return err;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const auto& c = changes[i];
+    if (winner.at(c.id) == i) { // else another change of this batch wins
+      sqlite3_bind_int64(up, 1, static_cast<int64_t>(c.id));
+      sqlite3_bind_int(up, 2, static_cast<int>(c.state));
+      sqlite3_bind_int64(up, 3, static_cast<int64_t>(c.version));
+      sqlite3_bind_int64(up, 4, c.attempt);
+      sqlite3_bind_int64(up, 5, static_cast<int64_t>(c.lease_version));
+      bind_text(up, 6, c.consumer);
+      bind_text(up, 7, c.result);
+      sqlite3_bind_int64(up, 8, c.assigned_ms);
+      sqlite3_bind_int64(up, 9, c.started_ms);
+      sqlite3_bind_int64(up, 10, c.finished_ms);
+      if (auto err = run(up, "cannot update a task"))
+        return err;
+    }
     // Events are a log, kept even when the guard skipped the columns: a
     // stale ACK is recorded without moving the task's version.
     if (c.event == event_kind::none)

@@ -107,6 +107,31 @@ TEST_CASE_TEMPLATE("a change never overwrites a newer version", K, memory_kind,
   CHECK(events.empty());
 }
 
+TEST_CASE_TEMPLATE("several changes of a task in one batch end as the newest, events all kept",
+                   K, memory_kind, sqlite_kind) {
+  temp_dir dir;
+  auto store = open_ok(K::spec(dir));
+  auto t = make_task(1);
+  REQUIRE_FALSE(store->put_tasks(make_job(1), 0, {t}));
+  auto assigned = moved(t, task_state::assigned, 1);
+  auto succeeded = moved(t, task_state::succeeded, 2);
+  auto same_version = moved(t, task_state::assigned, 2, "c9");
+  auto older = moved(t, task_state::running, 1);
+  // Newest first and last, a tie after it, an older one: the first change
+  // with the highest version is what the row ends as.
+  REQUIRE_FALSE(store->apply({change_of(assigned),
+                              change_of(succeeded),
+                              change_of(same_version, event_kind::stale_ack, "late", 5),
+                              change_of(older, event_kind::reassigned, "x", 6)}));
+  task got;
+  std::vector<task_event> events;
+  REQUIRE_FALSE(store->get(1, got, events));
+  check_same(got, succeeded);
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].kind == event_kind::stale_ack);
+  CHECK(events[1].kind == event_kind::reassigned);
+}
+
 TEST_CASE_TEMPLATE("terminal tasks are not loaded but counted", K, memory_kind,
                    sqlite_kind) {
   temp_dir dir;

@@ -1,0 +1,190 @@
+// Crash recovery across processes: the registry+manager is SIGKILLed in the
+// middle of a 50,000-task job and restarted on the same SQLite file. What
+// counts is what the store holds afterwards, read directly (read-only) with
+// SQL; every wait is bounded and every assertion is exact.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <regex>
+#include <thread>
+
+#include "support/db_query.hpp"
+#include "support/process.hpp"
+
+using namespace drover::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr int64_t total_tasks = 50000;
+
+uint64_t executed_by(const child_process& consumer) {
+  std::smatch m;
+  auto log = consumer.err();
+  static const std::regex re{"executed ([0-9]+) tasks"};
+  return std::regex_search(log, m, re) ? std::stoull(m[1]) : 0;
+}
+
+struct recovery_line {
+  bool found = false;
+  int64_t jobs = 0, unfinished = 0, leased = 0;
+};
+
+recovery_line recovered(const std::string& log) {
+  recovery_line r;
+  std::smatch m;
+  static const std::regex re{
+    "recovered ([0-9]+) jobs, ([0-9]+) unfinished tasks \\(([0-9]+) were leased\\)"};
+  if (std::regex_search(log, m, re)) {
+    r.found = true;
+    r.jobs = std::stoll(m[1]);
+    r.unfinished = std::stoll(m[2]);
+    r.leased = std::stoll(m[3]);
+  }
+  return r;
+}
+
+/// Polls `sql` until it yields at least `want`; gives up after `limit`, or
+/// once the value has not moved for `stall`. Returns the last value seen.
+int64_t wait_for_count(const std::string& db, const std::string& sql, int64_t want,
+                       std::chrono::milliseconds limit, std::chrono::milliseconds stall) {
+  auto now = std::chrono::steady_clock::now();
+  auto deadline = now + limit;
+  auto last_move = now;
+  int64_t last = -1;
+  for (;;) {
+    auto v = drover::testing::query_int(db, sql);
+    now = std::chrono::steady_clock::now();
+    if (v >= want || now >= deadline || now - last_move >= stall)
+      return v;
+    if (v != last) {
+      last = v;
+      last_move = now;
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+}
+
+struct manager_proc {
+  manager_proc(const std::string& db, const std::string& log)
+    : proc({DROVER_BINARY, "run", "--role=registry,manager", "--listen=127.0.0.1:0",
+            "--store=sqlite:" + db, "--threads=2"},
+           log) {}
+  child_process proc;
+  std::string registry_flag() const {
+    return "--registry=127.0.0.1:" + std::to_string(listening_port(proc.err()));
+  }
+};
+
+std::vector<std::string> consumer_args(const std::string& registry, const std::string& node) {
+  // sleep tasks of 5 ms, 64 at a time per consumer: the job takes ~2 s, so
+  // the kill lands mid-way with leased tasks in flight.
+  return {DROVER_BINARY, "run", "--role=consumer", registry, "--node=" + node,
+          "--capacity=64", "--threads=1"};
+}
+
+} // namespace
+
+TEST_SUITE("recovery") {
+
+TEST_CASE("a manager SIGKILLed mid-job resumes from its store: every task succeeds once") {
+  scratch_dir dir;
+  const std::string db = dir.path + "/m.db";
+  const std::string succeeded = "SELECT count(*) FROM tasks WHERE state=3";
+  const std::string leased = "SELECT count(*) FROM tasks WHERE state IN (1,2)";
+
+  // -- first life: manager, two consumers, a producer; killed mid-job ------
+  int64_t done_before = 0, leased_before = 0;
+  {
+    manager_proc mgr(db, dir.path + "/manager1");
+    REQUIRE(mgr.proc.wait_for_err("registry listening on", 10s));
+    REQUIRE(listening_port(mgr.proc.err()) != 0);
+    auto registry = mgr.registry_flag();
+    child_process c1(consumer_args(registry, "c1"), dir.path + "/c1");
+    child_process c2(consumer_args(registry, "c2"), dir.path + "/c2");
+    REQUIRE(mgr.proc.wait_for_err("consumer c1 joined", 10s));
+    REQUIRE(mgr.proc.wait_for_err("consumer c2 joined", 10s));
+    child_process producer({DROVER_BINARY, "run", "--role=producer", registry,
+                            "--tasks=" + std::to_string(total_tasks), "--type=sleep",
+                            "--payload=5", "--threads=1"},
+                           dir.path + "/producer");
+    // The whole job is acknowledged, hence durable, before the kill...
+    auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (producer.out().find("tasks stored") == std::string::npos
+           && std::chrono::steady_clock::now() < deadline && producer.running())
+      std::this_thread::sleep_for(5ms);
+    INFO("producer stdout: " << producer.out() << "\nstderr: " << producer.err());
+    REQUIRE(producer.out().find("tasks stored") != std::string::npos);
+    // ...and some of it has run, but not all.
+    auto seen = wait_for_count(db, succeeded, 2000, 20s, 10s);
+    REQUIRE(seen >= 2000);
+    REQUIRE(seen < total_tasks);
+    mgr.proc.signal(SIGKILL);
+    CHECK(mgr.proc.wait(10s) == 128 + SIGKILL);
+    // Without their manager the others stop on their own (no reconnect yet).
+    CHECK(c1.wait(15s) == 1);
+    CHECK(c2.wait(15s) == 1);
+    CHECK(producer.wait(15s) == 1);
+    INFO("c1: " << c1.err() << "\nc2: " << c2.err());
+    CHECK(executed_by(c1) + executed_by(c2) >= static_cast<uint64_t>(seen));
+  }
+
+  // What the killed manager left behind: it must all be a consistent store.
+  done_before = query_int(db, succeeded);
+  leased_before = query_int(db, leased);
+  REQUIRE(query_int(db, "SELECT count(*) FROM tasks") == total_tasks);
+  REQUIRE(done_before > 0);
+  REQUIRE(done_before < total_tasks);
+  REQUIRE(leased_before > 0); // the kill hit tasks in flight
+
+  // -- second life: same file, new port, two new consumers -----------------
+  manager_proc mgr(db, dir.path + "/manager2");
+  REQUIRE(mgr.proc.wait_for_err("ready after recovery in", 20s));
+  REQUIRE(mgr.proc.wait_for_err("registry listening on", 10s));
+  REQUIRE(listening_port(mgr.proc.err()) != 0);
+  auto rec = recovered(mgr.proc.err());
+  INFO("manager log after restart: " << mgr.proc.err());
+  REQUIRE(rec.found);
+  CHECK(rec.jobs == 1);
+  CHECK(rec.unfinished == total_tasks - done_before);
+  CHECK(rec.leased == leased_before); // every leased task was taken back
+  CHECK(rec.leased > 0);
+  auto registry = mgr.registry_flag();
+  child_process c3(consumer_args(registry, "c3"), dir.path + "/c3");
+  child_process c4(consumer_args(registry, "c4"), dir.path + "/c4");
+  auto final_done = wait_for_count(db, succeeded, total_tasks, 60s, 15s);
+  CHECK(final_done == total_tasks);
+  c3.signal(SIGTERM);
+  c4.signal(SIGTERM);
+  CHECK(c3.wait(10s) == 0);
+  CHECK(c4.wait(10s) == 0);
+  mgr.proc.signal(SIGTERM);
+  CHECK(mgr.proc.wait(10s) == 0);
+  // The new consumers ran exactly the tasks that were left: none twice.
+  CHECK(executed_by(c3) + executed_by(c4) == static_cast<uint64_t>(rec.unfinished));
+
+  // -- the store, read after the manager is gone ----------------------------
+  CHECK(query_int(db, "SELECT count(*) FROM tasks") == total_tasks);
+  CHECK(query_int(db, "SELECT count(DISTINCT id) FROM tasks") == total_tasks);
+  CHECK(query_int(db, "SELECT count(*) FROM tasks WHERE state != 3") == 0);
+  CHECK(query_int(db, "SELECT count(*) FROM jobs") == 1);
+  CHECK(query_int(db, "SELECT total FROM jobs") == total_tasks);
+  CHECK(query_int(db, "SELECT sealed FROM jobs") == 1);
+  CHECK(query_int(db, "SELECT coalesce(sum(count), 0) FROM task_lists") == total_tasks);
+  // No task has two successful completions recorded: at most one success
+  // event per task (kind 4 = succeeded), and no ACK of an old lease (kind
+  // 10 = stale_ack) arrived after the restart.
+  CHECK(query_int(db, "SELECT count(*) FROM (SELECT task FROM events WHERE kind=4 "
+                      "GROUP BY task HAVING count(*) > 1)") == 0);
+  CHECK(query_int(db, "SELECT count(*) FROM events WHERE kind=10") == 0);
+  // Each leased task was reclaimed once (kind 7 = reassigned) by the restart,
+  // and its success came from the new lease: a later version than the reclaim.
+  CHECK(query_int(db, "SELECT count(*) FROM events WHERE kind=7 "
+                      "AND detail='manager restart'") == rec.leased);
+  CHECK(query_int(db, "SELECT count(*) FROM (SELECT task FROM events WHERE kind=7 "
+                      "GROUP BY task HAVING count(*) > 1)") == 0);
+  CHECK(query_int(db, "SELECT count(*) FROM events e JOIN tasks t ON t.id = e.task "
+                      "WHERE e.kind=7 AND t.version <= e.version") == 0);
+}
+
+} // TEST_SUITE
