@@ -1,5 +1,5 @@
 // What the manager does with each message: the task table, job progress,
-// dispatch by credit, ACKs, member loss and recovery. Decisions come from
+// dispatch by credit, ACKs and recovery (membership: manager_membership.cpp). Decisions come from
 // core/ (task_state, queues); this file moves tasks and records changes.
 #include <algorithm>
 
@@ -8,8 +8,6 @@
 #include "core/task_state.hpp"
 
 namespace drover {
-
-namespace {
 
 job_entry* find_job(manager_state& st, job_id id) {
   auto i = st.jobs.find(id);
@@ -25,6 +23,8 @@ void count_move(manager_state& st, const task& t, task_state from) {
     ++j->by_state[static_cast<int>(t.state)];
   }
 }
+
+namespace {
 
 uint64_t terminal_count(const job_entry& j) {
   uint64_t n = 0;
@@ -75,27 +75,6 @@ void send_outbox(manager_ptr self, consumer_entry& c) {
     return;
   self->send(c.handle, assign_atom::value, std::move(c.outbox));
   c.outbox = {};
-}
-
-/// Takes every task leased to `node` back to PENDING, at the head of its queue.
-void reclaim_from(manager_ptr self, const std::string& node, const char* why) {
-  auto& st = self->state;
-  auto now = now_ms(self);
-  uint64_t moved = 0;
-  for (auto& [id, t] : st.tasks) {
-    if (t.consumer != node || is_terminal(t.state) || t.state == task_state::pending)
-      continue;
-    auto from = t.state;
-    reclaim(t);
-    count_move(st, t, from);
-    st.changes.push_back(change_of(t, event_kind::reassigned,
-                                   fmt::format("from {}: {}", node, why), now));
-    st.pending.push_front(id, t.spec.prio);
-    ++moved;
-  }
-  st.stats.reassigned += moved;
-  if (moved > 0)
-    log_info("manager: {} tasks of {} back to pending ({})", moved, node, why);
 }
 
 } // namespace
@@ -329,74 +308,6 @@ void on_started(manager_ptr self, const std::string&, const std::vector<lease_re
       st.changes.push_back(change_of(ti->second));
     }
   }
-}
-
-void on_joined(manager_ptr self, const member_info& info, const caf::actor& hdl) {
-  auto& st = self->state;
-  if (info.role == member_role::producer) {
-    st.producers[info.node] = info;
-    return;
-  }
-  if (info.role != member_role::consumer)
-    return;
-  auto i = st.consumers.find(info.node);
-  if (i != st.consumers.end() && i->second.handle == hdl) {
-    if (i->second.lost)
-      log_info("manager: {} is back within the grace; nothing moves", info.node);
-    i->second.lost = false;
-    ++i->second.lost_gen; // the pending grace timer is now stale
-    i->second.info = info;
-  } else {
-    if (i != st.consumers.end()) // a new incarnation: the old one's leases are void
-      reclaim_from(self, info.node, "re-registered as a new process");
-    auto& c = st.consumers[info.node];
-    c = consumer_entry{};
-    c.info = info;
-    c.handle = hdl;
-    log_info("manager: consumer {} joined (capacity {})", info.node, info.capacity);
-  }
-  st.stats.consumers = st.consumers.size();
-  st.members_dirty = true;
-  for (auto id : st.unassignable) { // a new member may have the missing tags
-    auto ti = st.tasks.find(id);
-    if (ti == st.tasks.end())
-      continue;
-    if (auto* j = find_job(st, ti->second.job); j && j->unassignable > 0)
-      --j->unassignable;
-    st.pending.push(id, ti->second.spec.prio);
-  }
-  st.unassignable.clear();
-  dispatch(self);
-}
-
-void on_lost(manager_ptr self, const member_info& who, const char* why) {
-  auto& st = self->state;
-  auto& node = who.node;
-  if (who.role == member_role::producer) {
-    st.producers.erase(node);
-    return;
-  }
-  auto i = st.consumers.find(node);
-  if (i == st.consumers.end())
-    return;
-  auto& c = i->second;
-  c.lost = true;
-  auto gen = ++c.lost_gen;
-  log_info("manager: consumer {} {}; its {} tasks move in {} ms unless it returns",
-           node, why, c.inflight, st.opts.grace.count());
-  self->delayed_send(self, st.opts.grace, grace_atom::value, node, gen);
-}
-
-void on_grace_expired(manager_ptr self, const std::string& node, uint64_t gen) {
-  auto& st = self->state;
-  auto i = st.consumers.find(node);
-  if (i == st.consumers.end() || !i->second.lost || i->second.lost_gen != gen)
-    return; // it came back, or this timer is an old one
-  st.consumers.erase(i);
-  st.stats.consumers = st.consumers.size();
-  st.members_dirty = true;
-  reclaim_from(self, node, "lost past the grace");
-  dispatch(self);
 }
 
 void on_retry_due(manager_ptr self, task_id id, uint64_t version) {

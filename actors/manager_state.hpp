@@ -60,6 +60,10 @@ using manager_ptr = caf::stateful_actor<manager_state>*;
 
 // -- manager_logic.cpp ---------------------------------------------------------
 
+/// The job's entry, or nullptr.
+job_entry* find_job(manager_state& st, job_id id);
+/// Keeps the per-job state counts in step with a task that moved `from`.
+void count_move(manager_state& st, const task& t, task_state from);
 /// Unix milliseconds now, on the actor clock (virtual in tests).
 int64_t now_ms(manager_ptr self);
 /// Fills the tables from what the store kept; leased tasks go back to PENDING.

@@ -9,38 +9,13 @@
 #include <vector>
 
 #include "rules/assign.hpp"
+#include "rules_test_support.hpp"
 #include "rules/match.hpp"
 
 using namespace drover;
 
 namespace {
 
-std::shared_ptr<const rule_set> rules_from(const std::string& yaml) {
-  auto rs = std::make_shared<rule_set>();
-  auto err = parse_rules(yaml, "t.yaml", *rs);
-  INFO(err.message);
-  REQUIRE_FALSE(err);
-  return rs;
-}
-
-/// Members c1..cN with the given tags and capacity.
-std::vector<candidate> members(int n, std::vector<std::string> tags = {},
-                               uint32_t capacity = 64) {
-  std::vector<candidate> cs;
-  for (int i = 1; i <= n; ++i)
-    cs.push_back(candidate{"c" + std::to_string(i), tags, capacity, 0, true});
-  return cs;
-}
-
-task make_task(std::string type, priority p = priority::normal,
-               std::vector<std::string> tags = {}, std::string key = {}) {
-  task t;
-  t.spec.type = std::move(type);
-  t.spec.prio = p;
-  t.spec.tags = std::move(tags);
-  t.spec.key = std::move(key);
-  return t;
-}
 
 /// Chooses and, like the manager, counts the task as in flight there.
 std::string assign(assigner& a, const task& t, std::vector<candidate>& cs) {
