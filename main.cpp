@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "app/rules_client.hpp"
 #include "app/run.hpp"
 #include "config/options.hpp"
 
@@ -25,6 +26,21 @@ int main(int argc, char** argv) {
   }
   add_run_flags(*run, run_opts);
 
+  // drover rules apply FILE | get, through the registry at --manager.
+  auto* rules = app.add_subcommand("rules", "show or replace the manager's assignment rules");
+  rules->require_subcommand(1);
+  std::string rules_file;
+  std::string manager = "127.0.0.1:4700";
+  uint32_t timeout_ms = 5000;
+  for (auto* sub : {rules->add_subcommand("apply", "validate FILE, then make it the rule set in force"),
+                    rules->add_subcommand("get", "print the rule set in force")}) {
+    sub->add_option("--manager", manager, "HOST:PORT where the registry/manager listens")
+      ->capture_default_str();
+    sub->add_option("--timeout", timeout_ms, "ms to wait for the manager")->capture_default_str();
+  }
+  auto* rules_apply = rules->get_subcommand("apply");
+  rules_apply->add_option("FILE", rules_file, "rules YAML (see rules/examples)")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -37,5 +53,11 @@ int main(int argc, char** argv) {
   }
   if (run->parsed())
     return run_roles(run_opts);
+  if (rules_apply->parsed())
+    return apply_rules_remote(rules_file, manager, std::chrono::milliseconds(timeout_ms),
+                              std::cout, std::cerr);
+  if (rules->get_subcommand("get")->parsed())
+    return get_rules_remote(manager, std::chrono::milliseconds(timeout_ms), std::cout,
+                            std::cerr);
   return 2;
 }

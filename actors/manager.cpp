@@ -3,6 +3,7 @@
 #include "actors/manager.hpp"
 
 #include "actors/manager_state.hpp"
+#include "actors/rules_keeper.hpp"
 #include "core/log.hpp"
 
 namespace drover {
@@ -11,10 +12,17 @@ namespace {
 
 caf::behavior manager(manager_ptr self, manager_options opts) {
   self->state.opts = std::move(opts);
+  // A stray or malformed message (e.g. from a peer of another version) is
+  // logged and dropped; it must never take the manager down.
+  self->set_default_handler(caf::print_and_drop);
   self->state.chooser = assigner{self->state.opts.seed};
   self->state.chooser.use(self->state.opts.rules);
   log_info("manager: rule set {} version {} hash {}", self->state.chooser.rules().source,
            self->state.chooser.rules().version, self->state.chooser.rules().hash);
+  self->state.rules_since_ms = now_ms(self);
+  self->state.rules_keeper = spawn_rules_keeper(
+    self, rules_keeper_options{self->state.opts.rules_path, self->state.opts.rules_poll,
+                               self->state.chooser.rules().hash});
   // Reload before serving: `await` holds every other message until then.
   auto load_started = std::chrono::steady_clock::now(); // for the log line only
   self->request(self->state.opts.store, caf::infinite, load_atom::value)
@@ -59,6 +67,15 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
       on_retry_due(self, id, version);
       flush_changes(self);
     },
+    // -- rules: parsed by the keeper, swapped here --
+    [=](rules_atom, get_atom) { return describe_rules(self->state); },
+    [=](rules_atom, apply_atom, std::string& yaml, std::string& source) {
+      auto rp = self->make_response_promise();
+      rp.delegate(self->state.rules_keeper, rules_atom::value, apply_atom::value,
+                  std::move(yaml), std::move(source));
+      return rp;
+    },
+    [=](swap_atom, rules_update& next) { return swap_rules(self, std::move(next.rules)); },
     // -- queries --
     [=](progress_atom, job_id id) -> caf::result<job_progress> {
       auto i = self->state.jobs.find(id);

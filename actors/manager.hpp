@@ -26,6 +26,8 @@ struct manager_options {
   uint32_t max_batch = 256;                ///< tasks per assignment message at most
   caf::actor store;                        ///< the store actor (required)
   std::shared_ptr<const rule_set> rules;   ///< assignment rules; nullptr: defaults
+  std::string rules_path;                  ///< file the rules keeper watches; empty: none
+  std::chrono::milliseconds rules_poll{1000}; ///< how often it looks; 0: never
   uint64_t seed = 42;                      ///< for the random strategy
 };
 

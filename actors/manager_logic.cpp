@@ -208,6 +208,18 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
   return rp;
 }
 
+void requeue_unassignable(manager_state& st) {
+  for (auto id : st.unassignable) {
+    auto ti = st.tasks.find(id);
+    if (ti == st.tasks.end())
+      continue;
+    if (auto* j = find_job(st, ti->second.job); j && j->unassignable > 0)
+      --j->unassignable;
+    st.pending.push(id, ti->second.spec.prio);
+  }
+  st.unassignable.clear();
+}
+
 void dispatch(manager_ptr self) {
   auto& st = self->state;
   if (st.pending.empty() || st.consumers.empty())

@@ -58,15 +58,7 @@ void on_joined(manager_ptr self, const member_info& info, const caf::actor& hdl)
   }
   st.stats.consumers = st.consumers.size();
   st.members_dirty = true;
-  for (auto id : st.unassignable) { // a new member may have the missing tags
-    auto ti = st.tasks.find(id);
-    if (ti == st.tasks.end())
-      continue;
-    if (auto* j = find_job(st, ti->second.job); j && j->unassignable > 0)
-      --j->unassignable;
-    st.pending.push(id, ti->second.spec.prio);
-  }
-  st.unassignable.clear();
+  requeue_unassignable(st); // a new member may have the missing tags
   dispatch(self);
 }
 

@@ -45,6 +45,8 @@ struct manager_state {
   std::vector<task_id> unassignable;        ///< no live consumer has their tags
   std::map<std::string, consumer_entry> consumers;
   assigner chooser;                          ///< rules/: who gets each task
+  caf::actor rules_keeper;                   ///< parses new rule sets, watches the file
+  int64_t rules_since_ms = 0;                ///< when the set in force was swapped in
   std::vector<candidate> candidates;         ///< the consumers, as rules/ sees them
   std::vector<consumer_entry*> candidate_of; ///< same order as candidates
   bool members_dirty = true;                 ///< rebuild candidates before choosing
@@ -72,6 +74,9 @@ void recover(manager_ptr self, recovered_state& rs);
 caf::result<list_ack> submit(manager_ptr self, task_list& list);
 /// Hands pending tasks to consumers with free credit, in batches.
 void dispatch(manager_ptr self);
+/// Puts the tasks no member could take back in the queue, for another look
+/// after membership or the rules changed.
+void requeue_unassignable(manager_state& st);
 void on_reports(manager_ptr self, const std::string& node,
                 std::vector<task_report>& reports);
 void on_started(manager_ptr self, const std::string& node,
@@ -81,6 +86,14 @@ void on_joined(manager_ptr self, const member_info& info, const caf::actor& hdl)
 void on_lost(manager_ptr self, const member_info& who, const char* why);
 void on_grace_expired(manager_ptr self, const std::string& node, uint64_t gen);
 void on_retry_due(manager_ptr self, task_id id, uint64_t version);
+
+// -- manager_rules.cpp ---------------------------------------------------------
+
+/// What GET /v1/rules and `drover rules get` show about the set in force.
+rules_info describe_rules(const manager_state& st);
+/// Swaps the rule set in force for `next` (already validated) between two
+/// dispatch rounds: tasks already assigned stay where they are.
+rules_info swap_rules(manager_ptr self, std::shared_ptr<const rule_set> next);
 job_progress progress_of(const job_entry& j);
 /// Sends the queued changes to the store actor.
 void flush_changes(manager_ptr self);

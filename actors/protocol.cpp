@@ -13,6 +13,7 @@ void add_drover_types(caf::actor_system_config& cfg) {
     .add_message_type<task_report>("drover::task_report")
     .add_message_type<lease_ref>("drover::lease_ref")
     .add_message_type<job_progress>("drover::job_progress")
+    .add_message_type<rules_info>("drover::rules_info")
     .add_message_type<manager_stats>("drover::manager_stats")
     .add_message_type<task_change>("drover::task_change")
     .add_message_type<task_event>("drover::task_event")

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "core/errors.hpp"
 #include "core/membership.hpp"
 #include "core/task.hpp"
+#include "rules/rule_set.hpp"
 #include "store/task_store.hpp"
 
 CAF_ERROR_CODE_ENUM(drover::ec, "drover")
@@ -50,6 +52,8 @@ using apply_atom = caf::atom_constant<caf::atom("apply")>;
 using load_atom = caf::atom_constant<caf::atom("load")>;
 using get_atom = caf::atom_constant<caf::atom("get")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using rules_atom = caf::atom_constant<caf::atom("rules")>;
+using swap_atom = caf::atom_constant<caf::atom("swap")>;
 
 // -- messages ------------------------------------------------------------------
 
@@ -122,6 +126,23 @@ struct manager_stats {
   uint64_t producers = 0;
 };
 
+/// The rule set in force: answer to (rules, get) and to a swap.
+struct rules_info {
+  std::string source;      ///< file name, "<message>", "<rest>", "<default>"
+  uint64_t version = 0;    ///< the file's `version:`
+  std::string hash;        ///< FNV-1a-64 of the text
+  uint32_t rules = 0;      ///< how many rules (besides the defaults)
+  int64_t since_ms = 0;    ///< unix ms when it was swapped in
+  std::string text;        ///< the YAML itself
+};
+
+/// A parsed, validated rule set on its way from the rules keeper to the
+/// manager. Local only: it is never registered, so it cannot cross the
+/// middleman (remote peers send YAML text instead).
+struct rules_update {
+  std::shared_ptr<const rule_set> rules;
+};
+
 // -- inspect (CAF 0.17 signature) ----------------------------------------------
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, member_info& x) {
@@ -177,6 +198,17 @@ typename Inspector::result_type inspect(Inspector& f, manager_stats& x) {
   return f(caf::meta::type_name("manager_stats"), x.tasks, x.pending,
            x.assigned, x.acks, x.stale, x.retries, x.reassigned, x.consumers,
            x.producers);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, rules_info& x) {
+  return f(caf::meta::type_name("rules_info"), x.source, x.version, x.hash,
+           x.rules, x.since_ms, x.text);
+}
+// A summary for printing; rules_update is never serialized (see above).
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, rules_update& x) {
+  std::string what = x.rules ? x.rules->source + " " + x.rules->hash : "<none>";
+  return f(caf::meta::type_name("rules_update"), what);
 }
 // Store types travel only inside one process, but CAF still wants inspect().
 template <class Inspector>

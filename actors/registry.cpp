@@ -50,6 +50,7 @@ void on_down(registry_ptr self, const caf::down_msg& dm) {
 
 caf::behavior registry(registry_ptr self) {
   self->set_down_handler([=](caf::down_msg& dm) { on_down(self, dm); });
+  self->set_default_handler(caf::print_and_drop); // a stray message must not kill it
   return {
     [=](manager_atom, const caf::actor& mgr) {
       auto& st = self->state;
@@ -81,6 +82,23 @@ caf::behavior registry(registry_ptr self) {
       }
       auto rp = self->make_response_promise<caf::actor>();
       st.waiting.push_back(rp);
+      return rp;
+    },
+    // `drover rules apply|get --manager=HOST:PORT` reaches the registry,
+    // which is what listens there; the manager answers the requester.
+    [=](rules_atom, apply_atom, std::string& yaml, std::string& source) -> caf::result<rules_info> {
+      if (!self->state.manager)
+        return caf::error{ec::no_manager, std::string{"no manager has registered yet"}};
+      auto rp = self->make_response_promise();
+      rp.delegate(self->state.manager, rules_atom::value, apply_atom::value, std::move(yaml),
+                  std::move(source));
+      return rp;
+    },
+    [=](rules_atom, get_atom) -> caf::result<rules_info> {
+      if (!self->state.manager)
+        return caf::error{ec::no_manager, std::string{"no manager has registered yet"}};
+      auto rp = self->make_response_promise();
+      rp.delegate(self->state.manager, rules_atom::value, get_atom::value);
       return rp;
     },
     [=](deregister_atom, const member_info& who) {

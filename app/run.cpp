@@ -20,6 +20,9 @@ namespace drover {
 
 namespace {
 
+/// Used when --rules is not given and this file exists in the working directory.
+constexpr const char* default_rules_path = "config/rules.yaml";
+
 /// What the roles of this process are doing, watched by the wait loop.
 struct running {
   std::vector<caf::actor> actors;               ///< to stop on shutdown
@@ -89,13 +92,18 @@ int start_roles(caf::actor_system& sys, const run_options& o, running& r) {
       return 2;
     }
     manager_options mo;
-    if (!o.rules.empty()) {
+    std::string rules_path = o.rules;
+    if (rules_path.empty() && ::access(default_rules_path, R_OK) == 0)
+      rules_path = default_rules_path;
+    if (!rules_path.empty()) {
       auto rules = std::make_shared<rule_set>();
-      if (auto err = load_rules(o.rules, *rules)) {
+      if (auto err = load_rules(rules_path, *rules)) {
         log_error("rules: {}", err.message);
         return 2;
       }
       mo.rules = std::move(rules);
+      mo.rules_path = rules_path;
+      mo.rules_poll = std::chrono::milliseconds(o.rules_poll_ms);
     }
     mo.node = node_name(o, "manager");
     mo.grace = std::chrono::milliseconds(o.grace_ms);

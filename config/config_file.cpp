@@ -100,6 +100,7 @@ const std::map<std::string, key_info>& keys() {
     {"capacity", {number(&run_options::capacity), "a whole number"}},
     {"store", {text(&run_options::store), "sqlite:PATH or memory"}},
     {"rules", {text(&run_options::rules), "a rules file path"}},
+    {"rules_poll_ms", {number(&run_options::rules_poll_ms), "milliseconds"}},
     {"grace_ms", {number(&run_options::grace_ms), "milliseconds"}},
     {"threads", {number(&run_options::threads), "a whole number"}},
     {"connect_timeout_ms", {number(&run_options::connect_timeout_ms), "milliseconds"}},

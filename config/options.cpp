@@ -48,7 +48,10 @@ void add_run_flags(CLI::App& app, run_options& o) {
   app.add_option("--tags", o.tags, "consumer tags, comma-separated")->delimiter(',');
   app.add_option("--capacity", o.capacity, "tasks a consumer runs at once")->capture_default_str();
   app.add_option("--store", o.store, "sqlite:PATH or memory")->capture_default_str();
-  app.add_option("--rules", o.rules, "assignment rules YAML (see rules/examples); default: least_loaded");
+  app.add_option("--rules", o.rules, "assignment rules YAML, watched and hot-swapped (see rules/examples); "
+                 "default: config/rules.yaml if it exists, else least_loaded");
+  app.add_option("--rules-poll", o.rules_poll_ms, "ms between looks at the rules file; 0 = never")
+    ->capture_default_str();
   app.add_option("--grace", o.grace_ms, "ms to wait before moving a lost member's work")->capture_default_str();
   app.add_option("--threads", o.threads, "CAF scheduler threads; 0 = one per core")->capture_default_str();
   app.add_option("--connect-timeout", o.connect_timeout_ms, "ms to wait for the registry")->capture_default_str();

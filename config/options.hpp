@@ -33,7 +33,8 @@ struct run_options {
   std::vector<std::string> tags;
   uint32_t capacity = 64;
   std::string store = "sqlite:drover.db";
-  std::string rules;                ///< assignment rules file; empty: built-in defaults
+  std::string rules;                ///< assignment rules file; empty: config/rules.yaml if present
+  uint32_t rules_poll_ms = 1000;    ///< how often the manager re-reads it; 0: never
   uint32_t grace_ms = 1000;
   uint32_t threads = 0;             ///< CAF scheduler threads; 0 = cores
   uint32_t connect_timeout_ms = 5000;

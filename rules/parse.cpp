@@ -317,6 +317,7 @@ error parse_rules(std::string_view yaml_text, std::string_view source, rule_set&
     return error{ec::invalid_rules, std::move(problems)};
   rs.source = std::string{source};
   rs.hash = fnv1a_hex(yaml_text);
+  rs.text = std::string{yaml_text};
   out = std::move(rs);
   return {};
 }

@@ -76,6 +76,7 @@ struct rule_set {
   uint64_t version = 0;             ///< the file's `version:`
   std::string hash;                 ///< hex FNV-1a-64 of the source text, for logs
   std::string source;               ///< file name, "<rest>", "<default>", ...
+  std::string text;                 ///< the YAML it was parsed from (GET /v1/rules)
   strategy_kind default_strategy = strategy_kind::least_loaded;
   uint32_t default_max_inflight = 64;
   hash_field default_key = hash_field::key; ///< when the default strategy is hash

@@ -3,101 +3,11 @@
 // grace period before a lost consumer's work moves.
 #include <doctest/doctest.h>
 
-#include "actors/manager.hpp"
-#include "actors/manager_state.hpp"
-#include "actors/store_actor.hpp"
-#include "store/task_store.hpp"
-#include "support/actor_fixture.hpp"
+#include "support/manager_fixture.hpp"
 
 using namespace drover;
 using namespace drover::testing;
 using namespace std::chrono_literals;
-
-namespace {
-
-struct manager_fixture : actor_fixture {
-  std::shared_ptr<task_store> db;
-  caf::actor store;
-  caf::actor mgr;
-
-  manager_fixture() {
-    error err;
-    db = open_store("memory", err);
-    REQUIRE(db);
-    store = keep(spawn_store_actor(sys, db, false));
-    manager_options opts;
-    opts.node = "m";
-    opts.store = store;
-    mgr = keep(spawn_manager(sys, opts));
-    sched.run(); // recovery from the (empty) store
-  }
-
-  manager_state& st() { return state_of<manager_state>(mgr); }
-
-  /// A fake consumer joined with `capacity` credit.
-  std::shared_ptr<inbox> join(const std::string& node, uint32_t capacity,
-                              std::vector<std::string> tags = {}) {
-    auto box = std::make_shared<inbox>();
-    auto hdl = keep(spawn_fake_consumer(sys, box));
-    handles[node] = hdl;
-    self->send(mgr, joined_atom::value,
-               member_info{node, member_role::consumer, std::move(tags), capacity, "", ""},
-               hdl);
-    sched.run();
-    return box;
-  }
-
-  /// Submits `n` tasks of `type` as one sealed list; returns the ack.
-  list_ack submit(uint32_t n, const std::string& type = "noop", uint32_t attempts = 1,
-                  const std::string& origin = "p1_job", uint32_t seq = 0,
-                  std::vector<std::string> tags = {}) {
-    task_list list;
-    list.origin = origin;
-    list.job_name = "test";
-    list.seq = seq;
-    list.last = true;
-    task_spec spec;
-    spec.type = type;
-    spec.max_attempts = attempts;
-    spec.tags = std::move(tags);
-    list.tasks.assign(n, spec);
-    list_ack ack;
-    auto req = self->request(mgr, caf::infinite, submit_atom::value, std::move(list));
-    sched.run();
-    req.receive([&](const list_ack& a) { ack = a; },
-                [&](caf::error& e) { FAIL("submit failed: " << sys.render(e)); });
-    return ack;
-  }
-
-  void report(const std::string& node, std::vector<task_report> reports) {
-    self->send(mgr, ack_atom::value, node, std::move(reports));
-    sched.run();
-  }
-
-  static std::vector<task_report> ok_all(const inbox& box) {
-    std::vector<task_report> out;
-    for (auto& a : box.tasks)
-      out.push_back(task_report{a.id, a.lease, task_outcome::succeeded, "done", 1});
-    return out;
-  }
-
-  job_progress progress(job_id id) {
-    job_progress p;
-    auto req = self->request(mgr, caf::infinite, progress_atom::value, id);
-    sched.run();
-    req.receive([&](const job_progress& x) { p = x; },
-                [&](caf::error& e) { FAIL(sys.render(e)); });
-    return p;
-  }
-
-  uint64_t count(const job_progress& p, task_state s) {
-    return p.by_state[static_cast<int>(s)];
-  }
-
-  std::map<std::string, caf::actor> handles;
-};
-
-} // namespace
 
 TEST_SUITE("manager") {
 

@@ -1,0 +1,57 @@
+// `drover rules apply|get --manager=HOST:PORT` against a real registry+manager
+// process: the CAF path of the hot swap (issue 4). Every wait is bounded.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <fstream>
+
+#include "support/process.hpp"
+
+using namespace drover::testing;
+using namespace std::chrono_literals;
+
+TEST_SUITE("rules cli") {
+
+TEST_CASE("drover rules apply swaps the set in a running manager; a bad file changes nothing") {
+  scratch_dir dir;
+  const std::string bin = DROVER_BINARY;
+  auto good = dir.path + "/good.yaml";
+  auto bad = dir.path + "/bad.yaml";
+  std::ofstream{good} << "version: 5\ndefaults: { strategy: round_robin }\n";
+  std::ofstream{bad} << "version: 6\ndefaults: { strategy: nope }\n";
+  child_process mgr({bin, "run", "--role=registry,manager", "--listen=127.0.0.1:0",
+                     "--store=memory", "--threads=1"},
+                    dir.path + "/manager");
+  REQUIRE(mgr.wait_for_err("registry listening on", 10s));
+  auto at = "--manager=127.0.0.1:" + std::to_string(listening_port(mgr.err()));
+
+  child_process apply({bin, "rules", "apply", good, at}, dir.path + "/apply");
+  CHECK(apply.wait(10s) == 0);
+  CHECK(apply.out().find("version 5") != std::string::npos);
+  CHECK(mgr.wait_for_err("rules swapped: " + good + " version 5", 5s));
+
+  child_process refused({bin, "rules", "apply", bad, at}, dir.path + "/bad");
+  CHECK(refused.wait(10s) == 2);
+  CHECK(refused.err().find(bad + ":2:23: unknown strategy 'nope'") != std::string::npos);
+
+  child_process get({bin, "rules", "get", at}, dir.path + "/get");
+  CHECK(get.wait(10s) == 0);
+  INFO(get.out());
+  CHECK(get.out().find("version 5") != std::string::npos); // the bad file changed nothing
+  CHECK(get.out().find("strategy: round_robin") != std::string::npos);
+
+  mgr.signal(SIGTERM);
+  CHECK(mgr.wait(10s) == 0);
+}
+
+TEST_CASE("drover rules apply to an address where nothing listens: exit 2, one line") {
+  scratch_dir dir;
+  auto good = dir.path + "/good.yaml";
+  std::ofstream{good} << "version: 1\n";
+  child_process apply({DROVER_BINARY, "rules", "apply", good, "--manager=127.0.0.1:1"},
+                      dir.path + "/apply");
+  CHECK(apply.wait(10s) == 2);
+  CHECK(apply.err().find("cannot reach 127.0.0.1:1") != std::string::npos);
+}
+
+} // TEST_SUITE
