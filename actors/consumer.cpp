@@ -1,6 +1,7 @@
 #include "actors/consumer.hpp"
 
 #include <chrono>
+#include <unordered_map>
 
 #include "actors/protocol.hpp"
 #include "core/log.hpp"
@@ -14,6 +15,7 @@ struct consumer_state {
   caf::actor manager;
   std::vector<task_report> reports;  ///< finished, not yet sent
   std::vector<lease_ref> started;    ///< started (longer tasks), not yet sent
+  std::unordered_map<task_id, uint64_t> on_timer; ///< time-taking attempts: id -> lease
   bool flush_pending = false;
   static inline const char* name = "consumer";
 };
@@ -59,6 +61,7 @@ void run(consumer_ptr self, assignment& a) {
   }
   // Time-taking work finishes on a timer (virtual in tests), never a sleep.
   st.started.push_back(lease_ref{a.id, a.lease});
+  st.on_timer[a.id] = a.lease;
   auto delay_us = static_cast<uint32_t>(
     std::chrono::duration_cast<std::chrono::microseconds>(res.delay).count());
   self->delayed_send(self, res.delay, finish_atom::value,
@@ -96,6 +99,11 @@ caf::behavior consumer(consumer_ptr self, consumer_options opts) {
       flush(self);
     },
     [=](finish_atom, task_report& r) {
+      auto& timers = self->state.on_timer;
+      auto i = timers.find(r.id);
+      if (i == timers.end() || i->second != r.lease)
+        return; // aborted (timeout or cancel): the manager expects no ACK
+      timers.erase(i);
       self->state.reports.push_back(std::move(r));
       // Timers that fire together are ACKed together.
       if (!self->state.flush_pending) {
@@ -104,6 +112,15 @@ caf::behavior consumer(consumer_ptr self, consumer_options opts) {
       }
     },
     [=](flush_atom) { flush(self); },
+    // Timed out or cancelled by the manager. Attempts on a timer are dropped;
+    // an inline handler has already finished by the time this arrives.
+    [=](abort_atom, const std::vector<lease_ref>& refs) {
+      for (auto& r : refs) {
+        auto i = self->state.on_timer.find(r.id);
+        if (i != self->state.on_timer.end() && i->second == r.lease)
+          self->state.on_timer.erase(i);
+      }
+    },
   };
 }
 

@@ -63,6 +63,24 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
       on_started(self, node, refs);
       flush_changes(self);
     },
+    [=](timeout_atom, task_id id, uint64_t lease) {
+      on_timeout(self, id, lease);
+      flush_changes(self);
+    },
+    [=](cancel_atom, task_id id) -> caf::result<void> {
+      auto err = cancel_task(self, id);
+      flush_changes(self);
+      if (err)
+        return to_caf(err);
+      return caf::unit;
+    },
+    [=](cancel_atom, job_atom, job_id id) -> caf::result<uint64_t> {
+      auto n = cancel_job(self, id);
+      flush_changes(self);
+      if (!n)
+        return n.error();
+      return *n;
+    },
     [=](retry_atom, task_id id, uint64_t version) {
       on_retry_due(self, id, version);
       flush_changes(self);

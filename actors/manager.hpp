@@ -29,6 +29,7 @@ struct manager_options {
   std::string rules_path;                  ///< file the rules keeper watches; empty: none
   std::chrono::milliseconds rules_poll{1000}; ///< how often it looks; 0: never
   uint64_t seed = 42;                      ///< for the random strategy
+  uint32_t default_timeout_ms = 0;         ///< for tasks that set none; 0: no limit
 };
 
 /// Spawns the manager. It first reloads every unfinished task from the store

@@ -34,7 +34,8 @@ uint64_t terminal_count(const job_entry& j) {
   return n;
 }
 
-/// Tells the watchers once every task of a sealed job is terminal.
+} // namespace
+
 void check_done(manager_ptr self, job_entry& j) {
   if (!j.meta.sealed || j.done || terminal_count(j) < j.meta.total)
     return;
@@ -45,6 +46,8 @@ void check_done(manager_ptr self, job_entry& j) {
     self->send(w, job_done_atom::value, p);
   j.watchers.clear();
 }
+
+namespace {
 
 std::chrono::milliseconds retry_backoff(uint32_t attempt) {
   // attempt is the one about to run (>= 2): 100 ms, 200 ms, ... up to 30 s.
@@ -158,6 +161,9 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
   }
   if (auto l = st.lists.find({jid, list.seq}); l != st.lists.end())
     return list_ack{jid, list.seq, l->second.first, l->second.count}; // re-sent list
+  if (entry.cancelled)
+    return caf::error{ec::bad_input, fmt::format("job {} was cancelled; it takes no more "
+                                                 "task lists", jid)};
   auto count = static_cast<uint32_t>(list.tasks.size());
   auto first = st.next_task;
   st.next_task += count;
@@ -169,6 +175,8 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
     t.id = first + i;
     t.job = jid;
     t.spec = std::move(list.tasks[i]);
+    if (t.spec.timeout_ms == 0)
+      t.spec.timeout_ms = st.opts.default_timeout_ms;
     t.created_ms = now;
     fresh.push_back(std::move(t));
   }
@@ -254,6 +262,9 @@ void dispatch(manager_ptr self) {
     ++st.stats.assigned;
     c->outbox.push_back(assignment{t.id, t.lease_version, t.attempt,
                                    t.spec.timeout_ms, t.spec.type, t.spec.payload});
+    if (t.spec.timeout_ms > 0) // counted from the assignment, on the actor clock
+      self->delayed_send(self, std::chrono::milliseconds(t.spec.timeout_ms),
+                         timeout_atom::value, t.id, t.lease_version);
     st.changes.push_back(change_of(t));
     if (c->outbox.size() >= st.opts.max_batch)
       send_outbox(self, *c);
@@ -284,27 +295,33 @@ void on_reports(manager_ptr self, const std::string& node,
                                      fmt::format("from {} for lease {}", node, r.lease), now));
       continue;
     }
-    count_move(st, t, from);
     if (c != nullptr && c->inflight > 0)
       --c->inflight;
     st.chooser.record_run(node, t.spec.type, r.run_us / 1000.0); // for fastest/weighted
-    auto* j = find_job(st, t.job);
-    if (effect == ack_effect::retry) {
-      ++st.stats.retries;
-      st.changes.push_back(change_of(t, event_kind::retried, t.result, now));
-      self->delayed_send(self, retry_backoff(t.attempt), retry_atom::value, t.id,
-                         t.version);
-      continue;
-    }
-    auto event = effect == ack_effect::succeeded ? event_kind::none
-                 : effect == ack_effect::failed  ? event_kind::failed
-                                                 : event_kind::timed_out;
-    st.changes.push_back(change_of(t, event, {}, now));
-    st.tasks.erase(ti); // terminal: the store has it from now on
-    if (j != nullptr)
-      check_done(self, *j);
+    settle(self, ti, from, effect, now);
   }
   dispatch(self);
+}
+
+void settle(manager_ptr self, std::unordered_map<task_id, task>::iterator ti,
+            task_state from, ack_effect effect, int64_t now) {
+  auto& st = self->state;
+  auto& t = ti->second;
+  count_move(st, t, from);
+  if (effect == ack_effect::retry) {
+    ++st.stats.retries;
+    st.changes.push_back(change_of(t, event_kind::retried, t.result, now));
+    self->delayed_send(self, retry_backoff(t.attempt), retry_atom::value, t.id, t.version);
+    return;
+  }
+  auto event = effect == ack_effect::succeeded ? event_kind::none
+               : effect == ack_effect::failed  ? event_kind::failed
+                                               : event_kind::timed_out;
+  st.changes.push_back(change_of(t, event, {}, now));
+  auto job = t.job;
+  st.tasks.erase(ti); // terminal: the store has it from now on
+  if (auto* j = find_job(st, job))
+    check_done(self, *j);
 }
 
 void on_started(manager_ptr self, const std::string&, const std::vector<lease_ref>& refs) {

@@ -13,6 +13,7 @@
 #include "actors/manager.hpp"
 #include "actors/protocol.hpp"
 #include "core/queues.hpp"
+#include "core/task_state.hpp"
 #include "rules/assign.hpp"
 
 namespace drover {
@@ -32,6 +33,7 @@ struct job_entry {
   uint64_t unassignable = 0;
   int64_t finished_ms = 0;
   bool done = false;                 ///< sealed and every task terminal
+  bool cancelled = false;            ///< later lists are refused
   std::vector<caf::actor> watchers;  ///< told job_done when it completes
 };
 
@@ -86,7 +88,23 @@ void on_joined(manager_ptr self, const member_info& info, const caf::actor& hdl)
 void on_lost(manager_ptr self, const member_info& who, const char* why);
 void on_grace_expired(manager_ptr self, const std::string& node, uint64_t gen);
 void on_retry_due(manager_ptr self, task_id id, uint64_t version);
+/// Tells the watchers once every task of a sealed job is terminal.
+void check_done(manager_ptr self, job_entry& j);
+/// After a task's attempt ended with `effect` (it was in state `from`):
+/// counts, persists, schedules the retry, or forgets the finished task.
+void settle(manager_ptr self, std::unordered_map<task_id, task>::iterator ti,
+            task_state from, ack_effect effect, int64_t now);
 
+// -- manager_control.cpp -------------------------------------------------------
+
+/// The attempt leased as `lease` ran past its timeout_ms: abort it at the
+/// consumer; TIMED_OUT, or a retry if attempts remain.
+void on_timeout(manager_ptr self, task_id id, uint64_t lease);
+/// Cancels one task: PENDING never starts, ASSIGNED/RUNNING are aborted at
+/// their consumer. ec::unknown_task, or bad_transition if already finished.
+error cancel_task(manager_ptr self, task_id id);
+/// Cancels every unfinished task of a job; returns how many.
+caf::expected<uint64_t> cancel_job(manager_ptr self, job_id id);
 // -- manager_rules.cpp ---------------------------------------------------------
 
 /// What GET /v1/rules and `drover rules get` show about the set in force.

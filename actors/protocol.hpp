@@ -54,6 +54,13 @@ using get_atom = caf::atom_constant<caf::atom("get")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using rules_atom = caf::atom_constant<caf::atom("rules")>;
 using swap_atom = caf::atom_constant<caf::atom("swap")>;
+using cancel_atom = caf::atom_constant<caf::atom("cancel")>;
+using abort_atom = caf::atom_constant<caf::atom("abort")>;
+using timeout_atom = caf::atom_constant<caf::atom("timeout")>;
+using job_atom = caf::atom_constant<caf::atom("job")>;
+using heartbeat_atom = caf::atom_constant<caf::atom("heartbeat")>;
+using activate_atom = caf::atom_constant<caf::atom("activate")>;
+using alert_atom = caf::atom_constant<caf::atom("alert")>;
 
 // -- messages ------------------------------------------------------------------
 
@@ -122,6 +129,9 @@ struct manager_stats {
   uint64_t stale = 0;          ///< updates rejected for an old version
   uint64_t retries = 0;
   uint64_t reassigned = 0;
+  uint64_t timeouts = 0;       ///< attempts that ran past their timeout_ms
+  uint64_t cancelled = 0;
+  uint64_t alerts = 0;         ///< supervisors that gave up on a role
   uint64_t consumers = 0;
   uint64_t producers = 0;
 };
@@ -196,8 +206,8 @@ typename Inspector::result_type inspect(Inspector& f, job_progress& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, manager_stats& x) {
   return f(caf::meta::type_name("manager_stats"), x.tasks, x.pending,
-           x.assigned, x.acks, x.stale, x.retries, x.reassigned, x.consumers,
-           x.producers);
+           x.assigned, x.acks, x.stale, x.retries, x.reassigned, x.timeouts,
+           x.cancelled, x.alerts, x.consumers, x.producers);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, rules_info& x) {

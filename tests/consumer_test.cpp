@@ -86,6 +86,15 @@ TEST_CASE_FIXTURE(consumer_fixture, "a bad payload fails the task, not the consu
   CHECK(log->reports[0].result.find("milliseconds") != std::string::npos);
 }
 
+TEST_CASE_FIXTURE(consumer_fixture, "an aborted attempt on a timer is dropped without an ACK") {
+  send_tasks({task_of(1, "sleep", "250"), task_of(2, "sleep", "250")});
+  self->send(consumer, abort_atom::value, std::vector<lease_ref>{{1, 1}, {2, 99}});
+  sched.run();
+  advance(250ms);
+  REQUIRE(log->reports.size() == 1); // task 1 dropped; the abort of 2 named another lease
+  CHECK(log->reports[0].id == 2);
+}
+
 TEST_CASE_FIXTURE(consumer_fixture, "sleep reports started at once and finishes on the timer") {
   send_tasks({task_of(1, "sleep", "250"), task_of(2, "sleep", "250")});
   CHECK(log->started.size() == 2);

@@ -60,6 +60,7 @@ struct actor_fixture {
 /// What a fake consumer received.
 struct inbox {
   std::vector<assignment> tasks;
+  std::vector<lease_ref> aborts; ///< attempts the manager told it to drop
   size_t batches = 0;
 };
 
@@ -71,6 +72,9 @@ inline caf::actor spawn_fake_consumer(caf::actor_system& sys, std::shared_ptr<in
         ++box->batches;
         for (auto& a : batch)
           box->tasks.push_back(std::move(a));
+      },
+      [box](abort_atom, const std::vector<lease_ref>& refs) {
+        box->aborts.insert(box->aborts.end(), refs.begin(), refs.end());
       },
     };
   });

@@ -67,11 +67,33 @@ struct manager_fixture : actor_fixture {
     spec.tags = std::move(tags);
     list.tasks.assign(n, spec);
     list_ack ack;
+    auto err = try_submit(std::move(list), ack);
+    if (err)
+      FAIL("submit failed: " << sys.render(err));
+    return ack;
+  }
+
+  /// `n` copies of `spec` as one sealed list of job "test".
+  list_ack submit_spec(uint32_t n, const task_spec& spec) {
+    task_list list;
+    list.origin = "p1_job";
+    list.job_name = "test";
+    list.last = true;
+    list.tasks.assign(n, spec);
+    list_ack ack;
+    auto err = try_submit(std::move(list), ack);
+    if (err)
+      FAIL("submit failed: " << sys.render(err));
+    return ack;
+  }
+
+  /// Submits `list`; the manager's error, or none and `ack` filled in.
+  caf::error try_submit(task_list list, list_ack& ack) {
+    caf::error out;
     auto req = self->request(mgr, caf::infinite, submit_atom::value, std::move(list));
     sched.run();
-    req.receive([&](const list_ack& a) { ack = a; },
-                [&](caf::error& e) { FAIL("submit failed: " << sys.render(e)); });
-    return ack;
+    req.receive([&](const list_ack& a) { ack = a; }, [&](caf::error& e) { out = e; });
+    return out;
   }
 
   void report(const std::string& node, std::vector<task_report> reports) {

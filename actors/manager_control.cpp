@@ -1,0 +1,97 @@
+// Ending attempts before their consumer does (DESIGN.md §6): timeouts and
+// cancels. Both tell the consumer to abort (it drops the attempt, no ACK)
+// and free its credit here at once; a report that still arrives names an
+// old lease and is rejected as stale.
+#include "actors/manager_state.hpp"
+#include "core/log.hpp"
+
+namespace drover {
+
+namespace {
+
+/// Tells the task's consumer to drop the attempt and gives back the credit.
+void abort_at_consumer(manager_ptr self, const task& t) {
+  auto& st = self->state;
+  auto ci = st.consumers.find(t.consumer);
+  if (ci == st.consumers.end())
+    return; // lost past the grace: nothing runs there any more
+  auto& c = ci->second;
+  if (c.inflight > 0)
+    --c.inflight;
+  self->send(c.handle, abort_atom::value, std::vector<lease_ref>{{t.id, t.lease_version}});
+}
+
+/// Cancels `t`, which is not terminal; erases it from the table.
+void cancel_one(manager_ptr self, std::unordered_map<task_id, task>::iterator ti,
+                int64_t now) {
+  auto& st = self->state;
+  auto& t = ti->second;
+  auto from = t.state;
+  if (from == task_state::assigned || from == task_state::running)
+    abort_at_consumer(self, t);
+  cancel(t, now);
+  count_move(st, t, from);
+  ++st.stats.cancelled;
+  st.changes.push_back(change_of(t, event_kind::cancelled, {}, now));
+  st.tasks.erase(ti); // a queued id whose task is gone is skipped by dispatch
+}
+
+} // namespace
+
+void on_timeout(manager_ptr self, task_id id, uint64_t lease) {
+  auto& st = self->state;
+  auto ti = st.tasks.find(id);
+  if (ti == st.tasks.end() || ti->second.lease_version != lease
+      || (ti->second.state != task_state::assigned && ti->second.state != task_state::running))
+    return; // finished, cancelled or moved on in time
+  auto& t = ti->second;
+  auto now = now_ms(self);
+  abort_at_consumer(self, t);
+  ++st.stats.timeouts;
+  auto from = t.state;
+  auto why = fmt::format("timed out after {} ms on {}", t.spec.timeout_ms, t.consumer);
+  auto effect = apply_ack(t, lease, task_outcome::timed_out, why, now);
+  log_debug("manager: task {} {}", id, why);
+  settle(self, ti, from, effect, now);
+  dispatch(self);
+}
+
+error cancel_task(manager_ptr self, task_id id) {
+  auto& st = self->state;
+  auto ti = st.tasks.find(id);
+  if (ti == st.tasks.end())
+    return error{ec::unknown_task,
+                 fmt::format("task {} is not queued or running (unknown or already finished)",
+                             id)};
+  auto job = ti->second.job;
+  cancel_one(self, ti, now_ms(self));
+  if (auto* j = find_job(st, job))
+    check_done(self, *j);
+  dispatch(self); // the freed credit goes to other tasks
+  return {};
+}
+
+caf::expected<uint64_t> cancel_job(manager_ptr self, job_id id) {
+  auto& st = self->state;
+  auto* j = find_job(st, id);
+  if (j == nullptr)
+    return caf::error{ec::unknown_job, "no job " + std::to_string(id)};
+  j->cancelled = true;
+  j->meta.sealed = true; // no list will follow: the job is done once these end
+  auto now = now_ms(self);
+  uint64_t n = 0;
+  for (auto ti = st.tasks.begin(); ti != st.tasks.end();) {
+    auto next = std::next(ti);
+    if (ti->second.job == id) {
+      cancel_one(self, ti, now);
+      ++n;
+    }
+    ti = next;
+  }
+  log_info("manager: job {} cancelled ({} unfinished tasks)", id, n);
+  check_done(self, *j);
+  dispatch(self);
+  return n;
+}
+
+} // namespace drover
