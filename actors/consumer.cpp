@@ -3,6 +3,7 @@
 #include <chrono>
 #include <unordered_map>
 
+#include "actors/member_link.hpp"
 #include "actors/protocol.hpp"
 #include "core/log.hpp"
 
@@ -17,6 +18,7 @@ struct consumer_state {
   std::vector<lease_ref> started;    ///< started (longer tasks), not yet sent
   std::unordered_map<task_id, uint64_t> on_timer; ///< time-taking attempts: id -> lease
   bool flush_pending = false;
+  bool heartbeating = false;         ///< the heartbeat timer runs
   static inline const char* name = "consumer";
 };
 
@@ -68,23 +70,24 @@ void run(consumer_ptr self, assignment& a) {
                      task_report{a.id, a.lease, outcome, std::move(res.result), delay_us});
 }
 
-caf::behavior consumer(consumer_ptr self, consumer_options opts) {
-  self->state.opts = std::move(opts);
+/// Registers (again, after the registry lost track of us); the answer is
+/// the manager to ACK to.
+void register_self(consumer_ptr self) {
   auto& info = self->state.opts.info;
-  self->set_down_handler([=](caf::down_msg& dm) {
-    if (dm.source != self->state.manager.address())
-      return;
-    log_error("consumer {}: lost the manager ({})", self->state.opts.info.node,
-              self->system().render(dm.reason));
-    self->quit(dm.reason);
-  });
   self->request(self->state.opts.registry, std::chrono::seconds(30), register_atom::value, info)
     .then(
       [=](const caf::actor& mgr) {
-        self->state.manager = mgr;
-        self->monitor(mgr);
-        log_info("consumer {}: registered (capacity {})", self->state.opts.info.node,
-                 self->state.opts.info.capacity);
+        auto& st = self->state;
+        if (st.manager != mgr) {
+          st.manager = mgr;
+          self->monitor(mgr);
+        }
+        log_info("consumer {}: registered (capacity {})", st.opts.info.node,
+                 st.opts.info.capacity);
+        if (!st.heartbeating && st.opts.heartbeat.count() > 0) {
+          st.heartbeating = true;
+          self->delayed_send(self, st.opts.heartbeat, heartbeat_atom::value);
+        }
         flush(self);
       },
       [=](caf::error& err) {
@@ -92,7 +95,25 @@ caf::behavior consumer(consumer_ptr self, consumer_options opts) {
                   self->system().render(err));
         self->quit(err);
       });
+}
+
+caf::behavior consumer(consumer_ptr self, consumer_options opts) {
+  self->state.opts = std::move(opts);
+  self->set_default_handler(caf::print_and_drop);
+  self->set_down_handler([=](caf::down_msg& dm) {
+    if (dm.source != self->state.manager.address())
+      return;
+    log_error("consumer {}: lost the manager ({})", self->state.opts.info.node,
+              self->system().render(dm.reason));
+    self->quit(dm.reason);
+  });
+  register_self(self);
   return {
+    [=](heartbeat_atom) {
+      auto& st = self->state;
+      send_heartbeat(self, st.opts.registry, st.opts.info, st.opts.heartbeat,
+                     [=] { register_self(self); });
+    },
     [=](assign_atom, std::vector<assignment>& batch) {
       for (auto& a : batch)
         run(self, a);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 
 #include <caf/actor.hpp>
@@ -18,6 +19,7 @@ namespace drover {
 struct consumer_options {
   member_info info;               ///< role consumer, node, tags, capacity
   caf::actor registry;
+  std::chrono::milliseconds heartbeat{1000}; ///< to the registry; 0: none
   handler_registry handlers = builtin_handlers();
   /// Attempts this consumer finished (any outcome); read by `drover run`
   /// at exit and by tests to prove each task ran once.

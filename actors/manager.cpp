@@ -15,6 +15,9 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
   // A stray or malformed message (e.g. from a peer of another version) is
   // logged and dropped; it must never take the manager down.
   self->set_default_handler(caf::print_and_drop);
+  self->set_error_handler([=](caf::error& err) {
+    log_warn("manager: ignored an error message: {}", self->system().render(err));
+  });
   self->state.chooser = assigner{self->state.opts.seed};
   self->state.chooser.use(self->state.opts.rules);
   log_info("manager: rule set {} version {} hash {}", self->state.chooser.rules().source,
@@ -49,6 +52,9 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
     [=](grace_atom, const std::string& node, uint64_t gen) {
       on_grace_expired(self, node, gen);
       flush_changes(self);
+    },
+    [=](activate_atom, const std::string& node, uint64_t gen) {
+      on_producer_grace_expired(self, node, gen); // promote a standby
     },
     // -- task lists (from producers) --
     [=](submit_atom, task_list& list) -> caf::result<list_ack> {

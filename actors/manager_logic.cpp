@@ -158,6 +158,7 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
   if (is_new) {
     ++st.next_job;
     entry.meta = job{jid, list.job_name, list.group, list.origin, 0, false, now_ms(self)};
+    entry.producer = list.producer;
   }
   if (auto l = st.lists.find({jid, list.seq}); l != st.lists.end())
     return list_ack{jid, list.seq, l->second.first, l->second.count}; // re-sent list

@@ -34,10 +34,8 @@ void reclaim_from(manager_ptr self, const std::string& node, const char* why) {
 
 void on_joined(manager_ptr self, const member_info& info, const caf::actor& hdl) {
   auto& st = self->state;
-  if (info.role == member_role::producer) {
-    st.producers[info.node] = info;
-    return;
-  }
+  if (info.role == member_role::producer)
+    return on_producer_joined(self, info, hdl);
   if (info.role != member_role::consumer)
     return;
   auto i = st.consumers.find(info.node);
@@ -65,10 +63,8 @@ void on_joined(manager_ptr self, const member_info& info, const caf::actor& hdl)
 void on_lost(manager_ptr self, const member_info& who, const char* why) {
   auto& st = self->state;
   auto& node = who.node;
-  if (who.role == member_role::producer) {
-    st.producers.erase(node);
-    return;
-  }
+  if (who.role == member_role::producer)
+    return on_producer_lost(self, who, why);
   auto i = st.consumers.find(node);
   if (i == st.consumers.end())
     return;

@@ -27,8 +27,18 @@ struct consumer_entry {
   std::vector<assignment> outbox;
 };
 
+/// A producer; per group one is active, the others stand by (DESIGN.md §6).
+struct producer_entry {
+  member_info info;
+  caf::actor handle;
+  uint64_t joined = 0;        ///< join order: the earliest standby is promoted
+  bool lost = false;          ///< down or deregistered, grace running
+  uint64_t lost_gen = 0;
+};
+
 struct job_entry {
   job meta;
+  std::string producer;              ///< node that pushed it (for a takeover)
   std::array<uint64_t, task_state_count> by_state{};
   uint64_t unassignable = 0;
   int64_t finished_ms = 0;
@@ -52,7 +62,10 @@ struct manager_state {
   std::vector<candidate> candidates;         ///< the consumers, as rules/ sees them
   std::vector<consumer_entry*> candidate_of; ///< same order as candidates
   bool members_dirty = true;                 ///< rebuild candidates before choosing
-  std::map<std::string, member_info> producers;
+  std::map<std::string, producer_entry> producers;      ///< by node
+  std::map<std::string, std::string> active_producer;  ///< group -> node
+  std::map<std::string, std::string> orphaned_by;      ///< group -> lost active, no standby
+  uint64_t producer_joins = 0;
   std::vector<task_change> changes;          ///< to the store after each message
   task_id next_task = 1;
   job_id next_job = 1;
@@ -94,6 +107,15 @@ void check_done(manager_ptr self, job_entry& j);
 /// counts, persists, schedules the retry, or forgets the finished task.
 void settle(manager_ptr self, std::unordered_map<task_id, task>::iterator ti,
             task_state from, ack_effect effect, int64_t now);
+
+// -- manager_producers.cpp -----------------------------------------------------
+
+/// A producer joined: active if its group has none, else standby.
+void on_producer_joined(manager_ptr self, const member_info& info, const caf::actor& hdl);
+/// A producer was lost or left: if it was active, a standby takes over
+/// after the grace.
+void on_producer_lost(manager_ptr self, const member_info& who, const char* why);
+void on_producer_grace_expired(manager_ptr self, const std::string& node, uint64_t gen);
 
 // -- manager_control.cpp -------------------------------------------------------
 

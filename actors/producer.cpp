@@ -2,7 +2,9 @@
 
 #include <chrono>
 #include <cstdio>
+#include <set>
 
+#include "actors/member_link.hpp"
 #include "actors/protocol.hpp"
 #include "core/log.hpp"
 
@@ -21,6 +23,9 @@ struct producer_state {
   uint32_t in_flight = 0;
   uint32_t acked = 0;
   job_id job = 0;
+  bool active = false;              ///< the manager activated us; standbys never push
+  bool heartbeating = false;
+  std::set<uint32_t> stored;        ///< seqs a lost predecessor already pushed
   caf::actor_clock::time_point started;
   static inline const char* name = "producer";
 };
@@ -30,6 +35,8 @@ using producer_ptr = caf::stateful_actor<producer_state>*;
 void finish(producer_ptr self, int code, const std::string& why) {
   if (!why.empty())
     log_error("producer {}: {}", self->state.opts.info.node, why);
+  // Leaving on purpose is not a loss: the manager starts no takeover alarm.
+  self->send(self->state.opts.registry, deregister_atom::value, self->state.opts.info);
   self->state.opts.outcome->exit_code = code;
   self->quit();
 }
@@ -71,19 +78,39 @@ void on_done(producer_ptr self, const job_progress& p) {
                                 p.total - ok, p.total));
 }
 
+/// Every list is stored: wait for the job to complete.
+void watch_job(producer_ptr self) {
+  auto& st = self->state;
+  if (st.opts.print_progress)
+    std::printf("job %llu: %llu tasks stored, %.2f s\n", static_cast<unsigned long long>(st.job),
+                static_cast<unsigned long long>(st.opts.tasks), elapsed_s(self));
+  std::fflush(stdout);
+  self->request(st.manager, std::chrono::seconds(10), watch_atom::value, st.job)
+    .then([] {}, [=](caf::error& err) {
+      finish(self, 1, "cannot watch the job: " + self->system().render(err));
+    });
+  if (st.opts.print_progress)
+    self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
+}
+
 void push_lists(producer_ptr self) {
   auto& st = self->state;
+  while (st.stored.count(st.next_seq) > 0) // pushed by the producer we replace
+    ++st.next_seq;
   while (st.in_flight < st.opts.window && st.next_seq < st.lists_total) {
     task_list list;
     list.origin = st.origin;
     list.job_name = st.opts.job_name;
     list.group = st.opts.info.group;
+    list.producer = st.opts.info.node;
     list.seq = st.next_seq++;
     list.last = st.next_seq == st.lists_total;
     auto begin = uint64_t{list.seq} * st.opts.list_size;
     auto count = std::min<uint64_t>(st.opts.list_size, st.opts.tasks - begin);
     list.tasks.assign(count, st.opts.spec);
     ++st.in_flight;
+    while (st.stored.count(st.next_seq) > 0)
+      ++st.next_seq;
     self->request(st.manager, std::chrono::seconds(60), submit_atom::value, std::move(list))
       .then(
         [=](const list_ack& ack) {
@@ -92,17 +119,7 @@ void push_lists(producer_ptr self) {
           st.job = ack.job;
           if (++st.acked < st.lists_total)
             return push_lists(self);
-          if (st.opts.print_progress)
-            std::printf("job %llu: %llu tasks stored, %.2f s\n",
-                        static_cast<unsigned long long>(ack.job),
-                        static_cast<unsigned long long>(st.opts.tasks), elapsed_s(self));
-          std::fflush(stdout);
-          self->request(st.manager, std::chrono::seconds(10), watch_atom::value, ack.job)
-            .then([] {}, [=](caf::error& err) {
-              finish(self, 1, "cannot watch the job: " + self->system().render(err));
-            });
-          if (st.opts.print_progress)
-            self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
+          watch_job(self);
         },
         [=](caf::error& err) {
           finish(self, 1, "the manager did not store a task list: "
@@ -111,16 +128,68 @@ void push_lists(producer_ptr self) {
   }
 }
 
-void start_job(producer_ptr self) {
+/// Runs the job, continuing `resume` (a lost predecessor's job of the same
+/// name) when given: its origin, and only the lists not stored yet.
+void start_job(producer_ptr self, const job_resume* resume) {
   auto& st = self->state;
   st.started = self->clock().now();
-  auto wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-                   .count();
-  st.origin = fmt::format("{}_{}", st.opts.info.node, wall_ms);
   st.lists_total = static_cast<uint32_t>((st.opts.tasks + st.opts.list_size - 1)
                                          / st.opts.list_size);
+  if (resume != nullptr) {
+    st.origin = resume->origin;
+    st.job = resume->job;
+    st.stored.insert(resume->stored.begin(), resume->stored.end());
+    st.acked = static_cast<uint32_t>(st.stored.size());
+    log_info("producer {}: continuing job {} ({} of {} lists already stored)",
+             st.opts.info.node, resume->job, st.acked, st.lists_total);
+    if (st.acked >= st.lists_total)
+      return watch_job(self);
+  } else {
+    auto wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
+    st.origin = fmt::format("{}_{}", st.opts.info.node, wall_ms);
+  }
   push_lists(self);
+}
+
+/// The manager made us the active producer of our group.
+void on_activate(producer_ptr self, const std::vector<job_resume>& resumes) {
+  auto& st = self->state;
+  if (st.active)
+    return; // already running
+  st.active = true;
+  log_info("producer {}: active in group {}", st.opts.info.node, st.opts.info.group);
+  if (st.opts.tasks == 0)
+    return;
+  const job_resume* mine = nullptr; // the latest job of our name
+  for (auto& r : resumes)
+    if (r.job_name == st.opts.job_name && (mine == nullptr || r.job > mine->job))
+      mine = &r;
+  start_job(self, mine);
+}
+
+void register_self(producer_ptr self) {
+  self->request(self->state.opts.registry, std::chrono::seconds(30), register_atom::value,
+                self->state.opts.info)
+    .then(
+      [=](const caf::actor& mgr) {
+        auto& st = self->state;
+        if (st.manager != mgr) {
+          st.manager = mgr;
+          self->monitor(mgr);
+        }
+        if (!st.active)
+          log_info("producer {}: registered in group {}; waiting to be activated",
+                   st.opts.info.node, st.opts.info.group);
+        if (!st.heartbeating && st.opts.heartbeat.count() > 0) {
+          st.heartbeating = true;
+          self->delayed_send(self, st.opts.heartbeat, heartbeat_atom::value);
+        }
+      },
+      [=](caf::error& err) {
+        finish(self, 2, "registration failed: " + self->system().render(err));
+      });
 }
 
 caf::behavior producer(producer_ptr self, producer_options opts) {
@@ -129,19 +198,15 @@ caf::behavior producer(producer_ptr self, producer_options opts) {
     if (dm.source == self->state.manager.address())
       finish(self, 1, "lost the manager: " + self->system().render(dm.reason));
   });
-  self->request(self->state.opts.registry, std::chrono::seconds(30), register_atom::value,
-                self->state.opts.info)
-    .then(
-      [=](const caf::actor& mgr) {
-        self->state.manager = mgr;
-        self->monitor(mgr);
-        if (self->state.opts.tasks > 0)
-          start_job(self);
-      },
-      [=](caf::error& err) {
-        finish(self, 2, "registration failed: " + self->system().render(err));
-      });
+  self->set_default_handler(caf::print_and_drop);
+  register_self(self);
   return {
+    [=](activate_atom, const std::vector<job_resume>& resumes) { on_activate(self, resumes); },
+    [=](heartbeat_atom) {
+      auto& st = self->state;
+      send_heartbeat(self, st.opts.registry, st.opts.info, st.opts.heartbeat,
+                     [=] { register_self(self); });
+    },
     [=](job_done_atom, const job_progress& p) { on_done(self, p); },
     [=](tick_atom) {
       self->request(self->state.manager, std::chrono::seconds(5), progress_atom::value,

@@ -1,10 +1,14 @@
 // The producer: registers with the registry, splits a job into task lists,
 // pushes them to the manager (a few lists in flight, each acknowledged only
 // once stored), then watches the job and reports when it is complete.
-// With no job to run it just stays registered.
+// With no job to run it just stays registered. Per group only the active
+// producer pushes: it waits for the manager's (activate, resumes) first, and
+// a promoted standby continues its lost predecessor's job of the same name
+// (standbys must be started with the same job flags).
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -25,6 +29,7 @@ struct producer_outcome {
 struct producer_options {
   member_info info;                 ///< role producer, node, group
   caf::actor registry;
+  std::chrono::milliseconds heartbeat{1000}; ///< to the registry; 0: none
   uint64_t tasks = 0;               ///< 0: no job, stay registered
   task_spec spec;                   ///< every task of the job looks like this
   std::string job_name = "job";

@@ -9,6 +9,7 @@ void add_drover_types(caf::actor_system_config& cfg) {
     .add_message_type<job>("drover::job")
     .add_message_type<task_list>("drover::task_list")
     .add_message_type<list_ack>("drover::list_ack")
+    .add_message_type<job_resume>("drover::job_resume")
     .add_message_type<assignment>("drover::assignment")
     .add_message_type<task_report>("drover::task_report")
     .add_message_type<lease_ref>("drover::lease_ref")

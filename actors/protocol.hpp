@@ -70,9 +70,20 @@ struct task_list {
   std::string origin;      ///< producer-chosen job key, unique per job
   std::string job_name;
   std::string group;
+  std::string producer;    ///< node that pushed it; empty for REST
   uint32_t seq = 0;
   bool last = false;       ///< no more lists follow for this job
   std::vector<task_spec> tasks;
+};
+
+/// What a promoted standby producer needs to finish a job its lost
+/// predecessor had started: the lists already stored are not pushed again.
+struct job_resume {
+  job_id job = 0;
+  std::string origin;
+  std::string job_name;
+  std::vector<uint32_t> stored;  ///< seqs of the lists the manager has
+  bool sealed = false;           ///< the last list is among them
 };
 
 /// The manager's answer once a list is durable.
@@ -178,7 +189,12 @@ typename Inspector::result_type inspect(Inspector& f, job& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, task_list& x) {
   return f(caf::meta::type_name("task_list"), x.origin, x.job_name, x.group,
-           x.seq, x.last, x.tasks);
+           x.producer, x.seq, x.last, x.tasks);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, job_resume& x) {
+  return f(caf::meta::type_name("job_resume"), x.job, x.origin, x.job_name, x.stored,
+           x.sealed);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, list_ack& x) {

@@ -12,9 +12,11 @@ namespace {
 struct member_entry {
   member_info info;
   caf::actor handle;
+  caf::actor_clock::time_point last_seen; ///< registration or last heartbeat
 };
 
 struct registry_state {
+  registry_options opts;
   caf::actor manager;
   std::map<std::string, member_entry> members; ///< by member_key()
   std::vector<caf::response_promise> waiting; ///< members waiting for a manager
@@ -28,6 +30,32 @@ std::string member_key(const member_info& m) {
   return std::string{to_string(m.role)} + ":" + m.node;
 }
 
+/// Drops a member and tells the manager it was lost.
+void drop_lost(registry_ptr self, std::map<std::string, member_entry>::iterator i,
+               const std::string& why) {
+  auto info = i->second.info;
+  self->demonitor(i->second.handle);
+  self->state.members.erase(i);
+  log_info("registry: {} {} {}", to_string(info.role), info.node, why);
+  if (self->state.manager)
+    self->send(self->state.manager, lost_atom::value, info);
+}
+
+/// Every interval: members silent for `misses` intervals are lost.
+void check_heartbeats(registry_ptr self) {
+  auto& st = self->state;
+  auto limit = st.opts.heartbeat * st.opts.misses;
+  auto now = self->clock().now();
+  for (auto i = st.members.begin(); i != st.members.end();) {
+    auto next = std::next(i);
+    if (now - i->second.last_seen > limit)
+      drop_lost(self, i,
+                fmt::format("missed {} heartbeats ({} ms each)", st.opts.misses,
+                            st.opts.heartbeat.count()));
+    i = next;
+  }
+}
+
 void on_down(registry_ptr self, const caf::down_msg& dm) {
   auto& st = self->state;
   if (st.manager && dm.source == st.manager.address()) {
@@ -38,19 +66,20 @@ void on_down(registry_ptr self, const caf::down_msg& dm) {
   for (auto i = st.members.begin(); i != st.members.end(); ++i) {
     if (i->second.handle.address() != dm.source)
       continue;
-    auto info = i->second.info;
-    st.members.erase(i);
-    log_info("registry: {} {} is down ({})", to_string(info.role), info.node,
-             self->system().render(dm.reason));
-    if (st.manager)
-      self->send(st.manager, lost_atom::value, info);
+    drop_lost(self, i, fmt::format("is down ({})", self->system().render(dm.reason)));
     return;
   }
 }
 
-caf::behavior registry(registry_ptr self) {
+caf::behavior registry(registry_ptr self, registry_options opts) {
+  self->state.opts = opts;
+  if (opts.heartbeat.count() > 0)
+    self->delayed_send(self, opts.heartbeat, tick_atom::value);
   self->set_down_handler([=](caf::down_msg& dm) { on_down(self, dm); });
   self->set_default_handler(caf::print_and_drop); // a stray message must not kill it
+  self->set_error_handler([](caf::error& err) { // nor a stray error message
+    log_warn("registry: ignored an error message: {}", to_string(err));
+  });
   return {
     [=](manager_atom, const caf::actor& mgr) {
       auto& st = self->state;
@@ -73,7 +102,7 @@ caf::behavior registry(registry_ptr self) {
       auto& entry = st.members[member_key(info)];
       if (entry.handle && entry.handle != hdl)
         self->demonitor(entry.handle); // a new incarnation replaces the old one
-      entry = member_entry{info, hdl};
+      entry = member_entry{info, hdl, self->clock().now()};
       self->monitor(hdl);
       log_info("registry: {} {} registered", to_string(info.role), info.node);
       if (st.manager) {
@@ -101,6 +130,19 @@ caf::behavior registry(registry_ptr self) {
       rp.delegate(self->state.manager, rules_atom::value, get_atom::value);
       return rp;
     },
+    [=](heartbeat_atom, const member_info& who) -> caf::result<void> {
+      auto i = self->state.members.find(member_key(who));
+      if (i == self->state.members.end()
+          || i->second.handle != caf::actor_cast<caf::actor>(self->current_sender()))
+        return caf::error{ec::unknown_member,
+                          who.node + " is not registered (it was lost); register again"};
+      i->second.last_seen = self->clock().now();
+      return caf::unit;
+    },
+    [=](tick_atom) {
+      check_heartbeats(self);
+      self->delayed_send(self, self->state.opts.heartbeat, tick_atom::value);
+    },
     [=](deregister_atom, const member_info& who) {
       auto& st = self->state;
       auto i = st.members.find(member_key(who));
@@ -118,6 +160,8 @@ caf::behavior registry(registry_ptr self) {
 
 } // namespace
 
-caf::actor spawn_registry(caf::actor_system& sys) { return sys.spawn(registry); }
+caf::actor spawn_registry(caf::actor_system& sys, registry_options opts) {
+  return sys.spawn(registry, opts);
+}
 
 } // namespace drover

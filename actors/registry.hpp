@@ -1,14 +1,26 @@
-// The registry: producers and consumers register here; it monitors them and
-// tells the manager who joined, left (deregistered) or was lost (down).
+// The registry: producers and consumers register here; it watches them and
+// tells the manager who joined, left (deregistered) or was lost.
 // Receives: (register_atom, member_info) from a member -> the manager handle
 // (held back until a manager registered); (deregister_atom, member_info);
+// (heartbeat_atom, member_info) from members every heartbeat interval;
 // (manager_atom, manager) from the manager, which then hears every member.
+// A member is lost when CAF reports it down (process died, connection broke)
+// or when it missed `misses` heartbeats in a row (it hangs, or the network
+// dropped its messages without closing the connection).
 #pragma once
+
+#include <chrono>
+#include <cstdint>
 
 #include <caf/fwd.hpp>
 
 namespace drover {
 
-caf::actor spawn_registry(caf::actor_system& sys);
+struct registry_options {
+  std::chrono::milliseconds heartbeat{1000}; ///< members' interval; 0: no heartbeats
+  uint32_t misses = 3;                       ///< lost after this many missed in a row
+};
+
+caf::actor spawn_registry(caf::actor_system& sys, registry_options opts = {});
 
 } // namespace drover

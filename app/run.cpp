@@ -67,7 +67,8 @@ int start_roles(caf::actor_system& sys, const run_options& o, running& r) {
   caf::actor registry;
   endpoint ep;
   if (runs_role(o, "registry")) {
-    registry = spawn_registry(sys);
+    registry = spawn_registry(
+      sys, registry_options{std::chrono::milliseconds(o.heartbeat_ms), o.heartbeat_misses});
     watch(r, registry);
     parse_endpoint(o.listen, ep, true);
     uint16_t port = 0;
@@ -107,6 +108,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, running& r) {
     }
     mo.node = node_name(o, "manager");
     mo.grace = std::chrono::milliseconds(o.grace_ms);
+    mo.default_timeout_ms = o.default_timeout_ms;
     mo.wall_offset_ms = wall_offset_ms(sys);
     mo.store = spawn_store_actor(sys, std::move(db));
     watch(r, mo.store);
@@ -120,6 +122,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, running& r) {
     co.info = member_info{node_name(o, "consumer"), member_role::consumer, o.tags,
                           o.capacity, o.group, {}};
     co.registry = registry;
+    co.heartbeat = std::chrono::milliseconds(o.heartbeat_ms);
     r.executed = co.executed;
     r.consumer_node = co.info.node;
     watch(r, spawn_consumer(sys, std::move(co)));
@@ -128,6 +131,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, running& r) {
     producer_options po;
     po.info = member_info{node_name(o, "producer"), member_role::producer, {}, 0, o.group, {}};
     po.registry = registry;
+    po.heartbeat = std::chrono::milliseconds(o.heartbeat_ms);
     po.tasks = o.tasks;
     po.spec.type = o.type;
     po.spec.payload = o.payload;

@@ -53,6 +53,12 @@ void add_run_flags(CLI::App& app, run_options& o) {
   app.add_option("--rules-poll", o.rules_poll_ms, "ms between looks at the rules file; 0 = never")
     ->capture_default_str();
   app.add_option("--grace", o.grace_ms, "ms to wait before moving a lost member's work")->capture_default_str();
+  app.add_option("--heartbeat", o.heartbeat_ms, "ms between members' heartbeats to the registry; 0 = off")
+    ->capture_default_str();
+  app.add_option("--heartbeat-misses", o.heartbeat_misses, "a member missing this many in a row is lost")
+    ->capture_default_str();
+  app.add_option("--default-timeout", o.default_timeout_ms, "manager: ms per attempt for tasks that set none; 0 = none")
+    ->capture_default_str();
   app.add_option("--threads", o.threads, "CAF scheduler threads; 0 = one per core")->capture_default_str();
   app.add_option("--connect-timeout", o.connect_timeout_ms, "ms to wait for the registry")->capture_default_str();
   app.add_option("--log-level", o.log_level, "error|warn|info|debug")->capture_default_str();
@@ -95,6 +101,9 @@ error validate(const run_options& o) {
     return {ec::bad_input, "--max-attempts must be at least 1"};
   if (o.list_size == 0)
     return {ec::bad_input, "--list-size must be at least 1"};
+  if (o.heartbeat_ms > 0 && o.heartbeat_misses == 0)
+    return {ec::bad_input, "--heartbeat-misses must be at least 1 (or turn heartbeats off "
+                           "with --heartbeat=0)"};
   if (o.capacity == 0 && runs_role(o, "consumer"))
     return {ec::bad_input, "--capacity must be at least 1 for a consumer"};
   if (o.tasks > 0 && !runs_role(o, "producer"))

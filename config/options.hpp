@@ -36,6 +36,9 @@ struct run_options {
   std::string rules;                ///< assignment rules file; empty: config/rules.yaml if present
   uint32_t rules_poll_ms = 1000;    ///< how often the manager re-reads it; 0: never
   uint32_t grace_ms = 1000;
+  uint32_t heartbeat_ms = 1000;     ///< members -> registry; 0: only CAF down messages
+  uint32_t heartbeat_misses = 3;    ///< lost after this many missed in a row
+  uint32_t default_timeout_ms = 0;  ///< manager: for tasks without timeout_ms; 0: none
   uint32_t threads = 0;             ///< CAF scheduler threads; 0 = cores
   uint32_t connect_timeout_ms = 5000;
   std::string log_level = "info";

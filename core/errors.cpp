@@ -16,6 +16,7 @@ const char* to_string(ec code) {
     case ec::unreachable: return "unreachable";
     case ec::no_manager: return "no_manager";
     case ec::overloaded: return "overloaded";
+    case ec::unknown_member: return "unknown_member";
   }
   return "unknown";
 }

@@ -23,6 +23,7 @@ enum class ec : uint8_t {
   unreachable,       ///< a peer (registry, manager) could not be reached
   no_manager,        ///< the registry knows no manager yet
   overloaded,        ///< queues are full; retry later
+  unknown_member,    ///< a heartbeat from a member the registry dropped: register again
 };
 
 /// Short, stable name of a code, e.g. "stale_version".

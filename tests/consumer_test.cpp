@@ -36,7 +36,8 @@ struct consumer_fixture : actor_fixture {
     }));
     auto mgr = manager;
     auto registry = keep(sys.spawn([mgr](caf::event_based_actor*) -> caf::behavior {
-      return {[mgr](register_atom, const member_info&) { return mgr; }};
+      return {[mgr](register_atom, const member_info&) { return mgr; },
+              [](heartbeat_atom, const member_info&) {}};
     }));
     consumer_options opts;
     opts.info = member_info{"c1", member_role::consumer, {}, 8, "", ""};
