@@ -19,6 +19,7 @@ struct consumer_state {
   std::unordered_map<task_id, uint64_t> on_timer; ///< time-taking attempts: id -> lease
   bool flush_pending = false;
   bool heartbeating = false;         ///< the heartbeat timer runs
+  const assignment* running = nullptr; ///< the attempt inside a handler call right now
   static inline const char* name = "consumer";
 };
 
@@ -52,7 +53,9 @@ void run(consumer_ptr self, assignment& a) {
     return;
   }
   auto t0 = std::chrono::steady_clock::now();
+  st.running = &a; // for the exception handler, should the handler throw
   auto res = (*handler)(a.payload, a.attempt);
+  st.running = nullptr;
   auto run_us = static_cast<uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                         std::chrono::steady_clock::now() - t0)
                                         .count());
@@ -93,19 +96,47 @@ void register_self(consumer_ptr self) {
       [=](caf::error& err) {
         log_error("consumer {}: registration failed: {}", self->state.opts.info.node,
                   self->system().render(err));
-        self->quit(err);
+        self->quit(); // not a crash: a restart could not reach it either
       });
+}
+
+/// A handler threw: that attempt FAILED (retried by the normal rules), then
+/// this consumer stops with an error so its supervisor restarts it clean.
+caf::error on_handler_crash(consumer_ptr self, std::exception_ptr& ex) {
+  auto& st = self->state;
+  std::string what = "unknown exception";
+  try {
+    std::rethrow_exception(ex);
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+  }
+  if (st.running != nullptr) {
+    auto& a = *st.running;
+    log_error("consumer {}: the {} handler threw on task {}: {}", st.opts.info.node, a.type,
+              a.id, what);
+    st.reports.push_back(task_report{a.id, a.lease, task_outcome::failed,
+                                     "the " + a.type + " handler threw: " + what, 0});
+    st.running = nullptr;
+  }
+  flush(self);
+  return caf::make_error(caf::sec::runtime_error, "consumer " + st.opts.info.node
+                                                    + " crashed: " + what);
 }
 
 caf::behavior consumer(consumer_ptr self, consumer_options opts) {
   self->state.opts = std::move(opts);
   self->set_default_handler(caf::print_and_drop);
+  self->set_exception_handler(
+    [=](caf::scheduled_actor*, std::exception_ptr& ex) { return on_handler_crash(self, ex); });
   self->set_down_handler([=](caf::down_msg& dm) {
     if (dm.source != self->state.manager.address())
       return;
     log_error("consumer {}: lost the manager ({})", self->state.opts.info.node,
               self->system().render(dm.reason));
-    self->quit(dm.reason);
+    // Not a crash: restarting cannot bring the manager back, so the
+    // supervisor lets the role end (and the process exits 1).
+    self->quit();
   });
   register_self(self);
   return {

@@ -100,6 +100,15 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
       return rp;
     },
     [=](swap_atom, rules_update& next) { return swap_rules(self, std::move(next.rules)); },
+    // -- alerts from supervisors (through the registry) --
+    [=](alert_atom, const std::string& node, const std::string& text) {
+      auto& st = self->state;
+      ++st.stats.alerts;
+      log_error("manager: ALERT from {}: {}", node, text);
+      st.alerts.push_back(alert_record{now_ms(self), node, text});
+      if (st.alerts.size() > manager_state::max_alerts)
+        st.alerts.pop_front();
+    },
     // -- queries --
     [=](progress_atom, job_id id) -> caf::result<job_progress> {
       auto i = self->state.jobs.find(id);

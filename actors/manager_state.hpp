@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <deque>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -47,6 +48,13 @@ struct job_entry {
   std::vector<caf::actor> watchers;  ///< told job_done when it completes
 };
 
+/// A supervisor gave up on a role somewhere (kept for REST and metrics).
+struct alert_record {
+  int64_t at_ms = 0;
+  std::string node;
+  std::string text;
+};
+
 struct manager_state {
   manager_options opts;
   std::unordered_map<task_id, task> tasks;
@@ -70,6 +78,8 @@ struct manager_state {
   task_id next_task = 1;
   job_id next_job = 1;
   manager_stats stats;
+  std::deque<alert_record> alerts;           ///< the latest, oldest first
+  static constexpr size_t max_alerts = 100;
   static inline const char* name = "manager";
 };
 

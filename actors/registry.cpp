@@ -143,6 +143,12 @@ caf::behavior registry(registry_ptr self, registry_options opts) {
       check_heartbeats(self);
       self->delayed_send(self, self->state.opts.heartbeat, tick_atom::value);
     },
+    [=](alert_atom, const std::string& node, const std::string& text) {
+      if (self->state.manager) // the manager keeps and reports alerts
+        self->send(self->state.manager, alert_atom::value, node, text);
+      else
+        log_error("ALERT from {} (no manager to report it to): {}", node, text);
+    },
     [=](deregister_atom, const member_info& who) {
       auto& st = self->state;
       auto i = st.members.find(member_key(who));

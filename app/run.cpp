@@ -11,6 +11,7 @@
 #include "actors/protocol.hpp"
 #include "actors/registry.hpp"
 #include "actors/store_actor.hpp"
+#include "actors/supervisor.hpp"
 #include "app/remote.hpp"
 #include "core/log.hpp"
 #include "rules/rule_set.hpp"
@@ -117,6 +118,13 @@ int start_roles(caf::actor_system& sys, const run_options& o, running& r) {
     caf::anon_send(registry, manager_atom::value, mgr);
     log_info("manager started with store {}", o.store);
   }
+  // Consumers and producers run under the process's root supervisor: a crash
+  // restarts the role, too many crashes raise an alert and stop it.
+  supervisor_options so;
+  so.node = node_name(o, "process");
+  so.max_restarts = o.max_restarts;
+  so.within = std::chrono::milliseconds(o.restart_window_ms);
+  so.alert_to = registry;
   if (runs_role(o, "consumer")) {
     consumer_options co;
     co.info = member_info{node_name(o, "consumer"), member_role::consumer, o.tags,
@@ -125,7 +133,8 @@ int start_roles(caf::actor_system& sys, const run_options& o, running& r) {
     co.heartbeat = std::chrono::milliseconds(o.heartbeat_ms);
     r.executed = co.executed;
     r.consumer_node = co.info.node;
-    watch(r, spawn_consumer(sys, std::move(co)));
+    so.children.push_back(child_spec{"consumer " + co.info.node,
+                                     [co](caf::actor_system& s) { return spawn_consumer(s, co); }});
   }
   if (runs_role(o, "producer")) {
     producer_options po;
@@ -143,8 +152,11 @@ int start_roles(caf::actor_system& sys, const run_options& o, running& r) {
     po.print_progress = !o.quiet;
     if (o.tasks > 0)
       r.job = po.outcome;
-    watch(r, spawn_producer(sys, std::move(po)));
+    so.children.push_back(child_spec{"producer " + po.info.node,
+                                     [po](caf::actor_system& s) { return spawn_producer(s, po); }});
   }
+  if (!so.children.empty())
+    watch(r, spawn_supervisor(sys, std::move(so)));
   return 0;
 }
 

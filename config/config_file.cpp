@@ -103,6 +103,8 @@ const std::map<std::string, key_info>& keys() {
     {"rules_poll_ms", {number(&run_options::rules_poll_ms), "milliseconds"}},
     {"grace_ms", {number(&run_options::grace_ms), "milliseconds"}},
     {"heartbeat_ms", {number(&run_options::heartbeat_ms), "milliseconds"}},
+    {"max_restarts", {number(&run_options::max_restarts), "a count"}},
+    {"restart_window_ms", {number(&run_options::restart_window_ms), "milliseconds"}},
     {"heartbeat_misses", {number(&run_options::heartbeat_misses), "a count"}},
     {"default_timeout_ms", {number(&run_options::default_timeout_ms), "milliseconds"}},
     {"threads", {number(&run_options::threads), "a whole number"}},

@@ -59,6 +59,10 @@ void add_run_flags(CLI::App& app, run_options& o) {
     ->capture_default_str();
   app.add_option("--default-timeout", o.default_timeout_ms, "manager: ms per attempt for tasks that set none; 0 = none")
     ->capture_default_str();
+  app.add_option("--max-restarts", o.max_restarts, "supervisor: restarts of a crashed role allowed within --restart-window")
+    ->capture_default_str();
+  app.add_option("--restart-window", o.restart_window_ms, "supervisor: ms; past the limit it alerts and stops the role")
+    ->capture_default_str();
   app.add_option("--threads", o.threads, "CAF scheduler threads; 0 = one per core")->capture_default_str();
   app.add_option("--connect-timeout", o.connect_timeout_ms, "ms to wait for the registry")->capture_default_str();
   app.add_option("--log-level", o.log_level, "error|warn|info|debug")->capture_default_str();

@@ -39,6 +39,8 @@ struct run_options {
   uint32_t heartbeat_ms = 1000;     ///< members -> registry; 0: only CAF down messages
   uint32_t heartbeat_misses = 3;    ///< lost after this many missed in a row
   uint32_t default_timeout_ms = 0;  ///< manager: for tasks without timeout_ms; 0: none
+  uint32_t max_restarts = 5;        ///< supervisor: restarts of a role allowed ...
+  uint32_t restart_window_ms = 10000; ///< ... within this many ms, then an alert
   uint32_t threads = 0;             ///< CAF scheduler threads; 0 = cores
   uint32_t connect_timeout_ms = 5000;
   std::string log_level = "info";
