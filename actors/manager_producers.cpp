@@ -11,11 +11,14 @@ namespace drover {
 
 namespace {
 
-/// Every job `node` pushed, with the seqs of its stored lists.
-std::vector<job_resume> jobs_pushed_by(const manager_state& st, const std::string& node) {
+/// The jobs `node` pushed, with the seqs of their stored lists. A standby
+/// that waited gets all of them (a job that is complete is then not run
+/// again); a producer joining later only the ones whose push was cut short.
+std::vector<job_resume> jobs_pushed_by(const manager_state& st, const std::string& node,
+                                       bool unsealed_only) {
   std::vector<job_resume> out;
   for (auto& [id, j] : st.jobs) {
-    if (j.producer != node || node.empty())
+    if (j.producer != node || node.empty() || (unsealed_only && j.meta.sealed))
       continue;
     job_resume r{id, j.meta.origin, j.meta.name, {}, j.meta.sealed};
     for (auto i = st.lists.lower_bound({id, 0}); i != st.lists.end() && i->first.first == id;
@@ -68,7 +71,7 @@ void on_producer_joined(manager_ptr self, const member_info& info, const caf::ac
     // no standby around: then it takes over that one's jobs.
     std::vector<job_resume> resumes;
     if (auto o = st.orphaned_by.find(info.group); o != st.orphaned_by.end()) {
-      resumes = jobs_pushed_by(st, o->second);
+      resumes = jobs_pushed_by(st, o->second, true);
       st.orphaned_by.erase(o);
     }
     activate(self, p, std::move(resumes));
@@ -76,7 +79,7 @@ void on_producer_joined(manager_ptr self, const member_info& info, const caf::ac
     if (back)
       log_info("manager: producer {} is back within the grace; it stays active", info.node);
     if (!same_process) // a restarted process: tell it what it had pushed
-      activate(self, p, jobs_pushed_by(st, info.node));
+      activate(self, p, jobs_pushed_by(st, info.node, false));
   } else {
     log_info("manager: producer {} stands by in group {} (active: {})", info.node,
              info.group, active->second);
@@ -112,12 +115,12 @@ void on_producer_grace_expired(manager_ptr self, const std::string& node, uint64
   if (active == st.active_producer.end() || active->second != node)
     return; // a standby left: nothing to hand over
   st.active_producer.erase(active);
-  if (auto* next = first_standby(st, group, node))
-    activate(self, *next, jobs_pushed_by(st, node));
-  else {
+  if (auto* next = first_standby(st, group, node)) {
+    activate(self, *next, jobs_pushed_by(st, node, false));
+  } else if (!jobs_pushed_by(st, node, true).empty()) {
     st.orphaned_by[group] = node;
-    log_warn("manager: producer {} lost past the grace and group {} has no standby; the "
-             "next producer to join takes over", node, group);
+    log_warn("manager: producer {} lost past the grace while pushing a job, and group {} "
+             "has no standby; the next producer to join continues it", node, group);
   }
 }
 

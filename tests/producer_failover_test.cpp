@@ -124,6 +124,16 @@ TEST_CASE_FIXTURE(producers_fixture, "with no standby, the next producer to join
   CHECK(told["p9"]->calls[0][0].stored == std::vector<uint32_t>{0});
 }
 
+TEST_CASE_FIXTURE(producers_fixture, "a producer joining after a completed push starts afresh") {
+  join_producer("p1", "g");
+  push("p1", 0, true); // sealed: the whole job is stored
+  lose_producer("p1", "g");
+  advance(1s);
+  join_producer("p9", "g");
+  REQUIRE(told["p9"]->calls.size() == 1);
+  CHECK(told["p9"]->calls[0].empty()); // nothing to continue: no job runs twice
+}
+
 TEST_CASE_FIXTURE(producers_fixture, "a promoted producer pushes only the lists not stored yet") {
   push("p1", 0, false); // its predecessor stored lists 0 and 1 of 4
   push("p1", 1, false);

@@ -77,14 +77,27 @@ int child_process::wait(std::chrono::milliseconds limit) {
 std::string child_process::out() const { return slurp(prefix_ + ".out"); }
 std::string child_process::err() const { return slurp(prefix_ + ".err"); }
 
-bool child_process::wait_for_err(const std::string& text, std::chrono::milliseconds limit) {
+namespace {
+
+template <class Read>
+bool wait_for_text(Read read, const std::string& text, std::chrono::milliseconds limit) {
   auto deadline = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < deadline) {
-    if (err().find(text) != std::string::npos)
+    if (read().find(text) != std::string::npos)
       return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   return false;
+}
+
+} // namespace
+
+bool child_process::wait_for_err(const std::string& text, std::chrono::milliseconds limit) {
+  return wait_for_text([this] { return err(); }, text, limit);
+}
+
+bool child_process::wait_for_out(const std::string& text, std::chrono::milliseconds limit) {
+  return wait_for_text([this] { return out(); }, text, limit);
 }
 
 scratch_dir::scratch_dir() {

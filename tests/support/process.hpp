@@ -32,6 +32,8 @@ public:
   std::string err() const;
   /// Waits at most `limit` until stderr contains `text`.
   bool wait_for_err(const std::string& text, std::chrono::milliseconds limit);
+  /// The same for stdout.
+  bool wait_for_out(const std::string& text, std::chrono::milliseconds limit);
 
 private:
   pid_t pid_ = -1;
