@@ -1,0 +1,200 @@
+// W3 of issue 8: latency of one task at a time, submit -> result, as a
+// client of the manager sees it. Each task is its own job of one noop task:
+// submit the list (answered once stored), watch the job, wait for job_done.
+// Prints "latency: p50 X us p99 Y us (N tasks)" after a short warm-up.
+//
+//   latency_bench --in-process [--tasks=N]
+//       registry, manager (memory store), one consumer and this client in
+//       one process, no middleman hop
+//   latency_bench --registry=HOST:PORT [--tasks=N]
+//       joins a running registry as a producer; the manager and consumer
+//       run in other processes (bench/run.sh starts them)
+// Exit 0 on success, 1 if a task failed or a wait ran out (10 s each).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <unistd.h>
+
+#include <caf/io/all.hpp>
+
+#include "actors/consumer.hpp"
+#include "actors/manager.hpp"
+#include "actors/protocol.hpp"
+#include "actors/registry.hpp"
+#include "actors/store_actor.hpp"
+#include "app/remote.hpp"
+#include "core/log.hpp"
+#include "store/task_store.hpp"
+
+using namespace drover;
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+constexpr auto wait_limit = std::chrono::seconds(10);
+
+struct args {
+  bool in_process = false;
+  std::string registry;
+  long tasks = 2000;
+};
+
+bool parse(int argc, char** argv, args& a) {
+  for (int i = 1; i < argc; ++i) {
+    std::string s = argv[i];
+    if (s == "--in-process")
+      a.in_process = true;
+    else if (s.rfind("--registry=", 0) == 0)
+      a.registry = s.substr(11);
+    else if (s.rfind("--tasks=", 0) == 0)
+      a.tasks = std::atol(s.c_str() + 8);
+    else
+      return false;
+  }
+  return a.tasks > 0 && (a.in_process != !a.registry.empty());
+}
+
+/// Waits (bounded) until the manager counts at least one consumer.
+bool wait_for_consumer(caf::scoped_actor& self, const caf::actor& mgr) {
+  auto deadline = clock_type::now() + wait_limit;
+  while (clock_type::now() < deadline) {
+    uint64_t consumers = 0;
+    self->request(mgr, wait_limit, stats_atom::value)
+      .receive([&](const manager_stats& s) { consumers = s.consumers; },
+               [&](caf::error&) {});
+    if (consumers > 0)
+      return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+/// One task, submit to job_done; false with a message on stderr if it failed.
+bool one_task(caf::scoped_actor& self, const caf::actor& mgr, const std::string& origin,
+              double& took_us) {
+  task_list list;
+  list.origin = origin;
+  list.job_name = "latency";
+  list.group = "default";
+  list.seq = 0;
+  list.last = true;
+  task_spec spec;
+  spec.type = "noop";
+  list.tasks.push_back(spec);
+  bool ok = true;
+  job_id job = 0;
+  auto t0 = clock_type::now();
+  self->request(mgr, wait_limit, submit_atom::value, std::move(list))
+    .receive([&](const list_ack& ack) { job = ack.job; },
+             [&](caf::error& err) {
+               std::fprintf(stderr, "submit: %s\n", self->system().render(err).c_str());
+               ok = false;
+             });
+  if (!ok)
+    return false;
+  self->request(mgr, wait_limit, watch_atom::value, job)
+    .receive([] {},
+             [&](caf::error& err) {
+               std::fprintf(stderr, "watch: %s\n", self->system().render(err).c_str());
+               ok = false;
+             });
+  if (!ok)
+    return false;
+  bool done = false;
+  self->receive(
+    [&](job_done_atom, const job_progress& p) {
+      done = p.by_state[static_cast<int>(task_state::succeeded)] == p.total;
+    },
+    caf::after(wait_limit) >> [&] { std::fprintf(stderr, "no job_done within 10 s\n"); });
+  took_us = std::chrono::duration<double, std::micro>(clock_type::now() - t0).count();
+  return done;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  args a;
+  if (!parse(argc, argv, a)) {
+    std::fprintf(stderr, "usage: latency_bench --in-process | --registry=HOST:PORT "
+                         "[--tasks=N]\n");
+    return 2;
+  }
+  set_log_level(log_level::error);
+  caf::actor_system_config cfg;
+  cfg.load<caf::io::middleman>();
+  add_drover_types(cfg);
+  caf::actor_system sys{cfg};
+  std::vector<caf::actor> mine; // stopped at the end
+  caf::actor mgr;
+  {
+    caf::scoped_actor self{sys};
+    if (a.in_process) {
+      auto registry = spawn_registry(sys);
+      error err;
+      std::shared_ptr<task_store> db = open_store("memory", err);
+      manager_options mo;
+      mo.node = "manager";
+      mo.store = spawn_store_actor(sys, std::move(db));
+      mgr = spawn_manager(sys, std::move(mo));
+      caf::anon_send(registry, manager_atom::value, mgr);
+      consumer_options co;
+      co.info = member_info{"c1", member_role::consumer, {}, 64, "default", {}};
+      co.registry = registry;
+      auto consumer = spawn_consumer(sys, std::move(co));
+      mine = {consumer, mgr, registry};
+    } else {
+      endpoint ep;
+      if (auto err = parse_endpoint(a.registry, ep)) {
+        std::fprintf(stderr, "%s\n", err.message.c_str());
+        return 2;
+      }
+      caf::actor registry;
+      if (auto err = connect_to(sys, ep, std::chrono::seconds(5), registry)) {
+        std::fprintf(stderr, "%s\n", err.message.c_str());
+        return 1;
+      }
+      member_info me{"latency-bench-" + std::to_string(::getpid()), member_role::producer,
+                     {}, 0, "default", {}};
+      self->request(registry, wait_limit, register_atom::value, me)
+        .receive([&](const caf::actor& m) { mgr = m; },
+                 [&](caf::error& err) {
+                   std::fprintf(stderr, "register: %s\n", sys.render(err).c_str());
+                 });
+      if (!mgr)
+        return 1;
+    }
+    if (!wait_for_consumer(self, mgr)) {
+      std::fprintf(stderr, "no consumer joined within 10 s\n");
+      return 1;
+    }
+    long warmup = std::min<long>(100, a.tasks / 10);
+    std::vector<double> us;
+    us.reserve(static_cast<size_t>(a.tasks));
+    auto prefix = "lat-" + std::to_string(::getpid()) + "-";
+    for (long i = 0; i < a.tasks + warmup; ++i) {
+      double took = 0;
+      if (!one_task(self, mgr, prefix + std::to_string(i), took)) {
+        std::fprintf(stderr, "task %ld did not succeed\n", i);
+        return 1;
+      }
+      if (i >= warmup)
+        us.push_back(took);
+    }
+    std::sort(us.begin(), us.end());
+    auto at = [&](double q) {
+      return us[std::min(us.size() - 1, static_cast<size_t>(q * us.size()))];
+    };
+    std::printf("latency: p50 %.0f us p99 %.0f us (%ld tasks, %s)\n", at(0.50), at(0.99),
+                a.tasks, a.in_process ? "in process" : "across processes");
+    std::fflush(stdout);
+  }
+  for (auto& h : mine)
+    caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
+  return 0;
+}
