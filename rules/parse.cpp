@@ -77,7 +77,7 @@ public:
     }
     std::map<std::string, int> seen; // key -> 1-based line
     for (auto it = n.begin(); it != n.end(); ++it) {
-      const auto& k = it->first;
+      const YAML::Node k = it->first; // a copy: it->first is a temporary
       auto name = k.IsScalar() ? k.Scalar() : std::string{"<not a name>"};
       bool known = k.IsScalar()
                    && std::any_of(allowed.begin(), allowed.end(),

@@ -1,0 +1,34 @@
+// Internal to cli/: one function per client command, called by
+// cli/commands.cpp once CLI11 has parsed the flags. Each returns the exit
+// code of cli/commands.hpp (0 ok, 1 the server said no, 2 usage/connection).
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+#include "cli/api_client.hpp"
+#include "cli/commands.hpp"
+
+namespace drover {
+
+struct client_io {
+  std::ostream& out;
+  std::ostream& err;
+  bool tty;               ///< stdout is a terminal: draw a progress bar
+};
+
+int run_submit(const client_commands& c, api_client& api, client_io& io);
+int run_status(const client_commands& c, api_client& api, client_io& io);
+int run_cancel(const client_commands& c, api_client& api, client_io& io);
+int run_jobs(const client_commands& c, api_client& api, client_io& io);
+int run_nodes(const client_commands& c, api_client& api, client_io& io);
+int run_rules_get(const client_commands& c, api_client& api, client_io& io);
+int run_rules_apply(const client_commands& c, api_client& api, client_io& io);
+
+/// Reads a whole file; false with a one-line reason in `why`.
+bool read_file(const std::string& path, std::string& out, std::string& why);
+
+/// Percent-encodes one URL path segment (ids may hold any character).
+std::string url_segment(const std::string& text);
+
+} // namespace drover

@@ -1,0 +1,143 @@
+// `drover submit`: send a job from a JSON file or from flags, print its id,
+// and with --wait poll GET /v1/jobs/{id} until it finishes: a progress bar
+// on a terminal, one plain line per interval otherwise (logs, CI).
+#include "cli/actions.hpp"
+
+#include <chrono>
+#include <limits>
+#include <ostream>
+#include <thread>
+
+#include "cli/render.hpp"
+#include "core/task.hpp"
+#include "http/job_json.hpp"
+
+namespace drover {
+
+using json = nlohmann::json;
+
+namespace {
+
+/// The request body from FILE.json or --tasks=N; 0 or exit code 2. A file
+/// is checked here with the server's own rules, so a mistake is reported
+/// with its field path before anything is sent.
+int build_body(const submit_options& s, std::string& body, std::ostream& err) {
+  if (!s.file.empty() && s.tasks > 0) {
+    err << "drover: give FILE.json or --tasks=N, not both\n";
+    return 2;
+  }
+  if (s.file.empty() && s.tasks == 0) {
+    err << "drover: submit needs FILE.json or --tasks=N --type=T (see drover submit --help)\n";
+    return 2;
+  }
+  if (!s.file.empty()) {
+    std::string why;
+    if (!read_file(s.file, body, why)) {
+      err << "drover: " << why << "\n";
+      return 2;
+    }
+    auto parsed = parse_job_request(body, job_limits{std::numeric_limits<std::size_t>::max()});
+    if (parsed.err) {
+      err << "drover: " << s.file << ": " << parsed.err.message << "\n";
+      return 2;
+    }
+    return 0;
+  }
+  priority p;
+  if (!parse_priority(s.priority, p)) {
+    err << "drover: --priority: '" << s.priority << "' is not high, normal or low\n";
+    return 2;
+  }
+  if (s.tasks > std::numeric_limits<uint32_t>::max() || s.max_attempts == 0) {
+    err << "drover: " << (s.max_attempts == 0 ? "--max-attempts must be at least 1"
+                                              : "--tasks: at most 4294967295 per job")
+        << "\n";
+    return 2;
+  }
+  // One task object with a count keeps a million-task body a few bytes long.
+  json task{{"type", s.type}, {"payload", s.payload}, {"priority", s.priority},
+            {"max_attempts", s.max_attempts}, {"timeout_ms", s.timeout_ms}, {"count", s.tasks}};
+  json job{{"name", s.name}, {"tasks", json::array({task})}};
+  if (!s.group.empty())
+    job["group"] = s.group;
+  body = job.dump(-1, ' ', false, json::error_handler_t::replace);
+  return 0;
+}
+
+void print_created(std::ostream& out, const json& created) {
+  auto ids = created.find("task_ids");
+  size_t n = ids != created.end() && ids->is_array() ? ids->size() : 0;
+  out << "job " << u64_field(created, "job_id") << " submitted: " << n << " tasks";
+  if (n > 0)
+    out << " (" << (*ids)[0].get<std::string>()
+        << (n > 1 ? " .. " + (*ids)[n - 1].get<std::string>() : "") << ")";
+  out << "\n";
+}
+
+/// Polls until the job finishes; 0 if every task SUCCEEDED, 1 if not.
+int wait_for(const json& created, const client_commands& c, api_client& api, client_io& io,
+             json& final_job) {
+  auto path = "/v1/jobs/" + std::to_string(u64_field(created, "job_id"));
+  auto interval = std::chrono::milliseconds(
+    c.submit.interval_ms != 0 ? c.submit.interval_ms : io.tty ? 200 : 1000);
+  bool drawn = false;
+  for (;;) {
+    auto reply = api.get(path);
+    if (reply.status < 200 || reply.status >= 300) {
+      if (drawn)
+        io.out << "\n";
+      return report_failure(reply, api.server(), io.err);
+    }
+    if (!parse_reply(reply, api.server(), final_job, io.err))
+      return 2;
+    if (!c.client.json) {
+      if (io.tty)
+        io.out << "\r" << progress_bar(final_job) << "   " << std::flush;
+      else
+        io.out << progress_line(final_job) << "\n" << std::flush;
+      drawn = true;
+    }
+    if (final_job.value("finished", false))
+      break;
+    std::this_thread::sleep_for(interval); // the client's pace, not logic
+  }
+  auto total = u64_field(final_job, "total");
+  auto counts = final_job.value("counts", json::object());
+  auto ok = u64_field(counts, "SUCCEEDED");
+  if (!c.client.json) {
+    if (io.tty)
+      io.out << "\n";
+    io.out << "job " << u64_field(final_job, "id") << " finished: " << ok << " of " << total
+           << " succeeded" << (ok == total ? "" : "; see drover status TASK for the others")
+           << "\n";
+  }
+  return ok == total ? 0 : 1;
+}
+
+} // namespace
+
+int run_submit(const client_commands& c, api_client& api, client_io& io) {
+  std::string body;
+  if (int code = build_body(c.submit, body, io.err))
+    return code;
+  auto reply = api.post("/v1/jobs", body);
+  if (int code = report_failure(reply, api.server(), io.err))
+    return code;
+  json created;
+  if (!parse_reply(reply, api.server(), created, io.err))
+    return 2;
+  if (!c.client.json)
+    print_created(io.out, created);
+  int code = 0;
+  if (c.submit.wait) {
+    json final_job;
+    code = wait_for(created, c, api, io, final_job);
+    if (c.client.json)
+      created["job"] = final_job;
+  }
+  if (c.client.json)
+    io.out << created.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+  return code;
+}
+
+} // namespace drover

@@ -1,0 +1,178 @@
+// Plain data the HTTP layer exchanges with its backend (http/backend.hpp):
+// requests after JSON validation, answers before JSON encoding. Built from
+// core/ types, with no CAF and no JSON, so app/ fills them from manager
+// replies and the tests from an in-memory fake.
+#pragma once
+
+#include <array>
+#include <cassert>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/errors.hpp"
+#include "core/membership.hpp"
+#include "core/task.hpp"
+#include "store/task_store.hpp"
+
+namespace drover {
+
+/// Either a value or an error: what every backend call returns.
+template <class T>
+class result {
+public:
+  result(T value) : value_(std::move(value)) {}
+  /// REQUIRES: err.code != ec::none (an empty error is not a failure).
+  result(error err) : err_(std::move(err)) {
+    assert(err_.code != ec::none);
+    if (err_.code == ec::none) // a backend bug must not look like success
+      err_ = error{ec::store_failure, "backend returned an empty error"};
+  }
+
+  explicit operator bool() const { return value_.has_value(); }
+  /// REQUIRES: *this holds a value (operator bool is true).
+  T& value() { return *value_; }
+  const T& value() const { return *value_; }
+  T* operator->() { return &*value_; }
+  const T* operator->() const { return &*value_; }
+  /// The error; code ec::none when this holds a value.
+  const error& err() const { return err_; }
+
+private:
+  std::optional<T> value_;
+  error err_;
+};
+
+// -- jobs ----------------------------------------------------------------------
+
+/// POST /v1/jobs after validation (http/job_json.hpp).
+struct job_request {
+  std::string name;
+  std::string group;              ///< producer group; empty: the default
+  std::string origin;             ///< idempotency key; empty: backend picks one
+  std::vector<task_spec> tasks;   ///< never empty
+};
+
+/// The answer to a submission, given only once every task is durable.
+struct job_created {
+  job_id job = 0;
+  std::vector<std::string> task_ids; ///< external ids, in request order
+};
+
+/// Progress of one job (GET /v1/jobs/{id}).
+struct job_info {
+  job_id id = 0;
+  std::string name;
+  std::string group;
+  uint64_t total = 0;
+  bool sealed = false;            ///< the last list arrived: total is final
+  std::array<uint64_t, task_state_count> by_state{};
+  uint64_t unassignable = 0;      ///< pending tasks no member can take
+  int64_t created_ms = 0;         ///< unix ms; 0 = unknown / not yet
+  int64_t started_ms = 0;         ///< first task assigned
+  int64_t finished_ms = 0;        ///< last task reached a terminal state
+};
+
+/// Tasks of `j` in a terminal state.
+uint64_t finished_tasks(const job_info& j);
+/// True once the job is sealed and every task is terminal.
+bool is_finished(const job_info& j);
+/// True if the job finished and every task SUCCEEDED.
+bool all_succeeded(const job_info& j);
+/// Finished tasks per second from start (or creation) to finish (or
+/// `now_ms` while running); 0 when no time has passed yet.
+double job_rate(const job_info& j, int64_t now_ms);
+
+/// One page of GET /v1/jobs, ordered by job id ascending.
+struct job_page {
+  std::vector<job_info> jobs;
+  uint64_t total = 0;             ///< jobs known in all, for paging
+};
+
+// -- tasks ---------------------------------------------------------------------
+
+/// GET /v1/tasks/{id}: the task row and its rare lifecycle events (the
+/// common path, created/assigned/started/finished, is in the row's times).
+struct task_info {
+  std::string id;                 ///< external id, e.g. "m1_1712000000000_42"
+  task t;
+  std::vector<task_event> events; ///< oldest first
+};
+
+struct task_cancelled {
+  std::string id;
+  task_state state = task_state::cancelled;
+  uint64_t version = 0;           ///< the version after the cancel
+};
+
+struct job_cancelled {
+  job_id job = 0;
+  uint64_t cancelled = 0;         ///< tasks moved to CANCELLED by this call
+};
+
+// -- rules, nodes, health --------------------------------------------------------
+
+/// The rule set in force (GET /v1/rules) or just swapped in (PUT /v1/rules).
+struct rules_info {
+  uint64_t version = 0;           ///< the file's `version:`
+  std::string hash;               ///< hex FNV-1a-64 of the text
+  std::string source;             ///< file name or "<rest>"
+  std::string text;               ///< the YAML
+};
+
+/// Where a member stands, as the manager sees it.
+enum class node_state : uint8_t {
+  up,    ///< registered and heard from
+  lost,  ///< down or silent; its work waits out the grace period
+  left,  ///< deregistered or the grace expired
+};
+const char* to_string(node_state s);
+
+struct node_info {
+  member_info member;             ///< node, role, tags, capacity, group, address
+  node_state state = node_state::up;
+  uint64_t inflight = 0;          ///< tasks leased to it now (its load)
+  int64_t last_heartbeat_ms = 0;  ///< unix ms; 0 = never
+};
+
+struct health_info {
+  bool ready = true;              ///< false: e.g. still recovering the store
+  std::string detail;
+};
+
+// -- metrics -------------------------------------------------------------------
+
+constexpr int member_role_count = 3; ///< producer, consumer, manager
+
+/// Latency counts per bucket, Prometheus style. Buckets are fixed so every
+/// scrape of every manager can be summed; counts are per bucket here and
+/// made cumulative when written out.
+struct latency_histogram {
+  /// Upper bounds in seconds, ascending; one more bucket (+Inf) follows.
+  static constexpr std::array<double, 12> bounds{
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0};
+  std::array<uint64_t, bounds.size() + 1> counts{};
+  double sum = 0;                 ///< seconds
+  uint64_t count = 0;
+
+  /// Adds one observation of `seconds` (negative ones count as 0).
+  void observe(double seconds);
+};
+
+/// Everything GET /metrics reports, read from the manager in one call.
+struct metrics_snapshot {
+  std::array<uint64_t, task_state_count> tasks_by_state{};
+  std::array<uint64_t, priority_count> queue_depth{}; ///< pending per priority
+  uint64_t retry_queue = 0;       ///< failed attempts waiting out the backoff
+  uint64_t assignments = 0;       ///< counters since the manager started
+  uint64_t acks = 0;
+  uint64_t stale_rejected = 0;    ///< updates that named an old version
+  uint64_t retries = 0;
+  uint64_t reassignments = 0;
+  latency_histogram ack_latency;  ///< assignment sent -> ACK applied
+  std::array<uint64_t, member_role_count> members_by_role{}; ///< by member_role
+};
+
+} // namespace drover

@@ -1,0 +1,224 @@
+// Job bodies: JSON -> job_request, with one precise message per problem.
+// nlohmann::json throws on malformed text; the only catch is in
+// parse_job_request, and every check below returns an error instead.
+#include "http/job_json.hpp"
+
+#include <cstdint>
+#include <initializer_list>
+#include <limits>
+
+#include <nlohmann/json.hpp>
+
+namespace drover {
+
+namespace {
+
+using json = nlohmann::json;
+
+/// Says what a value is, for "expected X, got Y": scalars by value (strings
+/// cut short), containers by kind, so huge inputs never end up in a reply.
+std::string describe(const json& v) {
+  switch (v.type()) {
+    case json::value_t::string: {
+      const auto& s = v.get_ref<const std::string&>();
+      if (s.size() <= 40)
+        return "\"" + s + "\"";
+      // Cut on a UTF-8 character boundary so the message stays valid UTF-8.
+      size_t cut = 40;
+      while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80)
+        --cut;
+      return "\"" + s.substr(0, cut) + "...\"";
+    }
+    case json::value_t::object: return "an object";
+    case json::value_t::array: return "an array";
+    case json::value_t::null: return "null";
+    default: return v.dump();
+  }
+}
+
+error fail(const std::string& path, const std::string& what) {
+  return {ec::bad_input, path + ": " + what};
+}
+
+/// Rejects any key of `obj` not in `known`, naming it and the allowed ones.
+error check_fields(const json& obj, const std::string& where,
+                   std::initializer_list<const char*> known) {
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    bool ok = false;
+    for (auto* k : known)
+      ok = ok || it.key() == k;
+    if (ok)
+      continue;
+    std::string allowed;
+    for (auto* k : known)
+      allowed += (allowed.empty() ? "" : ", ") + std::string{k};
+    return fail(where, "unknown field " + describe(json(it.key())) + " (allowed: "
+                         + allowed + ")");
+  }
+  return {};
+}
+
+std::string field_path(const std::string& prefix, const char* key) {
+  return prefix.empty() ? std::string{key} : prefix + "." + key;
+}
+
+/// Reads a string field if present; `required` fields must exist and
+/// `nonempty` ones must not be "".
+error read_string(const json& obj, const char* key, const std::string& prefix,
+                  std::string& out, bool required, bool nonempty) {
+  auto path = field_path(prefix, key);
+  auto it = obj.find(key);
+  if (it == obj.end())
+    return required ? fail(path, "missing; expected a string") : error{};
+  if (!it->is_string())
+    return fail(path, "expected a string, got " + describe(*it));
+  out = it->get<std::string>();
+  if (nonempty && out.empty())
+    return fail(path, "must not be empty");
+  return {};
+}
+
+/// Reads an optional integer field in [lo, hi]; 1.0 or "1" are not integers.
+error read_uint(const json& obj, const char* key, const std::string& prefix,
+                uint64_t lo, uint64_t hi, uint64_t& out) {
+  auto it = obj.find(key);
+  if (it == obj.end())
+    return {};
+  auto range = "an integer from " + std::to_string(lo) + " to " + std::to_string(hi);
+  if (!it->is_number_integer())
+    return fail(field_path(prefix, key), "expected " + range + ", got " + describe(*it));
+  if (it->is_number_unsigned()) {
+    out = it->get<uint64_t>();
+    if (out >= lo && out <= hi)
+      return {};
+  }
+  return fail(field_path(prefix, key), "expected " + range + ", got " + describe(*it));
+}
+
+error read_tags(const json& obj, const std::string& prefix, std::vector<std::string>& out) {
+  auto it = obj.find("tags");
+  if (it == obj.end())
+    return {};
+  auto path = field_path(prefix, "tags");
+  if (!it->is_array())
+    return fail(path, "expected an array of strings, got " + describe(*it));
+  for (size_t i = 0; i < it->size(); ++i) {
+    const auto& tag = (*it)[i];
+    auto tag_path = path + "[" + std::to_string(i) + "]";
+    if (!tag.is_string())
+      return fail(tag_path, "expected a string, got " + describe(tag));
+    if (tag.get_ref<const std::string&>().empty())
+      return fail(tag_path, "must not be empty");
+    out.push_back(tag.get<std::string>());
+  }
+  return {};
+}
+
+/// Reads tasks[i] into `spec` and its repeat count.
+error read_task(const json& v, const std::string& path, task_spec& spec, uint64_t& count) {
+  if (!v.is_object())
+    return fail(path, "expected an object with at least \"type\", got " + describe(v));
+  if (auto err = check_fields(v, path, {"type", "payload", "priority", "key", "tags",
+                                        "timeout_ms", "max_attempts", "dedupe_key", "count"}))
+    return err;
+  std::string prio_name;
+  uint64_t timeout = spec.timeout_ms;
+  uint64_t attempts = spec.max_attempts;
+  constexpr uint64_t u32_max = std::numeric_limits<uint32_t>::max();
+  error err;
+  (err = read_string(v, "type", path, spec.type, true, true))
+    || (err = read_string(v, "payload", path, spec.payload, false, false))
+    || (err = read_string(v, "priority", path, prio_name, false, false))
+    || (err = read_string(v, "key", path, spec.key, false, false))
+    || (err = read_tags(v, path, spec.tags))
+    || (err = read_uint(v, "timeout_ms", path, 0, u32_max, timeout))
+    || (err = read_uint(v, "max_attempts", path, 1, 1000, attempts))
+    || (err = read_string(v, "dedupe_key", path, spec.dedupe_key, false, false))
+    || (err = read_uint(v, "count", path, 1, u32_max, count));
+  if (err)
+    return err;
+  if (v.contains("priority") && !parse_priority(prio_name, spec.prio))
+    return fail(field_path(path, "priority"),
+                "expected one of high, normal, low, got " + describe(v["priority"]));
+  spec.timeout_ms = static_cast<uint32_t>(timeout);
+  spec.max_attempts = static_cast<uint32_t>(attempts);
+  return {};
+}
+
+/// Validates the parsed document; `out.err` says the first problem.
+void read_job(const json& doc, const job_limits& limits, job_parse_result& out) {
+  if (!doc.is_object()) {
+    out.err = fail("body", "expected a JSON object with \"name\" and \"tasks\", got "
+                             + describe(doc));
+    return;
+  }
+  auto& job = out.job;
+  error err;
+  (err = check_fields(doc, "body", {"name", "group", "origin", "tasks"}))
+    || (err = read_string(doc, "name", "", job.name, true, true))
+    || (err = read_string(doc, "group", "", job.group, false, false))
+    || (err = read_string(doc, "origin", "", job.origin, false, false));
+  if (err) {
+    out.err = err;
+    return;
+  }
+  auto tasks = doc.find("tasks");
+  if (tasks == doc.end() || !tasks->is_array() || tasks->empty()) {
+    out.err = fail("tasks", tasks == doc.end() ? "missing; expected a non-empty array"
+                            : !tasks->is_array() ? "expected an array, got " + describe(*tasks)
+                            : "must hold at least one task");
+    return;
+  }
+  // Check the raw length first: a list over the limit is refused before any
+  // task is copied.
+  auto over = [&](uint64_t n) {
+    out.too_many = true;
+    out.err = fail("tasks", std::to_string(n) + " tasks is more than the limit of "
+                              + std::to_string(limits.max_tasks) + " per job; split the job");
+  };
+  if (tasks->size() > limits.max_tasks)
+    return over(tasks->size());
+  uint64_t expanded = 0;
+  for (size_t i = 0; i < tasks->size(); ++i) {
+    task_spec spec;
+    uint64_t count = 1;
+    if ((out.err = read_task((*tasks)[i], "tasks[" + std::to_string(i) + "]", spec, count)))
+      return;
+    expanded += count;
+    if (expanded > limits.max_tasks)
+      return over(expanded);
+    for (uint64_t k = 1; k < count; ++k)
+      job.tasks.push_back(spec);
+    job.tasks.push_back(std::move(spec));
+  }
+}
+
+/// nlohmann's messages start with "[json.exception.parse_error.101] ": keep
+/// the part a user can act on.
+std::string strip_prefix(const std::string& what) {
+  auto pos = what.find("] ");
+  return pos == std::string::npos ? what : what.substr(pos + 2);
+}
+
+} // namespace
+
+job_parse_result parse_job_request(std::string_view body, const job_limits& limits) {
+  job_parse_result out;
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    out.err = fail("body", "empty; expected a JSON object with \"name\" and \"tasks\"");
+    return out;
+  }
+  try {
+    auto doc = json::parse(body.begin(), body.end());
+    read_job(doc, limits, out);
+  } catch (const json::parse_error& e) {
+    out.err = fail("body", "malformed JSON: " + strip_prefix(e.what()));
+  } catch (const json::exception& e) { // a check above missed a type: still no crash
+    out.err = fail("body", strip_prefix(e.what()));
+  }
+  if (out.err)
+    out.job = job_request{}; // never hand on half a job
+  return out;
+}
+
+} // namespace drover

@@ -1,0 +1,143 @@
+// Backend answers -> JSON bodies (http/json_codec.hpp). Field names here
+// are the public API: change them only together with http/API.md.
+#include "http/json_codec.hpp"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+namespace drover {
+
+using json = nlohmann::json;
+
+std::string dump_json(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+json to_json(const job_created& c) {
+  return {{"job_id", c.job}, {"task_ids", c.task_ids}};
+}
+
+json to_json(const job_info& j, int64_t now_ms) {
+  json counts = json::object();
+  for (int s = 0; s < task_state_count; ++s)
+    counts[to_string(static_cast<task_state>(s))] = j.by_state[s];
+  return {{"id", j.id},
+          {"name", j.name},
+          {"group", j.group},
+          {"total", j.total},
+          {"sealed", j.sealed},
+          {"finished", is_finished(j)},
+          {"done", finished_tasks(j)},
+          {"counts", std::move(counts)},
+          {"unassignable", j.unassignable},
+          {"created_ms", j.created_ms},
+          {"started_ms", j.started_ms},
+          {"finished_ms", j.finished_ms},
+          {"rate", job_rate(j, now_ms)}};
+}
+
+json to_json(const job_page& p, uint64_t offset, uint32_t limit, int64_t now_ms) {
+  json jobs = json::array();
+  for (auto& j : p.jobs)
+    jobs.push_back(to_json(j, now_ms));
+  return {{"jobs", std::move(jobs)}, {"offset", offset}, {"limit", limit}, {"total", p.total}};
+}
+
+std::vector<task_event> task_history(const task_info& info) {
+  const task& t = info.t;
+  std::vector<task_event> out;
+  auto has = [&](event_kind k) {
+    return std::any_of(info.events.begin(), info.events.end(),
+                       [k](const task_event& e) { return e.kind == k; });
+  };
+  auto add = [&](event_kind k, int64_t at, std::string detail) {
+    if (at != 0 && !has(k))
+      out.push_back(task_event{k, 0, at, std::move(detail)});
+  };
+  add(event_kind::created, t.created_ms, {});
+  add(event_kind::assigned, t.assigned_ms, t.consumer.empty() ? "" : "to " + t.consumer);
+  add(event_kind::started, t.started_ms, {});
+  switch (t.state) {
+    case task_state::succeeded: add(event_kind::succeeded, t.finished_ms, {}); break;
+    case task_state::failed: add(event_kind::failed, t.finished_ms, {}); break;
+    case task_state::cancelled: add(event_kind::cancelled, t.finished_ms, {}); break;
+    case task_state::timed_out: add(event_kind::timed_out, t.finished_ms, {}); break;
+    default: break;
+  }
+  out.insert(out.end(), info.events.begin(), info.events.end());
+  // Stable: records with the same time keep lifecycle order.
+  std::stable_sort(out.begin(), out.end(), [](const task_event& a, const task_event& b) {
+    return a.at_ms < b.at_ms;
+  });
+  return out;
+}
+
+json to_json(const task_info& info) {
+  const task& t = info.t;
+  json history = json::array();
+  for (auto& e : task_history(info)) {
+    json rec{{"event", to_string(e.kind)}, {"at_ms", e.at_ms}, {"detail", e.detail}};
+    if (e.version != 0) // rebuilt records do not know their version
+      rec["version"] = e.version;
+    history.push_back(std::move(rec));
+  }
+  return {{"id", info.id},
+          {"job_id", t.job},
+          {"type", t.spec.type},
+          {"payload", t.spec.payload},
+          {"priority", to_string(t.spec.prio)},
+          {"key", t.spec.key},
+          {"tags", t.spec.tags},
+          {"dedupe_key", t.spec.dedupe_key},
+          {"timeout_ms", t.spec.timeout_ms},
+          {"max_attempts", t.spec.max_attempts},
+          {"state", to_string(t.state)},
+          {"version", t.version},
+          {"attempt", t.attempt},
+          {"consumer", t.consumer},
+          {"result", t.result},
+          {"created_ms", t.created_ms},
+          {"assigned_ms", t.assigned_ms},
+          {"started_ms", t.started_ms},
+          {"finished_ms", t.finished_ms},
+          {"history", std::move(history)}};
+}
+
+json to_json(const task_cancelled& c) {
+  return {{"id", c.id}, {"state", to_string(c.state)}, {"version", c.version}};
+}
+
+json to_json(const job_cancelled& c) {
+  return {{"job_id", c.job}, {"cancelled", c.cancelled}};
+}
+
+json to_json(const rules_info& r) {
+  return {{"version", r.version}, {"hash", r.hash}, {"source", r.source}, {"text", r.text}};
+}
+
+json to_json(const std::vector<node_info>& nodes) {
+  json arr = json::array();
+  for (auto& n : nodes) {
+    const auto& m = n.member;
+    double load = m.capacity == 0 ? 0.0
+                                  : static_cast<double>(n.inflight) / m.capacity;
+    arr.push_back({{"node", m.node},
+                   {"role", to_string(m.role)},
+                   {"state", to_string(n.state)},
+                   {"tags", m.tags},
+                   {"capacity", m.capacity},
+                   {"inflight", n.inflight},
+                   {"load", load},
+                   {"group", m.group},
+                   {"address", m.address},
+                   {"last_heartbeat_ms", n.last_heartbeat_ms}});
+  }
+  return {{"nodes", std::move(arr)}};
+}
+
+json to_json(const health_info& h) {
+  return {{"status", h.ready ? "ok" : "starting"}, {"detail", h.detail}};
+}
+
+} // namespace drover

@@ -1,0 +1,35 @@
+// Response bodies of the REST API (http/API.md has every shape): backend
+// answers -> JSON. Pure functions; the server adds statuses and headers.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "http/api_types.hpp"
+
+namespace drover {
+
+/// JSON text of `j`, compact; bytes that are not UTF-8 (a task's payload
+/// or result may hold any) become U+FFFD instead of failing the reply.
+std::string dump_json(const nlohmann::json& j);
+
+nlohmann::json to_json(const job_created& c);
+/// `now_ms` is the wall clock at the edge, for the rate of a running job.
+nlohmann::json to_json(const job_info& j, int64_t now_ms);
+nlohmann::json to_json(const job_page& p, uint64_t offset, uint32_t limit, int64_t now_ms);
+nlohmann::json to_json(const task_info& t);
+nlohmann::json to_json(const task_cancelled& c);
+nlohmann::json to_json(const job_cancelled& c);
+nlohmann::json to_json(const rules_info& r);
+nlohmann::json to_json(const std::vector<node_info>& nodes);
+nlohmann::json to_json(const health_info& h);
+
+/// The full lifecycle of a task, oldest first: the common-path records
+/// (created, assigned, started, finished) rebuilt from the row's times,
+/// merged with the stored rare events.
+std::vector<task_event> task_history(const task_info& t);
+
+} // namespace drover

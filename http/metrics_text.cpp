@@ -1,0 +1,110 @@
+// The Prometheus text writer (http/metrics_text.hpp). Label values come from
+// fixed enums, so nothing here needs escaping.
+#include "http/metrics_text.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+
+namespace drover {
+
+namespace {
+
+/// Shortest text that reads back as the same double ("0.005", not
+/// "0.0050000000000000001").
+std::string number(double v) {
+  if (std::isinf(v))
+    return v > 0 ? "+Inf" : "-Inf";
+  if (std::isnan(v))
+    return "NaN";
+  char buf[128];
+  // Fixed notation reads best ("0.0005", not "5e-04"); values too long for
+  // it (tiny or huge) fall back to the shortest of either notation.
+  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+  if (r.ec != std::errc{})
+    r = std::to_chars(buf, buf + sizeof buf, v);
+  return r.ec == std::errc{} ? std::string(buf, r.ptr) : "NaN";
+}
+
+std::string lower(const char* s) {
+  std::string out{s};
+  for (auto& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+void family(std::string& out, const char* name, const char* type, const char* help) {
+  out += "# HELP ";
+  out += name;
+  out += ' ';
+  out += help;
+  out += "\n# TYPE ";
+  out += name;
+  out += ' ';
+  out += type;
+  out += '\n';
+}
+
+void sample(std::string& out, const std::string& name, const std::string& labels,
+            const std::string& value) {
+  out += name;
+  if (!labels.empty())
+    out += "{" + labels + "}";
+  out += ' ';
+  out += value;
+  out += '\n';
+}
+
+void counter(std::string& out, const char* name, const char* help, uint64_t v) {
+  family(out, name, "counter", help);
+  sample(out, name, "", std::to_string(v));
+}
+
+void histogram(std::string& out, const char* name, const char* help,
+               const latency_histogram& h) {
+  family(out, name, "histogram", help);
+  std::string base{name};
+  uint64_t cumulative = 0; // Prometheus buckets count everything <= le
+  for (size_t i = 0; i < h.bounds.size(); ++i) {
+    cumulative += h.counts[i];
+    sample(out, base + "_bucket", "le=\"" + number(h.bounds[i]) + "\"",
+           std::to_string(cumulative));
+  }
+  cumulative += h.counts[h.bounds.size()];
+  sample(out, base + "_bucket", "le=\"+Inf\"", std::to_string(cumulative));
+  sample(out, base + "_sum", "", number(h.sum));
+  sample(out, base + "_count", "", std::to_string(h.count));
+}
+
+} // namespace
+
+std::string write_metrics(const metrics_snapshot& m) {
+  std::string out;
+  family(out, "drover_tasks", "gauge", "Tasks in the manager's table by state.");
+  for (int s = 0; s < task_state_count; ++s)
+    sample(out, "drover_tasks", "state=\"" + lower(to_string(static_cast<task_state>(s))) + "\"",
+           std::to_string(m.tasks_by_state[s]));
+  family(out, "drover_queue_depth", "gauge", "Pending tasks waiting in each priority queue.");
+  for (int p = 0; p < priority_count; ++p)
+    sample(out, "drover_queue_depth", "priority=\"" + std::string{to_string(static_cast<priority>(p))} + "\"",
+           std::to_string(m.queue_depth[p]));
+  family(out, "drover_retry_queue_depth", "gauge", "Failed attempts waiting out their backoff.");
+  sample(out, "drover_retry_queue_depth", "", std::to_string(m.retry_queue));
+  counter(out, "drover_assignments_total", "Tasks assigned to consumers since the manager started.",
+          m.assignments);
+  counter(out, "drover_acks_total", "Task results applied since the manager started.", m.acks);
+  counter(out, "drover_stale_updates_rejected_total",
+          "Updates rejected because they named an old task version.", m.stale_rejected);
+  counter(out, "drover_retries_total", "Failed attempts sent back for another try.", m.retries);
+  counter(out, "drover_reassignments_total", "Tasks moved away from a lost consumer.",
+          m.reassignments);
+  histogram(out, "drover_ack_latency_seconds",
+            "Time from sending an assignment to applying its ACK.", m.ack_latency);
+  family(out, "drover_members", "gauge", "Registered members by role.");
+  for (int r = 0; r < member_role_count; ++r)
+    sample(out, "drover_members", "role=\"" + std::string{to_string(static_cast<member_role>(r))} + "\"",
+           std::to_string(m.members_by_role[r]));
+  return out;
+}
+
+} // namespace drover

@@ -1,0 +1,228 @@
+// Endpoint handlers (http/routes.hpp). Each one: check the input, make one
+// backend call, map its error through http/status.cpp or encode its value
+// through http/json_codec.cpp. No handler lets an exception escape.
+#include "http/routes.hpp"
+
+#include <charconv>
+#include <chrono>
+#include <exception>
+#include <new>
+
+#include <nlohmann/json.hpp>
+
+#include "http/auth.hpp"
+#include "http/job_json.hpp"
+#include "http/json_codec.hpp"
+#include "http/metrics_text.hpp"
+#include "http/status.hpp"
+
+namespace drover {
+
+namespace {
+
+using httplib::Request;
+using httplib::Response;
+
+int64_t now_ms() { // the wall clock, read only here at the edge (job rates)
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+void reply_json(Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  res.set_content(dump_json(body), "application/json");
+}
+
+template <class T>
+bool reply_failed(Response& res, const result<T>& r) {
+  if (r)
+    return false;
+  res.status = http_status(r.err().code);
+  if (res.status == 503)
+    res.set_header("Retry-After", "1");
+  res.set_content(error_body(r.err()), "application/json");
+  return true;
+}
+
+bool parse_u64(const std::string& text, uint64_t& out) {
+  auto [end, err] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return !text.empty() && err == std::errc{} && end == text.data() + text.size();
+}
+
+bool job_id_from(const Request& req, Response& res, job_id& id) {
+  auto text = req.matches[1].str();
+  if (parse_u64(text, id))
+    return true;
+  reply_error(res, 400, "bad_input", "job id '" + text + "' is not a number");
+  return false;
+}
+
+bool task_id_from(const Request& req, Response& res, task_id& id) {
+  auto text = req.matches[1].str();
+  if (parse_task_id(text, id))
+    return true;
+  reply_error(res, 400, "bad_input", "task id '" + text
+                                       + "' is neither a number nor NODE_MS_NUMBER");
+  return false;
+}
+
+/// cpp-httplib does not cap chunked bodies: check the size ourselves too.
+bool body_fits(const Request& req, Response& res, std::size_t max_body) {
+  if (req.body.size() <= max_body)
+    return true;
+  reply_error(res, 413, "body_too_large", "the body is larger than the limit of "
+                                            + std::to_string(max_body) + " bytes (--max-body)");
+  return false;
+}
+
+/// Reads ?offset=&limit= for GET /v1/jobs; anything else is a 400.
+bool paging_from(const Request& req, Response& res, uint64_t& offset, uint32_t& limit) {
+  uint64_t lim = 100;
+  for (auto& [key, value] : req.params) {
+    uint64_t n = 0;
+    if (key != "offset" && key != "limit") {
+      reply_error(res, 400, "bad_input", "unknown query parameter '" + key
+                                           + "' (allowed: offset, limit)");
+      return false;
+    }
+    if (!parse_u64(value, n) || (key == "limit" && (n < 1 || n > 1000))) {
+      reply_error(res, 400, "bad_input", key + ": expected "
+                     + (key == "limit" ? "an integer from 1 to 1000" : "a non-negative integer")
+                     + ", got '" + value + "'");
+      return false;
+    }
+    (key == "offset" ? offset : lim) = n;
+  }
+  limit = static_cast<uint32_t>(lim);
+  return true;
+}
+
+/// Wraps a handler: the token check first (the body is read by now, so a
+/// refusal leaves nothing unread on the connection), and nothing the
+/// handler throws escapes into cpp-httplib.
+template <class F>
+httplib::Server::Handler guarded(F f, const std::string* token) {
+  return [f, token](const Request& req, Response& res) {
+    if (!may_access(req, *token))
+      return reply_unauthorized(res);
+    try {
+      f(req, res);
+    } catch (const std::bad_alloc&) {
+      reply_error(res, 503, "overloaded", "out of memory while serving the request; retry later");
+    } catch (const std::exception& e) {
+      reply_error(res, 500, "internal", e.what());
+    } catch (...) {
+      reply_error(res, 500, "internal", "unknown exception");
+    }
+  };
+}
+
+} // namespace
+
+void reply_error(Response& res, int status, const std::string& name, const std::string& detail) {
+  res.status = status;
+  res.set_content(error_body(name, detail), "application/json");
+}
+
+std::vector<route> add_routes(httplib::Server& svr, http_backend& b,
+                              const http_server_options& opts) {
+  std::vector<route> routes;
+  auto get = [&](const char* path, auto f) {
+    svr.Get(path, guarded(f, &opts.token));
+    routes.push_back({"GET", std::regex{path}});
+  };
+  auto post = [&](const char* path, auto f) {
+    svr.Post(path, guarded(f, &opts.token));
+    routes.push_back({"POST", std::regex{path}});
+  };
+  auto put = [&](const char* path, auto f) {
+    svr.Put(path, guarded(f, &opts.token));
+    routes.push_back({"PUT", std::regex{path}});
+  };
+
+  post("/v1/jobs", [bk = &b, o = &opts](const Request& req, Response& res) {
+    if (!body_fits(req, res, o->max_body))
+      return;
+    auto parsed = parse_job_request(req.body, job_limits{o->max_tasks});
+    if (parsed.err)
+      return reply_error(res, parsed.too_many ? 413 : 400,
+                         parsed.too_many ? "too_many_tasks" : "bad_input", parsed.err.message);
+    auto r = bk->submit_job(std::move(parsed.job));
+    if (reply_failed(res, r))
+      return;
+    res.set_header("Location", "/v1/jobs/" + std::to_string(r->job));
+    reply_json(res, 201, to_json(r.value()));
+  });
+  get("/v1/jobs", [bk = &b](const Request& req, Response& res) {
+    uint64_t offset = 0;
+    uint32_t limit = 0;
+    if (!paging_from(req, res, offset, limit))
+      return;
+    auto r = bk->list_jobs(offset, limit);
+    if (!reply_failed(res, r))
+      reply_json(res, 200, to_json(r.value(), offset, limit, now_ms()));
+  });
+  get(R"(/v1/jobs/([^/]+))", [bk = &b](const Request& req, Response& res) {
+    job_id id = 0;
+    if (!job_id_from(req, res, id))
+      return;
+    auto r = bk->get_job(id);
+    if (!reply_failed(res, r))
+      reply_json(res, 200, to_json(r.value(), now_ms()));
+  });
+  post(R"(/v1/jobs/([^/]+)/cancel)", [bk = &b](const Request& req, Response& res) {
+    job_id id = 0;
+    if (!job_id_from(req, res, id))
+      return;
+    auto r = bk->cancel_job(id);
+    if (!reply_failed(res, r))
+      reply_json(res, 200, to_json(r.value()));
+  });
+  get(R"(/v1/tasks/([^/]+))", [bk = &b](const Request& req, Response& res) {
+    task_id id = 0;
+    if (!task_id_from(req, res, id))
+      return;
+    auto r = bk->get_task(id);
+    if (!reply_failed(res, r))
+      reply_json(res, 200, to_json(r.value()));
+  });
+  post(R"(/v1/tasks/([^/]+)/cancel)", [bk = &b](const Request& req, Response& res) {
+    task_id id = 0;
+    if (!task_id_from(req, res, id))
+      return;
+    auto r = bk->cancel_task(id);
+    if (!reply_failed(res, r))
+      reply_json(res, 200, to_json(r.value()));
+  });
+  get("/v1/rules", [bk = &b](const Request&, Response& res) {
+    auto r = bk->get_rules();
+    if (!reply_failed(res, r))
+      reply_json(res, 200, to_json(r.value()));
+  });
+  put("/v1/rules", [bk = &b, o = &opts](const Request& req, Response& res) {
+    if (!body_fits(req, res, o->max_body))
+      return;
+    auto r = bk->put_rules(req.body);
+    if (!reply_failed(res, r))
+      reply_json(res, 200, to_json(r.value()));
+  });
+  get("/v1/nodes", [bk = &b](const Request&, Response& res) {
+    auto r = bk->nodes();
+    if (!reply_failed(res, r))
+      reply_json(res, 200, to_json(r.value()));
+  });
+  get("/metrics", [bk = &b](const Request&, Response& res) {
+    auto r = bk->metrics();
+    if (!reply_failed(res, r))
+      res.set_content(write_metrics(r.value()), metrics_content_type);
+  });
+  get("/healthz", [bk = &b](const Request&, Response& res) {
+    auto r = bk->health();
+    if (!r)
+      return reply_json(res, 503, {{"status", "unavailable"}, {"detail", r.err().message}});
+    reply_json(res, r->ready ? 200 : 503, to_json(r.value()));
+  });
+  return routes;
+}
+
+} // namespace drover

@@ -1,0 +1,30 @@
+// Internal to http/: the endpoint handlers of DESIGN.md §8 (server.cpp adds
+// them), each turning a request into one backend call and the answer into JSON.
+#pragma once
+
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "http/backend.hpp"
+#include "http/httplib_abi.hpp"
+#include "http/server.hpp"
+
+namespace drover {
+
+/// One registered endpoint, remembered so a wrong method gets 405 + Allow.
+struct route {
+  std::string method;
+  std::regex pattern;
+};
+
+/// Registers every endpoint on `svr`; returns what it registered.
+/// REQUIRES: `backend` and `opts` outlive `svr`.
+std::vector<route> add_routes(httplib::Server& svr, http_backend& backend,
+                              const http_server_options& opts);
+
+/// Sets a JSON error body {"error": name, "detail": detail} and `status`.
+void reply_error(httplib::Response& res, int status, const std::string& name,
+                 const std::string& detail);
+
+} // namespace drover

@@ -1,0 +1,79 @@
+// The REST flags of `drover run` (http/http_flags.hpp): sizes with units,
+// --http=off, the token from the environment, and errors naming the flag.
+#include <doctest/doctest.h>
+
+#include <stdlib.h>
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "http/http_flags.hpp"
+
+using namespace drover;
+
+namespace {
+
+http_flags parsed(std::vector<const char*> args) {
+  CLI::App app{"run"};
+  http_flags flags;
+  add_http_flags(app, flags);
+  args.insert(args.begin(), "run");
+  app.parse(static_cast<int>(args.size()), args.data());
+  return flags;
+}
+
+} // namespace
+
+TEST_SUITE("http_flags") {
+
+TEST_CASE("defaults: 127.0.0.1:8080, 16 MiB, a million tasks, no token") {
+  ::unsetenv("DROVER_TOKEN");
+  auto f = parsed({});
+  bool on = false;
+  endpoint where;
+  http_server_options opts;
+  REQUIRE_FALSE(resolve_http_flags(f, on, where, opts));
+  CHECK(on);
+  CHECK(where.host == "127.0.0.1");
+  CHECK(where.port == 8080);
+  CHECK(opts.max_body == 16u * 1024 * 1024);
+  CHECK(opts.max_tasks == 1000000);
+  CHECK(opts.token.empty());
+}
+
+TEST_CASE("sizes take units, port 0 is allowed, off turns the server off") {
+  auto f = parsed({"--http=0.0.0.0:0", "--max-body=512k", "--max-tasks=10", "--token=t"});
+  bool on = false;
+  endpoint where;
+  http_server_options opts;
+  REQUIRE_FALSE(resolve_http_flags(f, on, where, opts));
+  CHECK(where.port == 0);
+  CHECK(opts.max_body == 512u * 1024);
+  CHECK(opts.max_tasks == 10);
+  CHECK(opts.token == "t");
+  REQUIRE_FALSE(resolve_http_flags(parsed({"--http=off"}), on, where, opts));
+  CHECK_FALSE(on);
+}
+
+TEST_CASE("the token falls back to DROVER_TOKEN") {
+  ::setenv("DROVER_TOKEN", "from-env", 1);
+  auto f = parsed({});
+  ::unsetenv("DROVER_TOKEN");
+  CHECK(f.token == "from-env");
+}
+
+TEST_CASE("bad values name the flag") {
+  bool on = false;
+  endpoint where;
+  http_server_options opts;
+  auto err = resolve_http_flags(parsed({"--http=localhost"}), on, where, opts);
+  CHECK(err.code == ec::bad_input);
+  CHECK(err.message.rfind("--http: 'localhost' is not HOST:PORT", 0) == 0);
+  CHECK(resolve_http_flags(parsed({"--max-tasks=0"}), on, where, opts).message
+        == "--max-tasks must be at least 1");
+  CHECK_THROWS_AS(parsed({"--max-body=lots"}), CLI::ParseError);
+}
+
+}

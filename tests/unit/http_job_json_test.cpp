@@ -1,0 +1,141 @@
+// Job bodies (http/job_json.hpp): every field read, and every kind of bad
+// input named precisely, with nothing half-parsed handed on.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "http/job_json.hpp"
+
+using namespace drover;
+
+namespace {
+
+job_parse_result parse(const std::string& body, std::size_t max_tasks = 1000) {
+  return parse_job_request(body, job_limits{max_tasks});
+}
+
+/// The error message for `body`, which must be refused as bad input.
+std::string problem(const std::string& body) {
+  auto r = parse(body);
+  REQUIRE(r.err);
+  CHECK(r.err.code == ec::bad_input);
+  CHECK_FALSE(r.too_many);
+  CHECK(r.job.tasks.empty());
+  return r.err.message;
+}
+
+std::string with_task(const std::string& task_fields) {
+  return R"({"name": "j", "tasks": [{"type": "noop"}, {"type": "echo", )" + task_fields + "}]}";
+}
+
+} // namespace
+
+TEST_SUITE("http_job_json") {
+
+TEST_CASE("every field of a job and its tasks is read") {
+  auto r = parse(R"({"name": "etl", "group": "g1", "origin": "k-1", "tasks": [
+    {"type": "echo", "payload": "hi", "priority": "high", "key": "u1",
+     "tags": ["gpu", "ssd"], "timeout_ms": 1500, "max_attempts": 3, "dedupe_key": "d1"},
+    {"type": "noop"}]})");
+  INFO(r.err.message);
+  REQUIRE_FALSE(r.err);
+  CHECK(r.job.name == "etl");
+  CHECK(r.job.group == "g1");
+  CHECK(r.job.origin == "k-1");
+  REQUIRE(r.job.tasks.size() == 2);
+  auto& t = r.job.tasks[0];
+  CHECK(t.type == "echo");
+  CHECK(t.payload == "hi");
+  CHECK(t.prio == priority::high);
+  CHECK(t.key == "u1");
+  CHECK(t.tags == std::vector<std::string>{"gpu", "ssd"});
+  CHECK(t.timeout_ms == 1500);
+  CHECK(t.max_attempts == 3);
+  CHECK(t.dedupe_key == "d1");
+  auto& d = r.job.tasks[1]; // defaults
+  CHECK(d.prio == priority::normal);
+  CHECK(d.max_attempts == 1);
+  CHECK(d.timeout_ms == 0);
+  CHECK(d.tags.empty());
+}
+
+TEST_CASE("count repeats a task") {
+  auto r = parse(R"({"name": "j", "tasks": [{"type": "noop", "count": 4}, {"type": "echo"}]})");
+  REQUIRE_FALSE(r.err);
+  REQUIRE(r.job.tasks.size() == 5);
+  CHECK(r.job.tasks[3].type == "noop");
+  CHECK(r.job.tasks[4].type == "echo");
+}
+
+TEST_CASE("a wrong priority names the task, the field and the allowed values") {
+  CHECK(problem(with_task(R"("priority": "urgent")"))
+        == R"(tasks[1].priority: expected one of high, normal, low, got "urgent")");
+}
+
+TEST_CASE("wrong types say what was expected and what came") {
+  CHECK(problem(R"({"name": 7, "tasks": [{"type": "noop"}]})")
+        == "name: expected a string, got 7");
+  CHECK(problem(with_task(R"("timeout_ms": "100")"))
+        == R"(tasks[1].timeout_ms: expected an integer from 0 to 4294967295, got "100")");
+  CHECK(problem(with_task(R"("timeout_ms": -5)"))
+        == "tasks[1].timeout_ms: expected an integer from 0 to 4294967295, got -5");
+  CHECK(problem(with_task(R"("max_attempts": 1.5)"))
+        == "tasks[1].max_attempts: expected an integer from 1 to 1000, got 1.5");
+  CHECK(problem(with_task(R"("max_attempts": 0)"))
+        == "tasks[1].max_attempts: expected an integer from 1 to 1000, got 0");
+  CHECK(problem(with_task(R"("tags": "gpu")"))
+        == R"(tasks[1].tags: expected an array of strings, got "gpu")");
+  CHECK(problem(with_task(R"("tags": ["gpu", 3])")) == "tasks[1].tags[1]: expected a string, got 3");
+  CHECK(problem(with_task(R"("payload": {"a": 1})"))
+        == "tasks[1].payload: expected a string, got an object");
+  CHECK(problem(R"({"name": "j", "tasks": {"type": "noop"}})")
+        == "tasks: expected an array, got an object");
+  CHECK(problem(R"({"name": "j", "tasks": [42]})")
+        == R"(tasks[0]: expected an object with at least "type", got 42)");
+  CHECK(problem(R"([1, 2])") == R"(body: expected a JSON object with "name" and "tasks", got an array)");
+}
+
+TEST_CASE("unknown fields are rejected by name, with the allowed ones") {
+  CHECK(problem(R"({"name": "j", "nmae": "x", "tasks": [{"type": "noop"}]})")
+        == R"(body: unknown field "nmae" (allowed: name, group, origin, tasks))");
+  auto msg = problem(with_task(R"("prio": "high")"));
+  CHECK(msg.rfind(R"(tasks[1]: unknown field "prio" (allowed: type, payload, priority)", 0) == 0);
+}
+
+TEST_CASE("missing or empty required fields are named") {
+  CHECK(problem(R"({"tasks": [{"type": "noop"}]})") == "name: missing; expected a string");
+  CHECK(problem(R"({"name": "", "tasks": [{"type": "noop"}]})") == "name: must not be empty");
+  CHECK(problem(R"({"name": "j"})") == "tasks: missing; expected a non-empty array");
+  CHECK(problem(R"({"name": "j", "tasks": []})") == "tasks: must hold at least one task");
+  CHECK(problem(R"({"name": "j", "tasks": [{"payload": "x"}]})")
+        == "tasks[0].type: missing; expected a string");
+}
+
+TEST_CASE("malformed JSON is reported with its position") {
+  auto msg = problem(R"({"name": "j", "tasks": [)");
+  CHECK(msg.rfind("body: malformed JSON: parse error at line 1, column 25", 0) == 0);
+  CHECK(problem("") == R"(body: empty; expected a JSON object with "name" and "tasks")");
+  CHECK(problem("{\"name\": \"\xff\", \"tasks\": []}").rfind("body: malformed JSON", 0) == 0);
+}
+
+TEST_CASE("deep nesting and long values neither crash nor end up in full in the message") {
+  std::string deep(200000, '[');
+  deep += std::string(200000, ']');
+  CHECK(problem(deep) == R"(body: expected a JSON object with "name" and "tasks", got an array)");
+  std::string long_prio(5000, 'x');
+  auto msg = problem(with_task(R"("priority": ")" + long_prio + "\""));
+  CHECK(msg.size() < 150);
+}
+
+TEST_CASE("a list over the limit is refused as too many, before or after count expands") {
+  auto r = parse(R"({"name": "j", "tasks": [{"type": "a"}, {"type": "b"}, {"type": "c"}]})", 2);
+  CHECK(r.too_many);
+  CHECK(r.err.message == "tasks: 3 tasks is more than the limit of 2 per job; split the job");
+  CHECK(r.job.tasks.empty());
+  auto c = parse(R"({"name": "j", "tasks": [{"type": "a", "count": 3}]})", 2);
+  CHECK(c.too_many);
+  CHECK(c.job.tasks.empty());
+  CHECK_FALSE(parse(R"({"name": "j", "tasks": [{"type": "a", "count": 2}]})", 2).err);
+}
+
+}
