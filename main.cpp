@@ -1,13 +1,18 @@
 // drover: one binary, every role. main reads the command line, then hands
-// over: `drover run` starts roles (app/run.cpp -> actors/). Reading the code:
-// main.cpp -> app/run.cpp -> actors/protocol.hpp -> actors/manager.cpp -> core/.
+// over: `drover run` starts roles (app/run.cpp -> actors/); the client
+// commands (submit, status, cancel, jobs, nodes, rules) talk to a manager's
+// REST API (cli/), or for `rules ... --manager=HOST:PORT` to its registry over
+// CAF (app/rules_client.cpp). Reading the code: main.cpp -> app/run.cpp ->
+// actors/protocol.hpp -> actors/manager.cpp -> core/.
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
 #include "app/rules_client.hpp"
 #include "app/run.hpp"
+#include "cli/commands.hpp"
 #include "config/options.hpp"
+#include "http/http_flags.hpp"
 
 int main(int argc, char** argv) {
   using namespace drover;
@@ -16,6 +21,7 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "help for every subcommand");
 
   run_options run_opts;
+  http_flags http_opts;
   auto* run = app.add_subcommand("run", "run one or more roles (default: all in one process)");
   // The config file comes first so that flags override its keys.
   if (auto path = find_config_flag(argc, argv); !path.empty()) {
@@ -25,21 +31,19 @@ int main(int argc, char** argv) {
     }
   }
   add_run_flags(*run, run_opts);
+  add_http_flags(*run, http_opts);
 
-  // drover rules apply FILE | get, through the registry at --manager.
-  auto* rules = app.add_subcommand("rules", "show or replace the manager's assignment rules");
-  rules->require_subcommand(1);
-  std::string rules_file;
-  std::string manager = "127.0.0.1:4700";
-  uint32_t timeout_ms = 5000;
-  for (auto* sub : {rules->add_subcommand("apply", "validate FILE, then make it the rule set in force"),
-                    rules->add_subcommand("get", "print the rule set in force")}) {
-    sub->add_option("--manager", manager, "HOST:PORT where the registry/manager listens")
-      ->capture_default_str();
-    sub->add_option("--timeout", timeout_ms, "ms to wait for the manager")->capture_default_str();
-  }
-  auto* rules_apply = rules->get_subcommand("apply");
-  rules_apply->add_option("FILE", rules_file, "rules YAML (see rules/examples)")->required();
+  // `rules apply|get --manager=HOST:PORT` goes over CAF, through the registry.
+  std::unique_ptr<client_commands> client;
+  auto timeout = [&client] { return std::chrono::milliseconds(client->client.request_timeout_ms); };
+  client = add_client_commands(
+    app,
+    [&](const std::string& file, const std::string& manager) {
+      return apply_rules_remote(file, manager, timeout(), std::cout, std::cerr);
+    },
+    [&](const std::string& manager) {
+      return get_rules_remote(manager, timeout(), std::cout, std::cerr);
+    });
 
   try {
     app.parse(argc, argv);
@@ -52,12 +56,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (run->parsed())
-    return run_roles(run_opts);
-  if (rules_apply->parsed())
-    return apply_rules_remote(rules_file, manager, std::chrono::milliseconds(timeout_ms),
-                              std::cout, std::cerr);
-  if (rules->get_subcommand("get")->parsed())
-    return get_rules_remote(manager, std::chrono::milliseconds(timeout_ms), std::cout,
-                            std::cerr);
+    return run_roles(run_opts, http_opts);
+  if (auto code = run_client_command(*client))
+    return *code;
   return 2;
 }

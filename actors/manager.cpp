@@ -73,12 +73,12 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
       on_timeout(self, id, lease);
       flush_changes(self);
     },
-    [=](cancel_atom, task_id id) -> caf::result<void> {
-      auto err = cancel_task(self, id);
+    [=](cancel_atom, task_id id) -> caf::result<uint64_t> { // -> version after
+      auto version = cancel_task(self, id);
       flush_changes(self);
-      if (err)
-        return to_caf(err);
-      return caf::unit;
+      if (!version)
+        return version.error();
+      return *version;
     },
     [=](cancel_atom, job_atom, job_id id) -> caf::result<uint64_t> {
       auto n = cancel_job(self, id);
@@ -127,6 +127,22 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
         i->second.watchers.push_back(watcher);
       return caf::unit;
     },
+    // -- queries for REST (app/http_backend.cpp) --
+    [=](get_atom, job_atom, job_id id) { return query_job(self, id); },
+    [=](get_atom, job_atom, uint64_t offset, uint32_t limit) {
+      return query_jobs(self, offset, limit);
+    },
+    [=](get_atom, task_id id) {
+      // The store has every task; send it what changed first, so the answer
+      // includes this manager's latest transitions (one mailbox, in order).
+      flush_changes(self);
+      auto rp = self->make_response_promise();
+      rp.delegate(self->state.opts.store, get_atom::value, id);
+      return rp;
+    },
+    [=](get_atom, members_atom) { return query_members(self); },
+    [=](metrics_atom) { return query_metrics(self); },
+    [=](health_atom) { return health_info{true, "ready"}; }, // held back while recovering
     [=](stats_atom) {
       auto s = self->state.stats;
       s.pending = self->state.pending.size();

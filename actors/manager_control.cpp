@@ -21,9 +21,10 @@ void abort_at_consumer(manager_ptr self, const task& t) {
   self->send(c.handle, abort_atom::value, std::vector<lease_ref>{{t.id, t.lease_version}});
 }
 
-/// Cancels `t`, which is not terminal; erases it from the table.
-void cancel_one(manager_ptr self, std::unordered_map<task_id, task>::iterator ti,
-                int64_t now) {
+/// Cancels `t`, which is not terminal; erases it from the table. Returns
+/// the task's version after the cancel.
+uint64_t cancel_one(manager_ptr self, std::unordered_map<task_id, task>::iterator ti,
+                    int64_t now) {
   auto& st = self->state;
   auto& t = ti->second;
   auto from = t.state;
@@ -33,7 +34,9 @@ void cancel_one(manager_ptr self, std::unordered_map<task_id, task>::iterator ti
   count_move(st, t, from);
   ++st.stats.cancelled;
   st.changes.push_back(change_of(t, event_kind::cancelled, {}, now));
+  auto version = t.version;
   st.tasks.erase(ti); // a queued id whose task is gone is skipped by dispatch
+  return version;
 }
 
 } // namespace
@@ -56,19 +59,19 @@ void on_timeout(manager_ptr self, task_id id, uint64_t lease) {
   dispatch(self);
 }
 
-error cancel_task(manager_ptr self, task_id id) {
+caf::expected<uint64_t> cancel_task(manager_ptr self, task_id id) {
   auto& st = self->state;
   auto ti = st.tasks.find(id);
   if (ti == st.tasks.end())
-    return error{ec::unknown_task,
-                 fmt::format("task {} is not queued or running (unknown or already finished)",
-                             id)};
+    return caf::error{ec::unknown_task,
+                      fmt::format("task {} is not queued or running (unknown or already "
+                                  "finished)", id)};
   auto job = ti->second.job;
-  cancel_one(self, ti, now_ms(self));
+  auto version = cancel_one(self, ti, now_ms(self));
   if (auto* j = find_job(st, job))
     check_done(self, *j);
   dispatch(self); // the freed credit goes to other tasks
-  return {};
+  return version;
 }
 
 caf::expected<uint64_t> cancel_job(manager_ptr self, job_id id) {

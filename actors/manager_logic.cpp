@@ -161,7 +161,8 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
     entry.producer = list.producer;
   }
   if (auto l = st.lists.find({jid, list.seq}); l != st.lists.end())
-    return list_ack{jid, list.seq, l->second.first, l->second.count}; // re-sent list
+    return list_ack{jid, list.seq, l->second.first, l->second.count,
+                    entry.meta.created_ms}; // re-sent list
   if (entry.cancelled)
     return caf::error{ec::bad_input, fmt::format("job {} was cancelled; it takes no more "
                                                  "task lists", jid)};
@@ -201,7 +202,7 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
           st.tasks.emplace(id, std::move(t));
         }
         st.stats.tasks += count;
-        rp.deliver(list_ack{jid, seq, first, count});
+        rp.deliver(list_ack{jid, seq, first, count, j.meta.created_ms});
         dispatch(self);
         check_done(self, j);
         flush_changes(self);
@@ -258,6 +259,8 @@ void dispatch(manager_ptr self) {
     ++st.candidates[ch.index].inflight;
     auto from = t.state;
     assign(t, c->info.node, now);
+    if (j != nullptr && j->started_ms == 0)
+      j->started_ms = now;
     count_move(st, t, from);
     ++c->inflight;
     ++st.stats.assigned;
@@ -298,6 +301,7 @@ void on_reports(manager_ptr self, const std::string& node,
     }
     if (c != nullptr && c->inflight > 0)
       --c->inflight;
+    st.ack_latency.observe(static_cast<double>(now - t.assigned_ms) / 1000.0);
     st.chooser.record_run(node, t.spec.type, r.run_us / 1000.0); // for fastest/weighted
     settle(self, ti, from, effect, now);
   }
@@ -311,6 +315,7 @@ void settle(manager_ptr self, std::unordered_map<task_id, task>::iterator ti,
   count_move(st, t, from);
   if (effect == ack_effect::retry) {
     ++st.stats.retries;
+    ++st.retry_waiting; // every scheduled retry fires once: on_retry_due counts it down
     st.changes.push_back(change_of(t, event_kind::retried, t.result, now));
     self->delayed_send(self, retry_backoff(t.attempt), retry_atom::value, t.id, t.version);
     return;
@@ -342,6 +347,8 @@ void on_started(manager_ptr self, const std::string&, const std::vector<lease_re
 
 void on_retry_due(manager_ptr self, task_id id, uint64_t version) {
   auto& st = self->state;
+  if (st.retry_waiting > 0)
+    --st.retry_waiting;
   auto ti = st.tasks.find(id);
   if (ti == st.tasks.end() || ti->second.state != task_state::pending
       || ti->second.version != version)

@@ -49,7 +49,11 @@ void on_joined(manager_ptr self, const member_info& info, const caf::actor& hdl)
     if (i != st.consumers.end()) // a new incarnation: the old one's leases are void
       reclaim_from(self, info.node, "re-registered as a new process");
     auto& c = st.consumers[info.node];
+    // The grace generation survives incarnations: a timer left from an
+    // earlier loss must never match a later one.
+    auto gen = c.lost_gen;
     c = consumer_entry{};
+    c.lost_gen = gen + 1;
     c.info = info;
     c.handle = hdl;
     log_info("manager: consumer {} joined (capacity {})", info.node, info.capacity);

@@ -9,8 +9,14 @@ namespace drover {
 
 rules_info describe_rules(const manager_state& st) {
   auto& rs = st.chooser.rules();
-  return rules_info{rs.source, rs.version, rs.hash, static_cast<uint32_t>(rs.rules.size()),
-                    st.rules_since_ms, rs.text};
+  rules_info info;
+  info.source = rs.source;
+  info.version = rs.version;
+  info.hash = rs.hash;
+  info.text = rs.text;
+  info.rules = static_cast<uint32_t>(rs.rules.size());
+  info.since_ms = st.rules_since_ms;
+  return info;
 }
 
 rules_info swap_rules(manager_ptr self, std::shared_ptr<const rule_set> next) {

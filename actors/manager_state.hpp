@@ -40,6 +40,7 @@ struct producer_entry {
 struct job_entry {
   job meta;
   std::string producer;              ///< node that pushed it (for a takeover)
+  int64_t started_ms = 0;            ///< first assignment, unix ms
   std::array<uint64_t, task_state_count> by_state{};
   uint64_t unassignable = 0;
   int64_t finished_ms = 0;
@@ -78,6 +79,8 @@ struct manager_state {
   task_id next_task = 1;
   job_id next_job = 1;
   manager_stats stats;
+  latency_histogram ack_latency;             ///< assignment -> ACK applied
+  uint64_t retry_waiting = 0;                ///< retries waiting out their backoff
   std::deque<alert_record> alerts;           ///< the latest, oldest first
   static constexpr size_t max_alerts = 100;
   static inline const char* name = "manager";
@@ -127,6 +130,16 @@ void on_producer_joined(manager_ptr self, const member_info& info, const caf::ac
 void on_producer_lost(manager_ptr self, const member_info& who, const char* why);
 void on_producer_grace_expired(manager_ptr self, const std::string& node, uint64_t gen);
 
+// -- manager_queries.cpp -------------------------------------------------------
+
+caf::result<job_info> query_job(manager_ptr self, job_id id);
+/// Jobs by id ascending: `limit` of them after skipping `offset`.
+job_page query_jobs(manager_ptr self, uint64_t offset, uint32_t limit);
+/// Consumers and producers as the manager sees them (no heartbeat times:
+/// the registry has those).
+std::vector<node_info> query_members(manager_ptr self);
+metrics_snapshot query_metrics(manager_ptr self);
+
 // -- manager_control.cpp -------------------------------------------------------
 
 /// The attempt leased as `lease` ran past its timeout_ms: abort it at the
@@ -134,7 +147,7 @@ void on_producer_grace_expired(manager_ptr self, const std::string& node, uint64
 void on_timeout(manager_ptr self, task_id id, uint64_t lease);
 /// Cancels one task: PENDING never starts, ASSIGNED/RUNNING are aborted at
 /// their consumer. ec::unknown_task, or bad_transition if already finished.
-error cancel_task(manager_ptr self, task_id id);
+caf::expected<uint64_t> cancel_task(manager_ptr self, task_id id);
 /// Cancels every unfinished task of a job; returns how many.
 caf::expected<uint64_t> cancel_job(manager_ptr self, job_id id);
 // -- manager_rules.cpp ---------------------------------------------------------

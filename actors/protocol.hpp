@@ -15,6 +15,7 @@
 #include "core/errors.hpp"
 #include "core/membership.hpp"
 #include "core/task.hpp"
+#include "http/api_types.hpp" // the manager's query answers (rules_info, job_info, ...)
 #include "rules/rule_set.hpp"
 #include "store/task_store.hpp"
 
@@ -61,6 +62,9 @@ using job_atom = caf::atom_constant<caf::atom("job")>;
 using heartbeat_atom = caf::atom_constant<caf::atom("heartbeat")>;
 using activate_atom = caf::atom_constant<caf::atom("activate")>;
 using alert_atom = caf::atom_constant<caf::atom("alert")>;
+using metrics_atom = caf::atom_constant<caf::atom("metrics")>;
+using members_atom = caf::atom_constant<caf::atom("members")>;
+using health_atom = caf::atom_constant<caf::atom("health")>;
 
 // -- messages ------------------------------------------------------------------
 
@@ -92,6 +96,7 @@ struct list_ack {
   uint32_t seq = 0;
   task_id first = 0;
   uint32_t count = 0;
+  int64_t created_ms = 0;  ///< of the job: the middle part of external task ids
 };
 
 /// One task leased to a consumer; `lease` is the version ACKs must name.
@@ -147,16 +152,6 @@ struct manager_stats {
   uint64_t producers = 0;
 };
 
-/// The rule set in force: answer to (rules, get) and to a swap.
-struct rules_info {
-  std::string source;      ///< file name, "<message>", "<rest>", "<default>"
-  uint64_t version = 0;    ///< the file's `version:`
-  std::string hash;        ///< FNV-1a-64 of the text
-  uint32_t rules = 0;      ///< how many rules (besides the defaults)
-  int64_t since_ms = 0;    ///< unix ms when it was swapped in
-  std::string text;        ///< the YAML itself
-};
-
 /// A parsed, validated rule set on its way from the rules keeper to the
 /// manager. Local only: it is never registered, so it cannot cross the
 /// middleman (remote peers send YAML text instead).
@@ -198,7 +193,7 @@ typename Inspector::result_type inspect(Inspector& f, job_resume& x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, list_ack& x) {
-  return f(caf::meta::type_name("list_ack"), x.job, x.seq, x.first, x.count);
+  return f(caf::meta::type_name("list_ack"), x.job, x.seq, x.first, x.count, x.created_ms);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, assignment& x) {
@@ -225,16 +220,46 @@ typename Inspector::result_type inspect(Inspector& f, manager_stats& x) {
            x.assigned, x.acks, x.stale, x.retries, x.reassigned, x.timeouts,
            x.cancelled, x.alerts, x.consumers, x.producers);
 }
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, rules_info& x) {
-  return f(caf::meta::type_name("rules_info"), x.source, x.version, x.hash,
-           x.rules, x.since_ms, x.text);
-}
 // A summary for printing; rules_update is never serialized (see above).
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, rules_update& x) {
   std::string what = x.rules ? x.rules->source + " " + x.rules->hash : "<none>";
   return f(caf::meta::type_name("rules_update"), what);
+}
+// The manager's answers to the HTTP backend (http/api_types.hpp); they stay
+// inside the manager's process but CAF still wants inspect().
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, rules_info& x) {
+  return f(caf::meta::type_name("rules_info"), x.source, x.version, x.hash, x.rules,
+           x.since_ms, x.text);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, job_info& x) {
+  return f(caf::meta::type_name("job_info"), x.id, x.name, x.group, x.total, x.sealed,
+           x.by_state, x.unassignable, x.created_ms, x.started_ms, x.finished_ms);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, job_page& x) {
+  return f(caf::meta::type_name("job_page"), x.jobs, x.total);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, node_info& x) {
+  return f(caf::meta::type_name("node_info"), x.member, x.state, x.inflight,
+           x.last_heartbeat_ms);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, health_info& x) {
+  return f(caf::meta::type_name("health_info"), x.ready, x.detail);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, latency_histogram& x) {
+  return f(caf::meta::type_name("latency_histogram"), x.counts, x.sum, x.count);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, metrics_snapshot& x) {
+  return f(caf::meta::type_name("metrics_snapshot"), x.tasks_by_state, x.queue_depth,
+           x.retry_queue, x.assignments, x.acks, x.stale_rejected, x.retries,
+           x.reassignments, x.ack_latency, x.members_by_role);
 }
 // Store types travel only inside one process, but CAF still wants inspect().
 template <class Inspector>

@@ -139,6 +139,16 @@ caf::behavior registry(registry_ptr self, registry_options opts) {
       i->second.last_seen = self->clock().now();
       return caf::unit;
     },
+    [=](get_atom, members_atom) {
+      auto& st = self->state;
+      std::vector<node_info> out;
+      for (auto& [key, m] : st.members) {
+        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    m.last_seen.time_since_epoch()).count();
+        out.push_back(node_info{m.info, node_state::up, 0, ms + st.opts.wall_offset_ms});
+      }
+      return out;
+    },
     [=](tick_atom) {
       check_heartbeats(self);
       self->delayed_send(self, self->state.opts.heartbeat, tick_atom::value);

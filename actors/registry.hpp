@@ -3,7 +3,8 @@
 // Receives: (register_atom, member_info) from a member -> the manager handle
 // (held back until a manager registered); (deregister_atom, member_info);
 // (heartbeat_atom, member_info) from members every heartbeat interval;
-// (manager_atom, manager) from the manager, which then hears every member.
+// (manager_atom, manager) from the manager, which then hears every member;
+// (get_atom, members_atom) -> std::vector<node_info> with the last heartbeat.
 // A member is lost when CAF reports it down (process died, connection broke)
 // or when it missed `misses` heartbeats in a row (it hangs, or the network
 // dropped its messages without closing the connection).
@@ -19,6 +20,7 @@ namespace drover {
 struct registry_options {
   std::chrono::milliseconds heartbeat{1000}; ///< members' interval; 0: no heartbeats
   uint32_t misses = 3;                       ///< lost after this many missed in a row
+  int64_t wall_offset_ms = 0;                ///< unix ms minus actor-clock ms (for reports)
 };
 
 caf::actor spawn_registry(caf::actor_system& sys, registry_options opts = {});

@@ -12,6 +12,7 @@
 #include "actors/registry.hpp"
 #include "actors/store_actor.hpp"
 #include "actors/supervisor.hpp"
+#include "app/http_backend.hpp"
 #include "app/remote.hpp"
 #include "core/log.hpp"
 #include "rules/rule_set.hpp"
@@ -31,6 +32,10 @@ struct running {
   std::shared_ptr<producer_outcome> job;        ///< set when a producer runs a job
   std::shared_ptr<std::atomic<uint64_t>> executed; ///< set when a consumer runs
   std::string consumer_node;
+  // REST, in a process with the manager: the server goes first on the way
+  // out (members are destroyed in reverse), then the backend it calls.
+  std::unique_ptr<http_backend> backend;
+  std::unique_ptr<http_server> http;
 };
 
 void watch(running& r, const caf::actor& hdl) {
@@ -64,12 +69,36 @@ sigset_t block_stop_signals() {
 }
 
 /// Starts the roles; returns 0 or an exit code with the reason logged.
-int start_roles(caf::actor_system& sys, const run_options& o, running& r) {
+/// Starts the REST server in front of the manager; 2 if it cannot listen.
+int start_http(caf::actor_system& sys, const http_flags& flags, caf::actor mgr,
+               caf::actor registry, const std::string& node, running& r) {
+  bool enabled = true;
+  endpoint where;
+  http_server_options hopts;
+  if (auto err = resolve_http_flags(flags, enabled, where, hopts)) {
+    log_error("{}", err.message);
+    return 2;
+  }
+  if (!enabled)
+    return 0;
+  r.backend = make_caf_backend(sys, caf_backend_options{std::move(mgr), std::move(registry),
+                                                        node});
+  r.http = std::make_unique<http_server>(*r.backend, hopts);
+  if (auto err = r.http->start(where.host, where.port)) {
+    log_error("http: {}", err.message);
+    return 2;
+  }
+  log_info("http listening on {}:{}", where.host, r.http->port()); // tests read this line
+  return 0;
+}
+
+int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& http,
+                running& r) {
   caf::actor registry;
   endpoint ep;
   if (runs_role(o, "registry")) {
-    registry = spawn_registry(
-      sys, registry_options{std::chrono::milliseconds(o.heartbeat_ms), o.heartbeat_misses});
+    registry = spawn_registry(sys, registry_options{std::chrono::milliseconds(o.heartbeat_ms),
+                                                    o.heartbeat_misses, wall_offset_ms(sys)});
     watch(r, registry);
     parse_endpoint(o.listen, ep, true);
     uint16_t port = 0;
@@ -117,6 +146,8 @@ int start_roles(caf::actor_system& sys, const run_options& o, running& r) {
     watch(r, mgr);
     caf::anon_send(registry, manager_atom::value, mgr);
     log_info("manager started with store {}", o.store);
+    if (int code = start_http(sys, http, mgr, registry, node_name(o, "manager"), r))
+      return code;
   }
   // Consumers and producers run under the process's root supervisor: a crash
   // restarts the role, too many crashes raise an alert and stop it.
@@ -180,7 +211,7 @@ int wait_until_done(const sigset_t& signals, running& r) {
 
 } // namespace
 
-int run_roles(run_options o) {
+int run_roles(run_options o, const http_flags& http) {
   if (auto err = validate(o)) {
     log_error("{}", err.message);
     return 2;
@@ -198,9 +229,11 @@ int run_roles(run_options o) {
     cfg.set("scheduler.max-threads", static_cast<size_t>(o.threads));
   caf::actor_system sys{cfg};
   running r;
-  int code = start_roles(sys, o, r);
+  int code = start_roles(sys, o, http, r);
   if (code == 0)
     code = wait_until_done(signals, r);
+  if (r.http)
+    r.http->stop(); // no request may wait on actors that are going away
   for (auto& a : r.actors)
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   r.actors.clear();

@@ -4,11 +4,13 @@
 #pragma once
 
 #include "config/options.hpp"
+#include "http/http_flags.hpp"
 
 namespace drover {
 
 /// 0 on success; 1 if a job failed or a role stopped on an error; 2 for a
 /// configuration or connection problem (printed as one line on stderr).
-int run_roles(run_options opts);
+/// A process with the manager role also serves REST as `http` says.
+int run_roles(run_options opts, const http_flags& http = {});
 
 } // namespace drover

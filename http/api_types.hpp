@@ -120,6 +120,8 @@ struct rules_info {
   std::string hash;               ///< hex FNV-1a-64 of the text
   std::string source;             ///< file name or "<rest>"
   std::string text;               ///< the YAML
+  uint32_t rules = 0;             ///< how many rules besides the defaults
+  int64_t since_ms = 0;           ///< unix ms when it was swapped in
 };
 
 /// Where a member stands, as the manager sees it.

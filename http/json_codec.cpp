@@ -113,7 +113,8 @@ json to_json(const job_cancelled& c) {
 }
 
 json to_json(const rules_info& r) {
-  return {{"version", r.version}, {"hash", r.hash}, {"source", r.source}, {"text", r.text}};
+  return {{"version", r.version}, {"hash", r.hash}, {"source", r.source},
+          {"rules", r.rules},     {"since_ms", r.since_ms}, {"text", r.text}};
 }
 
 json to_json(const std::vector<node_info>& nodes) {

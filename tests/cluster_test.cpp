@@ -27,7 +27,7 @@ TEST_SUITE("cluster") {
 TEST_CASE("a 10,000-task job runs across 4 processes, every task exactly once") {
   scratch_dir dir;
   const std::string bin = DROVER_BINARY;
-  child_process mgr({bin, "run", "--role=registry,manager", "--listen=127.0.0.1:0",
+  child_process mgr({bin, "run", "--role=registry,manager", "--listen=127.0.0.1:0", "--http=off",
                      "--store=sqlite:" + dir.path + "/m.db", "--threads=2"},
                     dir.path + "/manager");
   REQUIRE(mgr.wait_for_err("registry listening on", 10s));

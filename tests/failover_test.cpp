@@ -32,7 +32,7 @@ TEST_CASE("a SIGKILLed consumer's 100 sleep tasks move after the 1 s grace and s
   const std::string bin = DROVER_BINARY;
   auto rules = dir.path + "/rules.yaml"; // room for all 100 at one consumer
   std::ofstream{rules} << "version: 1\ndefaults: { max_inflight_per_consumer: 100 }\n";
-  child_process mgr({bin, "run", "--role=registry,manager", "--listen=127.0.0.1:0",
+  child_process mgr({bin, "run", "--role=registry,manager", "--listen=127.0.0.1:0", "--http=off",
                      "--store=memory", "--rules=" + rules, "--threads=2"},
                     dir.path + "/manager");
   REQUIRE(mgr.wait_for_err("registry listening on", 10s));

@@ -27,7 +27,7 @@ struct control_fixture : manager_fixture {
     caf::error out;
     auto req = self->request(mgr, caf::infinite, cancel_atom::value, id);
     sched.run();
-    req.receive([] {}, [&](caf::error& e) { out = e; });
+    req.receive([](uint64_t) {}, [&](caf::error& e) { out = e; });
     return out;
   }
 

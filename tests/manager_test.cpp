@@ -127,6 +127,25 @@ TEST_CASE_FIXTURE(manager_fixture, "a lost consumer's tasks move only after the 
   }
 }
 
+TEST_CASE_FIXTURE(manager_fixture, "a grace timer from an earlier incarnation never cuts a later grace short") {
+  join("c1", 10);
+  auto c2 = join("c2", 10);
+  member_info c1{"c1", member_role::consumer, {}, 10, "", ""};
+  self->send(mgr, lost_atom::value, c1); // grace timer #1 due at 1000 ms
+  sched.run();
+  advance(200ms);
+  auto again = join("c1", 10); // a new process under the same name
+  submit(10);
+  REQUIRE(again->tasks.size() == 5);
+  advance(100ms);
+  self->send(mgr, lost_atom::value, c1); // lost again at 300 ms: due at 1300 ms
+  sched.run();
+  advance(700ms); // t = 1000 ms: timer #1 fires and must find nothing to do
+  CHECK(c2->tasks.size() == 5);
+  advance(300ms); // t = 1300 ms: the real grace ends
+  CHECK(c2->tasks.size() == 10);
+}
+
 TEST_CASE_FIXTURE(manager_fixture, "re-registration inside the grace moves nothing") {
   auto c1 = join("c1", 10);
   auto c2 = join("c2", 10);

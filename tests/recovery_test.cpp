@@ -67,7 +67,7 @@ int64_t wait_for_count(const std::string& db, const std::string& sql, int64_t wa
 
 struct manager_proc {
   manager_proc(const std::string& db, const std::string& log)
-    : proc({DROVER_BINARY, "run", "--role=registry,manager", "--listen=127.0.0.1:0",
+    : proc({DROVER_BINARY, "run", "--role=registry,manager", "--listen=127.0.0.1:0", "--http=off",
             "--store=sqlite:" + db, "--threads=2"},
            log) {}
   child_process proc;

@@ -19,7 +19,7 @@ TEST_CASE("drover rules apply swaps the set in a running manager; a bad file cha
   auto bad = dir.path + "/bad.yaml";
   std::ofstream{good} << "version: 5\ndefaults: { strategy: round_robin }\n";
   std::ofstream{bad} << "version: 6\ndefaults: { strategy: nope }\n";
-  child_process mgr({bin, "run", "--role=registry,manager", "--listen=127.0.0.1:0",
+  child_process mgr({bin, "run", "--role=registry,manager", "--listen=127.0.0.1:0", "--http=off",
                      "--store=memory", "--threads=1"},
                     dir.path + "/manager");
   REQUIRE(mgr.wait_for_err("registry listening on", 10s));

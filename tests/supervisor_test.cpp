@@ -151,7 +151,7 @@ struct crash_fixture : manager_fixture {
 
 TEST_SUITE("supervisor") {
 
-TEST_CASE_FIXTURE(crash_fixture, "a consumer whose handler throws is restarted; the task is retried") {
+TEST_CASE_FIXTURE(crash_fixture, "a consumer whose handler throws is restarted and the task retried") {
   REQUIRE(st().consumers.count("c1") == 1);
   auto first_handle = st().consumers["c1"].handle;
   task_spec spec;

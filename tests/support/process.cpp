@@ -110,8 +110,8 @@ scratch_dir::~scratch_dir() {
   std::filesystem::remove_all(path, ec);
 }
 
-uint16_t listening_port(const std::string& log) {
-  const std::string marker = "registry listening on 127.0.0.1:";
+uint16_t listening_port(const std::string& log, const std::string& what) {
+  const std::string marker = what + " listening on 127.0.0.1:";
   auto pos = log.find(marker);
   if (pos == std::string::npos)
     return 0;

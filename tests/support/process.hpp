@@ -48,7 +48,7 @@ struct scratch_dir {
   std::string path;
 };
 
-/// Finds "registry listening on 127.0.0.1:PORT" in a log; 0 if absent.
-uint16_t listening_port(const std::string& log);
+/// Finds "<what> listening on 127.0.0.1:PORT" in a log; 0 if absent.
+uint16_t listening_port(const std::string& log, const std::string& what = "registry");
 
 } // namespace drover::testing

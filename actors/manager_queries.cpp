@@ -1,0 +1,81 @@
+// What the manager answers to the HTTP backend (app/http_backend.cpp) and
+// other readers: jobs, one task with its history, members, metrics, health.
+// Read-only except that a task lookup first sends the store what changed.
+#include <algorithm>
+
+#include "actors/manager_state.hpp"
+
+namespace drover {
+
+namespace {
+
+job_info info_of(const job_entry& j) {
+  job_info out;
+  out.id = j.meta.id;
+  out.name = j.meta.name;
+  out.group = j.meta.group;
+  out.total = j.meta.total;
+  out.sealed = j.meta.sealed;
+  out.by_state = j.by_state;
+  out.unassignable = j.unassignable;
+  out.created_ms = j.meta.created_ms;
+  out.started_ms = j.started_ms;
+  out.finished_ms = j.finished_ms;
+  return out;
+}
+
+} // namespace
+
+caf::result<job_info> query_job(manager_ptr self, job_id id) {
+  auto* j = find_job(self->state, id);
+  if (j == nullptr)
+    return caf::error{ec::unknown_job, "no job " + std::to_string(id)};
+  return info_of(*j);
+}
+
+job_page query_jobs(manager_ptr self, uint64_t offset, uint32_t limit) {
+  auto& st = self->state;
+  std::vector<job_id> ids;
+  ids.reserve(st.jobs.size());
+  for (auto& [id, j] : st.jobs)
+    ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  job_page page;
+  page.total = ids.size();
+  for (auto i = offset; i < ids.size() && page.jobs.size() < limit; ++i)
+    page.jobs.push_back(info_of(st.jobs[ids[i]]));
+  return page;
+}
+
+std::vector<node_info> query_members(manager_ptr self) {
+  auto& st = self->state;
+  std::vector<node_info> out;
+  for (auto& [node, c] : st.consumers)
+    out.push_back(node_info{c.info, c.lost ? node_state::lost : node_state::up, c.inflight, 0});
+  for (auto& [node, p] : st.producers)
+    out.push_back(node_info{p.info, p.lost ? node_state::lost : node_state::up, 0, 0});
+  return out;
+}
+
+metrics_snapshot query_metrics(manager_ptr self) {
+  auto& st = self->state;
+  metrics_snapshot m;
+  for (auto& [id, j] : st.jobs)
+    for (int s = 0; s < task_state_count; ++s)
+      m.tasks_by_state[s] += j.by_state[s];
+  for (int p = 0; p < priority_count; ++p)
+    m.queue_depth[p] = st.pending.size(static_cast<priority>(p));
+  m.retry_queue = st.retry_waiting;
+  m.assignments = st.stats.assigned;
+  m.acks = st.stats.acks;
+  m.stale_rejected = st.stats.stale;
+  m.retries = st.stats.retries;
+  m.reassignments = st.stats.reassigned;
+  m.ack_latency = st.ack_latency;
+  m.members_by_role[static_cast<int>(member_role::producer)] = st.producers.size();
+  m.members_by_role[static_cast<int>(member_role::consumer)] = st.consumers.size();
+  m.members_by_role[static_cast<int>(member_role::manager)] = 1;
+  return m;
+}
+
+} // namespace drover

@@ -1,0 +1,177 @@
+#include "app/http_backend.hpp"
+
+#include <atomic>
+#include <map>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "actors/protocol.hpp"
+
+namespace drover {
+
+namespace {
+
+class caf_backend : public http_backend {
+public:
+  caf_backend(caf::actor_system& sys, caf_backend_options opts)
+    : sys_(sys), opts_(std::move(opts)) {}
+
+  result<job_created> submit_job(job_request req) override {
+    task_list list;
+    list.origin = !req.origin.empty() ? req.origin
+                                      : fmt::format("rest_{}_{}", unix_ms(), ++submissions_);
+    list.job_name = std::move(req.name);
+    list.group = std::move(req.group);
+    list.last = true; // one list, one transaction: a job is stored whole or not at all
+    list.tasks = std::move(req.tasks);
+    auto ack = ask<list_ack>(opts_.manager, opts_.submit_timeout, submit_atom::value,
+                             std::move(list));
+    if (!ack)
+      return ack.err();
+    job_created out;
+    out.job = ack->job;
+    out.task_ids.reserve(ack->count);
+    for (uint32_t i = 0; i < ack->count; ++i)
+      out.task_ids.push_back(format_task_id(opts_.node, ack->created_ms, ack->first + i));
+    return out;
+  }
+
+  result<job_page> list_jobs(uint64_t offset, uint32_t limit) override {
+    return ask<job_page>(opts_.manager, opts_.timeout, get_atom::value, job_atom::value,
+                         offset, limit);
+  }
+
+  result<job_info> get_job(job_id id) override {
+    return ask<job_info>(opts_.manager, opts_.timeout, get_atom::value, job_atom::value, id);
+  }
+
+  result<task_info> get_task(task_id id) override {
+    caf::scoped_actor self{sys_};
+    error err;
+    task_info out;
+    self->request(opts_.manager, opts_.timeout, get_atom::value, id)
+      .receive(
+        [&](task& t, std::vector<task_event>& events) {
+          out.id = format_task_id(opts_.node, t.created_ms, t.id);
+          out.t = std::move(t);
+          out.events = std::move(events);
+        },
+        [&](caf::error& e) { err = from_caf(e); });
+    if (err)
+      return err;
+    return out;
+  }
+
+  result<task_cancelled> cancel_task(task_id id) override {
+    auto version = ask<uint64_t>(opts_.manager, opts_.timeout, cancel_atom::value, id);
+    if (version) {
+      auto t = get_task(id);
+      return task_cancelled{t ? t->id : std::to_string(id), task_state::cancelled,
+                            version.value()};
+    }
+    if (version.err().code != ec::unknown_task)
+      return version.err();
+    // Not queued or running: finished (say how) or unknown.
+    auto t = get_task(id);
+    if (!t)
+      return t.err();
+    return error{ec::bad_transition, fmt::format("task {} already ended {}; only queued or "
+                                                 "running tasks can be cancelled",
+                                                 t->id, to_string(t->t.state))};
+  }
+
+  result<job_cancelled> cancel_job(job_id id) override {
+    auto n = ask<uint64_t>(opts_.manager, opts_.timeout, cancel_atom::value, job_atom::value,
+                           id);
+    if (!n)
+      return n.err();
+    return job_cancelled{id, n.value()};
+  }
+
+  result<rules_info> get_rules() override {
+    return ask<rules_info>(opts_.manager, opts_.timeout, rules_atom::value, get_atom::value);
+  }
+
+  result<rules_info> put_rules(const std::string& yaml) override {
+    return ask<rules_info>(opts_.manager, opts_.timeout, rules_atom::value, apply_atom::value,
+                           yaml, std::string{"<rest>"});
+  }
+
+  result<std::vector<node_info>> nodes() override {
+    auto members = ask<std::vector<node_info>>(opts_.manager, opts_.timeout, get_atom::value,
+                                               members_atom::value);
+    if (!members || !opts_.registry)
+      return members;
+    auto seen = ask<std::vector<node_info>>(opts_.registry, opts_.timeout, get_atom::value,
+                                            members_atom::value);
+    if (!seen)
+      return members; // heartbeat times are a bonus; the members are the answer
+    std::map<std::pair<member_role, std::string>, int64_t> last;
+    for (auto& n : seen.value())
+      last[{n.member.role, n.member.node}] = n.last_heartbeat_ms;
+    for (auto& n : members.value())
+      if (auto i = last.find({n.member.role, n.member.node}); i != last.end())
+        n.last_heartbeat_ms = i->second;
+    return members;
+  }
+
+  result<metrics_snapshot> metrics() override {
+    return ask<metrics_snapshot>(opts_.manager, opts_.timeout, metrics_atom::value);
+  }
+
+  result<health_info> health() override {
+    auto h = ask<health_info>(opts_.manager, std::chrono::milliseconds(2000),
+                              health_atom::value);
+    if (!h) // still recovering (the manager holds requests until then) or gone
+      return health_info{false, h.err().message};
+    return h;
+  }
+
+private:
+  static int64_t unix_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+  }
+
+  /// drover's error from a CAF one: drover codes keep their message; a
+  /// time-out or a dead manager becomes ec::unreachable.
+  error from_caf(const caf::error& e) const {
+    if (e.category() == caf::atom("drover")) {
+      std::string msg = sys_.render(e);
+      if (e.context().match_elements<std::string>())
+        msg = e.context().get_as<std::string>(0);
+      return error{static_cast<ec>(e.code()), msg};
+    }
+    if (e == caf::sec::request_timeout)
+      return error{ec::unreachable, "the manager did not answer in time"};
+    return error{ec::unreachable, "the manager cannot be reached: " + sys_.render(e)};
+  }
+
+  /// One request, answered with a T or an error, within `timeout`.
+  template <class T, class... Ts>
+  result<T> ask(const caf::actor& dest, std::chrono::milliseconds timeout, Ts&&... xs) {
+    caf::scoped_actor self{sys_};
+    std::optional<T> value;
+    error err;
+    self->request(dest, timeout, std::forward<Ts>(xs)...)
+      .receive([&](T& x) { value = std::move(x); }, [&](caf::error& e) { err = from_caf(e); });
+    if (!value)
+      return err ? err : error{ec::unreachable, "no answer"};
+    return std::move(*value);
+  }
+
+  caf::actor_system& sys_;
+  caf_backend_options opts_;
+  std::atomic<uint64_t> submissions_{0};
+};
+
+} // namespace
+
+std::unique_ptr<http_backend> make_caf_backend(caf::actor_system& sys,
+                                               caf_backend_options opts) {
+  return std::make_unique<caf_backend>(sys, std::move(opts));
+}
+
+} // namespace drover
