@@ -13,6 +13,7 @@
 #include "cli/commands.hpp"
 #include "config/options.hpp"
 #include "http/http_flags.hpp"
+#include "replay/commands.hpp"
 
 int main(int argc, char** argv) {
   using namespace drover;
@@ -45,6 +46,9 @@ int main(int argc, char** argv) {
       return get_rules_remote(manager, timeout(), std::cout, std::cerr);
     });
 
+  // drover replay FILE.yaml | drover simulate: scenarios and a local cluster.
+  auto replay_cmds = replay::add_replay_commands(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -58,6 +62,8 @@ int main(int argc, char** argv) {
   if (run->parsed())
     return run_roles(run_opts, http_opts);
   if (auto code = run_client_command(*client))
+    return *code;
+  if (auto code = replay::run_replay_command(*replay_cmds))
     return *code;
   return 2;
 }

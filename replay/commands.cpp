@@ -1,0 +1,98 @@
+// See commands.hpp. Flags are checked here; the work is in engine.cpp
+// (replay) and simulate.cpp (simulate).
+#include "replay/commands.hpp"
+
+#include <fstream>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "replay/engine.hpp"
+#include "replay/simulate.hpp"
+
+namespace drover::replay {
+
+namespace {
+
+int run_replay(const replay_commands& c) {
+  if (c.processes) {
+    std::cerr << "drover replay: --processes is not implemented yet\n";
+    return 2;
+  }
+  if (c.clock == "real") {
+    std::cerr << "drover replay: --clock=real is not implemented yet; use --clock=virtual\n";
+    return 2;
+  }
+  scenario s;
+  if (auto err = load_scenario(c.file, s)) {
+    std::cerr << err.message << "\n";
+    return 2;
+  }
+  replay_result r;
+  if (auto err = replay_virtual(s, r)) {
+    std::cerr << "drover replay: " << err.message << "\n";
+    return 2;
+  }
+  if (!c.trace_path.empty()) {
+    std::ofstream out{c.trace_path, std::ios::binary | std::ios::trunc};
+    out << r.trace;
+    if (!out) {
+      std::cerr << "drover replay: cannot write the trace to " << c.trace_path << "\n";
+      return 2;
+    }
+  }
+  if (!c.quiet)
+    std::cout << r.trace << "\n";
+  std::cout << format_report(s, r);
+  return r.passed ? 0 : 1;
+}
+
+} // namespace
+
+std::unique_ptr<replay_commands> add_replay_commands(CLI::App& app) {
+  auto c = std::make_unique<replay_commands>();
+  auto* rp = app.add_subcommand("replay", "play a scenario (scenarios/*.yaml) and check its "
+                                          "expectations; exit 0 only if all hold");
+  rp->add_option("FILE", c->file, "scenario YAML (see scenarios/README.md)")->required();
+  rp->add_option("--clock", c->clock, "virtual: deterministic test scheduler, instant time; "
+                                      "real: normal scheduler (not implemented yet)")
+    ->check(CLI::IsMember({"virtual", "real"}))
+    ->capture_default_str();
+  rp->add_flag("--processes", c->processes, "each node a real process (not implemented yet)");
+  rp->add_option("--trace", c->trace_path, "also write the trace to this file");
+  rp->add_flag("--quiet", c->quiet, "print only the report");
+  c->replay = rp;
+
+  auto* sim = app.add_subcommand("simulate", "a local cluster in one process: throughput, "
+                                             "latency percentiles, peak memory");
+  sim->add_option("--consumers", c->consumers, "consumers")->check(CLI::Range(1u, 1024u))
+    ->capture_default_str();
+  sim->add_option("--producers", c->producers, "producers, each with its own job")
+    ->check(CLI::Range(1u, 64u))
+    ->capture_default_str();
+  sim->add_option("--tasks", c->tasks, "tasks in all")->check(CLI::Range(uint64_t{1}, uint64_t{100000000}))
+    ->capture_default_str();
+  sim->add_option("--type", c->type, "noop | sleep:MS | burn:US")->capture_default_str();
+  sim->add_option("--capacity", c->capacity, "tasks each consumer runs at once")
+    ->check(CLI::Range(1u, 100000u))
+    ->capture_default_str();
+  sim->add_flag("--json", c->json, "one JSON object on stdout instead of text");
+  sim->add_flag("--processes", c->sim_processes, "each node a process (not implemented yet)");
+  c->simulate = sim;
+  return c;
+}
+
+std::optional<int> run_replay_command(replay_commands& c) {
+  if (c.replay != nullptr && c.replay->parsed())
+    return run_replay(c);
+  if (c.simulate != nullptr && c.simulate->parsed()) {
+    if (c.sim_processes) {
+      std::cerr << "drover simulate: --processes is not implemented yet\n";
+      return 2;
+    }
+    return run_simulate(c, std::cout, std::cerr);
+  }
+  return std::nullopt;
+}
+
+} // namespace drover::replay

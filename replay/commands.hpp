@@ -1,0 +1,45 @@
+// `drover replay FILE.yaml` and `drover simulate` on the command line.
+// main.cpp calls add_replay_commands() before parsing and
+// run_replay_command() after: it returns the exit code when one of the two
+// subcommands was given, nullopt otherwise. No CAF here.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace drover::replay {
+
+/// The two subcommands and their flags, filled in by CLI11's parse.
+struct replay_commands {
+  CLI::App* replay = nullptr;
+  CLI::App* simulate = nullptr;
+  // replay
+  std::string file;
+  std::string clock = "virtual";   ///< virtual | real
+  bool processes = false;
+  std::string trace_path;          ///< also write the trace here
+  bool quiet = false;              ///< report only, no trace on stdout
+  // simulate
+  uint32_t consumers = 4;
+  uint32_t producers = 1;
+  uint64_t tasks = 100000;
+  std::string type = "noop";       ///< noop | sleep:MS | burn:US
+  uint32_t capacity = 64;
+  bool json = false;
+  bool sim_processes = false;
+};
+
+/// Adds the `replay` and `simulate` subcommands to `app`.
+std::unique_ptr<replay_commands> add_replay_commands(CLI::App& app);
+
+/// Runs the subcommand that was parsed; nullopt if neither was.
+/// replay: 0 every expectation holds, 1 one failed, 2 bad file or flags.
+std::optional<int> run_replay_command(replay_commands& cmds);
+
+} // namespace drover::replay

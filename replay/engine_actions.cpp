@@ -1,0 +1,154 @@
+// See engine_actions.hpp.
+#include "replay/engine_actions.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include <caf/all.hpp>
+#include <fmt/format.h>
+
+#include "actors/protocol.hpp"
+#include "replay/cluster.hpp"
+#include "replay/observe.hpp"
+
+namespace drover::replay {
+
+namespace {
+
+/// Sends `xs` as a request to `dest`, runs the scheduler, and hands the
+/// answer to `ok` or the error text to `fail`.
+template <class Ok, class... Ts>
+void ask(action_context& ctx, const caf::actor& dest, Ok ok,
+         std::function<void(const std::string&)> fail, Ts&&... xs) {
+  caf::scoped_actor self{ctx.sys, true};
+  // No timeout: a timer would become part of the virtual timeline. An
+  // unanswered request is reported instead of waited for.
+  auto req = self->request(dest, caf::infinite, std::forward<Ts>(xs)...);
+  ctx.run();
+  if (self->mailbox().empty())
+    return fail("no answer");
+  req.receive(ok, [&](caf::error& err) { fail(ctx.sys.render(err)); });
+}
+
+/// Submits a job the way REST does: lists of `list_size` straight to the
+/// manager, under an origin named for the entry (deterministic).
+void submit(action_context& ctx, const action& a) {
+  auto& j = a.job;
+  task_spec spec;
+  spec.type = j.type;
+  spec.payload = j.payload;
+  parse_priority(j.priority, spec.prio);
+  spec.max_attempts = j.max_attempts;
+  spec.timeout_ms = j.timeout_ms;
+  spec.tags = j.tags;
+  uint32_t lists = static_cast<uint32_t>((j.tasks + j.list_size - 1) / j.list_size);
+  uint64_t job = 0, stored = 0;
+  std::string problem;
+  for (uint32_t seq = 0; seq < lists && problem.empty(); ++seq) {
+    task_list list;
+    list.origin = fmt::format("replay_line{}_{}", a.line, j.name);
+    list.job_name = j.name;
+    list.seq = seq;
+    list.last = seq + 1 == lists;
+    auto count = std::min<uint64_t>(j.list_size, j.tasks - uint64_t{seq} * j.list_size);
+    list.tasks.assign(count, spec);
+    ask(
+      ctx, ctx.cl.manager,
+      [&](const list_ack& ack) {
+        job = ack.job;
+        stored += ack.count;
+      },
+      [&](const std::string& e) { problem = e; }, submit_atom::value, std::move(list));
+  }
+  auto text = fmt::format("submit job {}: {} tasks of {}{} in {} lists", j.name, j.tasks,
+                          j.type, j.payload.empty() ? "" : " " + j.payload, lists);
+  if (problem.empty())
+    ctx.obs.line(ctx.now_ms, fmt::format("{} -> job id {}, {} stored", text, job, stored));
+  else
+    ctx.obs.line(ctx.now_ms, fmt::format("{} -> refused: {}", text, problem));
+}
+
+void swap_rules(action_context& ctx, const action& a) {
+  std::ifstream in{a.rules_path};
+  std::stringstream text;
+  text << in.rdbuf();
+  auto name = a.rules_path.substr(a.rules_path.rfind('/') + 1);
+  ask(
+    ctx, ctx.cl.manager,
+    [&](const rules_info& info) {
+      ctx.obs.line(ctx.now_ms, fmt::format("swap rules {} -> version {} ({} rules)", name,
+                                           info.version, info.rules));
+    },
+    [&](const std::string& e) {
+      ctx.obs.line(ctx.now_ms, fmt::format("swap rules {} -> refused: {}", name, e));
+    },
+    rules_atom::value, apply_atom::value, text.str(), name);
+}
+
+void cancel(action_context& ctx, const action& a) {
+  auto fail = [&](const std::string& e) {
+    ctx.obs.line(ctx.now_ms, "cancel -> refused: " + e);
+  };
+  if (a.cancel_task != 0) {
+    ask(
+      ctx, ctx.cl.manager,
+      [&] { ctx.obs.line(ctx.now_ms, fmt::format("cancel task {} -> cancelled", a.cancel_task)); },
+      fail, cancel_atom::value, task_id{a.cancel_task});
+    return;
+  }
+  auto ids = ctx.jobs_named(a.cancel_job);
+  if (ids.empty())
+    ctx.obs.line(ctx.now_ms, fmt::format("cancel job {} -> no such job", a.cancel_job));
+  for (auto id : ids)
+    ask(
+      ctx, ctx.cl.manager,
+      [&](uint64_t n) {
+        ctx.obs.line(ctx.now_ms,
+                     fmt::format("cancel job {} (id {}) -> {} tasks cancelled", a.cancel_job, id, n));
+      },
+      fail, cancel_atom::value, job_atom::value, job_id{id});
+}
+
+} // namespace
+
+void apply_action(action_context& ctx, const action& a) {
+  auto& m = a.member;
+  auto lost = [&] { ctx.outcome.losses[m].push_back(ctx.now_ms); };
+  switch (a.kind) {
+    case action_kind::submit:
+      return submit(ctx, a);
+    case action_kind::swap_rules:
+      return swap_rules(ctx, a);
+    case action_kind::cancel:
+      return cancel(ctx, a);
+    case action_kind::kill:
+      ctx.cl.kill(m);
+      lost();
+      return ctx.obs.line(ctx.now_ms, "kill " + m + " (node and supervisor, exit_reason::kill)");
+    case action_kind::crash:
+      ctx.cl.crash(m);
+      lost();
+      return ctx.obs.line(ctx.now_ms, "crash " + m + " (role stops with an error)");
+    case action_kind::restart:
+      ctx.cl.start(m);
+      return ctx.obs.line(ctx.now_ms, "restart " + m);
+    case action_kind::partition:
+      ctx.cl.set_partitioned(m, true);
+      lost();
+      return ctx.obs.line(ctx.now_ms, "partition " + m + " (its heartbeats are dropped)");
+    case action_kind::heal:
+      ctx.cl.set_partitioned(m, false);
+      return ctx.obs.line(ctx.now_ms, "heal " + m);
+    case action_kind::deregister:
+      ctx.cl.deregister(m);
+      lost();
+      return ctx.obs.line(ctx.now_ms, "deregister " + m);
+    case action_kind::slow:
+      ctx.cl.slow(m, a.slow_ms);
+      return ctx.obs.line(ctx.now_ms, fmt::format("slow {} by {} ms per task", m, a.slow_ms));
+    case action_kind::advance:
+      return ctx.obs.line(ctx.now_ms, "advance");
+  }
+}
+
+} // namespace drover::replay

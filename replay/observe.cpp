@@ -1,0 +1,159 @@
+// See observe.hpp. Everything traced comes from ordered containers or
+// counters, never from unordered iteration or wall clocks, so the trace of
+// a virtual-time run is the same byte for byte.
+#include "replay/observe.hpp"
+
+#include <fmt/format.h>
+
+#include "actors/manager_state.hpp"
+#include "replay/cluster.hpp"
+#include "store/task_store.hpp"
+
+namespace drover::replay {
+
+namespace {
+
+uint64_t state_total(const manager_state& st, task_state s) {
+  uint64_t n = 0;
+  for (auto& [id, j] : st.jobs)
+    n += j.by_state[static_cast<int>(s)];
+  return n;
+}
+
+/// Completions the manager recorded more than once, by its own accounting:
+/// every accepted report either retried its task or ended it SUCCEEDED or
+/// FAILED, so accepted - retries-by-report - (succeeded + failed) must be 0.
+/// Retries that came from timeouts (timeouts - TIMED_OUT) are not reports.
+uint64_t completed_twice(const manager_state& st) {
+  auto& s = st.stats;
+  auto timed_out = state_total(st, task_state::timed_out);
+  auto retries_by_timeout = s.timeouts > timed_out ? s.timeouts - timed_out : 0;
+  auto retries_by_report = s.retries > retries_by_timeout ? s.retries - retries_by_timeout : 0;
+  auto accepted = s.acks - s.stale;
+  auto recorded = accepted > retries_by_report ? accepted - retries_by_report : 0;
+  auto ended = state_total(st, task_state::succeeded) + state_total(st, task_state::failed);
+  return recorded > ended ? recorded - ended : 0;
+}
+
+std::string counters_diff(const snapshot& a, const snapshot& b) {
+  std::string out;
+  for (auto& [name, v] : b.counters) {
+    auto i = a.counters.find(name);
+    auto old = i == a.counters.end() ? 0 : i->second;
+    if (v != old)
+      out += fmt::format(" {}={}", name, v);
+  }
+  return out;
+}
+
+} // namespace
+
+void observer::line(int64_t at_ms, const std::string& text) {
+  trace_ += fmt::format("{:>8} ms  {}\n", at_ms, text);
+}
+
+snapshot observer::take(const manager_state& st, const sim_cluster& cl, int64_t at_ms) {
+  snapshot s;
+  s.at_ms = at_ms;
+  auto& c = s.counters;
+  auto& x = st.stats;
+  c["assigned"] = x.assigned;
+  c["acks"] = x.acks;
+  c["stale"] = x.stale;
+  c["retries"] = x.retries;
+  c["reassigned"] = x.reassigned;
+  c["timeouts"] = x.timeouts;
+  c["cancelled"] = x.cancelled;
+  c["alerts"] = x.alerts;
+  c["consumers"] = st.consumers.size();
+  c["producers"] = st.producers.size();
+  c["pending"] = st.pending.size();
+  c["rules_version"] = st.chooser.rules().version;
+  c["jobs"] = st.jobs.size();
+  c["lists"] = st.lists.size();
+  c["open"] = st.tasks.size();
+  c["completed_twice"] = completed_twice(st);
+  uint64_t executed = 0, restarts = 0, done = 0, tasks = 0;
+  for (auto& [name, m] : cl.members) {
+    executed += m.executed->load();
+    std::lock_guard<std::mutex> guard{m.role->mtx};
+    restarts += m.role->spawns > m.starts ? m.role->spawns - m.starts : 0;
+  }
+  for (auto& [id, j] : st.jobs) {
+    done += j.done ? 1 : 0;
+    tasks += j.meta.total;
+    auto& state = s.job_states[j.meta.name];
+    state = j.done && state != "running" ? "done" : "running";
+  }
+  c["executed"] = executed;
+  c["restarts"] = restarts;
+  c["jobs_done"] = done;
+  c["tasks"] = tasks;
+  for (auto& [group, node] : st.active_producer)
+    s.active_producer[group] = node;
+  for (auto& [node, entry] : st.consumers)
+    s.consumers[node] = entry.lost;
+  auto& r = st.chooser.rules();
+  s.rules = fmt::format("{} version {} hash {}", r.source, r.version, r.hash);
+  return s;
+}
+
+const snapshot& observer::look(const manager_state& st, const sim_cluster& cl, int64_t at_ms) {
+  auto now = take(st, cl, at_ms);
+  auto& was = last_;
+  for (auto& [node, lost] : now.consumers) {
+    auto i = was.consumers.find(node);
+    if (i == was.consumers.end())
+      line(at_ms, fmt::format("consumer {} joined", node));
+    else if (i->second != lost)
+      line(at_ms, fmt::format("consumer {} {}", node, lost ? "lost: grace running" : "back"));
+  }
+  for (auto& [node, lost] : was.consumers)
+    if (now.consumers.count(node) == 0)
+      line(at_ms, fmt::format("consumer {} gone: grace over", node));
+  for (auto& [group, node] : now.active_producer) {
+    auto i = was.active_producer.find(group);
+    if (i == was.active_producer.end() || i->second != node) {
+      line(at_ms, fmt::format("group {}: producer {} active", group, node));
+      out_.producer_history[group].emplace_back(at_ms, node);
+    }
+  }
+  if (now.rules != was.rules)
+    line(at_ms, "rules in force: " + now.rules);
+  for (auto& [name, state] : now.job_states) {
+    auto i = was.job_states.find(name);
+    if (i == was.job_states.end() || i->second != state)
+      line(at_ms, fmt::format("job {} {}", name, state));
+  }
+  if (auto diff = counters_diff(first_ ? snapshot{} : was, now); !diff.empty())
+    line(at_ms, "counters" + diff);
+  first_ = false;
+  last_ = std::move(now);
+  return last_;
+}
+
+void observer::collect_tasks(const manager_state& st, task_store& db, int64_t t0_ms) {
+  for (task_id id = 1; id < st.next_task; ++id) {
+    task t;
+    std::vector<task_event> events;
+    if (db.get(id, t, events))
+      continue;
+    task_record r;
+    r.id = id;
+    if (auto i = st.jobs.find(t.job); i != st.jobs.end())
+      r.job = i->second.meta.name;
+    r.state = to_string(t.state);
+    r.consumer = t.consumer;
+    for (auto& e : events) {
+      if (e.kind != event_kind::reassigned)
+        continue;
+      // detail is "from <node>: <why>" (manager_membership.cpp)
+      auto from = e.detail.rfind("from ", 0) == 0 ? e.detail.substr(5) : e.detail;
+      from = from.substr(0, from.find(':'));
+      r.reassigned.push_back({from, e.at_ms - t0_ms});
+    }
+    out_.tasks.push_back(std::move(r));
+  }
+}
+
+} // namespace drover::replay

@@ -1,0 +1,57 @@
+// What a replay observed, as plain data: snapshots of the cluster at probe
+// times and at the end, and every task's final record. The engine fills it
+// (engine.cpp, observe.cpp); expect.cpp judges the expectations on it
+// without any actor, so the checks are pure functions.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "replay/scenario.hpp"
+
+namespace drover::replay {
+
+/// The cluster as the manager (and the engine) saw it at one moment.
+struct snapshot {
+  int64_t at_ms = 0;
+  std::map<std::string, uint64_t> counters;          ///< see counter_names()
+  std::map<std::string, std::string> active_producer; ///< group -> node
+  std::map<std::string, bool> consumers;             ///< node -> lost (grace running)
+  std::string rules;                                 ///< "source version hash"
+  std::map<std::string, std::string> job_states;     ///< job name -> "done" / "running"
+};
+
+/// One task as the store has it at the end.
+struct task_record {
+  uint64_t id = 0;
+  std::string job;            ///< job name
+  std::string state;          ///< upper case, e.g. SUCCEEDED
+  std::string consumer;       ///< who ran its last attempt
+  struct reassignment {
+    std::string from;         ///< the consumer it was taken from
+    int64_t at_ms = 0;        ///< since the start of the run
+  };
+  std::vector<reassignment> reassigned;
+};
+
+struct run_outcome {
+  snapshot final;
+  std::map<int64_t, snapshot> probes;                    ///< by time
+  std::map<std::string, std::vector<int64_t>> losses;    ///< member -> kill/partition/... times
+  std::map<std::string, std::vector<std::pair<int64_t, std::string>>> producer_history; ///< group -> (time, node)
+  std::vector<task_record> tasks;
+  bool hit_limit = false;     ///< stopped at `until` with work left
+};
+
+struct check_result {
+  const expectation* what = nullptr;
+  bool ok = false;
+  std::string detail;         ///< what was found
+};
+
+/// Judges every expectation of `s` on `o`.
+std::vector<check_result> evaluate(const scenario& s, const run_outcome& o);
+
+} // namespace drover::replay

@@ -1,0 +1,127 @@
+// A replay scenario (DESIGN.md §10, scenarios/README.md): the cluster to
+// build, the timeline to play and the expectations to check. Plain data with
+// no CAF, so the parser (scenario_parse.cpp) stays cheap to compile and test;
+// replay/engine.cpp turns it into actors.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/errors.hpp"
+
+namespace drover::replay {
+
+/// A consumer of the scenario's cluster.
+struct consumer_def {
+  std::string name;
+  std::vector<std::string> tags;
+  uint32_t capacity = 4;
+  bool start = true;           ///< false: started later by a `restart` entry
+};
+
+/// A job: submitted by the timeline, or run by a producer.
+struct job_def {
+  std::string name = "job";
+  uint64_t tasks = 0;
+  std::string type = "noop";
+  std::string payload;
+  std::string priority = "normal";
+  uint32_t max_attempts = 1;
+  uint32_t timeout_ms = 0;
+  std::vector<std::string> tags;
+  uint32_t list_size = 8192;   ///< tasks per pushed list
+};
+
+struct producer_def {
+  std::string name;
+  std::string group = "default";
+  std::optional<job_def> job;  ///< none: it only registers (a standby)
+  bool start = true;
+};
+
+struct cluster_def {
+  std::vector<consumer_def> consumers;
+  std::vector<producer_def> producers;
+  uint32_t grace_ms = 1000;
+  uint32_t heartbeat_ms = 0;        ///< 0: no heartbeats (losses come from CAF monitors)
+  uint32_t heartbeat_misses = 3;
+  uint32_t max_restarts = 5;
+  uint32_t restart_window_ms = 10000;
+  uint32_t default_timeout_ms = 0;
+};
+
+enum class action_kind {
+  submit, kill, crash, restart, partition, heal, deregister, swap_rules, cancel, slow,
+  advance,
+};
+const char* to_string(action_kind k);
+
+/// One timeline entry. `at_ms` is absolute (an `advance` entry's is the
+/// previous entry's time plus its amount).
+struct action {
+  uint32_t line = 0;              ///< 1-based line in the scenario, for the trace
+  int64_t at_ms = 0;
+  action_kind kind = action_kind::advance;
+  std::string member;             ///< kill, crash, restart, partition, heal, deregister, slow
+  job_def job;                    ///< submit
+  std::string rules_path;         ///< swap_rules: resolved against the scenario's folder
+  std::string cancel_job;         ///< cancel: job name, or empty
+  uint64_t cancel_task = 0;       ///< cancel: internal task id, or 0
+  uint32_t slow_ms = 0;           ///< slow: added to every handler's run time
+};
+
+enum class expect_kind {
+  all_tasks,        ///< every task (of `job`, or all) is in `state`
+  tasks_in_state,   ///< `count` tasks (of `job`) are in `state`
+  completed_twice,  ///< completions recorded more than once == value
+  reassigned_from,  ///< tasks taken back from `member` (count / within / after)
+  active_producer,  ///< the active producer of `group` is `member` (at `at_ms`)
+  counter,          ///< a named counter (at `at_ms`) compared with min/max
+  ran_on,           ///< every task of `job` ran on one of `members`
+};
+
+struct expectation {
+  uint32_t line = 0;
+  uint32_t column = 0;
+  expect_kind kind = expect_kind::counter;
+  std::string text;               ///< the entry as written, for the report
+  std::string state;              ///< all_tasks, tasks_in_state (upper case)
+  std::string job;                ///< empty: every job
+  std::string member;             ///< reassigned_from, active_producer
+  std::string group = "default";  ///< active_producer
+  std::vector<std::string> members; ///< ran_on
+  std::string counter;            ///< counter name
+  std::optional<uint64_t> min, max;
+  std::optional<int64_t> within_ms, after_ms; ///< reassigned_from
+  std::optional<int64_t> at_ms;   ///< probe time; none: at the end
+};
+
+struct scenario {
+  std::string path;               ///< as given, for messages
+  std::string name;
+  std::string description;
+  uint64_t seed = 42;
+  cluster_def cluster;
+  std::string rules_path;         ///< resolved; empty: the default rules
+  int64_t until_ms = 60000;       ///< hard stop on the virtual clock
+  std::vector<action> timeline;   ///< in time order
+  std::vector<expectation> expect;
+};
+
+/// Counter names an expectation may use, comma-separated (for messages).
+const char* counter_names();
+bool is_counter_name(const std::string& name);
+
+/// Parses scenario YAML. On failure returns ec::bad_input whose message has
+/// one line per problem, each "source:line:column: what is wrong", all at
+/// once. Relative file names in it are resolved against `base_dir`.
+/// Never throws.
+error parse_scenario(const std::string& yaml_text, const std::string& source,
+                     const std::string& base_dir, scenario& out);
+
+/// Reads `path` and parses it (files named in it are relative to its folder).
+error load_scenario(const std::string& path, scenario& out);
+
+} // namespace drover::replay

@@ -1,0 +1,24 @@
+// Internal to the scenario parser: the readers of its sections, split over
+// scenario_parse.cpp (top level, cluster, jobs) and scenario_timeline.cpp
+// (timeline, expectations). Not for other callers: use scenario.hpp.
+#pragma once
+
+#include <string>
+
+#include "replay/scenario.hpp"
+#include "replay/yaml_reader.hpp"
+
+namespace drover::replay {
+
+/// Reads a job mapping (submit entries, producers' jobs) into `out`.
+void read_job(yaml_reader& r, const field& f, job_def& out);
+/// `rel` against `base_dir` unless it is absolute.
+std::string resolve_path(const std::string& base_dir, const std::string& rel);
+/// Reports at `f` if `path` is not a valid rules file (with the rules' own
+/// positioned problems).
+void check_rules_file(yaml_reader& r, const field& f, const std::string& path);
+void read_timeline(yaml_reader& r, const field& f, const std::string& base_dir,
+                   scenario& out);
+void read_expectations(yaml_reader& r, const field& f, scenario& out);
+
+} // namespace drover::replay

@@ -1,0 +1,167 @@
+// See yaml_reader.hpp. yaml-cpp only throws from parsing (caught in
+// scenario_parse.cpp); node access here uses checked calls only.
+#include "replay/yaml_reader.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <tuple>
+
+#include <fmt/format.h>
+
+namespace drover::replay {
+
+namespace {
+
+std::string join(keys allowed) {
+  std::string out;
+  for (auto* k : allowed)
+    out += (out.empty() ? "" : ", ") + std::string{k};
+  return out;
+}
+
+bool parse_number(const std::string& s, uint64_t& v) {
+  auto [end, err] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return !s.empty() && err == std::errc{} && end == s.data() + s.size();
+}
+
+} // namespace
+
+YAML::Mark field::mark() const {
+  return value.IsNull() || value.Mark().is_null() ? key.Mark() : value.Mark();
+}
+
+field find(const YAML::Node& map, const char* name) {
+  if (!map.IsMap())
+    return {};
+  for (auto it = map.begin(); it != map.end(); ++it)
+    if (it->first.IsScalar() && it->first.Scalar() == name)
+      return field{it->first, it->second, true};
+  return {};
+}
+
+void yaml_reader::fail(const YAML::Mark& m, const std::string& what) {
+  if (m.is_null())
+    problems_.push_back({0, 0, fmt::format("{}: {}", source_, what)});
+  else
+    problems_.push_back({m.line + 1, m.column + 1,
+                         fmt::format("{}:{}:{}: {}", source_, m.line + 1, m.column + 1, what)});
+}
+
+std::string yaml_reader::report() {
+  std::stable_sort(problems_.begin(), problems_.end(), [](auto& a, auto& b) {
+    return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+  });
+  std::string out;
+  for (const auto& p : problems_)
+    out += (out.empty() ? "" : "\n") + p.text;
+  return out;
+}
+
+bool yaml_reader::check_map(const YAML::Node& n, const YAML::Mark& at, const std::string& what,
+                            keys allowed) {
+  if (!n.IsMap()) {
+    fail(at, fmt::format("{} must be a mapping with keys: {}", what, join(allowed)));
+    return false;
+  }
+  std::map<std::string, int> seen; // key -> 1-based line
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    const auto& k = it->first;
+    auto name = k.IsScalar() ? k.Scalar() : std::string{"<not a name>"};
+    bool known = k.IsScalar() && std::any_of(allowed.begin(), allowed.end(),
+                                             [&](const char* a) { return name == a; });
+    if (!known)
+      fail(k.Mark(), fmt::format("unknown key '{}' in {} (allowed: {})", name, what,
+                                 join(allowed)));
+    else if (auto [pos, fresh] = seen.emplace(name, k.Mark().line + 1); !fresh)
+      fail(k.Mark(), fmt::format("duplicate key '{}' in {} (first on line {})", name, what,
+                                 pos->second));
+  }
+  return true;
+}
+
+bool yaml_reader::read_string(const field& f, const char* what, std::string& out) {
+  if (!f)
+    return false;
+  if (!f.value.IsScalar() || f.value.Scalar().empty()) {
+    fail(f.mark(), fmt::format("'{}' must be a non-empty string", what));
+    return false;
+  }
+  out = f.value.Scalar();
+  return true;
+}
+
+bool yaml_reader::read_uint(const field& f, const char* what, uint64_t lo, uint64_t hi,
+                            uint64_t& out) {
+  if (!f)
+    return false;
+  const std::string s = f.value.IsScalar() ? f.value.Scalar() : std::string{};
+  uint64_t v = 0;
+  if (!parse_number(s, v) || v < lo || v > hi) {
+    auto got = f.value.IsScalar() ? fmt::format("'{}'", s) : std::string{"no number"};
+    fail(f.mark(), fmt::format("'{}' must be a whole number from {} to {}, got {}", what, lo,
+                               hi, got));
+    return false;
+  }
+  out = v;
+  return true;
+}
+
+bool yaml_reader::read_duration(const field& f, const char* what, int64_t& out_ms) {
+  if (!f)
+    return false;
+  const std::string s = f.value.IsScalar() ? f.value.Scalar() : std::string{};
+  uint64_t v = 0;
+  bool ok = false;
+  if (s == "0") {
+    ok = true;
+  } else if (s.size() > 2 && s.compare(s.size() - 2, 2, "ms") == 0) {
+    ok = parse_number(s.substr(0, s.size() - 2), v);
+  } else if (s.size() > 1 && s.back() == 's') {
+    ok = parse_number(s.substr(0, s.size() - 1), v) && v <= 100000000;
+    v *= 1000;
+  }
+  if (!ok || v > 1000000000000ULL) {
+    fail(f.mark(), fmt::format("'{}' must be a duration such as 250ms or 2s, got '{}'", what,
+                               s));
+    return false;
+  }
+  out_ms = static_cast<int64_t>(v);
+  return true;
+}
+
+bool yaml_reader::read_bool(const field& f, const char* what, bool& out) {
+  if (!f)
+    return false;
+  const std::string s = f.value.IsScalar() ? f.value.Scalar() : std::string{};
+  if (s != "true" && s != "false") {
+    fail(f.mark(), fmt::format("'{}' must be true or false, got '{}'", what, s));
+    return false;
+  }
+  out = s == "true";
+  return true;
+}
+
+bool yaml_reader::read_list(const field& f, const char* what, std::vector<std::string>& out) {
+  if (!f)
+    return false;
+  if (f.value.IsScalar() && !f.value.Scalar().empty()) {
+    out.push_back(f.value.Scalar());
+    return true;
+  }
+  if (!f.value.IsSequence()) {
+    fail(f.mark(), fmt::format("'{}' must be a list, e.g. {}: [a, b]", what, what));
+    return false;
+  }
+  bool ok = true;
+  for (const auto& item : f.value)
+    if (item.IsScalar() && !item.Scalar().empty()) {
+      out.push_back(item.Scalar());
+    } else {
+      fail(item.Mark(), fmt::format("each item of '{}' must be a non-empty string", what));
+      ok = false;
+    }
+  return ok;
+}
+
+} // namespace drover::replay
