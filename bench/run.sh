@@ -219,7 +219,7 @@ cd "$TMP" # drover's defaults (drover.db, config/rules.yaml) must not touch the 
 start_manager() {
   local tag=$1 store=$2
   shift 2
-  spawn "$TMP/$tag.mgr.out" "$TMP/$tag.mgr.err" "$DROVER" run --role=registry,manager \
+  spawn "$TMP/$tag.mgr.out" "$TMP/$tag.mgr.err" "$DROVER" run --http=off --role=registry,manager \
     --listen=127.0.0.1:0 --store="$store" "$@"
   MGR_PID=$SPAWNED
   MGR_EP=""
@@ -281,7 +281,7 @@ WORKER_PIDS=()
 
 w1_drover() { # all roles in one process
   local r=$1 out=$TMP/w1.$r.out
-  timeout -k 5 120 "$DROVER" run --listen=127.0.0.1:0 --store=memory --tasks="$N_TP" \
+  timeout -k 5 120 "$DROVER" run --http=off --listen=127.0.0.1:0 --store=memory --tasks="$N_TP" \
     --type=noop >"$out" 2>"$TMP/w1.$r.err"
   local t
   t=$(throughput_of "$out")
@@ -488,7 +488,7 @@ w5_gearmand() {
 # to "ready after recovery in" and SIGKILLs it again.
 w6_prepare_drover() {
   local tag=w6.fill pid
-  spawn "$TMP/$tag.out" "$TMP/$tag.err" "$DROVER" run --role=registry,manager,producer \
+  spawn "$TMP/$tag.out" "$TMP/$tag.err" "$DROVER" run --http=off --role=registry,manager,producer \
     --listen=127.0.0.1:0 --store="sqlite:$TMP/w6.db" --tasks="$N6" --type=noop
   pid=$SPAWNED
   wait_text "$TMP/$tag.out" "tasks stored" 180 "$pid" || { stop "$pid" KILL; return 1; }
@@ -498,7 +498,7 @@ w6_prepare_drover() {
 w6_drover() {
   local r=$1 tag=w6.$r t0 t1 pid
   t0=$(now_us)
-  spawn "$TMP/$tag.out" "$TMP/$tag.err" "$DROVER" run --role=registry,manager \
+  spawn "$TMP/$tag.out" "$TMP/$tag.err" "$DROVER" run --http=off --role=registry,manager \
     --listen=127.0.0.1:0 --store="sqlite:$TMP/w6.db"
   pid=$SPAWNED
   if wait_text "$TMP/$tag.err" "ready after recovery in" 120 "$pid"; then
@@ -549,7 +549,7 @@ w7_drover() {
   for label in memory sqlite; do
     store=memory
     [[ $label == sqlite ]] && { store=sqlite:$TMP/w7.$r.db; rm -f "$TMP/w7.$r.db"*; }
-    timeout -k 5 180 "$DROVER" run --listen=127.0.0.1:0 --store="$store" --tasks="$N_TP" \
+    timeout -k 5 180 "$DROVER" run --http=off --listen=127.0.0.1:0 --store="$store" --tasks="$N_TP" \
       --type=noop >"$TMP/w7.$r.$label.out" 2>"$TMP/w7.$r.$label.err"
     t=$(throughput_of "$TMP/w7.$r.$label.out")
     [[ -n $t ]] && record "W7.drover.$label" "$t" || fail "W7.drover.$label" "no throughput line"

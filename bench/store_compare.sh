@@ -59,7 +59,7 @@ echo
 status=0
 for store in memory "sqlite:$TMP/throughput.db"; do
   label=${store%%:*}
-  if ! timeout 600 "$DROVER" run --listen=127.0.0.1:0 --tasks="$TASKS" --type=noop \
+  if ! timeout 600 "$DROVER" run --http=off --listen=127.0.0.1:0 --tasks="$TASKS" --type=noop \
          --store="$store" >"$TMP/$label.out" 2>"$TMP/$label.err"; then
     echo "$label: run failed (exit $?); stderr:" >&2
     tail -5 "$TMP/$label.err" >&2
@@ -73,7 +73,7 @@ echo
 
 # -- (b) recovery of TASKS pending tasks ---------------------------------------
 DB=$TMP/recovery.db
-"$DROVER" run --role=registry,manager,producer --listen=127.0.0.1:0 \
+"$DROVER" run --http=off --role=registry,manager,producer --listen=127.0.0.1:0 \
   --store="sqlite:$DB" --tasks="$TASKS" --type=noop \
   >"$TMP/fill.out" 2>"$TMP/fill.err" &
 BG_PID=$!
@@ -86,7 +86,7 @@ echo "stored:   $(grep -m1 'tasks stored' "$TMP/fill.out")"
 stop_bg KILL 10 # the crash
 echo "database: $(du -sh "$DB" | cut -f1) (+ WAL $(du -sh "$DB-wal" 2>/dev/null | cut -f1 || echo 0))"
 
-"$DROVER" run --role=registry,manager --listen=127.0.0.1:0 --store="sqlite:$DB" \
+"$DROVER" run --http=off --role=registry,manager --listen=127.0.0.1:0 --store="sqlite:$DB" \
   >"$TMP/restart.out" 2>"$TMP/restart.err" &
 BG_PID=$!
 start_ns=$(date +%s%N)
