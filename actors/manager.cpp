@@ -105,7 +105,7 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
       auto& st = self->state;
       ++st.stats.alerts;
       log_error("manager: ALERT from {}: {}", node, text);
-      st.alerts.push_back(alert_record{now_ms(self), node, text});
+      st.alerts.push_back(alert_info{now_ms(self), node, text});
       if (st.alerts.size() > manager_state::max_alerts)
         st.alerts.pop_front();
     },
@@ -141,6 +141,10 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
       return rp;
     },
     [=](get_atom, members_atom) { return query_members(self); },
+    [=](get_atom, alert_atom) {
+      auto& a = self->state.alerts;
+      return std::vector<alert_info>{a.begin(), a.end()};
+    },
     [=](metrics_atom) { return query_metrics(self); },
     [=](health_atom) { return health_info{true, "ready"}; }, // held back while recovering
     [=](stats_atom) {

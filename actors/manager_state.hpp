@@ -49,13 +49,6 @@ struct job_entry {
   std::vector<caf::actor> watchers;  ///< told job_done when it completes
 };
 
-/// A supervisor gave up on a role somewhere (kept for REST and metrics).
-struct alert_record {
-  int64_t at_ms = 0;
-  std::string node;
-  std::string text;
-};
-
 struct manager_state {
   manager_options opts;
   std::unordered_map<task_id, task> tasks;
@@ -81,7 +74,7 @@ struct manager_state {
   manager_stats stats;
   latency_histogram ack_latency;             ///< assignment -> ACK applied
   uint64_t retry_waiting = 0;                ///< retries waiting out their backoff
-  std::deque<alert_record> alerts;           ///< the latest, oldest first
+  std::deque<alert_info> alerts;             ///< supervisors' alerts, oldest first
   static constexpr size_t max_alerts = 100;
   static inline const char* name = "manager";
 };

@@ -252,6 +252,10 @@ typename Inspector::result_type inspect(Inspector& f, health_info& x) {
   return f(caf::meta::type_name("health_info"), x.ready, x.detail);
 }
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, alert_info& x) {
+  return f(caf::meta::type_name("alert_info"), x.at_ms, x.node, x.text);
+}
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, latency_histogram& x) {
   return f(caf::meta::type_name("latency_histogram"), x.counts, x.sum, x.count);
 }

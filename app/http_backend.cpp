@@ -120,6 +120,11 @@ public:
     return ask<metrics_snapshot>(opts_.manager, opts_.timeout, metrics_atom::value);
   }
 
+  result<std::vector<alert_info>> alerts() override {
+    return ask<std::vector<alert_info>>(opts_.manager, opts_.timeout, get_atom::value,
+                                        alert_atom::value);
+  }
+
   result<health_info> health() override {
     auto h = ask<health_info>(opts_.manager, std::chrono::milliseconds(2000),
                               health_atom::value);

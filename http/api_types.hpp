@@ -144,6 +144,13 @@ struct health_info {
   std::string detail;
 };
 
+/// A supervisor somewhere gave up on a role (DESIGN.md §6).
+struct alert_info {
+  int64_t at_ms = 0;              ///< unix ms when the manager heard it
+  std::string node;               ///< the process that raised it
+  std::string text;
+};
+
 // -- metrics -------------------------------------------------------------------
 
 constexpr int member_role_count = 3; ///< producer, consumer, manager

@@ -59,6 +59,9 @@ public:
 
   /// Whether the manager answers and is ready (GET /healthz).
   virtual result<health_info> health() = 0;
+
+  /// The latest supervisor alerts (at most 100), oldest first.
+  virtual result<std::vector<alert_info>> alerts() = 0;
 };
 
 } // namespace drover

@@ -167,6 +167,13 @@ public:
     return m;
   }
 
+  std::vector<alert_info> raised; ///< what alerts() answers
+
+  result<std::vector<alert_info>> alerts() override {
+    std::lock_guard<std::mutex> g{mtx};
+    return raised;
+  }
+
   result<health_info> health() override {
     std::lock_guard<std::mutex> g{mtx};
     if (fail_all)
