@@ -111,13 +111,22 @@ TEST_CASE("jobs, tasks, cancel, rules, nodes, metrics and health against a real 
   auto j = f.wait_finished(job);
   CHECK(j["counts"]["SUCCEEDED"] == 1);
   CHECK(j["counts"]["CANCELLED"] == 1);
-  CHECK(f.get("/v1/jobs")["jobs"].size() == 1);
+
+  // A whole job of long tasks is cancelled: every task ends CANCELLED.
+  auto second = f.send("POST", "/v1/jobs",
+                       R"({"name":"long","tasks":[{"type":"sleep","payload":"60000","count":5}]})",
+                       201);
+  uint64_t job2 = second["job_id"];
+  auto cj = f.send("POST", "/v1/jobs/" + std::to_string(job2) + "/cancel", "", 200);
+  CHECK(cj["cancelled"] == 5);
+  CHECK(f.wait_finished(job2)["counts"]["CANCELLED"] == 5);
+  CHECK(f.get("/v1/jobs")["jobs"].size() == 2);
 
   // Unknown ids and bad bodies: 404 and 400 with a JSON error, nothing stored.
   CHECK(f.get("/v1/jobs/999", 404)["error"] == "unknown_job");
   CHECK(f.get("/v1/tasks/999", 404)["error"] == "unknown_task");
   f.send("POST", "/v1/jobs", R"({"name":"x","tasks":[{"type":"noop","bogus":1}]})", 400);
-  CHECK(f.get("/v1/jobs")["jobs"].size() == 1);
+  CHECK(f.get("/v1/jobs")["jobs"].size() == 2);
 
   // Rules: a bad set is 422 with positions and changes nothing; a good one swaps.
   auto bad = f.send("PUT", "/v1/rules", "version: 2\nrules: 5\n", 422, "application/yaml");
@@ -136,16 +145,20 @@ TEST_CASE("jobs, tasks, cancel, rules, nodes, metrics and health against a real 
   auto res = f.http->Get("/metrics");
   REQUIRE(res);
   CHECK(res->status == 200);
-  CHECK(res->body.find("drover_tasks{state=\"cancelled\"} 1") != std::string::npos);
+  CHECK(res->body.find("drover_tasks{state=\"cancelled\"} 6") != std::string::npos);
   CHECK(res->body.find("drover_ack_latency_seconds_count 1") != std::string::npos);
 }
 
-TEST_CASE("a token guards /v1 but not /healthz") {
-  api_fixture f({"--token=s3cret"});
+TEST_CASE("a token guards /v1 but not /healthz; a body over --max-body is 413") {
+  api_fixture f({"--token=s3cret", "--max-body=1k"});
   CHECK(f.get("/healthz")["status"] == "ok");
   f.get("/v1/jobs", 401);
   f.http->set_bearer_token_auth("s3cret");
   f.get("/v1/jobs", 200);
+  std::string big = R"({"name":"big","tasks":[{"type":"echo","payload":")" + std::string(2000, 'x')
+                    + R"("}]})";
+  CHECK(f.send("POST", "/v1/jobs", big, 413)["error"] == "body_too_large");
+  CHECK(f.get("/v1/jobs")["jobs"].empty()); // nothing stored
 }
 
 TEST_CASE("drover submit --wait and drover status against the server") {
