@@ -17,7 +17,8 @@ namespace drover {
 class task_store;
 
 /// Spawns the store actor on its own thread; it owns `db` from now on.
-/// `own_thread` = false only for tests on the deterministic scheduler.
+/// `own_thread` = false for a store that never blocks (memory) and for tests
+/// on the deterministic scheduler.
 caf::actor spawn_store_actor(caf::actor_system& sys, std::shared_ptr<task_store> db,
                              bool own_thread = true);
 

@@ -140,7 +140,7 @@ int main(int argc, char** argv) {
       std::shared_ptr<task_store> db = open_store("memory", err);
       manager_options mo;
       mo.node = "manager";
-      mo.store = spawn_store_actor(sys, std::move(db));
+      mo.store = spawn_store_actor(sys, std::move(db), false); // as drover run: memory stays on the scheduler
       mgr = spawn_manager(sys, std::move(mo));
       caf::anon_send(registry, manager_atom::value, mgr);
       consumer_options co;
