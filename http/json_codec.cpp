@@ -141,4 +141,33 @@ json to_json(const health_info& h) {
   return {{"status", h.ready ? "ok" : "starting"}, {"detail", h.detail}};
 }
 
+json to_json(const std::vector<alert_info>& alerts) {
+  json arr = json::array();
+  for (auto& a : alerts)
+    arr.push_back({{"at_ms", a.at_ms}, {"node", a.node}, {"text", a.text}});
+  return {{"alerts", std::move(arr)}};
+}
+
+json to_json(const metrics_snapshot& m) {
+  json tasks = json::object();
+  for (int s = 0; s < task_state_count; ++s)
+    tasks[to_string(static_cast<task_state>(s))] = m.tasks_by_state[s];
+  json queues = json::object();
+  for (int p = 0; p < priority_count; ++p)
+    queues[to_string(static_cast<priority>(p))] = m.queue_depth[p];
+  json members = json::object();
+  for (int r = 0; r < member_role_count; ++r)
+    members[to_string(static_cast<member_role>(r))] = m.members_by_role[r];
+  return {{"tasks", std::move(tasks)},
+          {"queue_depth", std::move(queues)},
+          {"retry_queue", m.retry_queue},
+          {"members", std::move(members)},
+          {"assignments", m.assignments},
+          {"acks", m.acks},
+          {"stale_rejected", m.stale_rejected},
+          {"retries", m.retries},
+          {"reassignments", m.reassignments},
+          {"ack_latency", {{"count", m.ack_latency.count}, {"sum_s", m.ack_latency.sum}}}};
+}
+
 } // namespace drover

@@ -26,6 +26,10 @@ nlohmann::json to_json(const job_cancelled& c);
 nlohmann::json to_json(const rules_info& r);
 nlohmann::json to_json(const std::vector<node_info>& nodes);
 nlohmann::json to_json(const health_info& h);
+/// GET /v1/alerts: {"alerts": [{at_ms, node, text}]}, oldest first.
+nlohmann::json to_json(const std::vector<alert_info>& alerts);
+/// GET /v1/overview: the /metrics snapshot as JSON, for the dashboard.
+nlohmann::json to_json(const metrics_snapshot& m);
 
 /// The full lifecycle of a task, oldest first: the common-path records
 /// (created, assigned, started, finished) rebuilt from the row's times,

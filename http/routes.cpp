@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/auth.hpp"
+#include "http/dashboard.hpp"
 #include "http/job_json.hpp"
 #include "http/json_codec.hpp"
 #include "http/metrics_text.hpp"
@@ -211,6 +212,16 @@ std::vector<route> add_routes(httplib::Server& svr, http_backend& b,
     if (!reply_failed(res, r))
       reply_json(res, 200, to_json(r.value()));
   });
+  get("/v1/overview", [bk = &b](const Request&, Response& res) {
+    auto r = bk->metrics();
+    if (!reply_failed(res, r))
+      reply_json(res, 200, to_json(r.value()));
+  });
+  get("/v1/alerts", [bk = &b](const Request&, Response& res) {
+    auto r = bk->alerts();
+    if (!reply_failed(res, r))
+      reply_json(res, 200, to_json(r.value()));
+  });
   get("/metrics", [bk = &b](const Request&, Response& res) {
     auto r = bk->metrics();
     if (!reply_failed(res, r))
@@ -222,6 +233,7 @@ std::vector<route> add_routes(httplib::Server& svr, http_backend& b,
       return reply_json(res, 503, {{"status", "unavailable"}, {"detail", r.err().message}});
     reply_json(res, r->ready ? 200 : 503, to_json(r.value()));
   });
+  add_dashboard(svr, routes); // GET / and /web/*: open, the page asks for the token
   return routes;
 }
 

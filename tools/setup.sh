@@ -19,3 +19,18 @@ fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build -j "$(nproc)"
+
+# The dashboard's browser test (web/test/run.sh, issue #11): Debian's Chromium,
+# and playwright-core from the npm registry at the version in
+# web/test/package-lock.json (it drives /usr/bin/chromium, downloads no browser).
+# Without them CTest reports that one test as skipped.
+web_missing=()
+dpkg -s chromium >/dev/null 2>&1 || web_missing+=(chromium)
+command -v npm >/dev/null 2>&1 || web_missing+=(nodejs npm)
+if [ ${#web_missing[@]} -gt 0 ]; then
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${web_missing[@]}"
+fi
+npm ci --prefix web/test --no-audit --no-fund

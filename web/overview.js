@@ -1,0 +1,121 @@
+// The overview page: members, queues, jobs and alerts, refreshed every
+// second by app.js. What drover does not measure yet (node CPU, memory, disk,
+// network, sleep/awake, the standby queue) is shown as n/a, never made up.
+import {api, h, bar, render, percent, NA, fmtTime, fmtDuration, fmtRate, fmtNum, jobState, eta,
+  STATES} from '/web/api.js';
+
+const JOBS_SHOWN = 20;
+const ROLE_ORDER = {manager: 0, producer: 1, consumer: 2};
+const na = () => h('td', {class: 'na', title: 'not reported by drover yet'}, NA);
+
+function section(title, id, extra) {
+  return h('section', {class: 'card', id},
+           h('h2', {}, title, extra ? h('span', {class: 'sub'}, extra) : null),
+           h('div', {class: 'body'}));
+}
+
+export function overviewView(root, ctx) {
+  root.replaceChildren(h('div', {class: 'grid'},
+    section('Cluster', 'cluster'), section('Queues and tasks', 'queues'),
+    section('Alerts', 'alerts', 'supervisor escalations'), section('Jobs', 'jobs')));
+  const body = (id) => root.querySelector(`#${id} .body`);
+  let jobsTotal = 0; // newest jobs are the last page of GET /v1/jobs (oldest first)
+
+  async function jobPage() {
+    const page = (off) => api('GET', `/v1/jobs?offset=${off}&limit=${JOBS_SHOWN}`);
+    let p = await page(Math.max(0, jobsTotal - JOBS_SHOWN));
+    if (p.total > p.offset + p.jobs.length || (p.jobs.length === 0 && p.total > 0))
+      p = await page(Math.max(0, p.total - JOBS_SHOWN)); // more jobs since the last poll
+    jobsTotal = p.total;
+    return p;
+  }
+
+  async function refresh() {
+    const [nodes, overview, jobs, alerts] = await Promise.allSettled([
+      api('GET', '/v1/nodes'), api('GET', '/v1/overview'), jobPage(), api('GET', '/v1/alerts')]);
+    const failed = [nodes, overview, jobs, alerts].find((r) => r.status === 'rejected');
+    // Heartbeat ages move with the clock; the role counts come from the overview.
+    show(body('cluster'), nodes, (v) => members(v.nodes, overview.value),
+         `${Math.floor(Date.now() / 1000)}${JSON.stringify(overview.value?.members)}`);
+    show(body('queues'), overview, queues);
+    show(body('jobs'), jobs, jobsTable);
+    show(body('alerts'), alerts, (v) => alertList(v.alerts));
+    if (failed) throw failed.reason; // app.js shows it in the status line
+  }
+  return {refresh};
+}
+
+/// Renders a settled call: its value through `build`, or its error in place.
+/// `extra` joins the key when the view shows more than the data (the clock).
+function show(el, settled, build, extra = '') {
+  if (settled.status === 'rejected')
+    return render(el, 'err:' + settled.reason.message, () => h('p', {class: 'error'}, settled.reason.message));
+  render(el, JSON.stringify(settled.value) + extra, () => build(settled.value));
+}
+
+function members(nodes, overview) {
+  const byRole = overview ? overview.members : null;
+  const chips = h('p', {class: 'chips'}, ['manager', 'producer', 'consumer'].map((r) =>
+    h('span', {class: 'chip'}, `${r}s `, h('b', {}, byRole ? byRole[r] : NA))));
+  const sorted = [...nodes].sort((a, b) =>
+    (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9) || a.node.localeCompare(b.node));
+  const now = Date.now();
+  const rows = sorted.map((n) => h('tr', {'data-node': n.node},
+    h('td', {}, n.node), h('td', {}, n.role), h('td', {}, h('span', {class: `state ${n.state}`}, n.state)),
+    h('td', {}, n.role === 'consumer'
+      ? bar(n.load, `${n.inflight}/${n.capacity}`) : h('span', {class: 'muted'}, '—')),
+    h('td', {class: 'num'}, n.last_heartbeat_ms ? fmtDuration(Math.max(0, now - n.last_heartbeat_ms) / 1000) : 'never'),
+    na(), na(), na(), na(), na()));
+  if (!rows.length) rows.push(h('tr', {}, h('td', {colspan: 10, class: 'muted'}, 'no members yet')));
+  return [chips, h('table', {class: 'members'},
+    h('thead', {}, h('tr', {}, ['node', 'role', 'state', 'load', 'heartbeat age', 'awake',
+                               'CPU', 'mem', 'disk', 'net'].map((t) => h('th', {}, t)))),
+    h('tbody', {}, rows))];
+}
+
+function queues(o) {
+  const q = o.queue_depth;
+  const depth = h('table', {class: 'kv'}, h('tbody', {},
+    ['high', 'normal', 'low'].map((p) => h('tr', {'data-queue': p}, h('th', {}, `pending ${p}`),
+                                           h('td', {class: 'num'}, fmtNum(q[p])))),
+    h('tr', {}, h('th', {}, 'retry (backoff)'), h('td', {class: 'num'}, fmtNum(o.retry_queue))),
+    h('tr', {}, h('th', {}, 'standby'), na())));
+  const states = h('table', {class: 'kv'}, h('tbody', {}, STATES.map((s) =>
+    h('tr', {}, h('th', {}, h('span', {class: `state ${s.toLowerCase()}`}, s)), h('td', {class: 'num'}, fmtNum(o.tasks[s]))))));
+  const lat = o.ack_latency.count ? `${((o.ack_latency.sum_s / o.ack_latency.count) * 1000).toFixed(2)} ms` : '—';
+  const counters = h('table', {class: 'kv'}, h('tbody', {},
+    [['assignments', o.assignments], ['ACKs', o.acks], ['retries', o.retries],
+     ['reassignments', o.reassignments], ['stale updates rejected', o.stale_rejected]].map(([k, v]) =>
+      h('tr', {}, h('th', {}, k), h('td', {class: 'num'}, fmtNum(v)))),
+    h('tr', {}, h('th', {}, 'mean ACK latency'), h('td', {class: 'num'}, lat))));
+  return h('div', {class: 'cols'}, h('div', {}, h('h3', {}, 'queue depth'), depth),
+           h('div', {}, h('h3', {}, 'tasks by state'), states), h('div', {}, h('h3', {}, 'since start'), counters));
+}
+
+function jobsTable(p) {
+  const rows = [...p.jobs].reverse().map((j) => {
+    const state = jobState(j);
+    const pct = percent(j.done, j.total);
+    return h('tr', {'data-job': j.id, class: `job ${state}`},
+      h('td', {class: 'num'}, h('a', {href: `#/jobs/${j.id}`}, j.id)),
+      h('td', {}, h('a', {href: `#/jobs/${j.id}`}, j.name)),
+      h('td', {class: 'progress'}, bar(j.total ? j.done / j.total : 0, `${pct} %`, state)),
+      h('td', {class: 'num'}, `${fmtNum(j.done)}/${fmtNum(j.total)}`),
+      h('td', {class: 'num'}, fmtRate(j.rate)),
+      h('td', {class: 'num'}, fmtDuration(eta(j))),
+      h('td', {}, h('span', {class: `state ${state}`}, state)),
+      h('td', {}, j.finished ? null
+        : h('button', {class: 'danger small', 'data-action': 'cancel-job', 'data-id': j.id}, 'Cancel')));
+  });
+  if (!rows.length) rows.push(h('tr', {}, h('td', {colspan: 8, class: 'muted'}, 'no jobs yet')));
+  const note = p.total > p.jobs.length ? h('p', {class: 'muted'}, `latest ${p.jobs.length} of ${p.total} jobs`) : null;
+  return [h('table', {class: 'jobs'},
+    h('thead', {}, h('tr', {}, ['#', 'name', 'progress', 'done', 'rate', 'ETA', 'state', ''].map((t) => h('th', {}, t)))),
+    h('tbody', {}, rows)), note];
+}
+
+function alertList(alerts) {
+  if (!alerts.length) return h('p', {class: 'muted'}, 'no alerts: every supervisor is within its restart limit');
+  return h('ul', {class: 'alerts'}, [...alerts].reverse().map((a) =>
+    h('li', {}, h('time', {}, fmtTime(a.at_ms)), ' ', h('b', {}, a.node), ' ', a.text)));
+}

@@ -1,0 +1,196 @@
+// End-to-end test of the dashboard (issue #11): a real `drover run` on
+// loopback with a token, driven in headless Chromium (Debian's
+// /usr/bin/chromium) through playwright-core. Usage (run.sh does this):
+//   node dashboard.test.mjs --bin=PATH/drover [--screenshot=FILE.png]
+// Every wait is bounded; only the drover process started here is killed.
+import {spawn} from 'node:child_process';
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {chromium} from 'playwright-core';
+
+const arg = (name, fallback) =>
+  (process.argv.find((a) => a.startsWith(`--${name}=`)) || '').slice(name.length + 3) || fallback;
+const BIN = arg('bin', process.env.DROVER_BIN);
+const SHOT = arg('screenshot', process.env.DROVER_SCREENSHOT || '');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const TOKEN = 'dashboard-s3cret';
+const TEST_BUDGET_MS = 150_000;
+
+let passed = 0;
+let failed = 0;
+const ok = (what) => { passed += 1; console.log(`ok ${passed} - ${what}`); };
+
+async function until(what, f, ms = 15_000, every = 100) {
+  const deadline = Date.now() + ms;
+  let last;
+  while (Date.now() < deadline) {
+    try { if ((last = await f())) return last; } catch (e) { last = e; }
+    await new Promise((r) => setTimeout(r, every));
+  }
+  throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${last})`);
+}
+
+// -- the drover process ----------------------------------------------------------
+
+function startDrover() {
+  const dir = mkdtempSync(join(tmpdir(), 'drover-dash-'));
+  // cwd: an empty dir, so no config/rules.yaml of the checkout is picked up.
+  const child = spawn(BIN, ['run', '--listen=127.0.0.1:0', '--http=127.0.0.1:0', '--store=memory',
+                            '--node=dash', '--capacity=2', `--token=${TOKEN}`],
+                      {cwd: dir, stdio: ['ignore', 'pipe', 'pipe']});
+  let log = '';
+  const port = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "http listening" line in 20 s:\n${log}`)), 20_000);
+    const read = (chunk) => {
+      log += chunk;
+      const m = /http listening on 127\.0\.0\.1:(\d+)/.exec(log);
+      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.on('exit', (code) => reject(new Error(`drover exited with ${code} before listening:\n${log}`)));
+  });
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await gone;
+      clearTimeout(t);
+    }
+    rmSync(dir, {recursive: true, force: true});
+  };
+  return {port, stop, log: () => log};
+}
+
+function restClient(base) {
+  return async (method, path, body) => {
+    const res = await fetch(base + path, {
+      method, signal: AbortSignal.timeout(5000),
+      headers: {Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json'},
+      body: body === undefined ? undefined : JSON.stringify(body)});
+    const json = await res.json();
+    if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+}
+
+// -- the test --------------------------------------------------------------------
+
+async function run(drover, browser) {
+  const base = `http://127.0.0.1:${await drover.port}`;
+  const rest = restClient(base);
+  await until('a consumer that is up', async () =>
+    (await rest('GET', '/v1/nodes')).nodes.some((n) => n.role === 'consumer' && n.state === 'up'));
+
+  const page = await browser.newPage({viewport: {width: 1360, height: 900}});
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('dialog', (d) => d.accept()); // the cancel buttons ask first
+  page.setDefaultTimeout(15_000);
+
+  await page.goto(base + '/');
+  await page.locator('#login').waitFor({state: 'visible'});
+  ok('with a token set, the page loads and asks for it');
+  await page.fill('#token', TOKEN);
+  await page.click('#login button[type=submit]');
+  await page.locator('#cluster tr[data-node="dash"]').first().waitFor();
+  const roles = await page.locator('#cluster tbody td:nth-child(2)').allTextContents();
+  for (const role of ['producer', 'consumer']) // the manager is no member of itself
+    if (!roles.includes(role)) throw new Error(`no ${role} among the members shown: ${roles}`);
+  ok(`the members are shown: ${roles.join(', ')}`);
+  const token = await page.evaluate(() => sessionStorage.getItem('drover.token'));
+  if (token !== TOKEN) throw new Error('the token is not in session storage');
+  ok('the token is kept in session storage');
+
+  // A finished job for the list, then the job that runs while we watch:
+  // 400 tasks of 20 ms on 2 slots take about 4 s plus the round trips, so
+  // the page (polling at 1 s) sees it part-way.
+  await rest('POST', '/v1/jobs', {name: 'warm-up', tasks: [{type: 'noop', count: 500}]});
+  const job = await rest('POST', '/v1/jobs', {name: 'thumbnails',
+                                              tasks: [{type: 'sleep', payload: '20', count: 400}]});
+  const row = page.locator(`#jobs tr[data-job="${job.job_id}"]`);
+  const pct = async () => Number((await row.locator('.pct').textContent()).replace(/[^0-9]/g, ''));
+  await until('the running job to show progress', async () => { const p = await pct(); return p > 0 && p < 90; },
+              20_000, 50);
+  if (SHOT) {
+    await page.screenshot({path: SHOT, fullPage: true});
+    ok(`screenshot of the overview during a running job: ${SHOT}`);
+  }
+  await until('the job to reach 100 %', async () => (await pct()) === 100, 60_000, 200);
+  await row.locator('.state', {hasText: 'succeeded'}).waitFor();
+  ok(`job ${job.job_id} advanced to 100 % on the page`);
+
+  // The job page and one task's lifecycle.
+  await page.goto(`${base}/#/jobs/${job.job_id}`);
+  await page.locator('tr[data-state="SUCCEEDED"] td', {hasText: '400'}).waitFor();
+  await page.fill('form.lookup input', job.task_ids[0]);
+  await page.click('form.lookup button');
+  await page.locator('.timeline li.succeeded').waitFor();
+  ok('the job page counts 400 SUCCEEDED, the task page shows its lifecycle');
+
+  // Cancel a long job from the page; the API must agree.
+  const long = await rest('POST', '/v1/jobs', {name: 'long', tasks: [{type: 'sleep', payload: '60000', count: 4}]});
+  await page.goto(`${base}/#/`);
+  const cancel = page.locator(`#jobs tr[data-job="${long.job_id}"] button[data-action=cancel-job]`);
+  await cancel.click();
+  await until('the job to be cancelled', async () => {
+    const j = await rest('GET', `/v1/jobs/${long.job_id}`);
+    return j.finished && j.counts.CANCELLED === 4;
+  }, 10_000);
+  await page.locator(`#jobs tr[data-job="${long.job_id}"] .state`, {hasText: 'cancelled'}).waitFor();
+  ok(`job ${long.job_id} cancelled from the page: the API reports 4 CANCELLED`);
+
+  // An invalid rule set: its errors appear at their line; the old set stays.
+  const before = await rest('GET', '/v1/rules');
+  await page.click('[data-nav=rules]');
+  await page.locator('#rules-text').waitFor();
+  await page.fill('#rules-text', 'version: 3\nrules:\n  - name: x\n    strategy: fastestt\n    colour: red\n');
+  await page.click('#rules-apply');
+  const problem = page.locator('#rules-result .problem[data-line="4"]');
+  await problem.waitFor();
+  const text = await problem.textContent();
+  if (!/line 4, column 15/.test(text) || !/fastestt/.test(text))
+    throw new Error(`the error is not positioned: ${text}`);
+  await page.locator('.gutter .err', {hasText: '4'}).first().waitFor();
+  const after = await rest('GET', '/v1/rules');
+  if (after.hash !== before.hash) throw new Error('an invalid rule set replaced the rules in force');
+  ok(`an invalid rule set shows its error in place: ${text.replace(/\s+\d+ \|[\s\S]*/, '')}`);
+
+  // No built-in task type makes a supervisor give up, so the alerts panel
+  // gets its one answer from a stub here; it must show it as text, not HTML.
+  await page.route('**/v1/alerts', (r) => r.fulfill({json: {alerts: [
+    {at_ms: Date.now(), node: 'w9', text: 'consumer w9 crashed 6 times <b>x</b>'}]}}));
+  await page.click('[data-nav=overview]');
+  await page.locator('#alerts li', {hasText: 'crashed 6 times <b>x</b>'}).waitFor();
+  await page.unroute('**/v1/alerts');
+  ok('the alerts panel shows what GET /v1/alerts answers, as text');
+
+  if (pageErrors.length) throw new Error(`the page threw: ${pageErrors.join('; ')}`);
+  ok('no script errors on the page');
+}
+
+async function main() {
+  if (!BIN) throw new Error('usage: node dashboard.test.mjs --bin=PATH/drover [--screenshot=FILE]');
+  const budget = setTimeout(() => { console.error(`FAIL: over the ${TEST_BUDGET_MS} ms budget`); process.exit(1); },
+                            TEST_BUDGET_MS);
+  const drover = startDrover();
+  let browser;
+  try {
+    browser = await chromium.launch({executablePath: CHROMIUM, headless: true,
+                                     args: ['--no-sandbox', '--disable-dev-shm-usage']});
+    await run(drover, browser);
+  } catch (e) {
+    failed += 1;
+    console.error(`not ok - ${e.stack || e}\n--- drover log (tail) ---\n${drover.log().slice(-3000)}`);
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    await drover.stop();
+    clearTimeout(budget);
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+main();
