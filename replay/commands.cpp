@@ -15,12 +15,13 @@ namespace drover::replay {
 namespace {
 
 int run_replay(const replay_commands& c) {
-  if (c.processes) {
-    std::cerr << "drover replay: --processes is not implemented yet\n";
+  bool clock_given = c.replay->get_option("--clock")->count() > 0;
+  if (c.processes && clock_given && c.clock == "virtual") {
+    std::cerr << "drover replay: --processes runs on the wall clock; drop --clock=virtual\n";
     return 2;
   }
-  if (c.clock == "real") {
-    std::cerr << "drover replay: --clock=real is not implemented yet; use --clock=virtual\n";
+  if (c.tolerance_ms >= 0 && c.clock != "real" && !c.processes) {
+    std::cerr << "drover replay: --tolerance is for --clock=real only (virtual time is exact)\n";
     return 2;
   }
   scenario s;
@@ -29,7 +30,13 @@ int run_replay(const replay_commands& c) {
     return 2;
   }
   replay_result r;
-  if (auto err = replay_virtual(s, r)) {
+  real_options ro;
+  if (c.tolerance_ms >= 0)
+    ro.tolerance_ms = c.tolerance_ms;
+  auto err = c.processes         ? replay_processes(s, ro, r)
+             : c.clock == "real" ? replay_real(s, ro, r)
+                                 : replay_virtual(s, r);
+  if (err) {
     std::cerr << "drover replay: " << err.message << "\n";
     return 2;
   }
@@ -54,11 +61,18 @@ std::unique_ptr<replay_commands> add_replay_commands(CLI::App& app) {
   auto* rp = app.add_subcommand("replay", "play a scenario (scenarios/*.yaml) and check its "
                                           "expectations; exit 0 only if all hold");
   rp->add_option("FILE", c->file, "scenario YAML (see scenarios/README.md)")->required();
-  rp->add_option("--clock", c->clock, "virtual: deterministic test scheduler, instant time; "
-                                      "real: normal scheduler (not implemented yet)")
+  rp->add_option("--clock", c->clock, "virtual: deterministic test scheduler, instant time, "
+                                      "byte-identical trace; real: normal scheduler, wall-clock "
+                                      "time, timed expectations within --tolerance")
     ->check(CLI::IsMember({"virtual", "real"}))
     ->capture_default_str();
-  rp->add_flag("--processes", c->processes, "each node a real process (not implemented yet)");
+  rp->add_option("--tolerance", c->tolerance_ms,
+                 "ms a timed expectation may miss by on --clock=real or --processes "
+                 "(default 100)")
+    ->check(CLI::Range(int64_t{0}, int64_t{60000}));
+  rp->add_flag("--processes", c->processes,
+               "each member a `drover run` process on 127.0.0.1, kill = SIGKILL, state over "
+               "REST (wall clock, --tolerance applies)");
   rp->add_option("--trace", c->trace_path, "also write the trace to this file");
   rp->add_flag("--quiet", c->quiet, "print only the report");
   c->replay = rp;
@@ -77,7 +91,12 @@ std::unique_ptr<replay_commands> add_replay_commands(CLI::App& app) {
     ->check(CLI::Range(1u, 100000u))
     ->capture_default_str();
   sim->add_flag("--json", c->json, "one JSON object on stdout instead of text");
-  sim->add_flag("--processes", c->sim_processes, "each node a process (not implemented yet)");
+  sim->add_flag("--processes", c->sim_processes,
+                "each node a `drover run` process of this binary on 127.0.0.1");
+  sim->add_option("--time-limit", c->time_limit_s,
+                  "--processes: seconds to wait for the producers before giving up")
+    ->check(CLI::Range(1u, 86400u))
+    ->capture_default_str();
   c->simulate = sim;
   return c;
 }
@@ -86,10 +105,6 @@ std::optional<int> run_replay_command(replay_commands& c) {
   if (c.replay != nullptr && c.replay->parsed())
     return run_replay(c);
   if (c.simulate != nullptr && c.simulate->parsed()) {
-    if (c.sim_processes) {
-      std::cerr << "drover simulate: --processes is not implemented yet\n";
-      return 2;
-    }
     return run_simulate(c, std::cout, std::cerr);
   }
   return std::nullopt;

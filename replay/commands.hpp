@@ -22,6 +22,7 @@ struct replay_commands {
   // replay
   std::string file;
   std::string clock = "virtual";   ///< virtual | real
+  int64_t tolerance_ms = -1;       ///< real clock only; -1: the default (real_options)
   bool processes = false;
   std::string trace_path;          ///< also write the trace here
   bool quiet = false;              ///< report only, no trace on stdout
@@ -33,6 +34,7 @@ struct replay_commands {
   uint32_t capacity = 64;
   bool json = false;
   bool sim_processes = false;
+  uint32_t time_limit_s = 300;     ///< --processes: longest wait for the producers
 };
 
 /// Adds the `replay` and `simulate` subcommands to `app`.

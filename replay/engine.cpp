@@ -120,7 +120,7 @@ struct virtual_run {
         settle();
       }
       if (!probes.empty() && *probes.begin() <= target) {
-        res.outcome.probes[*probes.begin()] = observer::take(mgr(), cl, now_ms());
+        res.outcome.probes[*probes.begin()].push_back(observer::take(mgr(), cl, now_ms()));
         probes.erase(probes.begin());
       }
     }
@@ -170,11 +170,15 @@ error replay_virtual(const scenario& s, replay_result& out) {
   set_log_level(level_was);
   if (err)
     return err;
-  out.checks = evaluate(s, out.outcome);
-  out.passed = true;
-  for (auto& c : out.checks)
-    out.passed = out.passed && c.ok;
+  judge(s, out);
   return {};
+}
+
+void judge(const scenario& s, replay_result& result) {
+  result.checks = evaluate(s, result.outcome);
+  result.passed = result.outcome.aborted.empty();
+  for (auto& c : result.checks)
+    result.passed = result.passed && c.ok;
 }
 
 } // namespace drover::replay

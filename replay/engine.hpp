@@ -3,6 +3,7 @@
 // include it); engine.cpp has the actor system.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -12,11 +13,17 @@
 
 namespace drover::replay {
 
+struct replay_result;
+/// Checks every expectation against `result.outcome`; `passed` holds when
+/// the run was not aborted and every check is ok. Shared by all clocks.
+void judge(const scenario& s, replay_result& result);
+
 struct replay_result {
-  std::string trace;                 ///< one line per event, virtual timestamps
+  std::string trace;                 ///< one line per event, ms since the start
   run_outcome outcome;
   std::vector<check_result> checks;
   bool passed = false;               ///< every expectation holds
+  std::string clock_note;            ///< real clock: how it differs; empty on virtual time
 };
 
 /// Runs `s` on CAF's deterministic test scheduler: every actor in this
@@ -24,6 +31,36 @@ struct replay_result {
 /// gives the same trace, byte for byte. Errors only for a cluster that
 /// cannot be built (e.g. an unreadable rules file).
 error replay_virtual(const scenario& s, replay_result& out);
+
+/// How a real-clock replay waits and judges.
+struct real_options {
+  int64_t tolerance_ms = 100;   ///< timed expectations may miss by this much
+  int64_t reply_ms = 5000;      ///< longest wait for any one answer of the manager
+  int64_t poll_ms = 20;         ///< how often the cluster is looked at between entries
+};
+
+/// Runs `s` on the normal scheduler, every actor in this process: timeline
+/// entries happen at their wall-clock offsets from the start, and the state
+/// is read by requests to the manager (no actor state in place). The trace
+/// has wall-clock times and is not the same from run to run. A probe `at: T`
+/// is sampled over T +- tolerance and holds if one sample does; `within`
+/// and `after` give way by the tolerance. `active_producer` and the `lists`
+/// counter at a probe time cannot be observed (no manager message names
+/// them) and fail saying so; `lists` at the end is read from the store once
+/// every actor has stopped. Errors only for a cluster that cannot be built;
+/// a manager that stops answering ends the run with outcome.aborted set.
+error replay_real(const scenario& s, const real_options& o, replay_result& out);
+
+/// Runs `s` with every member a `drover run` process of this binary on
+/// 127.0.0.1 (engine_processes.cpp): kill is SIGKILL, state is read over
+/// the manager's REST API, entries play on the wall clock as with
+/// replay_real. Refuses (ec::bad_input, one "file:line: why" per entry) a
+/// scenario with crash, partition, heal, deregister or slow; an error too if
+/// a process does not start. Not observable: active_producer, and the
+/// `lists` and `restarts` counters; `executed` only at the end and only if no
+/// consumer was SIGKILLed; `timeouts` and `completed_twice` only when no
+/// task of the scenario has a timeout.
+error replay_processes(const scenario& s, const real_options& o, replay_result& out);
 
 /// The report: every expectation with PASS/FAIL and what was found.
 std::string format_report(const scenario& s, const replay_result& r);

@@ -21,6 +21,11 @@ template <class Ok, class... Ts>
 void ask(action_context& ctx, const caf::actor& dest, Ok ok,
          std::function<void(const std::string&)> fail, Ts&&... xs) {
   caf::scoped_actor self{ctx.sys, true};
+  if (ctx.reply_timeout.count() > 0) { // a real clock: wait, but not for ever
+    self->request(dest, ctx.reply_timeout, std::forward<Ts>(xs)...)
+      .receive(ok, [&](caf::error& err) { fail(ctx.sys.render(err)); });
+    return;
+  }
   // No timeout: a timer would become part of the virtual timeline. An
   // unanswered request is reported instead of waited for.
   auto req = self->request(dest, caf::infinite, std::forward<Ts>(xs)...);

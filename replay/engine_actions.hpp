@@ -1,10 +1,11 @@
 // The timeline's actions, applied to a sim_cluster: each sends what a real
 // operator or failure would (an exit, a deregister, a rule set, a cancel)
-// and writes one trace line with the outcome. Requests are answered by
-// calling `run` (the deterministic scheduler) before receiving; with a
-// no-op `run` the same code would wait on a real scheduler.
+// and writes one trace line with the outcome. On virtual time requests are
+// answered by calling `run` (the deterministic scheduler) before receiving;
+// on a real clock (`reply_timeout` > 0) each waits at most that long.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -26,9 +27,10 @@ struct action_context {
   observer& obs;
   run_outcome& outcome;
   int64_t now_ms;
-  std::function<void()> run;
+  std::function<void()> run;         ///< virtual time: runs the scheduler
   /// Ids of the jobs named so (the manager's view).
   std::function<std::vector<uint64_t>(const std::string&)> jobs_named;
+  std::chrono::milliseconds reply_timeout{0}; ///< > 0: real clock, bounded waits
 };
 
 /// Applies `a` and traces it. Never throws; a refusal (bad rules, unknown

@@ -20,21 +20,6 @@ uint64_t state_total(const manager_state& st, task_state s) {
   return n;
 }
 
-/// Completions the manager recorded more than once, by its own accounting:
-/// every accepted report either retried its task or ended it SUCCEEDED or
-/// FAILED, so accepted - retries-by-report - (succeeded + failed) must be 0.
-/// Retries that came from timeouts (timeouts - TIMED_OUT) are not reports.
-uint64_t completed_twice(const manager_state& st) {
-  auto& s = st.stats;
-  auto timed_out = state_total(st, task_state::timed_out);
-  auto retries_by_timeout = s.timeouts > timed_out ? s.timeouts - timed_out : 0;
-  auto retries_by_report = s.retries > retries_by_timeout ? s.retries - retries_by_timeout : 0;
-  auto accepted = s.acks - s.stale;
-  auto recorded = accepted > retries_by_report ? accepted - retries_by_report : 0;
-  auto ended = state_total(st, task_state::succeeded) + state_total(st, task_state::failed);
-  return recorded > ended ? recorded - ended : 0;
-}
-
 std::string counters_diff(const snapshot& a, const snapshot& b) {
   std::string out;
   for (auto& [name, v] : b.counters) {
@@ -48,6 +33,46 @@ std::string counters_diff(const snapshot& a, const snapshot& b) {
 
 } // namespace
 
+/// Every accepted report either retried its task or ended it SUCCEEDED or
+/// FAILED, so accepted - retries-by-report - (succeeded + failed) must be 0.
+/// Retries that came from timeouts (timeouts - TIMED_OUT) are not reports.
+uint64_t completed_twice(const manager_stats& s, uint64_t succeeded, uint64_t failed,
+                         uint64_t timed_out) {
+  return completed_twice(s.acks, s.stale, s.retries, s.timeouts, succeeded, failed, timed_out);
+}
+
+uint64_t completed_twice(uint64_t acks, uint64_t stale, uint64_t retries, uint64_t timeouts,
+                         uint64_t succeeded, uint64_t failed, uint64_t timed_out) {
+  auto retries_by_timeout = timeouts > timed_out ? timeouts - timed_out : 0;
+  auto retries_by_report = retries > retries_by_timeout ? retries - retries_by_timeout : 0;
+  auto accepted = acks - stale;
+  auto recorded = accepted > retries_by_report ? accepted - retries_by_report : 0;
+  auto ended = succeeded + failed;
+  return recorded > ended ? recorded - ended : 0;
+}
+
+void observer::add_node_counters(const sim_cluster& cl, snapshot& s) {
+  uint64_t executed = 0, restarts = 0;
+  for (auto& [name, m] : cl.members) {
+    executed += m.executed->load();
+    std::lock_guard<std::mutex> guard{m.role->mtx};
+    restarts += m.role->spawns > m.starts ? m.role->spawns - m.starts : 0;
+  }
+  s.counters["executed"] = executed;
+  s.counters["restarts"] = restarts;
+}
+
+void add_stat_counters(std::map<std::string, uint64_t>& c, const manager_stats& x) {
+  c["assigned"] = x.assigned;
+  c["acks"] = x.acks;
+  c["stale"] = x.stale;
+  c["retries"] = x.retries;
+  c["reassigned"] = x.reassigned;
+  c["timeouts"] = x.timeouts;
+  c["cancelled"] = x.cancelled;
+  c["alerts"] = x.alerts;
+}
+
 void observer::line(int64_t at_ms, const std::string& text) {
   trace_ += fmt::format("{:>8} ms  {}\n", at_ms, text);
 }
@@ -57,14 +82,7 @@ snapshot observer::take(const manager_state& st, const sim_cluster& cl, int64_t 
   s.at_ms = at_ms;
   auto& c = s.counters;
   auto& x = st.stats;
-  c["assigned"] = x.assigned;
-  c["acks"] = x.acks;
-  c["stale"] = x.stale;
-  c["retries"] = x.retries;
-  c["reassigned"] = x.reassigned;
-  c["timeouts"] = x.timeouts;
-  c["cancelled"] = x.cancelled;
-  c["alerts"] = x.alerts;
+  add_stat_counters(c, x);
   c["consumers"] = st.consumers.size();
   c["producers"] = st.producers.size();
   c["pending"] = st.pending.size();
@@ -72,21 +90,17 @@ snapshot observer::take(const manager_state& st, const sim_cluster& cl, int64_t 
   c["jobs"] = st.jobs.size();
   c["lists"] = st.lists.size();
   c["open"] = st.tasks.size();
-  c["completed_twice"] = completed_twice(st);
-  uint64_t executed = 0, restarts = 0, done = 0, tasks = 0;
-  for (auto& [name, m] : cl.members) {
-    executed += m.executed->load();
-    std::lock_guard<std::mutex> guard{m.role->mtx};
-    restarts += m.role->spawns > m.starts ? m.role->spawns - m.starts : 0;
-  }
+  c["completed_twice"] =
+    completed_twice(x, state_total(st, task_state::succeeded), state_total(st, task_state::failed),
+                    state_total(st, task_state::timed_out));
+  add_node_counters(cl, s);
+  uint64_t done = 0, tasks = 0;
   for (auto& [id, j] : st.jobs) {
     done += j.done ? 1 : 0;
     tasks += j.meta.total;
     auto& state = s.job_states[j.meta.name];
     state = j.done && state != "running" ? "done" : "running";
   }
-  c["executed"] = executed;
-  c["restarts"] = restarts;
   c["jobs_done"] = done;
   c["tasks"] = tasks;
   for (auto& [group, node] : st.active_producer)
@@ -99,7 +113,11 @@ snapshot observer::take(const manager_state& st, const sim_cluster& cl, int64_t 
 }
 
 const snapshot& observer::look(const manager_state& st, const sim_cluster& cl, int64_t at_ms) {
-  auto now = take(st, cl, at_ms);
+  return look(take(st, cl, at_ms));
+}
+
+const snapshot& observer::look(snapshot now) {
+  auto at_ms = now.at_ms;
   auto& was = last_;
   for (auto& [node, lost] : now.consumers) {
     auto i = was.consumers.find(node);

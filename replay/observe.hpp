@@ -1,22 +1,29 @@
-// Watching a replay: snapshots of the manager's state (read in place, which
-// is safe only between runs of the deterministic scheduler), trace lines
-// for what changed since the last look, and every task's final record from
-// the store. Internal to the replay engine.
+// Watching a replay: snapshots of the manager's state (on virtual time read
+// in place, which is safe only between runs of the deterministic scheduler;
+// on a real clock built from the manager's answers, probe_real.hpp), trace
+// lines for what changed since the last look, and every task's final record
+// from the store. Internal to the replay engine.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "replay/outcome.hpp"
 
 namespace drover {
 struct manager_state;
+struct manager_stats;
 class task_store;
 } // namespace drover
 
 namespace drover::replay {
 
 class sim_cluster;
+
+/// The manager's counters (assigned, acks, stale, ...) under their
+/// scenario names; every clock reads them the same way.
+void add_stat_counters(std::map<std::string, uint64_t>& c, const manager_stats& x);
 
 class observer {
 public:
@@ -28,9 +35,15 @@ public:
   static snapshot take(const manager_state& st, const sim_cluster& cl, int64_t at_ms);
   /// Takes a snapshot and traces what changed since the previous one.
   const snapshot& look(const manager_state& st, const sim_cluster& cl, int64_t at_ms);
+  /// Traces what changed from the previous snapshot to `now`.
+  const snapshot& look(snapshot now);
+  const snapshot& last() const { return last_; }
   /// Fills out.tasks from the store; `t0_ms` is the run's start on the
   /// manager's clock.
   void collect_tasks(const manager_state& st, task_store& db, int64_t t0_ms);
+
+  /// The engine's own counters (executed, restarts) from the nodes.
+  static void add_node_counters(const sim_cluster& cl, snapshot& s);
 
 private:
   std::string& trace_;
@@ -38,5 +51,13 @@ private:
   snapshot last_;
   bool first_ = true;
 };
+
+/// Completions the manager recorded more than once, by its own accounting
+/// (see observe.cpp), from its counters and the tasks per end state.
+uint64_t completed_twice(const manager_stats& s, uint64_t succeeded, uint64_t failed,
+                         uint64_t timed_out);
+/// The same from the bare numbers (e.g. read over REST).
+uint64_t completed_twice(uint64_t acks, uint64_t stale, uint64_t retries, uint64_t timeouts,
+                         uint64_t succeeded, uint64_t failed, uint64_t timed_out);
 
 } // namespace drover::replay

@@ -13,7 +13,8 @@
 
 namespace drover::replay {
 
-/// The cluster as the manager (and the engine) saw it at one moment.
+/// The cluster as the manager (and the engine) saw it at one moment. A
+/// counter that could not be observed is absent (never a made-up 0).
 struct snapshot {
   int64_t at_ms = 0;
   std::map<std::string, uint64_t> counters;          ///< see counter_names()
@@ -38,11 +39,21 @@ struct task_record {
 
 struct run_outcome {
   snapshot final;
-  std::map<int64_t, snapshot> probes;                    ///< by time
+  /// By probe time: one snapshot on virtual time; on a real clock every
+  /// sample taken within +-tolerance_ms of it (the check needs one to hold).
+  std::map<int64_t, std::vector<snapshot>> probes;
   std::map<std::string, std::vector<int64_t>> losses;    ///< member -> kill/partition/... times
   std::map<std::string, std::vector<std::pair<int64_t, std::string>>> producer_history; ///< group -> (time, node)
   std::vector<task_record> tasks;
   bool hit_limit = false;     ///< stopped at `until` with work left
+  /// Real clock: how far a timed expectation may miss (0 on virtual time).
+  int64_t tolerance_ms = 0;
+  /// False when nothing names the active producer (real clock: no manager
+  /// message does), so active_producer cannot be judged.
+  bool producers_observed = true;
+  /// Set when the run could not be observed to its end (e.g. the manager
+  /// stopped answering); the run fails with this text.
+  std::string aborted;
 };
 
 struct check_result {

@@ -1,4 +1,5 @@
-// See simulate.hpp. The cluster is a generated scenario (one producer per
+// See simulate.hpp. This file runs the one-process simulation and has the
+// pure helpers; --processes is in simulate_processes.cpp. The cluster is a generated scenario (one producer per
 // group, so every producer is active and pushes its own job) on the normal
 // scheduler; the wait loop only reads atomics the nodes share with it.
 // Latencies come from the store's task rows once the actors have stopped.
@@ -107,6 +108,39 @@ latency_summary summarize(std::vector<int64_t> ms) {
   return out;
 }
 
+bool histogram_percentiles(const std::string& text, const std::string& name,
+                           latency_buckets& out) {
+  std::vector<std::pair<double, uint64_t>> buckets; // (le in ms, cumulative count)
+  const std::string prefix = name + "_bucket{le=\"";
+  for (size_t pos = text.find(prefix); pos != std::string::npos;
+       pos = text.find(prefix, pos + 1)) {
+    if (pos > 0 && text[pos - 1] != '\n')
+      continue;
+    auto le_begin = pos + prefix.size();
+    auto le_end = text.find('"', le_begin);
+    auto value = text.find(' ', le_end);
+    if (le_end == std::string::npos || value == std::string::npos)
+      return false;
+    auto le = text.substr(le_begin, le_end - le_begin);
+    double ms = le == "+Inf" ? latency_buckets::infinite : std::stod(le) * 1000.0;
+    buckets.emplace_back(ms, std::stoull(text.substr(value + 1)));
+  }
+  if (buckets.empty() || buckets.back().second == 0)
+    return false;
+  out.count = buckets.back().second;
+  auto at = [&](double p) {
+    auto rank = static_cast<uint64_t>(std::ceil(p * out.count));
+    for (auto& [le, cumulative] : buckets)
+      if (cumulative >= rank)
+        return le;
+    return latency_buckets::infinite;
+  };
+  out.p50 = at(0.50);
+  out.p90 = at(0.90);
+  out.p99 = at(0.99);
+  return true;
+}
+
 bool parse_sim_type(const std::string& text, std::string& type, std::string& payload,
                     std::string& why) {
   auto colon = text.find(':');
@@ -128,6 +162,8 @@ int run_simulate(const replay_commands& c, std::ostream& out, std::ostream& err)
     err << "drover simulate: " << why << "\n";
     return 2;
   }
+  if (c.sim_processes)
+    return run_simulate_processes(c, type, payload, out, err);
   auto s = make_scenario(c, type, payload);
   set_log_level(log_level::warn);
   std::shared_ptr<task_store> db;

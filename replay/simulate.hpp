@@ -24,6 +24,24 @@ struct latency_summary {
 /// Sorts `ms` and summarises it; all zero if empty.
 latency_summary summarize(std::vector<int64_t> ms);
 
+/// A Prometheus histogram's percentiles, each the upper bound in ms of the
+/// first bucket that holds it (all the text tells), or `infinite` for +Inf.
+struct latency_buckets {
+  static constexpr double infinite = -1;
+  double p50 = 0, p90 = 0, p99 = 0;
+  uint64_t count = 0;
+};
+/// Reads histogram `name` (seconds, cumulative `_bucket{le="..."}` lines)
+/// from Prometheus text; false if it is absent or empty.
+bool histogram_percentiles(const std::string& text, const std::string& name,
+                           latency_buckets& out);
+
+/// `simulate --processes`: every node a `drover run` process of this
+/// binary on 127.0.0.1 (simulate_processes.cpp). 0 when every producer
+/// exited 0, 1 otherwise or when a process did not start or finish in time.
+int run_simulate_processes(const replay_commands& c, const std::string& type,
+                           const std::string& payload, std::ostream& out, std::ostream& err);
+
 /// Parses --type: noop, sleep:MS, burn:US -> handler type and payload.
 /// False with `why` set if it is none of these.
 bool parse_sim_type(const std::string& text, std::string& type, std::string& payload,

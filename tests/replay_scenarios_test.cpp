@@ -166,10 +166,12 @@ TEST_CASE("broken YAML, a missing file and out-of-order entries are positioned e
         == "/nonexistent/x.yaml: cannot read the scenario file");
 }
 
-TEST_CASE("options that are not implemented say so and exit 2") {
+TEST_CASE("flags that do not fit together exit 2") {
   auto f = dir + "/task-timeout.yaml";
-  CHECK(replay_cli({"replay", "--clock=real", f}) == 2);
-  CHECK(replay_cli({"replay", "--processes", f}) == 2);
+  CHECK(replay_cli({"replay", "--processes", "--clock=virtual", f}) == 2);
+  CHECK(replay_cli({"replay", "--tolerance=50", f}) == 2); // virtual time is exact
+  // Refused before any process starts (this test binary is not drover).
+  CHECK(replay_cli({"replay", "--processes", dir + "/supervision-restart-escalate.yaml"}) == 2);
 }
 
 } // TEST_SUITE

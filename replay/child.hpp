@@ -1,0 +1,76 @@
+// Child `drover run` processes for `simulate --processes` and `replay
+// --processes`: fork/exec of this very binary (/proc/self/exe), stdout and
+// stderr to files in a scratch folder that is also the child's working
+// directory (so no config/rules.yaml or drover.db of the caller's is
+// picked up), DROVER_TOKEN removed from its environment. Every wait is
+// bounded, and only the PIDs started here are ever signalled. No CAF here.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace drover::replay {
+
+/// The path of the running executable; empty if it cannot be read.
+std::string self_exe();
+
+class child {
+public:
+  /// Starts `args` (args[0] is the program) in `dir`; output goes to
+  /// `<dir>/<name>.out` and `<dir>/<name>.err`. pid() is -1 if fork failed.
+  child(const std::vector<std::string>& args, const std::string& dir, std::string name);
+  ~child(); ///< SIGKILLs the child if it still runs, then reaps it (bounded)
+
+  child(const child&) = delete;
+  child& operator=(const child&) = delete;
+
+  const std::string& name() const { return name_; }
+  pid_t pid() const { return pid_; }
+  /// Sends `sig` to this child only, and only while it runs.
+  void signal(int sig);
+  /// Reaps the child if it exited; true while it runs.
+  bool running();
+  /// Waits at most `limit`: the exit code, 128 + signal for a signal
+  /// death, or -1 if it still runs.
+  int wait(std::chrono::milliseconds limit);
+  /// The exit status as wait() gives it; -1 while running.
+  int status() const { return status_; }
+  /// Peak resident memory in KiB, known once the child was reaped (else 0).
+  long peak_rss_kb() const { return rss_kb_; }
+
+  std::string out() const; ///< everything written to stdout so far
+  std::string err() const;
+  /// Waits at most `limit` until stderr (or stdout) contains `text`; false
+  /// if it did not appear or the child exited first.
+  bool wait_for_err(const std::string& text, std::chrono::milliseconds limit);
+  bool wait_for_out(const std::string& text, std::chrono::milliseconds limit);
+
+private:
+  std::string name_;
+  std::string prefix_;
+  pid_t pid_ = -1;
+  int status_ = -1;
+  long rss_kb_ = 0;
+};
+
+/// A fresh folder under /tmp; removed by the destructor unless keep().
+class scratch {
+public:
+  explicit scratch(const std::string& what);
+  ~scratch();
+  const std::string& path() const { return path_; }
+  void keep() { keep_ = true; } ///< leave the logs for a look after a failure
+
+private:
+  std::string path_;
+  bool keep_ = false;
+};
+
+/// The port in "<what> listening on 127.0.0.1:PORT" in `log`; 0 if absent.
+uint16_t listening_port(const std::string& log, const std::string& what);
+
+} // namespace drover::replay
