@@ -52,8 +52,11 @@ std::vector<node_info> query_members(manager_ptr self) {
   std::vector<node_info> out;
   for (auto& [node, c] : st.consumers)
     out.push_back(node_info{c.info, c.lost ? node_state::lost : node_state::up, c.inflight, 0});
-  for (auto& [node, p] : st.producers)
-    out.push_back(node_info{p.info, p.lost ? node_state::lost : node_state::up, 0, 0});
+  for (auto& [node, p] : st.producers) {
+    auto active = st.active_producer.find(p.info.group);
+    bool is_active = active != st.active_producer.end() && active->second == node;
+    out.push_back(node_info{p.info, p.lost ? node_state::lost : node_state::up, 0, 0, is_active});
+  }
   return out;
 }
 
@@ -71,6 +74,9 @@ metrics_snapshot query_metrics(manager_ptr self) {
   m.stale_rejected = st.stats.stale;
   m.retries = st.stats.retries;
   m.reassignments = st.stats.reassigned;
+  m.timeouts = st.stats.timeouts;
+  m.cancelled = st.stats.cancelled;
+  m.alerts = st.stats.alerts;
   m.ack_latency = st.ack_latency;
   m.members_by_role[static_cast<int>(member_role::producer)] = st.producers.size();
   m.members_by_role[static_cast<int>(member_role::consumer)] = st.consumers.size();

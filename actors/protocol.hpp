@@ -245,7 +245,7 @@ typename Inspector::result_type inspect(Inspector& f, job_page& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_info& x) {
   return f(caf::meta::type_name("node_info"), x.member, x.state, x.inflight,
-           x.last_heartbeat_ms);
+           x.last_heartbeat_ms, x.active);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, health_info& x) {
@@ -263,7 +263,8 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, metrics_snapshot& x) {
   return f(caf::meta::type_name("metrics_snapshot"), x.tasks_by_state, x.queue_depth,
            x.retry_queue, x.assignments, x.acks, x.stale_rejected, x.retries,
-           x.reassignments, x.ack_latency, x.members_by_role);
+           x.reassignments, x.timeouts, x.cancelled, x.alerts, x.ack_latency,
+           x.members_by_role);
 }
 // Store types travel only inside one process, but CAF still wants inspect().
 template <class Inspector>

@@ -137,6 +137,7 @@ struct node_info {
   node_state state = node_state::up;
   uint64_t inflight = 0;          ///< tasks leased to it now (its load)
   int64_t last_heartbeat_ms = 0;  ///< unix ms; 0 = never
+  bool active = false;            ///< a producer that is its group's active one
 };
 
 struct health_info {
@@ -180,6 +181,9 @@ struct metrics_snapshot {
   uint64_t stale_rejected = 0;    ///< updates that named an old version
   uint64_t retries = 0;
   uint64_t reassignments = 0;
+  uint64_t timeouts = 0;          ///< attempts that ran past their timeout_ms
+  uint64_t cancelled = 0;
+  uint64_t alerts = 0;            ///< supervisors that gave up on a role
   latency_histogram ack_latency;  ///< assignment sent -> ACK applied
   std::array<uint64_t, member_role_count> members_by_role{}; ///< by member_role
 };

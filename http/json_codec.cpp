@@ -132,7 +132,8 @@ json to_json(const std::vector<node_info>& nodes) {
                    {"load", load},
                    {"group", m.group},
                    {"address", m.address},
-                   {"last_heartbeat_ms", n.last_heartbeat_ms}});
+                   {"last_heartbeat_ms", n.last_heartbeat_ms},
+                   {"active", n.active}});
   }
   return {{"nodes", std::move(arr)}};
 }
@@ -167,6 +168,9 @@ json to_json(const metrics_snapshot& m) {
           {"stale_rejected", m.stale_rejected},
           {"retries", m.retries},
           {"reassignments", m.reassignments},
+          {"timeouts", m.timeouts},
+          {"cancelled", m.cancelled},
+          {"alerts", m.alerts},
           {"ack_latency", {{"count", m.ack_latency.count}, {"sum_s", m.ack_latency.sum}}}};
 }
 

@@ -98,6 +98,11 @@ std::string write_metrics(const metrics_snapshot& m) {
   counter(out, "drover_retries_total", "Failed attempts sent back for another try.", m.retries);
   counter(out, "drover_reassignments_total", "Tasks moved away from a lost consumer.",
           m.reassignments);
+  counter(out, "drover_timeouts_total", "Attempts that ran past their timeout_ms.", m.timeouts);
+  counter(out, "drover_cancelled_total", "Tasks cancelled since the manager started.",
+          m.cancelled);
+  counter(out, "drover_alerts_total", "Supervisors that gave up on a role (see /v1/alerts).",
+          m.alerts);
   histogram(out, "drover_ack_latency_seconds",
             "Time from sending an assignment to applying its ACK.", m.ack_latency);
   family(out, "drover_members", "gauge", "Registered members by role.");

@@ -147,6 +147,11 @@ TEST_CASE("jobs, tasks, cancel, rules, nodes, metrics and health against a real 
   CHECK(res->status == 200);
   CHECK(res->body.find("drover_tasks{state=\"cancelled\"} 6") != std::string::npos);
   CHECK(res->body.find("drover_ack_latency_seconds_count 1") != std::string::npos);
+  CHECK(res->body.find("drover_cancelled_total 6") != std::string::npos);
+  bool producer_active = false;
+  for (auto& n : nodes)
+    producer_active = producer_active || (n["role"] == "producer" && n["active"] == true);
+  CHECK(producer_active); // the process's own producer is its group's active one
 }
 
 TEST_CASE("a token guards /v1 but not /healthz; a body over --max-body is 413") {
