@@ -62,6 +62,20 @@ void observer::add_node_counters(const sim_cluster& cl, snapshot& s) {
   s.counters["restarts"] = restarts;
 }
 
+std::vector<task_record::reassignment> reassignments_of(const std::vector<task_event>& events,
+                                                         int64_t t0_ms) {
+  std::vector<task_record::reassignment> out;
+  for (auto& e : events) {
+    if (e.kind != event_kind::reassigned)
+      continue;
+    // detail is "from <node>: <why>" (manager_membership.cpp)
+    auto from = e.detail.rfind("from ", 0) == 0 ? e.detail.substr(5) : e.detail;
+    from = from.substr(0, from.find(':'));
+    out.push_back({from, e.at_ms - t0_ms});
+  }
+  return out;
+}
+
 void add_stat_counters(std::map<std::string, uint64_t>& c, const manager_stats& x) {
   c["assigned"] = x.assigned;
   c["acks"] = x.acks;
@@ -162,14 +176,7 @@ void observer::collect_tasks(const manager_state& st, task_store& db, int64_t t0
       r.job = i->second.meta.name;
     r.state = to_string(t.state);
     r.consumer = t.consumer;
-    for (auto& e : events) {
-      if (e.kind != event_kind::reassigned)
-        continue;
-      // detail is "from <node>: <why>" (manager_membership.cpp)
-      auto from = e.detail.rfind("from ", 0) == 0 ? e.detail.substr(5) : e.detail;
-      from = from.substr(0, from.find(':'));
-      r.reassigned.push_back({from, e.at_ms - t0_ms});
-    }
+    r.reassigned = reassignments_of(events, t0_ms);
     out_.tasks.push_back(std::move(r));
   }
 }

@@ -8,8 +8,10 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "replay/outcome.hpp"
+#include "store/task_store.hpp"
 
 namespace drover {
 struct manager_state;
@@ -20,6 +22,11 @@ class task_store;
 namespace drover::replay {
 
 class sim_cluster;
+
+/// Who a task was taken from and when (ms since `t0_ms`), read from its
+/// `reassigned` events.
+std::vector<task_record::reassignment> reassignments_of(const std::vector<task_event>& events,
+                                                         int64_t t0_ms);
 
 /// The manager's counters (assigned, acks, stale, ...) under their
 /// scenario names; every clock reads them the same way.

@@ -121,14 +121,7 @@ error ask_tasks(caf::actor_system& sys, const caf::actor& manager,
         r.job = j.name;
     r.state = to_string(t.state);
     r.consumer = t.consumer;
-    for (auto& e : events) {
-      if (e.kind != event_kind::reassigned)
-        continue;
-      // detail is "from <node>: <why>" (manager_membership.cpp)
-      auto from = e.detail.rfind("from ", 0) == 0 ? e.detail.substr(5) : e.detail;
-      from = from.substr(0, from.find(':'));
-      r.reassigned.push_back({from, e.at_ms - t0_ms});
-    }
+    r.reassigned = reassignments_of(events, t0_ms);
     out.push_back(std::move(r));
   }
   return {};

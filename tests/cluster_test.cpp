@@ -11,17 +11,6 @@
 using namespace drover::testing;
 using namespace std::chrono_literals;
 
-namespace {
-
-uint64_t executed_by(const child_process& consumer) {
-  std::smatch m;
-  auto log = consumer.err();
-  static const std::regex re{"executed ([0-9]+) tasks"};
-  return std::regex_search(log, m, re) ? std::stoull(m[1]) : 0;
-}
-
-} // namespace
-
 TEST_SUITE("cluster") {
 
 TEST_CASE("a 10,000-task job runs across 4 processes, every task exactly once") {

@@ -14,17 +14,6 @@
 using namespace drover::testing;
 using namespace std::chrono_literals;
 
-namespace {
-
-uint64_t executed_by(const child_process& consumer) {
-  std::smatch m;
-  auto log = consumer.err();
-  static const std::regex re{"executed ([0-9]+) tasks"};
-  return std::regex_search(log, m, re) ? std::stoull(m[1]) : 0;
-}
-
-} // namespace
-
 TEST_SUITE("failover") {
 
 TEST_CASE("a SIGKILLed consumer's 100 sleep tasks move after the 1 s grace and succeed once") {

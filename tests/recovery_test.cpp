@@ -18,12 +18,6 @@ namespace {
 
 constexpr int64_t total_tasks = 50000;
 
-uint64_t executed_by(const child_process& consumer) {
-  std::smatch m;
-  auto log = consumer.err();
-  static const std::regex re{"executed ([0-9]+) tasks"};
-  return std::regex_search(log, m, re) ? std::stoull(m[1]) : 0;
-}
 
 struct recovery_line {
   bool found = false;

@@ -70,9 +70,9 @@ TEST_CASE("percentiles from a Prometheus histogram are bucket upper bounds in ms
 TEST_CASE("simulate --processes runs every node as its own drover process") {
   drover::testing::scratch_dir dir;
   drover::testing::child_process sim{{DROVER_BINARY, "simulate", "--processes", "--consumers=2",
-                                      "--producers=2", "--tasks=4000", "--time-limit=20"},
+                                      "--producers=2", "--tasks=4000", "--time-limit=60"},
                                      dir.path + "/sim"};
-  int code = sim.wait(std::chrono::seconds(40));
+  int code = sim.wait(std::chrono::seconds(90)); // generous: CI runs tests two at a time
   INFO(sim.out());
   INFO(sim.err());
   REQUIRE(code == 0);

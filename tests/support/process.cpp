@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <sys/wait.h>
 #include <thread>
@@ -108,6 +109,13 @@ scratch_dir::scratch_dir() {
 scratch_dir::~scratch_dir() {
   std::error_code ec;
   std::filesystem::remove_all(path, ec);
+}
+
+uint64_t executed_by(const child_process& consumer) {
+  std::smatch m;
+  auto log = consumer.err();
+  static const std::regex re{"executed ([0-9]+) tasks"};
+  return std::regex_search(log, m, re) ? std::stoull(m[1]) : 0;
 }
 
 uint16_t listening_port(const std::string& log, const std::string& what) {

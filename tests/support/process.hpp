@@ -48,6 +48,9 @@ struct scratch_dir {
   std::string path;
 };
 
+/// The "executed N tasks" a consumer logs when it stops; 0 if absent.
+uint64_t executed_by(const child_process& consumer);
+
 /// Finds "<what> listening on 127.0.0.1:PORT" in a log; 0 if absent.
 uint16_t listening_port(const std::string& log, const std::string& what = "registry");
 
