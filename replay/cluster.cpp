@@ -71,17 +71,6 @@ handler_registry scenario_handlers(std::shared_ptr<std::atomic<uint32_t>> slow) 
   return out;
 }
 
-task_spec spec_of(const job_def& j) {
-  task_spec spec;
-  spec.type = j.type;
-  spec.payload = j.payload;
-  parse_priority(j.priority, spec.prio);
-  spec.max_attempts = j.max_attempts;
-  spec.timeout_ms = j.timeout_ms;
-  spec.tags = j.tags;
-  return spec;
-}
-
 /// Wraps a role's spawn so the slot always knows the latest incarnation.
 template <class F>
 child_spec tracked(std::string label, std::shared_ptr<role_box> box, F spawn) {
@@ -95,6 +84,17 @@ child_spec tracked(std::string label, std::shared_ptr<role_box> box, F spawn) {
 }
 
 } // namespace
+
+task_spec spec_of(const job_def& j) {
+  task_spec spec;
+  spec.type = j.type;
+  spec.payload = j.payload;
+  parse_priority(j.priority, spec.prio);
+  spec.max_attempts = j.max_attempts;
+  spec.timeout_ms = j.timeout_ms;
+  spec.tags = j.tags;
+  return spec;
+}
 
 sim_cluster::sim_cluster(caf::actor_system& sys, const scenario& s, bool deterministic)
   : sys_(sys), s_(s), deterministic_(deterministic) {

@@ -17,6 +17,7 @@
 #include <caf/fwd.hpp>
 
 #include "core/errors.hpp"
+#include "core/task.hpp"
 #include "replay/scenario.hpp"
 
 namespace drover {
@@ -25,6 +26,9 @@ struct producer_outcome;
 } // namespace drover
 
 namespace drover::replay {
+
+/// The task every submission of `j` repeats (producers and the timeline).
+task_spec spec_of(const job_def& j);
 
 /// The latest incarnation of a node's role; written by its supervisor's
 /// start function (on a scheduler thread in real-time runs), hence the lock.

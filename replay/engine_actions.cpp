@@ -39,13 +39,7 @@ void ask(action_context& ctx, const caf::actor& dest, Ok ok,
 /// manager, under an origin named for the entry (deterministic).
 void submit(action_context& ctx, const action& a) {
   auto& j = a.job;
-  task_spec spec;
-  spec.type = j.type;
-  spec.payload = j.payload;
-  parse_priority(j.priority, spec.prio);
-  spec.max_attempts = j.max_attempts;
-  spec.timeout_ms = j.timeout_ms;
-  spec.tags = j.tags;
+  auto spec = spec_of(j);
   uint32_t lists = static_cast<uint32_t>((j.tasks + j.list_size - 1) / j.list_size);
   uint64_t job = 0, stored = 0;
   std::string problem;
