@@ -77,6 +77,7 @@ void add_run_flags(CLI::App& app, run_options& o) {
   app.add_option("--group", o.group, "producer group")->capture_default_str()->group(job);
   app.add_option("--list-size", o.list_size, "tasks per pushed list")->capture_default_str()->group(job);
   app.add_flag("--quiet", o.quiet, "no progress lines")->group(job);
+  add_data_flags(app, o);
 }
 
 error validate(const run_options& o) {

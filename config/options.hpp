@@ -55,6 +55,11 @@ struct run_options {
   std::string group = "default";
   uint32_t list_size = 8192;
   bool quiet = false;               ///< no progress lines
+  // multi-user data scheduling (#9), flags in config/data_flags.cpp
+  std::string data_dir = ".";       ///< consumer: where mailbox-<node>.db lives
+  uint32_t topology_ms = 5000;      ///< consumer: topology fetch interval
+  uint32_t user_queue = 1000;       ///< consumer: items per user queue
+  uint32_t max_data = 1048576;      ///< manager: bytes per send_data body
 };
 
 /// The roles drover knows, in start order.
@@ -64,6 +69,9 @@ bool runs_role(const run_options& opts, std::string_view role);
 
 /// Adds every flag of `drover run` to `app`, bound to `opts`.
 void add_run_flags(CLI::App& app, run_options& opts);
+
+/// Adds the data-scheduling flags (#9) to `app`, bound to `opts`.
+void add_data_flags(CLI::App& app, run_options& opts);
 
 /// Reads a YAML config file into `opts`. Unknown keys and wrong types are
 /// reported as "file:line:column: what is wrong", all of them at once.

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/data.hpp"
 #include "http/api_types.hpp"
 
 namespace drover {
@@ -62,6 +63,32 @@ public:
 
   /// The latest supervisor alerts (at most 100), oldest first.
   virtual result<std::vector<alert_info>> alerts() = 0;
+
+  // -- multi-user data scheduling (#9) ---------------------------------------
+  // Not pure: a backend without a courier answers that the feature is off.
+  // Unknown users are ec::unknown_member (404); a full courier ec::overloaded.
+
+  /// A new user with a fresh id, bound to a consumer node if one lives.
+  virtual result<user_info> create_user(const std::string& name) { return data_off(name); }
+  virtual result<std::vector<user_info>> list_users() { return data_off(""); }
+  virtual result<user_info> get_user(uint64_t) { return data_off(""); }
+  /// Durable in the courier when it returns (the delivery happens later).
+  virtual result<send_receipt> send_data(send_request) { return data_off(""); }
+  /// The user's oldest items, at most `max`; removed only by ack_data.
+  virtual result<recv_batch> recv_data(uint64_t, uint32_t) { return data_off(""); }
+  /// Removes the user's items up to and including `last_id`; how many.
+  virtual result<uint64_t> ack_data(uint64_t, const std::string&) { return data_off(""); }
+  /// A delivery with its lifecycle records; ec::unknown_task if none.
+  virtual result<delivery_info> get_delivery(const std::string&) {
+    return error{ec::unknown_task, "no such delivery"};
+  }
+  /// The largest send_data body (413 above).
+  virtual std::size_t max_data() const { return std::size_t{1} << 20; }
+
+private:
+  static error data_off(const std::string&) {
+    return error{ec::unreachable, "multi-user data scheduling does not run in this process"};
+  }
 };
 
 } // namespace drover

@@ -15,6 +15,7 @@
 #include "http/job_json.hpp"
 #include "http/json_codec.hpp"
 #include "http/metrics_text.hpp"
+#include "http/routes_data.hpp"
 #include "http/status.hpp"
 
 namespace drover {
@@ -180,6 +181,8 @@ std::vector<route> add_routes(httplib::Server& svr, http_backend& b,
       reply_json(res, 200, to_json(r.value()));
   });
   get(R"(/v1/tasks/([^/]+))", [bk = &b](const Request& req, Response& res) {
+    if (serve_delivery(req.matches[1].str(), res, *bk)) // a delivery id (#9)
+      return;
     task_id id = 0;
     if (!task_id_from(req, res, id))
       return;
@@ -233,6 +236,8 @@ std::vector<route> add_routes(httplib::Server& svr, http_backend& b,
       return reply_json(res, 503, {{"status", "unavailable"}, {"detail", r.err().message}});
     reply_json(res, r->ready ? 200 : 503, to_json(r.value()));
   });
+  add_data_routes([&](const char* p, data_handler f) { get(p, f); }, // #9
+                  [&](const char* p, data_handler f) { post(p, f); }, b);
   add_dashboard(svr, routes); // GET / and /web/*: open, the page asks for the token
   return routes;
 }

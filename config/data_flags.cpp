@@ -1,0 +1,20 @@
+// Flags of multi-user data scheduling (#9); see README "Multi-user data".
+#include <CLI/CLI.hpp>
+
+#include "config/options.hpp"
+
+namespace drover {
+
+void add_data_flags(CLI::App& app, run_options& o) {
+  auto* data = "Multi-user data (#9)";
+  app.add_option("--data-dir", o.data_dir, "consumer: directory of its user queues (mailbox-<node>.db)")
+    ->capture_default_str()->group(data);
+  app.add_option("--topology-every", o.topology_ms, "consumer: ms between topology fetches")
+    ->capture_default_str()->check(CLI::Range(1u, 3600000u))->group(data);
+  app.add_option("--user-queue", o.user_queue, "consumer: items each user's queue holds")
+    ->capture_default_str()->check(CLI::Range(1u, 100000000u))->group(data);
+  app.add_option("--max-data", o.max_data, "manager: largest send_data body in bytes")
+    ->capture_default_str()->check(CLI::Range(1u, 1073741824u))->group(data);
+}
+
+} // namespace drover

@@ -1,0 +1,98 @@
+// Pure rules of multi-user data scheduling (core/data.hpp).
+#include "core/data.hpp"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+namespace drover {
+
+namespace {
+
+bool parse_number(std::string_view text, uint64_t& out) {
+  auto [end, err] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return !text.empty() && err == std::errc{} && end == text.data() + text.size();
+}
+
+bool all_digits(std::string_view text) {
+  for (char c : text)
+    if (c < '0' || c > '9')
+      return false;
+  return !text.empty();
+}
+
+} // namespace
+
+const char* to_string(delivery_state s) {
+  switch (s) {
+    case delivery_state::queued: return "queued";
+    case delivery_state::stored: return "stored";
+    case delivery_state::consumed: return "consumed";
+  }
+  return "?";
+}
+
+std::string format_user_id(uint64_t n) {
+  return "u" + std::to_string(n);
+}
+
+bool parse_user_id(std::string_view text, uint64_t& out) {
+  if (text.size() < 2 || text[0] != 'u')
+    return false;
+  return parse_number(text.substr(1), out) && out > 0;
+}
+
+std::string format_delivery_id(std::string_view node, int64_t ms, uint32_t digits) {
+  return fmt::format("{}_{}_{:06}", node, ms, digits % 1000000);
+}
+
+bool looks_like_delivery_id(std::string_view text) {
+  auto last = text.rfind('_');
+  if (last == std::string_view::npos || last == 0)
+    return false;
+  auto mid = text.rfind('_', last - 1);
+  if (mid == std::string_view::npos || mid == 0)
+    return false;
+  return text.size() - last - 1 == 6 && all_digits(text.substr(last + 1))
+         && all_digits(text.substr(mid + 1, last - mid - 1));
+}
+
+bool parse_level(std::string_view text, priority& out) {
+  if (text.size() == 1 && text[0] >= '0' && text[0] <= '2') {
+    out = static_cast<priority>(text[0] - '0');
+    return true;
+  }
+  return parse_priority(text, out);
+}
+
+error parse_send_headers(const std::string* user_agent, const std::string* level,
+                         const std::string* des_user, send_request& out) {
+  auto user = [](const char* name, const std::string* v, uint64_t& n) -> error {
+    if (!v || v->empty())
+      return {ec::bad_input, fmt::format("header {} is missing: give the user id (u<N>)", name)};
+    if (!parse_user_id(*v, n))
+      return {ec::bad_input, fmt::format("header {}: '{}' is not a user id (expected u<N>, "
+                                         "as returned by POST /v1/users)", name, *v)};
+    return {};
+  };
+  if (auto err = user("USER-AGENT", user_agent, out.sender))
+    return err;
+  if (auto err = user("DES-USER", des_user, out.dest))
+    return err;
+  if (!level || level->empty())
+    return {ec::bad_input, "header LEVEL is missing: give high, normal or low (or 0, 1, 2)"};
+  if (!parse_level(*level, out.level))
+    return {ec::bad_input, fmt::format("header LEVEL: '{}' is not high, normal, low, 0, 1 or 2",
+                                       *level)};
+  return {};
+}
+
+std::chrono::milliseconds retry_backoff(uint32_t fails, std::chrono::milliseconds base,
+                                        std::chrono::milliseconds cap) {
+  auto d = base;
+  for (uint32_t i = 1; i < fails && d < cap; ++i)
+    d *= 2;
+  return d < cap ? d : cap;
+}
+
+} // namespace drover

@@ -1,0 +1,60 @@
+// The courier's durable home (issue #9): users with their binding, every
+// delivery with its state, and the lifecycle records. Its own SQLite file
+// next to the task store (or ":memory:" when the manager runs on memory).
+// Owned by the courier actor only.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/data.hpp"
+#include "store/sql_lite.hpp"
+
+namespace drover {
+
+/// A state change of one delivery plus the record that explains it.
+struct delivery_change {
+  uint64_t seq = 0;
+  delivery_state state = delivery_state::queued;
+  std::string node;
+  uint32_t attempts = 0;
+  data_event event;
+};
+
+/// What the courier reloads on start.
+struct data_snapshot {
+  std::vector<user_info> users;                 ///< counters queued/stored left 0
+  std::vector<delivery_info> unfinished;        ///< not consumed, seq order, no events
+  uint64_t max_seq = 0;
+};
+
+class data_store {
+public:
+  /// Opens `path` (":memory:" for a non-durable run); nullptr and `err` on failure.
+  static std::unique_ptr<data_store> open(const std::string& path, error& err);
+
+  /// Inserts or updates the user (binding and counters).
+  error put_user(const user_info& u);
+  /// Stores a new delivery with its "generated" record, in one transaction.
+  error put_delivery(const data_item& item, const data_event& generated);
+  /// Applies state changes and their records, in one transaction. Consumed
+  /// deliveries drop their body: their history stays.
+  error apply(const std::vector<delivery_change>& changes, const std::vector<user_info>& users);
+  /// Users and every unconsumed delivery.
+  error load(data_snapshot& out);
+  /// One delivery by its external id, with its records; false if unknown.
+  bool get(const std::string& id, delivery_info& out, error& err);
+
+private:
+  explicit data_store(std::unique_ptr<sql_db> db) : db_(std::move(db)) {}
+  error write_user(const user_info& u);
+  error write_change(const delivery_change& c);
+  std::unique_ptr<sql_db> db_;
+};
+
+/// The courier file beside a task store given as --store: "sqlite:PATH" ->
+/// "PATH.data"; "memory" -> ":memory:".
+std::string data_store_path(const std::string& store_flag);
+
+} // namespace drover

@@ -1,0 +1,135 @@
+// user_queue: see store/user_queue.hpp.
+#include "store/user_queue.hpp"
+
+#include <set>
+
+namespace drover {
+
+namespace {
+
+const char* schema = R"(
+CREATE TABLE IF NOT EXISTS items (pos INTEGER PRIMARY KEY AUTOINCREMENT, user INTEGER,
+  seq INTEGER, id BLOB, sender INTEGER, data_type BLOB, level INTEGER, body BLOB,
+  created_ms INTEGER);
+CREATE INDEX IF NOT EXISTS items_user ON items(user, pos);
+CREATE TABLE IF NOT EXISTS lanes (user INTEGER PRIMARY KEY, last_seq INTEGER);
+)";
+
+} // namespace
+
+std::unique_ptr<user_queue> user_queue::open(const std::string& path, error& err) {
+  auto db = sql_db::open(path, schema, err);
+  if (!db)
+    return nullptr;
+  return std::unique_ptr<user_queue>{new user_queue(std::move(db))};
+}
+
+int64_t user_queue::count(uint64_t user) {
+  int64_t n = 0;
+  db_->run("SELECT COUNT(*) FROM items WHERE user=?", {static_cast<int64_t>(user)},
+           [&](const sql_row& r) { n = r.i64(0); });
+  return n;
+}
+
+int64_t user_queue::last_seq(uint64_t user) {
+  int64_t n = 0;
+  db_->run("SELECT last_seq FROM lanes WHERE user=?", {static_cast<int64_t>(user)},
+           [&](const sql_row& r) { n = r.i64(0); });
+  return n;
+}
+
+error user_queue::offer(const std::vector<data_item>& items, uint32_t bound,
+                        std::vector<offer_result>& out) {
+  out.clear();
+  std::set<uint64_t> blocked;
+  return db_->transaction([&]() -> error {
+    for (auto& it : items) {
+      auto user = static_cast<int64_t>(it.user);
+      auto seq = static_cast<int64_t>(it.seq);
+      if (!blocked.count(it.user) && seq <= last_seq(it.user)) {
+        out.push_back(offer_result::stored); // a re-send of what we have (or had)
+        continue;
+      }
+      if (blocked.count(it.user) || count(it.user) >= bound) {
+        blocked.insert(it.user);
+        out.push_back(offer_result::full);
+        continue;
+      }
+      if (auto err = db_->run("INSERT INTO items (user, seq, id, sender, data_type, level, "
+                              "body, created_ms) VALUES (?,?,?,?,?,?,?,?)",
+                              {user, seq, it.id, static_cast<int64_t>(it.sender),
+                               it.data_type, static_cast<int64_t>(it.level), it.body,
+                               it.created_ms}))
+        return err;
+      if (auto err = db_->run("INSERT OR REPLACE INTO lanes VALUES (?,?)", {user, seq}))
+        return err;
+      out.push_back(offer_result::stored);
+    }
+    return {};
+  });
+}
+
+error user_queue::read(uint64_t user, uint32_t max, std::vector<data_item>& out) {
+  out.clear();
+  return db_->run("SELECT seq, id, sender, data_type, level, body, created_ms FROM items "
+                  "WHERE user=? ORDER BY pos LIMIT ?",
+                  {static_cast<int64_t>(user), static_cast<int64_t>(max)},
+                  [&](const sql_row& r) {
+                    data_item it;
+                    it.seq = static_cast<uint64_t>(r.i64(0));
+                    it.id = r.text(1);
+                    it.sender = static_cast<uint64_t>(r.i64(2));
+                    it.user = user;
+                    it.data_type = r.text(3);
+                    it.level = static_cast<priority>(r.i64(4));
+                    it.body = r.text(5);
+                    it.created_ms = r.i64(6);
+                    out.push_back(std::move(it));
+                  });
+}
+
+error user_queue::ack(uint64_t user, const std::string& last_id, std::vector<std::string>& out) {
+  out.clear();
+  auto u = static_cast<int64_t>(user);
+  int64_t pos = -1;
+  if (auto err = db_->run("SELECT pos FROM items WHERE user=? AND id=?", {u, last_id},
+                          [&](const sql_row& r) { pos = r.i64(0); }))
+    return err;
+  if (pos < 0)
+    return {ec::bad_input, "'" + last_id + "' is not in the queue of " + format_user_id(user)
+                             + " (already acknowledged, or never delivered there)"};
+  return db_->transaction([&]() -> error {
+    if (auto err = db_->run("SELECT id FROM items WHERE user=? AND pos<=? ORDER BY pos", {u, pos},
+                            [&](const sql_row& r) { out.push_back(r.text(0)); }))
+      return err;
+    return db_->run("DELETE FROM items WHERE user=? AND pos<=?", {u, pos});
+  });
+}
+
+uint64_t user_queue::backlog() {
+  int64_t n = 0;
+  db_->run("SELECT COUNT(*) FROM items", {}, [&](const sql_row& r) { n = r.i64(0); });
+  return static_cast<uint64_t>(n);
+}
+
+error user_queue::keep_only(const std::vector<uint64_t>& users) {
+  std::set<uint64_t> keep(users.begin(), users.end());
+  std::vector<int64_t> drop;
+  auto err = db_->run("SELECT DISTINCT user FROM lanes", {}, [&](const sql_row& r) {
+    if (!keep.count(static_cast<uint64_t>(r.i64(0))))
+      drop.push_back(r.i64(0));
+  });
+  if (err || drop.empty())
+    return err;
+  return db_->transaction([&]() -> error {
+    for (auto u : drop) {
+      if (auto e = db_->run("DELETE FROM items WHERE user=?", {u}))
+        return e;
+      if (auto e = db_->run("DELETE FROM lanes WHERE user=?", {u}))
+        return e;
+    }
+    return {};
+  });
+}
+
+} // namespace drover
