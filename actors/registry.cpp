@@ -3,6 +3,7 @@
 #include <map>
 
 #include "actors/protocol.hpp"
+#include "actors/protocol_data.hpp"
 #include "core/log.hpp"
 
 namespace drover {
@@ -20,6 +21,7 @@ struct registry_state {
   caf::actor manager;
   std::map<std::string, member_entry> members; ///< by member_key()
   std::vector<caf::response_promise> waiting; ///< members waiting for a manager
+  caf::actor courier; ///< data scheduling (#9): consumer nodes' mailboxes ask for it
   static inline const char* name = "registry";
 };
 
@@ -158,6 +160,13 @@ caf::behavior registry(registry_ptr self, registry_options opts) {
         self->send(self->state.manager, alert_atom::value, node, text);
       else
         log_error("ALERT from {} (no manager to report it to): {}", node, text);
+    },
+    // -- data scheduling (#9): mailboxes find the courier here ---------------
+    [=](courier_atom, const caf::actor& c) { self->state.courier = c; },
+    [=](courier_atom, get_atom) -> caf::result<caf::actor> {
+      if (!self->state.courier)
+        return caf::error{ec::no_manager, std::string{"no courier has registered yet"}};
+      return self->state.courier;
     },
     [=](deregister_atom, const member_info& who) {
       auto& st = self->state;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "actors/protocol.hpp"
+#include "app/http_backend_data.hpp"
 
 namespace drover {
 
@@ -133,6 +134,20 @@ public:
     return h;
   }
 
+  // -- multi-user data scheduling (#9): calls to the courier -----------------
+  result<user_info> create_user(const std::string& name) override { return data_.create_user(name); }
+  result<std::vector<user_info>> list_users() override { return data_.list_users(); }
+  result<user_info> get_user(uint64_t id) override { return data_.get_user(id); }
+  result<send_receipt> send_data(send_request r) override { return data_.send_data(std::move(r)); }
+  result<recv_batch> recv_data(uint64_t u, uint32_t max) override { return data_.recv_data(u, max); }
+  result<uint64_t> ack_data(uint64_t u, const std::string& last) override {
+    return data_.ack_data(u, last);
+  }
+  result<delivery_info> get_delivery(const std::string& id) override {
+    return data_.get_delivery(id);
+  }
+  std::size_t max_data() const override { return opts_.max_data; }
+
 private:
   static int64_t unix_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -170,6 +185,7 @@ private:
   caf::actor_system& sys_;
   caf_backend_options opts_;
   std::atomic<uint64_t> submissions_{0};
+  data_calls data_{sys_, opts_.courier, opts_.timeout};
 };
 
 } // namespace

@@ -6,6 +6,9 @@
 #include <caf/io/all.hpp>
 
 #include "actors/consumer.hpp"
+#include "actors/courier.hpp"
+#include "actors/mailbox.hpp"
+#include "actors/protocol_data.hpp"
 #include "actors/manager.hpp"
 #include "actors/producer.hpp"
 #include "actors/protocol.hpp"
@@ -16,6 +19,7 @@
 #include "app/remote.hpp"
 #include "core/log.hpp"
 #include "rules/rule_set.hpp"
+#include "store/data_store.hpp"
 #include "store/task_store.hpp"
 
 namespace drover {
@@ -71,7 +75,8 @@ sigset_t block_stop_signals() {
 /// Starts the roles; returns 0 or an exit code with the reason logged.
 /// Starts the REST server in front of the manager; 2 if it cannot listen.
 int start_http(caf::actor_system& sys, const http_flags& flags, caf::actor mgr,
-               caf::actor registry, const std::string& node, running& r) {
+               caf::actor registry, const std::string& node, running& r,
+               caf::actor courier = {}, std::size_t max_data = std::size_t{1} << 20) {
   bool enabled = true;
   endpoint where;
   http_server_options hopts;
@@ -81,8 +86,10 @@ int start_http(caf::actor_system& sys, const http_flags& flags, caf::actor mgr,
   }
   if (!enabled)
     return 0;
-  r.backend = make_caf_backend(sys, caf_backend_options{std::move(mgr), std::move(registry),
-                                                        node});
+  caf_backend_options bo{std::move(mgr), std::move(registry), node};
+  bo.courier = std::move(courier); // data scheduling (#9)
+  bo.max_data = max_data;
+  r.backend = make_caf_backend(sys, std::move(bo));
   r.http = std::make_unique<http_server>(*r.backend, hopts);
   if (auto err = r.http->start(where.host, where.port)) {
     log_error("http: {}", err.message);
@@ -150,7 +157,19 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     watch(r, mgr);
     caf::anon_send(registry, manager_atom::value, mgr);
     log_info("manager started with store {}", o.store);
-    if (int code = start_http(sys, http, mgr, registry, node_name(o, "manager"), r))
+    // -- data scheduling (#9): the courier lives beside the manager ----------
+    courier_options cop;
+    cop.node = node_name(o, "manager");
+    cop.store_path = data_store_path(o.store);
+    cop.grace = std::chrono::milliseconds(o.grace_ms);
+    cop.wall_offset_ms = wall_offset_ms(sys);
+    auto courier = spawn_courier(sys, cop, does_io);
+    if (!courier)
+      return 2;
+    watch(r, courier);
+    caf::anon_send(registry, courier_atom::value, courier);
+    if (int code = start_http(sys, http, mgr, registry, node_name(o, "manager"), r, courier,
+                              o.max_data))
       return code;
   }
   // Consumers and producers run under the process's root supervisor: a crash
@@ -168,6 +187,16 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     co.heartbeat = std::chrono::milliseconds(o.heartbeat_ms);
     r.executed = co.executed;
     r.consumer_node = co.info.node;
+    mailbox_options mbo; // data scheduling (#9): this node's user queues
+    mbo.node = co.info.node;
+    mbo.path = mailbox_path(o.data_dir, mbo.node);
+    mbo.bound = o.user_queue;
+    mbo.topology_every = std::chrono::milliseconds(o.topology_ms);
+    mbo.registry = registry;
+    auto mb = spawn_mailbox(sys, mbo, true);
+    if (!mb)
+      return 2;
+    watch(r, mb);
     so.children.push_back(child_spec{"consumer " + co.info.node,
                                      [co](caf::actor_system& s) { return spawn_consumer(s, co); }});
   }
@@ -228,6 +257,7 @@ int run_roles(run_options o, const http_flags& http) {
   caf::actor_system_config cfg;
   cfg.load<caf::io::middleman>();
   add_drover_types(cfg);
+  add_data_types(cfg);
   cfg.set("middleman.enable-automatic-connections", true);
   if (o.threads > 0)
     cfg.set("scheduler.max-threads", static_cast<size_t>(o.threads));

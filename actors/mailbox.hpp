@@ -1,0 +1,35 @@
+// The mailbox: the node-side actor of multi-user data scheduling (issue #9).
+// Each consumer process runs one. It keeps a bounded, durable queue per user
+// bound to this node (store/user_queue.hpp, its own SQLite file), takes the
+// courier's batches (answering per item: stored / full), serves reads in
+// order and deletes only what the user acknowledged. It finds the courier
+// through the registry, says hello (getting its routing id and its users),
+// and fetches the topology every `topology_every` and when told it changed.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+namespace drover {
+
+struct mailbox_options {
+  std::string node;                 ///< the consumer node's name
+  std::string path = ":memory:";    ///< the queue file
+  uint32_t bound = 1000;            ///< items per user queue
+  std::chrono::milliseconds topology_every{5000};
+  std::chrono::milliseconds ask_timeout{5000};
+  caf::actor registry;              ///< where to find the courier
+  caf::actor courier;               ///< or the courier itself (tests)
+};
+
+/// Spawns the mailbox; null (and logged) if its file cannot be opened.
+caf::actor spawn_mailbox(caf::actor_system& sys, mailbox_options opts, bool detached);
+
+/// The queue file of `node` under `dir`: DIR/mailbox-NODE.db.
+std::string mailbox_path(const std::string& dir, const std::string& node);
+
+} // namespace drover
