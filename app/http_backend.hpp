@@ -21,7 +21,7 @@ struct caf_backend_options {
   std::string node;                          ///< the manager's node: prefix of task ids
   std::chrono::milliseconds timeout{10000};  ///< per request
   std::chrono::milliseconds submit_timeout{120000}; ///< storing a big job takes longer
-  caf::actor courier;                        ///< data scheduling (#9); may be null
+  caf::actor courier = {};                   ///< data scheduling (#9); may be null
   std::size_t max_data = std::size_t{1} << 20; ///< bytes per send_data body
 };
 

@@ -163,7 +163,10 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     cop.store_path = data_store_path(o.store);
     cop.grace = std::chrono::milliseconds(o.grace_ms);
     cop.wall_offset_ms = wall_offset_ms(sys);
-    auto courier = spawn_courier(sys, cop, does_io);
+    // Not detached: a detached actor that remote nodes know (mailboxes do)
+    // kept ~actor_system waiting after a peer died. WAL + synchronous=NORMAL
+    // commits do not fsync, so its writes stay short on a scheduler thread.
+    auto courier = spawn_courier(sys, cop, false);
     if (!courier)
       return 2;
     watch(r, courier);
@@ -193,7 +196,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     mbo.bound = o.user_queue;
     mbo.topology_every = std::chrono::milliseconds(o.topology_ms);
     mbo.registry = registry;
-    auto mb = spawn_mailbox(sys, mbo, true);
+    auto mb = spawn_mailbox(sys, mbo, false); // not detached: see the courier above
     if (!mb)
       return 2;
     watch(r, mb);
