@@ -119,7 +119,7 @@ std::vector<std::string> expected(const std::string& prefix, const std::string& 
 
 TEST_SUITE("data_e2e") {
 
-TEST_CASE("two users on two nodes exchange data; a node SIGKILLed mid-stream loses nothing") {
+TEST_CASE("two users on two nodes exchange data and a node SIGKILLed mid-stream loses nothing") {
   data_cluster c;
   c.start_node("c1");
   c.start_node("c2");

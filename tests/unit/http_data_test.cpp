@@ -125,7 +125,7 @@ TEST_CASE_FIXTURE(data_server, "send_data refusals name what to fix and store no
   CHECK(backend.sent.empty());
 }
 
-TEST_CASE_FIXTURE(data_server, "recv_data returns items with a cursor; ack takes it") {
+TEST_CASE_FIXTURE(data_server, "recv_data returns items with a cursor and ack takes it") {
   send({{"USER-AGENT", "u1"}, {"LEVEL", "high"}, {"DES-USER", "u2"}}, "one");
   auto res = client->Get("/v1/recv_data?user=u2&max=5");
   REQUIRE(res);
