@@ -7,6 +7,8 @@
 #include <stdexcept>
 
 #include "actors/consumer.hpp"
+#include "actors/courier.hpp"
+#include "actors/mailbox.hpp"
 #include "actors/manager.hpp"
 #include "actors/producer.hpp"
 #include "actors/protocol.hpp"
@@ -135,6 +137,13 @@ error sim_cluster::start_core() {
   }
   manager = spawn_manager(sys_, std::move(mo));
   caf::anon_send(registry, manager_atom::value, manager);
+  if (!c.users.empty()) { // multi-user data (#9): a courier beside the manager
+    courier_options cop;
+    cop.node = "manager";
+    cop.grace = milliseconds(c.grace_ms);
+    cop.seed = s_.seed;
+    courier = spawn_courier(sys_, cop, false);
+  }
   for (auto& [name, m] : members)
     m.relay = sys_.spawn(relay, registry, m.partitioned);
   return {};
@@ -163,6 +172,13 @@ void sim_cluster::start(const std::string& name) {
     so.children.push_back(tracked("consumer " + name, m->role, [co](caf::actor_system& sys) {
       return spawn_consumer(sys, co);
     }));
+    if (courier) { // its user queues; in memory: a killed node's queues go with it
+      mailbox_options mbo;
+      mbo.node = name;
+      mbo.bound = c.user_queue;
+      mbo.courier = courier;
+      m->mailbox = spawn_mailbox(sys_, mbo, false);
+    }
   } else {
     producer_options po;
     po.info = member_info{name, member_role::producer, {}, 0, m->producer.group, ""};
@@ -194,6 +210,9 @@ void sim_cluster::kill(const std::string& name) {
   if (m->role->current)
     caf::anon_send_exit(m->role->current, caf::exit_reason::kill);
   m->supervisor = nullptr;
+  if (m->mailbox)
+    caf::anon_send_exit(m->mailbox, caf::exit_reason::kill);
+  m->mailbox = nullptr;
   m->up = false;
 }
 
@@ -232,7 +251,11 @@ void sim_cluster::stop_all() {
     if (m.supervisor)
       caf::anon_send_exit(m.supervisor, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(m.relay, caf::exit_reason::user_shutdown);
+    if (m.mailbox)
+      caf::anon_send_exit(m.mailbox, caf::exit_reason::user_shutdown);
   }
+  if (courier)
+    caf::anon_send_exit(courier, caf::exit_reason::user_shutdown);
   for (auto* a : {&manager, &store, &registry})
     if (*a)
       caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);

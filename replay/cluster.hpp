@@ -44,6 +44,7 @@ struct member_slot {
   consumer_def consumer;
   producer_def producer;
   caf::actor supervisor;                 ///< of the running incarnation; null if down
+  caf::actor mailbox;                    ///< its user queues (#9), when users exist
   caf::actor relay;                      ///< stands in for the registry (partitions)
   std::shared_ptr<role_box> role = std::make_shared<role_box>();
   std::shared_ptr<std::atomic<bool>> partitioned = std::make_shared<std::atomic<bool>>(false);
@@ -82,6 +83,8 @@ public:
   caf::actor manager;
   std::shared_ptr<task_store> db;
   std::map<std::string, member_slot> members; ///< by node name
+  caf::actor courier;                         ///< multi-user data (#9): with cluster.users
+  std::map<std::string, uint64_t> user_ids;   ///< user name -> number
 
 private:
   caf::actor_system& sys_;

@@ -92,6 +92,11 @@ struct virtual_run {
       if (p.start)
         start_member(p.name);
     settle();
+    if (!s.cluster.users.empty()) { // multi-user data (#9)
+      auto ctx = context();
+      create_data_users(ctx, s.cluster.users);
+      settle();
+    }
     std::set<int64_t> probes;
     for (auto& e : s.expect)
       if (e.at_ms)
@@ -124,6 +129,10 @@ struct virtual_run {
         probes.erase(probes.begin());
       }
     }
+    if (cl.courier) {
+      auto ctx = context();
+      collect_user_nodes(ctx);
+    }
     res.outcome.final = observer::take(mgr(), cl, now_ms());
     auto t0_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(t0.time_since_epoch()).count();
@@ -135,6 +144,10 @@ struct virtual_run {
   void start_member(const std::string& name) {
     cl.start(name);
     obs.line(now_ms(), "start " + name);
+  }
+
+  action_context context() {
+    return action_context{sys, cl, obs, res.outcome, now_ms(), [this] { sched.run(); }, {}};
   }
 
   void apply(const action& a) {

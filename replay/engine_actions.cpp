@@ -147,6 +147,9 @@ void apply_action(action_context& ctx, const action& a) {
       return ctx.obs.line(ctx.now_ms, fmt::format("slow {} by {} ms per task", m, a.slow_ms));
     case action_kind::advance:
       return ctx.obs.line(ctx.now_ms, "advance");
+    case action_kind::send_data:
+    case action_kind::recv_data:
+      return apply_data_action(ctx, a);
   }
 }
 

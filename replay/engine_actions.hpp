@@ -37,4 +37,11 @@ struct action_context {
 /// task) is traced, not fatal.
 void apply_action(action_context& ctx, const action& a);
 
+// -- multi-user data (#9), replay/data_actions.cpp: virtual time only --------
+void apply_data_action(action_context& ctx, const action& a);
+/// Creates `users` in order (u1, u2, ...) and traces where each is bound.
+void create_data_users(action_context& ctx, const std::vector<std::string>& users);
+/// Fills outcome.user_nodes with every user's node now.
+void collect_user_nodes(action_context& ctx);
+
 } // namespace drover::replay

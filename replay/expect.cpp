@@ -195,6 +195,10 @@ std::vector<check_result> evaluate(const scenario& s, const run_outcome& o) {
       case expect_kind::counter:
         out.push_back(check_counter(e, o));
         break;
+      case expect_kind::data_received:
+      case expect_kind::user_on:
+        out.push_back(check_data(e, o));
+        break;
     }
   }
   return out;

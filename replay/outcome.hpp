@@ -45,6 +45,11 @@ struct run_outcome {
   std::map<std::string, std::vector<int64_t>> losses;    ///< member -> kill/partition/... times
   std::map<std::string, std::vector<std::pair<int64_t, std::string>>> producer_history; ///< group -> (time, node)
   std::vector<task_record> tasks;
+  // multi-user data (#9): "sender#k" items each user acknowledged, in order;
+  // items sent per "from>to"; each user's node at the end.
+  std::map<std::string, std::vector<std::string>> data_received;
+  std::map<std::string, uint64_t> data_sent;
+  std::map<std::string, std::string> user_nodes;
   bool hit_limit = false;     ///< stopped at `until` with work left
   /// Real clock: how far a timed expectation may miss (0 on virtual time).
   int64_t tolerance_ms = 0;
@@ -64,5 +69,7 @@ struct check_result {
 
 /// Judges every expectation of `s` on `o`.
 std::vector<check_result> evaluate(const scenario& s, const run_outcome& o);
+/// data_received and user_on (replay/data_expect.cpp).
+check_result check_data(const expectation& e, const run_outcome& o);
 
 } // namespace drover::replay

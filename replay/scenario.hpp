@@ -50,11 +50,15 @@ struct cluster_def {
   uint32_t max_restarts = 5;
   uint32_t restart_window_ms = 10000;
   uint32_t default_timeout_ms = 0;
+  // multi-user data (#9): users created at the start, in order (u1, u2, ...)
+  std::vector<std::string> users;
+  uint32_t user_queue = 1000;       ///< items per user queue on each node
 };
 
 enum class action_kind {
   submit, kill, crash, restart, partition, heal, deregister, swap_rules, cancel, slow,
   advance,
+  send_data, recv_data,             ///< multi-user data (#9)
 };
 const char* to_string(action_kind k);
 
@@ -70,6 +74,9 @@ struct action {
   std::string cancel_job;         ///< cancel: job name, or empty
   uint64_t cancel_task = 0;       ///< cancel: internal task id, or 0
   uint32_t slow_ms = 0;           ///< slow: added to every handler's run time
+  std::string from, to;           ///< send_data: user names; recv_data: `to` reads
+  uint64_t count = 1;             ///< send_data: items
+  std::string level = "normal";   ///< send_data
 };
 
 enum class expect_kind {
@@ -80,6 +87,8 @@ enum class expect_kind {
   active_producer,  ///< the active producer of `group` is `member` (at `at_ms`)
   counter,          ///< a named counter (at `at_ms`) compared with min/max
   ran_on,           ///< every task of `job` ran on one of `members`
+  data_received,    ///< user `member` got every item once, in order per sender
+  user_on,          ///< user `member` is bound to node `members[0]` at the end
 };
 
 struct expectation {

@@ -71,7 +71,8 @@ void read_cluster(yaml_reader& r, const field& f, cluster_def& out) {
   auto& n = f.value;
   if (!r.check_map(n, f.mark(), "cluster",
                    {"consumers", "producers", "grace", "heartbeat", "heartbeat_misses",
-                    "max_restarts", "restart_window", "default_timeout"}))
+                    "max_restarts", "restart_window", "default_timeout", "users",
+                    "user_queue"}))
     return;
   std::set<std::string> names;
   read_members(r, find(n, "consumers"), "consumers", names, out.consumers, read_consumer);
@@ -87,6 +88,8 @@ void read_cluster(yaml_reader& r, const field& f, cluster_def& out) {
     out.restart_window_ms = static_cast<uint32_t>(ms);
   if (r.read_duration(find(n, "default_timeout"), "default_timeout", ms))
     out.default_timeout_ms = static_cast<uint32_t>(ms);
+  r.read_list(find(n, "users"), "users", out.users); // multi-user data (#9)
+  r.read_uint_as(find(n, "user_queue"), "user_queue", 1, 1000000, out.user_queue);
 }
 
 void read_top(yaml_reader& r, const YAML::Node& root, const std::string& base_dir,

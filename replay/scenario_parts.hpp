@@ -20,5 +20,9 @@ void check_rules_file(yaml_reader& r, const field& f, const std::string& path);
 void read_timeline(yaml_reader& r, const field& f, const std::string& base_dir,
                    scenario& out);
 void read_expectations(yaml_reader& r, const field& f, scenario& out);
+// -- multi-user data (#9), replay/data_parse.cpp -----------------------------
+void read_data_action(yaml_reader& r, const field& f, const scenario& s, action& a);
+void read_data_expectation(yaml_reader& r, const YAML::Node& n, const field& kf,
+                           const scenario& s, expectation& e);
 
 } // namespace drover::replay

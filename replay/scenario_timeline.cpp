@@ -16,7 +16,7 @@ namespace {
 
 constexpr const char* action_keys[] = {"submit", "kill", "crash", "restart", "partition",
                                        "heal", "deregister", "swap_rules", "cancel", "slow",
-                                       "advance"};
+                                       "advance", "send_data", "recv_data"};
 
 bool is_member(const cluster_def& c, const std::string& name, bool consumers_only = false) {
   for (auto& d : c.consumers)
@@ -72,6 +72,9 @@ void read_action(yaml_reader& r, const field& f, const std::string& base_dir,
       return;
     case action_kind::advance:
       return; // its amount is read with the entry's time
+    case action_kind::send_data:
+    case action_kind::recv_data:
+      return read_data_action(r, f, s, a);
     default:
       return read_member(r, f, s.cluster, false, a.member);
   }
@@ -81,7 +84,8 @@ void read_entry(yaml_reader& r, const YAML::Node& n, const std::string& base_dir
                 int64_t& clock, scenario& s) {
   if (!r.check_map(n, n.Mark(), "a timeline entry",
                    {"at", "after", "submit", "kill", "crash", "restart", "partition", "heal",
-                    "deregister", "swap_rules", "cancel", "slow", "advance"}))
+                    "deregister", "swap_rules", "cancel", "slow", "advance", "send_data",
+                    "recv_data"}))
     return;
   std::vector<field> acts;
   for (auto* k : action_keys)
@@ -140,6 +144,8 @@ constexpr kind_key kind_keys[] = {
   {"stale_acks", expect_kind::counter, "stale"},
   {"queue_depth", expect_kind::counter, "pending"},
   {"rules_version", expect_kind::counter, "rules_version"},
+  {"data_received", expect_kind::data_received, nullptr},
+  {"user_on", expect_kind::user_on, nullptr},
 };
 
 void read_bounds(yaml_reader& r, const YAML::Node& n, expectation& e) {
@@ -209,6 +215,10 @@ void read_expectation(yaml_reader& r, const YAML::Node& n, scenario& s) {
       r.check_map(n, n.Mark(), what, {"active_producer", "group", "at"});
       read_member(r, kf, s.cluster, false, e.member);
       r.read_string(find(n, "group"), "group", e.group);
+      break;
+    case expect_kind::data_received:
+    case expect_kind::user_on:
+      read_data_expectation(r, n, kf, s, e);
       break;
     case expect_kind::ran_on:
       r.check_map(n, n.Mark(), what, {"ran_on", "job"});

@@ -1,0 +1,118 @@
+// Timeline actions of multi-user data (#9) on a replay cluster: create the
+// scenario's users, send data between them, read and acknowledge a user's
+// queue. Requests go to the courier as REST would send them. Virtual time
+// only: on a real clock they are traced as not supported.
+#include "replay/engine_actions.hpp"
+
+#include <caf/all.hpp>
+#include <fmt/format.h>
+
+#include "actors/protocol_data.hpp"
+#include "replay/cluster.hpp"
+#include "replay/observe.hpp"
+
+namespace drover::replay {
+
+namespace {
+
+/// A request to the courier answered by running the deterministic scheduler.
+template <class T, class... Ts>
+bool ask_courier(action_context& ctx, T& out, std::string& err, Ts&&... xs) {
+  if (!ctx.cl.courier || ctx.reply_timeout.count() > 0) {
+    err = "multi-user data replays on virtual time only";
+    return false;
+  }
+  caf::scoped_actor self{ctx.sys, true};
+  auto req = self->request(ctx.cl.courier, caf::infinite, std::forward<Ts>(xs)...);
+  ctx.run();
+  if (self->mailbox().empty()) {
+    err = "no answer";
+    return false;
+  }
+  bool ok = false;
+  req.receive([&](T& x) {
+                out = std::move(x);
+                ok = true;
+              },
+              [&](caf::error& e) { err = ctx.sys.render(e); });
+  return ok;
+}
+
+std::string user_name(const sim_cluster& cl, uint64_t id) {
+  for (auto& [name, n] : cl.user_ids)
+    if (n == id)
+      return name;
+  return format_user_id(id);
+}
+
+void send(action_context& ctx, const action& a) {
+  auto& sent = ctx.outcome.data_sent[a.from + ">" + a.to];
+  send_request req{ctx.cl.user_ids[a.from], ctx.cl.user_ids[a.to], priority::normal, "replay",
+                   ""};
+  parse_level(a.level, req.level);
+  uint64_t ok = 0;
+  std::string err;
+  for (uint64_t i = 0; i < a.count && err.empty(); ++i) {
+    req.body = fmt::format("{}#{}", a.from, sent + 1);
+    send_receipt r;
+    if (ask_courier(ctx, r, err, send_atom::value, req)) {
+      ++sent;
+      ++ok;
+    }
+  }
+  ctx.obs.line(ctx.now_ms, fmt::format("send_data {} -> {}: {} of {} accepted{}", a.from, a.to,
+                                       ok, a.count, err.empty() ? "" : " (" + err + ")"));
+}
+
+/// Reads and acknowledges until the queue is empty or the node is down.
+void receive(action_context& ctx, const action& a) {
+  auto user = ctx.cl.user_ids[a.to];
+  auto& got = ctx.outcome.data_received[a.to];
+  size_t before = got.size();
+  std::string err;
+  for (;;) {
+    recv_batch b;
+    if (!ask_courier(ctx, b, err, recv_atom::value, user, uint32_t{100}) || b.items.empty())
+      break;
+    uint64_t n = 0;
+    if (!ask_courier(ctx, n, err, recv_atom::value, ack_atom::value, user, b.items.back().id))
+      break;
+    for (auto& it : b.items)
+      got.push_back(it.body);
+  }
+  ctx.obs.line(ctx.now_ms, fmt::format("recv_data {}: {} items consumed{}", a.to,
+                                       got.size() - before, err.empty() ? "" : " (" + err + ")"));
+}
+
+} // namespace
+
+void apply_data_action(action_context& ctx, const action& a) {
+  if (a.kind == action_kind::send_data)
+    return send(ctx, a);
+  receive(ctx, a);
+}
+
+void create_data_users(action_context& ctx, const std::vector<std::string>& users) {
+  for (auto& name : users) {
+    user_info u;
+    std::string err;
+    if (!ask_courier(ctx, u, err, user_atom::value, put_atom::value, name)) {
+      ctx.obs.line(ctx.now_ms, fmt::format("user {} not created: {}", name, err));
+      continue;
+    }
+    ctx.cl.user_ids[name] = u.id;
+    ctx.obs.line(ctx.now_ms, fmt::format("user {} = {} on {}", name, format_user_id(u.id),
+                                         u.node.empty() ? "no node" : u.node));
+  }
+}
+
+void collect_user_nodes(action_context& ctx) {
+  std::vector<user_info> all;
+  std::string err;
+  if (!ask_courier(ctx, all, err, user_atom::value, get_atom::value))
+    return;
+  for (auto& u : all)
+    ctx.outcome.user_nodes[user_name(ctx.cl, u.id)] = u.node;
+}
+
+} // namespace drover::replay
