@@ -192,7 +192,10 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     r.consumer_node = co.info.node;
     mailbox_options mbo; // data scheduling (#9): this node's user queues
     mbo.node = co.info.node;
-    mbo.path = mailbox_path(o.data_dir, mbo.node);
+    // A pid-named node never comes back under its name, so its queues need
+    // no file: the courier re-sends whatever it had after the grace.
+    mbo.path = o.data_dir.empty() && o.node.empty() ? std::string{":memory:"}
+                                                    : mailbox_path(o.data_dir, mbo.node);
     mbo.bound = o.user_queue;
     mbo.topology_every = std::chrono::milliseconds(o.topology_ms);
     mbo.registry = registry;

@@ -7,8 +7,9 @@ namespace drover {
 
 void add_data_flags(CLI::App& app, run_options& o) {
   auto* data = "Multi-user data (#9)";
-  app.add_option("--data-dir", o.data_dir, "consumer: directory of its user queues (mailbox-<node>.db)")
-    ->capture_default_str()->group(data);
+  app.add_option("--data-dir", o.data_dir, "consumer: directory of its user queues (mailbox-<node>.db); "
+                 "default: the working directory with --node, else in memory")
+    ->group(data);
   app.add_option("--topology-every", o.topology_ms, "consumer: ms between topology fetches")
     ->capture_default_str()->check(CLI::Range(1u, 3600000u))->group(data);
   app.add_option("--user-queue", o.user_queue, "consumer: items each user's queue holds")

@@ -56,7 +56,7 @@ struct run_options {
   uint32_t list_size = 8192;
   bool quiet = false;               ///< no progress lines
   // multi-user data scheduling (#9), flags in config/data_flags.cpp
-  std::string data_dir = ".";       ///< consumer: where mailbox-<node>.db lives
+  std::string data_dir;             ///< consumer: where mailbox-<node>.db lives (see data_flags.cpp)
   uint32_t topology_ms = 5000;      ///< consumer: topology fetch interval
   uint32_t user_queue = 1000;       ///< consumer: items per user queue
   uint32_t max_data = 1048576;      ///< manager: bytes per send_data body
