@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "actors/protocol.hpp"
+#include "actors/protocol_nodes.hpp"
 
 namespace drover {
 
@@ -131,6 +132,23 @@ public:
     if (!h) // still recovering (the manager holds requests until then) or gone
       return health_info{false, h.err().message};
     return h;
+  }
+
+  // -- nodes: status reports and commands (issue #9 items 5-6) --
+  result<std::vector<node_status>> node_history(const std::string& node,
+                                                int64_t since_ms) override {
+    return ask<std::vector<node_status>>(opts_.manager, opts_.timeout, nstatus_atom::value,
+                                         get_atom::value, node, since_ms);
+  }
+
+  result<node_command> post_node_command(const std::string& node,
+                                         const std::string& command) override {
+    return ask<node_command>(opts_.manager, opts_.timeout, ncommand_atom::value, node, command);
+  }
+
+  result<std::vector<node_command>> node_commands(const std::string& node) override {
+    return ask<std::vector<node_command>>(opts_.manager, opts_.timeout, ncommand_atom::value,
+                                          get_atom::value, node);
   }
 
 private:

@@ -62,6 +62,20 @@ public:
 
   /// The latest supervisor alerts (at most 100), oldest first.
   virtual result<std::vector<alert_info>> alerts() = 0;
+
+  // -- nodes: status reports and commands (issue #9 items 5-6) --
+
+  /// Status reports of `node` with at_ms > `since_ms` (unix ms), oldest
+  /// first, at most the last 150. ec::unknown_member.
+  virtual result<std::vector<node_status>> node_history(const std::string& node,
+                                                        int64_t since_ms) = 0;
+  /// Queues `command` (restart, clear_cache, drain, update, sleep, wake) for
+  /// `node`; the node fetches it with its next status report.
+  /// ec::unknown_member; ec::bad_input for a command or node it cannot take.
+  virtual result<node_command> post_node_command(const std::string& node,
+                                                 const std::string& command) = 0;
+  /// The commands of `node`, oldest first. ec::unknown_member.
+  virtual result<std::vector<node_command>> node_commands(const std::string& node) = 0;
 };
 
 } // namespace drover

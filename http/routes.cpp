@@ -15,6 +15,7 @@
 #include "http/job_json.hpp"
 #include "http/json_codec.hpp"
 #include "http/metrics_text.hpp"
+#include "http/routes_nodes.hpp"
 #include "http/status.hpp"
 
 namespace drover {
@@ -233,6 +234,9 @@ std::vector<route> add_routes(httplib::Server& svr, http_backend& b,
       return reply_json(res, 503, {{"status", "unavailable"}, {"detail", r.err().message}});
     reply_json(res, r->ready ? 200 : 503, to_json(r.value()));
   });
+  add_node_routes([&](const char* p, httplib::Server::Handler h) { get(p, std::move(h)); },
+                  [&](const char* p, httplib::Server::Handler h) { post(p, std::move(h)); }, b,
+                  opts); // status reports and commands (#9)
   add_dashboard(svr, routes); // GET / and /web/*: open, the page asks for the token
   return routes;
 }
