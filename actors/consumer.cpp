@@ -160,8 +160,6 @@ void update_config(consumer_ptr self, const node_command& c) {
   register_self(self);
 }
 
-void send_status(consumer_ptr self);
-
 void run_commands(consumer_ptr self, const std::vector<node_command>& cmds) {
   auto& st = self->state;
   bool restart = false;

@@ -104,7 +104,8 @@ caf::error restart_request() {
 }
 
 bool is_restart_request(const caf::error& reason) {
-  return reason.category() == caf::atom("restart");
+  // category() of an empty error (a normal stop) is undefined in CAF 0.17.
+  return reason && reason.category() == caf::atom("restart");
 }
 
 caf::actor spawn_supervisor(caf::actor_system& sys, supervisor_options opts) {

@@ -50,11 +50,16 @@ struct cluster_def {
   uint32_t max_restarts = 5;
   uint32_t restart_window_ms = 10000;
   uint32_t default_timeout_ms = 0;
+  // node status and sleep/wake (#9, #10): 0 = off, as before
+  uint32_t status_every_ms = 0;     ///< consumers' status reports
+  uint32_t idle_after_ms = 0;       ///< the manager's idle policy
+  uint32_t min_awake = 1;
+  uint32_t wake_backlog = 64;
 };
 
 enum class action_kind {
   submit, kill, crash, restart, partition, heal, deregister, swap_rules, cancel, slow,
-  advance,
+  advance, command,
 };
 const char* to_string(action_kind k);
 
@@ -70,6 +75,7 @@ struct action {
   std::string cancel_job;         ///< cancel: job name, or empty
   uint64_t cancel_task = 0;       ///< cancel: internal task id, or 0
   uint32_t slow_ms = 0;           ///< slow: added to every handler's run time
+  std::string command;            ///< command: drain, sleep, wake, ... (to `member`)
 };
 
 enum class expect_kind {
