@@ -50,7 +50,14 @@ bool cluster_idle(const manager_state& st) {
 } // namespace
 
 std::vector<node_command> on_node_status(manager_ptr self, node_status& s) {
-  return self->state.nodes.on_report(std::move(s), now_ms(self));
+  auto& st = self->state;
+  if (s.role == member_role::consumer)
+    return st.nodes.on_report(std::move(s), now_ms(self));
+  // A producer takes no commands. One in a consumer's process (same node
+  // name) reports the same host: the consumer's report stands for both.
+  if (st.consumers.count(s.node) == 0)
+    st.nodes.on_report(std::move(s), now_ms(self), false);
+  return {};
 }
 
 caf::result<node_command> post_command(manager_ptr self, const std::string& node,

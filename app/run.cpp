@@ -205,6 +205,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     po.job_name = o.job;
     po.list_size = o.list_size;
     po.print_progress = !o.quiet;
+    po.status_every = std::chrono::milliseconds(o.status_every_ms); // #9 status reports
     if (o.tasks > 0)
       r.job = po.outcome;
     so.children.push_back(child_spec{"producer " + po.info.node,

@@ -36,7 +36,8 @@ void node_board::apply(per_node& n, const command_update& u, int64_t now_ms) {
   }
 }
 
-std::vector<node_command> node_board::on_report(node_status s, int64_t now_ms) {
+std::vector<node_command> node_board::on_report(node_status s, int64_t now_ms,
+                                                bool hand_out) {
   ++reports_;
   auto& n = nodes_[s.node];
   for (auto& u : s.commands)
@@ -47,7 +48,7 @@ std::vector<node_command> node_board::on_report(node_status s, int64_t now_ms) {
         apply(n, command_update{c.id, command_state::done, "restarted"}, now_ms);
   std::vector<node_command> out;
   for (auto& c : n.commands)
-    if (c.state == command_state::queued && c.sent_ms == 0) {
+    if (hand_out && c.state == command_state::queued && c.sent_ms == 0) {
       c.sent_ms = now_ms;
       out.push_back(c);
     }

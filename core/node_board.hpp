@@ -27,8 +27,8 @@ public:
   /// Stores report `s` (stamped `now_ms`) and applies its command updates.
   /// A fresh report (a new incarnation) completes a running restart.
   /// Returns the node's queued commands not yet handed out, now marked sent:
-  /// the reply to the report.
-  std::vector<node_command> on_report(node_status s, int64_t now_ms);
+  /// the reply to the report; none if not `hand_out` (a producer's report).
+  std::vector<node_command> on_report(node_status s, int64_t now_ms, bool hand_out = true);
 
   /// The latest report of `node`, or nullptr.
   const node_status* latest(const std::string& node) const;

@@ -23,7 +23,7 @@ namespace {
 struct two_process_fixture {
   scratch_dir dir;
   std::string config = dir.path + "/consumer.yaml";
-  std::unique_ptr<child_process> manager, consumer;
+  std::unique_ptr<child_process> manager, consumer, producer;
   std::unique_ptr<httplib::Client> http;
 
   two_process_fixture() {
@@ -46,9 +46,17 @@ struct two_process_fixture {
                                "--config=" + config, "--status-every=200", "--threads=2"},
       dir.path + "/consumer");
     REQUIRE(consumer->wait_for_err("registered", 10s));
+    producer = std::make_unique<child_process>(
+      std::vector<std::string>{DROVER_BINARY, "run", "--role=producer",
+                               "--registry=127.0.0.1:" + std::to_string(reg), "--node=px",
+                               "--status-every=200", "--threads=2"},
+      dir.path + "/producer");
+    REQUIRE(producer->wait_for_err("registered", 10s));
   }
 
   ~two_process_fixture() {
+    producer->signal(SIGTERM);
+    producer->wait(10s);
     consumer->signal(SIGTERM);
     consumer->wait(10s);
     manager->signal(SIGTERM);
@@ -88,13 +96,14 @@ struct two_process_fixture {
     return {};
   }
 
-  json consumer_entry() {
+  json entry_of(const std::string& node) {
     auto doc = get("/v1/nodes");
     for (auto& n : doc["nodes"])
-      if (n["node"] == "cx" && n["role"] == "consumer")
+      if (n["node"] == node)
         return n;
     return {};
   }
+  json consumer_entry() { return entry_of("cx"); }
 };
 
 } // namespace
@@ -139,6 +148,14 @@ TEST_CASE_FIXTURE(two_process_fixture, "a consumer process reports status and ru
   post_command("nobody", R"({"command": "drain"})", 404);
   post_command("cx", R"({"command": "explode"})", 400);
   get("/v1/nodes/cx/status?since=x", 400);
+  json producer_status;
+  for (int i = 0; i < 200 && producer_status.is_null(); ++i) {
+    producer_status = entry_of("px")["status"];
+    std::this_thread::sleep_for(50ms);
+  }
+  REQUIRE_FALSE(producer_status.is_null()); // producers report too
+  CHECK(producer_status["memory_percent"].get<double>() > 0);
+  post_command("px", R"({"command": "drain"})", 400); // but take no commands
   auto metrics = http->Get("/metrics");
   REQUIRE(metrics);
   CHECK(metrics->body.find("drover_node_cpu_percent{node=\"cx\"}") != std::string::npos);

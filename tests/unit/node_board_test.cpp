@@ -44,6 +44,15 @@ TEST_CASE("a queued command goes out with the next report, once, and its update 
   CHECK(b.commands("c1")[0].state == command_state::done);
 }
 
+TEST_CASE("a report that may not take commands (a producer's) leaves them queued") {
+  node_board b;
+  b.queue("n1", command_kind::drain, "rest", 0);
+  CHECK(b.on_report(report_of("n1"), 10, false).empty());
+  CHECK(b.commands("n1")[0].sent_ms == 0);
+  CHECK(b.latest("n1") != nullptr);
+  CHECK(b.on_report(report_of("n1"), 20).size() == 1);
+}
+
 TEST_CASE("a fresh report completes a restart the node was running") {
   node_board b;
   auto c = b.queue("c1", command_kind::restart, "rest", 0);
