@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
       std::cerr << "drover: " << err.message << "\n";
       return 2;
     }
+    run_opts.config_path = path; // the update node command re-reads it
   }
   add_run_flags(*run, run_opts);
   add_http_flags(*run, http_opts);

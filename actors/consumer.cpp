@@ -5,6 +5,8 @@
 
 #include "actors/member_link.hpp"
 #include "actors/protocol.hpp"
+#include "actors/protocol_nodes.hpp"
+#include "actors/supervisor.hpp"
 #include "core/log.hpp"
 
 namespace drover {
@@ -20,6 +22,8 @@ struct consumer_state {
   bool flush_pending = false;
   bool heartbeating = false;         ///< the heartbeat timer runs
   const assignment* running = nullptr; ///< the attempt inside a handler call right now
+  node_agent agent;                  ///< status reports and commands (node_agent.hpp)
+  bool reporting = false;            ///< the status timer runs
   static inline const char* name = "consumer";
 };
 
@@ -60,6 +64,7 @@ void run(consumer_ptr self, assignment& a) {
                                         std::chrono::steady_clock::now() - t0)
                                         .count());
   auto outcome = res.ok ? task_outcome::succeeded : task_outcome::failed;
+  st.agent.count_run(a.type, run_us);
   if (res.delay.count() == 0) {
     st.reports.push_back(task_report{a.id, a.lease, outcome, std::move(res.result), run_us});
     return;
@@ -87,6 +92,10 @@ void register_self(consumer_ptr self) {
         }
         log_info("consumer {}: registered (capacity {})", st.opts.info.node,
                  st.opts.info.capacity);
+        if (!st.reporting && st.opts.status_every.count() > 0) {
+          st.reporting = true;
+          self->send(self, nstatus_atom::value); // the first report at once
+        }
         if (!st.heartbeating && st.opts.heartbeat.count() > 0) {
           st.heartbeating = true;
           self->delayed_send(self, st.opts.heartbeat, heartbeat_atom::value);
@@ -124,8 +133,69 @@ caf::error on_handler_crash(consumer_ptr self, std::exception_ptr& ex) {
                                                     + " crashed: " + what);
 }
 
+// -- node status and commands (issue #9 items 5-6) --
+
+int64_t clock_ms(consumer_ptr self) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+           self->clock().now().time_since_epoch())
+    .count();
+}
+
+/// update: re-reads the config file and announces the new tags/capacity
+/// (registering again makes the manager take them in).
+void update_config(consumer_ptr self, const node_command& c) {
+  auto& st = self->state;
+  if (!st.agent.hooks().reload)
+    return st.agent.record(c.id, command_state::failed,
+                           "this node was started without --config: nothing to re-read");
+  auto info = st.opts.info;
+  if (auto err = st.agent.hooks().reload(info))
+    return st.agent.record(c.id, command_state::failed, err.message);
+  info.node = st.opts.info.node; // identity never changes live
+  info.role = st.opts.info.role;
+  st.opts.info = info;
+  st.agent.record(c.id, command_state::done,
+                  fmt::format("reloaded: tags [{}], capacity {}", fmt::join(info.tags, ","),
+                              info.capacity));
+  register_self(self);
+}
+
+void run_commands(consumer_ptr self, const std::vector<node_command>& cmds) {
+  auto& st = self->state;
+  bool restart = false;
+  for (auto& c : cmds) {
+    log_info("consumer {}: command {} #{}", st.opts.info.node, to_string(c.kind), c.id);
+    if (st.agent.apply(c))
+      continue;
+    if (c.kind == command_kind::update)
+      update_config(self, c);
+    else if (c.kind == command_kind::restart)
+      restart = true, st.agent.record(c.id, command_state::running, "restarting its actors");
+  }
+  if (restart && st.manager) {
+    // Tell what ran, then let the supervisor start this role afresh; the
+    // new incarnation's first report marks the restart done.
+    self->send(st.manager, nstatus_atom::value,
+               st.agent.report(st.opts.info, st.on_timer.size(), clock_ms(self)));
+    flush(self);
+    self->quit(restart_request());
+  }
+}
+
+void send_status(consumer_ptr self) {
+  auto& st = self->state;
+  if (!st.manager)
+    return;
+  auto report = st.agent.report(st.opts.info, st.on_timer.size(), clock_ms(self));
+  auto updates = report.commands;
+  self->request(st.manager, st.opts.status_every, nstatus_atom::value, std::move(report))
+    .then([=](const std::vector<node_command>& cmds) { run_commands(self, cmds); },
+          [=](caf::error&) { self->state.agent.requeue(updates); }); // tell them next time
+}
+
 caf::behavior consumer(consumer_ptr self, consumer_options opts) {
   self->state.opts = std::move(opts);
+  self->state.agent = node_agent{self->state.opts.node};
   self->set_default_handler(caf::print_and_drop);
   self->set_exception_handler(
     [=](caf::scheduled_actor*, std::exception_ptr& ex) { return on_handler_crash(self, ex); });
@@ -164,6 +234,10 @@ caf::behavior consumer(consumer_ptr self, consumer_options opts) {
       }
     },
     [=](flush_atom) { flush(self); },
+    [=](nstatus_atom) {
+      send_status(self);
+      self->delayed_send(self, self->state.opts.status_every, nstatus_atom::value);
+    },
     // Timed out or cancelled by the manager. Attempts on a timer are dropped;
     // an inline handler has already finished by the time this arrives.
     [=](abort_atom, const std::vector<lease_ref>& refs) {

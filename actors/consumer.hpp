@@ -11,6 +11,7 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
+#include "actors/node_agent.hpp"
 #include "core/handlers.hpp"
 #include "core/membership.hpp"
 
@@ -25,6 +26,9 @@ struct consumer_options {
   /// at exit and by tests to prove each task ran once.
   std::shared_ptr<std::atomic<uint64_t>> executed =
     std::make_shared<std::atomic<uint64_t>>(0);
+  // -- node status and commands (issue #9, actors/node_agent.hpp) --
+  std::chrono::milliseconds status_every{0}; ///< reports to the manager; 0: none
+  node_hooks node;                            ///< host sampler, user backlog, config reload
 };
 
 caf::actor spawn_consumer(caf::actor_system& sys, consumer_options opts);

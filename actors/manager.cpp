@@ -3,6 +3,7 @@
 #include "actors/manager.hpp"
 
 #include "actors/manager_state.hpp"
+#include "actors/protocol_nodes.hpp"
 #include "actors/rules_keeper.hpp"
 #include "core/log.hpp"
 
@@ -41,6 +42,7 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
              log_error("manager: cannot load the store: {}", self->system().render(err));
              self->quit(err);
            });
+  start_node_policy(self); // sleep/wake of idle consumers (#10), if enabled
   return {
     // -- membership (from the registry) --
     [=](joined_atom, const member_info& info, const caf::actor& hdl) {
@@ -140,13 +142,31 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
       rp.delegate(self->state.opts.store, get_atom::value, id);
       return rp;
     },
-    [=](get_atom, members_atom) { return query_members(self); },
+    [=](get_atom, members_atom) {
+      auto out = query_members(self);
+      add_node_views(self->state, out); // modes and status reports (#9)
+      return out;
+    },
     [=](get_atom, alert_atom) {
       auto& a = self->state.alerts;
       return std::vector<alert_info>{a.begin(), a.end()};
     },
-    [=](metrics_atom) { return query_metrics(self); },
+    [=](metrics_atom) {
+      auto m = query_metrics(self);
+      add_node_metrics(self, m); // nodes and commands (#9)
+      return m;
+    },
     [=](health_atom) { return health_info{true, "ready"}; }, // held back while recovering
+    // -- node status, commands, sleep/wake (manager_nodes.cpp, #9 and #10) --
+    [=](nstatus_atom, node_status& s) { return on_node_status(self, s); },
+    [=](nstatus_atom, get_atom, const std::string& node, int64_t since_ms) {
+      return status_history(self, node, since_ms);
+    },
+    [=](ncommand_atom, const std::string& node, const std::string& kind) {
+      return post_command(self, node, kind);
+    },
+    [=](ncommand_atom, get_atom, const std::string& node) { return list_commands(self, node); },
+    [=](npolicy_atom) { on_policy_tick(self); },
     [=](stats_atom) {
       auto s = self->state.stats;
       s.pending = self->state.pending.size();

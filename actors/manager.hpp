@@ -15,6 +15,8 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
+#include "core/idle_policy.hpp"
+
 namespace drover {
 
 struct rule_set;
@@ -30,6 +32,9 @@ struct manager_options {
   std::chrono::milliseconds rules_poll{1000}; ///< how often it looks; 0: never
   uint64_t seed = 42;                      ///< for the random strategy
   uint32_t default_timeout_ms = 0;         ///< for tasks that set none; 0: no limit
+  // -- sleep/wake of consumers (#10 item 5, actors/manager_nodes.cpp) --
+  idle_policy idle{0, 1, 64};              ///< idle_after_ms 0: off (drover run: 30 s)
+  std::chrono::milliseconds policy_every{500}; ///< how often the policy looks
 };
 
 /// Spawns the manager. It first reloads every unfinished task from the store

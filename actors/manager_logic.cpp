@@ -69,7 +69,8 @@ void sync_candidates(manager_state& st) {
   }
   for (size_t i = 0; i < st.candidates.size(); ++i) {
     st.candidates[i].inflight = st.candidate_of[i]->inflight;
-    st.candidates[i].accepting = !st.candidate_of[i]->lost;
+    st.candidates[i].accepting = !st.candidate_of[i]->lost
+                                 && st.candidate_of[i]->mode == node_mode::awake; // #10
   }
 }
 

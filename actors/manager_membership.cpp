@@ -52,8 +52,10 @@ void on_joined(manager_ptr self, const member_info& info, const caf::actor& hdl)
     // The grace generation survives incarnations: a timer left from an
     // earlier loss must never match a later one.
     auto gen = c.lost_gen;
+    auto mode = c.mode; // asleep/draining outlive a restart (manager_nodes.cpp)
     c = consumer_entry{};
     c.lost_gen = gen + 1;
+    c.mode = mode;
     c.info = info;
     c.handle = hdl;
     log_info("manager: consumer {} joined (capacity {})", info.node, info.capacity);

@@ -13,6 +13,7 @@
 
 #include "actors/manager.hpp"
 #include "actors/protocol.hpp"
+#include "core/node_board.hpp"
 #include "core/queues.hpp"
 #include "core/task_state.hpp"
 #include "rules/assign.hpp"
@@ -26,6 +27,7 @@ struct consumer_entry {
   bool lost = false;          ///< down or deregistered, grace running
   uint64_t lost_gen = 0;      ///< generation of the grace timer in force
   std::vector<assignment> outbox;
+  node_mode mode = node_mode::awake; ///< asleep/draining: no new work (manager_nodes.cpp)
 };
 
 /// A producer; per group one is active, the others stand by (DESIGN.md §6).
@@ -76,6 +78,10 @@ struct manager_state {
   uint64_t retry_waiting = 0;                ///< retries waiting out their backoff
   std::deque<alert_info> alerts;             ///< supervisors' alerts, oldest first
   static constexpr size_t max_alerts = 100;
+  // -- node status, commands, sleep/wake (manager_nodes.cpp) --
+  node_board nodes;
+  int64_t idle_since_ms = -1;                ///< cluster idle since (unix ms); -1: busy
+  uint64_t policy_sleeps = 0, policy_wakes = 0;
   static inline const char* name = "manager";
 };
 
@@ -153,5 +159,27 @@ rules_info swap_rules(manager_ptr self, std::shared_ptr<const rule_set> next);
 job_progress progress_of(const job_entry& j);
 /// Sends the queued changes to the store actor.
 void flush_changes(manager_ptr self);
+
+// -- manager_nodes.cpp ---------------------------------------------------------
+
+/// A node's status report is stored; the answer is the commands it is to run.
+std::vector<node_command> on_node_status(manager_ptr self, node_status& s);
+/// Queues command `kind` for consumer `node` and applies its effect on
+/// assignment (drain/sleep stop new work, wake resumes it). ec::unknown_member
+/// for a node the manager does not know, ec::bad_input for an unknown
+/// command or a node that takes none.
+caf::result<node_command> post_command(manager_ptr self, const std::string& node,
+                                       const std::string& kind);
+caf::result<std::vector<node_command>> list_commands(manager_ptr self, const std::string& node);
+caf::result<std::vector<node_status>> status_history(manager_ptr self, const std::string& node,
+                                                     int64_t since_ms);
+/// Starts the sleep/wake policy timer if opts.idle.idle_after_ms > 0.
+void start_node_policy(manager_ptr self);
+/// One look of the policy: sleep surplus consumers or wake sleeping ones.
+void on_policy_tick(manager_ptr self);
+/// Adds modes and latest status reports to GET /v1/nodes' members.
+void add_node_views(const manager_state& st, std::vector<node_info>& out);
+/// Adds the nodes and command counts to a metrics snapshot.
+void add_node_metrics(manager_ptr self, metrics_snapshot& m);
 
 } // namespace drover

@@ -6,6 +6,7 @@
 
 #include "actors/member_link.hpp"
 #include "actors/protocol.hpp"
+#include "actors/protocol_nodes.hpp"
 #include "core/log.hpp"
 
 namespace drover {
@@ -25,6 +26,8 @@ struct producer_state {
   job_id job = 0;
   bool active = false;              ///< the manager activated us; standbys never push
   bool heartbeating = false;
+  node_agent agent;                 ///< status reports (#9); producers run no commands
+  bool reporting = false;
   std::set<uint32_t> stored;        ///< seqs a lost predecessor already pushed
   caf::actor_clock::time_point started;
   static inline const char* name = "producer";
@@ -186,6 +189,10 @@ void register_self(producer_ptr self) {
           st.heartbeating = true;
           self->delayed_send(self, st.opts.heartbeat, heartbeat_atom::value);
         }
+        if (!st.reporting && st.opts.status_every.count() > 0) {
+          st.reporting = true;
+          self->send(self, nstatus_atom::value); // the first report at once
+        }
       },
       [=](caf::error& err) {
         finish(self, 2, "registration failed: " + self->system().render(err));
@@ -194,6 +201,7 @@ void register_self(producer_ptr self) {
 
 caf::behavior producer(producer_ptr self, producer_options opts) {
   self->state.opts = std::move(opts);
+  self->state.agent = node_agent{self->state.opts.node};
   self->set_down_handler([=](caf::down_msg& dm) {
     if (dm.source == self->state.manager.address())
       finish(self, 1, "lost the manager: " + self->system().render(dm.reason));
@@ -208,6 +216,18 @@ caf::behavior producer(producer_ptr self, producer_options opts) {
                      [=] { register_self(self); });
     },
     [=](job_done_atom, const job_progress& p) { on_done(self, p); },
+    [=](nstatus_atom) { // a status report; the backlog is the lists not yet stored
+      auto& st = self->state;
+      auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   self->clock().now().time_since_epoch()).count();
+      if (st.manager)
+        self->send(st.manager, nstatus_atom::value,
+                   st.agent.report(st.opts.info,
+                                   st.lists_total > st.acked ? st.lists_total - st.acked : 0,
+                                   now));
+      self->delayed_send(self, st.opts.status_every, nstatus_atom::value);
+    },
+    [](const std::vector<node_command>&) { /* the manager's (empty) reply */ },
     [=](tick_atom) {
       self->request(self->state.manager, std::chrono::seconds(5), progress_atom::value,
                     self->state.job)

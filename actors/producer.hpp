@@ -16,6 +16,7 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
+#include "actors/node_agent.hpp"
 #include "core/membership.hpp"
 #include "core/task.hpp"
 
@@ -37,6 +38,9 @@ struct producer_options {
   uint32_t window = 4;              ///< lists in flight at once
   bool print_progress = true;       ///< a line per second on stdout
   std::shared_ptr<producer_outcome> outcome = std::make_shared<producer_outcome>();
+  // -- node status reports (issue #9, actors/node_agent.hpp); producers take no commands --
+  std::chrono::milliseconds status_every{0}; ///< reports to the manager; 0: none
+  node_hooks node;                            ///< host sampler, user backlog
 };
 
 caf::actor spawn_producer(caf::actor_system& sys, producer_options opts);

@@ -18,6 +18,7 @@
 #include "http/api_types.hpp" // the manager's query answers (rules_info, job_info, ...)
 #include "rules/rule_set.hpp"
 #include "store/task_store.hpp"
+#include "actors/protocol_nodes.hpp" // inspect() of node_status inside node_info
 
 CAF_ERROR_CODE_ENUM(drover::ec, "drover")
 
@@ -245,7 +246,7 @@ typename Inspector::result_type inspect(Inspector& f, job_page& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_info& x) {
   return f(caf::meta::type_name("node_info"), x.member, x.state, x.inflight,
-           x.last_heartbeat_ms, x.active);
+           x.last_heartbeat_ms, x.active, x.mode, x.has_status, x.status);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, health_info& x) {
@@ -264,7 +265,8 @@ typename Inspector::result_type inspect(Inspector& f, metrics_snapshot& x) {
   return f(caf::meta::type_name("metrics_snapshot"), x.tasks_by_state, x.queue_depth,
            x.retry_queue, x.assignments, x.acks, x.stale_rejected, x.retries,
            x.reassignments, x.timeouts, x.cancelled, x.alerts, x.ack_latency,
-           x.members_by_role);
+           x.members_by_role, x.nodes, x.commands, x.status_reports, x.policy_sleeps,
+           x.policy_wakes);
 }
 // Store types travel only inside one process, but CAF still wants inspect().
 template <class Inspector>

@@ -58,7 +58,10 @@ void on_child_down(supervisor_ptr self, const caf::down_msg& dm) {
     if (c.handle.address() != dm.source)
       continue;
     auto why = self->system().render(dm.reason);
-    if (is_clean_stop(dm.reason)) {
+    if (is_restart_request(dm.reason)) {
+      log_info("supervisor: restarting {} on request", c.spec.name);
+      start(self, c);
+    } else if (is_clean_stop(dm.reason)) {
       st.children.erase(i);
     } else if (c.window.allow(clock_ms(self))) {
       log_warn("supervisor: {} stopped ({}); restarting it ({} of {} allowed in {} ms)",
@@ -95,6 +98,15 @@ caf::behavior supervisor(supervisor_ptr self, supervisor_options opts) {
 }
 
 } // namespace
+
+caf::error restart_request() {
+  return caf::error{1, caf::atom("restart")};
+}
+
+bool is_restart_request(const caf::error& reason) {
+  // category() of an empty error (a normal stop) is undefined in CAF 0.17.
+  return reason && reason.category() == caf::atom("restart");
+}
 
 caf::actor spawn_supervisor(caf::actor_system& sys, supervisor_options opts) {
   return sys.spawn(supervisor, std::move(opts));

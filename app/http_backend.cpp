@@ -8,6 +8,7 @@
 
 #include "actors/protocol.hpp"
 #include "app/http_backend_data.hpp"
+#include "actors/protocol_nodes.hpp"
 
 namespace drover {
 
@@ -147,6 +148,22 @@ public:
     return data_.get_delivery(id);
   }
   std::size_t max_data() const override { return opts_.max_data; }
+  // -- nodes: status reports and commands (issue #9 items 5-6) --
+  result<std::vector<node_status>> node_history(const std::string& node,
+                                                int64_t since_ms) override {
+    return ask<std::vector<node_status>>(opts_.manager, opts_.timeout, nstatus_atom::value,
+                                         get_atom::value, node, since_ms);
+  }
+
+  result<node_command> post_node_command(const std::string& node,
+                                         const std::string& command) override {
+    return ask<node_command>(opts_.manager, opts_.timeout, ncommand_atom::value, node, command);
+  }
+
+  result<std::vector<node_command>> node_commands(const std::string& node) override {
+    return ask<std::vector<node_command>>(opts_.manager, opts_.timeout, ncommand_atom::value,
+                                          get_atom::value, node);
+  }
 
 private:
   static int64_t unix_ms() {

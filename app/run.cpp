@@ -99,6 +99,23 @@ int start_http(caf::actor_system& sys, const http_flags& flags, caf::actor mgr,
   return 0;
 }
 
+/// The update command's re-read of `path` (tags and capacity); null when
+/// the process was started without --config.
+std::function<error(member_info&)> config_reloader(const std::string& path) {
+  if (path.empty())
+    return nullptr;
+  return [path](member_info& info) {
+    run_options fresh;
+    if (auto err = load_config_file(path, fresh))
+      return err;
+    if (fresh.capacity == 0)
+      return error{ec::bad_input, path + ": capacity must be at least 1"};
+    info.tags = fresh.tags;
+    info.capacity = fresh.capacity;
+    return error{};
+  };
+}
+
 int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& http,
                 running& r) {
   caf::actor registry;
@@ -146,6 +163,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     mo.node = node_name(o, "manager");
     mo.grace = std::chrono::milliseconds(o.grace_ms);
     mo.default_timeout_ms = o.default_timeout_ms;
+    mo.idle = idle_policy{o.idle_after_ms, o.min_awake, o.wake_backlog}; // #10
     mo.wall_offset_ms = wall_offset_ms(sys);
     // Only a store that does disk I/O gets a thread of its own; the memory
     // store never blocks, and waking a thread per request cost ~25-40 % of
@@ -188,6 +206,8 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
                           o.capacity, o.group, {}};
     co.registry = registry;
     co.heartbeat = std::chrono::milliseconds(o.heartbeat_ms);
+    co.status_every = std::chrono::milliseconds(o.status_every_ms); // #9 status reports
+    co.node.reload = config_reloader(o.config_path);
     r.executed = co.executed;
     r.consumer_node = co.info.node;
     mailbox_options mbo; // data scheduling (#9): this node's user queues
@@ -220,6 +240,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     po.job_name = o.job;
     po.list_size = o.list_size;
     po.print_progress = !o.quiet;
+    po.status_every = std::chrono::milliseconds(o.status_every_ms); // #9 status reports
     if (o.tasks > 0)
       r.job = po.outcome;
     so.children.push_back(child_spec{"producer " + po.info.node,

@@ -120,6 +120,10 @@ const std::map<std::string, key_info>& keys() {
     {"group", {text(&run_options::group), "a name"}},
     {"list_size", {number(&run_options::list_size), "a whole number"}},
     {"quiet", {flag(&run_options::quiet), "true or false"}},
+    {"status_every_ms", {number(&run_options::status_every_ms), "milliseconds"}},
+    {"idle_after_ms", {number(&run_options::idle_after_ms), "milliseconds"}},
+    {"min_awake", {number(&run_options::min_awake), "a count"}},
+    {"wake_backlog", {number(&run_options::wake_backlog), "a count"}},
   };
   return table;
 }

@@ -66,6 +66,13 @@ void add_run_flags(CLI::App& app, run_options& o) {
   app.add_option("--threads", o.threads, "CAF scheduler threads; 0 = one per core")->capture_default_str();
   app.add_option("--connect-timeout", o.connect_timeout_ms, "ms to wait for the registry")->capture_default_str();
   app.add_option("--log-level", o.log_level, "error|warn|info|debug")->capture_default_str();
+  app.add_option("--status-every", o.status_every_ms, "consumer: ms between status reports to the manager; 0 = none")
+    ->capture_default_str();
+  app.add_option("--idle-after", o.idle_after_ms, "manager: ms of idleness after which surplus consumers sleep; 0 = never")
+    ->capture_default_str();
+  app.add_option("--min-awake", o.min_awake, "manager: consumers the idle policy keeps awake")->capture_default_str();
+  app.add_option("--wake-backlog", o.wake_backlog, "manager: pending tasks per awake consumer above which sleepers wake")
+    ->capture_default_str();
   auto* job = "Producer job";
   app.add_option("--tasks", o.tasks, "submit one job of N tasks, print progress, exit when done")->group(job);
   app.add_option("--type", o.type, "task type (handler): noop, echo, sleep, fail, burn")->capture_default_str()->group(job);
@@ -116,6 +123,8 @@ error validate(const run_options& o) {
   if (o.log_level != "error" && o.log_level != "warn" && o.log_level != "info"
       && o.log_level != "debug")
     return {ec::bad_input, "--log-level: use error, warn, info or debug"};
+  if (o.wake_backlog == 0)
+    return {ec::bad_input, "--wake-backlog must be at least 1"};
   return {};
 }
 

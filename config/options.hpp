@@ -60,6 +60,12 @@ struct run_options {
   uint32_t topology_ms = 5000;      ///< consumer: topology fetch interval
   uint32_t user_queue = 1000;       ///< consumer: items per user queue
   uint32_t max_data = 1048576;      ///< manager: bytes per send_data body
+  // node status, commands and sleep/wake (issue #9 items 5-6, #10 item 5)
+  uint32_t status_every_ms = 2000;  ///< consumers' status reports; 0 = none
+  uint32_t idle_after_ms = 30000;   ///< manager: idle this long -> surplus consumers sleep; 0 = never
+  uint32_t min_awake = 1;           ///< manager: consumers the idle policy keeps awake
+  uint32_t wake_backlog = 64;       ///< manager: pending tasks per awake consumer that wake more
+  std::string config_path;          ///< the --config file (the update command re-reads it)
 };
 
 /// The roles drover knows, in start order.

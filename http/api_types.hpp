@@ -14,6 +14,7 @@
 
 #include "core/errors.hpp"
 #include "core/membership.hpp"
+#include "core/node_status.hpp"
 #include "core/task.hpp"
 #include "store/task_store.hpp"
 
@@ -138,6 +139,10 @@ struct node_info {
   uint64_t inflight = 0;          ///< tasks leased to it now (its load)
   int64_t last_heartbeat_ms = 0;  ///< unix ms; 0 = never
   bool active = false;            ///< a producer that is its group's active one
+  // -- node status (#9 item 5) and sleep/wake (#10 item 5) --
+  node_mode mode = node_mode::awake; ///< consumers: whether the manager gives it work
+  bool has_status = false;        ///< a status report arrived
+  node_status status{};           ///< the latest one (at_ms: manager clock, unix ms)
 };
 
 struct health_info {
@@ -186,6 +191,12 @@ struct metrics_snapshot {
   uint64_t alerts = 0;            ///< supervisors that gave up on a role
   latency_histogram ack_latency;  ///< assignment sent -> ACK applied
   std::array<uint64_t, member_role_count> members_by_role{}; ///< by member_role
+  // -- node status and commands (#9 items 5-6, #10 item 5) --
+  std::vector<node_info> nodes;   ///< consumers with their mode and latest report
+  std::array<uint64_t, command_state_count> commands{}; ///< node commands by state
+  uint64_t status_reports = 0;    ///< status reports received
+  uint64_t policy_sleeps = 0;     ///< consumers the idle policy put to sleep
+  uint64_t policy_wakes = 0;      ///< ... and woke
 };
 
 } // namespace drover

@@ -85,6 +85,20 @@ public:
   /// The largest send_data body (413 above).
   virtual std::size_t max_data() const { return std::size_t{1} << 20; }
 
+  // -- nodes: status reports and commands (issue #9 items 5-6) --
+
+  /// Status reports of `node` with at_ms > `since_ms` (unix ms), oldest
+  /// first, at most the last 150. ec::unknown_member.
+  virtual result<std::vector<node_status>> node_history(const std::string& node,
+                                                        int64_t since_ms) = 0;
+  /// Queues `command` (restart, clear_cache, drain, update, sleep, wake) for
+  /// `node`; the node fetches it with its next status report.
+  /// ec::unknown_member; ec::bad_input for a command or node it cannot take.
+  virtual result<node_command> post_node_command(const std::string& node,
+                                                 const std::string& command) = 0;
+  /// The commands of `node`, oldest first. ec::unknown_member.
+  virtual result<std::vector<node_command>> node_commands(const std::string& node) = 0;
+
 private:
   static error data_off(const std::string&) {
     return error{ec::unreachable, "multi-user data scheduling does not run in this process"};

@@ -1,6 +1,7 @@
 // Backend answers -> JSON bodies (http/json_codec.hpp). Field names here
 // are the public API: change them only together with http/API.md.
 #include "http/json_codec.hpp"
+#include "http/node_json.hpp"
 
 #include <algorithm>
 
@@ -134,6 +135,7 @@ json to_json(const std::vector<node_info>& nodes) {
                    {"address", m.address},
                    {"last_heartbeat_ms", n.last_heartbeat_ms},
                    {"active", n.active}});
+    add_node_fields(arr.back(), n); // mode and latest status report (#9)
   }
   return {{"nodes", std::move(arr)}};
 }

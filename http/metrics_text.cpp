@@ -76,6 +76,63 @@ void histogram(std::string& out, const char* name, const char* help,
   sample(out, base + "_count", "", std::to_string(h.count));
 }
 
+// -- nodes: status reports, commands, sleep/wake (#9 items 5-6, #10 item 5) --
+
+/// A label value: node names come from users, so \, " and newlines are escaped.
+std::string label(const char* key, const std::string& v) {
+  std::string out = std::string{key} + "=\"";
+  for (char c : v) {
+    if (c == '\\' || c == '"')
+      out += '\\';
+    if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
+  }
+  return out + '"';
+}
+
+void node_gauge(std::string& out, const metrics_snapshot& m, const char* name,
+                const char* help, double (*value)(const node_status&)) {
+  family(out, name, "gauge", help);
+  for (auto& n : m.nodes)
+    if (n.has_status)
+      sample(out, name, label("node", n.member.node), number(value(n.status)));
+}
+
+void write_nodes(std::string& out, const metrics_snapshot& m) {
+  family(out, "drover_node_mode", "gauge",
+         "1 for each consumer's mode (awake, asleep, draining) as the manager sees it.");
+  for (auto& n : m.nodes)
+    sample(out, "drover_node_mode",
+           label("node", n.member.node) + ",mode=\"" + to_string(n.mode) + "\"", "1");
+  node_gauge(out, m, "drover_node_cpu_percent", "CPU busy % in the last report interval.",
+             [](const node_status& s) { return s.cpu_pct; });
+  node_gauge(out, m, "drover_node_memory_percent", "Memory used % (MemAvailable).",
+             [](const node_status& s) { return s.mem_pct; });
+  node_gauge(out, m, "drover_node_disk_percent", "Disk used % of the node's working directory.",
+             [](const node_status& s) { return s.disk_pct; });
+  node_gauge(out, m, "drover_node_net_in_bytes_per_second", "Bytes/s received (all but lo).",
+             [](const node_status& s) { return s.net_in_bps; });
+  node_gauge(out, m, "drover_node_net_out_bytes_per_second", "Bytes/s sent (all but lo).",
+             [](const node_status& s) { return s.net_out_bps; });
+  node_gauge(out, m, "drover_node_task_backlog", "Tasks the node holds, unfinished.",
+             [](const node_status& s) { return static_cast<double>(s.task_backlog); });
+  node_gauge(out, m, "drover_node_user_backlog", "Messages in the node's per-user queues.",
+             [](const node_status& s) { return static_cast<double>(s.user_backlog); });
+  family(out, "drover_node_commands", "gauge", "Node commands by state.");
+  for (int s = 0; s < command_state_count; ++s)
+    sample(out, "drover_node_commands",
+           std::string{"state=\""} + to_string(static_cast<command_state>(s)) + "\"",
+           std::to_string(m.commands[s]));
+  counter(out, "drover_node_status_reports_total", "Node status reports received.",
+          m.status_reports);
+  counter(out, "drover_policy_sleeps_total", "Consumers the idle policy put to sleep.",
+          m.policy_sleeps);
+  counter(out, "drover_policy_wakes_total", "Consumers the backlog policy woke.",
+          m.policy_wakes);
+}
+
 } // namespace
 
 std::string write_metrics(const metrics_snapshot& m) {
@@ -109,6 +166,7 @@ std::string write_metrics(const metrics_snapshot& m) {
   for (int r = 0; r < member_role_count; ++r)
     sample(out, "drover_members", "role=\"" + std::string{to_string(static_cast<member_role>(r))} + "\"",
            std::to_string(m.members_by_role[r]));
+  write_nodes(out, m); // #9, #10
   return out;
 }
 

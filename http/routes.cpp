@@ -16,6 +16,7 @@
 #include "http/json_codec.hpp"
 #include "http/metrics_text.hpp"
 #include "http/routes_data.hpp"
+#include "http/routes_nodes.hpp"
 #include "http/status.hpp"
 
 namespace drover {
@@ -238,6 +239,9 @@ std::vector<route> add_routes(httplib::Server& svr, http_backend& b,
   });
   add_data_routes([&](const char* p, data_handler f) { get(p, f); }, // #9
                   [&](const char* p, data_handler f) { post(p, f); }, b);
+  add_node_routes([&](const char* p, httplib::Server::Handler h) { get(p, std::move(h)); },
+                  [&](const char* p, httplib::Server::Handler h) { post(p, std::move(h)); }, b,
+                  opts); // status reports and commands (#9)
   add_dashboard(svr, routes); // GET / and /web/*: open, the page asks for the token
   return routes;
 }

@@ -129,6 +129,7 @@ error sim_cluster::start_core() {
   mo.store = store;
   mo.seed = s_.seed;
   mo.default_timeout_ms = c.default_timeout_ms;
+  mo.idle = idle_policy{c.idle_after_ms, c.min_awake, c.wake_backlog}; // #10
   if (!s_.rules_path.empty()) {
     auto rules = std::make_shared<rule_set>();
     if (auto e = load_rules(s_.rules_path, *rules))
@@ -169,6 +170,8 @@ void sim_cluster::start(const std::string& name) {
     co.heartbeat = milliseconds(c.heartbeat_ms);
     co.handlers = scenario_handlers(m->slow_ms);
     co.executed = m->executed;
+    co.status_every = milliseconds(c.status_every_ms); // #9; a fixed host keeps traces equal
+    co.node.sample = [](int64_t now_ms) { host_sample s; s.at_ms = now_ms; return s; };
     so.children.push_back(tracked("consumer " + name, m->role, [co](caf::actor_system& sys) {
       return spawn_consumer(sys, co);
     }));

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "actors/protocol.hpp"
+#include "actors/protocol_nodes.hpp"
 #include "replay/cluster.hpp"
 #include "replay/observe.hpp"
 
@@ -108,6 +109,18 @@ void cancel(action_context& ctx, const action& a) {
       fail, cancel_atom::value, job_atom::value, job_id{id});
 }
 
+/// A node command, as POST /v1/nodes/{id}/commands sends it (#9).
+void node_command_to(action_context& ctx, const action& a) {
+  auto text = fmt::format("command {} {}", a.command, a.member);
+  ask(
+    ctx, ctx.cl.manager,
+    [&](const node_command& c) {
+      ctx.obs.line(ctx.now_ms, fmt::format("{} -> #{} {}", text, c.id, to_string(c.state)));
+    },
+    [&](const std::string& e) { ctx.obs.line(ctx.now_ms, text + " -> refused: " + e); },
+    ncommand_atom::value, a.member, a.command);
+}
+
 } // namespace
 
 void apply_action(action_context& ctx, const action& a) {
@@ -150,6 +163,8 @@ void apply_action(action_context& ctx, const action& a) {
     case action_kind::send_data:
     case action_kind::recv_data:
       return apply_data_action(ctx, a);
+    case action_kind::command:
+      return node_command_to(ctx, a);
   }
 }
 

@@ -91,6 +91,27 @@ void observer::line(int64_t at_ms, const std::string& text) {
   trace_ += fmt::format("{:>8} ms  {}\n", at_ms, text);
 }
 
+namespace {
+
+/// Node status reports, commands and modes (#9 items 5-6, #10 item 5).
+void add_node_state_counters(const manager_state& st, std::map<std::string, uint64_t>& c) {
+  auto cmds = st.nodes.command_counts();
+  c["status_reports"] = st.nodes.reports();
+  c["commands_done"] = cmds[static_cast<int>(command_state::done)];
+  c["commands_failed"] = cmds[static_cast<int>(command_state::failed)];
+  uint64_t asleep = 0, draining = 0;
+  for (auto& [node, e] : st.consumers) {
+    asleep += e.mode == node_mode::asleep ? 1 : 0;
+    draining += e.mode == node_mode::draining ? 1 : 0;
+  }
+  c["asleep"] = asleep;
+  c["draining"] = draining;
+  c["policy_sleeps"] = st.policy_sleeps;
+  c["policy_wakes"] = st.policy_wakes;
+}
+
+} // namespace
+
 snapshot observer::take(const manager_state& st, const sim_cluster& cl, int64_t at_ms) {
   snapshot s;
   s.at_ms = at_ms;
@@ -117,6 +138,7 @@ snapshot observer::take(const manager_state& st, const sim_cluster& cl, int64_t 
   }
   c["jobs_done"] = done;
   c["tasks"] = tasks;
+  add_node_state_counters(st, c); // #9, #10
   for (auto& [group, node] : st.active_producer)
     s.active_producer[group] = node;
   for (auto& [node, entry] : st.consumers)

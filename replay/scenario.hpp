@@ -53,12 +53,19 @@ struct cluster_def {
   // multi-user data (#9): users created at the start, in order (u1, u2, ...)
   std::vector<std::string> users;
   uint32_t user_queue = 1000;       ///< items per user queue on each node
+  // node status and sleep/wake (#9, #10): 0 = off, as before
+  uint32_t status_every_ms = 0;     ///< consumers' status reports
+  uint32_t idle_after_ms = 0;       ///< the manager's idle policy
+  uint32_t min_awake = 1;
+  uint32_t wake_backlog = 64;
 };
 
+// Same order as action_keys in scenario_timeline.cpp (the kind is its index).
 enum class action_kind {
   submit, kill, crash, restart, partition, heal, deregister, swap_rules, cancel, slow,
   advance,
   send_data, recv_data,             ///< multi-user data (#9)
+  command,                          ///< node commands (#9)
 };
 const char* to_string(action_kind k);
 
@@ -77,6 +84,7 @@ struct action {
   std::string from, to;           ///< send_data: user names; recv_data: `to` reads
   uint64_t count = 1;             ///< send_data: items
   std::string level = "normal";   ///< send_data
+  std::string command;            ///< command: drain, sleep, wake, ... (to `member`)
 };
 
 enum class expect_kind {

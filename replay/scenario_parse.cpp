@@ -72,7 +72,7 @@ void read_cluster(yaml_reader& r, const field& f, cluster_def& out) {
   if (!r.check_map(n, f.mark(), "cluster",
                    {"consumers", "producers", "grace", "heartbeat", "heartbeat_misses",
                     "max_restarts", "restart_window", "default_timeout", "users",
-                    "user_queue"}))
+                    "user_queue", "status_every", "idle_after", "min_awake", "wake_backlog"}))
     return;
   std::set<std::string> names;
   read_members(r, find(n, "consumers"), "consumers", names, out.consumers, read_consumer);
@@ -90,6 +90,12 @@ void read_cluster(yaml_reader& r, const field& f, cluster_def& out) {
     out.default_timeout_ms = static_cast<uint32_t>(ms);
   r.read_list(find(n, "users"), "users", out.users); // multi-user data (#9)
   r.read_uint_as(find(n, "user_queue"), "user_queue", 1, 1000000, out.user_queue);
+  if (r.read_duration(find(n, "status_every"), "status_every", ms)) // #9, #10
+    out.status_every_ms = static_cast<uint32_t>(ms);
+  if (r.read_duration(find(n, "idle_after"), "idle_after", ms))
+    out.idle_after_ms = static_cast<uint32_t>(ms);
+  r.read_uint_as(find(n, "min_awake"), "min_awake", 0, 100000, out.min_awake);
+  r.read_uint_as(find(n, "wake_backlog"), "wake_backlog", 1, 1000000, out.wake_backlog);
 }
 
 void read_top(yaml_reader& r, const YAML::Node& root, const std::string& base_dir,

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "core/node_status.hpp"
 #include "core/task.hpp"
 #include "replay/scenario_parts.hpp"
 
@@ -16,7 +17,7 @@ namespace {
 
 constexpr const char* action_keys[] = {"submit", "kill", "crash", "restart", "partition",
                                        "heal", "deregister", "swap_rules", "cancel", "slow",
-                                       "advance", "send_data", "recv_data"};
+                                       "advance", "send_data", "recv_data", "command"};
 
 bool is_member(const cluster_def& c, const std::string& name, bool consumers_only = false) {
   for (auto& d : c.consumers)
@@ -75,6 +76,18 @@ void read_action(yaml_reader& r, const field& f, const std::string& base_dir,
     case action_kind::send_data:
     case action_kind::recv_data:
       return read_data_action(r, f, s, a);
+    case action_kind::command: { // a node command, as POST /v1/nodes/{id}/commands (#9)
+      if (!r.check_map(n, f.mark(), "command", {"consumer", "command"}))
+        return;
+      if (!find(n, "consumer") || !find(n, "command"))
+        return r.fail(f.mark(), "command needs a 'consumer' and a 'command'");
+      read_member(r, find(n, "consumer"), s.cluster, true, a.member);
+      command_kind k;
+      if (r.read_string(find(n, "command"), "command", a.command) && !parse_command_kind(a.command, k))
+        r.fail(find(n, "command").mark(),
+               fmt::format("unknown command '{}' (known: {})", a.command, command_names()));
+      return;
+    }
     default:
       return read_member(r, f, s.cluster, false, a.member);
   }
@@ -85,7 +98,7 @@ void read_entry(yaml_reader& r, const YAML::Node& n, const std::string& base_dir
   if (!r.check_map(n, n.Mark(), "a timeline entry",
                    {"at", "after", "submit", "kill", "crash", "restart", "partition", "heal",
                     "deregister", "swap_rules", "cancel", "slow", "advance", "send_data",
-                    "recv_data"}))
+                    "recv_data", "command"}))
     return;
   std::vector<field> acts;
   for (auto* k : action_keys)
@@ -93,7 +106,8 @@ void read_entry(yaml_reader& r, const YAML::Node& n, const std::string& base_dir
       acts.push_back(f);
   if (acts.size() != 1) {
     r.fail(n.Mark(), "a timeline entry needs exactly one action: submit, kill, crash, "
-                     "restart, partition, heal, deregister, swap_rules, cancel, slow, advance");
+                     "restart, partition, heal, deregister, swap_rules, cancel, slow, advance, "
+                     "command, send_data, recv_data");
     return;
   }
   action a;
@@ -278,7 +292,8 @@ void read_expectations(yaml_reader& r, const field& f, scenario& out) {
 const char* counter_names() {
   return "assigned, acks, stale, retries, reassigned, timeouts, cancelled, alerts, "
          "consumers, producers, pending, executed, restarts, rules_version, jobs, jobs_done, "
-         "lists, tasks, open";
+         "lists, tasks, open, status_reports, commands_done, commands_failed, asleep, "
+         "draining, policy_sleeps, policy_wakes";
 }
 
 bool is_counter_name(const std::string& name) {

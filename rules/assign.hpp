@@ -73,6 +73,9 @@ public:
     return stats_.average(node, type);
   }
 
+  /// `node`'s mean run time over the types it ran, or negative if none.
+  double node_speed_ms(const std::string& node) const { return stats_.node_average(node); }
+
 private:
   /// What every strategy needs to know about the current decision.
   struct decision {

@@ -42,4 +42,13 @@ double run_stats::average(const std::string& node, const std::string& type) cons
   return n == t->second.by_node.end() ? -1 : n->second;
 }
 
+double run_stats::node_average(const std::string& node) const {
+  double sum = 0;
+  int n = 0;
+  for (auto& [type, pt] : types_)
+    if (auto i = pt.by_node.find(node); i != pt.by_node.end())
+      sum += i->second, ++n;
+  return n == 0 ? -1 : sum / n;
+}
+
 } // namespace drover

@@ -31,6 +31,10 @@ public:
   /// The average of (node, type), or a negative number if there is none.
   double average(const std::string& node, const std::string& type) const;
 
+  /// The mean of `node`'s averages over every type it ran, or a negative
+  /// number if it ran none: its speed for waking the fastest first (#10).
+  double node_average(const std::string& node) const;
+
 private:
   struct per_type {
     std::unordered_map<std::string, double> by_node; ///< the source of truth

@@ -1,6 +1,6 @@
 // The overview page: members, queues, jobs and alerts, refreshed every
-// second by app.js. What drover does not measure yet (node CPU, memory, disk,
-// network, sleep/awake, the standby queue) is shown as n/a, never made up.
+// second by app.js. What drover does not report (a node without a status
+// report, producers' mode, the standby queue) is shown as n/a, never made up.
 import {api, h, bar, render, percent, NA, fmtTime, fmtDuration, fmtRate, fmtNum, jobState, eta,
   STATES} from '/web/api.js';
 
@@ -65,12 +65,23 @@ function members(nodes, overview) {
     h('td', {}, n.role === 'consumer'
       ? bar(n.load, `${n.inflight}/${n.capacity}`) : h('span', {class: 'muted'}, '—')),
     h('td', {class: 'num'}, n.last_heartbeat_ms ? fmtDuration(Math.max(0, now - n.last_heartbeat_ms) / 1000) : 'never'),
-    na(), na(), na(), na(), na()));
+    ...nodeCells(n)));
   if (!rows.length) rows.push(h('tr', {}, h('td', {colspan: 10, class: 'muted'}, 'no members yet')));
   return [chips, h('table', {class: 'members'},
     h('thead', {}, h('tr', {}, ['node', 'role', 'state', 'load', 'heartbeat age', 'awake',
                                'CPU', 'mem', 'disk', 'net'].map((t) => h('th', {}, t)))),
     h('tbody', {}, rows))];
+}
+
+/// Mode and the latest status report (#9, #10); n/a where none arrived.
+function nodeCells(n) {
+  const s = n.status;
+  const pct = (v) => h('td', {class: 'num'}, `${Math.round(v)} %`);
+  const kbs = (v) => `${fmtNum(Math.round(v / 1024))} KiB/s`;
+  return [n.mode ? h('td', {}, h('span', {class: `state ${n.mode}`}, n.mode)) : na(),
+    ...(s ? [pct(s.cpu_percent), pct(s.memory_percent), pct(s.disk_percent),
+             h('td', {class: 'num'}, `in ${kbs(s.net_in_bytes_per_s)} / out ${kbs(s.net_out_bytes_per_s)}`)]
+          : [na(), na(), na(), na()])];
 }
 
 function queues(o) {

@@ -181,6 +181,47 @@ public:
     return healthy;
   }
 
+  // -- nodes: status reports and commands (issue #9) --
+  std::map<std::string, std::vector<node_status>> reports; ///< by node; known nodes
+  std::map<std::string, std::vector<node_command>> commands;
+
+  result<std::vector<node_status>> node_history(const std::string& node,
+                                                int64_t since_ms) override {
+    std::lock_guard<std::mutex> g{mtx};
+    auto i = reports.find(node);
+    if (i == reports.end())
+      return error{ec::unknown_member, "no node '" + node + "'"};
+    std::vector<node_status> out;
+    for (auto& s : i->second)
+      if (s.at_ms > since_ms)
+        out.push_back(s);
+    return out;
+  }
+
+  result<node_command> post_node_command(const std::string& node,
+                                         const std::string& command) override {
+    std::lock_guard<std::mutex> g{mtx};
+    command_kind k;
+    if (reports.count(node) == 0)
+      return error{ec::unknown_member, "no node '" + node + "'"};
+    if (!parse_command_kind(command, k))
+      return error{ec::bad_input, "unknown command '" + command + "'"};
+    node_command c;
+    c.id = commands[node].size() + 1;
+    c.node = node;
+    c.kind = k;
+    c.by = "rest";
+    commands[node].push_back(c);
+    return c;
+  }
+
+  result<std::vector<node_command>> node_commands(const std::string& node) override {
+    std::lock_guard<std::mutex> g{mtx};
+    if (reports.count(node) == 0)
+      return error{ec::unknown_member, "no node '" + node + "'"};
+    return commands[node];
+  }
+
 private:
   /// Moves a task to `to`, keeping its job's counts and times in step.
   void move(task& t, task_state to) {

@@ -1,0 +1,46 @@
+// The one place that reads the host's /proc files and statvfs for
+// host_stats.hpp; everything it reads is handed to the pure parsers.
+#include <sys/statvfs.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "core/host_stats.hpp"
+
+namespace drover {
+
+namespace {
+
+bool slurp(const std::string& path, std::string& out) {
+  std::ifstream in{path};
+  if (!in)
+    return false;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  out = ss.str();
+  return true;
+}
+
+} // namespace
+
+host_sample read_host(const std::string& proc_root, const std::string& disk_path,
+                      int64_t at_ms) {
+  host_sample s;
+  s.at_ms = at_ms;
+  std::string text;
+  if (slurp(proc_root + "/stat", text))
+    s.ok_cpu = parse_proc_stat(text, s.cpu);
+  if (slurp(proc_root + "/meminfo", text))
+    s.ok_mem = parse_meminfo(text, s.mem_total_kb, s.mem_available_kb);
+  if (slurp(proc_root + "/net/dev", text))
+    s.ok_net = parse_net_dev(text, s.net_rx_bytes, s.net_tx_bytes);
+  struct statvfs vfs {};
+  if (::statvfs(disk_path.c_str(), &vfs) == 0) {
+    s.disk_total_bytes = static_cast<uint64_t>(vfs.f_blocks) * vfs.f_frsize;
+    s.disk_free_bytes = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+    s.ok_disk = true;
+  }
+  return s;
+}
+
+} // namespace drover

@@ -1,0 +1,89 @@
+// Endpoints of node status reports and node commands (issue #9 items 5-6):
+//   GET  /v1/nodes/{id}/status?since=MS   recent reports of one node
+//   POST /v1/nodes/{id}/commands           {"command": "drain"} -> 202
+//   GET  /v1/nodes/{id}/commands           every command and its state
+// GET /v1/nodes and /metrics (routes.cpp) show the latest report of each.
+#include "http/routes_nodes.hpp"
+
+#include <charconv>
+
+#include "http/json_codec.hpp"
+#include "http/node_json.hpp"
+#include "http/routes.hpp"
+#include "http/status.hpp"
+
+namespace drover {
+
+namespace {
+
+using httplib::Request;
+using httplib::Response;
+
+void reply(Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  res.set_content(dump_json(body), "application/json");
+}
+
+/// Sends the backend's error, if any (the table in status.cpp).
+template <class T>
+bool failed(Response& res, const result<T>& r) {
+  if (r)
+    return false;
+  res.status = http_status(r.err().code);
+  res.set_content(error_body(r.err()), "application/json");
+  return true;
+}
+
+/// ?since=MS (unix ms, default 0: everything kept); anything else is a 400.
+bool since_from(const Request& req, Response& res, int64_t& since) {
+  for (auto& [key, value] : req.params) {
+    if (key != "since") {
+      reply_error(res, 400, "bad_input", "unknown query parameter '" + key + "' (allowed: since)");
+      return false;
+    }
+    auto [end, err] = std::from_chars(value.data(), value.data() + value.size(), since);
+    if (value.empty() || err != std::errc{} || end != value.data() + value.size() || since < 0) {
+      reply_error(res, 400, "bad_input",
+                  "since: expected unix milliseconds (a non-negative integer), got '" + value + "'");
+      return false;
+    }
+  }
+  return true;
+}
+
+} // namespace
+
+void add_node_routes(const add_route& get, const add_route& post, http_backend& b,
+                     const http_server_options& opts) {
+  get(R"(/v1/nodes/([^/]+)/status)", [bk = &b](const Request& req, Response& res) {
+    int64_t since = 0;
+    if (!since_from(req, res, since))
+      return;
+    auto node = req.matches[1].str();
+    auto r = bk->node_history(node, since);
+    if (!failed(res, r))
+      reply(res, 200, history_json(node, since, r.value()));
+  });
+  get(R"(/v1/nodes/([^/]+)/commands)", [bk = &b](const Request& req, Response& res) {
+    auto node = req.matches[1].str();
+    auto r = bk->node_commands(node);
+    if (!failed(res, r))
+      reply(res, 200, commands_json(node, r.value()));
+  });
+  post(R"(/v1/nodes/([^/]+)/commands)", [bk = &b, o = &opts](const Request& req, Response& res) {
+    if (req.body.size() > o->max_body)
+      return reply_error(res, 413, "body_too_large", "the body is larger than the limit of "
+                                                       + std::to_string(o->max_body) + " bytes");
+    std::string command;
+    if (auto err = parse_command_request(req.body, command))
+      return reply_error(res, 400, "bad_input", err.message);
+    auto node = req.matches[1].str();
+    auto r = bk->post_node_command(node, command);
+    if (failed(res, r))
+      return;
+    res.set_header("Location", "/v1/nodes/" + node + "/commands");
+    reply(res, 202, to_json(r.value()));
+  });
+}
+
+} // namespace drover
