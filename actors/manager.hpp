@@ -15,6 +15,8 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
+#include "core/queue_bounds.hpp"
+
 namespace drover {
 
 struct rule_set;
@@ -30,6 +32,7 @@ struct manager_options {
   std::chrono::milliseconds rules_poll{1000}; ///< how often it looks; 0: never
   uint64_t seed = 42;                      ///< for the random strategy
   uint32_t default_timeout_ms = 0;         ///< for tasks that set none; 0: no limit
+  queue_limits queues;                     ///< issue 10: bounds, standby, weights
 };
 
 /// Spawns the manager. It first reloads every unfinished task from the store

@@ -120,6 +120,10 @@ const std::map<std::string, key_info>& keys() {
     {"group", {text(&run_options::group), "a name"}},
     {"list_size", {number(&run_options::list_size), "a whole number"}},
     {"quiet", {flag(&run_options::quiet), "true or false"}},
+    {"queues", {[](const YAML::Node& n, run_options& o) { return read_queue_limits(n, o.queues); },
+                "a map of high, normal, low, standby (whole numbers) and weights: "
+                "{high, normal, low} (1 to 1000)"}},
+    {"job_file", {text(&run_options::job_file), "a job definition JSON file"}},
   };
   return table;
 }

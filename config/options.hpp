@@ -9,9 +9,13 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "core/queue_bounds.hpp"
 
 namespace CLI {
 class App;
+}
+namespace YAML {
+class Node;
 }
 
 namespace drover {
@@ -55,7 +59,13 @@ struct run_options {
   std::string group = "default";
   uint32_t list_size = 8192;
   bool quiet = false;               ///< no progress lines
+  // -- issue 10 --
+  queue_limits queues;              ///< manager: `queues:` bounds, standby, weights
+  std::string job_file;             ///< producer: job definition JSON (split, merge)
 };
+
+/// Reads the config file's `queues:` map; false if a key or value is wrong.
+bool read_queue_limits(const YAML::Node& n, queue_limits& out);
 
 /// The roles drover knows, in start order.
 const std::vector<std::string>& known_roles();
