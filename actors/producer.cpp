@@ -150,6 +150,11 @@ void push_lists(producer_ptr self) {
   while (st.stored.count(st.next_seq) > 0) // pushed by the producer we replace
     ++st.next_seq;
   while (st.in_flight < st.opts.window && st.next_seq < st.lists_total) {
+    // The last list seals the job: send it only once every other list is
+    // stored, so a list refused for full queues (issue 10) and sent again
+    // later cannot arrive after the job already counts as complete.
+    if (st.next_seq + 1 == st.lists_total && st.acked + 1 < st.lists_total)
+      break;
     auto seq = st.next_seq++;
     ++st.in_flight;
     while (st.stored.count(st.next_seq) > 0)

@@ -66,8 +66,14 @@ void bounded_queues::push(task_id id, priority p) {
 }
 
 void bounded_queues::push_front(task_id id, priority p) {
-  queues_[idx(p)].push_front(id); // it was just popped: its place is still its own
+  auto i = idx(p);
+  queues_[i].push_front(id); // it was just popped: its place is still its own
   ++size_;
+  if (queues_[i].size() > limits_.capacity[i]) { // the pop let a standby task up: undo
+    standby_[i].push_front(queues_[i].back());
+    queues_[i].pop_back();
+    --size_;
+  }
 }
 
 void bounded_queues::refill(int p) {

@@ -20,5 +20,9 @@ void check_rules_file(yaml_reader& r, const field& f, const std::string& path);
 void read_timeline(yaml_reader& r, const field& f, const std::string& base_dir,
                    scenario& out);
 void read_expectations(yaml_reader& r, const field& f, scenario& out);
+/// issue 10: a job's dedupe_key, split and merge keys.
+void read_job_extras(yaml_reader& r, const YAML::Node& n, job_def& out);
+/// issue 10: the cluster's `queues:` bounds.
+void read_cluster_queues(yaml_reader& r, const field& f, cluster_def& out);
 
 } // namespace drover::replay

@@ -268,7 +268,7 @@ void read_expectations(yaml_reader& r, const field& f, scenario& out) {
 const char* counter_names() {
   return "assigned, acks, stale, retries, reassigned, timeouts, cancelled, alerts, "
          "consumers, producers, pending, executed, restarts, rules_version, jobs, jobs_done, "
-         "lists, tasks, open";
+         "lists, tasks, open, rejected_lists, standby";
 }
 
 bool is_counter_name(const std::string& name) {
