@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/options.hpp"
 #include "core/dedupe.hpp"
 #include "core/job_split.hpp"
 #include "core/queue_bounds.hpp"
@@ -311,6 +312,31 @@ TEST_CASE("job JSON shows the merge step apart from the parts") {
   CHECK(doc["merge"] == json{{"task", 27}, {"state", "WAITING"}, {"parts", 8}});
   j.merge_task = 0;
   CHECK_FALSE(to_json(j, 0).contains("merge"));
+}
+
+} // TEST_SUITE
+
+TEST_SUITE("queue_bounds") {
+
+TEST_CASE("the config file's queues: section sets bounds and weights; bad values are named") {
+  auto path = std::string{"/tmp/drover_queues_config_test.yaml"};
+  auto load = [&](const char* text, run_options& o) {
+    std::ofstream{path} << text;
+    return load_config_file(path, o);
+  };
+  run_options o;
+  REQUIRE_FALSE(load("queues:\n  normal: 10\n  standby: 5\n  weights: { low: 2 }\n", o));
+  CHECK(o.queues.capacity[1] == 10);
+  CHECK(o.queues.capacity[0] == queue_limits{}.capacity[0]);
+  CHECK(o.queues.standby == 5);
+  CHECK(o.queues.weights == std::array<uint32_t, priority_count>{8, 3, 2});
+  run_options bad;
+  auto err = load("queues:\n  urgent: 10\n", bad);
+  CHECK(err.message.find(":2:3: 'queues' must be a map of high, normal, low, standby") != std::string::npos);
+  run_options zero;
+  REQUIRE_FALSE(load("queues: { high: 0 }\n", zero));
+  CHECK(validate(zero).message == "queues.high: capacity must be >= 1");
+  std::remove(path.c_str());
 }
 
 } // TEST_SUITE
