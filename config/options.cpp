@@ -76,6 +76,11 @@ void add_run_flags(CLI::App& app, run_options& o) {
   app.add_option("--job", o.job, "job name")->capture_default_str()->group(job);
   app.add_option("--group", o.group, "producer group")->capture_default_str()->group(job);
   app.add_option("--list-size", o.list_size, "tasks per pushed list")->capture_default_str()->group(job);
+  app.add_option_function<std::string>("--queues", [&o](const std::string& v) {
+       if (auto err = parse_queues_flag(v, o.queues))
+         throw CLI::ValidationError("--queues", err.message);
+     }, "manager: queue bounds, e.g. normal:100000,standby:50000 (keys high, normal, low, "
+        "standby); overrides the config file's queues:");
   app.add_option("--job-file", o.job_file, "job definition JSON (tasks, split, merge) instead of --tasks")
     ->group(job);
   app.add_flag("--quiet", o.quiet, "no progress lines")->group(job);

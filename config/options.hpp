@@ -66,6 +66,9 @@ struct run_options {
 
 /// Reads the config file's `queues:` map; false if a key or value is wrong.
 bool read_queue_limits(const YAML::Node& n, queue_limits& out);
+/// Reads `--queues=normal:1000,standby:500` (keys high, normal, low,
+/// standby); the error names the bad part.
+error parse_queues_flag(const std::string& text, queue_limits& out);
 
 /// The roles drover knows, in start order.
 const std::vector<std::string>& known_roles();

@@ -28,6 +28,30 @@ bool whole(const YAML::Node& n, uint64_t& out) {
 
 } // namespace
 
+error parse_queues_flag(const std::string& text, queue_limits& out) {
+  size_t start = 0;
+  while (start <= text.size()) {
+    auto end = text.find(',', start);
+    if (end == std::string::npos)
+      end = text.size();
+    auto part = text.substr(start, end - start);
+    auto colon = part.find(':');
+    uint64_t v = 0;
+    priority p;
+    auto key = part.substr(0, colon == std::string::npos ? part.size() : colon);
+    bool number = colon != std::string::npos && whole(YAML::Node(part.substr(colon + 1)), v);
+    if (number && key == "standby")
+      out.standby = v;
+    else if (number && parse_priority(key, p))
+      out.capacity[static_cast<int>(p)] = v;
+    else
+      return {ec::bad_input, "'" + part + "': expected KEY:N with KEY one of high, normal, "
+                               "low, standby, e.g. normal:100000"};
+    start = end + 1;
+  }
+  return {};
+}
+
 bool read_queue_limits(const YAML::Node& n, queue_limits& out) {
   if (!n.IsMap())
     return false;
