@@ -39,6 +39,9 @@ std::string describe(const json& v) {
   }
 }
 
+} // namespace
+
+// Shared with job_split_json.cpp (declared in job_split_json.hpp).
 error fail(const std::string& path, const std::string& what) {
   return {ec::bad_input, path + ": " + what};
 }
@@ -60,6 +63,8 @@ error check_fields(const json& obj, const std::string& where,
   }
   return {};
 }
+
+namespace {
 
 std::string field_path(const std::string& prefix, const char* key) {
   return prefix.empty() ? std::string{key} : prefix + "." + key;

@@ -9,22 +9,6 @@ namespace {
 
 using json = nlohmann::json;
 
-error fail(const std::string& path, const std::string& what) {
-  return {ec::bad_input, path + ": " + what};
-}
-
-error only_fields(const json& obj, const std::string& path,
-                  std::initializer_list<const char*> known) {
-  for (auto it = obj.begin(); it != obj.end(); ++it) {
-    bool ok = false;
-    for (auto* k : known)
-      ok = ok || it.key() == k;
-    if (!ok)
-      return fail(path, "unknown field \"" + it.key() + "\"");
-  }
-  return {};
-}
-
 error read_int(const json& obj, const std::string& path, const char* key, bool is_signed,
                int64_t& out) {
   auto it = obj.find(key);
@@ -59,7 +43,7 @@ error read_spec(const json& split, split_spec& s) {
   error err;
   if (kind == "range") {
     s.how = split_spec::kind::range;
-    (err = only_fields(v, path, {"from", "to", "shards"}))
+    (err = check_fields(v, path, {"from", "to", "shards"}))
       || (err = read_int(v, path, "from", true, s.from))
       || (err = read_int(v, path, "to", true, s.to))
       || (err = read_int(v, path, "shards", false, n));
@@ -76,7 +60,7 @@ error read_spec(const json& split, split_spec& s) {
     if (v.contains("per_task") && (err = read_int(v, path, "per_task", false, n)))
       return err;
     s.per_task = static_cast<uint64_t>(n);
-    return only_fields(v, path, {"file", "per_task"});
+    return check_fields(v, path, {"file", "per_task"});
   }
   return fail("split", "unknown kind \"" + kind + "\"; expected one of range, lines, list");
 }

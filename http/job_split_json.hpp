@@ -16,6 +16,13 @@
 
 namespace drover {
 
+/// "path: what" as ec::bad_input (job_json.cpp).
+error fail(const std::string& path, const std::string& what);
+/// Rejects any key of `obj` not in `known`, naming it and the allowed ones
+/// (job_json.cpp).
+error check_fields(const nlohmann::json& obj, const std::string& where,
+                   std::initializer_list<const char*> known);
+
 /// Expands doc["split"] (if any) over the single template in `tasks`.
 error apply_split(const nlohmann::json& doc, const job_limits& limits,
                   std::vector<task_spec>& tasks);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "config/options.hpp"
+#include "core/dedupe.hpp"
 #include "core/job_split.hpp"
 #include "replay/cluster.hpp"
 #include "replay/scenario_parts.hpp"
@@ -41,7 +42,7 @@ void read_split(yaml_reader& r, const field& f, job_def& out) {
 
 void read_job_extras(yaml_reader& r, const YAML::Node& n, job_def& out) {
   r.read_string(find(n, "dedupe_key"), "dedupe_key", out.dedupe_key);
-  if (out.dedupe_key.rfind("drover:", 0) == 0)
+  if (out.dedupe_key.compare(0, reserved_key_prefix.size(), reserved_key_prefix) == 0)
     r.fail(find(n, "dedupe_key").mark(), "dedupe_key: keys starting with drover: are reserved");
   if (auto f = find(n, "split"))
     read_split(r, f, out);
