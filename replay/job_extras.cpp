@@ -67,6 +67,20 @@ void read_cluster_queues(yaml_reader& r, const field& f, cluster_def& out) {
     r.fail(f.mark(), why);
 }
 
+std::string extras_unsupported_in_processes(const scenario& s) {
+  auto uses = [](const job_def& j) { return has_parts(j) || !j.dedupe_key.empty(); };
+  bool any = s.cluster.queues.capacity != queue_limits{}.capacity
+             || s.cluster.queues.standby != queue_limits{}.standby;
+  for (auto& a : s.timeline)
+    any = any || (a.kind == action_kind::submit && uses(a.job));
+  for (auto& p : s.cluster.producers)
+    any = any || (p.job && uses(*p.job));
+  if (!any)
+    return {};
+  return s.path + ": queues, dedupe_key, split and merge cannot be played with --processes "
+                  "yet; use --clock=virtual or --clock=real\n";
+}
+
 bool has_parts(const job_def& j) { return !j.parts.empty() || j.merge; }
 
 std::vector<task_spec> specs_of(const job_def& j) {

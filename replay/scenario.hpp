@@ -122,6 +122,9 @@ struct scenario {
 /// Every task of a job in order: `tasks` copies of its spec, or one per
 /// split part, then the merge task if any (replay/job_extras.cpp).
 std::vector<task_spec> specs_of(const job_def& j);
+/// Lines naming the issue 10 keys (queues, dedupe_key, split, merge) that
+/// --processes does not pass on yet; empty if none are used.
+std::string extras_unsupported_in_processes(const scenario& s);
 /// Does the job need specs_of (split, merge) rather than copies of one spec?
 bool has_parts(const job_def& j);
 
