@@ -15,7 +15,6 @@
 #include "actors/protocol.hpp"
 #include "core/dedupe.hpp"
 #include "core/queue_bounds.hpp"
-#include "core/queues.hpp"
 #include "core/task_state.hpp"
 #include "rules/assign.hpp"
 
