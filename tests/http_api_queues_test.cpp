@@ -86,7 +86,7 @@ TEST_CASE("POST /v1/jobs gets 429 when the queues are full and stores nothing of
   CHECK(high->status == 201); // high has a queue of its own
 }
 
-TEST_CASE("a split job's merge runs after its parts with their results; dedupe runs once") {
+TEST_CASE("a split job merge runs after its parts with their results and dedupe runs once") {
   queues_node n{"registry,manager,consumer", "normal:1000"};
   auto res = n.post(R"({"name": "sum", "tasks": [{"type": "echo"}],
     "split": {"range": {"from": 0, "to": 9, "shards": 3}},

@@ -59,6 +59,17 @@ void report_from(manager_fixture& f, const std::string& node, const inbox& box, 
   f.report(node, r);
 }
 
+/// Stops the fixture's manager and starts a new one on the same store, as
+/// after a crash (the store is the truth).
+void restart(manager_fixture& f, manager_options opts = {}) {
+  opts.store = f.store;
+  opts.node = "m";
+  f.self->send_exit(f.mgr, caf::exit_reason::user_shutdown);
+  f.sched.run();
+  f.mgr = f.keep(spawn_manager(f.sys, opts));
+  f.sched.run();
+}
+
 size_t stored_tasks(task_store& db) {
   recovered_state rs;
   REQUIRE_FALSE(db.load(rs));
@@ -139,15 +150,9 @@ TEST_CASE("tasks recovered after a restart are never dropped, even beyond the bo
   CHECK(st.tasks.size() == 10);
 }
 
-TEST_CASE_FIXTURE(manager_fixture, "the producer retries a refused list with backoff; nothing lost or doubled") {
+TEST_CASE_FIXTURE(manager_fixture, "the producer retries a refused list with backoff and nothing is lost or doubled") {
   // (This fixture's queues are default; rebuild the manager with small ones.)
-  auto opts = bounded(5, 0);
-  opts.store = store;
-  opts.node = "m";
-  self->send_exit(mgr, caf::exit_reason::user_shutdown);
-  sched.run();
-  mgr = keep(spawn_manager(sys, opts));
-  sched.run();
+  restart(*this, bounded(5, 0));
   auto registry = keep(sys.spawn([m = mgr](caf::event_based_actor*) -> caf::behavior {
     return {[m](register_atom, const member_info&) { return m; },
             [](deregister_atom, const member_info&) {}};
@@ -157,24 +162,30 @@ TEST_CASE_FIXTURE(manager_fixture, "the producer retries a refused list with bac
   po.info = member_info{"p1", member_role::producer, {}, 0, "g", ""};
   po.registry = registry;
   po.heartbeat = 0ms;
-  po.tasks = 10;
+  po.tasks = 15;
   po.spec = spec("noop");
   po.list_size = 5;
   po.print_progress = false;
   auto prod = keep(spawn_producer(sys, po));
   sched.run();
   self->send(mgr, joined_atom::value, po.info, prod);
-  sched.run(); // activated: lists 0 and 1 go out together; 1 does not fit
+  // Activated: lists 0 and 1 go out together and 1 does not fit; the last
+  // list (2) waits until the others are stored.
+  sched.run();
   CHECK(st().rejected_lists == 1);
   CHECK(c1->tasks.size() == 5);
-  advance(100ms); // the producer's backoff: list 1 again
-  CHECK(c1->tasks.size() == 10);
+  CHECK_FALSE(st().jobs.begin()->second.meta.sealed);
+  advance(99ms);
+  CHECK(c1->tasks.size() == 5);
+  advance(1ms); // the producer's 100 ms backoff: list 1 again, then list 2
+  CHECK(c1->tasks.size() == 15);
   report_from(*this, "c1", *c1, 0);
   CHECK(po.outcome->exit_code == 0);
   recovered_state rs;
   REQUIRE_FALSE(db->load(rs));
   REQUIRE(rs.jobs.size() == 1);
-  CHECK(rs.jobs[0].total == 10);
+  CHECK(rs.jobs[0].total == 15);
+  CHECK(rs.lists.size() == 3);
   CHECK(rs.unfinished.empty());
 }
 
@@ -232,13 +243,7 @@ TEST_CASE_FIXTURE(manager_fixture, "a held merge survives a manager restart and 
   REQUIRE(c1->tasks.size() == 2);
   report("c1", {{c1->tasks[0].id, c1->tasks[0].lease, task_outcome::succeeded, "a", 1}});
   // Restart: a new manager on the same store.
-  self->send_exit(mgr, caf::exit_reason::user_shutdown);
-  sched.run();
-  manager_options opts;
-  opts.store = store;
-  opts.node = "m";
-  mgr = keep(spawn_manager(sys, opts));
-  sched.run();
+  restart(*this);
   CHECK(st().merges.size() == 1);
   auto c2 = join("c2", 10);
   REQUIRE(c2->tasks.size() == 1); // part 1, reclaimed; the merge still held
@@ -276,7 +281,7 @@ TEST_CASE_FIXTURE(manager_fixture, "same dedupe_key across jobs: runs once, ever
   CHECK(c1->tasks.size() == 3);
 }
 
-TEST_CASE_FIXTURE(manager_fixture, "a failed leader fails its followers; a cancelled one hands over") {
+TEST_CASE_FIXTURE(manager_fixture, "a failed leader fails its followers and a cancelled one hands over") {
   auto c1 = join("c1", 10);
   list_ack a, b;
   REQUIRE_FALSE(try_submit(list_of("ja", 0, true, {spec("t", "1", "k"), spec("t", "2", "k")}), a));
@@ -300,13 +305,7 @@ TEST_CASE_FIXTURE(manager_fixture, "a failed leader fails its followers; a cance
 TEST_CASE_FIXTURE(manager_fixture, "dedupe groups are rebuilt after a restart") {
   list_ack a;
   REQUIRE_FALSE(try_submit(list_of("ja", 0, true, {spec("t", "1", "k"), spec("t", "2", "k")}), a));
-  self->send_exit(mgr, caf::exit_reason::user_shutdown);
-  sched.run();
-  manager_options opts;
-  opts.store = store;
-  opts.node = "m";
-  mgr = keep(spawn_manager(sys, opts));
-  sched.run();
+  restart(*this);
   auto c1 = join("c1", 10);
   REQUIRE(c1->tasks.size() == 1);
   report_from(*this, "c1", *c1, 0);

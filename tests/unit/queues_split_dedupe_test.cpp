@@ -206,7 +206,7 @@ TEST_CASE("range: shards cover the range exactly, half-open") {
         == 0);
 }
 
-TEST_CASE("lines: K lines per part; a missing file is named") {
+TEST_CASE("lines: K lines per part and a missing file is named") {
   auto path = std::string{"/tmp/drover_split_lines_test.txt"};
   {
     std::ofstream f{path};
@@ -225,7 +225,7 @@ TEST_CASE("lines: K lines per part; a missing file is named") {
   std::remove(path.c_str());
 }
 
-TEST_CASE("job JSON: split expands the template; merge comes last, marked") {
+TEST_CASE("job JSON: split expands the template and the merge comes last, marked") {
   auto r = parse_job_request(R"({"name": "sum", "tasks": [{"type": "sum", "priority": "high"}],
     "split": {"range": {"from": 0, "to": 1000000, "shards": 8}},
     "merge": {"type": "add", "payload": "p"}})", job_limits{});
@@ -318,7 +318,7 @@ TEST_CASE("job JSON shows the merge step apart from the parts") {
 
 TEST_SUITE("queue_bounds") {
 
-TEST_CASE("the config file's queues: section sets bounds and weights; bad values are named") {
+TEST_CASE("the config file queues: section sets bounds and weights and bad values are named") {
   auto path = std::string{"/tmp/drover_queues_config_test.yaml"};
   auto load = [&](const char* text, run_options& o) {
     std::ofstream{path} << text;
