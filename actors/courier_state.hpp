@@ -12,7 +12,7 @@
 
 #include "actors/courier.hpp"
 #include "actors/protocol_data.hpp"
-#include "core/queues.hpp"
+#include "core/queue_bounds.hpp"
 #include "rules/hash_ring.hpp"
 #include "store/data_store.hpp"
 
@@ -47,7 +47,7 @@ struct courier_state {
   std::map<std::string, courier_node> nodes;
   hash_ring ring;
   std::vector<std::string> ring_nodes;               ///< slot -> node (live nodes only)
-  priority_queues ready;                             ///< users whose lane can go, by LEVEL
+  bounded_queues ready;                              ///< users whose lane can go, by LEVEL
   std::vector<delivery_change> changes;              ///< written by flush()
   std::set<uint64_t> dirty_users;
   uint64_t next_seq = 0;

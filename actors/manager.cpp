@@ -13,6 +13,7 @@ namespace {
 
 caf::behavior manager(manager_ptr self, manager_options opts) {
   self->state.opts = std::move(opts);
+  self->state.pending.configure(self->state.opts.queues); // issue 10: bounds
   // A stray or malformed message (e.g. from a peer of another version) is
   // logged and dropped; it must never take the manager down.
   self->set_default_handler(caf::print_and_drop);

@@ -16,6 +16,7 @@
 #include <caf/fwd.hpp>
 
 #include "core/idle_policy.hpp"
+#include "core/queue_bounds.hpp"
 
 namespace drover {
 
@@ -35,6 +36,7 @@ struct manager_options {
   // -- sleep/wake of consumers (#10 item 5, actors/manager_nodes.cpp) --
   idle_policy idle{0, 1, 64};              ///< idle_after_ms 0: off (drover run: 30 s)
   std::chrono::milliseconds policy_every{500}; ///< how often the policy looks
+  queue_limits queues;                     ///< issue 10: bounds, standby, weights
 };
 
 /// Spawns the manager. It first reloads every unfinished task from the store

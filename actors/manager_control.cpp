@@ -35,6 +35,7 @@ uint64_t cancel_one(manager_ptr self, std::unordered_map<task_id, task>::iterato
   ++st.stats.cancelled;
   st.changes.push_back(change_of(t, event_kind::cancelled, {}, now));
   auto version = t.version;
+  dedupe_dropped(st, t); // issue 10: a follower takes over a cancelled leader
   st.tasks.erase(ti); // a queued id whose task is gone is skipped by dispatch
   return version;
 }

@@ -37,6 +37,7 @@ uint64_t terminal_count(const job_entry& j) {
 } // namespace
 
 void check_done(manager_ptr self, job_entry& j) {
+  merge_check(self, j); // issue 10: a held merge may be due now
   if (!j.meta.sealed || j.done || terminal_count(j) < j.meta.total)
     return;
   j.done = true;
@@ -134,7 +135,7 @@ void recover(manager_ptr self, recovered_state& rs) {
                                      "manager restart", now));
       ++reclaimed;
     }
-    st.pending.push(t.id, t.spec.prio);
+    enqueue_new(st, t); // issue 10: merges held, dedupe followers attached
     auto id = t.id;
     st.tasks.emplace(id, std::move(t));
   }
@@ -167,6 +168,12 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
   if (entry.cancelled)
     return caf::error{ec::bad_input, fmt::format("job {} was cancelled; it takes no more "
                                                  "task lists", jid)};
+  std::array<uint64_t, priority_count> need{}; // issue 10: backpressure
+  if (auto refused = admit(st, list, need)) {
+    if (is_new)
+      forget_job(st, jid); // refused whole: no trace of it stays
+    return refused;
+  }
   auto count = static_cast<uint32_t>(list.tasks.size());
   auto first = st.next_task;
   st.next_task += count;
@@ -194,11 +201,12 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
     .then(
       [=](std::vector<task>& stored) mutable {
         auto& st = self->state;
+        unreserve(st, need);
         auto& j = st.jobs[jid];
         st.lists[{jid, seq}] = stored_list{jid, seq, first, count};
         j.by_state[static_cast<int>(task_state::pending)] += stored.size();
         for (auto& t : stored) {
-          st.pending.push(t.id, t.spec.prio);
+          enqueue_new(st, t);
           auto id = t.id;
           st.tasks.emplace(id, std::move(t));
         }
@@ -211,6 +219,7 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
       [=](caf::error& err) mutable {
         // Nothing was stored: undo the prospective total so a re-send fits.
         auto& j = self->state.jobs[jid];
+        unreserve(self->state, need);
         j.meta.total -= count;
         log_error("manager: storing list {} of job {} failed: {}", seq, jid,
                   self->system().render(err));
@@ -325,6 +334,7 @@ void settle(manager_ptr self, std::unordered_map<task_id, task>::iterator ti,
                : effect == ack_effect::failed  ? event_kind::failed
                                                : event_kind::timed_out;
   st.changes.push_back(change_of(t, event, {}, now));
+  dedupe_settled(self, t, now); // issue 10: followers end like their leader
   auto job = t.job;
   st.tasks.erase(ti); // terminal: the store has it from now on
   if (auto* j = find_job(st, job))

@@ -9,6 +9,16 @@ namespace drover {
 
 namespace {
 
+/// issue 10: where the job's merge step is.
+std::string merge_state_of(const manager_state& st, const job_entry& j) {
+  if (j.merge_task == 0)
+    return {};
+  if (st.merges.count(j.meta.id) != 0)
+    return "WAITING";
+  auto t = st.tasks.find(j.merge_task);
+  return t == st.tasks.end() ? "ENDED" : to_string(t->second.state);
+}
+
 job_info info_of(const job_entry& j) {
   job_info out;
   out.id = j.meta.id;
@@ -30,7 +40,10 @@ caf::result<job_info> query_job(manager_ptr self, job_id id) {
   auto* j = find_job(self->state, id);
   if (j == nullptr)
     return caf::error{ec::unknown_job, "no job " + std::to_string(id)};
-  return info_of(*j);
+  auto out = info_of(*j);
+  out.merge_task = j->merge_task; // issue 10
+  out.merge_state = merge_state_of(self->state, *j);
+  return out;
 }
 
 job_page query_jobs(manager_ptr self, uint64_t offset, uint32_t limit) {
@@ -81,6 +94,7 @@ metrics_snapshot query_metrics(manager_ptr self) {
   m.members_by_role[static_cast<int>(member_role::producer)] = st.producers.size();
   m.members_by_role[static_cast<int>(member_role::consumer)] = st.consumers.size();
   m.members_by_role[static_cast<int>(member_role::manager)] = 1;
+  fill_queue_metrics(st, m); // issue 10
   return m;
 }
 

@@ -13,8 +13,9 @@
 
 #include "actors/manager.hpp"
 #include "actors/protocol.hpp"
+#include "core/dedupe.hpp"
 #include "core/node_board.hpp"
-#include "core/queues.hpp"
+#include "core/queue_bounds.hpp"
 #include "core/task_state.hpp"
 #include "rules/assign.hpp"
 
@@ -49,6 +50,13 @@ struct job_entry {
   bool done = false;                 ///< sealed and every task terminal
   bool cancelled = false;            ///< later lists are refused
   std::vector<caf::actor> watchers;  ///< told job_done when it completes
+  task_id merge_task = 0;            ///< issue 10: its merge step, if any
+};
+
+/// A job's merge task, held out of the queues until its parts succeeded.
+struct merge_hold {
+  task_id task = 0;
+  bool fetching = false;  ///< the parts' results are being read from the store
 };
 
 struct manager_state {
@@ -57,7 +65,7 @@ struct manager_state {
   std::unordered_map<job_id, job_entry> jobs;
   std::unordered_map<std::string, job_id> job_by_origin;
   std::map<std::pair<job_id, uint32_t>, stored_list> lists;
-  priority_queues pending;
+  bounded_queues pending;                   ///< bounded, with standby (issue 10)
   std::vector<task_id> unassignable;        ///< no live consumer has their tags
   std::map<std::string, consumer_entry> consumers;
   assigner chooser;                          ///< rules/: who gets each task
@@ -82,6 +90,12 @@ struct manager_state {
   node_board nodes;
   int64_t idle_since_ms = -1;                ///< cluster idle since (unix ms); -1: busy
   uint64_t policy_sleeps = 0, policy_wakes = 0;
+  // -- issue 10: bounds, dedupe, merge ----------------------------------------
+  std::array<uint64_t, priority_count> reserved{}; ///< admitted, not yet stored
+  std::array<uint64_t, priority_count> rejected{}; ///< tasks refused: queues full
+  uint64_t rejected_lists = 0;
+  dedupe_index dedupe;                       ///< core/dedupe.hpp
+  std::map<job_id, merge_hold> merges;       ///< by job
   static inline const char* name = "manager";
 };
 
@@ -181,5 +195,29 @@ void on_policy_tick(manager_ptr self);
 void add_node_views(const manager_state& st, std::vector<node_info>& out);
 /// Adds the nodes and command counts to a metrics snapshot.
 void add_node_metrics(manager_ptr self, metrics_snapshot& m);
+// -- manager_admit.cpp (issue 10: bounded queues) -------------------------------
+
+/// Refuses a list that does not fit the queues plus standby (ec::overloaded,
+/// saying how full they are); else reserves room for it in `need`.
+caf::error admit(manager_state& st, const task_list& list,
+                 std::array<uint64_t, priority_count>& need);
+/// The list was stored (its tasks are queued now) or failed to store.
+void unreserve(manager_state& st, const std::array<uint64_t, priority_count>& need);
+/// Drops a job that was just created for a list that was then refused.
+void forget_job(manager_state& st, job_id jid);
+void fill_queue_metrics(const manager_state& st, metrics_snapshot& m);
+
+// -- manager_dedupe.cpp / manager_merge.cpp (issue 10) ---------------------------
+
+/// Queues a new or recovered task, unless it is a merge (held) or a
+/// follower of a running task with the same dedupe_key.
+void enqueue_new(manager_state& st, const task& t);
+/// `leader` ended for good: its followers end the same way.
+void dedupe_settled(manager_ptr self, const task& leader, int64_t now);
+/// `t` was cancelled: a leader hands over to its oldest follower.
+void dedupe_dropped(manager_state& st, const task& t);
+/// Queues the job's held merge once every part succeeded, or cancels it if
+/// one did not. Called from check_done.
+void merge_check(manager_ptr self, job_entry& j);
 
 } // namespace drover

@@ -30,6 +30,7 @@ struct producer_state {
   bool reporting = false;
   std::set<uint32_t> stored;        ///< seqs a lost predecessor already pushed
   caf::actor_clock::time_point started;
+  std::chrono::milliseconds full_backoff{0}; ///< issue 10: wait before re-pushing a refused list
   static inline const char* name = "producer";
 };
 
@@ -96,38 +97,72 @@ void watch_job(producer_ptr self) {
     self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
 }
 
+/// List `seq` of the job; the same tasks every time it is built.
+task_list make_list(producer_ptr self, uint32_t seq) {
+  auto& st = self->state;
+  task_list list;
+  list.origin = st.origin;
+  list.job_name = st.opts.job_name;
+  list.group = st.opts.info.group;
+  list.producer = st.opts.info.node;
+  list.seq = seq;
+  list.last = seq + 1 == st.lists_total;
+  auto begin = uint64_t{list.seq} * st.opts.list_size;
+  auto count = std::min<uint64_t>(st.opts.list_size, st.opts.tasks - begin);
+  if (st.opts.specs.empty())
+    list.tasks.assign(count, st.opts.spec);
+  else
+    list.tasks.assign(st.opts.specs.begin() + begin, st.opts.specs.begin() + begin + count);
+  return list;
+}
+
+void push_lists(producer_ptr self);
+
+/// Sends list `seq`; a list refused because the manager's queues are full
+/// (ec::overloaded, nothing stored) is sent again after a growing backoff.
+void send_list(producer_ptr self, uint32_t seq) {
+  auto& st = self->state;
+  self->request(st.manager, std::chrono::seconds(60), submit_atom::value, make_list(self, seq))
+    .then(
+      [=](const list_ack& ack) {
+        auto& st = self->state;
+        --st.in_flight;
+        st.full_backoff = std::chrono::milliseconds{0};
+        st.job = ack.job;
+        if (++st.acked < st.lists_total)
+          return push_lists(self);
+        watch_job(self);
+      },
+      [=](caf::error& err) {
+        if (err.category() == caf::atom("drover") && err.code() == static_cast<uint8_t>(ec::overloaded)) {
+          auto& st = self->state;
+          st.full_backoff = std::min(std::max(st.full_backoff * 2, std::chrono::milliseconds{100}),
+                                     std::chrono::milliseconds{5000});
+          log_info("producer {}: the manager's queues are full; list {} again in {} ms",
+                   st.opts.info.node, seq, st.full_backoff.count());
+          self->delayed_send(self, st.full_backoff, retry_atom::value, seq);
+          return;
+        }
+        finish(self, 1, "the manager did not store a task list: "
+                          + self->system().render(err));
+      });
+}
+
 void push_lists(producer_ptr self) {
   auto& st = self->state;
   while (st.stored.count(st.next_seq) > 0) // pushed by the producer we replace
     ++st.next_seq;
   while (st.in_flight < st.opts.window && st.next_seq < st.lists_total) {
-    task_list list;
-    list.origin = st.origin;
-    list.job_name = st.opts.job_name;
-    list.group = st.opts.info.group;
-    list.producer = st.opts.info.node;
-    list.seq = st.next_seq++;
-    list.last = st.next_seq == st.lists_total;
-    auto begin = uint64_t{list.seq} * st.opts.list_size;
-    auto count = std::min<uint64_t>(st.opts.list_size, st.opts.tasks - begin);
-    list.tasks.assign(count, st.opts.spec);
+    // The last list seals the job: send it only once every other list is
+    // stored, so a list refused for full queues (issue 10) and sent again
+    // later cannot arrive after the job already counts as complete.
+    if (st.next_seq + 1 == st.lists_total && st.acked + 1 < st.lists_total)
+      break;
+    auto seq = st.next_seq++;
     ++st.in_flight;
     while (st.stored.count(st.next_seq) > 0)
       ++st.next_seq;
-    self->request(st.manager, std::chrono::seconds(60), submit_atom::value, std::move(list))
-      .then(
-        [=](const list_ack& ack) {
-          auto& st = self->state;
-          --st.in_flight;
-          st.job = ack.job;
-          if (++st.acked < st.lists_total)
-            return push_lists(self);
-          watch_job(self);
-        },
-        [=](caf::error& err) {
-          finish(self, 1, "the manager did not store a task list: "
-                            + self->system().render(err));
-        });
+    send_list(self, seq);
   }
 }
 
@@ -228,6 +263,7 @@ caf::behavior producer(producer_ptr self, producer_options opts) {
       self->delayed_send(self, st.opts.status_every, nstatus_atom::value);
     },
     [](const std::vector<node_command>&) { /* the manager's (empty) reply */ },
+    [=](retry_atom, uint32_t seq) { send_list(self, seq); }, // issue 10: queues were full
     [=](tick_atom) {
       self->request(self->state.manager, std::chrono::seconds(5), progress_atom::value,
                     self->state.job)

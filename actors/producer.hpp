@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
@@ -33,6 +34,7 @@ struct producer_options {
   std::chrono::milliseconds heartbeat{1000}; ///< to the registry; 0: none
   uint64_t tasks = 0;               ///< 0: no job, stay registered
   task_spec spec;                   ///< every task of the job looks like this
+  std::vector<task_spec> specs;     ///< issue 10: a job file's tasks (split, merge); overrides spec
   std::string job_name = "job";
   uint32_t list_size = 8192;        ///< tasks per list
   uint32_t window = 4;              ///< lists in flight at once

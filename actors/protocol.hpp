@@ -237,7 +237,8 @@ typename Inspector::result_type inspect(Inspector& f, rules_info& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_info& x) {
   return f(caf::meta::type_name("job_info"), x.id, x.name, x.group, x.total, x.sealed,
-           x.by_state, x.unassignable, x.created_ms, x.started_ms, x.finished_ms);
+           x.by_state, x.unassignable, x.created_ms, x.started_ms, x.finished_ms,
+           x.merge_task, x.merge_state);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_page& x) {
@@ -266,7 +267,8 @@ typename Inspector::result_type inspect(Inspector& f, metrics_snapshot& x) {
            x.retry_queue, x.assignments, x.acks, x.stale_rejected, x.retries,
            x.reassignments, x.timeouts, x.cancelled, x.alerts, x.ack_latency,
            x.members_by_role, x.nodes, x.commands, x.status_reports, x.policy_sleeps,
-           x.policy_wakes);
+           x.policy_wakes, x.queue_capacity, x.standby_depth, x.standby_capacity,
+           x.rejected, x.rejected_lists, x.dedupe_followers, x.merges_waiting);
 }
 // Store types travel only inside one process, but CAF still wants inspect().
 template <class Inspector>

@@ -16,6 +16,7 @@
 #include "actors/store_actor.hpp"
 #include "actors/supervisor.hpp"
 #include "app/http_backend.hpp"
+#include "app/job_file.hpp"
 #include "app/remote.hpp"
 #include "core/log.hpp"
 #include "rules/rule_set.hpp"
@@ -164,6 +165,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     mo.grace = std::chrono::milliseconds(o.grace_ms);
     mo.default_timeout_ms = o.default_timeout_ms;
     mo.idle = idle_policy{o.idle_after_ms, o.min_awake, o.wake_backlog}; // #10
+    mo.queues = o.queues; // issue 10
     mo.wall_offset_ms = wall_offset_ms(sys);
     // Only a store that does disk I/O gets a thread of its own; the memory
     // store never blocks, and waking a thread per request cost ~25-40 % of
@@ -241,7 +243,13 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     po.list_size = o.list_size;
     po.print_progress = !o.quiet;
     po.status_every = std::chrono::milliseconds(o.status_every_ms); // #9 status reports
-    if (o.tasks > 0)
+    if (!o.job_file.empty()) { // issue 10: tasks, split and merge from a job definition
+      if (auto err = load_job_file(o.job_file, po)) {
+        log_error("{}", err.message);
+        return 2;
+      }
+    }
+    if (o.tasks > 0 || !o.job_file.empty())
       r.job = po.outcome;
     so.children.push_back(child_spec{"producer " + po.info.node,
                                      [po](caf::actor_system& s) { return spawn_producer(s, po); }});

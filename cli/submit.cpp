@@ -11,6 +11,7 @@
 #include "cli/render.hpp"
 #include "core/task.hpp"
 #include "http/job_json.hpp"
+#include "http/job_split_json.hpp"
 
 namespace drover {
 
@@ -36,11 +37,15 @@ int build_body(const submit_options& s, std::string& body, std::ostream& err) {
       err << "drover: " << why << "\n";
       return 2;
     }
-    auto parsed = parse_job_request(body, job_limits{std::numeric_limits<std::size_t>::max()});
+    job_limits local{std::numeric_limits<std::size_t>::max()};
+    local.read_files = true; // issue 10: split.lines reads its file here, not on the server
+    auto parsed = parse_job_request(body, local);
     if (parsed.err) {
       err << "drover: " << s.file << ": " << parsed.err.message << "\n";
       return 2;
     }
+    if (body.find("\"split\"") != std::string::npos) // send the parts, expanded
+      body = expanded_job_body(parsed.job);
     return 0;
   }
   priority p;

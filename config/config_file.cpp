@@ -124,6 +124,10 @@ const std::map<std::string, key_info>& keys() {
     {"idle_after_ms", {number(&run_options::idle_after_ms), "milliseconds"}},
     {"min_awake", {number(&run_options::min_awake), "a count"}},
     {"wake_backlog", {number(&run_options::wake_backlog), "a count"}},
+    {"queues", {[](const YAML::Node& n, run_options& o) { return read_queue_limits(n, o.queues); },
+                "a map of high, normal, low, standby (whole numbers) and weights: "
+                "{high, normal, low} (1 to 1000)"}},
+    {"job_file", {text(&run_options::job_file), "a job definition JSON file"}},
   };
   return table;
 }

@@ -83,6 +83,13 @@ void add_run_flags(CLI::App& app, run_options& o) {
   app.add_option("--job", o.job, "job name")->capture_default_str()->group(job);
   app.add_option("--group", o.group, "producer group")->capture_default_str()->group(job);
   app.add_option("--list-size", o.list_size, "tasks per pushed list")->capture_default_str()->group(job);
+  app.add_option_function<std::string>("--queues", [&o](const std::string& v) {
+       if (auto err = parse_queues_flag(v, o.queues))
+         throw CLI::ValidationError("--queues", err.message);
+     }, "manager: queue bounds, e.g. normal:100000,standby:50000 (keys high, normal, low, "
+        "standby); overrides the config file's queues:");
+  app.add_option("--job-file", o.job_file, "job definition JSON (tasks, split, merge) instead of --tasks")
+    ->group(job);
   app.add_flag("--quiet", o.quiet, "no progress lines")->group(job);
   add_data_flags(app, o);
 }
@@ -118,6 +125,10 @@ error validate(const run_options& o) {
                            "with --heartbeat=0)"};
   if (o.capacity == 0 && runs_role(o, "consumer"))
     return {ec::bad_input, "--capacity must be at least 1 for a consumer"};
+  if (auto why = validate(o.queues); !why.empty()) // issue 10
+    return {ec::bad_input, why};
+  if (!o.job_file.empty() && (o.tasks > 0 || !runs_role(o, "producer")))
+    return {ec::bad_input, "--job-file needs the producer role and no --tasks"};
   if (o.tasks > 0 && !runs_role(o, "producer"))
     return {ec::bad_input, "--tasks needs the producer role (--role=producer)"};
   if (o.log_level != "error" && o.log_level != "warn" && o.log_level != "info"

@@ -9,9 +9,13 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "core/queue_bounds.hpp"
 
 namespace CLI {
 class App;
+}
+namespace YAML {
+class Node;
 }
 
 namespace drover {
@@ -66,7 +70,16 @@ struct run_options {
   uint32_t min_awake = 1;           ///< manager: consumers the idle policy keeps awake
   uint32_t wake_backlog = 64;       ///< manager: pending tasks per awake consumer that wake more
   std::string config_path;          ///< the --config file (the update command re-reads it)
+  // -- issue 10 --
+  queue_limits queues;              ///< manager: `queues:` bounds, standby, weights
+  std::string job_file;             ///< producer: job definition JSON (split, merge)
 };
+
+/// Reads the config file's `queues:` map; false if a key or value is wrong.
+bool read_queue_limits(const YAML::Node& n, queue_limits& out);
+/// Reads `--queues=normal:1000,standby:500` (keys high, normal, low,
+/// standby); the error names the bad part.
+error parse_queues_flag(const std::string& text, queue_limits& out);
 
 /// The roles drover knows, in start order.
 const std::vector<std::string>& known_roles();

@@ -74,6 +74,9 @@ struct job_info {
   int64_t created_ms = 0;         ///< unix ms; 0 = unknown / not yet
   int64_t started_ms = 0;         ///< first task assigned
   int64_t finished_ms = 0;        ///< last task reached a terminal state
+  // -- issue 10: a split job's merge step, apart from its parts --
+  task_id merge_task = 0;         ///< 0: the job has no merge (or it ended before a restart)
+  std::string merge_state;        ///< WAITING (for its parts), a task state, or ENDED
 };
 
 /// Tasks of `j` in a terminal state.
@@ -197,6 +200,14 @@ struct metrics_snapshot {
   uint64_t status_reports = 0;    ///< status reports received
   uint64_t policy_sleeps = 0;     ///< consumers the idle policy put to sleep
   uint64_t policy_wakes = 0;      ///< ... and woke
+  // -- issue 10: bounded queues, dedupe, merge --
+  std::array<uint64_t, priority_count> queue_capacity{};
+  std::array<uint64_t, priority_count> standby_depth{}; ///< overflow waiting per priority
+  uint64_t standby_capacity = 0;
+  std::array<uint64_t, priority_count> rejected{};      ///< tasks refused: queues full
+  uint64_t rejected_lists = 0;
+  uint64_t dedupe_followers = 0;  ///< tasks waiting on a leader with their dedupe_key
+  uint64_t merges_waiting = 0;    ///< merge tasks held for their parts
 };
 
 } // namespace drover

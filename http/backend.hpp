@@ -18,8 +18,8 @@ namespace drover {
 /// and must bound every wait (answer ec::unreachable on a timeout).
 /// Errors map to HTTP statuses in http/status.cpp: unknown_job,
 /// unknown_task, unknown_member 404; bad_input 400; invalid_rules 422;
-/// bad_transition, stale_version 409; unreachable, no_manager, overloaded
-/// 503; store errors 500.
+/// bad_transition, stale_version 409; unreachable, no_manager 503;
+/// overloaded (queues full, issue 10) 429; store errors 500.
 class http_backend {
 public:
   virtual ~http_backend() = default;

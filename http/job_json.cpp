@@ -9,6 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/job_split.hpp"
+#include "http/job_split_json.hpp"
+
 namespace drover {
 
 namespace {
@@ -36,6 +39,9 @@ std::string describe(const json& v) {
   }
 }
 
+} // namespace
+
+// Shared with job_split_json.cpp (declared in job_split_json.hpp).
 error fail(const std::string& path, const std::string& what) {
   return {ec::bad_input, path + ": " + what};
 }
@@ -57,6 +63,8 @@ error check_fields(const json& obj, const std::string& where,
   }
   return {};
 }
+
+namespace {
 
 std::string field_path(const std::string& prefix, const char* key) {
   return prefix.empty() ? std::string{key} : prefix + "." + key;
@@ -154,7 +162,7 @@ void read_job(const json& doc, const job_limits& limits, job_parse_result& out) 
   }
   auto& job = out.job;
   error err;
-  (err = check_fields(doc, "body", {"name", "group", "origin", "tasks"}))
+  (err = check_fields(doc, "body", {"name", "group", "origin", "tasks", "split", "merge"}))
     || (err = read_string(doc, "name", "", job.name, true, true))
     || (err = read_string(doc, "group", "", job.group, false, false))
     || (err = read_string(doc, "origin", "", job.origin, false, false));
@@ -189,6 +197,23 @@ void read_job(const json& doc, const job_limits& limits, job_parse_result& out) 
       return over(expanded);
     for (uint64_t k = 1; k < count; ++k)
       job.tasks.push_back(spec);
+    job.tasks.push_back(std::move(spec));
+  }
+  // issue 10: split the template into parts, then append the merge step.
+  if ((out.err = check_reserved_keys(job.tasks)) || (out.err = apply_split(doc, limits, job.tasks)))
+    return;
+  if (auto m = doc.find("merge"); m != doc.end()) {
+    task_spec spec;
+    uint64_t count = 1;
+    if ((out.err = read_task(*m, "merge", spec, count)))
+      return;
+    if (m->contains("count") || !spec.dedupe_key.empty()) {
+      out.err = fail("merge", "a merge step takes no count and no dedupe_key");
+      return;
+    }
+    if (job.tasks.size() + 1 > limits.max_tasks)
+      return over(job.tasks.size() + 1);
+    spec.dedupe_key = merge_marker;
     job.tasks.push_back(std::move(spec));
   }
 }

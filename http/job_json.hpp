@@ -15,6 +15,7 @@ namespace drover {
 
 struct job_limits {
   std::size_t max_tasks = 1'000'000; ///< tasks per job, after `count` expands
+  bool read_files = false; ///< split.lines may read a local file (producer, CLI; not REST)
 };
 
 struct job_parse_result {

@@ -23,7 +23,7 @@ json to_json(const job_info& j, int64_t now_ms) {
   json counts = json::object();
   for (int s = 0; s < task_state_count; ++s)
     counts[to_string(static_cast<task_state>(s))] = j.by_state[s];
-  return {{"id", j.id},
+  json out = {{"id", j.id},
           {"name", j.name},
           {"group", j.group},
           {"total", j.total},
@@ -36,6 +36,9 @@ json to_json(const job_info& j, int64_t now_ms) {
           {"started_ms", j.started_ms},
           {"finished_ms", j.finished_ms},
           {"rate", job_rate(j, now_ms)}};
+  if (j.merge_task != 0) // issue 10: parts and merge apart (counts include both)
+    out["merge"] = {{"task", j.merge_task}, {"state", j.merge_state}, {"parts", j.total - 1}};
+  return out;
 }
 
 json to_json(const job_page& p, uint64_t offset, uint32_t limit, int64_t now_ms) {

@@ -167,6 +167,30 @@ std::string write_metrics(const metrics_snapshot& m) {
     sample(out, "drover_members", "role=\"" + std::string{to_string(static_cast<member_role>(r))} + "\"",
            std::to_string(m.members_by_role[r]));
   write_nodes(out, m); // #9, #10
+  // -- issue 10: bounded queues, standby, backpressure, dedupe, merge --
+  auto per_priority = [&](const char* name, const char* type, const char* help,
+                          const std::array<uint64_t, priority_count>& v) {
+    family(out, name, type, help);
+    for (int p = 0; p < priority_count; ++p)
+      sample(out, name, "priority=\"" + std::string{to_string(static_cast<priority>(p))} + "\"",
+             std::to_string(v[p]));
+  };
+  per_priority("drover_queue_capacity", "gauge", "Bound of each priority queue.",
+               m.queue_capacity);
+  per_priority("drover_standby_depth", "gauge",
+               "Tasks waiting in the standby queue for room in their priority queue.",
+               m.standby_depth);
+  family(out, "drover_standby_capacity", "gauge", "Bound of the standby (overflow) queue.");
+  sample(out, "drover_standby_capacity", "", std::to_string(m.standby_capacity));
+  per_priority("drover_rejected_tasks_total", "counter",
+               "Submitted tasks refused because the queues were full (HTTP 429).", m.rejected);
+  counter(out, "drover_rejected_lists_total", "Task lists refused because the queues were full.",
+          m.rejected_lists);
+  family(out, "drover_dedupe_followers", "gauge",
+         "Tasks waiting on a running task with the same dedupe_key.");
+  sample(out, "drover_dedupe_followers", "", std::to_string(m.dedupe_followers));
+  family(out, "drover_merges_waiting", "gauge", "Merge tasks held until their parts succeed.");
+  sample(out, "drover_merges_waiting", "", std::to_string(m.merges_waiting));
   return out;
 }
 

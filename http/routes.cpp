@@ -41,7 +41,7 @@ bool reply_failed(Response& res, const result<T>& r) {
   if (r)
     return false;
   res.status = http_status(r.err().code);
-  if (res.status == 503)
+  if (res.status == 503 || res.status == 429) // 429: queues full (issue 10)
     res.set_header("Retry-After", "1");
   res.set_content(error_body(r.err()), "application/json");
   return true;

@@ -95,6 +95,7 @@ task_spec spec_of(const job_def& j) {
   spec.max_attempts = j.max_attempts;
   spec.timeout_ms = j.timeout_ms;
   spec.tags = j.tags;
+  spec.dedupe_key = j.dedupe_key; // issue 10
   return spec;
 }
 
@@ -130,6 +131,7 @@ error sim_cluster::start_core() {
   mo.seed = s_.seed;
   mo.default_timeout_ms = c.default_timeout_ms;
   mo.idle = idle_policy{c.idle_after_ms, c.min_awake, c.wake_backlog}; // #10
+  mo.queues = c.queues; // issue 10
   if (!s_.rules_path.empty()) {
     auto rules = std::make_shared<rule_set>();
     if (auto e = load_rules(s_.rules_path, *rules))
@@ -192,6 +194,10 @@ void sim_cluster::start(const std::string& name) {
       po.spec = spec_of(*m->producer.job);
       po.job_name = m->producer.job->name;
       po.list_size = m->producer.job->list_size;
+      if (has_parts(*m->producer.job)) { // issue 10: split, merge
+        po.specs = specs_of(*m->producer.job);
+        po.tasks = po.specs.size();
+      }
     }
     po.print_progress = false;
     po.outcome = m->outcome;

@@ -41,6 +41,7 @@ void ask(action_context& ctx, const caf::actor& dest, Ok ok,
 void submit(action_context& ctx, const action& a) {
   auto& j = a.job;
   auto spec = spec_of(j);
+  auto all = has_parts(j) ? specs_of(j) : std::vector<task_spec>{}; // issue 10
   uint32_t lists = static_cast<uint32_t>((j.tasks + j.list_size - 1) / j.list_size);
   uint64_t job = 0, stored = 0;
   std::string problem;
@@ -51,7 +52,11 @@ void submit(action_context& ctx, const action& a) {
     list.seq = seq;
     list.last = seq + 1 == lists;
     auto count = std::min<uint64_t>(j.list_size, j.tasks - uint64_t{seq} * j.list_size);
-    list.tasks.assign(count, spec);
+    if (all.empty())
+      list.tasks.assign(count, spec);
+    else
+      list.tasks.assign(all.begin() + uint64_t{seq} * j.list_size,
+                        all.begin() + uint64_t{seq} * j.list_size + count);
     ask(
       ctx, ctx.cl.manager,
       [&](const list_ack& ack) {

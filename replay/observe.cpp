@@ -125,6 +125,8 @@ snapshot observer::take(const manager_state& st, const sim_cluster& cl, int64_t 
   c["jobs"] = st.jobs.size();
   c["lists"] = st.lists.size();
   c["open"] = st.tasks.size();
+  c["rejected_lists"] = st.rejected_lists; // issue 10: refused, queues full
+  c["standby"] = st.pending.standby_size();
   c["completed_twice"] =
     completed_twice(x, state_total(st, task_state::succeeded), state_total(st, task_state::failed),
                     state_total(st, task_state::timed_out));

@@ -109,6 +109,7 @@ std::string unsupported_in_processes(const scenario& s) {
       out += fmt::format("{}:{}: '{}' cannot be played with --processes: {}; use "
                          "--clock=virtual or --clock=real\n",
                          s.path, a.line, to_string(a.kind), why_not(a.kind));
+  out += extras_unsupported_in_processes(s); // issue 10
   return out;
 }
 

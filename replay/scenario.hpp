@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "core/queue_bounds.hpp"
+#include "core/task.hpp"
 
 namespace drover::replay {
 
@@ -32,6 +34,12 @@ struct job_def {
   uint32_t timeout_ms = 0;
   std::vector<std::string> tags;
   uint32_t list_size = 8192;   ///< tasks per pushed list
+  // -- issue 10 (replay/job_extras.cpp) --
+  std::string dedupe_key;
+  std::vector<std::string> parts; ///< split: one task per payload (tasks = parts + merge)
+  bool merge = false;             ///< a merge task ends the job
+  std::string merge_type = "echo";
+  std::string merge_payload;
 };
 
 struct producer_def {
@@ -58,6 +66,7 @@ struct cluster_def {
   uint32_t idle_after_ms = 0;       ///< the manager's idle policy
   uint32_t min_awake = 1;
   uint32_t wake_backlog = 64;
+  queue_limits queues;              ///< issue 10: the manager's bounds
 };
 
 // Same order as action_keys in scenario_timeline.cpp (the kind is its index).
@@ -126,6 +135,15 @@ struct scenario {
   std::vector<action> timeline;   ///< in time order
   std::vector<expectation> expect;
 };
+
+/// Every task of a job in order: `tasks` copies of its spec, or one per
+/// split part, then the merge task if any (replay/job_extras.cpp).
+std::vector<task_spec> specs_of(const job_def& j);
+/// Lines naming the issue 10 keys (queues, dedupe_key, split, merge) that
+/// --processes does not pass on yet; empty if none are used.
+std::string extras_unsupported_in_processes(const scenario& s);
+/// Does the job need specs_of (split, merge) rather than copies of one spec?
+bool has_parts(const job_def& j);
 
 /// Counter names an expectation may use, comma-separated (for messages).
 const char* counter_names();

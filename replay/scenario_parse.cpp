@@ -72,8 +72,10 @@ void read_cluster(yaml_reader& r, const field& f, cluster_def& out) {
   if (!r.check_map(n, f.mark(), "cluster",
                    {"consumers", "producers", "grace", "heartbeat", "heartbeat_misses",
                     "max_restarts", "restart_window", "default_timeout", "users",
-                    "user_queue", "status_every", "idle_after", "min_awake", "wake_backlog"}))
+                    "user_queue", "status_every", "idle_after", "min_awake", "wake_backlog",
+                    "queues"}))
     return;
+  read_cluster_queues(r, find(n, "queues"), out); // issue 10
   std::set<std::string> names;
   read_members(r, find(n, "consumers"), "consumers", names, out.consumers, read_consumer);
   read_members(r, find(n, "producers"), "producers", names, out.producers, read_producer);
@@ -124,10 +126,12 @@ void read_job(yaml_reader& r, const field& f, job_def& out) {
   auto& n = f.value;
   if (!r.check_map(n, f.mark(), "a job",
                    {"job", "tasks", "type", "payload", "priority", "max_attempts", "timeout",
-                    "tags", "list_size"}))
+                    "tags", "list_size", "dedupe_key", "split", "merge"}))
     return;
   r.read_string(find(n, "job"), "job", out.name);
-  if (!r.read_uint(find(n, "tasks"), "tasks", 1, 10000000, out.tasks) && !find(n, "tasks"))
+  read_job_extras(r, n, out); // issue 10
+  if (!r.read_uint(find(n, "tasks"), "tasks", 1, 10000000, out.tasks) && !find(n, "tasks")
+      && !find(n, "split"))
     r.fail(f.mark(), "a job needs 'tasks' (how many)");
   r.read_string(find(n, "type"), "type", out.type);
   if (auto p = find(n, "payload"); p && p.value.IsScalar())

@@ -24,5 +24,9 @@ void read_expectations(yaml_reader& r, const field& f, scenario& out);
 void read_data_action(yaml_reader& r, const field& f, const scenario& s, action& a);
 void read_data_expectation(yaml_reader& r, const YAML::Node& n, const field& kf,
                            const scenario& s, expectation& e);
+/// issue 10: a job's dedupe_key, split and merge keys.
+void read_job_extras(yaml_reader& r, const YAML::Node& n, job_def& out);
+/// issue 10: the cluster's `queues:` bounds.
+void read_cluster_queues(yaml_reader& r, const field& f, cluster_def& out);
 
 } // namespace drover::replay

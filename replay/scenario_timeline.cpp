@@ -293,7 +293,7 @@ const char* counter_names() {
   return "assigned, acks, stale, retries, reassigned, timeouts, cancelled, alerts, "
          "consumers, producers, pending, executed, restarts, rules_version, jobs, jobs_done, "
          "lists, tasks, open, status_reports, commands_done, commands_failed, asleep, "
-         "draining, policy_sleeps, policy_wakes";
+         "draining, policy_sleeps, policy_wakes, rejected_lists, standby";
 }
 
 bool is_counter_name(const std::string& name) {

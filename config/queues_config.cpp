@@ -1,0 +1,81 @@
+// The `queues:` section of the config file (issue 10 item 1):
+//   queues:
+//     high: 100000        # pending tasks each priority queue holds
+//     normal: 100000
+//     low: 100000
+//     standby: 50000      # overflow shared by all three
+//     weights: { high: 8, normal: 3, low: 1 }
+// Every key is optional; the defaults are in core/queue_bounds.hpp.
+#include <yaml-cpp/yaml.h>
+
+#include "config/options.hpp"
+
+namespace drover {
+
+namespace {
+
+bool whole(const YAML::Node& n, uint64_t& out) {
+  if (!n.IsScalar() || n.Scalar().empty() || n.Scalar()[0] == '-')
+    return false;
+  try {
+    size_t used = 0;
+    out = std::stoull(n.Scalar(), &used);
+    return used == n.Scalar().size();
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+} // namespace
+
+error parse_queues_flag(const std::string& text, queue_limits& out) {
+  size_t start = 0;
+  while (start <= text.size()) {
+    auto end = text.find(',', start);
+    if (end == std::string::npos)
+      end = text.size();
+    auto part = text.substr(start, end - start);
+    auto colon = part.find(':');
+    uint64_t v = 0;
+    priority p;
+    auto key = part.substr(0, colon == std::string::npos ? part.size() : colon);
+    bool number = colon != std::string::npos && whole(YAML::Node(part.substr(colon + 1)), v);
+    if (number && key == "standby")
+      out.standby = v;
+    else if (number && parse_priority(key, p))
+      out.capacity[static_cast<int>(p)] = v;
+    else
+      return {ec::bad_input, "'" + part + "': expected KEY:N with KEY one of high, normal, "
+                               "low, standby, e.g. normal:100000"};
+    start = end + 1;
+  }
+  return {};
+}
+
+bool read_queue_limits(const YAML::Node& n, queue_limits& out) {
+  if (!n.IsMap())
+    return false;
+  for (const auto& kv : n) {
+    auto key = kv.first.Scalar();
+    uint64_t v = 0;
+    priority p;
+    if (key == "weights") {
+      if (!kv.second.IsMap())
+        return false;
+      for (const auto& w : kv.second) {
+        if (!parse_priority(w.first.Scalar(), p) || !whole(w.second, v) || v > 1000)
+          return false;
+        out.weights[static_cast<int>(p)] = static_cast<uint32_t>(v);
+      }
+    } else if (key == "standby" && whole(kv.second, v)) {
+      out.standby = v;
+    } else if (parse_priority(key, p) && whole(kv.second, v)) {
+      out.capacity[static_cast<int>(p)] = v;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+} // namespace drover
