@@ -1,5 +1,5 @@
 // A map from 64-bit ids to values for ids that are handed out densely (task
-// ids: next_task++), stored in pages of 1024 slots instead of one heap node
+// ids: next_task++), stored in pages of 512 slots instead of one heap node
 // per entry (issue 8, W5): an unordered_map<task_id, task> costs a node
 // allocation (+24 bytes and malloc's header) and a bucket per task.
 // Reads like that unordered_map: find/end, emplace, erase, iteration over
@@ -18,13 +18,12 @@
 
 namespace drover {
 
-template <class T>
+template <class T, unsigned PageBits = 9>
 class id_table {
 public:
   using key_type = uint64_t;
   using value_type = std::pair<const key_type, T>;
-  static constexpr unsigned page_bits = 10;
-  static constexpr std::size_t page_size = std::size_t{1} << page_bits;
+  static constexpr std::size_t page_size = std::size_t{1} << PageBits;
 
 private:
   struct page {
@@ -42,7 +41,7 @@ private:
         }
     }
   };
-  using page_map = std::map<key_type, std::unique_ptr<page>>; // by id >> page_bits
+  using page_map = std::map<key_type, std::unique_ptr<page>>; // by id >> PageBits
 
 public:
   class iterator {
@@ -54,8 +53,8 @@ public:
     using iterator_category = std::forward_iterator_tag;
 
     iterator() = default;
-    reference operator*() const { return *pg_->second->slot(i_); }
-    pointer operator->() const { return pg_->second->slot(i_); }
+    reference operator*() const { return *pg_->slot(i_); }
+    pointer operator->() const { return pg_->slot(i_); }
     iterator& operator++() {
       ++i_;
       settle();
@@ -73,81 +72,98 @@ public:
 
   private:
     friend class id_table;
-    iterator(typename page_map::iterator pg, typename page_map::iterator end, std::size_t i)
-      : pg_(pg), end_(end), i_(i) {}
-    /// Moves forward to the next used slot (or to end).
+    iterator(const page_map* pages, page* pg, key_type key, std::size_t i)
+      : pages_(pages), pg_(pg), key_(key), i_(i) {}
+    /// Moves forward to the next used slot, on this page or a later one.
     void settle() {
-      while (pg_ != end_) {
-        while (i_ < page_size && !pg_->second->used[i_])
+      while (pg_ != nullptr) {
+        while (i_ < page_size && !pg_->used[i_])
           ++i_;
         if (i_ < page_size)
           return;
-        ++pg_;
+        auto next = pages_->upper_bound(key_);
+        pg_ = next == pages_->end() ? nullptr : next->second.get();
+        key_ = next == pages_->end() ? 0 : next->first;
         i_ = 0;
       }
-      i_ = 0;
     }
-    typename page_map::iterator pg_{};
-    typename page_map::iterator end_{};
+    const page_map* pages_ = nullptr;
+    page* pg_ = nullptr; ///< nullptr: end
+    key_type key_ = 0;   ///< pg_'s page number
     std::size_t i_ = 0;
   };
 
   id_table() = default;
   id_table(const id_table&) = delete;
   id_table& operator=(const id_table&) = delete;
-  id_table(id_table&&) noexcept = default;
-  id_table& operator=(id_table&&) noexcept = default;
+  id_table(id_table&& other) noexcept { *this = std::move(other); }
+  id_table& operator=(id_table&& other) noexcept {
+    pages_ = std::move(other.pages_);
+    size_ = other.size_;
+    last_page_ = nullptr;
+    other.clear();
+    return *this;
+  }
 
   iterator begin() {
-    iterator it{pages_.begin(), pages_.end(), 0};
+    if (pages_.empty())
+      return end();
+    auto first = pages_.begin();
+    iterator it{&pages_, first->second.get(), first->first, 0};
     it.settle();
     return it;
   }
-  iterator end() { return {pages_.end(), pages_.end(), 0}; }
+  iterator end() { return {&pages_, nullptr, 0, 0}; }
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   std::size_t count(key_type id) const {
-    auto p = pages_.find(id >> page_bits);
-    return p != pages_.end() && p->second->used[id & (page_size - 1)] ? 1 : 0;
+    auto* pg = page_of(id);
+    return pg != nullptr && pg->used[slot_of(id)] ? 1 : 0;
   }
 
   iterator find(key_type id) {
-    auto p = pages_.find(id >> page_bits);
-    auto i = static_cast<std::size_t>(id & (page_size - 1));
-    if (p == pages_.end() || !p->second->used[i])
+    auto* pg = page_of(id);
+    if (pg == nullptr || !pg->used[slot_of(id)])
       return end();
-    return {p, pages_.end(), i};
+    return {&pages_, pg, id >> PageBits, slot_of(id)};
   }
 
   template <class... Args>
   std::pair<iterator, bool> emplace(key_type id, Args&&... args) {
-    auto& owner = pages_[id >> page_bits];
-    if (!owner)
+    auto* pg = page_of(id);
+    if (pg == nullptr) {
+      auto& owner = pages_[id >> PageBits];
       owner = std::make_unique<page>();
-    auto p = pages_.find(id >> page_bits);
-    auto i = static_cast<std::size_t>(id & (page_size - 1));
-    iterator it{p, pages_.end(), i};
-    if (owner->used[i])
+      pg = owner.get();
+      remember(id >> PageBits, pg);
+    }
+    auto i = slot_of(id);
+    iterator it{&pages_, pg, id >> PageBits, i};
+    if (pg->used[i])
       return {it, false};
-    new (owner->raw + i * sizeof(value_type))
+    new (pg->raw + i * sizeof(value_type))
       value_type(std::piecewise_construct, std::forward_as_tuple(id),
                  std::forward_as_tuple(std::forward<Args>(args)...));
-    owner->used.set(i);
-    ++owner->live;
+    pg->used.set(i);
+    ++pg->live;
     ++size_;
     return {it, true};
   }
 
   /// Removes the entry; returns the next one (like unordered_map::erase).
+  /// Iterators to other entries stay valid.
   iterator erase(iterator it) {
     auto next = it;
     ++next;
-    auto& pg = *it.pg_->second;
+    auto& pg = *it.pg_;
     pg.slot(it.i_)->~value_type();
     pg.used.reset(it.i_);
     --size_;
-    if (--pg.live == 0) // then `next` is on a later page, whose iterator stays valid
-      pages_.erase(it.pg_);
+    if (--pg.live == 0) { // then `next` is on a later page
+      if (last_page_ == &pg)
+        last_page_ = nullptr;
+      pages_.erase(it.key_);
+    }
     return next;
   }
   std::size_t erase(key_type id) {
@@ -159,12 +175,35 @@ public:
   }
   void clear() {
     pages_.clear();
+    last_page_ = nullptr;
     size_ = 0;
   }
 
 private:
+  static std::size_t slot_of(key_type id) {
+    return static_cast<std::size_t>(id & (page_size - 1));
+  }
+  /// The page holding `id`, or nullptr. Lookups mostly hit the page of the
+  /// previous one (ids are dispatched and ACKed roughly in order).
+  page* page_of(key_type id) const {
+    auto key = id >> PageBits;
+    if (last_page_ != nullptr && last_key_ == key)
+      return last_page_;
+    auto p = pages_.find(key);
+    if (p == pages_.end())
+      return nullptr;
+    remember(key, p->second.get());
+    return last_page_;
+  }
+  void remember(key_type key, page* pg) const {
+    last_key_ = key;
+    last_page_ = pg;
+  }
+
   page_map pages_;
   std::size_t size_ = 0;
+  mutable key_type last_key_ = 0;
+  mutable page* last_page_ = nullptr;
 };
 
 } // namespace drover

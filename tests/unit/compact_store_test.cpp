@@ -118,3 +118,24 @@ TEST_CASE("id_table: find, emplace, erase and iteration in id order") {
   CHECK(table.empty());
   CHECK(table.find(5) == table.end());
 }
+
+TEST_CASE("id_table: a page is freed with its last entry, and reused after") {
+  id_table<int, 2> table; // pages of 4 ids
+  for (uint64_t id = 0; id < 12; ++id)
+    table.emplace(id, static_cast<int>(id));
+  for (uint64_t id = 4; id < 8; ++id) // empties the middle page
+    CHECK(table.erase(id) == 1);
+  CHECK(table.find(5) == table.end());
+  std::vector<uint64_t> seen;
+  for (auto& [id, v] : table)
+    seen.push_back(id);
+  CHECK(seen == std::vector<uint64_t>{0, 1, 2, 3, 8, 9, 10, 11});
+  CHECK(table.emplace(6, 60).second);
+  CHECK(table.find(6)->second == 60);
+  CHECK(table.size() == 9);
+  id_table<int, 2> moved = std::move(table);
+  CHECK(moved.size() == 9);
+  CHECK(moved.find(6)->second == 60);
+  CHECK(table.empty()); // NOLINT: a moved-from table is empty
+  CHECK(table.find(6) == table.end());
+}
