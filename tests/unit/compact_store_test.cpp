@@ -139,3 +139,24 @@ TEST_CASE("id_table: a page is freed with its last entry, and reused after") {
   CHECK(table.empty()); // NOLINT: a moved-from table is empty
   CHECK(table.find(6) == table.end());
 }
+
+TEST_CASE("id_table: memory follows the entries live at once, not the ids seen") {
+  id_table<std::string> table;
+  uint64_t next = 1;
+  // A straggler stays while wave after wave of others comes and goes: freed
+  // cells are reused, so room stays at the largest wave.
+  table.emplace(next++, "straggler");
+  for (int wave = 0; wave < 20; ++wave) {
+    std::vector<uint64_t> ids;
+    for (int i = 0; i < 1000; ++i) {
+      ids.push_back(next);
+      table.emplace(next, std::to_string(next));
+      ++next;
+    }
+    for (auto id : ids)
+      CHECK(table.erase(id) == 1);
+  }
+  CHECK(table.size() == 1);
+  CHECK(table.find(1)->second == "straggler");
+  CHECK(table.capacity() <= 1001 + decltype(table)::page_size);
+}
