@@ -1,4 +1,4 @@
-// The non-durable task_store: plain maps with the same semantics as
+// The non-durable task_store: maps (tasks in an id_table) with the same semantics as
 // sqlite_store (list bookkeeping, version guard, recovery view). Used for
 // explicit `--store memory` runs and as the fake in tests.
 #pragma once
