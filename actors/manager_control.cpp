@@ -23,7 +23,7 @@ void abort_at_consumer(manager_ptr self, const task& t) {
 
 /// Cancels `t`, which is not terminal; erases it from the table. Returns
 /// the task's version after the cancel.
-uint64_t cancel_one(manager_ptr self, std::unordered_map<task_id, task>::iterator ti,
+uint64_t cancel_one(manager_ptr self, id_table<task>::iterator ti,
                     int64_t now) {
   auto& st = self->state;
   auto& t = ti->second;

@@ -318,7 +318,7 @@ void on_reports(manager_ptr self, const std::string& node,
   dispatch(self);
 }
 
-void settle(manager_ptr self, std::unordered_map<task_id, task>::iterator ti,
+void settle(manager_ptr self, id_table<task>::iterator ti,
             task_state from, ack_effect effect, int64_t now) {
   auto& st = self->state;
   auto& t = ti->second;

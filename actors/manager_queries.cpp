@@ -15,8 +15,8 @@ std::string merge_state_of(const manager_state& st, const job_entry& j) {
     return {};
   if (st.merges.count(j.meta.id) != 0)
     return "WAITING";
-  auto t = st.tasks.find(j.merge_task);
-  return t == st.tasks.end() ? "ENDED" : to_string(t->second.state);
+  auto* t = st.tasks.get(j.merge_task);
+  return t == nullptr ? "ENDED" : to_string(t->state);
 }
 
 job_info info_of(const job_entry& j) {

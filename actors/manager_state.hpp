@@ -14,6 +14,7 @@
 #include "actors/manager.hpp"
 #include "actors/protocol.hpp"
 #include "core/dedupe.hpp"
+#include "core/id_table.hpp"
 #include "core/node_board.hpp"
 #include "core/queue_bounds.hpp"
 #include "core/task_state.hpp"
@@ -61,7 +62,7 @@ struct merge_hold {
 
 struct manager_state {
   manager_options opts;
-  std::unordered_map<task_id, task> tasks;
+  id_table<task> tasks;                     ///< live tasks, dense pages by id (issue 8, W5)
   std::unordered_map<job_id, job_entry> jobs;
   std::unordered_map<std::string, job_id> job_by_origin;
   std::map<std::pair<job_id, uint32_t>, stored_list> lists;
@@ -131,7 +132,7 @@ void on_retry_due(manager_ptr self, task_id id, uint64_t version);
 void check_done(manager_ptr self, job_entry& j);
 /// After a task's attempt ended with `effect` (it was in state `from`):
 /// counts, persists, schedules the retry, or forgets the finished task.
-void settle(manager_ptr self, std::unordered_map<task_id, task>::iterator ti,
+void settle(manager_ptr self, id_table<task>::iterator ti,
             task_state from, ack_effect effect, int64_t now);
 
 // -- manager_producers.cpp -----------------------------------------------------

@@ -12,6 +12,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/protocol_compact.hpp" // inspect() for task's compact strings
 #include "core/errors.hpp"
 #include "core/membership.hpp"
 #include "core/task.hpp"

@@ -18,6 +18,7 @@
 #include "app/http_backend.hpp"
 #include "app/job_file.hpp"
 #include "app/remote.hpp"
+#include "app/scheduler_tuning.hpp"
 #include "core/log.hpp"
 #include "rules/rule_set.hpp"
 #include "store/data_store.hpp"
@@ -296,6 +297,7 @@ int run_roles(run_options o, const http_flags& http) {
   cfg.set("middleman.enable-automatic-connections", true);
   if (o.threads > 0)
     cfg.set("scheduler.max-threads", static_cast<size_t>(o.threads));
+  tune_scheduler(cfg); // issue 8: no 50 us sleeps between a message and its worker
   caf::actor_system sys{cfg};
   running r;
   int code = start_roles(sys, o, http, r);

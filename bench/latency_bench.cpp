@@ -29,6 +29,7 @@
 #include "actors/registry.hpp"
 #include "actors/store_actor.hpp"
 #include "app/remote.hpp"
+#include "app/scheduler_tuning.hpp"
 #include "core/log.hpp"
 #include "store/task_store.hpp"
 
@@ -129,6 +130,7 @@ int main(int argc, char** argv) {
   caf::actor_system_config cfg;
   cfg.load<caf::io::middleman>();
   add_drover_types(cfg);
+  tune_scheduler(cfg); // as drover run
   caf::actor_system sys{cfg};
   std::vector<caf::actor> mine; // stopped at the end
   caf::actor mgr;

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/compact_string.hpp"
+
 namespace drover {
 
 using task_id = uint64_t; ///< internal key; strings only at the edges
@@ -44,14 +46,16 @@ const char* to_string(priority p);
 /// Accepts high|normal|low; false otherwise.
 bool parse_priority(std::string_view name, priority& out);
 
-/// What a producer (or REST client) asks to run.
+/// What a producer (or REST client) asks to run. The text fields are
+/// compact_string (8 bytes, read like a const std::string): the manager keeps
+/// one task per queued task, so their size is the manager's memory (W5).
 struct task_spec {
-  std::string type;                ///< handler name, e.g. "noop"
-  std::string payload;
+  compact_string type;             ///< handler name, e.g. "noop"
+  compact_string payload;
   priority prio = priority::normal;
-  std::string key;                 ///< routing key for the hash strategy
+  compact_string key;              ///< routing key for the hash strategy
   std::vector<std::string> tags;   ///< tags a consumer must have
-  std::string dedupe_key;
+  compact_string dedupe_key;
   uint32_t timeout_ms = 0;         ///< 0: no timeout
   uint32_t max_attempts = 1;
 };
@@ -62,11 +66,11 @@ struct task {
   job_id job = 0;
   task_spec spec;
   task_state state = task_state::pending;
+  uint32_t attempt = 1;        ///< 1-based (next to state: no padding)
   uint64_t version = 0;        ///< +1 on every transition
-  uint32_t attempt = 1;        ///< 1-based
   uint64_t lease_version = 0;  ///< version at assignment; ACKs must name it
-  std::string consumer;        ///< node name of the assignee, empty if none
-  std::string result;
+  compact_string consumer;     ///< node name of the assignee, empty if none
+  compact_string result;
   int64_t created_ms = 0;      ///< unix milliseconds; 0 = not yet
   int64_t assigned_ms = 0;
   int64_t started_ms = 0;

@@ -72,8 +72,9 @@ std::string field_path(const std::string& prefix, const char* key) {
 
 /// Reads a string field if present; `required` fields must exist and
 /// `nonempty` ones must not be "".
+template <class Text> // std::string or compact_string (task_spec's fields)
 error read_string(const json& obj, const char* key, const std::string& prefix,
-                  std::string& out, bool required, bool nonempty) {
+                  Text& out, bool required, bool nonempty) {
   auto path = field_path(prefix, key);
   auto it = obj.find(key);
   if (it == obj.end())

@@ -115,8 +115,8 @@ std::string expanded_job_body(const job_request& job) {
 
 error check_reserved_keys(const std::vector<task_spec>& tasks) {
   for (size_t i = 0; i < tasks.size(); ++i) {
-    const auto& k = tasks[i].dedupe_key;
-    if (k.compare(0, reserved_key_prefix.size(), reserved_key_prefix) == 0)
+    std::string_view k = tasks[i].dedupe_key;
+    if (k.substr(0, reserved_key_prefix.size()) == reserved_key_prefix)
       return fail("tasks[" + std::to_string(i) + "].dedupe_key",
                   "keys starting with \"drover:\" are reserved");
   }

@@ -58,7 +58,6 @@ error memory_store::put_tasks(const job& j, uint32_t seq,
   stored_list l{j.id, seq, tasks.empty() ? 0 : tasks.front().id,
                 static_cast<uint32_t>(tasks.size())};
   lists_.emplace(key, l);
-  tasks_.reserve(tasks_.size() + tasks.size());
   for (const auto& t : tasks) {
     tasks_.emplace(t.id, t);
     max_task_id_ = std::max(max_task_id_, t.id);

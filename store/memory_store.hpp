@@ -1,4 +1,4 @@
-// The non-durable task_store: plain maps with the same semantics as
+// The non-durable task_store: maps (tasks in an id_table) with the same semantics as
 // sqlite_store (list bookkeeping, version guard, recovery view). Used for
 // explicit `--store memory` runs and as the fake in tests.
 #pragma once
@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/id_table.hpp"
 #include "store/task_store.hpp"
 
 namespace drover {
@@ -25,7 +26,7 @@ private:
   std::map<job_id, job> jobs_;                       // ordered: load() lists by id
   std::unordered_map<std::string, job_id> origins_;  // the UNIQUE(origin) of sqlite
   std::map<std::pair<job_id, uint32_t>, stored_list> lists_;
-  std::unordered_map<task_id, task> tasks_;
+  id_table<task> tasks_;  // dense pages: no node per task (W5); tasks are never erased
   std::unordered_map<task_id, std::vector<task_event>> events_;
   task_id max_task_id_ = 0;
 };

@@ -14,8 +14,9 @@ namespace drover {
 
 namespace {
 
-void bind_text(sqlite3_stmt* st, int i, const std::string& s) {
-  // SQLITE_STATIC: the string outlives the step that reads it.
+void bind_text(sqlite3_stmt* st, int i, std::string_view s) {
+  // SQLITE_STATIC: the string (std::string or compact_string) outlives the
+  // step that reads it.
   sqlite3_bind_text(st, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
 }
 

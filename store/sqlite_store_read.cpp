@@ -14,10 +14,11 @@ namespace drover {
 
 namespace {
 
-void read_text(sqlite3_stmt* st, int col, std::string& out) {
+template <class Text> // std::string or compact_string
+void read_text(sqlite3_stmt* st, int col, Text& out) {
   auto p = static_cast<const char*>(sqlite3_column_blob(st, col));
   if (p)
-    out.assign(p, static_cast<size_t>(sqlite3_column_bytes(st, col)));
+    out = std::string_view{p, static_cast<size_t>(sqlite3_column_bytes(st, col))};
   else
     out.clear();
 }

@@ -40,8 +40,8 @@ struct task_change {
   uint64_t version = 0;
   uint32_t attempt = 1;
   uint64_t lease_version = 0;
-  std::string consumer;
-  std::string result;
+  compact_string consumer;  ///< shares the task's text: no copy per change
+  compact_string result;
   int64_t assigned_ms = 0;
   int64_t started_ms = 0;
   int64_t finished_ms = 0;

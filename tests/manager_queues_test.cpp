@@ -232,7 +232,7 @@ TEST_CASE_FIXTURE(manager_fixture, "a part that fails for good cancels the merge
   std::vector<task_event> ev;
   REQUIRE_FALSE(db->get(ack.first + 2, t, ev));
   CHECK(t.state == task_state::cancelled);
-  CHECK(t.result.find("did not succeed") != std::string::npos);
+  CHECK(t.result.view().find("did not succeed") != std::string::npos);
 }
 
 TEST_CASE_FIXTURE(manager_fixture, "a held merge survives a manager restart and runs once its parts are done") {

@@ -167,8 +167,9 @@ w5_drover() {
     sleep 0.3
     r1=$(rss_kb "$MGR_PID")
     record "W5a.$label" $(((r1 - base) * 1024 / N5A))
+    # Another group: in the first one p2 would stand by while p1 is active.
     spawn "$TMP/$tag.p2.out" "$TMP/$tag.p2.err" "$DROVER" run --role=producer \
-      --registry="$MGR_EP" --tasks=$((N5B - N5A)) --type=noop
+      --registry="$MGR_EP" --group=w5b --tasks=$((N5B - N5A)) --type=noop
     p2=$SPAWNED
     if wait_text "$TMP/$tag.p2.out" "tasks stored" 240 "$p2"; then
       sleep 0.3
