@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "core/schedule_book.hpp"
 
 namespace CLI {
 class App;
@@ -55,6 +56,7 @@ struct run_options {
   std::string group = "default";
   uint32_t list_size = 8192;
   bool quiet = false;               ///< no progress lines
+  std::vector<schedule_input> schedules; ///< config `schedules:`, upserted by name at start
 };
 
 /// The roles drover knows, in start order.
