@@ -1,4 +1,5 @@
 #include "actors/protocol.hpp"
+#include "actors/protocol_schedules.hpp"
 
 namespace drover {
 
@@ -19,6 +20,7 @@ void add_drover_types(caf::actor_system_config& cfg) {
     .add_message_type<task_change>("drover::task_change")
     .add_message_type<task_event>("drover::task_event")
     .add_message_type<recovered_state>("drover::recovered_state");
+  add_schedule_types(cfg); // schedules (issue #10 item 6)
   // Renders as "drover: unknown_task: no task 42" in logs and errors.
   cfg.add_error_category(
     caf::atom("drover"),

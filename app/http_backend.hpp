@@ -21,6 +21,7 @@ struct caf_backend_options {
   std::string node;                          ///< the manager's node: prefix of task ids
   std::chrono::milliseconds timeout{10000};  ///< per request
   std::chrono::milliseconds submit_timeout{120000}; ///< storing a big job takes longer
+  caf::actor scheduler{};                    ///< schedules (issue #10 item 6); may be null
 };
 
 std::unique_ptr<http_backend> make_caf_backend(caf::actor_system& sys,

@@ -7,6 +7,7 @@
 
 #include "actors/consumer.hpp"
 #include "actors/manager.hpp"
+#include "app/run_schedules.hpp"
 #include "actors/producer.hpp"
 #include "actors/protocol.hpp"
 #include "actors/registry.hpp"
@@ -71,7 +72,8 @@ sigset_t block_stop_signals() {
 /// Starts the roles; returns 0 or an exit code with the reason logged.
 /// Starts the REST server in front of the manager; 2 if it cannot listen.
 int start_http(caf::actor_system& sys, const http_flags& flags, caf::actor mgr,
-               caf::actor registry, const std::string& node, running& r) {
+               caf::actor registry, const std::string& node, running& r,
+               caf::actor scheduler = {}) {
   bool enabled = true;
   endpoint where;
   http_server_options hopts;
@@ -81,8 +83,9 @@ int start_http(caf::actor_system& sys, const http_flags& flags, caf::actor mgr,
   }
   if (!enabled)
     return 0;
-  r.backend = make_caf_backend(sys, caf_backend_options{std::move(mgr), std::move(registry),
-                                                        node});
+  caf_backend_options bo{std::move(mgr), std::move(registry), node};
+  bo.scheduler = std::move(scheduler); // schedules (issue #10 item 6)
+  r.backend = make_caf_backend(sys, std::move(bo));
   r.http = std::make_unique<http_server>(*r.backend, hopts);
   if (auto err = r.http->start(where.host, where.port)) {
     log_error("http: {}", err.message);
@@ -140,6 +143,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     mo.grace = std::chrono::milliseconds(o.grace_ms);
     mo.default_timeout_ms = o.default_timeout_ms;
     mo.wall_offset_ms = wall_offset_ms(sys);
+    auto mo_wall_offset = mo.wall_offset_ms;
     // Only a store that does disk I/O gets a thread of its own; the memory
     // store never blocks, and waking a thread per request cost ~25-40 % of
     // the one-task latency (bench W3).
@@ -150,7 +154,13 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     watch(r, mgr);
     caf::anon_send(registry, manager_atom::value, mgr);
     log_info("manager started with store {}", o.store);
-    if (int code = start_http(sys, http, mgr, registry, node_name(o, "manager"), r))
+    caf::actor sch; // schedules (issue #10 item 6): app/run_schedules.cpp
+    if (auto err = start_scheduler(sys, o, mgr, mo_wall_offset, sch)) {
+      log_error("schedules: {}", err.message);
+      return 2;
+    }
+    watch(r, sch);
+    if (int code = start_http(sys, http, mgr, registry, node_name(o, "manager"), r, sch))
       return code;
   }
   // Consumers and producers run under the process's root supervisor: a crash

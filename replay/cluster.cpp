@@ -8,6 +8,7 @@
 
 #include "actors/consumer.hpp"
 #include "actors/manager.hpp"
+#include "actors/scheduler.hpp"
 #include "actors/producer.hpp"
 #include "actors/protocol.hpp"
 #include "actors/registry.hpp"
@@ -135,6 +136,10 @@ error sim_cluster::start_core() {
   }
   manager = spawn_manager(sys_, std::move(mo));
   caf::anon_send(registry, manager_atom::value, manager);
+  scheduler_options so; // schedules (issue #10 item 6): on the scenario's clock
+  so.manager = manager;
+  so.store = std::make_shared<memory_schedule_store>();
+  scheduler = spawn_scheduler(sys_, std::move(so));
   for (auto& [name, m] : members)
     m.relay = sys_.spawn(relay, registry, m.partitioned);
   return {};
@@ -233,7 +238,7 @@ void sim_cluster::stop_all() {
       caf::anon_send_exit(m.supervisor, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(m.relay, caf::exit_reason::user_shutdown);
   }
-  for (auto* a : {&manager, &store, &registry})
+  for (auto* a : {&scheduler, &manager, &store, &registry})
     if (*a)
       caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
 }

@@ -55,6 +55,8 @@ struct cluster_def {
 enum class action_kind {
   submit, kill, crash, restart, partition, heal, deregister, swap_rules, cancel, slow,
   advance,
+  // schedules (issue #10 item 6): replay/scenario_schedules.cpp
+  schedule, schedule_stop, schedule_start, schedule_change,
 };
 const char* to_string(action_kind k);
 
@@ -70,6 +72,9 @@ struct action {
   std::string cancel_job;         ///< cancel: job name, or empty
   uint64_t cancel_task = 0;       ///< cancel: internal task id, or 0
   uint32_t slow_ms = 0;           ///< slow: added to every handler's run time
+  // schedule: `name` (all four), `every` or `cron`, `catch_up`, and `job`
+  std::string schedule_name;
+  std::string every, cron, catch_up = "one";
 };
 
 enum class expect_kind {
@@ -80,6 +85,7 @@ enum class expect_kind {
   active_producer,  ///< the active producer of `group` is `member` (at `at_ms`)
   counter,          ///< a named counter (at `at_ms`) compared with min/max
   ran_on,           ///< every task of `job` ran on one of `members`
+  tasks_on,         ///< how many tasks (of `job`) last ran on `member` (min/max)
 };
 
 struct expectation {

@@ -20,5 +20,8 @@ void check_rules_file(yaml_reader& r, const field& f, const std::string& path);
 void read_timeline(yaml_reader& r, const field& f, const std::string& base_dir,
                    scenario& out);
 void read_expectations(yaml_reader& r, const field& f, scenario& out);
+/// schedule / schedule_stop / schedule_start / schedule_change entries
+/// (replay/scenario_schedules.cpp).
+void read_schedule_action(yaml_reader& r, const field& f, action& a);
 
 } // namespace drover::replay
