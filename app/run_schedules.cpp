@@ -35,8 +35,10 @@ error start_scheduler(caf::actor_system& sys, const run_options& o, caf::actor m
                        ? e.context().get_as<std::string>(0) : sys.render(e);
           err = {ec::bad_input, fmt::format("config schedule '{}': {}", in.name, why)};
         });
-    if (err)
+    if (err) {
+      caf::anon_send_exit(out, caf::exit_reason::user_shutdown); // or shutdown waits for it
       return err;
+    }
   }
   return {};
 }
