@@ -1,5 +1,6 @@
 #include "actors/protocol.hpp"
 #include "actors/protocol_nodes.hpp"
+#include "actors/protocol_schedules.hpp"
 
 namespace drover {
 
@@ -21,6 +22,7 @@ void add_drover_types(caf::actor_system_config& cfg) {
     .add_message_type<task_event>("drover::task_event")
     .add_message_type<recovered_state>("drover::recovered_state");
   add_node_types(cfg); // node status and commands (actors/protocol_nodes.hpp)
+  add_schedule_types(cfg); // schedules (issue #10 item 6)
   // Renders as "drover: unknown_task: no task 42" in logs and errors.
   cfg.add_error_category(
     caf::atom("drover"),

@@ -9,6 +9,7 @@
 #include "actors/protocol.hpp"
 #include "app/http_backend_data.hpp"
 #include "actors/protocol_nodes.hpp"
+#include "actors/protocol_schedules.hpp"
 
 namespace drover {
 
@@ -165,7 +166,39 @@ public:
                                           get_atom::value, node);
   }
 
+  // -- schedules (issue #10 item 6): requests to the scheduler actor --------
+
+  result<schedule_record> create_schedule(schedule_input in) override {
+    return ask_scheduler<schedule_record>(sch_add_atom::value, std::move(in), false);
+  }
+  result<std::vector<schedule_record>> list_schedules() override {
+    return ask_scheduler<std::vector<schedule_record>>(sch_list_atom::value);
+  }
+  result<schedule_record> get_schedule(uint64_t id) override {
+    return ask_scheduler<schedule_record>(sch_get_atom::value, id);
+  }
+  result<schedule_record> set_schedule_running(uint64_t id, bool running) override {
+    if (running)
+      return ask_scheduler<schedule_record>(sch_start_atom::value, id);
+    return ask_scheduler<schedule_record>(sch_stop_atom::value, id);
+  }
+  result<schedule_record> change_schedule(uint64_t id, std::string every,
+                                          std::string cron) override {
+    return ask_scheduler<schedule_record>(sch_change_atom::value, id, std::move(every),
+                                          std::move(cron));
+  }
+  result<schedule_record> delete_schedule(uint64_t id) override {
+    return ask_scheduler<schedule_record>(sch_del_atom::value, id);
+  }
+
 private:
+  template <class T, class... Ts>
+  result<T> ask_scheduler(Ts&&... xs) {
+    if (!opts_.scheduler)
+      return error{ec::unreachable, "this process runs no scheduler"};
+    return ask<T>(opts_.scheduler, opts_.timeout, std::forward<Ts>(xs)...);
+  }
+
   static int64_t unix_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())

@@ -10,6 +10,7 @@
 #include "actors/mailbox.hpp"
 #include "actors/protocol_data.hpp"
 #include "actors/manager.hpp"
+#include "app/run_schedules.hpp"
 #include "actors/producer.hpp"
 #include "actors/protocol.hpp"
 #include "actors/registry.hpp"
@@ -74,11 +75,10 @@ sigset_t block_stop_signals() {
   return set;
 }
 
-/// Starts the roles; returns 0 or an exit code with the reason logged.
 /// Starts the REST server in front of the manager; 2 if it cannot listen.
 int start_http(caf::actor_system& sys, const http_flags& flags, caf::actor mgr,
                caf::actor registry, const std::string& node, running& r,
-               caf::actor courier = {}, std::size_t max_data = std::size_t{1} << 20) {
+               caf::actor courier, std::size_t max_data, caf::actor scheduler) {
   bool enabled = true;
   endpoint where;
   http_server_options hopts;
@@ -91,6 +91,7 @@ int start_http(caf::actor_system& sys, const http_flags& flags, caf::actor mgr,
   caf_backend_options bo{std::move(mgr), std::move(registry), node};
   bo.courier = std::move(courier); // data scheduling (#9)
   bo.max_data = max_data;
+  bo.scheduler = std::move(scheduler); // schedules (issue #10 item 6)
   r.backend = make_caf_backend(sys, std::move(bo));
   r.http = std::make_unique<http_server>(*r.backend, hopts);
   if (auto err = r.http->start(where.host, where.port)) {
@@ -168,6 +169,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     mo.idle = idle_policy{o.idle_after_ms, o.min_awake, o.wake_backlog}; // #10
     mo.queues = o.queues; // issue 10
     mo.wall_offset_ms = wall_offset_ms(sys);
+    auto mo_wall_offset = mo.wall_offset_ms;
     // Only a store that does disk I/O gets a thread of its own; the memory
     // store never blocks, and waking a thread per request cost ~25-40 % of
     // the one-task latency (bench W3).
@@ -192,8 +194,14 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
       return 2;
     watch(r, courier);
     caf::anon_send(registry, courier_atom::value, courier);
+    caf::actor sch; // schedules (issue #10 item 6): app/run_schedules.cpp
+    if (auto err = start_scheduler(sys, o, mgr, mo_wall_offset, sch)) {
+      log_error("schedules: {}", err.message);
+      return 2;
+    }
+    watch(r, sch);
     if (int code = start_http(sys, http, mgr, registry, node_name(o, "manager"), r, courier,
-                              o.max_data))
+                              o.max_data, sch))
       return code;
   }
   // Consumers and producers run under the process's root supervisor: a crash

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "config/config_schedules.hpp"
 #include "config/options.hpp"
 
 namespace drover {
@@ -161,6 +162,10 @@ error load_config_file(const std::string& path, run_options& opts) {
   std::string problems;
   for (const auto& kv : root) {
     auto key = kv.first.Scalar();
+    if (key == "schedules") { // issue #10 item 6: config/config_schedules.cpp
+      problems += read_config_schedules(path, kv.second, opts.schedules);
+      continue;
+    }
     auto i = keys().find(key);
     if (i == keys().end()) {
       problems += fmt::format("{}: unknown key '{}'; known keys: {}\n",

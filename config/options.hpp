@@ -10,6 +10,7 @@
 
 #include "core/errors.hpp"
 #include "core/queue_bounds.hpp"
+#include "core/schedule_book.hpp"
 
 namespace CLI {
 class App;
@@ -73,6 +74,7 @@ struct run_options {
   // -- issue 10 --
   queue_limits queues;              ///< manager: `queues:` bounds, standby, weights
   std::string job_file;             ///< producer: job definition JSON (split, merge)
+  std::vector<schedule_input> schedules; ///< config `schedules:`, upserted by name at start
 };
 
 /// Reads the config file's `queues:` map; false if a key or value is wrong.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/data.hpp"
+#include "core/schedule_book.hpp"
 #include "http/api_types.hpp"
 
 namespace drover {
@@ -99,9 +100,34 @@ public:
   /// The commands of `node`, oldest first. ec::unknown_member.
   virtual result<std::vector<node_command>> node_commands(const std::string& node) = 0;
 
+  // -- schedules (issue #10 item 6) -------------------------------------------
+  // A process without a scheduler answers 503 (the defaults below). Unknown
+  // ids are ec::unknown_job (404), bad input ec::bad_input (400), a taken
+  // name ec::bad_transition (409).
+
+  /// Creates a schedule from checked input (http/schedule_json.hpp).
+  virtual result<schedule_record> create_schedule(schedule_input /*in*/) { return no_schedules(); }
+  /// Every schedule by id.
+  virtual result<std::vector<schedule_record>> list_schedules() { return no_schedules(); }
+  virtual result<schedule_record> get_schedule(uint64_t /*id*/) { return no_schedules(); }
+  /// Starts (running) or stops a schedule; a no-op if it is so already.
+  virtual result<schedule_record> set_schedule_running(uint64_t /*id*/, bool /*running*/) {
+    return no_schedules();
+  }
+  /// A new period (exactly one of every and cron), counted from now.
+  virtual result<schedule_record> change_schedule(uint64_t /*id*/, std::string /*every*/,
+                                                  std::string /*cron*/) {
+    return no_schedules();
+  }
+  /// Removes it; answers it as it was, stopped.
+  virtual result<schedule_record> delete_schedule(uint64_t /*id*/) { return no_schedules(); }
+
 private:
   static error data_off(const std::string&) {
     return error{ec::unreachable, "multi-user data scheduling does not run in this process"};
+  }
+  static error no_schedules() {
+    return error{ec::unreachable, "this process runs no scheduler"};
   }
 };
 

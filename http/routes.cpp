@@ -242,6 +242,18 @@ std::vector<route> add_routes(httplib::Server& svr, http_backend& b,
   add_node_routes([&](const char* p, httplib::Server::Handler h) { get(p, std::move(h)); },
                   [&](const char* p, httplib::Server::Handler h) { post(p, std::move(h)); }, b,
                   opts); // status reports and commands (#9)
+  add_schedule_routes( // schedules (issue #10 item 6): http/routes_schedules.cpp
+    [&](const char* method, const char* path, httplib::Server::Handler h) {
+      auto g = guarded(std::move(h), &opts.token);
+      std::string m = method;
+      if (m == "GET") svr.Get(path, g);
+      else if (m == "POST") svr.Post(path, g);
+      else if (m == "PUT") svr.Put(path, g);
+      else if (m == "PATCH") svr.Patch(path, g);
+      else svr.Delete(path, g);
+      routes.push_back({m, std::regex{path}});
+    },
+    b);
   add_dashboard(svr, routes); // GET / and /web/*: open, the page asks for the token
   return routes;
 }

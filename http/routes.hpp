@@ -2,6 +2,7 @@
 // them), each turning a request into one backend call and the answer into JSON.
 #pragma once
 
+#include <functional>
 #include <regex>
 #include <string>
 #include <vector>
@@ -26,5 +27,16 @@ std::vector<route> add_routes(httplib::Server& svr, http_backend& backend,
 /// Sets a JSON error body {"error": name, "detail": detail} and `status`.
 void reply_error(httplib::Response& res, int status, const std::string& name,
                  const std::string& detail);
+
+// -- schedules (issue #10 item 6) ----------------------------------------------
+
+/// Registers `handler` for `method` ("GET", "POST", "PUT", "PATCH",
+/// "DELETE") and `path` behind the same token check and exception guard as
+/// every route of add_routes().
+using route_adder = std::function<void(const char* method, const char* path,
+                                       httplib::Server::Handler handler)>;
+
+/// The /v1/schedules endpoints (http/routes_schedules.cpp).
+void add_schedule_routes(const route_adder& add, http_backend& backend);
 
 } // namespace drover

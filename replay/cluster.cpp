@@ -10,6 +10,7 @@
 #include "actors/courier.hpp"
 #include "actors/mailbox.hpp"
 #include "actors/manager.hpp"
+#include "actors/scheduler.hpp"
 #include "actors/producer.hpp"
 #include "actors/protocol.hpp"
 #include "actors/registry.hpp"
@@ -147,6 +148,10 @@ error sim_cluster::start_core() {
     cop.seed = s_.seed;
     courier = spawn_courier(sys_, cop, false);
   }
+  scheduler_options so; // schedules (issue #10 item 6): on the scenario's clock
+  so.manager = manager;
+  so.store = std::make_shared<memory_schedule_store>();
+  scheduler = spawn_scheduler(sys_, std::move(so));
   for (auto& [name, m] : members)
     m.relay = sys_.spawn(relay, registry, m.partitioned);
   return {};
@@ -265,7 +270,7 @@ void sim_cluster::stop_all() {
   }
   if (courier)
     caf::anon_send_exit(courier, caf::exit_reason::user_shutdown);
-  for (auto* a : {&manager, &store, &registry})
+  for (auto* a : {&scheduler, &manager, &store, &registry})
     if (*a)
       caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
 }

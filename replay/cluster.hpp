@@ -81,6 +81,7 @@ public:
   caf::actor registry;
   caf::actor store;
   caf::actor manager;
+  caf::actor scheduler;  ///< schedules (issue #10 item 6), next to the manager
   std::shared_ptr<task_store> db;
   std::map<std::string, member_slot> members; ///< by node name
   caf::actor courier;                         ///< multi-user data (#9): with cluster.users

@@ -9,7 +9,9 @@
 
 #include "actors/protocol.hpp"
 #include "actors/protocol_nodes.hpp"
+#include "actors/protocol_schedules.hpp"
 #include "replay/cluster.hpp"
+#include "replay/job_body.hpp"
 #include "replay/observe.hpp"
 
 namespace drover::replay {
@@ -126,6 +128,45 @@ void node_command_to(action_context& ctx, const action& a) {
     ncommand_atom::value, a.member, a.command);
 }
 
+/// schedule entries (issue #10 item 6): requests to the scheduler, as
+/// /v1/schedules makes them. Schedules are found by name.
+void schedule(action_context& ctx, const action& a) {
+  auto fail = [&](const std::string& e) {
+    ctx.obs.line(ctx.now_ms, fmt::format("{} {} -> refused: {}", to_string(a.kind),
+                                         a.schedule_name, e));
+  };
+  uint64_t id = 0;
+  if (a.kind != action_kind::schedule) {
+    ask(
+      ctx, ctx.cl.scheduler,
+      [&](const std::vector<schedule_record>& all) {
+        for (auto& r : all)
+          id = r.name == a.schedule_name ? r.id : id;
+      },
+      fail, sch_list_atom::value);
+    if (id == 0)
+      return fail("no such schedule");
+  }
+  auto done = [&](const schedule_record& r) {
+    auto timing = r.every.empty() ? "cron " + r.cron : "every " + r.every;
+    ctx.obs.line(ctx.now_ms, fmt::format("{} {} (id {}, {}) -> {}, {} runs so far",
+                                         to_string(a.kind), r.name, r.id, timing,
+                                         r.running ? "running" : "stopped", r.runs));
+  };
+  switch (a.kind) {
+    case action_kind::schedule: {
+      schedule_input in{a.schedule_name, job_body(a.job), a.every, a.cron, a.catch_up, true};
+      return ask(ctx, ctx.cl.scheduler, done, fail, sch_add_atom::value, in, false);
+    }
+    case action_kind::schedule_stop:
+      return ask(ctx, ctx.cl.scheduler, done, fail, sch_stop_atom::value, id);
+    case action_kind::schedule_start:
+      return ask(ctx, ctx.cl.scheduler, done, fail, sch_start_atom::value, id);
+    default:
+      return ask(ctx, ctx.cl.scheduler, done, fail, sch_change_atom::value, id, a.every, a.cron);
+  }
+}
+
 } // namespace
 
 void apply_action(action_context& ctx, const action& a) {
@@ -170,6 +211,11 @@ void apply_action(action_context& ctx, const action& a) {
       return apply_data_action(ctx, a);
     case action_kind::command:
       return node_command_to(ctx, a);
+    case action_kind::schedule:
+    case action_kind::schedule_stop:
+    case action_kind::schedule_start:
+    case action_kind::schedule_change:
+      return schedule(ctx, a);
   }
 }
 

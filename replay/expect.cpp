@@ -164,6 +164,20 @@ check_result check_ran_on(const expectation& e, const run_outcome& o) {
   return {&e, ok, detail.empty() ? "no tasks" : "ran on " + detail};
 }
 
+/// How many tasks (of the job) last ran on one consumer: shows how a
+/// strategy spread the work.
+check_result check_tasks_on(const expectation& e, const run_outcome& o) {
+  uint64_t n = 0, all = 0;
+  for (auto& t : o.tasks)
+    if (e.job.empty() || t.job == e.job) {
+      ++all;
+      n += t.consumer == e.member ? 1 : 0;
+    }
+  return {&e, in_bounds(e, n),
+          fmt::format("{} of {} tasks ran on {} (expected {})", n, all, e.member,
+                      bounds_text(e))};
+}
+
 } // namespace
 
 std::vector<check_result> evaluate(const scenario& s, const run_outcome& o) {
@@ -198,6 +212,9 @@ std::vector<check_result> evaluate(const scenario& s, const run_outcome& o) {
       case expect_kind::data_received:
       case expect_kind::user_on:
         out.push_back(check_data(e, o));
+        break;
+      case expect_kind::tasks_on:
+        out.push_back(check_tasks_on(e, o));
         break;
     }
   }

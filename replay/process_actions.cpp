@@ -9,6 +9,7 @@
 
 #include "cli/api_client.hpp"
 #include "replay/child.hpp"
+#include "replay/job_body.hpp"
 #include "replay/observe.hpp"
 #include "replay/probe_http.hpp"
 
@@ -30,6 +31,12 @@ const char* why_not(action_kind k) {
       return "no API deregisters a member on its behalf";
     case action_kind::slow:
       return "the handlers run inside the consumer process";
+    case action_kind::schedule:
+    case action_kind::schedule_stop:
+    case action_kind::schedule_start:
+    case action_kind::schedule_change:
+      return "schedule entries are played in-process only (the REST endpoints are "
+             "/v1/schedules)";
     default:
       return "";
   }
@@ -37,12 +44,7 @@ const char* why_not(action_kind k) {
 
 void submit(process_action_context& ctx, const action& a) {
   auto& j = a.job;
-  json task{{"type", j.type},          {"payload", j.payload},
-            {"priority", j.priority},  {"max_attempts", j.max_attempts},
-            {"timeout_ms", j.timeout_ms}, {"tags", j.tags},
-            {"count", j.tasks}};
-  json body{{"name", j.name}, {"tasks", json::array({task})}};
-  auto r = ctx.api.post("/v1/jobs", body.dump());
+  auto r = ctx.api.post("/v1/jobs", job_body(j));
   auto text = fmt::format("submit job {}: {} tasks of {}{} by POST /v1/jobs", j.name, j.tasks,
                           j.type, j.payload.empty() ? "" : " " + j.payload);
   if (r.status == 201) {

@@ -75,6 +75,8 @@ enum class action_kind {
   advance,
   send_data, recv_data,             ///< multi-user data (#9)
   command,                          ///< node commands (#9)
+  // schedules (issue #10 item 6): replay/scenario_schedules.cpp
+  schedule, schedule_stop, schedule_start, schedule_change,
 };
 const char* to_string(action_kind k);
 
@@ -94,6 +96,9 @@ struct action {
   uint64_t count = 1;             ///< send_data: items
   std::string level = "normal";   ///< send_data
   std::string command;            ///< command: drain, sleep, wake, ... (to `member`)
+  // schedule: `name` (all four), `every` or `cron`, `catch_up`, and `job`
+  std::string schedule_name;
+  std::string every, cron, catch_up = "one";
 };
 
 enum class expect_kind {
@@ -106,6 +111,7 @@ enum class expect_kind {
   ran_on,           ///< every task of `job` ran on one of `members`
   data_received,    ///< user `member` got every item once, in order per sender
   user_on,          ///< user `member` is bound to node `members[0]` at the end
+  tasks_on,         ///< how many tasks (of `job`) last ran on `member` (min/max)
 };
 
 struct expectation {

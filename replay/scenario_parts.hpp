@@ -28,5 +28,8 @@ void read_data_expectation(yaml_reader& r, const YAML::Node& n, const field& kf,
 void read_job_extras(yaml_reader& r, const YAML::Node& n, job_def& out);
 /// issue 10: the cluster's `queues:` bounds.
 void read_cluster_queues(yaml_reader& r, const field& f, cluster_def& out);
+/// schedule / schedule_stop / schedule_start / schedule_change entries
+/// (replay/scenario_schedules.cpp).
+void read_schedule_action(yaml_reader& r, const field& f, action& a);
 
 } // namespace drover::replay

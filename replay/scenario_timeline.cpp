@@ -17,7 +17,9 @@ namespace {
 
 constexpr const char* action_keys[] = {"submit", "kill", "crash", "restart", "partition",
                                        "heal", "deregister", "swap_rules", "cancel", "slow",
-                                       "advance", "send_data", "recv_data", "command"};
+                                       "advance", "send_data", "recv_data", "command",
+                                       "schedule", "schedule_stop", "schedule_start",
+                                       "schedule_change"};
 
 bool is_member(const cluster_def& c, const std::string& name, bool consumers_only = false) {
   for (auto& d : c.consumers)
@@ -88,6 +90,11 @@ void read_action(yaml_reader& r, const field& f, const std::string& base_dir,
                fmt::format("unknown command '{}' (known: {})", a.command, command_names()));
       return;
     }
+    case action_kind::schedule:
+    case action_kind::schedule_stop:
+    case action_kind::schedule_start:
+    case action_kind::schedule_change:
+      return read_schedule_action(r, f, a);
     default:
       return read_member(r, f, s.cluster, false, a.member);
   }
@@ -98,7 +105,8 @@ void read_entry(yaml_reader& r, const YAML::Node& n, const std::string& base_dir
   if (!r.check_map(n, n.Mark(), "a timeline entry",
                    {"at", "after", "submit", "kill", "crash", "restart", "partition", "heal",
                     "deregister", "swap_rules", "cancel", "slow", "advance", "send_data",
-                    "recv_data", "command"}))
+                    "recv_data", "command", "schedule", "schedule_stop", "schedule_start",
+                    "schedule_change"}))
     return;
   std::vector<field> acts;
   for (auto* k : action_keys)
@@ -107,7 +115,8 @@ void read_entry(yaml_reader& r, const YAML::Node& n, const std::string& base_dir
   if (acts.size() != 1) {
     r.fail(n.Mark(), "a timeline entry needs exactly one action: submit, kill, crash, "
                      "restart, partition, heal, deregister, swap_rules, cancel, slow, advance, "
-                     "command, send_data, recv_data");
+                     "command, send_data, recv_data, schedule, schedule_stop, schedule_start, "
+                     "schedule_change");
     return;
   }
   action a;
@@ -155,6 +164,7 @@ constexpr kind_key kind_keys[] = {
   {"active_producer", expect_kind::active_producer, nullptr},
   {"counter", expect_kind::counter, nullptr},
   {"ran_on", expect_kind::ran_on, nullptr},
+  {"tasks_on", expect_kind::tasks_on, nullptr},
   {"stale_acks", expect_kind::counter, "stale"},
   {"queue_depth", expect_kind::counter, "pending"},
   {"rules_version", expect_kind::counter, "rules_version"},
@@ -184,7 +194,7 @@ void read_expectation(yaml_reader& r, const YAML::Node& n, scenario& s) {
   if (!n.IsMap() || kk == nullptr) {
     r.fail(n.Mark(), "an expectation needs one of: all_tasks, tasks_in_state, completed_twice, "
                      "reassigned_from, active_producer, counter, ran_on, stale_acks, "
-                     "queue_depth, rules_version");
+                     "queue_depth, rules_version, tasks_on");
     return;
   }
   expectation e;
@@ -241,6 +251,14 @@ void read_expectation(yaml_reader& r, const YAML::Node& n, scenario& s) {
         if (!is_member(s.cluster, m, true))
           r.fail(kf.mark(), fmt::format("'{}' is not a consumer of the cluster", m));
       r.read_string(find(n, "job"), "job", e.job);
+      break;
+    case expect_kind::tasks_on:
+      r.check_map(n, n.Mark(), what, {"tasks_on", "job", "count", "min", "max"});
+      read_member(r, kf, s.cluster, true, e.member);
+      r.read_string(find(n, "job"), "job", e.job);
+      read_bounds(r, n, e);
+      if (!e.min && !e.max)
+        r.fail(kf.mark(), "a tasks_on expectation needs 'count', 'min' or 'max'");
       break;
     default: // counter and its shorthands
       if (kk->counter != nullptr) {

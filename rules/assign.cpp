@@ -5,6 +5,8 @@
 
 #include "rules/match.hpp"
 
+#include <cmath>
+
 namespace drover {
 
 namespace {
@@ -51,7 +53,8 @@ choice assigner::choose(const task& t, std::string_view job_name,
   decision d{t, candidates,
              r ? static_cast<size_t>(r - rules_->rules.data()) : rules_->rules.size(),
              r && r->max_inflight ? r->max_inflight : rules_->default_max_inflight,
-             r ? r->key : rules_->default_key};
+             r ? r->key : rules_->default_key,
+             r ? r->weights : rules_->default_weights};
   switch (r ? r->strategy : rules_->default_strategy) {
     case strategy_kind::round_robin: c.status = pick_round_robin(d, c.index); break;
     case strategy_kind::least_loaded: c.status = pick_least_loaded(d, c.index); break;
@@ -225,7 +228,10 @@ choice_status assigner::pick_weighted(const decision& d, int& index) {
     if (!d.has_room(c))
       return false;
     double a = avg && avg[i] >= 0 ? avg[i] : unknown;
-    double score = (c.inflight + 1.0) / d.limit(c) * a;
+    double load = (c.inflight + 1.0) / d.limit(c);
+    double score = d.weights.busyness == 1.0 && d.weights.efficiency == 1.0
+                     ? load * a // the default: skip pow on the hot path
+                     : std::pow(load, d.weights.busyness) * std::pow(a, d.weights.efficiency);
     if (index < 0 || score < best) {
       index = static_cast<int>(i);
       best = score;

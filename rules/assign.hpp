@@ -12,10 +12,13 @@
 //   fastest       lowest moving-average run time of this task type; a member
 //                 with no data counts as 0 ms, so new members get tried
 //   random        uniform, from the seeded RNG: the same seed, the same choices
-//   weighted      lowest score = (inflight + 1) / limit * avg_run_ms: a member
-//                 twice as fast takes about twice the load. A member without
-//                 data gets the mean of the known averages (1 ms if none is
-//                 known, which makes it least_loaded on (inflight + 1) / limit)
+//   weighted      lowest score = load^B * avg_run_ms^E with load =
+//                 (inflight + 1) / limit and B, E the rule's `weights`
+//                 (busyness, efficiency; both 1 by default: a member twice as
+//                 fast takes about twice the load). A member without data gets
+//                 the mean of the known averages (1 ms if none is known, which
+//                 makes it least_loaded on load). Ties: the first in the
+//                 rotating scan order (deterministic).
 // limit = min(rule max_inflight (or the set's default), candidate capacity).
 #pragma once
 
@@ -84,6 +87,7 @@ private:
     size_t rule_index;     ///< into rules_->rules; == size() for the defaults
     uint32_t max_inflight; ///< before the candidate's own capacity
     hash_field key;
+    strategy_weights weights; ///< for weighted
     uint32_t limit(const candidate& c) const {
       return c.capacity < max_inflight ? c.capacity : max_inflight;
     }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <map>
 #include <tuple>
 
@@ -161,6 +162,39 @@ public:
     return read_name(f, "strategy", "unknown strategy", parse_strategy,
                      strategy_names(), out);
   }
+  /// `weights: {busyness: B, efficiency: E}`, each a number from 0 to 10, not
+  /// both 0; a missing one keeps its value in `out`.
+  void read_weights(const field& f, strategy_weights& out) {
+    if (!check_map(f.value, f.mark(), "'weights'", {"busyness", "efficiency"}))
+      return;
+    strategy_weights w = out;
+    bool ok = read_weight(find(f.value, "busyness"), w.busyness);
+    ok = read_weight(find(f.value, "efficiency"), w.efficiency) && ok;
+    if (ok && w.busyness == 0 && w.efficiency == 0)
+      fail(f.mark(), "'weights' cannot both be 0 (use round_robin to ignore load and speed)");
+    else if (ok)
+      out = w;
+  }
+  bool read_weight(const field& f, double& out) {
+    if (!f)
+      return true;
+    const std::string s = f.value.IsScalar() ? f.value.Scalar() : std::string{};
+    char* end = nullptr;
+    double v = s.empty() ? -1 : std::strtod(s.c_str(), &end);
+    if (s.empty() || end != s.c_str() + s.size() || !(v >= 0 && v <= 10)) {
+      fail(f.mark(), fmt::format("weight '{}' must be a number from 0 to 10 (e.g. 0.5), "
+                                 "got '{}'", f.key.Scalar(), s));
+      return false;
+    }
+    out = v;
+    return true;
+  }
+  /// `weights` on a rule (or the defaults) whose strategy is not weighted.
+  void check_weights_used(const field& w, strategy_kind s) {
+    if (w && s != strategy_kind::weighted)
+      fail(w.key.Mark(), fmt::format("'weights' is only used by strategy weighted "
+                                     "(this strategy is {})", to_string(s)));
+  }
   bool read_hash_field(const field& f, hash_field& out) {
     return read_name(f, "key", "hash cannot use a task field named", parse_hash_field,
                      hash_field_names(), out);
@@ -208,7 +242,7 @@ void reader::read_document(const YAML::Node& doc, rule_set& rs) {
 
 void reader::read_defaults(const field& f, rule_set& rs) {
   if (!check_map(f.value, f.mark(), "'defaults'",
-                 {"strategy", "max_inflight_per_consumer", "key"}))
+                 {"strategy", "max_inflight_per_consumer", "key", "weights"}))
     return;
   if (auto s = find(f.value, "strategy"))
     read_strategy(s, rs.default_strategy);
@@ -218,13 +252,17 @@ void reader::read_defaults(const field& f, rule_set& rs) {
   auto k = find(f.value, "key");
   if (k)
     default_key_given_ = read_hash_field(k, rs.default_key);
+  if (auto w = find(f.value, "weights")) {
+    read_weights(w, rs.default_weights);
+    check_weights_used(w, rs.default_strategy);
+  }
   if (rs.default_strategy == strategy_kind::hash && !k)
     fail(f.mark(), fmt::format("default strategy hash needs 'key: <field>' "
                                "(one of: {})", hash_field_names()));
 }
 
 void reader::read_rule(const YAML::Node& n, size_t index, rule_set& rs) {
-  keys allowed = {"name", "match", "to", "strategy", "key", "max_inflight"};
+  keys allowed = {"name", "match", "to", "strategy", "key", "max_inflight", "weights"};
   auto what = fmt::format("rule #{}", index + 1);
   if (!check_map(n, n.Mark(), what, allowed))
     return;
@@ -257,6 +295,11 @@ void reader::read_rule(const YAML::Node& n, size_t index, rule_set& rs) {
       fail(strategy ? strategy.mark() : n.Mark(),
            fmt::format("strategy hash needs 'key: <field>' (one of: {})",
                        hash_field_names()));
+  }
+  r.weights = rs.default_weights;
+  if (auto w = find(n, "weights")) {
+    read_weights(w, r.weights);
+    check_weights_used(w, r.strategy);
   }
   if (uint64_t v = 0; read_uint(find(n, "max_inflight"), "max_inflight", 1, UINT32_MAX, v))
     r.max_inflight = static_cast<uint32_t>(v);

@@ -62,6 +62,15 @@ struct member_filter {
   bool is_empty() const { return tags.empty() && nodes.empty(); }
 };
 
+/// The `weighted` strategy's tuning (YAML `weights: {busyness: B, efficiency: E}`).
+/// score = load^B * avg_run_ms^E, i.e. log score = B*log(load) + E*log(time):
+/// a weighted sum of the two logs, so the units of either cancel out.
+/// 1/1 is the plain product; B=1,E=0 is least_loaded; B=0,E=1 is fastest.
+struct strategy_weights {
+  double busyness = 1.0;   ///< exponent of load = (inflight + 1) / limit
+  double efficiency = 1.0; ///< exponent of the average run time
+};
+
 struct rule {
   std::string name;                 ///< unique within the set
   uint32_t line = 0;                ///< 1-based line in the source, for logs
@@ -70,6 +79,7 @@ struct rule {
   strategy_kind strategy = strategy_kind::least_loaded; ///< resolved from defaults if unset
   hash_field key = hash_field::key; ///< used by strategy hash only
   uint32_t max_inflight = 0;        ///< per consumer; 0: the set's default
+  strategy_weights weights;         ///< used by strategy weighted only; else the default's
 };
 
 struct rule_set {
@@ -80,6 +90,7 @@ struct rule_set {
   strategy_kind default_strategy = strategy_kind::least_loaded;
   uint32_t default_max_inflight = 64;
   hash_field default_key = hash_field::key; ///< when the default strategy is hash
+  strategy_weights default_weights; ///< when the strategy is weighted
   std::vector<rule> rules;          ///< in file order: the first match wins
 };
 

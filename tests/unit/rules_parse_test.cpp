@@ -120,10 +120,10 @@ TEST_CASE("an unknown key is rejected at its position with the allowed keys") {
         == "t.yaml:2:1: unknown key 'foo' in a rules file (allowed: version, defaults, rules)");
   CHECK(problems("version: 1\ndefaults: { strategy: round_robin, max: 3 }\n")
         == "t.yaml:2:36: unknown key 'max' in 'defaults' (allowed: strategy, "
-           "max_inflight_per_consumer, key)");
+           "max_inflight_per_consumer, key, weights)");
   CHECK(problems("version: 1\nrules:\n  - name: a\n    colour: red\n")
         == "t.yaml:4:5: unknown key 'colour' in rule #1 (allowed: name, match, to, "
-           "strategy, key, max_inflight)");
+           "strategy, key, max_inflight, weights)");
   CHECK(problems("version: 1\nrules:\n  - name: a\n    match: { typ: x }\n")
         == "t.yaml:4:14: unknown key 'typ' in 'match' (allowed: type, priority, tags, job)");
   CHECK(problems("version: 1\nrules:\n  - name: a\n    to: { node: [c1] }\n")
@@ -169,7 +169,7 @@ TEST_CASE("a rule without a name is rejected") {
         == "t.yaml:4:5: rule #2 has no 'name'");
   CHECK(problems("version: 1\nrules:\n  - just-a-string\n")
         == "t.yaml:3:5: rule #1 must be a mapping with keys: name, match, to, "
-           "strategy, key, max_inflight");
+           "strategy, key, max_inflight, weights");
 }
 
 TEST_CASE("type errors name the field, the expected type and the position") {

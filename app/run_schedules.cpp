@@ -1,0 +1,46 @@
+// start_scheduler (app/run_schedules.hpp).
+#include "app/run_schedules.hpp"
+
+#include <caf/all.hpp>
+#include <fmt/format.h>
+
+#include "actors/protocol.hpp"
+#include "actors/protocol_schedules.hpp"
+#include "actors/scheduler.hpp"
+#include "core/log.hpp"
+
+namespace drover {
+
+error start_scheduler(caf::actor_system& sys, const run_options& o, caf::actor manager,
+                      int64_t wall_offset_ms, caf::actor& out) {
+  error err;
+  std::shared_ptr<schedule_store> db = open_schedule_store(o.store, err);
+  if (!db)
+    return err;
+  scheduler_options so;
+  so.manager = std::move(manager);
+  so.store = std::move(db);
+  so.wall_offset_ms = wall_offset_ms;
+  out = spawn_scheduler(sys, std::move(so));
+  caf::scoped_actor self{sys};
+  for (auto& in : o.schedules) {
+    self->request(out, std::chrono::seconds(10), sch_add_atom::value, in, true)
+      .receive(
+        [&](const schedule_record& r) {
+          log_info("schedule {} ({}) from the config: {}", r.id, r.name,
+                   r.every.empty() ? "cron " + r.cron : "every " + r.every);
+        },
+        [&](caf::error& e) {
+          auto why = e.context().match_elements<std::string>()
+                       ? e.context().get_as<std::string>(0) : sys.render(e);
+          err = {ec::bad_input, fmt::format("config schedule '{}': {}", in.name, why)};
+        });
+    if (err) {
+      caf::anon_send_exit(out, caf::exit_reason::user_shutdown); // or shutdown waits for it
+      return err;
+    }
+  }
+  return {};
+}
+
+} // namespace drover

@@ -1,0 +1,127 @@
+// Schedule bodies (http/schedule_json.hpp). The one place nlohmann's
+// exceptions are caught for schedule JSON.
+#include "http/schedule_json.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "http/job_json.hpp"
+
+namespace drover {
+
+namespace {
+
+using json = nlohmann::json;
+
+/// Parses `body` as a JSON object whose keys are all in `allowed`.
+error object_of(std::string_view body, std::initializer_list<const char*> allowed,
+                json& out) {
+  out = json::parse(body.begin(), body.end(), nullptr, false);
+  if (out.is_discarded() || !out.is_object())
+    return {ec::bad_input, "the body must be a JSON object"};
+  for (auto& [key, value] : out.items()) {
+    bool known = false;
+    for (auto* a : allowed)
+      known = known || key == a;
+    if (!known)
+      return {ec::bad_input, fmt::format("unknown field '{}' (allowed: {})", key,
+                                         fmt::join(allowed, ", "))};
+  }
+  return {};
+}
+
+error read_string(const json& doc, const char* key, std::string& out) {
+  auto i = doc.find(key);
+  if (i == doc.end() || i->is_null())
+    return {};
+  if (!i->is_string())
+    return {ec::bad_input, fmt::format("{}: expected a string", key)};
+  out = i->get<std::string>();
+  return {};
+}
+
+} // namespace
+
+error parse_schedule_body(std::string_view body, schedule_input& out) {
+  json doc;
+  if (auto err = object_of(body, {"name", "every", "cron", "catch_up", "running", "job"}, doc))
+    return err;
+  schedule_input in;
+  using slot = std::pair<const char*, std::string*>;
+  for (auto [key, field] : {slot{"name", &in.name}, slot{"every", &in.every},
+                            slot{"cron", &in.cron}, slot{"catch_up", &in.catch_up}})
+    if (auto err = read_string(doc, key, *field))
+      return err;
+  if (auto r = doc.find("running"); r != doc.end()) {
+    if (!r->is_boolean())
+      return {ec::bad_input, "running: expected true or false"};
+    in.running = r->get<bool>();
+  }
+  recurrence rec;
+  catch_up_policy policy;
+  if (auto err = check_schedule_input(in, rec, policy))
+    return err;
+  auto job = doc.find("job");
+  if (job == doc.end() || !job->is_object())
+    return {ec::bad_input, "job: expected the job to run, as POST /v1/jobs takes it, e.g. "
+                           "{\"name\": \"report\", \"tasks\": [{\"type\": \"echo\"}]}"};
+  in.job_template = job->dump(-1, ' ', false, json::error_handler_t::replace);
+  if (auto parsed = parse_job_request(in.job_template, job_limits{}); parsed.err)
+    return {ec::bad_input, "job." + parsed.err.message};
+  out = std::move(in);
+  return {};
+}
+
+error parse_period_body(std::string_view body, std::string& every, std::string& cron) {
+  json doc;
+  if (auto err = object_of(body, {"every", "cron"}, doc))
+    return err;
+  std::string e, c;
+  if (auto err = read_string(doc, "every", e))
+    return err;
+  if (auto err = read_string(doc, "cron", c))
+    return err;
+  recurrence rec;
+  if (auto err = parse_recurrence(e, c, rec))
+    return err;
+  every = std::move(e);
+  cron = std::move(c);
+  return {};
+}
+
+json to_json(const schedule_record& r) {
+  json runs = json::array();
+  for (auto& run : r.recent) {
+    json j{{"fire_ms", run.fire_ms}, {"job", run.job}};
+    if (!run.error.empty())
+      j["error"] = run.error;
+    runs.push_back(std::move(j));
+  }
+  auto out = to_json(std::vector<schedule_record>{r})["schedules"][0];
+  out["job"] = json::parse(r.job_template, nullptr, false);
+  out["recent_runs"] = std::move(runs);
+  return out;
+}
+
+json to_json(const std::vector<schedule_record>& rs) {
+  json list = json::array();
+  for (auto& r : rs) {
+    json j{{"id", r.id},
+           {"name", r.name},
+           {"catch_up", to_string(r.catch_up)},
+           {"state", r.running ? "running" : "stopped"},
+           {"runs", r.runs}};
+    if (!r.every.empty())
+      j["every"] = r.every;
+    else
+      j["cron"] = r.cron;
+    j["next_run_ms"] = r.next_ms >= 0 ? json(r.next_ms) : json(nullptr);
+    j["last_run_ms"] = r.recent.empty() ? json(nullptr) : json(r.recent.back().fire_ms);
+    j["last_job"] = r.recent.empty() || r.recent.back().job == 0
+                      ? json(nullptr) : json(r.recent.back().job);
+    list.push_back(std::move(j));
+  }
+  return json{{"schedules", std::move(list)}};
+}
+
+} // namespace drover

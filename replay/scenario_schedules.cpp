@@ -1,0 +1,54 @@
+// Scenario timeline entries for schedules (issue #10 item 6):
+//   - { at: 0ms, schedule: { name: tick, every: 1s, catch_up: one,
+//                            job: { job: tick, tasks: 2, type: noop } } }
+//   - { at: 3s, schedule_change: { name: tick, every: 2s } }   # or cron
+//   - { at: 9s, schedule_stop: tick }
+//   - { at: 12s, schedule_start: tick }
+// The timing is checked here, with the schedule parser's own words.
+#include "core/schedule.hpp"
+#include "replay/scenario_parts.hpp"
+
+namespace drover::replay {
+
+namespace {
+
+void read_timing(yaml_reader& r, const field& f, action& a) {
+  r.read_string(find(f.value, "every"), "every", a.every);
+  r.read_string(find(f.value, "cron"), "cron", a.cron);
+  recurrence rec;
+  if (auto err = parse_recurrence(a.every, a.cron, rec))
+    r.fail(f.mark(), err.message);
+}
+
+} // namespace
+
+void read_schedule_action(yaml_reader& r, const field& f, action& a) {
+  auto& n = f.value;
+  auto what = f.key.Scalar();
+  if (a.kind == action_kind::schedule_stop || a.kind == action_kind::schedule_start) {
+    if (!r.read_string(f, what.c_str(), a.schedule_name))
+      r.fail(f.mark(), what + " needs the schedule's name, e.g. " + what + ": tick");
+    return;
+  }
+  bool create = a.kind == action_kind::schedule;
+  if (!r.check_map(n, f.mark(), what,
+                   create ? keys{"name", "every", "cron", "catch_up", "job"}
+                          : keys{"name", "every", "cron"}))
+    return;
+  if (!r.read_string(find(n, "name"), "name", a.schedule_name))
+    r.fail(f.mark(), what + " needs a 'name'");
+  read_timing(r, f, a);
+  if (!create)
+    return;
+  catch_up_policy policy;
+  if (r.read_string(find(n, "catch_up"), "catch_up", a.catch_up)
+      && !parse_catch_up(a.catch_up, policy))
+    r.fail(find(n, "catch_up").mark(),
+           "unknown catch_up '" + a.catch_up + "' (allowed: none, one, all)");
+  if (auto j = find(n, "job"))
+    read_job(r, j, a.job);
+  else
+    r.fail(f.mark(), "schedule needs a 'job' (e.g. job: { job: tick, tasks: 1, type: noop })");
+}
+
+} // namespace drover::replay

@@ -1,0 +1,45 @@
+// Where schedules live across manager restarts (DESIGN.md §7 `schedules`
+// table): save a record whole, remove it, load them all. The scheduler
+// actor calls it on its own thread; writes are rare (a change or a run).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/errors.hpp"
+#include "core/schedule_book.hpp"
+
+namespace drover {
+
+class schedule_store {
+public:
+  virtual ~schedule_store() = default;
+  /// Inserts or replaces the record with r.id.
+  virtual error save(const schedule_record& r) = 0;
+  virtual error remove(uint64_t id) = 0;
+  /// Every record, by id ascending.
+  virtual error load(std::vector<schedule_record>& out) = 0;
+};
+
+/// Non-durable: kept in memory for the life of the object (tests share one
+/// between two scheduler incarnations to play a restart).
+class memory_schedule_store final : public schedule_store {
+public:
+  error save(const schedule_record& r) override;
+  error remove(uint64_t id) override;
+  error load(std::vector<schedule_record>& out) override;
+
+private:
+  std::vector<schedule_record> records_; // by id ascending
+};
+
+/// "memory" or "sqlite:PATH", like --store: the same file as the tasks, in a
+/// table of its own. nullptr and `err` on failure.
+std::unique_ptr<schedule_store> open_schedule_store(const std::string& spec, error& err);
+
+/// The `recent` runs as stored: one "fire_ms job error" line per run.
+std::string encode_runs(const std::vector<schedule_run>& runs);
+std::vector<schedule_run> decode_runs(const std::string& text);
+
+} // namespace drover
