@@ -154,7 +154,7 @@ TEST_CASE("jobs, tasks, cancel, rules, nodes, metrics and health against a real 
   CHECK(producer_active); // the process's own producer is its group's active one
 }
 
-TEST_CASE("a token guards /v1 but not /healthz; a body over --max-body is 413") {
+TEST_CASE("a token guards /v1 but not /healthz, a body over --max-body is 413") {
   api_fixture f({"--token=s3cret", "--max-body=1k"});
   CHECK(f.get("/healthz")["status"] == "ok");
   f.get("/v1/jobs", 401);

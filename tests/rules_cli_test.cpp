@@ -12,7 +12,7 @@ using namespace std::chrono_literals;
 
 TEST_SUITE("rules cli") {
 
-TEST_CASE("drover rules apply swaps the set in a running manager; a bad file changes nothing") {
+TEST_CASE("drover rules apply swaps the set in a running manager, a bad file changes nothing") {
   scratch_dir dir;
   const std::string bin = DROVER_BINARY;
   auto good = dir.path + "/good.yaml";

@@ -55,7 +55,7 @@ TEST_CASE("a task's text costs 8 bytes a field") {
   CHECK(sizeof(task) <= 160); // was 312 with std::string fields
 }
 
-TEST_CASE("copies share one block; the last one frees it, on any thread") {
+TEST_CASE("copies share one block, the last one frees it, on any thread") {
   std::vector<compact_string> copies;
   {
     compact_string original{std::string(64, 'p')};

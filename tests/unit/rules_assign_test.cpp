@@ -41,7 +41,7 @@ std::string one_strategy(const char* name) {
 
 TEST_SUITE("rules") {
 
-TEST_CASE("the first matching rule wins; no match means the defaults") {
+TEST_CASE("the first matching rule wins, no match means the defaults") {
   auto a = with("version: 1\n"
                 "rules:\n"
                 "  - name: renders\n"
@@ -132,7 +132,7 @@ TEST_CASE("a rule's max_inflight overrides the default, capped by capacity") {
   CHECK(a.choose(make_task("fast"), cs).status == choice_status::busy);
 }
 
-TEST_CASE("a member that is not accepting gets nothing; if all are, the task is busy") {
+TEST_CASE("a member that is not accepting gets nothing, if all are, the task is busy") {
   for (auto s : {"round_robin", "least_loaded", "fastest", "random", "weighted"}) {
     CAPTURE(s);
     auto a = with(one_strategy(s));

@@ -88,7 +88,7 @@ TEST_CASE("weighted with default weights: a 4x slower member gets 1/5 of the wor
   CHECK(got == std::vector<uint32_t>{20, 80});
 }
 
-TEST_CASE("efficiency 0 ignores speed (least loaded); busyness 0 ignores load (fastest)") {
+TEST_CASE("efficiency 0 ignores speed (least loaded), busyness 0 ignores load (fastest)") {
   auto even = spread(weighted("{ busyness: 1, efficiency: 0 }"), 100, 10, 2.5);
   CHECK(even == std::vector<uint32_t>{50, 50});
   auto all_fast = spread(weighted("{ busyness: 0, efficiency: 1 }"), 100, 10, 2.5);
