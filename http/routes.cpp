@@ -31,22 +31,6 @@ int64_t now_ms() { // the wall clock, read only here at the edge (job rates)
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-void reply_json(Response& res, int status, const nlohmann::json& body) {
-  res.status = status;
-  res.set_content(dump_json(body), "application/json");
-}
-
-template <class T>
-bool reply_failed(Response& res, const result<T>& r) {
-  if (r)
-    return false;
-  res.status = http_status(r.err().code);
-  if (res.status == 503 || res.status == 429) // 429: queues full (issue 10)
-    res.set_header("Retry-After", "1");
-  res.set_content(error_body(r.err()), "application/json");
-  return true;
-}
-
 bool parse_u64(const std::string& text, uint64_t& out) {
   auto [end, err] = std::from_chars(text.data(), text.data() + text.size(), out);
   return !text.empty() && err == std::errc{} && end == text.data() + text.size();
@@ -121,6 +105,18 @@ httplib::Server::Handler guarded(F f, const std::string* token) {
 }
 
 } // namespace
+
+void reply_json(httplib::Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  res.set_content(dump_json(body), "application/json");
+}
+
+void reply_failure(httplib::Response& res, const error& e) {
+  res.status = http_status(e.code);
+  if (res.status == 503 || res.status == 429) // 429: queues full (issue 10)
+    res.set_header("Retry-After", "1");
+  res.set_content(error_body(e), "application/json");
+}
 
 void reply_error(Response& res, int status, const std::string& name, const std::string& detail) {
   res.status = status;

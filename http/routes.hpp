@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "http/backend.hpp"
 #include "http/httplib_abi.hpp"
 #include "http/server.hpp"
@@ -23,6 +25,22 @@ struct route {
 /// REQUIRES: `backend` and `opts` outlive `svr`.
 std::vector<route> add_routes(httplib::Server& svr, http_backend& backend,
                               const http_server_options& opts);
+
+/// Answers `body` as JSON with `status`.
+void reply_json(httplib::Response& res, int status, const nlohmann::json& body);
+
+/// Answers a backend error: its status (http/status.cpp), its JSON body, and
+/// Retry-After on 429 and 503.
+void reply_failure(httplib::Response& res, const error& e);
+
+/// Answers the error if the backend call failed; false if it succeeded.
+template <class T>
+bool reply_failed(httplib::Response& res, const result<T>& r) {
+  if (r)
+    return false;
+  reply_failure(res, r.err());
+  return true;
+}
 
 /// Sets a JSON error body {"error": name, "detail": detail} and `status`.
 void reply_error(httplib::Response& res, int status, const std::string& name,

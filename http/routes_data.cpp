@@ -23,22 +23,7 @@ using nlohmann::json;
 
 constexpr uint32_t max_read = 1000;
 
-void reply(Response& res, int status, const json& body) {
-  res.status = status;
-  res.set_content(dump_json(body), "application/json");
-}
 
-/// Writes the error of a failed call; a full courier is 429 (back off and retry).
-template <class T>
-bool failed(Response& res, const result<T>& r) {
-  if (r)
-    return false;
-  res.status = r.err().code == ec::overloaded ? 429 : http_status(r.err().code);
-  if (res.status == 503 || res.status == 429)
-    res.set_header("Retry-After", "1");
-  res.set_content(error_body(r.err()), "application/json");
-  return true;
-}
 
 bool user_from(const std::string& text, const char* what, Response& res, uint64_t& id) {
   if (parse_user_id(text, id))
@@ -81,8 +66,8 @@ void send_data(const Request& req, Response& res, http_backend& b) {
   sr.data_type = type;
   sr.body = req.body;
   auto r = b.send_data(std::move(sr));
-  if (!failed(res, r))
-    reply(res, 201, to_json(r.value()));
+  if (!reply_failed(res, r))
+    reply_json(res, 201, to_json(r.value()));
 }
 
 void recv_data(const Request& req, Response& res, http_backend& b) {
@@ -109,8 +94,8 @@ void recv_data(const Request& req, Response& res, http_backend& b) {
   if (!have_user)
     return reply_error(res, 400, "bad_input", "user is missing: GET /v1/recv_data?user=u<N>");
   auto r = b.recv_data(user, static_cast<uint32_t>(max));
-  if (!failed(res, r))
-    reply(res, 200, to_json(r.value()));
+  if (!reply_failed(res, r))
+    reply_json(res, 200, to_json(r.value()));
 }
 
 /// Parses a JSON object body; writes a 400 and returns false if it is not one.
@@ -146,8 +131,8 @@ void ack_data(const Request& req, Response& res, http_backend& b) {
       || !string_field(j, "last", res, last) || !user_from(user_text, "user", res, user))
     return;
   auto r = b.ack_data(user, last);
-  if (!failed(res, r))
-    reply(res, 200, {{"user", user_text}, {"consumed", r.value()}});
+  if (!reply_failed(res, r))
+    reply_json(res, 200, {{"user", user_text}, {"consumed", r.value()}});
 }
 
 void create_user(const Request& req, Response& res, http_backend& b) {
@@ -158,10 +143,10 @@ void create_user(const Request& req, Response& res, http_backend& b) {
   if (name.size() > 128)
     return reply_error(res, 400, "bad_input", "name: at most 128 bytes");
   auto r = b.create_user(name);
-  if (failed(res, r))
+  if (reply_failed(res, r))
     return;
   res.set_header("Location", "/v1/users/" + format_user_id(r->id));
-  reply(res, 201, to_json(r.value()));
+  reply_json(res, 201, to_json(r.value()));
 }
 
 } // namespace
@@ -171,16 +156,16 @@ void add_data_routes(const data_route_adder& get, const data_route_adder& post, 
   post("/v1/users", [bk](const Request& req, Response& res) { create_user(req, res, *bk); });
   get("/v1/users", [bk](const Request&, Response& res) {
     auto r = bk->list_users();
-    if (!failed(res, r))
-      reply(res, 200, to_json(r.value()));
+    if (!reply_failed(res, r))
+      reply_json(res, 200, to_json(r.value()));
   });
   get(R"(/v1/users/([^/]+))", [bk](const Request& req, Response& res) {
     uint64_t id = 0;
     if (!user_from(req.matches[1].str(), "user id", res, id))
       return;
     auto r = bk->get_user(id);
-    if (!failed(res, r))
-      reply(res, 200, to_json(r.value()));
+    if (!reply_failed(res, r))
+      reply_json(res, 200, to_json(r.value()));
   });
   post(R"(/v1/send_data/([^/]+))",
        [bk](const Request& req, Response& res) { send_data(req, res, *bk); });
@@ -194,8 +179,8 @@ bool serve_delivery(const std::string& id, Response& res, http_backend& b) {
   auto r = b.get_delivery(id);
   if (!r && r.err().code == ec::unknown_task)
     return false; // maybe a task id of the same shape
-  if (!failed(res, r))
-    reply(res, 200, to_json(r.value()));
+  if (!reply_failed(res, r))
+    reply_json(res, 200, to_json(r.value()));
   return true;
 }
 

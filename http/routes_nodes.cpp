@@ -19,20 +19,7 @@ namespace {
 using httplib::Request;
 using httplib::Response;
 
-void reply(Response& res, int status, const nlohmann::json& body) {
-  res.status = status;
-  res.set_content(dump_json(body), "application/json");
-}
 
-/// Sends the backend's error, if any (the table in status.cpp).
-template <class T>
-bool failed(Response& res, const result<T>& r) {
-  if (r)
-    return false;
-  res.status = http_status(r.err().code);
-  res.set_content(error_body(r.err()), "application/json");
-  return true;
-}
 
 /// ?since=MS (unix ms, default 0: everything kept); anything else is a 400.
 bool since_from(const Request& req, Response& res, int64_t& since) {
@@ -61,14 +48,14 @@ void add_node_routes(const add_route& get, const add_route& post, http_backend& 
       return;
     auto node = req.matches[1].str();
     auto r = bk->node_history(node, since);
-    if (!failed(res, r))
-      reply(res, 200, history_json(node, since, r.value()));
+    if (!reply_failed(res, r))
+      reply_json(res, 200, history_json(node, since, r.value()));
   });
   get(R"(/v1/nodes/([^/]+)/commands)", [bk = &b](const Request& req, Response& res) {
     auto node = req.matches[1].str();
     auto r = bk->node_commands(node);
-    if (!failed(res, r))
-      reply(res, 200, commands_json(node, r.value()));
+    if (!reply_failed(res, r))
+      reply_json(res, 200, commands_json(node, r.value()));
   });
   post(R"(/v1/nodes/([^/]+)/commands)", [bk = &b, o = &opts](const Request& req, Response& res) {
     if (req.body.size() > o->max_body)
@@ -79,10 +66,10 @@ void add_node_routes(const add_route& get, const add_route& post, http_backend& 
       return reply_error(res, 400, "bad_input", err.message);
     auto node = req.matches[1].str();
     auto r = bk->post_node_command(node, command);
-    if (failed(res, r))
+    if (reply_failed(res, r))
       return;
     res.set_header("Location", "/v1/nodes/" + node + "/commands");
-    reply(res, 202, to_json(r.value()));
+    reply_json(res, 202, to_json(r.value()));
   });
 }
 
