@@ -93,13 +93,7 @@ int64_t now_ms(manager_ptr self) {
 job_progress progress_of(const job_entry& j) {
   job_progress p;
   p.job = j.meta.id;
-  p.name = j.meta.name;
-  p.total = j.meta.total;
-  p.sealed = j.meta.sealed;
-  p.by_state = j.by_state;
-  p.unassignable = j.unassignable;
-  p.created_ms = j.meta.created_ms;
-  p.finished_ms = j.finished_ms;
+  fill_job_figures(j, p);
   return p;
 }
 

@@ -22,15 +22,9 @@ std::string merge_state_of(const manager_state& st, const job_entry& j) {
 job_info info_of(const job_entry& j) {
   job_info out;
   out.id = j.meta.id;
-  out.name = j.meta.name;
   out.group = j.meta.group;
-  out.total = j.meta.total;
-  out.sealed = j.meta.sealed;
-  out.by_state = j.by_state;
-  out.unassignable = j.unassignable;
-  out.created_ms = j.meta.created_ms;
   out.started_ms = j.started_ms;
-  out.finished_ms = j.finished_ms;
+  fill_job_figures(j, out);
   return out;
 }
 

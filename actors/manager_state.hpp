@@ -172,6 +172,17 @@ rules_info describe_rules(const manager_state& st);
 /// dispatch rounds: tasks already assigned stay where they are.
 rules_info swap_rules(manager_ptr self, std::shared_ptr<const rule_set> next);
 job_progress progress_of(const job_entry& j);
+/// The figures job_progress and job_info (GET /v1/jobs) share.
+template <class Report>
+void fill_job_figures(const job_entry& j, Report& out) {
+  out.name = j.meta.name;
+  out.total = j.meta.total;
+  out.sealed = j.meta.sealed;
+  out.by_state = j.by_state;
+  out.unassignable = j.unassignable;
+  out.created_ms = j.meta.created_ms;
+  out.finished_ms = j.finished_ms;
+}
 /// Sends the queued changes to the store actor.
 void flush_changes(manager_ptr self);
 
