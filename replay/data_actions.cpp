@@ -7,6 +7,8 @@
 #include <caf/all.hpp>
 #include <fmt/format.h>
 
+#include <set>
+
 #include "actors/protocol_data.hpp"
 #include "replay/cluster.hpp"
 #include "replay/observe.hpp"
@@ -64,6 +66,19 @@ void send(action_context& ctx, const action& a) {
                                        ok, a.count, err.empty() ? "" : " (" + err + ")"));
 }
 
+/// Counts the lifecycle records of a consumed item, once per kind.
+void note_records(action_context& ctx, const std::string& user, const std::string& id) {
+  delivery_info d;
+  std::string err;
+  if (!ask_courier(ctx, d, err, delivery_atom::value, get_atom::value, id))
+    return;
+  std::set<std::string> kinds;
+  for (auto& ev : d.events)
+    kinds.insert(ev.kind);
+  for (auto& k : kinds)
+    ++ctx.outcome.data_records[user][k];
+}
+
 /// Reads and acknowledges until the queue is empty or the node is down.
 void receive(action_context& ctx, const action& a) {
   auto user = ctx.cl.user_ids[a.to];
@@ -77,8 +92,10 @@ void receive(action_context& ctx, const action& a) {
     uint64_t n = 0;
     if (!ask_courier(ctx, n, err, recv_atom::value, ack_atom::value, user, b.items.back().id))
       break;
-    for (auto& it : b.items)
+    for (auto& it : b.items) {
       got.push_back(it.body);
+      note_records(ctx, a.to, it.id);
+    }
   }
   ctx.obs.line(ctx.now_ms, fmt::format("recv_data {}: {} items consumed{}", a.to,
                                        got.size() - before, err.empty() ? "" : " (" + err + ")"));

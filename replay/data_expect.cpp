@@ -34,6 +34,15 @@ check_result check_data(const expectation& e, const run_outcome& o) {
     return {&e, !e.members.empty() && node == e.members[0],
             fmt::format("{} is on {}", e.member, node.empty() ? "no node" : node)};
   }
+  if (e.kind == expect_kind::lifecycle) {
+    auto& kind = e.members.at(0);
+    uint64_t got = 0;
+    if (auto u = o.data_records.find(e.member); u != o.data_records.end())
+      if (auto k = u->second.find(kind); k != u->second.end())
+        got = k->second;
+    bool ok = (!e.min || got >= *e.min) && (!e.max || got <= *e.max);
+    return {&e, ok, fmt::format("{} consumed {} items with a '{}' record", e.member, got, kind)};
+  }
   uint64_t sent = 0;
   for (auto& [pair, n] : o.data_sent)
     if (pair.substr(pair.find('>') + 1) == e.member)

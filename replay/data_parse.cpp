@@ -2,6 +2,7 @@
 // timeline entries and the data_received / user_on expectations. Users are
 // the names in cluster.users; a typo is a positioned error.
 #include <algorithm>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -45,10 +46,29 @@ void read_data_action(yaml_reader& r, const field& f, const scenario& s, action&
 
 void read_data_expectation(yaml_reader& r, const YAML::Node& n, const field& kf,
                            const scenario& s, expectation& e) {
-  if (e.kind == expect_kind::data_received) {
-    r.check_map(n, n.Mark(), "'data_received' expectation",
-                {"data_received", "count", "min", "max"});
-    read_user(r, kf, s, "data_received", e.member);
+  if (e.kind != expect_kind::user_on) {
+    bool lifecycle = e.kind == expect_kind::lifecycle;
+    auto key = lifecycle ? "lifecycle" : "data_received";
+    if (lifecycle)
+      r.check_map(n, n.Mark(), "'lifecycle' expectation",
+                  {"lifecycle", "record", "count", "min", "max"});
+    else
+      r.check_map(n, n.Mark(), "'data_received' expectation",
+                  {"data_received", "count", "min", "max"});
+    read_user(r, kf, s, key, e.member);
+    if (lifecycle) {
+      static const std::set<std::string> kinds{"generated", "executed", "retried",
+                                               "delivered", "rebound",  "consumed"};
+      std::string kind;
+      auto kf2 = find(n, "record");
+      if (!kf2)
+        return r.fail(kf.mark(), "lifecycle needs 'record' (generated, executed, retried, "
+                                 "delivered, rebound or consumed)");
+      if (r.read_string(kf2, "record", kind) && kinds.count(kind) == 0)
+        r.fail(kf2.mark(), fmt::format("record '{}': use generated, executed, retried, "
+                                       "delivered, rebound or consumed", kind));
+      e.members = {kind};
+    }
     uint64_t v = 0;
     if (r.read_uint(find(n, "count"), "count", 0, UINT64_MAX, v))
       e.min = e.max = v;

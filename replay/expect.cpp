@@ -211,6 +211,7 @@ std::vector<check_result> evaluate(const scenario& s, const run_outcome& o) {
         break;
       case expect_kind::data_received:
       case expect_kind::user_on:
+      case expect_kind::lifecycle:
         out.push_back(check_data(e, o));
         break;
       case expect_kind::tasks_on:

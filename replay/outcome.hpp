@@ -50,6 +50,8 @@ struct run_outcome {
   std::map<std::string, std::vector<std::string>> data_received;
   std::map<std::string, uint64_t> data_sent;
   std::map<std::string, std::string> user_nodes;
+  /// user -> lifecycle record kind -> items the user consumed with such a record
+  std::map<std::string, std::map<std::string, uint64_t>> data_records;
   bool hit_limit = false;     ///< stopped at `until` with work left
   /// Real clock: how far a timed expectation may miss (0 on virtual time).
   int64_t tolerance_ms = 0;

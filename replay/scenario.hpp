@@ -111,6 +111,7 @@ enum class expect_kind {
   ran_on,           ///< every task of `job` ran on one of `members`
   data_received,    ///< user `member` got every item once, in order per sender
   user_on,          ///< user `member` is bound to node `members[0]` at the end
+  lifecycle,        ///< items `member` consumed whose history has a `members[0]` record
   tasks_on,         ///< how many tasks (of `job`) last ran on `member` (min/max)
 };
 

@@ -170,6 +170,7 @@ constexpr kind_key kind_keys[] = {
   {"rules_version", expect_kind::counter, "rules_version"},
   {"data_received", expect_kind::data_received, nullptr},
   {"user_on", expect_kind::user_on, nullptr},
+  {"lifecycle", expect_kind::lifecycle, nullptr},
 };
 
 void read_bounds(yaml_reader& r, const YAML::Node& n, expectation& e) {
@@ -242,6 +243,7 @@ void read_expectation(yaml_reader& r, const YAML::Node& n, scenario& s) {
       break;
     case expect_kind::data_received:
     case expect_kind::user_on:
+    case expect_kind::lifecycle:
       read_data_expectation(r, n, kf, s, e);
       break;
     case expect_kind::ran_on:
