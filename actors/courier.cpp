@@ -173,6 +173,9 @@ caf::behavior courier(courier_ptr self, courier_options opts, std::shared_ptr<da
       return caf::error{ec::unknown_task, "no delivery " + id};
     },
     [=](hello_atom, const std::string& node) { return on_hello(self, node); },
+    [=](lost_atom, const member_info& who) { // the registry: missed heartbeats
+      on_node_lost(self, who.node, "was lost (registry)");
+    },
     [=](topology_atom, get_atom, const std::string& node) {
       return topology_for(self->state, node);
     },

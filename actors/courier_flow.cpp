@@ -253,21 +253,27 @@ topology on_hello(courier_ptr self, const std::string& node) {
   return topology_for(st, node);
 }
 
-void on_mailbox_down(courier_ptr self, const caf::down_msg& dm) {
+void on_node_lost(courier_ptr self, const std::string& node, const char* why) {
   auto& st = self->state;
-  for (auto& [name, n] : st.nodes) {
-    if (!n.mailbox || n.mailbox.address() != dm.source)
-      continue;
-    n.lost = true;
-    n.mailbox = nullptr;
-    auto gen = ++n.lost_gen;
-    rebuild_ring(st);
-    notify_topology(self);
-    log_info("courier: node {} is down; its users move in {} ms unless it returns", name,
-             st.opts.grace.count());
-    self->delayed_send(self, st.opts.grace, grace_atom::value, name, gen);
+  auto n = st.nodes.find(node);
+  if (n == st.nodes.end() || n->second.lost)
     return;
-  }
+  n->second.lost = true;
+  if (n->second.mailbox) // a silent node's mailbox may still live: its hello re-monitors it
+    self->demonitor(n->second.mailbox);
+  n->second.mailbox = nullptr;
+  auto gen = ++n->second.lost_gen;
+  rebuild_ring(st);
+  notify_topology(self);
+  log_info("courier: node {} {}; its users move in {} ms unless it returns", node, why,
+           st.opts.grace.count());
+  self->delayed_send(self, st.opts.grace, grace_atom::value, node, gen);
+}
+
+void on_mailbox_down(courier_ptr self, const caf::down_msg& dm) {
+  for (auto& [name, n] : self->state.nodes)
+    if (n.mailbox && n.mailbox.address() == dm.source)
+      return on_node_lost(self, name, "is down");
 }
 
 void on_grace_expired(courier_ptr self, const std::string& node, uint64_t gen) {

@@ -82,6 +82,9 @@ topology topology_for(const courier_state& st, const std::string& node);
 void on_retry(courier_ptr self, uint64_t user, uint64_t gen);
 topology on_hello(courier_ptr self, const std::string& node);
 void on_mailbox_down(courier_ptr self, const caf::down_msg& dm);
+/// The node's mailbox went down, or the registry declared the node lost
+/// (missed heartbeats): its users move after the grace unless it returns.
+void on_node_lost(courier_ptr self, const std::string& node, const char* why);
 void on_grace_expired(courier_ptr self, const std::string& node, uint64_t gen);
 /// After a consumption freed room: a lane held back by a full queue goes now.
 void kick(courier_ptr self, uint64_t user);

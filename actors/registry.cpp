@@ -41,6 +41,10 @@ void drop_lost(registry_ptr self, std::map<std::string, member_entry>::iterator 
   log_info("registry: {} {} {}", to_string(info.role), info.node, why);
   if (self->state.manager)
     self->send(self->state.manager, lost_atom::value, info);
+  // A silent consumer may keep its connection (and its mailbox) up: the
+  // courier hears of the loss here, not only from a down message (#9).
+  if (self->state.courier && info.role == member_role::consumer)
+    self->send(self->state.courier, lost_atom::value, info);
 }
 
 /// Every interval: members silent for `misses` intervals are lost.

@@ -227,6 +227,26 @@ TEST_CASE_FIXTURE(data_fixture, "a node lost past the grace: its users are re-bo
   CHECK(user(b).node == "c2"); // others never move
 }
 
+TEST_CASE_FIXTURE(data_fixture, "a node the registry declares lost (missed heartbeats) loses "
+                                "its users after the grace, though its mailbox still runs") {
+  start_courier();
+  start_node("c1");
+  start_node("c2");
+  auto a = user_on("c1");
+  auto b = user_on("c2");
+  send(b, a, "m1"); // stored on c1
+  member_info c1;
+  c1.node = "c1";
+  c1.role = member_role::consumer;
+  self->send(courier, lost_atom::value, c1); // what the registry sends
+  sched.run();
+  advance(999ms);
+  CHECK(user(a).node == "c1");
+  advance(1ms);
+  CHECK(user(a).node == "c2");
+  CHECK(drain(a) == numbered("m", 1, 1));
+}
+
 TEST_CASE_FIXTURE(data_fixture, "a node back within the grace keeps its users and its durable "
                                 "queue") {
   start_courier();
