@@ -6,7 +6,7 @@
 #include <string>
 
 #include "replay/scenario.hpp"
-#include "replay/yaml_reader.hpp"
+#include "core/yaml_reader.hpp"
 
 namespace drover::replay {
 

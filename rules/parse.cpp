@@ -14,139 +14,17 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/task.hpp"
+#include "core/yaml_reader.hpp"
 
 namespace drover {
 
 namespace {
 
-using keys = std::initializer_list<const char*>;
-
-std::string join(keys allowed) {
-  return fmt::format("{}", fmt::join(allowed, ", "));
-}
-
-/// A key/value pair of a mapping, with the key's position for messages about
-/// a value that has none (an empty `strategy:` has no mark of its own).
-struct field {
-  YAML::Node key;
-  YAML::Node value;
-  bool found = false;
-  explicit operator bool() const { return found; }
-  /// Where a problem with the value is: an empty value points at its key.
-  YAML::Mark mark() const {
-    return value.IsNull() || value.Mark().is_null() ? key.Mark() : value.Mark();
-  }
-};
-
-field find(const YAML::Node& map, const char* name) {
-  for (auto it = map.begin(); it != map.end(); ++it)
-    if (it->first.IsScalar() && it->first.Scalar() == name)
-      return field{it->first, it->second, true};
-  return {};
-}
-
-class reader {
+/// The shared positioned reader (core/yaml_reader.hpp) plus what only rules
+/// read: names from fixed lists, strategies, weights, hash fields.
+class reader : public yaml_reader {
 public:
-  explicit reader(std::string_view source) : source_(source) {}
-
-  void fail(const YAML::Mark& m, const std::string& what) {
-    if (m.is_null())
-      problems_.push_back({0, 0, fmt::format("{}: {}", source_, what)});
-    else
-      problems_.push_back({m.line + 1, m.column + 1,
-                           fmt::format("{}:{}:{}: {}", source_, m.line + 1,
-                                       m.column + 1, what)});
-  }
-
-  /// The problems in file order, one per line.
-  std::string report() {
-    std::stable_sort(problems_.begin(), problems_.end(), [](auto& a, auto& b) {
-      return std::tie(a.line, a.column) < std::tie(b.line, b.column);
-    });
-    std::string out;
-    for (const auto& p : problems_)
-      out += (out.empty() ? "" : "\n") + p.text;
-    return out;
-  }
-
-  /// True if `n` is a mapping; reports every unknown or repeated key.
-  bool check_map(const YAML::Node& n, const YAML::Mark& at, const std::string& what,
-                 keys allowed) {
-    if (!n.IsMap()) {
-      fail(at, fmt::format("{} must be a mapping with keys: {}", what, join(allowed)));
-      return false;
-    }
-    std::map<std::string, int> seen; // key -> 1-based line
-    for (auto it = n.begin(); it != n.end(); ++it) {
-      const YAML::Node k = it->first; // a copy: it->first is a temporary
-      auto name = k.IsScalar() ? k.Scalar() : std::string{"<not a name>"};
-      bool known = k.IsScalar()
-                   && std::any_of(allowed.begin(), allowed.end(),
-                                  [&](const char* a) { return name == a; });
-      if (!known)
-        fail(k.Mark(), fmt::format("unknown key '{}' in {} (allowed: {})", name,
-                                   what, join(allowed)));
-      else if (auto [pos, fresh] = seen.emplace(name, k.Mark().line + 1); !fresh)
-        fail(k.Mark(), fmt::format("duplicate key '{}' in {} (first on line {})",
-                                   name, what, pos->second));
-    }
-    return true;
-  }
-
-  /// A non-empty scalar; false without a report if the field is absent.
-  bool read_string(const field& f, const char* what, std::string& out) {
-    if (!f)
-      return false;
-    if (!f.value.IsScalar() || f.value.Scalar().empty()) {
-      fail(f.mark(), fmt::format("'{}' must be a non-empty string", what));
-      return false;
-    }
-    out = f.value.Scalar();
-    return true;
-  }
-
-  /// A whole number in [lo, hi]; false without a report if the field is absent.
-  bool read_uint(const field& f, const char* what, uint64_t lo, uint64_t hi,
-                 uint64_t& out) {
-    if (!f)
-      return false;
-    const std::string s = f.value.IsScalar() ? f.value.Scalar() : std::string{};
-    uint64_t v = 0;
-    auto [end, err] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (s.empty() || err != std::errc{} || end != s.data() + s.size() || v < lo
-        || v > hi) {
-      auto got = f.value.IsScalar() ? fmt::format("'{}'", s) : std::string{"no number"};
-      auto range = hi == UINT64_MAX ? std::string{"(e.g. 1)"}
-                                    : fmt::format("from {} to {}", lo, hi);
-      fail(f.mark(), fmt::format("'{}' must be a whole number {}, got {}", what,
-                                 range, got));
-      return false;
-    }
-    out = v;
-    return true;
-  }
-
-  /// A sequence of non-empty scalars; `one_ok` also takes a single scalar.
-  bool read_list(const field& f, const char* what, std::vector<std::string>& out,
-                 bool one_ok = false) {
-    if (one_ok && f.value.IsScalar() && !f.value.Scalar().empty()) {
-      out.push_back(f.value.Scalar());
-      return true;
-    }
-    if (!f.value.IsSequence()) {
-      fail(f.mark(), fmt::format("'{}' must be a list, e.g. {}: [a, b]", what, what));
-      return false;
-    }
-    bool ok = true;
-    for (const auto& item : f.value)
-      if (item.IsScalar() && !item.Scalar().empty()) {
-        out.push_back(item.Scalar());
-      } else {
-        fail(item.Mark(), fmt::format("each item of '{}' must be a non-empty string", what));
-        ok = false;
-      }
-    return ok;
-  }
+  explicit reader(std::string_view source) : yaml_reader(std::string{source}) {}
 
   /// A name from a fixed list: `parse` maps it, `names` lists the choices.
   template <class T>
@@ -208,12 +86,6 @@ private:
   void read_match(const field& f, rule_match& m);
   void read_target(const field& f, member_filter& to);
 
-  struct problem {
-    int line, column; // 1-based; 0 when yaml-cpp gave no position
-    std::string text;
-  };
-  std::string_view source_;
-  std::vector<problem> problems_;
   bool default_key_given_ = false;
   std::map<std::string, int> rule_lines_; // rule name -> 1-based line
 };
@@ -328,7 +200,7 @@ void reader::read_match(const field& f, rule_match& m) {
                                    name));
   }
   if (auto t = find(f.value, "tags"))
-    read_list(t, "tags", m.tags);
+    read_list(t, "tags", m.tags, false);
   if (std::string pattern; read_string(find(f.value, "job"), "job", pattern))
     m.job = glob{pattern};
 }
@@ -337,9 +209,9 @@ void reader::read_target(const field& f, member_filter& to) {
   if (!check_map(f.value, f.mark(), "'to'", {"tags", "nodes"}))
     return;
   if (auto t = find(f.value, "tags"))
-    read_list(t, "tags", to.tags);
+    read_list(t, "tags", to.tags, false);
   if (auto n = find(f.value, "nodes"))
-    if (read_list(n, "nodes", to.nodes) && to.nodes.empty())
+    if (read_list(n, "nodes", to.nodes, false) && to.nodes.empty())
       fail(n.mark(), "'nodes: []' matches no member; leave 'nodes' out to allow any");
 }
 

@@ -1,7 +1,7 @@
-// Positioned reading of scenario YAML (the same approach as rules/parse.cpp):
-// every problem is collected as "source:line:column: what is wrong" and the
-// parse goes on, so a user fixes a file in one round. Included only by the
-// scenario parser files; no CAF here.
+// Positioned reading of YAML for the rules (rules/parse.cpp) and the
+// scenarios (replay/): every problem is collected as "source:line:column:
+// what is wrong" and the parse goes on, so a user fixes a file in one round.
+// Included only by parser files; no CAF here.
 #pragma once
 
 #include <cstdint>
@@ -11,7 +11,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-namespace drover::replay {
+namespace drover {
 
 using keys = std::initializer_list<const char*>;
 
@@ -31,6 +31,7 @@ field find(const YAML::Node& map, const char* name);
 class yaml_reader {
 public:
   explicit yaml_reader(std::string source) : source_(std::move(source)) {}
+  virtual ~yaml_reader() = default;
 
   void fail(const YAML::Mark& m, const std::string& what);
   bool ok() const { return problems_.empty(); }
@@ -56,8 +57,10 @@ public:
   bool read_duration(const field& f, const char* what, int64_t& out_ms);
   /// true|false; false without a report if absent.
   bool read_bool(const field& f, const char* what, bool& out);
-  /// A sequence of non-empty scalars, or one scalar.
-  bool read_list(const field& f, const char* what, std::vector<std::string>& out);
+  /// A sequence of non-empty scalars, or (if `one_ok`) one scalar; false
+  /// without a report if absent.
+  bool read_list(const field& f, const char* what, std::vector<std::string>& out,
+                 bool one_ok = true);
 
 private:
   struct problem {
@@ -69,4 +72,4 @@ private:
   std::vector<problem> problems_;
 };
 
-} // namespace drover::replay
+} // namespace drover

@@ -1,6 +1,7 @@
-// See yaml_reader.hpp. yaml-cpp only throws from parsing (caught in
-// scenario_parse.cpp); node access here uses checked calls only.
-#include "replay/yaml_reader.hpp"
+// See yaml_reader.hpp. yaml-cpp only throws from parsing (caught by the
+// callers: rules/parse.cpp, replay/scenario_parse.cpp); node access here
+// uses checked calls only.
+#include "core/yaml_reader.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -9,7 +10,7 @@
 
 #include <fmt/format.h>
 
-namespace drover::replay {
+namespace drover {
 
 namespace {
 
@@ -99,8 +100,8 @@ bool yaml_reader::read_uint(const field& f, const char* what, uint64_t lo, uint6
   uint64_t v = 0;
   if (!parse_number(s, v) || v < lo || v > hi) {
     auto got = f.value.IsScalar() ? fmt::format("'{}'", s) : std::string{"no number"};
-    fail(f.mark(), fmt::format("'{}' must be a whole number from {} to {}, got {}", what, lo,
-                               hi, got));
+    auto range = hi == UINT64_MAX ? std::string{"(e.g. 1)"} : fmt::format("from {} to {}", lo, hi);
+    fail(f.mark(), fmt::format("'{}' must be a whole number {}, got {}", what, range, got));
     return false;
   }
   out = v;
@@ -142,10 +143,11 @@ bool yaml_reader::read_bool(const field& f, const char* what, bool& out) {
   return true;
 }
 
-bool yaml_reader::read_list(const field& f, const char* what, std::vector<std::string>& out) {
+bool yaml_reader::read_list(const field& f, const char* what, std::vector<std::string>& out,
+                            bool one_ok) {
   if (!f)
     return false;
-  if (f.value.IsScalar() && !f.value.Scalar().empty()) {
+  if (one_ok && f.value.IsScalar() && !f.value.Scalar().empty()) {
     out.push_back(f.value.Scalar());
     return true;
   }
@@ -164,4 +166,4 @@ bool yaml_reader::read_list(const field& f, const char* what, std::vector<std::s
   return ok;
 }
 
-} // namespace drover::replay
+} // namespace drover
