@@ -173,13 +173,16 @@ struct virtual_run {
 
 error replay_virtual(const scenario& s, replay_result& out) {
   out = replay_result{};
-  auto level_was = log_enabled(log_level::info) ? log_level::info : log_level::warn;
-  set_log_level(log_level::error); // the actors' log lines are not part of the trace
-  error err;
-  {
+  return play_quietly(s, out, [&] {
     virtual_run run{s, out};
-    err = run.run();
-  }
+    return run.run();
+  });
+}
+
+error play_quietly(const scenario& s, replay_result& out, const std::function<error()>& play) {
+  auto level_was = log_enabled(log_level::info) ? log_level::info : log_level::warn;
+  set_log_level(log_level::error);
+  auto err = play();
   set_log_level(level_was);
   if (err)
     return err;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,9 @@ struct replay_result;
 /// Checks every expectation against `result.outcome`; `passed` holds when
 /// the run was not aborted and every check is ok. Shared by all clocks.
 void judge(const scenario& s, replay_result& result);
+/// Runs `play` with the actors' log lines off (they are not part of the
+/// trace), then judges `out` unless `play` failed.
+error play_quietly(const scenario& s, replay_result& out, const std::function<error()>& play);
 
 struct replay_result {
   std::string trace;                 ///< one line per event, ms since the start

@@ -169,18 +169,10 @@ error replay_real(const scenario& s, const real_options& o, replay_result& out) 
                                o.tolerance_ms);
   out.outcome.tolerance_ms = o.tolerance_ms;
   out.outcome.producers_observed = false;
-  auto level_was = log_enabled(log_level::info) ? log_level::info : log_level::warn;
-  set_log_level(log_level::error);
-  error err;
-  {
+  return play_quietly(s, out, [&] {
     real_run run{s, o, out};
-    err = run.run();
-  }
-  set_log_level(level_was);
-  if (err)
-    return err;
-  judge(s, out);
-  return {};
+    return run.run();
+  });
 }
 
 } // namespace drover::replay
