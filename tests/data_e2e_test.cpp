@@ -14,6 +14,7 @@
 
 #include "http/httplib_abi.hpp"
 #include "support/process.hpp"
+#include "support/rest_node.hpp"
 
 using namespace drover::testing;
 using namespace std::chrono_literals;
@@ -23,26 +24,15 @@ namespace {
 
 struct data_cluster {
   scratch_dir dir;
-  std::unique_ptr<child_process> mgr;
+  rest_node rest{{"--role=registry,manager", "--store=sqlite:" + dir.path + "/m.db",
+                  "--grace=500", "--rules-poll=0"},
+                 dir.path + "/mgr"};
+  std::unique_ptr<child_process>& mgr = rest.proc;
   std::map<std::string, std::unique_ptr<child_process>> nodes;
-  std::unique_ptr<httplib::Client> http;
-  uint16_t registry_port = 0;
+  std::unique_ptr<httplib::Client>& http = rest.http;
+  uint16_t registry_port = rest.registry_port;
 
-  data_cluster() {
-    mgr = std::make_unique<child_process>(
-      std::vector<std::string>{DROVER_BINARY, "run", "--role=registry,manager",
-                               "--listen=127.0.0.1:0", "--http=127.0.0.1:0",
-                               "--store=sqlite:" + dir.path + "/m.db", "--grace=500",
-                               "--threads=2", "--rules-poll=0"},
-      dir.path + "/mgr");
-    REQUIRE(mgr->wait_for_err("http listening on", 10s));
-    registry_port = listening_port(mgr->err());
-    auto port = listening_port(mgr->err(), "http");
-    REQUIRE(registry_port != 0);
-    REQUIRE(port != 0);
-    http = std::make_unique<httplib::Client>("127.0.0.1", port);
-    http->set_read_timeout(10, 0);
-  }
+  data_cluster() { REQUIRE(registry_port != 0); }
 
   ~data_cluster() {
     for (auto& [n, p] : nodes)

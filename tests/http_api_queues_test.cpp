@@ -12,6 +12,7 @@
 
 #include "http/httplib_abi.hpp"
 #include "support/process.hpp"
+#include "support/rest_node.hpp"
 
 using namespace drover::testing;
 using namespace std::chrono_literals;
@@ -22,19 +23,12 @@ namespace {
 /// One `drover run` with REST; `roles` and `queues` as flags.
 struct queues_node {
   scratch_dir dir;
-  std::unique_ptr<child_process> proc;
-  std::unique_ptr<httplib::Client> http;
+  rest_node rest;
+  std::unique_ptr<child_process>& proc = rest.proc;
+  std::unique_ptr<httplib::Client>& http = rest.http;
 
-  queues_node(const std::string& roles, const std::string& queues) {
-    proc = std::make_unique<child_process>(
-      std::vector<std::string>{DROVER_BINARY, "run", "--role=" + roles, "--listen=127.0.0.1:0",
-                               "--http=127.0.0.1:0", "--store=memory", "--threads=2",
-                               "--queues=" + queues},
-      dir.path + "/node");
-    REQUIRE(proc->wait_for_err("http listening on", 10s));
-    http = std::make_unique<httplib::Client>("127.0.0.1", listening_port(proc->err(), "http"));
-    http->set_read_timeout(10, 0);
-  }
+  queues_node(const std::string& roles, const std::string& queues)
+    : rest({"--role=" + roles, "--store=memory", "--queues=" + queues}, dir.path + "/node") {}
   ~queues_node() {
     proc->signal(SIGTERM);
     proc->wait(10s);

@@ -11,6 +11,7 @@
 
 #include "http/httplib_abi.hpp"
 #include "support/process.hpp"
+#include "support/rest_node.hpp"
 
 using namespace drover::testing;
 using namespace std::chrono_literals;
@@ -18,25 +19,20 @@ using json = nlohmann::json;
 
 namespace {
 
+std::vector<std::string> with_store(const scratch_dir& dir, std::vector<std::string> extra) {
+  extra.insert(extra.begin(), "--store=sqlite:" + dir.path + "/d.db");
+  return extra;
+}
+
 struct api_fixture {
   scratch_dir dir;
-  std::unique_ptr<child_process> node;
-  std::unique_ptr<httplib::Client> http;
-  std::string server;
+  rest_node rest;
+  std::unique_ptr<child_process>& node = rest.proc;
+  std::unique_ptr<httplib::Client>& http = rest.http;
+  std::string server = rest.url();
 
-  explicit api_fixture(std::vector<std::string> extra = {}) {
-    std::vector<std::string> args{DROVER_BINARY,  "run", "--listen=127.0.0.1:0",
-                                  "--http=127.0.0.1:0", "--store=sqlite:" + dir.path + "/d.db",
-                                  "--threads=2"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    node = std::make_unique<child_process>(args, dir.path + "/node");
-    REQUIRE(node->wait_for_err("http listening on", 10s));
-    auto port = listening_port(node->err(), "http");
-    REQUIRE(port != 0);
-    server = "http://127.0.0.1:" + std::to_string(port);
-    http = std::make_unique<httplib::Client>("127.0.0.1", port);
-    http->set_read_timeout(10, 0);
-  }
+  explicit api_fixture(std::vector<std::string> extra = {})
+    : rest(with_store(dir, std::move(extra)), dir.path + "/node") {}
 
   ~api_fixture() {
     node->signal(SIGTERM);

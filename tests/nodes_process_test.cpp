@@ -13,6 +13,7 @@
 
 #include "http/httplib_abi.hpp"
 #include "support/process.hpp"
+#include "support/rest_node.hpp"
 
 using namespace drover::testing;
 using namespace std::chrono_literals;
@@ -23,22 +24,15 @@ namespace {
 struct two_process_fixture {
   scratch_dir dir;
   std::string config = dir.path + "/consumer.yaml";
-  std::unique_ptr<child_process> manager, consumer, producer;
-  std::unique_ptr<httplib::Client> http;
+  rest_node rest{{"--role=registry,manager", "--store=memory", "--idle-after=0"},
+                 dir.path + "/manager"};
+  std::unique_ptr<child_process>& manager = rest.proc;
+  std::unique_ptr<child_process> consumer, producer;
+  std::unique_ptr<httplib::Client>& http = rest.http;
 
   two_process_fixture() {
-    manager = std::make_unique<child_process>(
-      std::vector<std::string>{DROVER_BINARY, "run", "--role=registry,manager",
-                               "--listen=127.0.0.1:0", "--http=127.0.0.1:0", "--store=memory",
-                               "--threads=2", "--idle-after=0"},
-      dir.path + "/manager");
-    REQUIRE(manager->wait_for_err("http listening on", 10s));
-    auto reg = listening_port(manager->err(), "registry");
-    auto port = listening_port(manager->err(), "http");
+    auto reg = rest.registry_port;
     REQUIRE(reg != 0);
-    REQUIRE(port != 0);
-    http = std::make_unique<httplib::Client>("127.0.0.1", port);
-    http->set_read_timeout(10, 0);
     write_config(3);
     consumer = std::make_unique<child_process>(
       std::vector<std::string>{DROVER_BINARY, "run", "--role=consumer",

@@ -16,14 +16,6 @@ using json = nlohmann::json;
 
 namespace {
 
-json body_of(const httplib::Result& res) {
-  REQUIRE(res);
-  INFO(res->body);
-  auto doc = json::parse(res->body, nullptr, false);
-  REQUIRE_FALSE(doc.is_discarded());
-  return doc;
-}
-
 } // namespace
 
 TEST_SUITE("http_dashboard") {

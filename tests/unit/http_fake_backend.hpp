@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "http/backend.hpp"
 #include "http/httplib_abi.hpp"
 #include "http/server.hpp"
@@ -307,6 +309,15 @@ private:
 
 /// The real server on 127.0.0.1:<free port> over a fake_backend, and a
 /// client for it. Every wait is bounded by the client's timeouts.
+/// The JSON body of an answer; fails the test if there is none or it is not JSON.
+inline nlohmann::json body_of(const httplib::Result& res) {
+  REQUIRE(res);
+  INFO(res->body);
+  auto doc = nlohmann::json::parse(res->body, nullptr, false);
+  REQUIRE_FALSE(doc.is_discarded());
+  return doc;
+}
+
 struct server_fixture {
   fake_backend backend;
   http_server server;

@@ -14,19 +14,11 @@ using json = nlohmann::json;
 
 namespace {
 
-json parsed(const httplib::Result& res) {
-  REQUIRE(res);
-  INFO(res->body);
-  auto doc = json::parse(res->body, nullptr, false);
-  REQUIRE_FALSE(doc.is_discarded());
-  return doc;
-}
-
 void refused(const httplib::Result& res, int status, const std::string& part) {
   REQUIRE(res);
   INFO(res->body);
   CHECK(res->status == status);
-  auto doc = parsed(res);
+  auto doc = body_of(res);
   CHECK(doc.contains("error"));
   CHECK(doc["detail"].get<std::string>().find(part) != std::string::npos);
 }
@@ -50,11 +42,11 @@ TEST_CASE_FIXTURE(server_fixture, "POST a command answers 202 with the queued co
   auto res = client.Post("/v1/nodes/c1/commands", R"({"command": "drain"})", "application/json");
   REQUIRE(res);
   CHECK(res->status == 202);
-  auto doc = parsed(res);
+  auto doc = body_of(res);
   CHECK(doc["command"] == "drain");
   CHECK(doc["state"] == "queued");
   CHECK(doc["node"] == "c1");
-  auto list = parsed(client.Get("/v1/nodes/c1/commands"));
+  auto list = body_of(client.Get("/v1/nodes/c1/commands"));
   REQUIRE(list["commands"].size() == 1);
   CHECK(list["commands"][0]["command"] == "drain");
 }
@@ -82,13 +74,13 @@ TEST_CASE_FIXTURE(server_fixture, "bad command requests get a 4xx that says what
 
 TEST_CASE_FIXTURE(server_fixture, "GET status lists the reports after ?since=") {
   backend.reports["c1"] = {status_at(1000), status_at(2000), status_at(3000)};
-  auto doc = parsed(client.Get("/v1/nodes/c1/status?since=1500"));
+  auto doc = body_of(client.Get("/v1/nodes/c1/status?since=1500"));
   REQUIRE(doc["reports"].size() == 2);
   CHECK(doc["reports"][0]["at_ms"] == 2000);
   CHECK(doc["reports"][0]["cpu_percent"] == 42.5);
   CHECK(doc["reports"][0]["task_backlog"] == 3);
   CHECK(doc["reports"][0].contains("user_backlog"));
-  CHECK(parsed(client.Get("/v1/nodes/c1/status"))["reports"].size() == 3);
+  CHECK(body_of(client.Get("/v1/nodes/c1/status"))["reports"].size() == 3);
   refused(client.Get("/v1/nodes/c1/status?since=abc"), 400, "since: expected unix milliseconds");
   refused(client.Get("/v1/nodes/c1/status?from=1"), 400, "unknown query parameter 'from'");
   refused(client.Get("/v1/nodes/c9/status"), 404, "no node 'c9'");
@@ -105,7 +97,7 @@ TEST_CASE_FIXTURE(server_fixture, "GET /v1/nodes shows a consumer's mode and lat
   p.member.node = "p1";
   p.member.role = member_role::producer;
   backend.node_list = {n, p};
-  auto doc = parsed(client.Get("/v1/nodes"));
+  auto doc = body_of(client.Get("/v1/nodes"));
   REQUIRE(doc["nodes"].size() == 2);
   CHECK(doc["nodes"][0]["mode"] == "asleep");
   CHECK(doc["nodes"][0]["status"]["cpu_percent"] == 42.5);

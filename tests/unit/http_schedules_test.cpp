@@ -18,14 +18,6 @@ namespace {
 const char* nightly = R"({"name": "nightly", "every": "30s", "catch_up": "all",
   "job": {"name": "report", "tasks": [{"type": "echo", "payload": "hi"}]}})";
 
-json body_of(const httplib::Result& res) {
-  REQUIRE(res);
-  INFO(res->body);
-  auto doc = json::parse(res->body, nullptr, false);
-  REQUIRE_FALSE(doc.is_discarded());
-  return doc;
-}
-
 /// A refusal: status, JSON error name and the exact detail.
 void check_refused(const httplib::Result& res, int status, const std::string& name,
                    const std::string& detail) {

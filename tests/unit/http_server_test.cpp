@@ -21,14 +21,6 @@ const char* two_tasks = R"({"name": "etl", "group": "g", "tasks": [
   {"type": "echo", "payload": "hi", "priority": "high", "tags": ["gpu"]},
   {"type": "noop"}]})";
 
-json body_of(const httplib::Result& res) {
-  REQUIRE(res);
-  auto doc = json::parse(res->body, nullptr, false);
-  INFO(res->body);
-  REQUIRE_FALSE(doc.is_discarded());
-  return doc;
-}
-
 /// Checks a refusal: its status, JSON error name, and a detail containing `part`.
 void check_refused(const httplib::Result& res, int status, const std::string& name,
                    const std::string& part) {
