@@ -99,6 +99,7 @@ struct list_ack {
   task_id first = 0;
   uint32_t count = 0;
   int64_t created_ms = 0;  ///< of the job: the middle part of external task ids
+  bool resent = false;     ///< stored before: this answers the same list again
 };
 
 /// One task leased to a consumer; `lease` is the version ACKs must name.
@@ -111,20 +112,7 @@ struct assignment {
   std::string payload;
 };
 
-/// A consumer's report of one finished attempt.
-struct task_report {
-  task_id id = 0;
-  uint64_t lease = 0;
-  task_outcome outcome = task_outcome::succeeded;
-  std::string result;
-  uint32_t run_us = 0;     ///< how long the handler ran (for `fastest`)
-};
-
-/// A consumer's note that it started a longer task.
-struct lease_ref {
-  task_id id = 0;
-  uint64_t lease = 0;
-};
+// task_report and lease_ref (a consumer's reports) live in core/task.hpp.
 
 /// Job progress: counts per state, plus tasks that no member can take.
 struct job_progress {
@@ -181,7 +169,7 @@ typename Inspector::result_type inspect(Inspector& f, task& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job& x) {
   return f(caf::meta::type_name("job"), x.id, x.name, x.group, x.origin,
-           x.total, x.sealed, x.created_ms);
+           x.total, x.sealed, x.created_ms, x.producer, x.pushed_ms, x.cancelled);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, task_list& x) {
@@ -195,7 +183,8 @@ typename Inspector::result_type inspect(Inspector& f, job_resume& x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, list_ack& x) {
-  return f(caf::meta::type_name("list_ack"), x.job, x.seq, x.first, x.count, x.created_ms);
+  return f(caf::meta::type_name("list_ack"), x.job, x.seq, x.first, x.count, x.created_ms,
+           x.resent);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, assignment& x) {
@@ -239,7 +228,8 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_info& x) {
   return f(caf::meta::type_name("job_info"), x.id, x.name, x.group, x.total, x.sealed,
            x.by_state, x.unassignable, x.created_ms, x.started_ms, x.finished_ms,
-           x.merge_task, x.merge_state);
+           x.merge_task, x.merge_state, x.origin, x.producer, x.pushed_ms, x.push,
+           x.cancelled);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_page& x) {
@@ -294,7 +284,7 @@ typename Inspector::result_type inspect(Inspector& f, job_counts& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, recovered_state& x) {
   return f(caf::meta::type_name("recovered_state"), x.jobs, x.unfinished,
-           x.counts, x.lists, x.max_task_id, x.max_job_id);
+           x.counts, x.lists, x.max_task_id, x.max_job_id, x.epoch);
 }
 
 /// Registers every type above (and drover's error category) with `cfg`.

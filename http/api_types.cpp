@@ -31,6 +31,14 @@ double job_rate(const job_info& j, int64_t now_ms) {
          / static_cast<double>(to - from);
 }
 
+result<std::string> idempotency_key(const std::string& header, const std::string& body) {
+  if (!header.empty() && !body.empty() && header != body)
+    return error{ec::bad_input, "the Idempotency-Key header ('" + header
+                                  + "') and the body's idempotency_key ('" + body
+                                  + "') differ; give one of them"};
+  return header.empty() ? body : header;
+}
+
 const char* to_string(node_state s) {
   switch (s) {
     case node_state::up: return "up";

@@ -56,10 +56,15 @@ struct job_request {
   std::vector<task_spec> tasks;   ///< never empty
 };
 
+/// An Idempotency-Key header and the body's key must agree: the one to
+/// use, or ec::bad_input naming both.
+result<std::string> idempotency_key(const std::string& header, const std::string& body);
+
 /// The answer to a submission, given only once every task is durable.
 struct job_created {
   job_id job = 0;
   std::vector<std::string> task_ids; ///< external ids, in request order
+  bool existing = false;             ///< the key was known: this is the job stored before
 };
 
 /// Progress of one job (GET /v1/jobs/{id}).
@@ -77,6 +82,12 @@ struct job_info {
   // -- issue 10: a split job's merge step, apart from its parts --
   task_id merge_task = 0;         ///< 0: the job has no merge (or it ended before a restart)
   std::string merge_state;        ///< WAITING (for its parts), a task state, or ENDED
+  // -- a run's identity and push (actors/manager_runs.cpp) --
+  std::string origin;             ///< the run's identity (idempotency key)
+  std::string producer;           ///< node that stored its latest list; empty for REST
+  int64_t pushed_ms = 0;          ///< when its latest list was stored
+  std::string push;               ///< complete | pushing | incomplete
+  bool cancelled = false;
 };
 
 /// Tasks of `j` in a terminal state.

@@ -47,10 +47,8 @@ error memory_store::put_tasks(const job& j, uint32_t seq,
   // Same as sqlite's upsert: a known job has its total updated, and once
   // sealed stays sealed (a late re-send of an earlier list cannot unseal it).
   auto [it, inserted] = jobs_.emplace(j.id, j);
-  if (!inserted) {
-    it->second.total = j.total;
-    it->second.sealed = it->second.sealed || j.sealed;
-  }
+  if (!inserted)
+    update_job(it->second, j);
   else if (!j.origin.empty())
     origins_.emplace(j.origin, j.id);
   if (resent)
@@ -62,6 +60,22 @@ error memory_store::put_tasks(const job& j, uint32_t seq,
     tasks_.emplace(t.id, t);
     max_task_id_ = std::max(max_task_id_, t.id);
   }
+  return {};
+}
+
+void memory_store::update_job(job& stored, const job& j) {
+  stored.total = j.total;
+  stored.sealed = stored.sealed || j.sealed;
+  stored.producer = j.producer;
+  stored.pushed_ms = j.pushed_ms;
+  stored.cancelled = stored.cancelled || j.cancelled;
+}
+
+error memory_store::put_job(const job& j) {
+  auto it = jobs_.find(j.id);
+  if (it == jobs_.end())
+    return {ec::unknown_job, "no job " + std::to_string(j.id) + " in the store"};
+  update_job(it->second, j);
   return {};
 }
 
@@ -90,6 +104,7 @@ error memory_store::apply(const std::vector<task_change>& changes) {
 
 error memory_store::load(recovered_state& out) {
   out = recovered_state{};
+  out.epoch = ++epoch_;
   out.jobs.reserve(jobs_.size());
   for (const auto& [id, j] : jobs_)
     out.jobs.push_back(j);

@@ -23,6 +23,7 @@ public:
 
   error put_tasks(const job& j, uint32_t seq,
                   const std::vector<task>& tasks) override;
+  error put_job(const job& j) override;
   error apply(const std::vector<task_change>& changes) override;
   error load(recovered_state& out) override;
   error get(task_id id, task& out, std::vector<task_event>& events) override;
@@ -48,7 +49,7 @@ private:
   sqlite3* db_;
   std::string path_;
   // Prepared once, reused by every call (a prepare costs more than a step).
-  stmt_ptr begin_, commit_, rollback_, upsert_job_, insert_list_, insert_task_,
+  stmt_ptr begin_, commit_, rollback_, upsert_job_, update_job_, insert_list_, insert_task_,
     update_task_, insert_event_, select_task_, select_events_;
 };
 

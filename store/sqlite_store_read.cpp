@@ -74,18 +74,29 @@ int each_row(sqlite3* db, const char* sql, F&& f) {
 
 error sqlite_store::load(recovered_state& out) {
   out = recovered_state{};
+  if (sqlite3_exec(db_, "BEGIN IMMEDIATE; UPDATE manager_epoch SET epoch=epoch+1; COMMIT;",
+                   nullptr, nullptr, nullptr) != SQLITE_OK) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return fail("cannot count the manager's start");
+  }
   // One read transaction: all queries see the same snapshot.
   if (sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK)
     return fail("cannot begin a read");
   error err;
-  (err = load_jobs(out)) || (err = load_tasks(out)) || (err = load_counts(out));
+  int rc = each_row(db_, "SELECT epoch FROM manager_epoch", [&](sqlite3_stmt* st) {
+    out.epoch = static_cast<uint64_t>(sqlite3_column_int64(st, 0));
+  });
+  if (rc != SQLITE_DONE)
+    err = fail("cannot read the manager epoch");
+  err || (err = load_jobs(out)) || (err = load_tasks(out)) || (err = load_counts(out));
   sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
   return err;
 }
 
 error sqlite_store::load_jobs(recovered_state& out) {
-  int rc = each_row(db_, "SELECT id, name, grp, origin, total, created_ms, sealed "
-                         "FROM jobs ORDER BY id", [&](sqlite3_stmt* st) {
+  int rc = each_row(db_, "SELECT id, name, grp, origin, total, created_ms, sealed, "
+                         "producer, pushed_ms, cancelled FROM jobs ORDER BY id",
+                    [&](sqlite3_stmt* st) {
     job j;
     j.id = static_cast<job_id>(sqlite3_column_int64(st, 0));
     read_text(st, 1, j.name);
@@ -94,6 +105,9 @@ error sqlite_store::load_jobs(recovered_state& out) {
     j.total = static_cast<uint64_t>(sqlite3_column_int64(st, 4));
     j.created_ms = sqlite3_column_int64(st, 5);
     j.sealed = sqlite3_column_int(st, 6) != 0;
+    read_text(st, 7, j.producer);
+    j.pushed_ms = sqlite3_column_int64(st, 8);
+    j.cancelled = sqlite3_column_int(st, 9) != 0;
     out.max_job_id = j.id; // ascending
     out.jobs.push_back(std::move(j));
   });

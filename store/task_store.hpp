@@ -85,6 +85,10 @@ struct recovered_state {
   std::vector<stored_list> lists;
   task_id max_task_id = 0;
   job_id max_job_id = 0;
+  /// Which load of this store this is: 1 for the first manager, +1 for
+  /// every restart. A manager hands out leases above (epoch - 1) << 32, so
+  /// none equals a lease an earlier manager gave and never stored.
+  uint64_t epoch = 1;
 };
 
 class task_store {
@@ -96,11 +100,17 @@ public:
   virtual error put_tasks(const job& j, uint32_t seq,
                           const std::vector<task>& tasks) = 0;
 
+  /// Updates a stored job's row (total, sealed, producer, pushed_ms,
+  /// cancelled; sealed and cancelled never go back); ec::unknown_job if
+  /// it was never stored. Returns once durable.
+  virtual error put_job(const job& j) = 0;
+
   /// Applies `changes` in one transaction (group commit). A change never
   /// overwrites a row that already has a higher version.
   virtual error apply(const std::vector<task_change>& changes) = 0;
 
-  /// Everything the manager needs to resume after a restart.
+  /// Everything the manager needs to resume after a restart; counts this
+  /// load (recovered_state::epoch) durably first.
   virtual error load(recovered_state& out) = 0;
 
   /// One task with its rare lifecycle events (oldest first);
