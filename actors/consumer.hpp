@@ -2,6 +2,9 @@
 // manager pushes with its handler registry, and ACKs results in batches
 // (one message per batch received, plus one per group of timer-finished
 // tasks). Unknown task types FAIL with a clear result; the consumer goes on.
+// It outlives the manager (actors/member_link.hpp): while the manager is
+// away it keeps running and keeps its results (core/lease_book.hpp); once
+// back it re-reports the leases it holds and sends what was not confirmed.
 #pragma once
 
 #include <atomic>
@@ -11,7 +14,9 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
+#include "actors/member_link.hpp"
 #include "actors/node_agent.hpp"
+#include "core/exec_journal.hpp"
 #include "core/handlers.hpp"
 #include "core/membership.hpp"
 
@@ -20,7 +25,9 @@ namespace drover {
 struct consumer_options {
   member_info info;               ///< role consumer, node, tags, capacity
   caf::actor registry;
+  link_options link;              ///< reconnecting; link.registry is set from `registry`
   std::chrono::milliseconds heartbeat{1000}; ///< to the registry; 0: none
+  std::shared_ptr<exec_journal> journal; ///< --journal: a line per finished attempt
   handler_registry handlers = builtin_handlers();
   /// Attempts this consumer finished (any outcome); read by `drover run`
   /// at exit and by tests to prove each task ran once.

@@ -3,6 +3,7 @@
 #include "actors/manager.hpp"
 
 #include "actors/manager_state.hpp"
+#include "actors/protocol_links.hpp"
 #include "actors/protocol_nodes.hpp"
 #include "actors/rules_keeper.hpp"
 #include "core/log.hpp"
@@ -38,6 +39,8 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
              auto took = std::chrono::duration<double>(std::chrono::steady_clock::now()
                                                        - load_started);
              log_info("manager: ready after recovery in {:.3f} s", took.count());
+             if (self->state.opts.on_ready)
+               self->state.opts.on_ready();
            },
            [=](caf::error& err) {
              log_error("manager: cannot load the store: {}", self->system().render(err));
@@ -63,9 +66,19 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
     [=](submit_atom, task_list& list) -> caf::result<list_ack> {
       return submit(self, list);
     },
+    [=](lookup_atom, const std::string& origin) { return lookup_run(self->state, origin); },
     // -- consumers --
     [=](ack_atom, const std::string& node, std::vector<task_report>& reports) {
       on_reports(self, node, reports);
+      flush_changes(self);
+      return when_stored(self); // the consumer forgets the reports only then
+    },
+    [=](leases_atom, const std::string& node, const std::vector<lease_ref>& refs) {
+      on_lease_report(self, node, refs);
+      flush_changes(self);
+    },
+    [=](hold_atom) {
+      end_restart_hold(self);
       flush_changes(self);
     },
     [=](started_atom, const std::string& node, const std::vector<lease_ref>& refs) {
@@ -82,6 +95,11 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
       if (!version)
         return version.error();
       return *version;
+    },
+    [=](seal_atom, job_atom, job_id id) {
+      auto r = seal_job(self, id);
+      flush_changes(self);
+      return r;
     },
     [=](cancel_atom, job_atom, job_id id) -> caf::result<uint64_t> {
       auto n = cancel_job(self, id);

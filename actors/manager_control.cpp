@@ -18,7 +18,8 @@ void abort_at_consumer(manager_ptr self, const task& t) {
   auto& c = ci->second;
   if (c.inflight > 0)
     --c.inflight;
-  self->send(c.handle, abort_atom::value, std::vector<lease_ref>{{t.id, t.lease_version}});
+  if (c.handle) // none for a consumer known only from the store (after a restart)
+    self->send(c.handle, abort_atom::value, std::vector<lease_ref>{{t.id, t.lease_version}});
 }
 
 /// Cancels `t`, which is not terminal; erases it from the table. Returns
@@ -80,8 +81,9 @@ caf::expected<uint64_t> cancel_job(manager_ptr self, job_id id) {
   auto* j = find_job(st, id);
   if (j == nullptr)
     return caf::error{ec::unknown_job, "no job " + std::to_string(id)};
-  j->cancelled = true;
+  j->meta.cancelled = true;
   j->meta.sealed = true; // no list will follow: the job is done once these end
+  persist_job(self, *j);
   auto now = now_ms(self);
   uint64_t n = 0;
   for (auto ti = st.tasks.begin(); ti != st.tasks.end();) {

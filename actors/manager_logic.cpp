@@ -116,20 +116,18 @@ void recover(manager_ptr self, recovered_state& rs) {
       j->by_state = c.by_state;
   for (auto& l : rs.lists)
     st.lists[{l.job, l.seq}] = l;
+  st.lease_floor = rs.epoch > 0 ? (rs.epoch - 1) << 32 : 0;
   st.next_task = std::max(st.next_task, rs.max_task_id + 1);
   st.next_job = std::max(st.next_job, rs.max_job_id + 1);
   auto now = now_ms(self);
-  uint64_t reclaimed = 0;
+  uint64_t leased = 0;
   for (auto& t : rs.unfinished) {
     if (t.state != task_state::pending) {
-      auto from = t.state;
-      reclaim(t); // its consumer's lease died with the old manager
-      count_move(st, t, from);
-      st.changes.push_back(change_of(t, event_kind::reassigned,
-                                     "manager restart", now));
-      ++reclaimed;
+      recover_lease(self, t, now); // its consumer may outlive the old manager
+      ++leased;
+    } else {
+      enqueue_new(st, t); // issue 10: merges held, dedupe followers attached
     }
-    enqueue_new(st, t); // issue 10: merges held, dedupe followers attached
     auto id = t.id;
     st.tasks.emplace(id, std::move(t));
   }
@@ -137,7 +135,8 @@ void recover(manager_ptr self, recovered_state& rs) {
   for (auto& [id, j] : st.jobs)
     check_done(self, j);
   log_info("manager: recovered {} jobs, {} unfinished tasks ({} were leased)",
-           rs.jobs.size(), st.tasks.size(), reclaimed);
+           rs.jobs.size(), st.tasks.size(), leased);
+  start_restart_grace(self, !rs.unfinished.empty());
 }
 
 caf::result<list_ack> submit(manager_ptr self, task_list& list) {
@@ -153,15 +152,22 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
   auto& entry = st.jobs[jid];
   if (is_new) {
     ++st.next_job;
-    entry.meta = job{jid, list.job_name, list.group, list.origin, 0, false, now_ms(self)};
-    entry.producer = list.producer;
+    entry.meta = job{jid, list.job_name, list.group, list.origin, 0, false, now_ms(self),
+                     list.producer, 0, false};
   }
   if (auto l = st.lists.find({jid, list.seq}); l != st.lists.end())
     return list_ack{jid, list.seq, l->second.first, l->second.count,
-                    entry.meta.created_ms}; // re-sent list
-  if (entry.cancelled)
-    return caf::error{ec::bad_input, fmt::format("job {} was cancelled; it takes no more "
-                                                 "task lists", jid)};
+                    entry.meta.created_ms, true}; // re-sent list
+  auto first_stored = st.lists.lower_bound({jid, 0});
+  if (entry.meta.sealed && !entry.meta.cancelled
+      && (first_stored == st.lists.end() || first_stored->first.first != jid))
+    return caf::error{ec::overloaded, fmt::format("job {} with this key is being stored right "
+                                                  "now; ask again in a moment", jid)};
+  if (entry.meta.cancelled || entry.meta.sealed)
+    return caf::error{ec::bad_input,
+                      fmt::format("job {} was {}; it takes no more task lists (start a new "
+                                  "run of it with another --run key)",
+                                  jid, entry.meta.cancelled ? "cancelled" : "sealed")};
   std::array<uint64_t, priority_count> need{}; // issue 10: backpressure
   if (auto refused = admit(st, list, need)) {
     if (is_new)
@@ -188,7 +194,11 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
   // lists of one job are written in order, so the last total is right.
   entry.meta.total += count;
   entry.meta.sealed = entry.meta.sealed || list.last;
+  if (!list.producer.empty()) // a run may change hands: the latest pusher shows
+    entry.meta.producer = list.producer;
+  entry.meta.pushed_ms = now_ms(self);
   auto seq = list.seq;
+  auto last = list.last; // a sealed job refuses new lists: unsealed before this one
   auto rp = self->make_response_promise<list_ack>();
   self->request(st.opts.store, caf::infinite, put_atom::value, entry.meta, seq,
                 std::move(fresh))
@@ -205,7 +215,7 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
           st.tasks.emplace(id, std::move(t));
         }
         st.stats.tasks += count;
-        rp.deliver(list_ack{jid, seq, first, count, j.meta.created_ms});
+        rp.deliver(list_ack{jid, seq, first, count, j.meta.created_ms, false});
         dispatch(self);
         check_done(self, j);
         flush_changes(self);
@@ -215,6 +225,8 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
         auto& j = self->state.jobs[jid];
         unreserve(self->state, need);
         j.meta.total -= count;
+        if (last)
+          j.meta.sealed = false;
         log_error("manager: storing list {} of job {} failed: {}", seq, jid,
                   self->system().render(err));
         rp.deliver(std::move(err));
@@ -236,7 +248,7 @@ void requeue_unassignable(manager_state& st) {
 
 void dispatch(manager_ptr self) {
   auto& st = self->state;
-  if (st.pending.empty() || st.consumers.empty())
+  if (st.pending.empty() || st.consumers.empty() || st.holding)
     return;
   auto now = now_ms(self);
   sync_candidates(st);
@@ -262,6 +274,8 @@ void dispatch(manager_ptr self) {
     auto* c = st.candidate_of[ch.index];
     ++st.candidates[ch.index].inflight;
     auto from = t.state;
+    if (t.version < st.lease_floor) // above any lease an earlier manager gave (epoch)
+      t.version = st.lease_floor;
     assign(t, c->info.node, now);
     if (j != nullptr && j->started_ms == 0)
       j->started_ms = now;

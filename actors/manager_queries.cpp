@@ -19,25 +19,34 @@ std::string merge_state_of(const manager_state& st, const job_entry& j) {
   return t == nullptr ? "ENDED" : to_string(t->state);
 }
 
-job_info info_of(const job_entry& j) {
+job_info info_of(const manager_state& st, const job_entry& j) {
   job_info out;
   out.id = j.meta.id;
   out.group = j.meta.group;
   out.started_ms = j.started_ms;
   fill_job_figures(j, out);
+  out.origin = j.meta.origin;
+  out.producer = j.meta.producer;
+  out.pushed_ms = j.meta.pushed_ms;
+  out.cancelled = j.meta.cancelled;
+  out.push = push_state_of(st, j);
   return out;
 }
 
 } // namespace
 
+job_info describe_job(const manager_state& st, const job_entry& j) {
+  auto out = info_of(st, j);
+  out.merge_task = j.merge_task; // issue 10
+  out.merge_state = merge_state_of(st, j);
+  return out;
+}
+
 caf::result<job_info> query_job(manager_ptr self, job_id id) {
   auto* j = find_job(self->state, id);
   if (j == nullptr)
     return caf::error{ec::unknown_job, "no job " + std::to_string(id)};
-  auto out = info_of(*j);
-  out.merge_task = j->merge_task; // issue 10
-  out.merge_state = merge_state_of(self->state, *j);
-  return out;
+  return describe_job(self->state, *j);
 }
 
 job_page query_jobs(manager_ptr self, uint64_t offset, uint32_t limit) {
@@ -50,7 +59,7 @@ job_page query_jobs(manager_ptr self, uint64_t offset, uint32_t limit) {
   job_page page;
   page.total = ids.size();
   for (auto i = offset; i < ids.size() && page.jobs.size() < limit; ++i)
-    page.jobs.push_back(info_of(st.jobs[ids[i]]));
+    page.jobs.push_back(info_of(st, st.jobs[ids[i]]));
   return page;
 }
 

@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -30,6 +31,9 @@ struct consumer_entry {
   uint64_t lost_gen = 0;      ///< generation of the grace timer in force
   std::vector<assignment> outbox;
   node_mode mode = node_mode::awake; ///< asleep/draining: no new work (manager_nodes.cpp)
+  // -- members outlive the manager (manager_leases.cpp) --
+  bool recovered = false;     ///< known from the store only: its process has not joined yet
+  std::unordered_set<task_id> in_doubt; ///< leases its next report must confirm
 };
 
 /// A producer; per group one is active, the others stand by (DESIGN.md §6).
@@ -42,14 +46,12 @@ struct producer_entry {
 };
 
 struct job_entry {
-  job meta;
-  std::string producer;              ///< node that pushed it (for a takeover)
+  job meta;                          ///< meta.producer: node of its latest list (takeover)
   int64_t started_ms = 0;            ///< first assignment, unix ms
   std::array<uint64_t, task_state_count> by_state{};
   uint64_t unassignable = 0;
   int64_t finished_ms = 0;
   bool done = false;                 ///< sealed and every task terminal
-  bool cancelled = false;            ///< later lists are refused
   std::vector<caf::actor> watchers;  ///< told job_done when it completes
   task_id merge_task = 0;            ///< issue 10: its merge step, if any
 };
@@ -79,6 +81,8 @@ struct manager_state {
   std::map<std::string, std::string> active_producer;  ///< group -> node
   std::map<std::string, std::string> orphaned_by;      ///< group -> lost active, no standby
   uint64_t producer_joins = 0;
+  bool holding = false;                      ///< after a restart: no assignments until the grace passed
+  uint64_t lease_floor = 0;                  ///< every lease this manager gives is above it (epoch)
   std::vector<task_change> changes;          ///< to the store after each message
   task_id next_task = 1;
   job_id next_job = 1;
@@ -135,6 +139,43 @@ void check_done(manager_ptr self, job_entry& j);
 void settle(manager_ptr self, id_table<task>::iterator ti,
             task_state from, ack_effect effect, int64_t now);
 
+// -- manager_leases.cpp (members outlive the manager) ---------------------------
+
+/// `t` leaves its consumer: PENDING again with a new version, at the head
+/// of its queue, with a "reassigned" event saying `detail`.
+void take_back(manager_ptr self, task& t, const std::string& detail, int64_t now);
+/// Recovery: `t` (ASSIGNED/RUNNING in the store) stays leased to its
+/// consumer, which may come back and report it; in doubt until then.
+void recover_lease(manager_ptr self, task& t, int64_t now);
+/// After recovery: grace timers for the consumers known from the store, and
+/// no assignments for a grace so that surviving consumers report first.
+void start_restart_grace(manager_ptr self, bool had_unfinished);
+/// The hold after a restart is over: assign again.
+void end_restart_hold(manager_ptr self);
+/// Consumer `node` holds `refs`: its leases in doubt that it reports are
+/// kept, the others go back to PENDING; during the restart hold, a PENDING
+/// task it holds under a newer lease is taken back on (adopt_lease).
+void on_lease_report(manager_ptr self, const std::string& node,
+                     const std::vector<lease_ref>& refs);
+/// `c` was lost: every task leased to it is in doubt until it reports.
+void mark_in_doubt(manager_state& st, consumer_entry& c);
+/// Takes back the tasks in `c.in_doubt` (not reported in time).
+void reclaim_in_doubt(manager_ptr self, consumer_entry& c, const char* why);
+/// Answers a consumer's ACK once the changes it caused are committed (an
+/// ACK sent without request is not answered).
+caf::response_promise when_stored(manager_ptr self);
+
+// -- manager_runs.cpp (a job run's push: seal, cancel, who pushes it) --------
+
+/// "complete" (sealed), "pushing" (its producer is the live active one of
+/// the group) or "incomplete" (its producer vanished with no successor yet).
+std::string push_state_of(const manager_state& st, const job_entry& j);
+/// Writes the job's row (seal, cancel); a failure is logged.
+void persist_job(manager_ptr self, const job_entry& j);
+/// POST /v1/jobs/{id}/seal: the job takes no more lists and is done once
+/// the tasks it has end; answered once that is stored. ec::unknown_job.
+caf::result<job_info> seal_job(manager_ptr self, job_id id);
+
 // -- manager_producers.cpp -----------------------------------------------------
 
 /// A producer joined: active if its group has none, else standby.
@@ -143,10 +184,16 @@ void on_producer_joined(manager_ptr self, const member_info& info, const caf::ac
 /// after the grace.
 void on_producer_lost(manager_ptr self, const member_info& who, const char* why);
 void on_producer_grace_expired(manager_ptr self, const std::string& node, uint64_t gen);
+/// What the manager has of job `j`: its stored lists and whether it is sealed.
+job_resume resume_of(const manager_state& st, const job_entry& j);
+/// The run whose identity is `origin`; job 0 if there is none yet.
+job_resume lookup_run(const manager_state& st, const std::string& origin);
 
 // -- manager_queries.cpp -------------------------------------------------------
 
 caf::result<job_info> query_job(manager_ptr self, job_id id);
+/// GET /v1/jobs/{id}'s view of `j`.
+job_info describe_job(const manager_state& st, const job_entry& j);
 /// Jobs by id ascending: `limit` of them after skipping `offset`.
 job_page query_jobs(manager_ptr self, uint64_t offset, uint32_t limit);
 /// Consumers and producers as the manager sees them (no heartbeat times:

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "actors/protocol.hpp"
+#include "actors/protocol_links.hpp"
 #include "app/http_backend_data.hpp"
 #include "actors/protocol_nodes.hpp"
 #include "actors/protocol_schedules.hpp"
@@ -34,6 +35,7 @@ public:
       return ack.err();
     job_created out;
     out.job = ack->job;
+    out.existing = ack->resent;
     out.task_ids.reserve(ack->count);
     for (uint32_t i = 0; i < ack->count; ++i)
       out.task_ids.push_back(format_task_id(opts_.node, ack->created_ms, ack->first + i));
@@ -82,6 +84,10 @@ public:
     return error{ec::bad_transition, fmt::format("task {} already ended {}; only queued or "
                                                  "running tasks can be cancelled",
                                                  t->id, to_string(t->t.state))};
+  }
+
+  result<job_info> seal_job(job_id id) override {
+    return ask<job_info>(opts_.manager, opts_.timeout, seal_atom::value, job_atom::value, id);
   }
 
   result<job_cancelled> cancel_job(job_id id) override {

@@ -5,6 +5,7 @@
 
 #include <caf/io/all.hpp>
 
+#include "actors/announcer.hpp"
 #include "actors/consumer.hpp"
 #include "actors/courier.hpp"
 #include "actors/mailbox.hpp"
@@ -18,6 +19,7 @@
 #include "actors/supervisor.hpp"
 #include "app/http_backend.hpp"
 #include "app/job_file.hpp"
+#include "app/ready_file.hpp"
 #include "app/remote.hpp"
 #include "app/scheduler_tuning.hpp"
 #include "core/log.hpp"
@@ -43,6 +45,7 @@ struct running {
   // out (members are destroyed in reverse), then the backend it calls.
   std::unique_ptr<http_backend> backend;
   std::unique_ptr<http_server> http;
+  std::shared_ptr<readiness> ready = std::make_shared<readiness>(); ///< --ready-file
 };
 
 void watch(running& r, const caf::actor& hdl) {
@@ -99,7 +102,23 @@ int start_http(caf::actor_system& sys, const http_flags& flags, caf::actor mgr,
     return 2;
   }
   log_info("http listening on {}:{}", where.host, r.http->port()); // tests read this line
+  r.ready->http = where.host + ":" + std::to_string(r.http->port());
   return 0;
+}
+
+/// How members reach the registry again after it went away: over the
+/// network to `ep`, or not at all when it lives in this process.
+/// `ready`: the process is ready only once this member has joined.
+link_options member_link_options(const run_options& o, const endpoint& ep,
+                                 bool local_registry, running& r, bool ready) {
+  link_options lo;
+  if (!local_registry)
+    lo.reconnect = middleman_connector(ep, std::chrono::milliseconds(o.connect_timeout_ms));
+  lo.address = ep.host + ":" + std::to_string(ep.port);
+  lo.backoff.give_up_after = std::chrono::milliseconds(o.reconnect_timeout_ms);
+  if (ready)
+    lo.joined = ready_part(r.ready);
+  return lo;
 }
 
 /// The update command's re-read of `path` (tags and capacity); null when
@@ -134,10 +153,11 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
       return 2;
     }
     log_info("registry listening on {}:{}", ep.host, port); // tests read this line
+    r.ready->registry = ep.host + ":" + std::to_string(port);
   } else {
     parse_endpoint(o.registry, ep);
-    if (auto err = connect_to(sys, ep, std::chrono::milliseconds(o.connect_timeout_ms),
-                              registry)) {
+    if (auto err = connect_patiently(sys, ep, std::chrono::milliseconds(o.connect_timeout_ms),
+                                     registry)) {
       log_error("registry: {}", err.message);
       return 2;
     }
@@ -169,6 +189,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     mo.idle = idle_policy{o.idle_after_ms, o.min_awake, o.wake_backlog}; // #10
     mo.queues = o.queues; // issue 10
     mo.wall_offset_ms = wall_offset_ms(sys);
+    mo.on_ready = ready_part(r.ready);
     auto mo_wall_offset = mo.wall_offset_ms;
     // Only a store that does disk I/O gets a thread of its own; the memory
     // store never blocks, and waking a thread per request cost ~25-40 % of
@@ -178,7 +199,8 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     watch(r, mo.store);
     auto mgr = spawn_manager(sys, std::move(mo));
     watch(r, mgr);
-    caf::anon_send(registry, manager_atom::value, mgr);
+    if (runs_role(o, "registry"))
+      caf::anon_send(registry, manager_atom::value, mgr);
     log_info("manager started with store {}", o.store);
     // -- data scheduling (#9): the courier lives beside the manager ----------
     courier_options cop;
@@ -193,7 +215,16 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     if (!courier)
       return 2;
     watch(r, courier);
-    caf::anon_send(registry, courier_atom::value, courier);
+    if (runs_role(o, "registry")) {
+      caf::anon_send(registry, courier_atom::value, courier);
+    } else { // told again whenever the registry's process restarts
+      announcer_options ao;
+      ao.link = member_link_options(o, ep, false, r, false);
+      ao.link.registry = registry;
+      ao.manager = mgr;
+      ao.courier = courier;
+      watch(r, spawn_announcer(sys, std::move(ao)));
+    }
     caf::actor sch; // schedules (issue #10 item 6): app/run_schedules.cpp
     if (auto err = start_scheduler(sys, o, mgr, mo_wall_offset, sch)) {
       log_error("schedules: {}", err.message);
@@ -211,12 +242,21 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
   so.max_restarts = o.max_restarts;
   so.within = std::chrono::milliseconds(o.restart_window_ms);
   so.alert_to = registry;
+  bool local_registry = runs_role(o, "registry");
   if (runs_role(o, "consumer")) {
     consumer_options co;
     co.info = member_info{node_name(o, "consumer"), member_role::consumer, o.tags,
                           o.capacity, o.group, {}};
     co.registry = registry;
+    co.link = member_link_options(o, ep, local_registry, r, true);
     co.heartbeat = std::chrono::milliseconds(o.heartbeat_ms);
+    if (!o.journal.empty()) {
+      error err;
+      if (!(co.journal = exec_journal::open(o.journal, err))) {
+        log_error("{}", err.message);
+        return 2;
+      }
+    }
     co.status_every = std::chrono::milliseconds(o.status_every_ms); // #9 status reports
     co.node.reload = config_reloader(o.config_path);
     r.executed = co.executed;
@@ -230,6 +270,8 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     mbo.bound = o.user_queue;
     mbo.topology_every = std::chrono::milliseconds(o.topology_ms);
     mbo.registry = registry;
+    // The consumer's registration is what readiness waits for, not the mailbox's.
+    mbo.link = member_link_options(o, ep, local_registry, r, false);
     auto mb = spawn_mailbox(sys, mbo, false); // not detached: see the courier above
     if (!mb)
       return 2;
@@ -241,6 +283,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     producer_options po;
     po.info = member_info{node_name(o, "producer"), member_role::producer, {}, 0, o.group, {}};
     po.registry = registry;
+    po.link = member_link_options(o, ep, local_registry, r, true);
     po.heartbeat = std::chrono::milliseconds(o.heartbeat_ms);
     po.tasks = o.tasks;
     po.spec.type = o.type;
@@ -249,6 +292,8 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     po.spec.max_attempts = o.max_attempts;
     po.spec.timeout_ms = o.timeout_ms;
     po.job_name = o.job;
+    po.run = o.run;
+    po.idempotency_key = o.idempotency_key;
     po.list_size = o.list_size;
     po.print_progress = !o.quiet;
     po.status_every = std::chrono::milliseconds(o.status_every_ms); // #9 status reports
@@ -268,10 +313,19 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
   return 0;
 }
 
-/// Waits for the job to end, a role to stop, or a stop signal.
-int wait_until_done(const sigset_t& signals, running& r) {
-  timespec tick{0, 50 * 1000 * 1000};
+/// Waits for the job to end, a role to stop, or a stop signal; writes the
+/// ready file once every role is up.
+int wait_until_done(const sigset_t& signals, running& r, const std::string& ready_file) {
+  timespec tick{0, 20 * 1000 * 1000};
+  bool ready_written = ready_file.empty();
   for (;;) {
+    if (!ready_written && r.ready->waiting == 0) {
+      ready_written = true;
+      if (auto err = write_ready_file(ready_file, *r.ready))
+        log_error("{}", err.message);
+      else
+        log_info("ready: {} written", ready_file);
+    }
     int sig = sigtimedwait(&signals, nullptr, &tick);
     if (sig == SIGINT || sig == SIGTERM) {
       log_info("stopping on signal {}", sig);
@@ -308,9 +362,10 @@ int run_roles(run_options o, const http_flags& http) {
   tune_scheduler(cfg); // issue 8: no 50 us sleeps between a message and its worker
   caf::actor_system sys{cfg};
   running r;
+  r.ready->node = o.node;
   int code = start_roles(sys, o, http, r);
   if (code == 0)
-    code = wait_until_done(signals, r);
+    code = wait_until_done(signals, r, o.ready_file);
   if (r.http)
     r.http->stop(); // no request may wait on actors that are going away
   for (auto& a : r.actors)

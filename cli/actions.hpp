@@ -20,6 +20,7 @@ struct client_io {
 int run_submit(const client_commands& c, api_client& api, client_io& io);
 int run_status(const client_commands& c, api_client& api, client_io& io);
 int run_cancel(const client_commands& c, api_client& api, client_io& io);
+int run_seal(const client_commands& c, api_client& api, client_io& io);
 int run_jobs(const client_commands& c, api_client& api, client_io& io);
 int run_nodes(const client_commands& c, api_client& api, client_io& io);
 int run_rules_get(const client_commands& c, api_client& api, client_io& io);

@@ -64,6 +64,10 @@ void add_rules(CLI::App& app, client_commands& c) {
       "--manager", c.manager, "HOST:PORT of the registry: go through the actor system, not HTTP");
     add_common_flags(sub, c.client);
     manager->excludes(sub->get_option("--server"));
+    sub->add_option("--reconnect-timeout", c.reconnect_timeout_ms,
+                    "with --manager: ms to keep reconnecting while the registry or manager "
+                    "is away (restarting); 0 = keep trying")
+      ->capture_default_str();
   }
 }
 
@@ -77,6 +81,10 @@ std::unique_ptr<client_commands> add_client_commands(CLI::App& app, apply_rules_
   add_submit(app, *c);
   c->status_cmd = add_by_id(app, *c, "status", "show a job's progress or a task's state and history");
   c->cancel_cmd = add_by_id(app, *c, "cancel", "cancel a job's unfinished tasks, or one task");
+  c->seal_cmd = app.add_subcommand(
+    "seal", "end a job's push: it takes no more task lists and finishes with the tasks it has");
+  c->seal_cmd->add_option("id", c->id, "job id")->required();
+  add_common_flags(c->seal_cmd, c->client);
   c->jobs_cmd = app.add_subcommand("jobs", "list jobs, oldest first");
   c->jobs_cmd->add_option("--offset", c->offset, "jobs to skip")->capture_default_str();
   c->jobs_cmd->add_option("--limit", c->limit, "jobs to show (1..1000)")
@@ -102,6 +110,8 @@ std::optional<int> run_client_command(client_commands& c, std::ostream& out, std
     run = run_status;
   else if (c.cancel_cmd && c.cancel_cmd->parsed())
     run = run_cancel;
+  else if (c.seal_cmd && c.seal_cmd->parsed())
+    run = run_seal;
   else if (c.jobs_cmd && c.jobs_cmd->parsed())
     run = run_jobs;
   else if (c.nodes_cmd && c.nodes_cmd->parsed())

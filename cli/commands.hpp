@@ -62,11 +62,13 @@ struct client_commands {
   uint32_t limit = 20;         ///< jobs --limit
   std::string rules_file;
   std::string manager;         ///< rules apply|get --manager=HOST:PORT
+  uint32_t reconnect_timeout_ms = 10000; ///< --reconnect-timeout with --manager; 0: keep trying
   apply_rules_hook apply_hook;
   get_rules_hook get_hook;
   CLI::App* submit_cmd = nullptr;
   CLI::App* status_cmd = nullptr;
   CLI::App* cancel_cmd = nullptr;
+  CLI::App* seal_cmd = nullptr;
   CLI::App* jobs_cmd = nullptr;
   CLI::App* nodes_cmd = nullptr;
   CLI::App* rules_cmd = nullptr;

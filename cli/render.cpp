@@ -114,9 +114,25 @@ void print_job(std::ostream& out, const json& job) {
       << ", " << fixed(num_field(job, "rate"), 1) << " tasks/s\n";
   if (auto n = u64_field(job, "unassignable"); n > 0)
     out << "waiting    " << n << " tasks no member can take (check tags and rules)\n";
+  if (auto why = push_note(job); !why.empty())
+    out << "push       " << why << "\n";
   out << "created    " << format_time(i64_field(job, "created_ms")) << "\n"
       << "started    " << format_time(i64_field(job, "started_ms")) << "\n"
       << "finished   " << format_time(i64_field(job, "finished_ms")) << "\n";
+}
+
+std::string push_note(const json& job) {
+  auto push = str_field(job, "push");
+  if (push != "incomplete" && push != "pushing")
+    return {};
+  auto age_s = fixed(static_cast<double>(i64_field(job, "push_age_ms")) / 1000.0, 1);
+  auto by = str_field(job, "producer");
+  if (push == "pushing")
+    return "in progress by " + by + ", last list " + age_s + " s ago";
+  return "incomplete: producer " + (by.empty() ? std::string{"?"} : by)
+         + " is gone and no producer of its group took over; last list " + age_s
+         + " s ago (drover seal " + std::to_string(u64_field(job, "id")) + " or drover cancel "
+         + std::to_string(u64_field(job, "id")) + ")";
 }
 
 void print_jobs(std::ostream& out, const json& page) {
@@ -126,7 +142,9 @@ void print_jobs(std::ostream& out, const json& page) {
       rows.push_back({std::to_string(u64_field(j, "id")), str_field(j, "name"),
                       std::to_string(u64_field(j, "done")) + "/" + std::to_string(u64_field(j, "total")),
                       std::to_string(count_of(j, "FAILED") + count_of(j, "TIMED_OUT")),
-                      j.value("finished", false) ? "finished" : "running",
+                      j.value("finished", false)                  ? "finished"
+                      : str_field(j, "push") == "incomplete" ? "push incomplete"
+                                                              : "running",
                       format_time(i64_field(j, "created_ms"))});
   print_table(out, {"ID", "NAME", "DONE", "FAILED", "STATUS", "CREATED"}, rows);
   out << rows.size() << " of " << u64_field(page, "total") << " jobs (offset "

@@ -48,6 +48,9 @@ struct run_options {
   uint32_t restart_window_ms = 10000; ///< ... within this many ms, then an alert
   uint32_t threads = 0;             ///< CAF scheduler threads; 0 = cores
   uint32_t connect_timeout_ms = 5000;
+  uint32_t reconnect_timeout_ms = 0; ///< members: give up reaching a lost registry/manager after; 0 = never
+  std::string ready_file;           ///< written once the roles are up and members registered
+  std::string journal;              ///< consumer: a line per finished attempt (core/exec_journal.hpp)
   std::string log_level = "info";
   // the producer's job
   uint64_t tasks = 0;
@@ -57,6 +60,8 @@ struct run_options {
   uint32_t max_attempts = 1;
   uint32_t timeout_ms = 0;
   std::string job = "job";
+  std::string run;                  ///< a run key: the same job name runs again under a new one
+  std::string idempotency_key;      ///< the run's identity, verbatim (instead of group/job/run)
   std::string group = "default";
   uint32_t list_size = 8192;
   bool quiet = false;               ///< no progress lines
@@ -90,6 +95,10 @@ bool runs_role(const run_options& opts, std::string_view role);
 
 /// Adds every flag of `drover run` to `app`, bound to `opts`.
 void add_run_flags(CLI::App& app, run_options& opts);
+
+/// Adds the flags of members that outlive the manager and of job run
+/// identity (config/link_flags.cpp) to `app`, bound to `opts`.
+void add_link_flags(CLI::App& app, run_options& opts);
 
 /// Adds the data-scheduling flags (#9) to `app`, bound to `opts`.
 void add_data_flags(CLI::App& app, run_options& opts);

@@ -96,6 +96,17 @@ void reclaim(task& t) {
   t.consumer.clear();
 }
 
+bool adopt_lease(task& t, const std::string& consumer, uint64_t lease, int64_t now_ms) {
+  if (t.state != task_state::pending || lease <= t.version)
+    return false;
+  t.state = task_state::assigned;
+  t.version = lease;
+  t.lease_version = lease;
+  t.consumer = consumer;
+  t.assigned_ms = now_ms;
+  return true;
+}
+
 ec cancel(task& t, int64_t now_ms) {
   if (is_terminal(t.state))
     return ec::bad_transition;

@@ -163,10 +163,18 @@ void read_job(const json& doc, const job_limits& limits, job_parse_result& out) 
   }
   auto& job = out.job;
   error err;
-  (err = check_fields(doc, "body", {"name", "group", "origin", "tasks", "split", "merge"}))
+  std::string key; // "idempotency_key", the same as the older "origin"
+  (err = check_fields(doc, "body", {"name", "group", "origin", "idempotency_key", "tasks",
+                                    "split", "merge"}))
     || (err = read_string(doc, "name", "", job.name, true, true))
     || (err = read_string(doc, "group", "", job.group, false, false))
-    || (err = read_string(doc, "origin", "", job.origin, false, false));
+    || (err = read_string(doc, "origin", "", job.origin, false, false))
+    || (err = read_string(doc, "idempotency_key", "", key, false, false));
+  if (!err && !key.empty()) {
+    if (!job.origin.empty() && job.origin != key)
+      err = fail("idempotency_key", "differs from \"origin\"; give one of them");
+    job.origin = key;
+  }
   if (err) {
     out.err = err;
     return;

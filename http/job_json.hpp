@@ -25,7 +25,7 @@ struct job_parse_result {
 };
 
 /// Parses and validates a job body:
-///   {"name": "etl", "group": "g", "origin": "k",
+///   {"name": "etl", "group": "g", "idempotency_key": "k" (or "origin": "k"),
 ///    "tasks": [{"type": "echo", "payload": "hi", "priority": "high",
 ///               "key": "u1", "tags": ["gpu"], "timeout_ms": 1000,
 ///               "max_attempts": 3, "dedupe_key": "d", "count": 1}]}

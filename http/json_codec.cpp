@@ -16,7 +16,7 @@ std::string dump_json(const json& j) {
 }
 
 json to_json(const job_created& c) {
-  return {{"job_id", c.job}, {"task_ids", c.task_ids}};
+  return {{"job_id", c.job}, {"task_ids", c.task_ids}, {"existing", c.existing}};
 }
 
 json to_json(const job_info& j, int64_t now_ms) {
@@ -36,6 +36,17 @@ json to_json(const job_info& j, int64_t now_ms) {
           {"started_ms", j.started_ms},
           {"finished_ms", j.finished_ms},
           {"rate", job_rate(j, now_ms)}};
+  if (!j.origin.empty())
+    out["idempotency_key"] = j.origin;
+  if (!j.push.empty()) {
+    out["push"] = j.push; // complete | pushing | incomplete
+    if (j.push != "complete") {
+      out["producer"] = j.producer;
+      out["push_age_ms"] = j.pushed_ms > 0 && now_ms > j.pushed_ms ? now_ms - j.pushed_ms : 0;
+    }
+  }
+  if (j.cancelled)
+    out["cancelled"] = true;
   if (j.merge_task != 0) // issue 10: parts and merge apart (counts include both)
     out["merge"] = {{"task", j.merge_task}, {"state", j.merge_state}, {"parts", j.total - 1}};
   return out;

@@ -146,11 +146,18 @@ std::vector<route> add_routes(httplib::Server& svr, http_backend& b,
     if (parsed.err)
       return reply_error(res, parsed.too_many ? 413 : 400,
                          parsed.too_many ? "too_many_tasks" : "bad_input", parsed.err.message);
+    if (req.get_header_value_count("Idempotency-Key") > 1)
+      return reply_error(res, 400, "bad_input", "more than one Idempotency-Key header");
+    auto key = idempotency_key(req.get_header_value("Idempotency-Key"), parsed.job.origin);
+    if (!key)
+      return reply_failure(res, key.err());
+    parsed.job.origin = key.value();
     auto r = bk->submit_job(std::move(parsed.job));
     if (reply_failed(res, r))
       return;
     res.set_header("Location", "/v1/jobs/" + std::to_string(r->job));
-    reply_json(res, 201, to_json(r.value()));
+    // A known key answers the job stored before: 200, nothing new was made.
+    reply_json(res, r->existing ? 200 : 201, to_json(r.value()));
   });
   get("/v1/jobs", [bk = &b](const Request& req, Response& res) {
     uint64_t offset = 0;
@@ -166,6 +173,14 @@ std::vector<route> add_routes(httplib::Server& svr, http_backend& b,
     if (!job_id_from(req, res, id))
       return;
     auto r = bk->get_job(id);
+    if (!reply_failed(res, r))
+      reply_json(res, 200, to_json(r.value(), now_ms()));
+  });
+  post(R"(/v1/jobs/([^/]+)/seal)", [bk = &b](const Request& req, Response& res) {
+    job_id id = 0;
+    if (!job_id_from(req, res, id))
+      return;
+    auto r = bk->seal_job(id);
     if (!reply_failed(res, r))
       reply_json(res, 200, to_json(r.value(), now_ms()));
   });

@@ -44,14 +44,21 @@ TEST_CASE("drover rules apply swaps the set in a running manager, a bad file cha
   CHECK(mgr.wait(10s) == 0);
 }
 
-TEST_CASE("drover rules apply to an address where nothing listens: exit 2, one line") {
+TEST_CASE("drover rules apply to an address where nothing listens: retries, then exit 2") {
   scratch_dir dir;
   auto good = dir.path + "/good.yaml";
   std::ofstream{good} << "version: 1\n";
-  child_process apply({DROVER_BINARY, "rules", "apply", good, "--manager=127.0.0.1:1"},
+  auto t0 = std::chrono::steady_clock::now();
+  child_process apply({DROVER_BINARY, "rules", "apply", good, "--manager=127.0.0.1:1",
+                       "--reconnect-timeout=700"},
                       dir.path + "/apply");
   CHECK(apply.wait(10s) == 2);
+  auto took = std::chrono::steady_clock::now() - t0;
+  CHECK(took >= 700ms); // it kept trying for the whole --reconnect-timeout
+  INFO(apply.err());
   CHECK(apply.err().find("cannot reach 127.0.0.1:1") != std::string::npos);
+  CHECK(apply.err().find("trying again in") != std::string::npos);
+  CHECK(apply.err().find("gave up after") != std::string::npos);
 }
 
 } // TEST_SUITE

@@ -1,6 +1,6 @@
 // The job page (progress, tasks by state, cancel) and the task page (its
 // fields and lifecycle, cancel). app.js refreshes both every second.
-import {api, h, bar, render, percent, fmtTime, fmtDuration, fmtRate, fmtNum, jobState, eta,
+import {api, h, bar, render, percent, fmtTime, fmtDuration, fmtRate, fmtNum, jobState, pushNote, eta,
   STATES} from '/web/api.js';
 
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT']);
@@ -41,7 +41,9 @@ function jobBody(j) {
   }
   return [
     h('h2', {}, `Job ${j.id} · ${j.name} `, h('span', {class: `state ${state}`}, state),
+      j.push === 'incomplete' ? h('button', {'data-action': 'seal-job', 'data-id': j.id}, 'Seal job') : null,
       j.finished ? null : h('button', {class: 'danger', 'data-action': 'cancel-job', 'data-id': j.id}, 'Cancel job')),
+    pushNote(j) ? h('p', {class: 'state push-incomplete'}, pushNote(j)) : null,
     h('div', {class: 'job-progress', 'data-job': j.id}, bar(j.total ? j.done / j.total : 0, `${pct} %`, state)),
     h('div', {class: 'cols'},
       h('table', {class: 'kv'}, h('tbody', {},

@@ -1,7 +1,7 @@
 // The overview page: members, queues, jobs and alerts, refreshed every
 // second by app.js. What drover does not report (a node without a status
 // report, producers' mode, the standby queue) is shown as n/a, never made up.
-import {api, h, bar, render, percent, NA, fmtTime, fmtDuration, fmtRate, fmtNum, jobState, eta,
+import {api, h, bar, render, percent, NA, fmtTime, fmtDuration, fmtRate, fmtNum, jobState, pushNote, eta,
   STATES} from '/web/api.js';
 
 const JOBS_SHOWN = 20;
@@ -114,7 +114,7 @@ function jobsTable(p) {
       h('td', {class: 'num'}, `${fmtNum(j.done)}/${fmtNum(j.total)}`),
       h('td', {class: 'num'}, fmtRate(j.rate)),
       h('td', {class: 'num'}, fmtDuration(eta(j))),
-      h('td', {}, h('span', {class: `state ${state}`}, state)),
+      h('td', {}, h('span', {class: `state ${state}`, title: pushNote(j) || ''}, state)),
       h('td', {}, j.finished ? null
         : h('button', {class: 'danger small', 'data-action': 'cancel-job', 'data-id': j.id}, 'Cancel')));
   });

@@ -42,10 +42,17 @@ public:
   task_id next_task = 1;
   job_id next_job = 1;
 
+  std::map<std::string, job_created> by_key; ///< idempotency keys seen
+
   result<job_created> submit_job(job_request req) override {
     std::lock_guard<std::mutex> g{mtx};
     if (fail_all)
       return *fail_all;
+    if (auto k = by_key.find(req.origin); !req.origin.empty() && k != by_key.end()) {
+      auto again = k->second;
+      again.existing = true;
+      return again;
+    }
     job_info j;
     j.id = next_job++;
     j.name = req.name;
@@ -67,6 +74,8 @@ public:
       tasks[t.t.id] = std::move(t);
     }
     jobs[j.id] = j;
+    if (!req.origin.empty())
+      by_key[req.origin] = out;
     submitted.push_back(std::move(req));
     return out;
   }
@@ -125,6 +134,16 @@ public:
                                          + to_string(t.state)};
     move(t, task_state::cancelled);
     return task_cancelled{it->second.id, t.state, t.version};
+  }
+
+  result<job_info> seal_job(job_id id) override {
+    std::lock_guard<std::mutex> g{mtx};
+    auto it = jobs.find(id);
+    if (it == jobs.end())
+      return error{ec::unknown_job, "no job " + std::to_string(id)};
+    it->second.sealed = true;
+    it->second.push = "complete";
+    return it->second;
   }
 
   result<job_cancelled> cancel_job(job_id id) override {

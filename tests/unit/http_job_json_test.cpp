@@ -97,7 +97,7 @@ TEST_CASE("wrong types say what was expected and what came") {
 
 TEST_CASE("unknown fields are rejected by name, with the allowed ones") {
   CHECK(problem(R"({"name": "j", "nmae": "x", "tasks": [{"type": "noop"}]})")
-        == R"(body: unknown field "nmae" (allowed: name, group, origin, tasks, split, merge))");
+        == R"(body: unknown field "nmae" (allowed: name, group, origin, idempotency_key, tasks, split, merge))");
   auto msg = problem(with_task(R"("prio": "high")"));
   CHECK(msg.rfind(R"(tasks[1]: unknown field "prio" (allowed: type, payload, priority)", 0) == 0);
 }

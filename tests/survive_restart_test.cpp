@@ -1,0 +1,283 @@
+// Restarts change nothing, with real processes: the two failure recipes of
+// a job stored twice (producer failover A -> B -> A; manager SIGKILLed
+// mid-push and restarted with the producer), members that outlive their
+// manager, and a push cut short that is sealed over the CLI. Every wait is
+// on a --ready-file, REST or the store; every bound is explicit.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "http/httplib_abi.hpp"
+#include "support/chaos_cluster.hpp"
+#include "support/db_query.hpp"
+#include "support/process.hpp"
+
+using namespace drover::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// A registry+manager with REST on ports that stay the same across restarts.
+struct manager_proc {
+  std::string dir, db;
+  uint16_t registry_port = free_port();
+  uint16_t http_port = free_port();
+  std::vector<std::string> extra;
+  std::unique_ptr<child_process> proc;
+  int lives = 0;
+
+  manager_proc(std::string d, std::vector<std::string> more = {})
+    : dir(std::move(d)), db(dir + "/m.db"), extra(std::move(more)) {}
+
+  std::string registry() const { return fmt::format("--registry=127.0.0.1:{}", registry_port); }
+
+  /// Starts a life and waits for its ready file (recovery done, REST up).
+  bool start() {
+    auto ready = fmt::format("{}/manager.{}.ready", dir, ++lives);
+    std::vector<std::string> args{DROVER_BINARY, "run", "--role=registry,manager",
+                                  fmt::format("--listen=127.0.0.1:{}", registry_port),
+                                  fmt::format("--http=127.0.0.1:{}", http_port),
+                                  "--store=sqlite:" + db, "--threads=2", "--idle-after=0",
+                                  "--ready-file=" + ready};
+    args.insert(args.end(), extra.begin(), extra.end());
+    proc = std::make_unique<child_process>(args, fmt::format("{}/manager.{}", dir, lives));
+    return wait_file(ready, 30s);
+  }
+
+  static bool wait_file(const std::string& path, std::chrono::milliseconds limit) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!std::filesystem::exists(path)) {
+      if (std::chrono::steady_clock::now() > deadline)
+        return false;
+      std::this_thread::sleep_for(5ms);
+    }
+    return true;
+  }
+
+  nlohmann::json get(const std::string& path) {
+    httplib::Client http{"127.0.0.1", http_port};
+    http.set_read_timeout(10, 0);
+    auto res = http.Get(path.c_str());
+    if (!res || res->status != 200)
+      return nullptr;
+    return nlohmann::json::parse(res->body, nullptr, false);
+  }
+};
+
+/// A member process started with --ready-file; `wait` for its registration.
+std::unique_ptr<child_process> member(const std::string& dir, const std::string& name,
+                                      std::vector<std::string> args, bool wait = true) {
+  static int n = 0;
+  auto ready = fmt::format("{}/{}.{}.ready", dir, name, ++n);
+  std::vector<std::string> argv{DROVER_BINARY, "run"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.push_back("--ready-file=" + ready);
+  auto p = std::make_unique<child_process>(argv, fmt::format("{}/{}.{}", dir, name, n));
+  if (wait)
+    REQUIRE_MESSAGE(manager_proc::wait_file(ready, 30s), name << ": " << p->err());
+  return p;
+}
+
+/// Polls `pred` every 20 ms for at most `limit`.
+template <class Pred>
+bool eventually(Pred pred, std::chrono::milliseconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > deadline)
+      return false;
+    std::this_thread::sleep_for(20ms);
+  }
+  return true;
+}
+
+bool producer_active(manager_proc& m, const std::string& node) {
+  auto nodes = m.get("/v1/nodes");
+  if (!nodes.is_object())
+    return false;
+  for (auto& n : nodes["nodes"])
+    if (n.value("node", "") == node && n.value("role", "") == "producer")
+      return n.value("active", false);
+  return false;
+}
+
+} // namespace
+
+TEST_SUITE("survive restarts") {
+
+TEST_CASE("producer failover A -> B -> A stores the job once") {
+  scratch_dir dir;
+  manager_proc m(dir.path);
+  REQUIRE(m.start());
+  auto c1 = member(dir.path, "c1", {"--role=consumer", m.registry(), "--node=c1",
+                                    "--capacity=4", "--threads=1"});
+  std::vector<std::string> job{"--role=producer", m.registry(), "--group=g", "--job=nightly",
+                               "--tasks=3000", "--type=sleep", "--payload=2", "--threads=1",
+                               "--quiet"};
+  auto with = [&](const char* node) {
+    auto a = job;
+    a.push_back(std::string{"--node="} + node);
+    return a;
+  };
+  auto p1 = member(dir.path, "p1", with("p1"));
+  REQUIRE(eventually([&] { return producer_active(m, "p1"); }, 10s));
+  auto p2 = member(dir.path, "p2", with("p2"));
+  REQUIRE(eventually([&] {
+    auto j = m.get("/v1/jobs/1");
+    return j.is_object() && j.value("sealed", false);
+  }, 20s));
+  p1->signal(SIGKILL);
+  REQUIRE(p1->wait(5s) == 128 + SIGKILL);
+  REQUIRE(eventually([&] { return producer_active(m, "p2"); }, 10s)); // after the grace
+  auto p1_again = member(dir.path, "p1", with("p1")); // A again: stands by now
+  INFO("p2: " << p2->err() << "\np1 again: " << p1_again->err());
+  CHECK(p2->wait(60s) == 0);           // B finished the run...
+  CHECK(p1_again->wait(30s) == 0);     // ...and A, active again, only reports it
+  CHECK(p1_again->err().find("already stored whole") != std::string::npos);
+  auto page = m.get("/v1/jobs?offset=0&limit=10");
+  REQUIRE(page.is_object());
+  CHECK(page["total"] == 1);
+  CHECK(query_int(m.db, "SELECT count(*) FROM jobs") == 1);
+  CHECK(query_int(m.db, "SELECT count(*) FROM tasks") == 3000);
+  CHECK(query_int(m.db, "SELECT count(*) FROM tasks WHERE state=3") == 3000);
+  CHECK(c1->running());
+}
+
+TEST_CASE("a manager SIGKILLed mid-push: the restarted producer pushes only the missing lists") {
+  scratch_dir dir;
+  // A small queue bound keeps the push going for the whole job.
+  manager_proc m(dir.path, {"--queues=normal:3000,standby:0"});
+  REQUIRE(m.start());
+  auto c1 = member(dir.path, "c1", {"--role=consumer", m.registry(), "--node=c1",
+                                    "--capacity=32", "--threads=1"});
+  std::vector<std::string> job{"--role=producer", m.registry(), "--node=p1", "--group=g",
+                               "--job=big", "--tasks=20000", "--list-size=1000",
+                               "--type=sleep", "--payload=5", "--threads=1", "--quiet"};
+  auto p1 = member(dir.path, "p1", job);
+  REQUIRE(eventually([&] { return query_int(m.db, "SELECT count(*) FROM task_lists") >= 4; },
+                     30s));
+  m.proc->signal(SIGKILL);
+  REQUIRE(m.proc->wait(5s) == 128 + SIGKILL);
+  auto stored = query_int(m.db, "SELECT count(*) FROM task_lists");
+  CHECK(stored < 20); // the kill landed mid-push
+  CHECK(query_int(m.db, "SELECT sealed FROM jobs") == 0);
+  p1->signal(SIGKILL); // the recipe restarts the producer too
+  REQUIRE(p1->wait(5s) == 128 + SIGKILL);
+  REQUIRE(m.start());
+  auto p1_again = member(dir.path, "p1", job);
+  INFO("p1: " << p1_again->err() << "\nmanager: " << m.proc->err());
+  CHECK(p1_again->wait(120s) == 0);
+  CHECK(p1_again->err().find("already stored") != std::string::npos);
+  CHECK(query_int(m.db, "SELECT count(*) FROM jobs") == 1);
+  CHECK(query_int(m.db, "SELECT total FROM jobs") == 20000);
+  CHECK(query_int(m.db, "SELECT count(*) FROM tasks") == 20000);
+  CHECK(query_int(m.db, "SELECT count(*) FROM task_lists") == 20);
+  CHECK(query_int(m.db, "SELECT count(*) FROM tasks WHERE state=3") == 20000);
+  CHECK(c1->running()); // the consumer outlived its manager
+  c1->signal(SIGTERM);
+  CHECK(c1->wait(10s) == 0);
+}
+
+TEST_CASE("members outlive a restarted manager: nothing exits, the job completes once") {
+  scratch_dir dir;
+  manager_proc m(dir.path);
+  REQUIRE(m.start());
+  auto c1 = member(dir.path, "c1", {"--role=consumer", m.registry(), "--node=c1",
+                                    "--capacity=16", "--threads=1"});
+  auto c2 = member(dir.path, "c2", {"--role=consumer", m.registry(), "--node=c2",
+                                    "--capacity=16", "--threads=1"});
+  auto p1 = member(dir.path, "p1", {"--role=producer", m.registry(), "--node=p1",
+                                    "--tasks=2000", "--type=sleep", "--payload=20",
+                                    "--threads=1", "--quiet"});
+  REQUIRE(eventually([&] {
+    return query_int(m.db, "SELECT count(*) FROM tasks WHERE state=3") >= 300;
+  }, 30s));
+  auto t_kill = std::chrono::steady_clock::now();
+  m.proc->signal(SIGKILL);
+  REQUIRE(m.proc->wait(5s) == 128 + SIGKILL);
+  std::this_thread::sleep_for(500ms); // members keep running and keep their results
+  CHECK(c1->running());
+  CHECK(c2->running());
+  CHECK(p1->running());
+  REQUIRE(m.start());
+  auto t_up = std::chrono::steady_clock::now();
+  // Both consumers are back (registered with the new manager) soon after.
+  REQUIRE(eventually([&] {
+    auto nodes = m.get("/v1/nodes");
+    int up = 0;
+    if (nodes.is_object())
+      for (auto& n : nodes["nodes"])
+        up += n.value("role", "") == "consumer" && n.value("state", "") == "up";
+    return up == 2;
+  }, 10s));
+  auto back = std::chrono::steady_clock::now();
+  MESSAGE(fmt::format("manager down {:.0f} ms; consumers back {:.0f} ms after it was ready",
+                      std::chrono::duration<double, std::milli>(t_up - t_kill).count(),
+                      std::chrono::duration<double, std::milli>(back - t_up).count()));
+  INFO("p1: " << p1->err() << "\nc1: " << c1->err() << "\nmanager: " << m.proc->err());
+  CHECK(p1->wait(60s) == 0);
+  CHECK(query_int(m.db, "SELECT count(*) FROM jobs") == 1);
+  CHECK(query_int(m.db, "SELECT count(*) FROM tasks WHERE state=3") == 2000);
+  CHECK(query_int(m.db, "SELECT count(*) FROM (SELECT task FROM events WHERE kind=4 "
+                        "GROUP BY task HAVING count(*) > 1)") == 0);
+  // Leases came back: the restart moved only what no consumer reported.
+  CHECK(m.proc->err().find("reported") != std::string::npos);
+  c1->signal(SIGTERM);
+  c2->signal(SIGTERM);
+  CHECK(c1->wait(10s) == 0);
+  CHECK(c2->wait(10s) == 0);
+}
+
+TEST_CASE("a push cut short shows as incomplete with its age and is sealed from the CLI") {
+  scratch_dir dir;
+  manager_proc m(dir.path, {"--queues=normal:2000,standby:0"});
+  REQUIRE(m.start());
+  // No consumer: the bounded queue stops the push after two lists.
+  auto p1 = member(dir.path, "p1", {"--role=producer", m.registry(), "--node=p1", "--group=g",
+                                    "--job=cut", "--tasks=10000", "--list-size=1000",
+                                    "--threads=1", "--quiet"});
+  REQUIRE(eventually([&] { return query_int(m.db, "SELECT count(*) FROM task_lists") >= 2; },
+                     20s));
+  p1->signal(SIGKILL);
+  REQUIRE(p1->wait(5s) == 128 + SIGKILL);
+  REQUIRE(eventually([&] {
+    auto j = m.get("/v1/jobs/1");
+    return j.is_object() && j.value("push", "") == "incomplete";
+  }, 10s));
+  auto j = m.get("/v1/jobs/1");
+  CHECK(j["producer"] == "p1");
+  CHECK(j["push_age_ms"].get<int64_t>() >= 1000); // at least the grace
+  CHECK(j["finished"] == false);
+  auto server = fmt::format("--server=http://127.0.0.1:{}", m.http_port);
+  child_process jobs({DROVER_BINARY, "jobs", server}, dir.path + "/jobs");
+  CHECK(jobs.wait(10s) == 0);
+  CHECK(jobs.out().find("push incomplete") != std::string::npos);
+  child_process seal({DROVER_BINARY, "seal", "1", server}, dir.path + "/seal");
+  CHECK(seal.wait(10s) == 0);
+  INFO(seal.out() << seal.err());
+  CHECK(seal.out().find("sealed with 2000 tasks") != std::string::npos);
+  j = m.get("/v1/jobs/1");
+  CHECK(j["sealed"] == true);
+  CHECK(j["push"] == "complete");
+  CHECK(query_int(m.db, "SELECT sealed FROM jobs") == 1);
+  // With a consumer the sealed job finishes with the tasks it has.
+  auto c1 = member(dir.path, "c1", {"--role=consumer", m.registry(), "--node=c1",
+                                    "--capacity=64", "--threads=1"});
+  CHECK(eventually([&] {
+    auto x = m.get("/v1/jobs/1");
+    return x.is_object() && x.value("finished", false);
+  }, 30s));
+  // The producer restarted with the same flags reports the sealed run and pushes nothing.
+  auto again = member(dir.path, "p1", {"--role=producer", m.registry(), "--node=p1", "--group=g",
+                                       "--job=cut", "--tasks=10000", "--list-size=1000",
+                                       "--threads=1", "--quiet"}, false);
+  CHECK(again->wait(30s) == 1); // the run ended with fewer tasks than it asked for
+  CHECK(query_int(m.db, "SELECT count(*) FROM tasks") == 2000);
+  CHECK(query_int(m.db, "SELECT count(*) FROM jobs") == 1);
+}
+
+} // TEST_SUITE
