@@ -70,9 +70,15 @@ std::vector<execution> read_ledger(const std::string& path) {
   return out;
 }
 
+struct job_file {
+  std::string path;
+  int64_t failing = 0; ///< tasks that must end FAILED
+};
+
 /// The job: echo, sleep (20-200 ms), fail once with 3 attempts (ends
 /// SUCCEEDED), fail twice with 2 attempts (ends FAILED), in a seeded mix.
-std::string write_job(const std::string& dir, uint64_t seed, int64_t n) {
+job_file write_job(const std::string& dir, uint64_t seed, int64_t n) {
+  job_file out;
   std::mt19937_64 rng{seed ^ 0x5eedULL};
   nlohmann::json tasks = nlohmann::json::array();
   for (int64_t i = 0; i < n; ++i) {
@@ -85,11 +91,11 @@ std::string write_job(const std::string& dir, uint64_t seed, int64_t n) {
     else if (roll < 90)
       tasks.push_back({{"type", "fail"}, {"payload", "1"}, {"max_attempts", 3}});
     else
-      tasks.push_back({{"type", "fail"}, {"payload", "2"}, {"max_attempts", 2}});
+      tasks.push_back({{"type", "fail"}, {"payload", "2"}, {"max_attempts", 2}}), ++out.failing;
   }
-  auto path = dir + "/job.json";
-  std::ofstream{path} << nlohmann::json{{"name", "chaos"}, {"tasks", tasks}}.dump();
-  return path;
+  out.path = dir + "/job.json";
+  std::ofstream{out.path} << nlohmann::json{{"name", "chaos"}, {"tasks", tasks}}.dump();
+  return out;
 }
 
 /// POST /v1/jobs with an Idempotency-Key: the status and the job id.
@@ -145,17 +151,21 @@ outcome drive(chaos_cluster& cl, const std::vector<fault>& faults, httplib::Clie
 }
 
 /// Every life of every role ended only by the test's SIGKILL; producers'
-/// last lives exited 0; consumers' and the manager's still run.
-void check_lives(chaos_cluster& cl) {
-  auto check = [](chaos_role& r, bool ends_by_itself) {
+/// last lives reported the job's result (exit 1: `failing` tasks FAILED, as
+/// they must); consumers' and the manager's still run.
+void check_lives(chaos_cluster& cl, int64_t failing) {
+  auto result = fmt::format("ended with {} of", failing);
+  auto check = [&](chaos_role& r, bool ends_by_itself) {
     for (size_t i = 0; i < r.lives.size(); ++i) {
       auto& life = *r.lives[i];
       bool last = i + 1 == r.lives.size();
       INFO(r.name << " life " << i + 1 << ": " << life.err().substr(0, 4000));
       if (r.killed[i])
         CHECK(life.status() == 128 + SIGKILL);
-      else if (last && ends_by_itself)
-        CHECK(life.wait(10s) == 0);
+      else if (last && ends_by_itself) {
+        CHECK(life.wait(10s) == (failing > 0 ? 1 : 0));
+        CHECK((failing == 0 || life.err().find(result) != std::string::npos));
+      }
       else
         CHECK(life.running()); // nothing exits because the manager went away
     }
@@ -176,9 +186,9 @@ void run_seed(uint64_t seed) {
   drover::replay::scratch dir{"chaos"};
   auto ledger = consumer_journal(dir.path());
   auto db = dir.path() + "/chaos.db";
-  auto job_file = write_job(dir.path(), seed, n);
+  auto job = write_job(dir.path(), seed, n);
   chaos_cluster cl(dir.path(), "sqlite:" + db, params.consumers, params.producers,
-                   {"--group=chaos", "--job-file=" + job_file, "--list-size=250",
+                   {"--group=chaos", "--job-file=" + job.path, "--list-size=250",
                     "--connect-timeout=30000"},
                    [&] {
                      auto f = ledger.consumer_flags;
@@ -204,8 +214,8 @@ void run_seed(uint64_t seed) {
   for (auto& a : cl.applied)
     applied += a + "\n";
   INFO("what happened:\n" << applied);
-  if (!result.finished)
-    dir.keep();
+  if (!result.finished || env_int("DROVER_CHAOS_KEEP", 0) != 0)
+    dir.keep(); // the logs of every process, for a look
   REQUIRE_MESSAGE(result.finished, result.why);
 
   // -- REST: both jobs finished, once each ------------------------------------
@@ -215,7 +225,7 @@ void run_seed(uint64_t seed) {
   CHECK(page["total"] == 2); // the producers' run and the REST job: each stored once
   for (auto& j : page["jobs"])
     CHECK(j["finished"] == true);
-  check_lives(cl);
+  check_lives(cl, job.failing);
   for (auto& c : cl.consumers)
     c.current().signal(SIGTERM);
   for (auto& c : cl.consumers)
@@ -239,11 +249,10 @@ void run_seed(uint64_t seed) {
 
   // -- the ledger: each success's execution once, no lease run twice -----------
   auto runs = read_ledger(ledger.path);
-  std::map<std::pair<uint64_t, uint64_t>, int> per_lease;
-  std::map<uint64_t, int> per_task;
+  std::map<std::pair<uint64_t, uint64_t>, int> per_lease, per_attempt;
   for (auto& e : runs) {
     ++per_lease[{e.id, e.lease}];
-    ++per_task[e.id];
+    ++per_attempt[{e.id, e.attempt}];
   }
   int twice = 0, missing = 0, reruns = 0;
   for (auto& [k, count] : per_lease)
@@ -254,12 +263,12 @@ void run_seed(uint64_t seed) {
     auto i = per_lease.find({static_cast<uint64_t>(row[0]), static_cast<uint64_t>(row[1])});
     missing += i == per_lease.end();
   }
-  for (auto& [id, count] : per_task)
+  for (auto& [attempt, count] : per_attempt) // the same attempt again: after a kill or stop
     reruns += count > 1;
   auto stale = query_int(db, "SELECT count(*) FROM events WHERE kind=10");
   auto moved = query_int(db, "SELECT count(*) FROM events WHERE kind=7");
   auto summary = fmt::format("chaos seed {}: {} tasks in {:.1f} s, {} events; {} executions, "
-                             "{} tasks ran more than once (after kills/stops), {} reassigned, "
+                             "{} attempts ran again (after kills/stops), {} reassigned, "
                              "{} stale ACKs; leases run twice {}, successes without their "
                              "execution {}",
                              seed, n, result.seconds, cl.applied.size(), runs.size(), reruns,

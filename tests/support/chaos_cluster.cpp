@@ -127,7 +127,12 @@ void chaos_cluster::tick(int64_t now_ms) {
 }
 
 bool chaos_cluster::all_back() const {
-  auto back = [](const chaos_role& r) { return r.back_at_ms < 0 && !r.stopped; };
+  // A restarted life counts once it is up (its ready file), or once it ended.
+  auto back = [this](const chaos_role& r) {
+    return r.back_at_ms < 0 && !r.stopped
+           && (r.lives.empty() || std::filesystem::exists(ready_path(r))
+               || r.lives.back()->status() >= 0);
+  };
   bool ok = back(manager);
   for (auto& c : consumers)
     ok = ok && back(c);

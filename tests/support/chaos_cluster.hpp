@@ -49,7 +49,8 @@ struct chaos_cluster {
   bool apply(const fault& f, int64_t now_ms);
   /// Restarts or continues whatever is due at `now_ms`.
   void tick(int64_t now_ms);
-  /// True once nothing is down or stopped any more.
+  /// True once nothing is down or stopped any more and every restarted
+  /// process is up (ready file written) or has ended.
   bool all_back() const;
   /// The path of role `r`'s ready file for its next or current life.
   std::string ready_path(const chaos_role& r) const;
