@@ -5,6 +5,7 @@
 #include <csignal>
 #include <fstream>
 
+#include "support/chaos_cluster.hpp"
 #include "support/process.hpp"
 
 using namespace drover::testing;
@@ -40,6 +41,25 @@ TEST_CASE("drover rules apply swaps the set in a running manager, a bad file cha
   CHECK(get.out().find("version 5") != std::string::npos); // the bad file changed nothing
   CHECK(get.out().find("strategy: round_robin") != std::string::npos);
 
+  mgr.signal(SIGTERM);
+  CHECK(mgr.wait(10s) == 0);
+}
+
+TEST_CASE("drover rules apply waits for a manager that is restarting, then applies") {
+  scratch_dir dir;
+  auto good = dir.path + "/good.yaml";
+  std::ofstream{good} << "version: 7\n";
+  auto port = std::to_string(free_port());
+  // The client first: nothing listens yet, as while a manager restarts.
+  child_process apply({DROVER_BINARY, "rules", "apply", good, "--manager=127.0.0.1:" + port},
+                      dir.path + "/apply");
+  REQUIRE(apply.wait_for_err("trying again in", 10s));
+  child_process mgr({DROVER_BINARY, "run", "--role=registry,manager", "--listen=127.0.0.1:" + port,
+                     "--http=off", "--store=memory", "--threads=1"},
+                    dir.path + "/manager");
+  INFO(apply.err());
+  CHECK(apply.wait(10s) == 0);
+  CHECK(apply.out().find("version 7") != std::string::npos);
   mgr.signal(SIGTERM);
   CHECK(mgr.wait(10s) == 0);
 }
