@@ -81,7 +81,7 @@ int ask(const std::string& manager, std::chrono::milliseconds timeout,
     if (d.give_up) {
       err << "drover: " << why << " (gave up after " << (ms() - since)
           << " ms, --reconnect-timeout)\n";
-      return 2;
+      return 1; // a runtime failure, not bad usage
     }
     if (worth_logging(failures))
       err << "drover: " << why << "; trying again in " << d.wait.count() << " ms\n";

@@ -14,7 +14,8 @@ namespace drover {
 
 /// Validates FILE locally first (exit 2 with every "file:line:col: ..." when
 /// it is bad), then sends its text; prints the set now in force. Exit codes:
-/// 0 applied, 1 the manager refused it, 2 bad file or cannot connect.
+/// 0 applied, 1 the manager refused it or stayed unreachable past
+/// `reconnect`, 2 a bad file.
 int apply_rules_remote(const std::string& file, const std::string& manager,
                        std::chrono::milliseconds timeout, std::chrono::milliseconds reconnect,
                        std::ostream& out, std::ostream& err);

@@ -232,6 +232,40 @@ TEST_CASE("members outlive a restarted manager: nothing exits, the job completes
   CHECK(c2->wait(10s) == 0);
 }
 
+TEST_CASE("a registry in its own process restarts: manager and members find it again") {
+  scratch_dir dir;
+  auto port = free_port();
+  auto listen = fmt::format("--listen=127.0.0.1:{}", port);
+  auto registry_flag = fmt::format("--registry=127.0.0.1:{}", port);
+  auto reg = member(dir.path, "registry", {"--role=registry", listen, "--threads=1"});
+  auto db = dir.path + "/m.db";
+  auto mgr = member(dir.path, "manager", {"--role=manager", registry_flag, "--http=off",
+                                          "--store=sqlite:" + db, "--threads=2"});
+  auto c1 = member(dir.path, "c1", {"--role=consumer", registry_flag, "--node=c1",
+                                    "--capacity=16", "--threads=1"});
+  auto p1 = member(dir.path, "p1", {"--role=producer", registry_flag, "--node=p1",
+                                    "--tasks=1500", "--type=sleep", "--payload=20",
+                                    "--list-size=100", "--threads=1", "--quiet"});
+  REQUIRE(eventually([&] {
+    return query_int(db, "SELECT count(*) FROM tasks WHERE state=3") >= 200;
+  }, 30s));
+  reg->signal(SIGKILL);
+  REQUIRE(reg->wait(5s) == 128 + SIGKILL);
+  std::this_thread::sleep_for(300ms);
+  auto reg2 = member(dir.path, "registry", {"--role=registry", listen, "--threads=1"});
+  INFO("p1: " << p1->err() << "\nmanager: " << mgr->err() << "\nc1: " << c1->err());
+  CHECK(p1->wait(60s) == 0);
+  CHECK(mgr->running());
+  CHECK(c1->running());
+  CHECK(query_int(db, "SELECT count(*) FROM jobs") == 1);
+  CHECK(query_int(db, "SELECT count(*) FROM tasks WHERE state=3") == 1500);
+  CHECK(mgr->err().find("manager: connected to the registry at") != std::string::npos);
+  c1->signal(SIGTERM);
+  mgr->signal(SIGTERM);
+  CHECK(c1->wait(10s) == 0);
+  CHECK(mgr->wait(10s) == 0);
+}
+
 TEST_CASE("a push cut short shows as incomplete with its age and is sealed from the CLI") {
   scratch_dir dir;
   manager_proc m(dir.path, {"--queues=normal:2000,standby:0"});
