@@ -48,10 +48,11 @@ struct producers_fixture : manager_fixture {
     sched.run();
   }
 
-  /// A list of job "etl" as producer `node` pushes it.
-  void push(const std::string& node, uint32_t seq, bool last) {
+  /// List `seq` of job "etl" (10 noop tasks) of the run `origin`.
+  static task_list etl_list(const std::string& origin, const std::string& node, uint32_t seq,
+                            bool last) {
     task_list l;
-    l.origin = "g/etl"; // the run's identity: group g, job etl (core/job_identity.hpp)
+    l.origin = origin;
     l.job_name = "etl";
     l.group = "g";
     l.producer = node;
@@ -60,8 +61,14 @@ struct producers_fixture : manager_fixture {
     l.tasks.assign(10, task_spec{});
     for (auto& t : l.tasks)
       t.type = "noop";
+    return l;
+  }
+
+  /// A list of job "etl" as producer `node` pushes it; the run's identity is
+  /// group g, job etl (core/job_identity.hpp).
+  void push(const std::string& node, uint32_t seq, bool last) {
     list_ack ack;
-    REQUIRE_FALSE(try_submit(l, ack));
+    REQUIRE_FALSE(try_submit(etl_list("g/etl", node, seq, last), ack));
   }
 
   /// A real producer of group g running job etl (40 tasks in lists of 10),
@@ -210,14 +217,7 @@ TEST_CASE_FIXTURE(producers_fixture, "a new run key starts a new run of the same
   join("c1", 100);
   spawn_etl("p1");
   sched.run();
-  task_list l;
-  l.origin = "g/etl@2026-12-07"; // what --run=2026-12-07 makes
-  l.job_name = "etl";
-  l.group = "g";
-  l.last = true;
-  l.tasks.assign(5, task_spec{});
-  for (auto& t : l.tasks)
-    t.type = "noop";
+  auto l = etl_list("g/etl@2026-12-07", "", 0, true); // what --run=2026-12-07 makes
   list_ack ack;
   REQUIRE_FALSE(try_submit(l, ack));
   CHECK_FALSE(ack.resent);

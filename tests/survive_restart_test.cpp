@@ -83,6 +83,14 @@ std::unique_ptr<child_process> member(const std::string& dir, const std::string&
   return p;
 }
 
+/// SIGTERMs every process, then checks that each stopped cleanly (exit 0).
+void stop_cleanly(std::initializer_list<child_process*> procs) {
+  for (auto* p : procs)
+    p->signal(SIGTERM);
+  for (auto* p : procs)
+    CHECK(p->wait(10s) == 0);
+}
+
 /// Polls `pred` every 20 ms for at most `limit`.
 template <class Pred>
 bool eventually(Pred pred, std::chrono::milliseconds limit) {
@@ -178,8 +186,7 @@ TEST_CASE("a manager SIGKILLed mid-push: the restarted producer pushes only the 
   CHECK(query_int(m.db, "SELECT count(*) FROM task_lists") == 20);
   CHECK(query_int(m.db, "SELECT count(*) FROM tasks WHERE state=3") == 20000);
   CHECK(c1->running()); // the consumer outlived its manager
-  c1->signal(SIGTERM);
-  CHECK(c1->wait(10s) == 0);
+  stop_cleanly({c1.get()});
 }
 
 TEST_CASE("members outlive a restarted manager: nothing exits, the job completes once") {
@@ -226,10 +233,7 @@ TEST_CASE("members outlive a restarted manager: nothing exits, the job completes
                         "GROUP BY task HAVING count(*) > 1)") == 0);
   // Leases came back: the restart moved only what no consumer reported.
   CHECK(m.proc->err().find("reported") != std::string::npos);
-  c1->signal(SIGTERM);
-  c2->signal(SIGTERM);
-  CHECK(c1->wait(10s) == 0);
-  CHECK(c2->wait(10s) == 0);
+  stop_cleanly({c1.get(), c2.get()});
 }
 
 TEST_CASE("a registry in its own process restarts: manager and members find it again") {
@@ -260,10 +264,7 @@ TEST_CASE("a registry in its own process restarts: manager and members find it a
   CHECK(query_int(db, "SELECT count(*) FROM jobs") == 1);
   CHECK(query_int(db, "SELECT count(*) FROM tasks WHERE state=3") == 1500);
   CHECK(mgr->err().find("manager: connected to the registry at") != std::string::npos);
-  c1->signal(SIGTERM);
-  mgr->signal(SIGTERM);
-  CHECK(c1->wait(10s) == 0);
-  CHECK(mgr->wait(10s) == 0);
+  stop_cleanly({c1.get(), mgr.get()});
 }
 
 TEST_CASE("a push cut short shows as incomplete with its age and is sealed from the CLI") {
