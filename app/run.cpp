@@ -144,7 +144,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
   }
   if (runs_role(o, "manager")) {
     error err;
-    std::shared_ptr<task_store> db = open_store(o.store, err);
+    std::shared_ptr<task_store> db = open_store(o.store, err, durability_of(o));
     if (!db) {
       log_error("store: {}", err.message);
       return 2;
@@ -186,9 +186,11 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     cop.store_path = data_store_path(o.store);
     cop.grace = std::chrono::milliseconds(o.grace_ms);
     cop.wall_offset_ms = wall_offset_ms(sys);
+    cop.sync = durability_of(o);
     // Not detached: a detached actor that remote nodes know (mailboxes do)
-    // kept ~actor_system waiting after a peer died. WAL + synchronous=NORMAL
-    // commits do not fsync, so its writes stay short on a scheduler thread.
+    // kept ~actor_system waiting after a peer died. Its commits are one per
+    // REST call or batch; with --durability=disk each waits for an fsync on
+    // a scheduler thread (README: durability).
     auto courier = spawn_courier(sys, cop, false);
     if (!courier)
       return 2;
@@ -228,6 +230,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     mbo.path = o.data_dir.empty() && o.node.empty() ? std::string{":memory:"}
                                                     : mailbox_path(o.data_dir, mbo.node);
     mbo.bound = o.user_queue;
+    mbo.sync = durability_of(o);
     mbo.topology_every = std::chrono::milliseconds(o.topology_ms);
     mbo.registry = registry;
     auto mb = spawn_mailbox(sys, mbo, false); // not detached: see the courier above

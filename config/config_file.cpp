@@ -100,6 +100,7 @@ const std::map<std::string, key_info>& keys() {
     {"tags", {names(&run_options::tags), "a list of tags"}},
     {"capacity", {number(&run_options::capacity), "a whole number"}},
     {"store", {text(&run_options::store), "sqlite:PATH or memory"}},
+    {"durability", {text(&run_options::durability), "disk or process"}},
     {"rules", {text(&run_options::rules), "a rules file path"}},
     {"rules_poll_ms", {number(&run_options::rules_poll_ms), "milliseconds"}},
     {"grace_ms", {number(&run_options::grace_ms), "milliseconds"}},

@@ -48,6 +48,10 @@ void add_run_flags(CLI::App& app, run_options& o) {
   app.add_option("--tags", o.tags, "consumer tags, comma-separated")->delimiter(',');
   app.add_option("--capacity", o.capacity, "tasks a consumer runs at once")->capture_default_str();
   app.add_option("--store", o.store, "sqlite:PATH or memory")->capture_default_str();
+  app.add_option("--durability", o.durability,
+                 "disk: fsync every SQLite commit before acknowledging it (survives power loss); "
+                 "process: write it without fsync (survives a crash of drover, not of the OS)")
+    ->capture_default_str();
   app.add_option("--rules", o.rules, "assignment rules YAML, watched and hot-swapped (see rules/examples); "
                  "default: config/rules.yaml if it exists, else least_loaded");
   app.add_option("--rules-poll", o.rules_poll_ms, "ms between looks at the rules file; 0 = never")
@@ -113,6 +117,8 @@ error validate(const run_options& o) {
     if (auto err = parse_endpoint(o.registry, ep))
       return {ec::bad_input, "--registry: " + err.message};
   }
+  if (durability d; !parse_durability(o.durability, d))
+    return {ec::bad_input, "--durability: '" + o.durability + "' is not disk or process"};
   priority p;
   if (!parse_priority(o.priority, p))
     return {ec::bad_input, "--priority: '" + o.priority + "' is not high, normal or low"};
@@ -137,6 +143,12 @@ error validate(const run_options& o) {
   if (o.wake_backlog == 0)
     return {ec::bad_input, "--wake-backlog must be at least 1"};
   return {};
+}
+
+durability durability_of(const run_options& o) {
+  durability d = durability::disk;
+  (void)parse_durability(o.durability, d); // validate() refused anything else
+  return d;
 }
 
 std::string find_config_flag(int argc, char** argv) {

@@ -11,6 +11,7 @@
 #include "core/errors.hpp"
 #include "core/queue_bounds.hpp"
 #include "core/schedule_book.hpp"
+#include "store/durability.hpp"
 
 namespace CLI {
 class App;
@@ -38,6 +39,7 @@ struct run_options {
   std::vector<std::string> tags;
   uint32_t capacity = 64;
   std::string store = "sqlite:drover.db";
+  std::string durability = "disk";  ///< disk: fsync per commit; process: write only (store/durability.hpp)
   std::string rules;                ///< assignment rules file; empty: config/rules.yaml if present
   uint32_t rules_poll_ms = 1000;    ///< how often the manager re-reads it; 0: never
   uint32_t grace_ms = 1000;
@@ -82,6 +84,10 @@ bool read_queue_limits(const YAML::Node& n, queue_limits& out);
 /// Reads `--queues=normal:1000,standby:500` (keys high, normal, low,
 /// standby); the error names the bad part.
 error parse_queues_flag(const std::string& text, queue_limits& out);
+
+/// The durability --durability names; disk unless it says process.
+/// REQUIRES: validate(opts) passed.
+durability durability_of(const run_options& opts);
 
 /// The roles drover knows, in start order.
 const std::vector<std::string>& known_roles();
