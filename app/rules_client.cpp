@@ -39,7 +39,7 @@ int ask(const std::string& manager, std::chrono::milliseconds timeout, std::ostr
   caf::actor target;
   if (auto e = connect_to(sys, ep, timeout, target)) {
     err << "drover: " << e.message << "\n";
-    return 2;
+    return 1; // a runtime failure, not bad usage
   }
   int code = 0;
   caf::scoped_actor self{sys};
@@ -47,7 +47,7 @@ int ask(const std::string& manager, std::chrono::milliseconds timeout, std::ostr
     .receive([&](rules_info& x) { info = std::move(x); },
              [&](caf::error& e) {
                err << "drover: the manager refused: " << sys.render(e) << "\n";
-               code = e == caf::sec::request_timeout ? 2 : 1;
+               code = 1;
              });
   return code;
 }

@@ -17,7 +17,7 @@
 #include "actors/store_actor.hpp"
 #include "actors/supervisor.hpp"
 #include "app/http_backend.hpp"
-#include "app/job_file.hpp"
+#include "app/run_prepare.hpp"
 #include "app/remote.hpp"
 #include "app/scheduler_tuning.hpp"
 #include "core/log.hpp"
@@ -29,9 +29,6 @@ namespace drover {
 
 namespace {
 
-/// Used when --rules is not given and this file exists in the working directory.
-constexpr const char* default_rules_path = "config/rules.yaml";
-
 /// What the roles of this process are doing, watched by the wait loop.
 struct running {
   std::vector<caf::actor> actors;               ///< to stop on shutdown
@@ -42,7 +39,8 @@ struct running {
   // REST, in a process with the manager: the server goes first on the way
   // out (members are destroyed in reverse), then the backend it calls.
   std::unique_ptr<http_backend> backend;
-  std::unique_ptr<http_server> http;
+  std::unique_ptr<http_server> http;  ///< bound by prepare_run, served by start_http
+  std::string http_host;
 };
 
 void watch(running& r, const caf::actor& hdl) {
@@ -75,30 +73,23 @@ sigset_t block_stop_signals() {
   return set;
 }
 
-/// Starts the REST server in front of the manager; 2 if it cannot listen.
-int start_http(caf::actor_system& sys, const http_flags& flags, caf::actor mgr,
-               caf::actor registry, const std::string& node, running& r,
-               caf::actor courier, std::size_t max_data, caf::actor scheduler) {
-  bool enabled = true;
-  endpoint where;
-  http_server_options hopts;
-  if (auto err = resolve_http_flags(flags, enabled, where, hopts)) {
-    log_error("{}", err.message);
-    return 2;
-  }
-  if (!enabled)
-    return 0;
+/// Serves REST in front of the manager on the port prepare_run bound; 2 if
+/// it cannot start.
+int start_http(caf::actor_system& sys, caf::actor mgr, caf::actor registry,
+               const std::string& node, running& r, caf::actor courier, std::size_t max_data,
+               caf::actor scheduler) {
+  if (!r.http)
+    return 0; // --http=off
   caf_backend_options bo{std::move(mgr), std::move(registry), node};
   bo.courier = std::move(courier); // data scheduling (#9)
   bo.max_data = max_data;
   bo.scheduler = std::move(scheduler); // schedules (issue #10 item 6)
   r.backend = make_caf_backend(sys, std::move(bo));
-  r.http = std::make_unique<http_server>(*r.backend, hopts);
-  if (auto err = r.http->start(where.host, where.port)) {
+  if (auto err = r.http->serve(*r.backend)) {
     log_error("http: {}", err.message);
     return 2;
   }
-  log_info("http listening on {}:{}", where.host, r.http->port()); // tests read this line
+  log_info("http listening on {}:{}", r.http_host, r.http->port()); // tests read this line
   return 0;
 }
 
@@ -119,8 +110,7 @@ std::function<error(member_info&)> config_reloader(const std::string& path) {
   };
 }
 
-int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& http,
-                running& r) {
+int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre, running& r) {
   caf::actor registry;
   endpoint ep;
   if (runs_role(o, "registry")) {
@@ -143,24 +133,11 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     }
   }
   if (runs_role(o, "manager")) {
-    error err;
-    std::shared_ptr<task_store> db = open_store(o.store, err, durability_of(o));
-    if (!db) {
-      log_error("store: {}", err.message);
-      return 2;
-    }
+    std::shared_ptr<task_store> db = std::move(pre.store); // opened by prepare_run
     manager_options mo;
-    std::string rules_path = o.rules;
-    if (rules_path.empty() && ::access(default_rules_path, R_OK) == 0)
-      rules_path = default_rules_path;
-    if (!rules_path.empty()) {
-      auto rules = std::make_shared<rule_set>();
-      if (auto err = load_rules(rules_path, *rules)) {
-        log_error("rules: {}", err.message);
-        return 2;
-      }
-      mo.rules = std::move(rules);
-      mo.rules_path = rules_path;
+    if (pre.rules) {
+      mo.rules = std::move(pre.rules);
+      mo.rules_path = pre.rules_path;
       mo.rules_poll = std::chrono::milliseconds(o.rules_poll_ms);
     }
     mo.node = node_name(o, "manager");
@@ -202,7 +179,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
       return 2;
     }
     watch(r, sch);
-    if (int code = start_http(sys, http, mgr, registry, node_name(o, "manager"), r, courier,
+    if (int code = start_http(sys, mgr, registry, node_name(o, "manager"), r, courier,
                               o.max_data, sch))
       return code;
   }
@@ -256,10 +233,9 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     po.print_progress = !o.quiet;
     po.status_every = std::chrono::milliseconds(o.status_every_ms); // #9 status reports
     if (!o.job_file.empty()) { // issue 10: tasks, split and merge from a job definition
-      if (auto err = load_job_file(o.job_file, po)) {
-        log_error("{}", err.message);
-        return 2;
-      }
+      po.specs = std::move(pre.job.tasks); // read by prepare_run
+      po.tasks = po.specs.size();
+      po.job_name = pre.job.name;
     }
     if (o.tasks > 0 || !o.job_file.empty())
       r.job = po.outcome;
@@ -296,6 +272,13 @@ int run_roles(run_options o, const http_flags& http) {
     log_error("{}", err.message);
     return 2;
   }
+  // Everything that can be checked, and the REST port, before any role
+  // starts or anything else listens.
+  prepared_run pre;
+  if (auto err = prepare_run(o, http, pre)) {
+    log_error("{}", err.message);
+    return 2;
+  }
   set_log_level(o.log_level == "error"  ? log_level::error
                 : o.log_level == "warn" ? log_level::warn
                 : o.log_level == "debug" ? log_level::debug
@@ -311,7 +294,9 @@ int run_roles(run_options o, const http_flags& http) {
   tune_scheduler(cfg); // issue 8: no 50 us sleeps between a message and its worker
   caf::actor_system sys{cfg};
   running r;
-  int code = start_roles(sys, o, http, r);
+  r.http = std::move(pre.http);
+  r.http_host = http.listen.substr(0, http.listen.rfind(':'));
+  int code = start_roles(sys, o, pre, r);
   if (code == 0)
     code = wait_until_done(signals, r);
   if (r.http)

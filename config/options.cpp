@@ -124,8 +124,17 @@ error validate(const run_options& o) {
     return {ec::bad_input, "--priority: '" + o.priority + "' is not high, normal or low"};
   if (o.max_attempts == 0)
     return {ec::bad_input, "--max-attempts must be at least 1"};
-  if (o.list_size == 0)
-    return {ec::bad_input, "--list-size must be at least 1"};
+  if (o.list_size == 0 || o.list_size > max_list_size)
+    return {ec::bad_input, "--list-size: " + std::to_string(o.list_size) + " is out of range; use 1 to "
+                             + std::to_string(max_list_size) + " (one list is one message and one "
+                               "transaction, held whole in memory)"};
+  if (o.threads > max_threads)
+    return {ec::bad_input, "--threads: " + std::to_string(o.threads) + " is out of range; use 0 "
+                             "(one per core) or 1 to " + std::to_string(max_threads)
+                             + " (each is a CAF scheduler thread; more than a few per core only "
+                               "adds switching)"};
+  if (o.type.empty() && runs_role(o, "producer") && o.tasks > 0)
+    return {ec::bad_input, "--type must not be empty: name a task type, e.g. --type=echo"};
   if (o.heartbeat_ms > 0 && o.heartbeat_misses == 0)
     return {ec::bad_input, "--heartbeat-misses must be at least 1 (or turn heartbeats off "
                            "with --heartbeat=0)"};
@@ -151,15 +160,42 @@ durability durability_of(const run_options& o) {
   return d;
 }
 
-std::string find_config_flag(int argc, char** argv) {
+std::vector<std::string> split_empty_values(int argc, char** argv) {
+  std::vector<std::string> out;
+  for (int i = 0; i < argc; ++i) {
+    std::string arg{argv[i]};
+    if (i > 0 && arg.size() > 3 && arg.compare(0, 2, "--") == 0 && arg.back() == '='
+        && arg.find('=') == arg.size() - 1) {
+      out.push_back(arg.substr(0, arg.size() - 1));
+      out.emplace_back();
+    } else {
+      out.push_back(std::move(arg));
+    }
+  }
+  return out;
+}
+
+void refuse_negative_numbers(CLI::App& app) {
+  for (auto* opt : app.get_options())
+    if (opt->get_type_name() == "UINT")
+      opt->check(CLI::Validator(
+        [](std::string& v) {
+          return !v.empty() && v[0] == '-' ? std::string{"must not be negative"} : std::string{};
+        },
+        "", "non-negative"));
+  for (auto* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    refuse_negative_numbers(*sub);
+}
+
+std::optional<std::string> find_config_flag(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string_view arg{argv[i]};
     if (arg.rfind("--config=", 0) == 0)
       return std::string{arg.substr(9)};
-    if (arg == "--config" && i + 1 < argc)
-      return argv[i + 1];
+    if (arg == "--config")
+      return i + 1 < argc ? std::string{argv[i + 1]} : std::string{};
   }
-  return {};
+  return std::nullopt;
 }
 
 } // namespace drover

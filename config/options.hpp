@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -108,8 +109,26 @@ error load_config_file(const std::string& path, run_options& opts);
 /// endpoints, priority, ...). The error names the option to fix.
 error validate(const run_options& opts);
 
+/// Most CAF scheduler threads --threads may ask for. A thread costs a stack
+/// and a queue; past a few per core they only add switching, and 256 still
+/// covers the largest machines drover runs on.
+constexpr uint32_t max_threads = 256;
+/// Most tasks in one pushed list (--list-size): a list is one message and one
+/// transaction, held whole in memory on both sides.
+constexpr uint32_t max_list_size = 1'000'000;
+
+/// argv as strings, with `--name=` (nothing after '=') split into `--name`
+/// and an empty value: CLI11 would take the next argument as the value
+/// (`--token= --http=x` set the token to "--http=x").
+std::vector<std::string> split_empty_values(int argc, char** argv);
+
+/// Makes every unsigned option of `app` and its subcommands refuse a value
+/// with a leading '-': CLI11 2.1 reads "--tasks=-1" as 2^64-1.
+void refuse_negative_numbers(CLI::App& app);
+
 /// Finds `--config=FILE` or `--config FILE` in argv (before CLI parsing, so
-/// the file's values can be overridden by flags); empty if absent.
-std::string find_config_flag(int argc, char** argv);
+/// the file's values can be overridden by flags); nullopt if absent, an
+/// empty string if the flag has no file.
+std::optional<std::string> find_config_flag(int argc, char** argv);
 
 } // namespace drover
