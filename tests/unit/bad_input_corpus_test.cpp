@@ -91,6 +91,8 @@ TEST_CASE("config files: each hostile file is refused with file:line:column and 
     {"- a\n- b\n", "the config file must be a map of keys"},
     {"node: [unclosed\n", "c.yaml:2:1:"},
     {deep('[', 100000), "c.yaml:"}, // yaml-cpp's depth guard, not a stack overflow
+    {"schedules:\n  - {name: n, cron: \"0 0 30 2 *\", job: {name: j, tasks: [{type: noop}]}}\n",
+     "c.yaml:2:5: cron '0 0 30 2 *' never fires"},
     {"", ""},                       // empty: every default
     {"# only a comment\n", ""},
   };
