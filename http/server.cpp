@@ -1,5 +1,5 @@
 // http_server (http/server.hpp): cpp-httplib setup, fixes for how it reads
-// bodies, JSON bodies for the errors it answers itself (404, 405, 413), and
+// bodies, JSON bodies for the errors it answers itself (404, 405, 413, 431), and
 // the listening thread. Endpoints: http/routes.cpp; the token: http/auth.cpp.
 #include "http/server.hpp"
 
