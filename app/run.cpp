@@ -19,8 +19,10 @@
 #include "app/http_backend.hpp"
 #include "app/job_file.hpp"
 #include "app/remote.hpp"
+#include "app/run_wait.hpp"
 #include "app/scheduler_tuning.hpp"
 #include "core/log.hpp"
+#include "exec/handler_spec.hpp"
 #include "rules/rule_set.hpp"
 #include "store/data_store.hpp"
 #include "store/task_store.hpp"
@@ -39,6 +41,8 @@ struct running {
   std::shared_ptr<producer_outcome> job;        ///< set when a producer runs a job
   std::shared_ptr<std::atomic<uint64_t>> executed; ///< set when a consumer runs
   std::string consumer_node;
+  std::shared_ptr<consumer_slot> consumer;      ///< its current incarnation, for the drain
+  std::shared_ptr<std::atomic<bool>> drained;   ///< set once its drain finished
   // REST, in a process with the manager: the server goes first on the way
   // out (members are destroyed in reverse), then the backend it calls.
   std::unique_ptr<http_backend> backend;
@@ -62,17 +66,6 @@ int64_t wall_offset_ms(caf::actor_system& sys) {
   auto wall = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
   auto mono = duration_cast<milliseconds>(sys.clock().now().time_since_epoch()).count();
   return wall - mono;
-}
-
-/// Blocks SIGINT/SIGTERM in every thread (CAF's threads inherit the mask),
-/// so the wait loop can take them with sigtimedwait.
-sigset_t block_stop_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  return set;
 }
 
 /// Starts the REST server in front of the manager; 2 if it cannot listen.
@@ -117,6 +110,29 @@ std::function<error(member_info&)> config_reloader(const std::string& path) {
     info.capacity = fresh.capacity;
     return error{};
   };
+}
+
+/// Users' handlers for the consumer: the --handlers file, else the
+/// --config file's `handlers:` section; 2 if they are invalid.
+int add_user_handlers(const run_options& o, consumer_options& co) {
+  co.handlers_in_config = o.handlers.empty();
+  co.handlers_path = co.handlers_in_config ? o.config_path : o.handlers;
+  co.handlers_poll = std::chrono::milliseconds(o.handlers_poll_ms);
+  // A restarted consumer finds the process groups its predecessor left
+  // under its stable name; a pid-named one never comes back.
+  if (!o.node.empty() || !o.data_dir.empty())
+    co.groups_file = (o.data_dir.empty() ? std::string{"."} : o.data_dir) + "/exec-groups-"
+                     + co.info.node;
+  if (co.handlers_path.empty())
+    return 0;
+  auto set = std::make_shared<handler_set>();
+  if (auto err = load_handlers(co.handlers_path, co.handlers_in_config,
+                               co.handlers.types(), *set)) {
+    log_error("handlers: {}", err.message);
+    return 2;
+  }
+  co.user_handlers = std::move(set);
+  return 0;
 }
 
 int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& http,
@@ -219,7 +235,14 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     co.heartbeat = std::chrono::milliseconds(o.heartbeat_ms);
     co.status_every = std::chrono::milliseconds(o.status_every_ms); // #9 status reports
     co.node.reload = config_reloader(o.config_path);
+    if (int code = add_user_handlers(o, co))
+      return code;
     r.executed = co.executed;
+    r.drained = co.drained;
+    // Draining hands tasks back to a manager that lives on; a process that
+    // runs the manager too just stops (its store has every task).
+    if (!runs_role(o, "manager"))
+      r.consumer = std::make_shared<consumer_slot>();
     r.consumer_node = co.info.node;
     mailbox_options mbo; // data scheduling (#9): this node's user queues
     mbo.node = co.info.node;
@@ -235,7 +258,14 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
       return 2;
     watch(r, mb);
     so.children.push_back(child_spec{"consumer " + co.info.node,
-                                     [co](caf::actor_system& s) { return spawn_consumer(s, co); }});
+                                     [co, slot = r.consumer](caf::actor_system& s) {
+                                       auto hdl = spawn_consumer(s, co);
+                                       if (slot) {
+                                         std::lock_guard<std::mutex> guard{slot->mtx};
+                                         slot->current = hdl;
+                                       }
+                                       return hdl;
+                                     }});
   }
   if (runs_role(o, "producer")) {
     producer_options po;
@@ -268,24 +298,6 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
   return 0;
 }
 
-/// Waits for the job to end, a role to stop, or a stop signal.
-int wait_until_done(const sigset_t& signals, running& r) {
-  timespec tick{0, 50 * 1000 * 1000};
-  for (;;) {
-    int sig = sigtimedwait(&signals, nullptr, &tick);
-    if (sig == SIGINT || sig == SIGTERM) {
-      log_info("stopping on signal {}", sig);
-      return 0;
-    }
-    if (r.job && r.job->exit_code >= 0)
-      return r.job->exit_code;
-    if (*r.stopped > 0) {
-      log_error("a role stopped; shutting down the process");
-      return 1;
-    }
-  }
-}
-
 } // namespace
 
 int run_roles(run_options o, const http_flags& http) {
@@ -310,7 +322,8 @@ int run_roles(run_options o, const http_flags& http) {
   running r;
   int code = start_roles(sys, o, http, r);
   if (code == 0)
-    code = wait_until_done(signals, r);
+    code = wait_until_done(signals, wait_inputs{r.job, r.stopped, r.consumer, r.drained,
+                                                o.drain_timeout_ms});
   if (r.http)
     r.http->stop(); // no request may wait on actors that are going away
   for (auto& a : r.actors)
