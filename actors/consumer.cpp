@@ -77,7 +77,9 @@ void run_inline(consumer_ptr self, assignment& a, const task_handler& handler) {
                      report_of(a, outcome, std::move(res.result), delay_us));
 }
 
-void run(consumer_ptr self, assignment& a) {
+/// Runs `a`; an attempt for the users' handlers joins `to_handlers`, which
+/// the caller hands to the executors in one go.
+void run(consumer_ptr self, assignment& a, std::vector<exec_request>& to_handlers) {
   auto& st = self->state;
   if (auto* handler = st.opts.handlers.find(a.type)) {
     if (!st.opts.handlers.runs_off_actor(a.type))
@@ -87,7 +89,7 @@ void run(consumer_ptr self, assignment& a) {
   }
   if (st.handlers && !st.handlers->handlers.empty()) {
     run_elsewhere(self, a); // exec or worker; an unknown type comes back failed
-    return executors_of(self).start(request_of(a));
+    return to_handlers.push_back(request_of(a));
   }
   st.reports.push_back(report_of(a, task_outcome::failed,
                                  "unknown task type '" + a.type
@@ -174,8 +176,11 @@ void on_assign(consumer_ptr self, std::vector<assignment>& batch) {
     self->send(st.manager, handback_atom::value, st.opts.info.node, std::move(refs));
     return;
   }
+  std::vector<exec_request> to_handlers;
   for (auto& a : batch)
-    run(self, a);
+    run(self, a, to_handlers);
+  if (!to_handlers.empty())
+    executors_of(self).start(std::move(to_handlers));
   flush(self);
 }
 

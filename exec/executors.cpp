@@ -193,6 +193,14 @@ void executors::start(exec_request r) {
   loop_->post([side, r = std::move(r)]() mutable { side->route(std::move(r)); });
 }
 
+void executors::start(std::vector<exec_request> batch) {
+  auto* side = side_.get();
+  loop_->post([side, batch = std::move(batch)]() mutable {
+    for (auto& r : batch)
+      side->route(std::move(r));
+  });
+}
+
 void executors::run_in_pool(task_handler fn, exec_request r) {
   if (!pool_)
     pool_ = std::make_unique<thread_pool>(threads_);

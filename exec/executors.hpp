@@ -50,6 +50,8 @@ public:
   /// follows (a type no handler serves fails, naming the known ones). A
   /// type a starting worker pool may serve waits for its ready line.
   void start(exec_request r);
+  /// start() for a batch, in one hop to the I/O thread.
+  void start(std::vector<exec_request> batch);
   /// Runs an in-process handler on the thread pool.
   void run_in_pool(task_handler fn, exec_request r);
   /// Stops the attempt without an outcome (the manager aborted it).

@@ -34,10 +34,14 @@ io_loop::~io_loop() {
 }
 
 void io_loop::post(std::function<void()> fn) {
+  bool was_empty = false;
   {
     std::lock_guard<std::mutex> guard{mtx_};
+    was_empty = posted_.empty();
     posted_.push_back(std::move(fn));
   }
+  if (!was_empty)
+    return; // a wake-up is on its way already: the loop drains the whole queue
   uint64_t one = 1;
   [[maybe_unused]] auto n = ::write(wake_, &one, sizeof one);
 }
