@@ -40,7 +40,7 @@ secs() { python3 -c "import time; print(time.monotonic())"; }
 
 need=()
 command -v parallel >/dev/null || need+=(parallel)
-python3 -c "import celery, redis" 2>/dev/null || need+=(python3-celery python3-redis)
+/usr/bin/python3 -c "import celery, redis" 2>/dev/null || need+=(python3-celery python3-redis)
 command -v redis-server >/dev/null || need+=(redis-server)
 if ((${#need[@]})); then
   note "installing ${need[*]}"
@@ -89,10 +89,10 @@ def noop(payload):
     return ""
 PY
 for i in $(seq 50); do redis-cli -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
-python3 -m celery -A celery_app worker -c 2 --pool=prefork --loglevel=WARNING >celery.log 2>&1 &
+/usr/bin/python3 -m celery -A celery_app worker -c 2 --pool=prefork --loglevel=WARNING >celery.log 2>&1 &
 PIDS+=($!)
 CN=$((PYN / 4))
-C3=$(timeout 600 python3 - "$CN" <<'PY'
+C3=$(timeout 600 /usr/bin/python3 - "$CN" <<'PY'
 import sys, time
 sys.path.insert(0, ".")
 from celery_app import noop
