@@ -1,5 +1,6 @@
 #include "exec/io_loop.hpp"
 
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -138,6 +139,7 @@ void io_loop::fire_timers() {
 
 void io_loop::run() {
   block_all_signals_in_this_thread(); // children are vforked from here
+  pthread_setname_np(pthread_self(), "drover.io");
   epoll_event events[64];
   for (;;) {
     int n = ::epoll_wait(epoll_, events, 64, wait_ms());

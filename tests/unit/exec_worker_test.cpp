@@ -46,6 +46,12 @@ def log(payload, task):
     print("to stderr")
     return "ok"
 
+@dw.handler("t.sleep")
+def nap(payload, task):
+    import time
+    time.sleep(float(payload))
+    return "awake"
+
 @dw.handler("t.fail")
 def fail(payload, task):
     raise ValueError("bad path " + payload)
@@ -175,6 +181,41 @@ TEST_CASE_FIXTURE(pool_fixture, "garbage on stdout kills that worker and fails i
   CHECK(o.result.find("wrote a line that is not the worker protocol (not JSON): this is not json")
         != std::string::npos);
   CHECK(run(request(2, "t.pid", "")).outcome == task_outcome::succeeded); // replaced
+}
+
+TEST_CASE_FIXTURE(pool_fixture, "a task past the handler's timeout ends timed out, its stuck worker is replaced") {
+  auto spec = python();
+  spec.proc.timeout_ms = 300;
+  spec.proc.kill_grace_ms = 300;
+  make(spec);
+  REQUIRE(wait_ready());
+  auto first = run(request(1, "t.pid", "")).result;
+  auto t0 = std::chrono::steady_clock::now();
+  auto o = run(request(2, "t.sleep", "30"));
+  CHECK(o.outcome == task_outcome::timed_out);
+  CHECK(o.result == "timed out after 300 ms");
+  CHECK(std::chrono::steady_clock::now() - t0 < 2s);
+  auto next = run(request(3, "t.pid", "")); // waits for the replacement
+  CHECK(next.outcome == task_outcome::succeeded);
+  CHECK(next.result != first);
+  CHECK(box.size() == 3); // the killed attempt was not reported a second time
+}
+
+TEST_CASE_FIXTURE(pool_fixture, "a cancelled task gets no outcome; a queued one never starts") {
+  auto spec = python();
+  spec.proc.kill_grace_ms = 300;
+  make(spec);
+  REQUIRE(wait_ready());
+  submit(request(1, "t.sleep", "30"));
+  submit(request(2, "t.pid", ""));     // queued behind it
+  std::this_thread::sleep_for(200ms);
+  loop.post([this] {
+    pool->cancel(2, 1);
+    pool->cancel(1, 1);
+  });
+  auto o = run(request(3, "t.pid", "")); // runs once the stuck process was replaced
+  CHECK(o.id == 3);
+  CHECK(box.size() == 1);
 }
 
 TEST_CASE_FIXTURE(pool_fixture, "processes are replaced after max_tasks_per_process") {
