@@ -255,6 +255,8 @@ void worker_pool::on_exit(proc& p, int exit_kind, int exit_value) {
   }
   auto how = describe_exit(exit_kind, exit_value);
   auto reason = p.kill_reason.empty() ? "exited (" + how + ")" : p.kill_reason + " (" + how + ")";
+  if (auto line = p.err.last_line(); !line.empty() && p.kill_reason.empty())
+    reason += "; its last stderr line: " + line; // often the cause (a traceback's end)
   if (p.has_task && !p.answered) {
     auto o = failed_outcome(p.task, fmt::format("worker lost: {} process {} {}", name_, p.pid,
                                                  reason));
