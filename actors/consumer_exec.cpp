@@ -60,8 +60,11 @@ void start_user_handlers(consumer_ptr self) {
   if (st.opts.user_handlers && !st.opts.user_handlers->handlers.empty()) {
     st.handlers = st.opts.user_handlers;
     executors_of(self).use(st.handlers);
-    log_info("consumer {}: handlers {} from {}", st.opts.info.node,
-             fmt::join(served_types(self), ", "), st.handlers->source);
+    std::vector<std::string> names;
+    for (auto& [name, h] : st.handlers->handlers)
+      names.push_back(name);
+    log_info("consumer {}: handlers {} from {}", st.opts.info.node, fmt::join(names, ", "),
+             st.handlers->source);
   }
   if (!st.opts.handlers_path.empty() && st.opts.handlers_poll.count() > 0)
     self->delayed_send(self, st.opts.handlers_poll, handlers_atom::value);
