@@ -5,9 +5,12 @@
 #include <doctest/doctest.h>
 
 #include <csignal>
+#include <fstream>
+#include <thread>
 
 #include "support/exec_node.hpp"
 #include "support/process.hpp"
+#include "tests/unit/exec_support.hpp"
 
 using namespace drover::testing;
 using namespace std::chrono_literals;
@@ -20,11 +23,13 @@ struct drain_fixture {
                 dir.path + "/manager"};
   std::string registry = "--registry=127.0.0.1:" + std::to_string(mgr.registry_port);
 
-  std::unique_ptr<child_process> consumer(const std::string& node, const std::string& drain) {
-    auto c = std::make_unique<child_process>(
-      std::vector<std::string>{DROVER_BINARY, "run", "--role=consumer", registry,
-                               "--node=" + node, "--drain-timeout=" + drain, "--threads=2"},
-      dir.path + "/" + node);
+  std::unique_ptr<child_process> consumer(const std::string& node, const std::string& drain,
+                                          const std::string& handlers = {}) {
+    std::vector<std::string> args{DROVER_BINARY, "run", "--role=consumer", registry,
+                                  "--node=" + node, "--drain-timeout=" + drain, "--threads=2"};
+    if (!handlers.empty())
+      args.push_back("--handlers=" + handlers);
+    auto c = std::make_unique<child_process>(args, dir.path + "/" + node);
     REQUIRE(c->wait_for_err("registered", 10s));
     return c;
   }
@@ -80,6 +85,24 @@ TEST_CASE_FIXTURE(drain_fixture, "past the drain timeout running tasks go back a
   CHECK(c2->wait(5s) == 0);
   auto id2 = submit_sleep(10);
   CHECK(wait_task_state(*mgr.http, id2, "SUCCEEDED", 5s)["consumer"] == "c1");
+}
+
+TEST_CASE_FIXTURE(drain_fixture, "a drained exec task is handed back and its process group stopped") {
+  auto pidfile = dir.path + "/script.pid";
+  auto handlers = dir.path + "/h.yaml";
+  std::ofstream{handlers} << "handlers:\n  tree:\n    exec:\n      argv: [sh, -c, \"sleep 1000 & "
+                             "echo $$ > " + pidfile + "; wait\"]\n      kill_grace: 300ms\n";
+  auto c1 = consumer("c1", "300", handlers);
+  auto job = submit_job(*mgr.http, json{{"name", "d"},
+                                        {"tasks", json::array({{{"type", "tree"}}})}});
+  auto id = job["task_ids"][0].get<std::string>();
+  auto pgid = wait_pid_file(pidfile, 10s);
+  REQUIRE(pgid > 0);
+  c1->signal(SIGTERM);
+  CHECK(c1->wait(5s) == 0);
+  CHECK(wait_group_empty(pgid, 2s) < 2s);
+  auto t = wait_task_state(*mgr.http, id, "PENDING", 2s); // no other consumer: it waits
+  CHECK(t["attempt"] == 1);
 }
 
 TEST_CASE("Ctrl-C of a producer whose job did not finish exits non-zero") {

@@ -188,6 +188,22 @@ TEST_CASE("a changed handlers file is swapped in, a bad one leaves the old set i
   CHECK(result_of("shout") == "C\n");
 }
 
+TEST_CASE("a crash-looping worker raises an alert the manager keeps") {
+  scratch_dir dir;
+  auto handlers = write(dir.path + "/h.yaml", "handlers:\n  bad: { worker: { argv: [sh, -c, "
+                                              "\"echo cannot start >&2; exit 1\"] } }\n");
+  rest_node node{{"--store=memory", "--handlers=" + handlers}, dir.path + "/node"};
+  json alerts = json::object();
+  for (int i = 0; i < 150 && alerts.value("alerts", json::array()).empty(); ++i) {
+    std::this_thread::sleep_for(100ms);
+    alerts = get_json(*node.http, "/v1/alerts");
+  }
+  REQUIRE_FALSE(alerts["alerts"].empty());
+  auto text = alerts["alerts"][0]["text"].get<std::string>();
+  CHECK(text.find("worker pool bad is crash-looping") == 0);
+  CHECK(text.find("its last stderr line: cannot start") != std::string::npos);
+}
+
 TEST_CASE("a bad handlers file at start is refused with file:line:column and exit code 2") {
   scratch_dir dir;
   auto path = write(dir.path + "/h.yaml",
