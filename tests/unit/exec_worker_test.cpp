@@ -232,6 +232,16 @@ TEST_CASE_FIXTURE(pool_fixture, "processes are replaced after max_tasks_per_proc
   CHECK(pids[3] != pids[4]);
 }
 
+TEST_CASE_FIXTURE(pool_fixture, "a process above max_rss after a task is replaced") {
+  auto spec = python();
+  spec.max_rss = 1 << 20; // any Python is above 1 MiB
+  make(spec);
+  REQUIRE(wait_ready());
+  auto first = run(request(1, "t.pid", "")).result;
+  auto second = run(request(2, "t.pid", "")).result;
+  CHECK(first != second);
+}
+
 TEST_CASE_FIXTURE(pool_fixture, "a crash loop raises an alert and withdraws the types") {
   auto spec = python();
   spec.proc.set["CRASH_AT_START"] = "1";
