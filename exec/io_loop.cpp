@@ -12,6 +12,23 @@
 
 namespace drover {
 
+namespace {
+
+/// Runs `fn`; an exception is logged, never allowed to end the I/O thread
+/// (that would take the consumer process down).
+template <class F>
+void guarded(F&& fn) {
+  try {
+    fn();
+  } catch (const std::exception& e) {
+    log_error("exec: the I/O thread caught an exception and goes on: {}", e.what());
+  } catch (...) {
+    log_error("exec: the I/O thread caught an unknown exception and goes on");
+  }
+}
+
+} // namespace
+
 io_loop::io_loop() {
   epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
   wake_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -50,7 +67,7 @@ void io_loop::post(std::function<void()> fn) {
 void io_loop::run_sync(std::function<void()> fn) {
   std::promise<void> done;
   post([&] {
-    fn();
+    guarded(fn); // the waiter is released even if fn throws
     done.set_value();
   });
   done.get_future().wait();
@@ -120,7 +137,7 @@ void io_loop::drain_posted() {
     jobs.swap(posted_);
   }
   for (auto& job : jobs)
-    job();
+    guarded(job);
 }
 
 void io_loop::fire_timers() {
@@ -133,7 +150,7 @@ void io_loop::fire_timers() {
       continue;
     auto fn = std::move(i->second.second);
     timer_fns_.erase(i);
-    fn();
+    guarded(fn);
   }
 }
 
@@ -153,13 +170,13 @@ void io_loop::run() {
       auto h = handlers_.find(token);
       if (h != handlers_.end()) {
         auto fn = h->second; // the handler may unwatch itself
-        fn(events[i].events);
+        guarded([&] { fn(events[i].events); });
       }
     }
     drain_posted();
     fire_timers();
     for (auto& hook : round_hooks_)
-      hook();
+      guarded(hook);
     bool stop = false;
     {
       std::lock_guard<std::mutex> guard{mtx_};
@@ -175,7 +192,7 @@ void io_loop::run() {
     hooks.swap(stop_hooks_);
   }
   for (auto& hook : hooks)
-    hook();
+    guarded(hook);
 }
 
 } // namespace drover

@@ -14,8 +14,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <fstream>
-#include <iterator>
 
 #include <fmt/format.h>
 
@@ -168,9 +166,28 @@ void close_fds(spawned& s) {
   close_fd(s.err);
 }
 
+std::string read_proc_file(const std::string& path) {
+  std::string text;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return text;
+  char buf[4096];
+  for (;;) {
+    auto n = ::read(fd, buf, sizeof buf);
+    if (n > 0) {
+      text.append(buf, static_cast<size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR)
+      continue;
+    break; // EOF, or the process went away (ESRCH)
+  }
+  ::close(fd);
+  return text;
+}
+
 uint64_t process_start_time(pid_t pid) {
-  std::ifstream in{fmt::format("/proc/{}/stat", pid)};
-  std::string text{std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
+  auto text = read_proc_file(fmt::format("/proc/{}/stat", pid));
   auto close = text.rfind(')'); // the name may hold spaces and parentheses
   if (close == std::string::npos)
     return 0;

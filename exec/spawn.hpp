@@ -48,6 +48,11 @@ void close_fds(spawned& s);
 /// The start time of `pid` from /proc (0 if it is gone).
 uint64_t process_start_time(pid_t pid);
 
+/// The text of a small /proc file; empty if it cannot be read. Plain
+/// read(2): a process that ends while its file is read makes libstdc++'s
+/// streams throw, and nothing on the I/O thread may throw.
+std::string read_proc_file(const std::string& path);
+
 /// "exit code 3", "killed by signal SIGKILL (9)", from a waitid() status.
 std::string describe_exit(int exit_kind, int exit_value);
 

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
+#include <cstdlib>
 #include <set>
 #include <string>
 #include <string_view>
@@ -15,6 +15,7 @@
 
 #include "exec/child_proc.hpp"
 #include "exec/process_env.hpp"
+#include "exec/spawn.hpp"
 #include "exec/worker_pool.hpp"
 
 namespace drover {
@@ -28,9 +29,9 @@ constexpr ms max_backoff{30000};
 enum class proc_state : uint8_t { down, starting, idle, busy, stopping };
 
 inline uint64_t rss_bytes(pid_t pid) {
-  std::ifstream in{fmt::format("/proc/{}/statm", pid)};
-  uint64_t size = 0, resident = 0;
-  in >> size >> resident;
+  auto text = read_proc_file(fmt::format("/proc/{}/statm", pid)); // "size resident ..."
+  auto space = text.find(' ');
+  uint64_t resident = space == std::string::npos ? 0 : std::strtoull(text.c_str() + space, nullptr, 10);
   return resident * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
 }
 

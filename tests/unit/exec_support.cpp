@@ -8,6 +8,8 @@
 #include <sstream>
 #include <thread>
 
+#include "exec/spawn.hpp"
+
 namespace drover::testing {
 
 void outcome_box::push(exec_outcome o) {
@@ -41,8 +43,8 @@ int live_in_group(pid_t pgid) {
     auto pid = std::strtol(e->d_name, &end, 10);
     if (*end != '\0' || pid <= 0)
       continue;
-    std::ifstream in{"/proc/" + std::string{e->d_name} + "/stat"};
-    std::string text{std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
+    auto text = read_proc_file("/proc/" + std::string{e->d_name} + "/stat"); // may vanish
+
     auto close = text.rfind(')');
     if (close == std::string::npos)
       continue;
