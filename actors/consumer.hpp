@@ -1,12 +1,17 @@
-// The consumer: registers with the registry, executes the task batches the
-// manager pushes with its handler registry, and ACKs results in batches
-// (one message per batch received, plus one per group of timer-finished
-// tasks). Unknown task types FAIL with a clear result; the consumer goes on.
+// The consumer: registers with the registry, runs the task batches the
+// manager pushes and ACKs results in batches. It never runs user code or
+// blocking work itself: in-process handlers that block go to a thread pool,
+// exec and worker handlers (exec/) to processes, and their outcomes come
+// back as messages, so heartbeats, credit, aborts and status reports keep
+// flowing. Only trivially cheap built-ins (noop, echo, fail) run inline;
+// sleep finishes on a CAF timer. Unknown task types FAIL with a clear
+// result; the consumer goes on. SIGTERM (through run.cpp) drains it.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <string>
 
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
@@ -17,6 +22,8 @@
 
 namespace drover {
 
+struct handler_set;
+
 struct consumer_options {
   member_info info;               ///< role consumer, node, tags, capacity
   caf::actor registry;
@@ -26,11 +33,24 @@ struct consumer_options {
   /// at exit and by tests to prove each task ran once.
   std::shared_ptr<std::atomic<uint64_t>> executed =
     std::make_shared<std::atomic<uint64_t>>(0);
-  // -- node status and commands (issue #9, actors/node_agent.hpp) --
+  // -- node status and commands (actors/node_agent.hpp) --
   std::chrono::milliseconds status_every{0}; ///< reports to the manager; 0: none
   node_hooks node;                            ///< host sampler, user backlog, config reload
+  // -- users' handlers (exec/) --
+  std::shared_ptr<const handler_set> user_handlers; ///< validated at start; null: none
+  std::string handlers_path;       ///< file re-read and hot-swapped; empty: none
+  bool handlers_in_config = false; ///< the file is the --config (its `handlers:` section)
+  std::chrono::milliseconds handlers_poll{1000}; ///< 0: never re-read
+  std::string groups_file;         ///< record of child process groups; empty: none
+  /// Set once a drain finished: every task ended or was handed back.
+  std::shared_ptr<std::atomic<bool>> drained = std::make_shared<std::atomic<bool>>(false);
 };
 
 caf::actor spawn_consumer(caf::actor_system& sys, consumer_options opts);
+
+/// The message that drains a consumer: no new work, running tasks get
+/// `timeout_ms` to finish, the rest is handed back; then it deregisters
+/// and stops normally.
+void send_drain(const caf::actor& consumer, uint32_t timeout_ms);
 
 } // namespace drover

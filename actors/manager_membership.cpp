@@ -9,6 +9,17 @@ namespace drover {
 
 namespace {
 
+/// Takes `t` back from `node` to PENDING, at the head of its queue.
+void reclaim_one(manager_state& st, task& t, const std::string& node, const char* why,
+                 int64_t now) {
+  auto from = t.state;
+  reclaim(t);
+  count_move(st, t, from);
+  st.changes.push_back(change_of(t, event_kind::reassigned,
+                                 fmt::format("from {}: {}", node, why), now));
+  st.pending.push_front(t.id, t.spec.prio);
+}
+
 /// Takes every task leased to `node` back to PENDING, at the head of its queue.
 void reclaim_from(manager_ptr self, const std::string& node, const char* why) {
   auto& st = self->state;
@@ -17,12 +28,7 @@ void reclaim_from(manager_ptr self, const std::string& node, const char* why) {
   for (auto& [id, t] : st.tasks) {
     if (t.consumer != node || is_terminal(t.state) || t.state == task_state::pending)
       continue;
-    auto from = t.state;
-    reclaim(t);
-    count_move(st, t, from);
-    st.changes.push_back(change_of(t, event_kind::reassigned,
-                                   fmt::format("from {}: {}", node, why), now));
-    st.pending.push_front(id, t.spec.prio);
+    reclaim_one(st, t, node, why, now);
     ++moved;
   }
   st.stats.reassigned += moved;
@@ -52,7 +58,9 @@ void on_joined(manager_ptr self, const member_info& info, const caf::actor& hdl)
     // The grace generation survives incarnations: a timer left from an
     // earlier loss must never match a later one.
     auto gen = c.lost_gen;
-    auto mode = c.mode; // asleep/draining outlive a restart (manager_nodes.cpp)
+    // asleep/draining outlive a restart (manager_nodes.cpp), but a consumer
+    // that drained on SIGTERM comes back as a fresh process: awake.
+    auto mode = c.leaving ? node_mode::awake : c.mode;
     c = consumer_entry{};
     c.lost_gen = gen + 1;
     c.mode = mode;
@@ -91,6 +99,40 @@ void on_grace_expired(manager_ptr self, const std::string& node, uint64_t gen) {
   st.stats.consumers = st.consumers.size();
   st.members_dirty = true;
   reclaim_from(self, node, "lost past the grace");
+  dispatch(self);
+}
+
+void on_drain(manager_ptr self, const std::string& node) {
+  auto& st = self->state;
+  auto i = st.consumers.find(node);
+  if (i == st.consumers.end())
+    return;
+  i->second.mode = node_mode::draining;
+  i->second.leaving = true;
+  log_info("manager: consumer {} is draining (SIGTERM): no new tasks for it", node);
+}
+
+void on_handback(manager_ptr self, const std::string& node, const std::vector<lease_ref>& refs) {
+  auto& st = self->state;
+  auto now = now_ms(self);
+  auto ci = st.consumers.find(node);
+  uint64_t moved = 0;
+  for (auto& r : refs) {
+    auto ti = st.tasks.find(r.id);
+    if (ti == st.tasks.end())
+      continue;
+    auto& t = ti->second;
+    if (t.consumer != node || t.lease_version != r.lease
+        || (t.state != task_state::assigned && t.state != task_state::running))
+      continue; // already finished, reclaimed or reassigned
+    reclaim_one(st, t, node, "handed back while draining", now);
+    if (ci != st.consumers.end() && ci->second.inflight > 0)
+      --ci->second.inflight;
+    ++moved;
+  }
+  st.stats.reassigned += moved;
+  if (moved > 0)
+    log_info("manager: {} tasks handed back by draining {}", moved, node);
   dispatch(self);
 }
 

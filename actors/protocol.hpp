@@ -67,6 +67,10 @@ using alert_atom = caf::atom_constant<caf::atom("alert")>;
 using metrics_atom = caf::atom_constant<caf::atom("metrics")>;
 using members_atom = caf::atom_constant<caf::atom("members")>;
 using health_atom = caf::atom_constant<caf::atom("health")>;
+// Users' handlers and graceful drain (consumer <-> manager, run.cpp -> consumer).
+using drain_atom = caf::atom_constant<caf::atom("drain")>;
+using handback_atom = caf::atom_constant<caf::atom("handback")>;
+using handlers_atom = caf::atom_constant<caf::atom("handlers")>;
 
 // -- messages ------------------------------------------------------------------
 
@@ -111,13 +115,16 @@ struct assignment {
   std::string payload;
 };
 
-/// A consumer's report of one finished attempt.
+/// A consumer's report of one finished attempt. A failed attempt's `result`
+/// says why in words ("exit code 3", "ValueError: bad path").
 struct task_report {
   task_id id = 0;
   uint64_t lease = 0;
   task_outcome outcome = task_outcome::succeeded;
   std::string result;
   uint32_t run_us = 0;     ///< how long the handler ran (for `fastest`)
+  bool retryable = true;   ///< false: the task fails now, whatever attempts remain
+  std::string log;         ///< stderr tail / worker log of the attempt, kept in its history
 };
 
 /// A consumer's note that it started a longer task.
@@ -205,7 +212,7 @@ typename Inspector::result_type inspect(Inspector& f, assignment& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, task_report& x) {
   return f(caf::meta::type_name("task_report"), x.id, x.lease, x.outcome,
-           x.result, x.run_us);
+           x.result, x.run_us, x.retryable, x.log);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, lease_ref& x) {

@@ -19,8 +19,10 @@
 #include "app/http_backend.hpp"
 #include "app/run_prepare.hpp"
 #include "app/remote.hpp"
+#include "app/run_wait.hpp"
 #include "app/scheduler_tuning.hpp"
 #include "core/log.hpp"
+#include "exec/handler_spec.hpp"
 #include "rules/rule_set.hpp"
 #include "store/data_store.hpp"
 #include "store/task_store.hpp"
@@ -36,6 +38,8 @@ struct running {
   std::shared_ptr<producer_outcome> job;        ///< set when a producer runs a job
   std::shared_ptr<std::atomic<uint64_t>> executed; ///< set when a consumer runs
   std::string consumer_node;
+  std::shared_ptr<consumer_slot> consumer;      ///< its current incarnation, for the drain
+  std::shared_ptr<std::atomic<bool>> drained;   ///< set once its drain finished
   // REST, in a process with the manager: the server goes first on the way
   // out (members are destroyed in reverse), then the backend it calls.
   std::unique_ptr<http_backend> backend;
@@ -60,17 +64,6 @@ int64_t wall_offset_ms(caf::actor_system& sys) {
   auto wall = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
   auto mono = duration_cast<milliseconds>(sys.clock().now().time_since_epoch()).count();
   return wall - mono;
-}
-
-/// Blocks SIGINT/SIGTERM in every thread (CAF's threads inherit the mask),
-/// so the wait loop can take them with sigtimedwait.
-sigset_t block_stop_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  return set;
 }
 
 /// Serves REST in front of the manager on the port prepare_run bound; 2 if
@@ -108,6 +101,20 @@ std::function<error(member_info&)> config_reloader(const std::string& path) {
     info.capacity = fresh.capacity;
     return error{};
   };
+}
+
+/// The consumer's users' handlers (loaded by prepare_run) and where the
+/// consumer re-reads them.
+void add_user_handlers(const run_options& o, prepared_run& pre, consumer_options& co) {
+  co.handlers_in_config = pre.handlers_in_config;
+  co.handlers_path = pre.handlers_path;
+  co.handlers_poll = std::chrono::milliseconds(o.handlers_poll_ms);
+  // A restarted consumer finds the process groups its predecessor left
+  // under its stable name; a pid-named one never comes back.
+  if (!o.node.empty() || !o.data_dir.empty())
+    co.groups_file = (o.data_dir.empty() ? std::string{"."} : o.data_dir) + "/exec-groups-"
+                     + co.info.node;
+  co.user_handlers = pre.handlers;
 }
 
 int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre, running& r) {
@@ -198,7 +205,13 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
     co.heartbeat = std::chrono::milliseconds(o.heartbeat_ms);
     co.status_every = std::chrono::milliseconds(o.status_every_ms); // #9 status reports
     co.node.reload = config_reloader(o.config_path);
+    add_user_handlers(o, pre, co);
     r.executed = co.executed;
+    r.drained = co.drained;
+    // Draining hands tasks back to a manager that lives on; a process that
+    // runs the manager too just stops (its store has every task).
+    if (!runs_role(o, "manager"))
+      r.consumer = std::make_shared<consumer_slot>();
     r.consumer_node = co.info.node;
     mailbox_options mbo; // data scheduling (#9): this node's user queues
     mbo.node = co.info.node;
@@ -215,7 +228,14 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
       return 2;
     watch(r, mb);
     so.children.push_back(child_spec{"consumer " + co.info.node,
-                                     [co](caf::actor_system& s) { return spawn_consumer(s, co); }});
+                                     [co, slot = r.consumer](caf::actor_system& s) {
+                                       auto hdl = spawn_consumer(s, co);
+                                       if (slot) {
+                                         std::lock_guard<std::mutex> guard{slot->mtx};
+                                         slot->current = hdl;
+                                       }
+                                       return hdl;
+                                     }});
   }
   if (runs_role(o, "producer")) {
     producer_options po;
@@ -245,24 +265,6 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
   if (!so.children.empty())
     watch(r, spawn_supervisor(sys, std::move(so)));
   return 0;
-}
-
-/// Waits for the job to end, a role to stop, or a stop signal.
-int wait_until_done(const sigset_t& signals, running& r) {
-  timespec tick{0, 50 * 1000 * 1000};
-  for (;;) {
-    int sig = sigtimedwait(&signals, nullptr, &tick);
-    if (sig == SIGINT || sig == SIGTERM) {
-      log_info("stopping on signal {}", sig);
-      return 0;
-    }
-    if (r.job && r.job->exit_code >= 0)
-      return r.job->exit_code;
-    if (*r.stopped > 0) {
-      log_error("a role stopped; shutting down the process");
-      return 1;
-    }
-  }
 }
 
 } // namespace
@@ -298,7 +300,8 @@ int run_roles(run_options o, const http_flags& http) {
   r.http_host = http.listen.substr(0, http.listen.rfind(':'));
   int code = start_roles(sys, o, pre, r);
   if (code == 0)
-    code = wait_until_done(signals, r);
+    code = wait_until_done(signals, wait_inputs{r.job, r.stopped, r.consumer, r.drained,
+                                                o.drain_timeout_ms});
   if (r.http)
     r.http->stop(); // no request may wait on actors that are going away
   for (auto& a : r.actors)

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "app/job_file.hpp"
+#include "core/handlers.hpp"
 
 namespace drover {
 
@@ -42,11 +43,29 @@ error prepare_manager(const run_options& o, const http_flags& http, prepared_run
   return {};
 }
 
+/// The consumer's users' handlers: the --handlers file, else the --config
+/// file's `handlers:` section (none when neither is given).
+error prepare_handlers(const run_options& o, prepared_run& out) {
+  out.handlers_in_config = o.handlers.empty();
+  out.handlers_path = out.handlers_in_config ? o.config_path : o.handlers;
+  if (out.handlers_path.empty())
+    return {};
+  auto set = std::make_shared<handler_set>();
+  if (auto err = load_handlers(out.handlers_path, out.handlers_in_config,
+                               builtin_handlers().types(), *set))
+    return {err.code, "handlers: " + err.message};
+  out.handlers = std::move(set);
+  return {};
+}
+
 } // namespace
 
 error prepare_run(const run_options& o, const http_flags& http, prepared_run& out) {
   if (runs_role(o, "producer") && !o.job_file.empty())
     if (auto err = load_job_file(o.job_file, out.job))
+      return err;
+  if (runs_role(o, "consumer"))
+    if (auto err = prepare_handlers(o, out))
       return err;
   if (runs_role(o, "manager"))
     return prepare_manager(o, http, out);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "config/options.hpp"
+#include "exec/handler_spec.hpp"
 #include "http/api_types.hpp"
 #include "http/http_flags.hpp"
 #include "http/server.hpp"
@@ -22,6 +23,9 @@ struct prepared_run {
   std::shared_ptr<rule_set> rules;     ///< null: default rules
   std::string rules_path;
   std::shared_ptr<task_store> store;   ///< the manager's store; null without a manager
+  std::shared_ptr<handler_set> handlers; ///< a consumer's users' handlers; null: none
+  std::string handlers_path;           ///< where they come from (re-read while running)
+  bool handlers_in_config = false;     ///< the path is the --config file (its handlers: section)
 };
 
 /// Fills `out` for the roles `o` runs. The error is one line naming the

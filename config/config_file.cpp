@@ -143,6 +143,8 @@ const std::map<std::string, key_info>& keys() {
                 "a map of high, normal, low, standby (whole numbers) and weights: "
                 "{high, normal, low} (1 to 1000)"}},
     {"job_file", {text(&run_options::job_file), "a job definition JSON file"}},
+    {"handlers_poll_ms", {number(&run_options::handlers_poll_ms), "milliseconds"}},
+    {"drain_timeout_ms", {number(&run_options::drain_timeout_ms), "milliseconds"}},
   };
   return table;
 }
@@ -206,6 +208,8 @@ error load_config_file(const std::string& path, run_options& opts) {
       problems += read_config_schedules(path, kv.second, opts.schedules);
       continue;
     }
+    if (key == "handlers") // the consumer reads and validates them (exec/handler_parse.cpp)
+      continue;
     auto i = keys().find(key);
     if (i == keys().end()) {
       problems += fmt::format("{}: unknown key '{}'; known keys: {}\n",

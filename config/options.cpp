@@ -95,6 +95,15 @@ void add_run_flags(CLI::App& app, run_options& o) {
   app.add_option("--job-file", o.job_file, "job definition JSON (tasks, split, merge) instead of --tasks")
     ->group(job);
   app.add_flag("--quiet", o.quiet, "no progress lines")->group(job);
+  auto* users = "Users' handlers and drain (consumer)";
+  app.add_option("--handlers", o.handlers, "YAML file of exec and worker handlers (see "
+                 "examples/handlers.yaml), re-read and hot-swapped; default: the --config "
+                 "file's handlers: section")->group(users);
+  app.add_option("--handlers-poll", o.handlers_poll_ms, "ms between looks at the handlers "
+                 "file; 0 = never")->capture_default_str()->group(users);
+  app.add_option("--drain-timeout", o.drain_timeout_ms, "ms a consumer stopped by SIGTERM "
+                 "lets running tasks finish before handing them back")
+    ->capture_default_str()->group(users);
   add_data_flags(app, o);
 }
 

@@ -78,6 +78,10 @@ struct run_options {
   queue_limits queues;              ///< manager: `queues:` bounds, standby, weights
   std::string job_file;             ///< producer: job definition JSON (split, merge)
   std::vector<schedule_input> schedules; ///< config `schedules:`, upserted by name at start
+  // -- users' handlers and graceful drain (consumer) --
+  std::string handlers;             ///< handlers file; empty: the config's `handlers:` section
+  uint32_t handlers_poll_ms = 1000; ///< how often the consumer re-reads it; 0: never
+  uint32_t drain_timeout_ms = 30000; ///< SIGTERM: running tasks get this long, then go back
 };
 
 /// Reads the config file's `queues:` map; false if a key or value is wrong.

@@ -30,6 +30,7 @@ enum class event_kind : uint8_t {
   timed_out,
   cancelled,
   stale_ack,
+  attempt_log,  ///< stderr tail / worker log of one attempt (detail holds it)
 };
 const char* to_string(event_kind k);
 
