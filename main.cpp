@@ -15,8 +15,16 @@
 #include "http/http_flags.hpp"
 #include "replay/commands.hpp"
 
-int main(int argc, char** argv) {
+int main(int raw_argc, char** raw_argv) {
   using namespace drover;
+  // `--flag=` with nothing after '=' is an empty value, not a request for
+  // the next argument (CLI11 would swallow it).
+  auto args = split_empty_values(raw_argc, raw_argv);
+  std::vector<char*> arg_ptrs;
+  for (auto& a : args)
+    arg_ptrs.push_back(a.data());
+  int argc = static_cast<int>(arg_ptrs.size());
+  char** argv = arg_ptrs.data();
   CLI::App app{"drover: a distributed task scheduler (registry, manager, producers, consumers)"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "help for every subcommand");
@@ -25,12 +33,16 @@ int main(int argc, char** argv) {
   http_flags http_opts;
   auto* run = app.add_subcommand("run", "run one or more roles (default: all in one process)");
   // The config file comes first so that flags override its keys.
-  if (auto path = find_config_flag(argc, argv); !path.empty()) {
-    if (auto err = load_config_file(path, run_opts)) {
+  if (auto path = find_config_flag(argc, argv)) {
+    if (path->empty()) {
+      std::cerr << "drover: --config needs a file, e.g. --config=config/drover.yaml\n";
+      return 2;
+    }
+    if (auto err = load_config_file(*path, run_opts)) {
       std::cerr << "drover: " << err.message << "\n";
       return 2;
     }
-    run_opts.config_path = path; // the update node command re-reads it
+    run_opts.config_path = *path; // the update node command re-reads it
   }
   add_run_flags(*run, run_opts);
   add_http_flags(*run, http_opts);
@@ -50,6 +62,7 @@ int main(int argc, char** argv) {
 
   // drover replay FILE.yaml | drover simulate: scenarios and a local cluster.
   auto replay_cmds = replay::add_replay_commands(app);
+  refuse_negative_numbers(app);
 
   try {
     app.parse(argc, argv);

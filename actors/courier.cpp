@@ -222,7 +222,7 @@ user_info user_view(const courier_state& st, const user_info& u) {
 
 caf::actor spawn_courier(caf::actor_system& sys, courier_options opts, bool detached) {
   error err;
-  std::shared_ptr<data_store> db = data_store::open(opts.store_path, err);
+  std::shared_ptr<data_store> db = data_store::open(opts.store_path, err, opts.sync);
   if (!db) {
     log_error("courier: {}", err.message);
     return {};

@@ -15,11 +15,14 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
+#include "store/durability.hpp"
+
 namespace drover {
 
 struct courier_options {
   std::string node = "manager";          ///< prefix of delivery ids
   std::string store_path = ":memory:";   ///< data_store file (store/data_store.hpp)
+  durability sync = durability::disk;    ///< fsync each commit, or only write it
   std::chrono::milliseconds grace{1000}; ///< a lost node keeps its users this long
   std::chrono::milliseconds retry_base{100};
   std::chrono::milliseconds retry_cap{30000};

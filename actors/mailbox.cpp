@@ -145,7 +145,7 @@ caf::behavior mailbox(mailbox_ptr self, mailbox_options opts, std::shared_ptr<us
 
 caf::actor spawn_mailbox(caf::actor_system& sys, mailbox_options opts, bool detached) {
   error err;
-  std::shared_ptr<user_queue> q = user_queue::open(opts.path, err);
+  std::shared_ptr<user_queue> q = user_queue::open(opts.path, err, opts.sync);
   if (!q) {
     log_error("mailbox {}: {}", opts.node, err.message);
     return {};

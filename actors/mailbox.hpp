@@ -17,12 +17,14 @@
 #include <caf/fwd.hpp>
 
 #include "actors/member_link.hpp"
+#include "store/durability.hpp"
 
 namespace drover {
 
 struct mailbox_options {
   std::string node;                 ///< the consumer node's name
   std::string path = ":memory:";    ///< the queue file
+  durability sync = durability::disk; ///< fsync each commit, or only write it
   uint32_t bound = 1000;            ///< items per user queue
   std::chrono::milliseconds topology_every{5000};
   std::chrono::milliseconds ask_timeout{5000};

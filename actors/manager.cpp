@@ -81,6 +81,11 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
       end_restart_hold(self);
       flush_changes(self);
     },
+    [=](drain_atom, const std::string& node) { on_drain(self, node); },
+    [=](handback_atom, const std::string& node, const std::vector<lease_ref>& refs) {
+      on_handback(self, node, refs);
+      flush_changes(self);
+    },
     [=](started_atom, const std::string& node, const std::vector<lease_ref>& refs) {
       on_started(self, node, refs);
       flush_changes(self);

@@ -310,13 +310,15 @@ void on_reports(manager_ptr self, const std::string& node,
     }
     auto& t = ti->second;
     auto from = t.state;
-    auto effect = apply_ack(t, r.lease, r.outcome, std::move(r.result), now);
+    auto effect = apply_ack(t, r.lease, r.outcome, std::move(r.result), now, r.retryable);
     if (effect == ack_effect::stale) {
       ++st.stats.stale;
       st.changes.push_back(change_of(t, event_kind::stale_ack,
                                      fmt::format("from {} for lease {}", node, r.lease), now));
       continue;
     }
+    if (!r.log.empty()) // the attempt's stderr / worker log, in its history
+      st.changes.push_back(change_of(t, event_kind::attempt_log, std::move(r.log), now));
     if (c != nullptr && c->inflight > 0)
       --c->inflight;
     st.ack_latency.observe(static_cast<double>(now - t.assigned_ms) / 1000.0);

@@ -65,7 +65,9 @@ void on_joined(manager_ptr self, const member_info& info, const caf::actor& hdl)
     // The grace generation survives incarnations: a timer left from an
     // earlier loss must never match a later one.
     auto gen = c.lost_gen;
-    auto mode = c.mode; // asleep/draining outlive a restart (manager_nodes.cpp)
+    // asleep/draining outlive a restart (manager_nodes.cpp), but a consumer
+    // that drained on SIGTERM comes back as a fresh process: awake.
+    auto mode = c.leaving ? node_mode::awake : c.mode;
     c = consumer_entry{};
     c.lost_gen = gen + 1;
     c.mode = mode;
@@ -110,6 +112,39 @@ void on_grace_expired(manager_ptr self, const std::string& node, uint64_t gen) {
   st.stats.consumers = st.consumers.size();
   st.members_dirty = true;
   reclaim_from(self, node, "lost past the grace");
+  dispatch(self);
+}
+
+void on_drain(manager_ptr self, const std::string& node) {
+  auto& st = self->state;
+  auto i = st.consumers.find(node);
+  if (i == st.consumers.end())
+    return;
+  i->second.mode = node_mode::draining;
+  i->second.leaving = true;
+  log_info("manager: consumer {} is draining (SIGTERM): no new tasks for it", node);
+}
+
+void on_handback(manager_ptr self, const std::string& node, const std::vector<lease_ref>& refs) {
+  auto& st = self->state;
+  auto now = now_ms(self);
+  auto ci = st.consumers.find(node);
+  uint64_t moved = 0;
+  for (auto& r : refs) {
+    auto ti = st.tasks.find(r.id);
+    if (ti == st.tasks.end())
+      continue;
+    auto& t = ti->second;
+    if (t.consumer != node || t.lease_version != r.lease
+        || (t.state != task_state::assigned && t.state != task_state::running))
+      continue; // already finished, reclaimed or reassigned
+    take_back(self, t, fmt::format("from {}: handed back while draining", node), now);
+    if (ci != st.consumers.end() && ci->second.inflight > 0)
+      --ci->second.inflight;
+    ++moved;
+  }
+  if (moved > 0)
+    log_info("manager: {} tasks handed back by draining {}", moved, node);
   dispatch(self);
 }
 

@@ -31,6 +31,7 @@ struct consumer_entry {
   uint64_t lost_gen = 0;      ///< generation of the grace timer in force
   std::vector<assignment> outbox;
   node_mode mode = node_mode::awake; ///< asleep/draining: no new work (manager_nodes.cpp)
+  bool leaving = false;       ///< drained on SIGTERM: its next incarnation starts awake
   // -- members outlive the manager (manager_leases.cpp) --
   bool recovered = false;     ///< known from the store only: its process has not joined yet
   std::unordered_set<task_id> in_doubt; ///< leases its next report must confirm
@@ -131,6 +132,11 @@ void on_joined(manager_ptr self, const member_info& info, const caf::actor& hdl)
 /// A member went down or left: its work moves after the grace.
 void on_lost(manager_ptr self, const member_info& who, const char* why);
 void on_grace_expired(manager_ptr self, const std::string& node, uint64_t gen);
+/// A consumer is draining (SIGTERM): it gets no new tasks.
+void on_drain(manager_ptr self, const std::string& node);
+/// A draining consumer hands back attempts it will not finish: PENDING at
+/// once with a new version (no grace), at the head of their queue.
+void on_handback(manager_ptr self, const std::string& node, const std::vector<lease_ref>& refs);
 void on_retry_due(manager_ptr self, task_id id, uint64_t version);
 /// Tells the watchers once every task of a sealed job is terminal.
 void check_done(manager_ptr self, job_entry& j);

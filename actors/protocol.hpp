@@ -67,6 +67,10 @@ using alert_atom = caf::atom_constant<caf::atom("alert")>;
 using metrics_atom = caf::atom_constant<caf::atom("metrics")>;
 using members_atom = caf::atom_constant<caf::atom("members")>;
 using health_atom = caf::atom_constant<caf::atom("health")>;
+// Users' handlers and graceful drain (consumer <-> manager, run.cpp -> consumer).
+using drain_atom = caf::atom_constant<caf::atom("drain")>;
+using handback_atom = caf::atom_constant<caf::atom("handback")>;
+using handlers_atom = caf::atom_constant<caf::atom("handlers")>;
 
 // -- messages ------------------------------------------------------------------
 
@@ -194,7 +198,7 @@ typename Inspector::result_type inspect(Inspector& f, assignment& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, task_report& x) {
   return f(caf::meta::type_name("task_report"), x.id, x.lease, x.outcome,
-           x.result, x.run_us);
+           x.result, x.run_us, x.retryable, x.log);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, lease_ref& x) {

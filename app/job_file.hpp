@@ -1,17 +1,17 @@
 // A producer's job definition file (`--job-file`, issue 10 item 2): the same
 // JSON as a POST /v1/jobs body, with `split` and `merge` (see
-// http/job_split_json.hpp). Parsed and expanded before the producer starts.
+// http/job_split_json.hpp). Parsed and expanded before any role starts.
 #pragma once
 
 #include <string>
 
-#include "actors/producer.hpp"
 #include "core/errors.hpp"
+#include "http/api_types.hpp"
 
 namespace drover {
 
-/// Fills po.specs, po.tasks and po.job_name from the file; the error names
+/// Reads and expands the file into `out` (tasks and name); the error names
 /// the file and the field to fix.
-error load_job_file(const std::string& path, producer_options& po);
+error load_job_file(const std::string& path, job_request& out);
 
 } // namespace drover

@@ -78,7 +78,9 @@ error publish_at(caf::actor_system& sys, const caf::actor& hdl, const endpoint& 
   auto res = sys.middleman().publish(hdl, ep.port, ep.host.c_str(), true);
   if (!res)
     return {ec::unreachable, "cannot listen on " + ep.host + ":" + std::to_string(ep.port)
-                               + ": " + sys.render(res.error())};
+                               + " for the registry: the address is in use or not on this "
+                                 "machine (pick another --listen=HOST:PORT; "
+                               + sys.render(res.error()) + ")"};
   port = *res;
   return {};
 }

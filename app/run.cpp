@@ -18,11 +18,13 @@
 #include "actors/store_actor.hpp"
 #include "actors/supervisor.hpp"
 #include "app/http_backend.hpp"
-#include "app/job_file.hpp"
 #include "app/ready_file.hpp"
+#include "app/run_prepare.hpp"
 #include "app/remote.hpp"
+#include "app/run_wait.hpp"
 #include "app/scheduler_tuning.hpp"
 #include "core/log.hpp"
+#include "exec/handler_spec.hpp"
 #include "rules/rule_set.hpp"
 #include "store/data_store.hpp"
 #include "store/task_store.hpp"
@@ -31,9 +33,6 @@ namespace drover {
 
 namespace {
 
-/// Used when --rules is not given and this file exists in the working directory.
-constexpr const char* default_rules_path = "config/rules.yaml";
-
 /// What the roles of this process are doing, watched by the wait loop.
 struct running {
   std::vector<caf::actor> actors;               ///< to stop on shutdown
@@ -41,10 +40,13 @@ struct running {
   std::shared_ptr<producer_outcome> job;        ///< set when a producer runs a job
   std::shared_ptr<std::atomic<uint64_t>> executed; ///< set when a consumer runs
   std::string consumer_node;
+  std::shared_ptr<consumer_slot> consumer;      ///< its current incarnation, for the drain
+  std::shared_ptr<std::atomic<bool>> drained;   ///< set once its drain finished
   // REST, in a process with the manager: the server goes first on the way
   // out (members are destroyed in reverse), then the backend it calls.
   std::unique_ptr<http_backend> backend;
-  std::unique_ptr<http_server> http;
+  std::unique_ptr<http_server> http;  ///< bound by prepare_run, served by start_http
+  std::string http_host;
   std::shared_ptr<readiness> ready = std::make_shared<readiness>(); ///< --ready-file
 };
 
@@ -67,42 +69,24 @@ int64_t wall_offset_ms(caf::actor_system& sys) {
   return wall - mono;
 }
 
-/// Blocks SIGINT/SIGTERM in every thread (CAF's threads inherit the mask),
-/// so the wait loop can take them with sigtimedwait.
-sigset_t block_stop_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  return set;
-}
-
-/// Starts the REST server in front of the manager; 2 if it cannot listen.
-int start_http(caf::actor_system& sys, const http_flags& flags, caf::actor mgr,
-               caf::actor registry, const std::string& node, running& r,
-               caf::actor courier, std::size_t max_data, caf::actor scheduler) {
-  bool enabled = true;
-  endpoint where;
-  http_server_options hopts;
-  if (auto err = resolve_http_flags(flags, enabled, where, hopts)) {
-    log_error("{}", err.message);
-    return 2;
-  }
-  if (!enabled)
-    return 0;
+/// Serves REST in front of the manager on the port prepare_run bound; 2 if
+/// it cannot start.
+int start_http(caf::actor_system& sys, caf::actor mgr, caf::actor registry,
+               const std::string& node, running& r, caf::actor courier, std::size_t max_data,
+               caf::actor scheduler) {
+  if (!r.http)
+    return 0; // --http=off
   caf_backend_options bo{std::move(mgr), std::move(registry), node};
   bo.courier = std::move(courier); // data scheduling (#9)
   bo.max_data = max_data;
   bo.scheduler = std::move(scheduler); // schedules (issue #10 item 6)
   r.backend = make_caf_backend(sys, std::move(bo));
-  r.http = std::make_unique<http_server>(*r.backend, hopts);
-  if (auto err = r.http->start(where.host, where.port)) {
+  if (auto err = r.http->serve(*r.backend)) {
     log_error("http: {}", err.message);
     return 2;
   }
-  log_info("http listening on {}:{}", where.host, r.http->port()); // tests read this line
-  r.ready->http = where.host + ":" + std::to_string(r.http->port());
+  log_info("http listening on {}:{}", r.http_host, r.http->port()); // tests read this line
+  r.ready->http = r.http_host + ":" + std::to_string(r.http->port());
   return 0;
 }
 
@@ -138,8 +122,21 @@ std::function<error(member_info&)> config_reloader(const std::string& path) {
   };
 }
 
-int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& http,
-                running& r) {
+/// The consumer's users' handlers (loaded by prepare_run) and where the
+/// consumer re-reads them.
+void add_user_handlers(const run_options& o, prepared_run& pre, consumer_options& co) {
+  co.handlers_in_config = pre.handlers_in_config;
+  co.handlers_path = pre.handlers_path;
+  co.handlers_poll = std::chrono::milliseconds(o.handlers_poll_ms);
+  // A restarted consumer finds the process groups its predecessor left
+  // under its stable name; a pid-named one never comes back.
+  if (!o.node.empty() || !o.data_dir.empty())
+    co.groups_file = (o.data_dir.empty() ? std::string{"."} : o.data_dir) + "/exec-groups-"
+                     + co.info.node;
+  co.user_handlers = pre.handlers;
+}
+
+int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre, running& r) {
   caf::actor registry;
   endpoint ep;
   if (runs_role(o, "registry")) {
@@ -163,24 +160,11 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     }
   }
   if (runs_role(o, "manager")) {
-    error err;
-    std::shared_ptr<task_store> db = open_store(o.store, err);
-    if (!db) {
-      log_error("store: {}", err.message);
-      return 2;
-    }
+    std::shared_ptr<task_store> db = std::move(pre.store); // opened by prepare_run
     manager_options mo;
-    std::string rules_path = o.rules;
-    if (rules_path.empty() && ::access(default_rules_path, R_OK) == 0)
-      rules_path = default_rules_path;
-    if (!rules_path.empty()) {
-      auto rules = std::make_shared<rule_set>();
-      if (auto err = load_rules(rules_path, *rules)) {
-        log_error("rules: {}", err.message);
-        return 2;
-      }
-      mo.rules = std::move(rules);
-      mo.rules_path = rules_path;
+    if (pre.rules) {
+      mo.rules = std::move(pre.rules);
+      mo.rules_path = pre.rules_path;
       mo.rules_poll = std::chrono::milliseconds(o.rules_poll_ms);
     }
     mo.node = node_name(o, "manager");
@@ -208,9 +192,11 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     cop.store_path = data_store_path(o.store);
     cop.grace = std::chrono::milliseconds(o.grace_ms);
     cop.wall_offset_ms = wall_offset_ms(sys);
+    cop.sync = durability_of(o);
     // Not detached: a detached actor that remote nodes know (mailboxes do)
-    // kept ~actor_system waiting after a peer died. WAL + synchronous=NORMAL
-    // commits do not fsync, so its writes stay short on a scheduler thread.
+    // kept ~actor_system waiting after a peer died. Its commits are one per
+    // REST call or batch; with --durability=disk each waits for an fsync on
+    // a scheduler thread (README: durability).
     auto courier = spawn_courier(sys, cop, false);
     if (!courier)
       return 2;
@@ -231,7 +217,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
       return 2;
     }
     watch(r, sch);
-    if (int code = start_http(sys, http, mgr, registry, node_name(o, "manager"), r, courier,
+    if (int code = start_http(sys, mgr, registry, node_name(o, "manager"), r, courier,
                               o.max_data, sch))
       return code;
   }
@@ -250,16 +236,15 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     co.registry = registry;
     co.link = member_link_options(o, ep, local_registry, r, true);
     co.heartbeat = std::chrono::milliseconds(o.heartbeat_ms);
-    if (!o.journal.empty()) {
-      error err;
-      if (!(co.journal = exec_journal::open(o.journal, err))) {
-        log_error("{}", err.message);
-        return 2;
-      }
-    }
     co.status_every = std::chrono::milliseconds(o.status_every_ms); // #9 status reports
     co.node.reload = config_reloader(o.config_path);
+    add_user_handlers(o, pre, co);
     r.executed = co.executed;
+    r.drained = co.drained;
+    // Draining hands tasks back to a manager that lives on; a process that
+    // runs the manager too just stops (its store has every task).
+    if (!runs_role(o, "manager"))
+      r.consumer = std::make_shared<consumer_slot>();
     r.consumer_node = co.info.node;
     mailbox_options mbo; // data scheduling (#9): this node's user queues
     mbo.node = co.info.node;
@@ -268,6 +253,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     mbo.path = o.data_dir.empty() && o.node.empty() ? std::string{":memory:"}
                                                     : mailbox_path(o.data_dir, mbo.node);
     mbo.bound = o.user_queue;
+    mbo.sync = durability_of(o);
     mbo.topology_every = std::chrono::milliseconds(o.topology_ms);
     mbo.registry = registry;
     // The consumer's registration is what readiness waits for, not the mailbox's.
@@ -277,7 +263,14 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
       return 2;
     watch(r, mb);
     so.children.push_back(child_spec{"consumer " + co.info.node,
-                                     [co](caf::actor_system& s) { return spawn_consumer(s, co); }});
+                                     [co, slot = r.consumer](caf::actor_system& s) {
+                                       auto hdl = spawn_consumer(s, co);
+                                       if (slot) {
+                                         std::lock_guard<std::mutex> guard{slot->mtx};
+                                         slot->current = hdl;
+                                       }
+                                       return hdl;
+                                     }});
   }
   if (runs_role(o, "producer")) {
     producer_options po;
@@ -298,10 +291,9 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
     po.print_progress = !o.quiet;
     po.status_every = std::chrono::milliseconds(o.status_every_ms); // #9 status reports
     if (!o.job_file.empty()) { // issue 10: tasks, split and merge from a job definition
-      if (auto err = load_job_file(o.job_file, po)) {
-        log_error("{}", err.message);
-        return 2;
-      }
+      po.specs = std::move(pre.job.tasks); // read by prepare_run
+      po.tasks = po.specs.size();
+      po.job_name = pre.job.name;
     }
     if (o.tasks > 0 || !o.job_file.empty())
       r.job = po.outcome;
@@ -313,37 +305,17 @@ int start_roles(caf::actor_system& sys, const run_options& o, const http_flags& 
   return 0;
 }
 
-/// Waits for the job to end, a role to stop, or a stop signal; writes the
-/// ready file once every role is up.
-int wait_until_done(const sigset_t& signals, running& r, const std::string& ready_file) {
-  timespec tick{0, 20 * 1000 * 1000};
-  bool ready_written = ready_file.empty();
-  for (;;) {
-    if (!ready_written && r.ready->waiting == 0) {
-      ready_written = true;
-      if (auto err = write_ready_file(ready_file, *r.ready))
-        log_error("{}", err.message);
-      else
-        log_info("ready: {} written", ready_file);
-    }
-    int sig = sigtimedwait(&signals, nullptr, &tick);
-    if (sig == SIGINT || sig == SIGTERM) {
-      log_info("stopping on signal {}", sig);
-      return 0;
-    }
-    if (r.job && r.job->exit_code >= 0)
-      return r.job->exit_code;
-    if (*r.stopped > 0) {
-      log_error("a role stopped; shutting down the process");
-      return 1;
-    }
-  }
-}
-
 } // namespace
 
 int run_roles(run_options o, const http_flags& http) {
   if (auto err = validate(o)) {
+    log_error("{}", err.message);
+    return 2;
+  }
+  // Everything that can be checked, and the REST port, before any role
+  // starts or anything else listens.
+  prepared_run pre;
+  if (auto err = prepare_run(o, http, pre)) {
     log_error("{}", err.message);
     return 2;
   }
@@ -363,9 +335,12 @@ int run_roles(run_options o, const http_flags& http) {
   caf::actor_system sys{cfg};
   running r;
   r.ready->node = o.node;
-  int code = start_roles(sys, o, http, r);
+  r.http = std::move(pre.http);
+  r.http_host = http.listen.substr(0, http.listen.rfind(':'));
+  int code = start_roles(sys, o, pre, r);
   if (code == 0)
-    code = wait_until_done(signals, r, o.ready_file);
+    code = wait_until_done(signals, wait_inputs{r.job, r.stopped, r.consumer, r.drained,
+                                                o.drain_timeout_ms, r.ready, o.ready_file});
   if (r.http)
     r.http->stop(); // no request may wait on actors that are going away
   for (auto& a : r.actors)

@@ -14,7 +14,7 @@ namespace drover {
 error start_scheduler(caf::actor_system& sys, const run_options& o, caf::actor manager,
                       int64_t wall_offset_ms, caf::actor& out) {
   error err;
-  std::shared_ptr<schedule_store> db = open_schedule_store(o.store, err);
+  std::shared_ptr<schedule_store> db = open_schedule_store(o.store, err, durability_of(o));
   if (!db)
     return err;
   scheduler_options so;

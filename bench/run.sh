@@ -18,8 +18,9 @@
 #   W6  recovery after SIGKILL with N6 pending tasks: drover (sqlite) start ->
 #       "ready after recovery"; gearmand (libsqlite3 queue) start -> status
 #       shows all N6 jobs queued
-#   W7  durable vs memory store: drover sqlite vs memory (one process, N
-#       noop); gearmand background jobs, libsqlite3 vs builtin queue
+#   W7  durable vs memory store: drover sqlite (fsync per commit, the
+#       default, and --durability=process) vs memory (one process, N noop);
+#       gearmand background jobs, libsqlite3 vs builtin queue
 #
 # Usage: bench/run.sh [--quick] [--build-dir=DIR] [--rounds=R] [--only=W1,W3]
 #                     [--rebuild] [--keep]
@@ -194,10 +195,14 @@ row() { # row W WHAT DROVER GEARMAND RATIO TARGET RUNS (skipped when drover did 
   ds=$(median W7.drover.sqlite); gs=$(median W7.gearmand.sqlite)
   row W7 "tasks/s, memory store (gearmand: background jobs, builtin queue, N=$N_TP)" "$(si "$dm")" "$(si "$gm")" "$(ratio "$dm" "$gm")" "-" \
     "$(runs W7.drover.memory) / $(runs W7.gearmand.memory)"
-  row W7 "tasks/s, durable (drover sqlite; gearmand libsqlite3 queue, N=$N7_GD_DURABLE)" "$(si "$ds")" "$(si "$gs")" "$(ratio "$ds" "$gs")" "-" \
+  dp=$(median W7.drover.sqlite_process)
+  row W7 "tasks/s, durable: drover sqlite, fsync per commit (--durability=disk, default); gearmand libsqlite3 queue, N=$N7_GD_DURABLE" "$(si "$ds")" "$(si "$gs")" "$(ratio "$ds" "$gs")" "-" \
     "$(runs W7.drover.sqlite) / $(runs W7.gearmand.sqlite)"
-  row W7 "durable / memory" "$(awk -v a="$ds" -v b="$dm" 'BEGIN{if(a+0>0&&b+0>0) printf "%.0f %%", 100*a/b; else print "n/a"}')" \
-    "$(awk -v a="$gs" -v b="$gm" 'BEGIN{if(a+0>0&&b+0>0) printf "%.1f %%", 100*a/b; else print "n/a"}')" "-" "-" "-"
+  row W7 "tasks/s, drover sqlite without fsync (--durability=process)" "$(si "$dp")" "-" "-" "-" \
+    "$(runs W7.drover.sqlite_process) / -"
+  pct() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN{if(a+0>0&&b+0>0) printf f " %%", 100*a/b; else print "n/a"}'; }
+  row W7 "durable (disk) / memory" "$(pct "$ds" "$dm" %.0f)" "$(pct "$gs" "$gm" %.1f)" "-" "-" "-"
+  row W7 "durable (process) / memory; disk / process" "$(pct "$dp" "$dm" %.0f); $(pct "$ds" "$dp" %.0f)" "-" "-" "-" "-"
   echo
   echo "Ratios are drover/gearmand: above 1x is better for tasks/s, below 1x is better for µs, s and bytes."
   if [[ -f $RES/W4.drover.pending ]]; then

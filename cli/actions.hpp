@@ -1,6 +1,6 @@
 // Internal to cli/: one function per client command, called by
 // cli/commands.cpp once CLI11 has parsed the flags. Each returns the exit
-// code of cli/commands.hpp (0 ok, 1 the server said no, 2 usage/connection).
+// code of cli/commands.hpp (0 ok, 1 runtime/server failure, 2 bad usage).
 #pragma once
 
 #include <iosfwd>

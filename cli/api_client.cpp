@@ -104,9 +104,9 @@ api_reply api_client::put(const std::string& path, const std::string& body,
 int report_failure(const api_reply& reply, const std::string& server, std::ostream& err) {
   if (reply.status >= 200 && reply.status < 300)
     return 0;
-  if (reply.status == 0) {
+  if (reply.status == 0) { // unreachable: a runtime failure (1), not bad usage (2)
     err << "drover: " << reply.err.message << "\n";
-    return 2;
+    return 1;
   }
   // A drover server says {"error": ..., "detail": ...}; anything else is shown raw.
   auto doc = nlohmann::json::parse(reply.body, nullptr, false);

@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/actions.hpp"
+#include "http/http_flags.hpp"
 
 namespace drover {
 
@@ -18,7 +19,7 @@ namespace {
 void add_common_flags(CLI::App* sub, client_options& o) {
   sub->add_option("--server", o.server, "URL of the manager's REST API")->capture_default_str();
   sub->add_option("--token", o.token, "bearer token (default $DROVER_TOKEN)")
-    ->envname("DROVER_TOKEN");
+    ->envname("DROVER_TOKEN")->check(non_empty_token());
   sub->add_flag("--json", o.json, "print JSON for scripts instead of tables");
   sub->add_option("--request-timeout", o.request_timeout_ms, "ms to wait for each reply")
     ->capture_default_str()->check(CLI::Range(1u, 3'600'000u));
@@ -140,7 +141,7 @@ std::optional<int> run_client_command(client_commands& c, std::ostream& out, std
     return run(c, api, io);
   } catch (const std::exception& e) { // e.g. a reply shaped unlike ours
     err << "drover: unexpected reply or internal error: " << e.what() << "\n";
-    return 2;
+    return 1;
   }
 }
 

@@ -84,8 +84,9 @@ std::unique_ptr<client_commands> add_client_commands(CLI::App& app, apply_rules_
 
 /// Runs the client command `app.parse` selected, writing to stdout/stderr
 /// (a progress bar if stdout is a terminal). nullopt if none was selected.
-/// Exit codes: 0 ok; 1 the server said no or a waited-for job failed;
-/// 2 bad usage or the server cannot be reached (one line on stderr).
+/// Exit codes: 0 ok; 1 a runtime failure: the server said no, cannot be
+/// reached or answered something else, or a waited-for job failed; 2 bad
+/// usage: flags, arguments or an input file (one line on stderr).
 std::optional<int> run_client_command(client_commands& cmds);
 
 /// The same, writing to `out` and `err`; `tty` picks the progress bar.

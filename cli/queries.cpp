@@ -3,6 +3,7 @@
 #include "cli/actions.hpp"
 
 #include <cctype>
+#include <charconv>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -10,6 +11,8 @@
 #include <sstream>
 
 #include "cli/render.hpp"
+#include "core/task.hpp"
+#include "rules/rule_set.hpp"
 
 namespace drover {
 
@@ -61,7 +64,7 @@ int fetch(api_client& api, client_io& io, bool as_json, const std::string& metho
     return code;
   json doc;
   if (!parse_reply(reply, api.server(), doc, io.err))
-    return 2;
+    return 1;
   if (as_json)
     io.out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   else
@@ -69,10 +72,20 @@ int fetch(api_client& api, client_io& io, bool as_json, const std::string& metho
   return 0;
 }
 
+/// A job id is a number; a task id what the server reads (parse_task_id).
+/// Checked here, so a typo is bad usage (exit 2), not a server's refusal (1).
 bool check_id(const client_commands& c, client_io& io) {
-  if (!c.id.empty())
+  bool task = is_task_id(c);
+  uint64_t id = 0;
+  auto [end, err] = std::from_chars(c.id.data(), c.id.data() + c.id.size(), id);
+  bool ok = task ? parse_task_id(c.id, id)
+                 : !c.id.empty() && err == std::errc{} && end == c.id.data() + c.id.size();
+  if (ok)
     return true;
-  io.err << "drover: give a job id (a number) or a task id (NODE_MS_NUMBER)\n";
+  io.err << "drover: '" << c.id << "' is not a "
+         << (task ? "task id (a number or NODE_MS_NUMBER, e.g. manager-1_1795460339045_7)"
+                  : "job id (a number, e.g. 3; a task id looks like NODE_MS_NUMBER)")
+         << "\n";
   return false;
 }
 
@@ -135,17 +148,17 @@ int run_rules_get(const client_commands& c, api_client& api, client_io& io) {
 }
 
 int run_rules_apply(const client_commands& c, api_client& api, client_io& io) {
-  std::string yaml, why;
-  if (!read_file(c.rules_file, yaml, why)) {
-    io.err << "drover: " << why << "\n";
+  rule_set local;
+  if (auto e = load_rules(c.rules_file, local)) { // the manager's own check: bad usage here
+    io.err << "drover: " << e.message << "\n";
     return 2;
   }
-  auto reply = api.put("/v1/rules", yaml, "application/yaml");
+  auto reply = api.put("/v1/rules", local.text, "application/yaml");
   if (int code = report_failure(reply, api.server(), io.err))
     return code;
   json doc;
   if (!parse_reply(reply, api.server(), doc, io.err))
-    return 2;
+    return 1;
   if (c.client.json)
     io.out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   else

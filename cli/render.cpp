@@ -95,6 +95,17 @@ std::string join(const json& arr) {
   return out;
 }
 
+/// A multi-line detail (an attempt's stderr) as one table cell: lines
+/// joined with " | ", the trailing newline dropped.
+std::string one_line(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+    text.pop_back();
+  std::string out;
+  for (char c : text)
+    out += c == '\n' ? std::string{" | "} : std::string(1, c);
+  return out;
+}
+
 } // namespace
 
 void print_job(std::ostream& out, const json& job) {
@@ -170,7 +181,7 @@ void print_task(std::ostream& out, const json& t) {
     for (auto& e : *it)
       rows.push_back({format_time(i64_field(e, "at_ms")), str_field(e, "event"),
                       e.contains("version") ? std::to_string(u64_field(e, "version")) : "",
-                      str_field(e, "detail")});
+                      one_line(str_field(e, "detail"))});
   out << "\n";
   print_table(out, {"TIME", "EVENT", "VERSION", "DETAIL"}, rows);
 }

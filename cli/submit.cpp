@@ -66,6 +66,12 @@ int build_body(const submit_options& s, std::string& body, std::ostream& err) {
   if (!s.group.empty())
     job["group"] = s.group;
   body = job.dump(-1, ' ', false, json::error_handler_t::replace);
+  // The server's own check, here: an empty --type is bad usage, not a refusal.
+  auto parsed = parse_job_request(body, job_limits{std::numeric_limits<std::size_t>::max()});
+  if (parsed.err) {
+    err << "drover: " << parsed.err.message << " (from the flags)\n";
+    return 2;
+  }
   return 0;
 }
 
@@ -94,7 +100,7 @@ int wait_for(const json& created, const client_commands& c, api_client& api, cli
       return report_failure(reply, api.server(), io.err);
     }
     if (!parse_reply(reply, api.server(), final_job, io.err))
-      return 2;
+      return 1;
     if (!c.client.json) {
       if (io.tty)
         io.out << "\r" << progress_bar(final_job) << "   " << std::flush;
@@ -130,7 +136,7 @@ int run_submit(const client_commands& c, api_client& api, client_io& io) {
     return code;
   json created;
   if (!parse_reply(reply, api.server(), created, io.err))
-    return 2;
+    return 1;
   if (!c.client.json)
     print_created(io.out, created);
   int code = 0;

@@ -1,15 +1,18 @@
 // Reads the YAML config file of `drover run` into run_options. yaml-cpp
 // throws; this file is its one boundary: every problem becomes a line
 // "file:line:column: what is wrong", all of them reported at once.
+#include <charconv>
 #include <functional>
 #include <limits>
 #include <map>
+#include <regex>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include "config/config_schedules.hpp"
 #include "config/options.hpp"
+#include "core/text_input.hpp"
 
 namespace drover {
 
@@ -22,18 +25,13 @@ setter number(T run_options::*field) {
   return [field](const YAML::Node& n, run_options& o) {
     if (!n.IsScalar())
       return false;
-    auto text = n.Scalar();
-    if (text.empty() || text[0] == '-')
+    const auto& text = n.Scalar();
+    T v = 0; // digits only: no sign, no 5.5, no 1e3, nothing past T's range
+    auto [end, err] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || text[0] == '+' || err != std::errc{} || end != text.data() + text.size())
       return false;
-    try {
-      auto v = std::stoull(text);
-      if (v > std::numeric_limits<T>::max())
-        return false;
-      o.*field = static_cast<T>(v);
-      return true;
-    } catch (const std::exception&) {
-      return false;
-    }
+    o.*field = v;
+    return true;
   };
 }
 
@@ -58,17 +56,31 @@ setter flag(bool run_options::*field) {
   };
 }
 
+/// A plain (unquoted) YAML scalar that reads as a number, a boolean or
+/// null: `tags: 5` or `role: yes` is a typo far more often than a name.
+bool plain_non_name(const YAML::Node& n) {
+  if (n.Tag() != "?")
+    return false; // quoted: "5" is the name 5
+  static const std::regex not_a_name{
+    R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|0x[0-9a-fA-F]+|[-+]?\.(inf|Inf|INF)|)"
+    R"(\.(nan|NaN|NAN)|true|True|TRUE|false|False|FALSE|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|)"
+    R"(null|Null|NULL|~)"};
+  return std::regex_match(n.Scalar(), not_a_name);
+}
+
 /// A list, or a comma-separated string, of names.
 setter names(std::vector<std::string> run_options::*field) {
   return [field](const YAML::Node& n, run_options& o) {
     std::vector<std::string> out;
     if (n.IsSequence()) {
       for (const auto& x : n) {
-        if (!x.IsScalar())
+        if (!x.IsScalar() || x.Scalar().empty() || plain_non_name(x))
           return false;
         out.push_back(x.Scalar());
       }
     } else if (n.IsScalar()) {
+      if (plain_non_name(n))
+        return false;
       std::string cur;
       for (char c : n.Scalar() + ",") {
         if (c != ',') {
@@ -93,13 +105,15 @@ struct key_info {
 
 const std::map<std::string, key_info>& keys() {
   static const std::map<std::string, key_info> table{
-    {"role", {names(&run_options::roles), "a list of roles"}},
+    {"role", {names(&run_options::roles), "a list of roles (names, not numbers)"}},
     {"listen", {text(&run_options::listen), "HOST:PORT"}},
     {"registry", {text(&run_options::registry), "HOST:PORT"}},
     {"node", {text(&run_options::node), "a name"}},
-    {"tags", {names(&run_options::tags), "a list of tags"}},
+    {"tags", {names(&run_options::tags),
+              "a list of tags (names; quote one that looks like a number: [\"5\"])"}},
     {"capacity", {number(&run_options::capacity), "a whole number"}},
     {"store", {text(&run_options::store), "sqlite:PATH or memory"}},
+    {"durability", {text(&run_options::durability), "disk or process"}},
     {"rules", {text(&run_options::rules), "a rules file path"}},
     {"rules_poll_ms", {number(&run_options::rules_poll_ms), "milliseconds"}},
     {"grace_ms", {number(&run_options::grace_ms), "milliseconds"}},
@@ -112,7 +126,6 @@ const std::map<std::string, key_info>& keys() {
     {"connect_timeout_ms", {number(&run_options::connect_timeout_ms), "milliseconds"}},
     {"reconnect_timeout_ms", {number(&run_options::reconnect_timeout_ms), "milliseconds"}},
     {"ready_file", {text(&run_options::ready_file), "a file path"}},
-    {"journal", {text(&run_options::journal), "a file path"}},
     {"run", {text(&run_options::run), "a run key, e.g. 2026-12-06"}},
     {"idempotency_key", {text(&run_options::idempotency_key), "a string"}},
     {"log_level", {text(&run_options::log_level), "error|warn|info|debug"}},
@@ -134,12 +147,36 @@ const std::map<std::string, key_info>& keys() {
                 "a map of high, normal, low, standby (whole numbers) and weights: "
                 "{high, normal, low} (1 to 1000)"}},
     {"job_file", {text(&run_options::job_file), "a job definition JSON file"}},
+    {"handlers_poll_ms", {number(&run_options::handlers_poll_ms), "milliseconds"}},
+    {"drain_timeout_ms", {number(&run_options::drain_timeout_ms), "milliseconds"}},
   };
   return table;
 }
 
 std::string where(const std::string& path, const YAML::Mark& m) {
   return fmt::format("{}:{}:{}", path, m.line + 1, m.column + 1);
+}
+
+/// Reports every key that appears twice in one mapping, at any depth:
+/// yaml-cpp keeps both, and which one wins would be an accident.
+void find_duplicate_keys(const YAML::Node& n, const std::string& path, std::string& problems) {
+  if (n.IsSequence()) {
+    for (const auto& x : n)
+      find_duplicate_keys(x, path, problems);
+    return;
+  }
+  if (!n.IsMap())
+    return;
+  std::map<std::string, int> seen; // key -> 1-based line
+  for (const auto& kv : n) {
+    if (kv.first.IsScalar()) {
+      auto [at, fresh] = seen.emplace(kv.first.Scalar(), kv.first.Mark().line + 1);
+      if (!fresh)
+        problems += fmt::format("{}: duplicate key '{}' (first on line {}); keep one\n",
+                                where(path, kv.first.Mark()), kv.first.Scalar(), at->second);
+    }
+    find_duplicate_keys(kv.second, path, problems);
+  }
 }
 
 std::string known_keys() {
@@ -152,25 +189,31 @@ std::string known_keys() {
 } // namespace
 
 error load_config_file(const std::string& path, run_options& opts) {
+  std::string text;
+  if (auto err = read_text_file(path, "the config file", text))
+    return err;
   YAML::Node root;
   try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    return {ec::bad_input, path + ": cannot read the config file"};
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     return {ec::bad_input, fmt::format("{}: {}", where(path, e.mark), e.msg)};
+  } catch (const std::exception& e) { // yaml-cpp may throw more than its own
+    return {ec::bad_input, fmt::format("{}: cannot parse the config file: {}", path, e.what())};
   }
   if (root.IsNull())
     return {};
   if (!root.IsMap())
     return {ec::bad_input, where(path, root.Mark()) + ": the config file must be a map of keys"};
   std::string problems;
+  find_duplicate_keys(root, path, problems);
   for (const auto& kv : root) {
     auto key = kv.first.Scalar();
     if (key == "schedules") { // issue #10 item 6: config/config_schedules.cpp
       problems += read_config_schedules(path, kv.second, opts.schedules);
       continue;
     }
+    if (key == "handlers") // the consumer reads and validates them (exec/handler_parse.cpp)
+      continue;
     auto i = keys().find(key);
     if (i == keys().end()) {
       problems += fmt::format("{}: unknown key '{}'; known keys: {}\n",

@@ -48,6 +48,10 @@ void add_run_flags(CLI::App& app, run_options& o) {
   app.add_option("--tags", o.tags, "consumer tags, comma-separated")->delimiter(',');
   app.add_option("--capacity", o.capacity, "tasks a consumer runs at once")->capture_default_str();
   app.add_option("--store", o.store, "sqlite:PATH or memory")->capture_default_str();
+  app.add_option("--durability", o.durability,
+                 "disk: fsync every SQLite commit before acknowledging it (survives power loss); "
+                 "process: write it without fsync (survives a crash of drover, not of the OS)")
+    ->capture_default_str();
   app.add_option("--rules", o.rules, "assignment rules YAML, watched and hot-swapped (see rules/examples); "
                  "default: config/rules.yaml if it exists, else least_loaded");
   app.add_option("--rules-poll", o.rules_poll_ms, "ms between looks at the rules file; 0 = never")
@@ -92,6 +96,15 @@ void add_run_flags(CLI::App& app, run_options& o) {
   app.add_option("--job-file", o.job_file, "job definition JSON (tasks, split, merge) instead of --tasks")
     ->group(job);
   app.add_flag("--quiet", o.quiet, "no progress lines")->group(job);
+  auto* users = "Users' handlers and drain (consumer)";
+  app.add_option("--handlers", o.handlers, "YAML file of exec and worker handlers (see "
+                 "examples/handlers.yaml), re-read and hot-swapped; default: the --config "
+                 "file's handlers: section")->group(users);
+  app.add_option("--handlers-poll", o.handlers_poll_ms, "ms between looks at the handlers "
+                 "file; 0 = never")->capture_default_str()->group(users);
+  app.add_option("--drain-timeout", o.drain_timeout_ms, "ms a consumer stopped by SIGTERM "
+                 "lets running tasks finish before handing them back")
+    ->capture_default_str()->group(users);
   add_data_flags(app, o);
 }
 
@@ -114,13 +127,24 @@ error validate(const run_options& o) {
     if (auto err = parse_endpoint(o.registry, ep))
       return {ec::bad_input, "--registry: " + err.message};
   }
+  if (durability d; !parse_durability(o.durability, d))
+    return {ec::bad_input, "--durability: '" + o.durability + "' is not disk or process"};
   priority p;
   if (!parse_priority(o.priority, p))
     return {ec::bad_input, "--priority: '" + o.priority + "' is not high, normal or low"};
   if (o.max_attempts == 0)
     return {ec::bad_input, "--max-attempts must be at least 1"};
-  if (o.list_size == 0)
-    return {ec::bad_input, "--list-size must be at least 1"};
+  if (o.list_size == 0 || o.list_size > max_list_size)
+    return {ec::bad_input, "--list-size: " + std::to_string(o.list_size) + " is out of range; use 1 to "
+                             + std::to_string(max_list_size) + " (one list is one message and one "
+                               "transaction, held whole in memory)"};
+  if (o.threads > max_threads)
+    return {ec::bad_input, "--threads: " + std::to_string(o.threads) + " is out of range; use 0 "
+                             "(one per core) or 1 to " + std::to_string(max_threads)
+                             + " (each is a CAF scheduler thread; more than a few per core only "
+                               "adds switching)"};
+  if (o.type.empty() && runs_role(o, "producer") && o.tasks > 0)
+    return {ec::bad_input, "--type must not be empty: name a task type, e.g. --type=echo"};
   if (o.heartbeat_ms > 0 && o.heartbeat_misses == 0)
     return {ec::bad_input, "--heartbeat-misses must be at least 1 (or turn heartbeats off "
                            "with --heartbeat=0)"};
@@ -137,18 +161,51 @@ error validate(const run_options& o) {
     return {ec::bad_input, "--log-level: use error, warn, info or debug"};
   if (o.wake_backlog == 0)
     return {ec::bad_input, "--wake-backlog must be at least 1"};
-  return {};
+  return validate_run_identity(o);
 }
 
-std::string find_config_flag(int argc, char** argv) {
+durability durability_of(const run_options& o) {
+  durability d = durability::disk;
+  (void)parse_durability(o.durability, d); // validate() refused anything else
+  return d;
+}
+
+std::vector<std::string> split_empty_values(int argc, char** argv) {
+  std::vector<std::string> out;
+  for (int i = 0; i < argc; ++i) {
+    std::string arg{argv[i]};
+    if (i > 0 && arg.size() > 3 && arg.compare(0, 2, "--") == 0 && arg.back() == '='
+        && arg.find('=') == arg.size() - 1) {
+      out.push_back(arg.substr(0, arg.size() - 1));
+      out.emplace_back();
+    } else {
+      out.push_back(std::move(arg));
+    }
+  }
+  return out;
+}
+
+void refuse_negative_numbers(CLI::App& app) {
+  for (auto* opt : app.get_options())
+    if (opt->get_type_name() == "UINT")
+      opt->check(CLI::Validator(
+        [](std::string& v) {
+          return !v.empty() && v[0] == '-' ? std::string{"must not be negative"} : std::string{};
+        },
+        "", "non-negative"));
+  for (auto* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    refuse_negative_numbers(*sub);
+}
+
+std::optional<std::string> find_config_flag(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string_view arg{argv[i]};
     if (arg.rfind("--config=", 0) == 0)
       return std::string{arg.substr(9)};
-    if (arg == "--config" && i + 1 < argc)
-      return argv[i + 1];
+    if (arg == "--config")
+      return i + 1 < argc ? std::string{argv[i + 1]} : std::string{};
   }
-  return {};
+  return std::nullopt;
 }
 
 } // namespace drover

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "core/errors.hpp"
 #include "core/queue_bounds.hpp"
 #include "core/schedule_book.hpp"
+#include "store/durability.hpp"
 
 namespace CLI {
 class App;
@@ -38,6 +40,7 @@ struct run_options {
   std::vector<std::string> tags;
   uint32_t capacity = 64;
   std::string store = "sqlite:drover.db";
+  std::string durability = "disk";  ///< disk: fsync per commit; process: write only (store/durability.hpp)
   std::string rules;                ///< assignment rules file; empty: config/rules.yaml if present
   uint32_t rules_poll_ms = 1000;    ///< how often the manager re-reads it; 0: never
   uint32_t grace_ms = 1000;
@@ -50,7 +53,6 @@ struct run_options {
   uint32_t connect_timeout_ms = 5000;
   uint32_t reconnect_timeout_ms = 0; ///< members: give up reaching a lost registry/manager after; 0 = never
   std::string ready_file;           ///< written once the roles are up and members registered
-  std::string journal;              ///< consumer: a line per finished attempt (core/exec_journal.hpp)
   std::string log_level = "info";
   // the producer's job
   uint64_t tasks = 0;
@@ -80,6 +82,10 @@ struct run_options {
   queue_limits queues;              ///< manager: `queues:` bounds, standby, weights
   std::string job_file;             ///< producer: job definition JSON (split, merge)
   std::vector<schedule_input> schedules; ///< config `schedules:`, upserted by name at start
+  // -- users' handlers and graceful drain (consumer) --
+  std::string handlers;             ///< handlers file; empty: the config's `handlers:` section
+  uint32_t handlers_poll_ms = 1000; ///< how often the consumer re-reads it; 0: never
+  uint32_t drain_timeout_ms = 30000; ///< SIGTERM: running tasks get this long, then go back
 };
 
 /// Reads the config file's `queues:` map; false if a key or value is wrong.
@@ -87,6 +93,10 @@ bool read_queue_limits(const YAML::Node& n, queue_limits& out);
 /// Reads `--queues=normal:1000,standby:500` (keys high, normal, low,
 /// standby); the error names the bad part.
 error parse_queues_flag(const std::string& text, queue_limits& out);
+
+/// The durability --durability names; disk unless it says process.
+/// REQUIRES: validate(opts) passed.
+durability durability_of(const run_options& opts);
 
 /// The roles drover knows, in start order.
 const std::vector<std::string>& known_roles();
@@ -110,9 +120,30 @@ error load_config_file(const std::string& path, run_options& opts);
 /// Checks values that flags and the file cannot check alone (roles,
 /// endpoints, priority, ...). The error names the option to fix.
 error validate(const run_options& opts);
+/// The part of validate() for a producer run's identity (--run,
+/// --idempotency-key; config/link_flags.cpp).
+error validate_run_identity(const run_options& opts);
+
+/// Most CAF scheduler threads --threads may ask for. A thread costs a stack
+/// and a queue; past a few per core they only add switching, and 256 still
+/// covers the largest machines drover runs on.
+constexpr uint32_t max_threads = 256;
+/// Most tasks in one pushed list (--list-size): a list is one message and one
+/// transaction, held whole in memory on both sides.
+constexpr uint32_t max_list_size = 1'000'000;
+
+/// argv as strings, with `--name=` (nothing after '=') split into `--name`
+/// and an empty value: CLI11 would take the next argument as the value
+/// (`--token= --http=x` set the token to "--http=x").
+std::vector<std::string> split_empty_values(int argc, char** argv);
+
+/// Makes every unsigned option of `app` and its subcommands refuse a value
+/// with a leading '-': CLI11 2.1 reads "--tasks=-1" as 2^64-1.
+void refuse_negative_numbers(CLI::App& app);
 
 /// Finds `--config=FILE` or `--config FILE` in argv (before CLI parsing, so
-/// the file's values can be overridden by flags); empty if absent.
-std::string find_config_flag(int argc, char** argv);
+/// the file's values can be overridden by flags); nullopt if absent, an
+/// empty string if the flag has no file.
+std::optional<std::string> find_config_flag(int argc, char** argv);
 
 } // namespace drover

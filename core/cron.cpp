@@ -135,6 +135,14 @@ error parse_cron(std::string_view text, cron_expr& out) {
   c.weekdays = static_cast<uint8_t>(bits[4]);
   c.days_star = pieces[2].text.front() == '*';
   c.weekdays_star = pieces[4].text.front() == '*';
+  // An expression that fires at all fires within any 8 years (February 29th
+  // is the rarest date, and 2096 -> 2104 the longest gap), so one search
+  // from a fixed start tells; refusing here beats a schedule that never runs.
+  if (cron_next(c, 0) < 0)
+    return {ec::bad_input,
+            fmt::format("cron '{}' never fires: no date has the day-of-month '{}' in the "
+                        "month '{}' (like February 30th); fix the day or the month",
+                        text, pieces[2].text, pieces[3].text)};
   out = c;
   return {};
 }

@@ -30,7 +30,8 @@ struct cron_expr {
 
 /// Parses `text`. On failure: ec::bad_input with a message naming the field,
 /// its 1-based column in `text` and what is allowed, e.g.
-/// "cron field 2 (hour) at column 4: 24 is out of range 0-23".
+/// "cron field 2 (hour) at column 4: 24 is out of range 0-23"; an expression
+/// that can never fire ("0 0 30 2 *") is refused too, saying so.
 error parse_cron(std::string_view text, cron_expr& out);
 
 /// The first minute strictly after `after_ms` (ms since the Unix epoch, UTC)

@@ -5,9 +5,22 @@
 // identity as the job's origin and answers a known one with the stored job.
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <string_view>
+
+#include "core/errors.hpp"
 
 namespace drover {
+
+/// The longest run key or idempotency key, in bytes.
+constexpr std::size_t max_identity_bytes = 512;
+
+/// A run key or idempotency key is a name, shown in tables and logs and
+/// stored as the job's origin: 1 to max_identity_bytes bytes of UTF-8,
+/// no control characters. ec::bad_input "<what>: ..." saying what to fix
+/// (`what` names the flag, header or field).
+[[nodiscard]] error check_identity(std::string_view text, std::string_view what);
 
 /// The origin of a producer's run: `key` if given, else
 /// "GROUP/JOB" or "GROUP/JOB@RUN" with '%', '/' and '@' inside the parts

@@ -21,6 +21,15 @@ bool lease_book::drop(task_id id, uint64_t lease) {
   return true;
 }
 
+std::vector<lease_ref> lease_book::drop_running() {
+  std::vector<lease_ref> out;
+  out.reserve(running_.size());
+  for (auto& [id, lease] : running_)
+    out.push_back(lease_ref{id, lease});
+  running_.clear();
+  return out;
+}
+
 bool lease_book::finished(task_report r, bool was_started) {
   if (was_started && !drop(r.id, r.lease))
     return false; // aborted meanwhile: the manager expects no report

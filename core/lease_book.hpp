@@ -25,6 +25,9 @@ public:
   /// The manager took the attempt back (timeout, cancel): forget it, no
   /// report follows. False if it did not run here (finished already).
   bool drop(task_id id, uint64_t lease);
+  /// Every attempt still running, forgotten (a drain hands them back): no
+  /// report of theirs will be kept.
+  std::vector<lease_ref> drop_running();
   /// The attempt ended; its report waits to be sent. False (and nothing
   /// kept) if the attempt was dropped while it ran.
   bool finished(task_report r, bool was_started);

@@ -94,13 +94,16 @@ struct job {
 /// How a consumer reports a finished attempt.
 enum class task_outcome : uint8_t { succeeded = 0, failed = 1, timed_out = 2 };
 
-/// A consumer's report of one finished attempt.
+/// A consumer's report of one finished attempt. A failed attempt's `result`
+/// says why in words ("exit code 3", "ValueError: bad path").
 struct task_report {
   task_id id = 0;
   uint64_t lease = 0;
   task_outcome outcome = task_outcome::succeeded;
   std::string result;
   uint32_t run_us = 0;     ///< how long the handler ran (for `fastest`)
+  bool retryable = true;   ///< false: the task fails now, whatever attempts remain
+  std::string log;         ///< stderr tail / worker log of the attempt, kept in its history
 };
 
 /// One lease a consumer holds: the attempt of task `id` leased as `lease`

@@ -40,8 +40,9 @@ ack_effect apply_started(task& t, uint64_t lease, int64_t now_ms);
 
 /// A consumer reports the end of the attempt it was leased. A report for a
 /// task still ASSIGNED implies it started (short tasks report both at once).
+/// A failure that is not `retryable` ends the task whatever attempts remain.
 ack_effect apply_ack(task& t, uint64_t lease, task_outcome outcome,
-                     std::string result, int64_t now_ms);
+                     std::string result, int64_t now_ms, bool retryable = true);
 
 /// Takes the task back from its consumer (member lost, restart recovery):
 /// PENDING with a new version, so a late ACK for the old lease is stale.

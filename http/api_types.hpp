@@ -56,8 +56,9 @@ struct job_request {
   std::vector<task_spec> tasks;   ///< never empty
 };
 
-/// An Idempotency-Key header and the body's key must agree: the one to
-/// use, or ec::bad_input naming both.
+/// An Idempotency-Key header and the body's key must agree and be a valid
+/// key (core/job_identity.hpp): the one to use ("" for none), or
+/// ec::bad_input saying what to fix.
 result<std::string> idempotency_key(const std::string& header, const std::string& body);
 
 /// The answer to a submission, given only once every task is durable.

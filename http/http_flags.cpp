@@ -5,16 +5,30 @@
 
 namespace drover {
 
+CLI::Validator non_empty_token() {
+  return CLI::Validator(
+    [](std::string& v) {
+      return v.empty() ? std::string{"is empty; give a token, or leave --token out for an "
+                                     "open API"}
+                       : std::string{};
+    },
+    "", "non-empty");
+}
+
 void add_http_flags(CLI::App& app, http_flags& f) {
   auto* group = "REST API (manager)";
   app.add_option("--http", f.listen, "HOST:PORT of the REST API, or off")
     ->capture_default_str()->group(group);
-  app.add_option("--max-body", f.max_body, "largest request body, e.g. 16MiB, 512k")
+  // The sign is checked before AsSizeValue, which reads "-1" as 2^64-1.
+  app.add_option("--max-body", f.max_body, "largest request body, e.g. 16MiB, 512k (at most 1GiB)")
+    ->check(CLI::Validator([](std::string& v) {
+              return !v.empty() && v[0] == '-' ? std::string{"must not be negative"} : std::string{};
+            }, "", "non-negative"))
     ->transform(CLI::AsSizeValue(false))->capture_default_str()->group(group);
-  app.add_option("--max-tasks", f.max_tasks, "most tasks in one submitted job")
+  app.add_option("--max-tasks", f.max_tasks, "most tasks in one submitted job (at most 100000000)")
     ->capture_default_str()->group(group);
   app.add_option("--token", f.token, "bearer token every /v1 call must send (default $DROVER_TOKEN)")
-    ->envname("DROVER_TOKEN")->group(group);
+    ->envname("DROVER_TOKEN")->check(non_empty_token())->group(group);
 }
 
 error resolve_http_flags(const http_flags& f, bool& enabled, endpoint& where,
@@ -24,10 +38,13 @@ error resolve_http_flags(const http_flags& f, bool& enabled, endpoint& where,
     return {};
   if (auto err = parse_endpoint(f.listen, where, true))
     return {ec::bad_input, "--http: " + err.message + " (or --http=off)"};
-  if (f.max_body == 0)
-    return {ec::bad_input, "--max-body must be at least 1 byte"};
-  if (f.max_tasks == 0)
-    return {ec::bad_input, "--max-tasks must be at least 1"};
+  // A body is held whole in memory while it is read; a job's tasks too.
+  if (f.max_body == 0 || f.max_body > max_body_limit)
+    return {ec::bad_input, "--max-body: " + std::to_string(f.max_body)
+                             + " bytes is out of range; use 1 byte to 1GiB"};
+  if (f.max_tasks == 0 || f.max_tasks > max_tasks_limit)
+    return {ec::bad_input, "--max-tasks: " + std::to_string(f.max_tasks)
+                             + " is out of range; use 1 to " + std::to_string(max_tasks_limit)};
   opts.max_body = f.max_body;
   opts.max_tasks = f.max_tasks;
   opts.token = f.token;

@@ -12,6 +12,7 @@
 
 namespace CLI {
 class App;
+class Validator;
 }
 
 namespace drover {
@@ -22,6 +23,14 @@ struct http_flags {
   std::size_t max_tasks = 1'000'000;
   std::string token;                     ///< --token, else $DROVER_TOKEN
 };
+
+/// Upper bounds of --max-body and --max-tasks.
+constexpr std::size_t max_body_limit = std::size_t{1} << 30;
+constexpr std::size_t max_tasks_limit = 100'000'000;
+
+/// A CLI11 check that refuses an empty --token (an unset variable in
+/// `--token=$T` would otherwise open the API silently).
+CLI::Validator non_empty_token();
 
 /// Adds --http, --max-body (accepts 16MiB, 512k, ...), --max-tasks and
 /// --token (falls back to $DROVER_TOKEN) to `app`, bound to `flags`.

@@ -70,8 +70,20 @@ std::string field_path(const std::string& prefix, const char* key) {
   return prefix.empty() ? std::string{key} : prefix + "." + key;
 }
 
+/// True if `s` holds a control character (NUL, newline, ESC, DEL, ...).
+bool has_control(std::string_view s) {
+  for (unsigned char c : s)
+    if (c < 0x20 || c == 0x7f)
+      return true;
+  return false;
+}
+
+constexpr const char* no_control = "must not contain control characters such as NUL or a "
+                                   "newline (it is a name, not data)";
+
 /// Reads a string field if present; `required` fields must exist and
-/// `nonempty` ones must not be "".
+/// `nonempty` ones must not be "". Every field but the payload is a name,
+/// shown in tables and logs: no control characters.
 template <class Text> // std::string or compact_string (task_spec's fields)
 error read_string(const json& obj, const char* key, const std::string& prefix,
                   Text& out, bool required, bool nonempty) {
@@ -81,9 +93,12 @@ error read_string(const json& obj, const char* key, const std::string& prefix,
     return required ? fail(path, "missing; expected a string") : error{};
   if (!it->is_string())
     return fail(path, "expected a string, got " + describe(*it));
-  out = it->get<std::string>();
-  if (nonempty && out.empty())
+  const auto& text = it->get_ref<const std::string&>();
+  if (nonempty && text.empty())
     return fail(path, "must not be empty");
+  if (std::string_view{key} != "payload" && has_control(text))
+    return fail(path, no_control);
+  out = text;
   return {};
 }
 
@@ -118,6 +133,8 @@ error read_tags(const json& obj, const std::string& prefix, std::vector<std::str
       return fail(tag_path, "expected a string, got " + describe(tag));
     if (tag.get_ref<const std::string&>().empty())
       return fail(tag_path, "must not be empty");
+    if (has_control(tag.get_ref<const std::string&>()))
+      return fail(tag_path, no_control);
     out.push_back(tag.get<std::string>());
   }
   return {};

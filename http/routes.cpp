@@ -3,6 +3,7 @@
 // through http/json_codec.cpp. No handler lets an exception escape.
 #include "http/routes.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <exception>
@@ -118,6 +119,24 @@ void reply_failure(httplib::Response& res, const error& e) {
   res.set_content(error_body(e), "application/json");
 }
 
+bool json_typed(const Request& req, Response& res) {
+  if (!req.has_header("Content-Type"))
+    return true;
+  auto type = req.get_header_value("Content-Type");
+  auto media = type.substr(0, type.find(';'));
+  while (!media.empty() && (media.back() == ' ' || media.back() == '\t'))
+    media.pop_back();
+  for (auto& ch : media)
+    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  bool json = media == "application/json"
+              || (media.size() > 5 && media.compare(media.size() - 5, 5, "+json") == 0);
+  if (!json)
+    reply_error(res, 415, "unsupported_media_type",
+                "Content-Type '" + type + "' is not JSON: send the body as application/json "
+                                          "(curl: --json '{...}' or -H 'Content-Type: application/json')");
+  return json;
+}
+
 void reply_error(Response& res, int status, const std::string& name, const std::string& detail) {
   res.status = status;
   res.set_content(error_body(name, detail), "application/json");
@@ -140,14 +159,12 @@ std::vector<route> add_routes(httplib::Server& svr, http_backend& b,
   };
 
   post("/v1/jobs", [bk = &b, o = &opts](const Request& req, Response& res) {
-    if (!body_fits(req, res, o->max_body))
+    if (!body_fits(req, res, o->max_body) || !json_typed(req, res))
       return;
     auto parsed = parse_job_request(req.body, job_limits{o->max_tasks});
     if (parsed.err)
       return reply_error(res, parsed.too_many ? 413 : 400,
                          parsed.too_many ? "too_many_tasks" : "bad_input", parsed.err.message);
-    if (req.get_header_value_count("Idempotency-Key") > 1)
-      return reply_error(res, 400, "bad_input", "more than one Idempotency-Key header");
     auto key = idempotency_key(req.get_header_value("Idempotency-Key"), parsed.job.origin);
     if (!key)
       return reply_failure(res, key.err());

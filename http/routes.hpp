@@ -42,6 +42,12 @@ bool reply_failed(httplib::Response& res, const result<T>& r) {
   return true;
 }
 
+/// True if the request's body may be read as JSON: Content-Type
+/// application/json (any parameters) or `+json`, or none at all (a client
+/// that names no type is taken at its word that it sends JSON). Otherwise
+/// answers 415 naming the type to send, and returns false.
+bool json_typed(const httplib::Request& req, httplib::Response& res);
+
 /// Sets a JSON error body {"error": name, "detail": detail} and `status`.
 void reply_error(httplib::Response& res, int status, const std::string& name,
                  const std::string& detail);

@@ -100,6 +100,8 @@ void recv_data(const Request& req, Response& res, http_backend& b) {
 
 /// Parses a JSON object body; writes a 400 and returns false if it is not one.
 bool object_body(const Request& req, Response& res, json& out) {
+  if (!json_typed(req, res))
+    return false;
   try {
     out = json::parse(req.body);
   } catch (const json::parse_error& e) {

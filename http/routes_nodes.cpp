@@ -62,6 +62,8 @@ void add_node_routes(const add_route& get, const add_route& post, http_backend& 
       return reply_error(res, 413, "body_too_large", "the body is larger than the limit of "
                                                        + std::to_string(o->max_body) + " bytes");
     std::string command;
+    if (!json_typed(req, res))
+      return;
     if (auto err = parse_command_request(req.body, command))
       return reply_error(res, 400, "bad_input", err.message);
     auto node = req.matches[1].str();

@@ -47,6 +47,8 @@ void add_schedule_routes(const route_adder& add, http_backend& b) {
   const char* one = R"(/v1/schedules/([^/]+))";
   add("POST", "/v1/schedules", [bk = &b](const Request& req, Response& res) {
     schedule_input in;
+    if (!json_typed(req, res))
+      return;
     if (auto err = parse_schedule_body(req.body, in))
       return reply_error(res, 400, "bad_input", err.message);
     auto r = bk->create_schedule(std::move(in));
@@ -74,7 +76,7 @@ void add_schedule_routes(const route_adder& add, http_backend& b) {
     });
   auto change = [bk = &b](const Request& req, Response& res) {
     uint64_t id = 0;
-    if (!id_from(req, res, id))
+    if (!id_from(req, res, id) || !json_typed(req, res))
       return;
     std::string every, cron;
     if (auto err = parse_period_body(req.body, every, cron))

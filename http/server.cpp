@@ -1,5 +1,5 @@
 // http_server (http/server.hpp): cpp-httplib setup, fixes for how it reads
-// bodies, JSON bodies for the errors it answers itself (404, 405, 413), and
+// bodies, JSON bodies for the errors it answers itself (404, 405, 413, 431), and
 // the listening thread. Endpoints: http/routes.cpp; the token: http/auth.cpp.
 #include "http/server.hpp"
 
@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "http/auth.hpp"
+#include "http/bounded_server.hpp"
 #include "http/httplib_abi.hpp"
 #include "http/routes.hpp"
 
@@ -28,6 +29,16 @@ using handled = httplib::Server::HandlerResponse;
 /// nothing. The const_cast is sound: the library's Request is not const.
 /// A Content-Length that is not a number is refused here too.
 handled before_body(const Request& req, Response& res) {
+  // One value each: with two, which one counts would be up to each reader
+  // (a proxy and drover could disagree on the length or the sender).
+  for (const char* name : {"Content-Length", "Content-Type", "Transfer-Encoding", "Authorization",
+                           "Host", "LEVEL", "USER-AGENT", "DES-USER", "Idempotency-Key"}) {
+    if (auto n = req.get_header_value_count(name); n > 1) {
+      reply_error(res, 400, "bad_request", "header " + std::string{name} + " appears "
+                                             + std::to_string(n) + " times; send it once");
+      return handled::Handled;
+    }
+  }
   if (req.has_header("Transfer-Encoding")) {
     reply_error(res, 411, "length_required",
                 "send the body with a Content-Length header; chunked bodies are not accepted");
@@ -49,16 +60,17 @@ handled before_body(const Request& req, Response& res) {
 } // namespace
 
 struct http_server::impl {
-  http_backend& backend;
+  http_backend* backend; ///< null until serve() when constructed without one
   http_server_options opts;
-  httplib::Server svr;
+  bounded_server svr; // 431 past max_header_fields / max_head_bytes
   std::vector<route> routes;
   std::thread listener;
-  std::mutex mtx; // guards start/stop
+  std::mutex mtx; // guards bind/serve/stop
+  bool bound = false;
   bool started = false;
   uint16_t port = 0;
 
-  impl(http_backend& b, http_server_options o) : backend(b), opts(std::move(o)) {}
+  impl(http_backend* b, http_server_options o) : backend(b), opts(std::move(o)) {}
 
   void configure();
   handled on_error(const Request& req, Response& res) const;
@@ -83,7 +95,6 @@ void http_server::impl::configure() {
   svr.set_pre_routing_handler(before_body);
   svr.set_error_handler(httplib::Server::HandlerWithResponse(
     [this](const Request& req, Response& res) { return on_error(req, res); }));
-  routes = add_routes(svr, backend, opts);
 }
 
 /// cpp-httplib calls this for every status >= 400; ours already carry a
@@ -91,6 +102,12 @@ void http_server::impl::configure() {
 handled http_server::impl::on_error(const Request& req, Response& res) const {
   if (!res.body.empty())
     return handled::Unhandled;
+  if (request_head_too_large()) {
+    reply_error(res, 431, "header_fields_too_large",
+                "more than " + std::to_string(max_header_fields) + " header fields or "
+                  + std::to_string(max_head_bytes) + " bytes of request line and headers");
+    return handled::Handled;
+  }
   // The token is checked after the body is read (so a refusal never leaves
   // unread bytes on the connection): here for requests no handler took.
   if (!may_access(req, opts.token)) {
@@ -124,14 +141,17 @@ handled http_server::impl::on_error(const Request& req, Response& res) const {
 }
 
 http_server::http_server(http_backend& backend, http_server_options opts)
-  : impl_(std::make_unique<impl>(backend, std::move(opts))) {}
+  : impl_(std::make_unique<impl>(&backend, std::move(opts))) {}
+
+http_server::http_server(http_server_options opts)
+  : impl_(std::make_unique<impl>(nullptr, std::move(opts))) {}
 
 http_server::~http_server() { stop(); }
 
-error http_server::start(const std::string& host, uint16_t port) {
+error http_server::bind(const std::string& host, uint16_t port) {
   std::lock_guard<std::mutex> guard{impl_->mtx};
-  if (impl_->started)
-    return {ec::bad_input, "the HTTP server was already started"};
+  if (impl_->bound)
+    return {ec::bad_input, "the HTTP server was already bound"};
   impl_->configure();
   int bound = port;
   if (port == 0)
@@ -142,8 +162,18 @@ error http_server::start(const std::string& host, uint16_t port) {
     return {ec::bad_input, "cannot listen on " + host + ":" + std::to_string(port)
                              + " for HTTP: the address is in use or not on this machine"
                                " (pick another --http=HOST:PORT, or --http=off)"};
-  impl_->started = true;
+  impl_->bound = true;
   impl_->port = static_cast<uint16_t>(bound);
+  return {};
+}
+
+error http_server::serve(http_backend& backend) {
+  std::lock_guard<std::mutex> guard{impl_->mtx};
+  if (!impl_->bound || impl_->started)
+    return {ec::bad_input, "the HTTP server is not bound, or already serves"};
+  impl_->backend = &backend;
+  impl_->routes = add_routes(impl_->svr, backend, impl_->opts);
+  impl_->started = true;
   impl_->listener = std::thread{[this] { impl_->svr.listen_after_bind(); }};
   // stop() only works once the accept loop runs; wait for it, bounded.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
@@ -153,6 +183,14 @@ error http_server::start(const std::string& host, uint16_t port) {
   if (!impl_->svr.is_running())
     return {ec::unreachable, "the HTTP server did not start within 5 s"};
   return {};
+}
+
+error http_server::start(const std::string& host, uint16_t port) {
+  if (!impl_->backend)
+    return {ec::bad_input, "the HTTP server has no backend: use bind() and serve()"};
+  if (auto err = bind(host, port))
+    return err;
+  return serve(*impl_->backend);
 }
 
 uint16_t http_server::port() const { return impl_->port; }

@@ -25,6 +25,9 @@ class http_server {
 public:
   /// REQUIRES: `backend` outlives this server.
   explicit http_server(http_backend& backend, http_server_options opts = {});
+  /// A server whose backend comes later, in serve(): bind the port first,
+  /// before anything else of the process listens, then serve.
+  explicit http_server(http_server_options opts);
   /// Stops the server if it runs.
   ~http_server();
 
@@ -35,6 +38,12 @@ public:
   /// serves on the server's own threads; returns once it accepts requests.
   /// ec::bad_input if the address cannot be bound or start ran before.
   error start(const std::string& host, uint16_t port);
+
+  /// The two halves of start(): bind() takes the port (connections wait in
+  /// the backlog; ec::bad_input if it is in use), serve() answers them with
+  /// `backend`, which must outlive this server.
+  error bind(const std::string& host, uint16_t port);
+  error serve(http_backend& backend);
 
   /// The bound port; 0 before start().
   uint16_t port() const;

@@ -14,6 +14,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/task.hpp"
+#include "core/text_input.hpp"
 #include "core/yaml_reader.hpp"
 
 namespace drover {
@@ -218,6 +219,10 @@ void reader::read_target(const field& f, member_filter& to) {
 } // namespace
 
 error parse_rules(std::string_view yaml_text, std::string_view source, rule_set& out) {
+  // Invalid UTF-8 or a NUL byte (a PUT body can hold anything) is refused
+  // before yaml-cpp sees it.
+  if (auto err = check_text(yaml_text, source))
+    return error{ec::invalid_rules, err.message};
   reader r{source};
   rule_set rs;
   try {

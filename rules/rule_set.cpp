@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "core/text_input.hpp"
+
 namespace drover {
 
 namespace {
@@ -54,11 +56,10 @@ const char* hash_field_names() {
 }
 
 error load_rules(const std::string& path, rule_set& out) {
-  std::ifstream in{path, std::ios::binary};
-  std::stringstream text;
-  if (!in || !(text << in.rdbuf() || in.peek() == EOF) || in.bad())
-    return error{ec::invalid_rules, fmt::format("{}: cannot read the rules file", path)};
-  return parse_rules(text.str(), path, out);
+  std::string text;
+  if (auto err = read_text_file(path, "the rules file", text))
+    return error{ec::invalid_rules, err.message};
+  return parse_rules(text, path, out);
 }
 
 rule_set default_rules() {

@@ -43,8 +43,9 @@ error add_event(sql_db& db, uint64_t seq, const data_event& e) {
 
 } // namespace
 
-std::unique_ptr<data_store> data_store::open(const std::string& path, error& err) {
-  auto db = sql_db::open(path, schema, err);
+std::unique_ptr<data_store> data_store::open(const std::string& path, error& err,
+                                             durability d) {
+  auto db = sql_db::open(path, schema, err, d);
   if (!db)
     return nullptr;
   return std::unique_ptr<data_store>{new data_store(std::move(db))};

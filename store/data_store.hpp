@@ -31,8 +31,12 @@ struct data_snapshot {
 
 class data_store {
 public:
-  /// Opens `path` (":memory:" for a non-durable run); nullptr and `err` on failure.
-  static std::unique_ptr<data_store> open(const std::string& path, error& err);
+  /// Opens `path` (":memory:" for a non-durable run) with `d`; nullptr and
+  /// `err` on failure.
+  static std::unique_ptr<data_store> open(const std::string& path, error& err,
+                                          durability d = durability::disk);
+  /// PRAGMA synchronous of its connection.
+  int synchronous() const { return db_->synchronous(); }
 
   /// Inserts or updates the user (binding and counters).
   error put_user(const user_info& u);

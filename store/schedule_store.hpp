@@ -9,6 +9,7 @@
 
 #include "core/errors.hpp"
 #include "core/schedule_book.hpp"
+#include "store/durability.hpp"
 
 namespace drover {
 
@@ -20,6 +21,8 @@ public:
   virtual error remove(uint64_t id) = 0;
   /// Every record, by id ascending.
   virtual error load(std::vector<schedule_record>& out) = 0;
+  /// PRAGMA synchronous of an SQLite connection; -1 for a store without one.
+  virtual int synchronous() const { return -1; }
 };
 
 /// Non-durable: kept in memory for the life of the object (tests share one
@@ -36,7 +39,8 @@ private:
 
 /// "memory" or "sqlite:PATH", like --store: the same file as the tasks, in a
 /// table of its own. nullptr and `err` on failure.
-std::unique_ptr<schedule_store> open_schedule_store(const std::string& spec, error& err);
+std::unique_ptr<schedule_store> open_schedule_store(const std::string& spec, error& err,
+                                                    durability d = durability::disk);
 
 /// The `recent` runs as stored: one "fire_ms job error" line per run.
 std::string encode_runs(const std::vector<schedule_run>& runs);

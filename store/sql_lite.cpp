@@ -15,7 +15,8 @@ std::string sql_row::text(int col) const {
   return p ? std::string{p, static_cast<size_t>(n)} : std::string{};
 }
 
-std::unique_ptr<sql_db> sql_db::open(const std::string& path, const char* schema, error& err) {
+std::unique_ptr<sql_db> sql_db::open(const std::string& path, const char* schema, error& err,
+                                     durability d) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr)
       != SQLITE_OK) {
@@ -25,7 +26,7 @@ std::unique_ptr<sql_db> sql_db::open(const std::string& path, const char* schema
   }
   std::unique_ptr<sql_db> out{new sql_db(db, path)};
   sqlite3_busy_timeout(db, 5000);
-  if ((err = out->run("PRAGMA journal_mode=WAL")) || (err = out->run("PRAGMA synchronous=NORMAL")))
+  if ((err = out->run("PRAGMA journal_mode=WAL")) || (err = apply_durability(db, d, path)))
     return nullptr;
   char* msg = nullptr;
   if (sqlite3_exec(db, schema, nullptr, nullptr, &msg) != SQLITE_OK) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "store/durability.hpp"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -33,11 +34,15 @@ private:
 
 class sql_db {
 public:
-  /// Opens (creates) `path` in WAL mode with synchronous=NORMAL, so a
-  /// committed transaction survives a SIGKILL; ":memory:" for a memory
-  /// store. Runs `schema` (CREATE ... IF NOT EXISTS statements).
-  static std::unique_ptr<sql_db> open(const std::string& path, const char* schema, error& err);
+  /// Opens (creates) `path` in WAL mode with `d` (store/durability.hpp);
+  /// ":memory:" for a memory store. Runs `schema` (CREATE ... IF NOT EXISTS
+  /// statements).
+  static std::unique_ptr<sql_db> open(const std::string& path, const char* schema, error& err,
+                                      durability d = durability::disk);
   ~sql_db();
+
+  /// PRAGMA synchronous as this connection reports it.
+  int synchronous() const { return read_synchronous(db_); }
 
   /// Runs one statement with `args` bound in order; calls `row` per result row.
   error run(const std::string& sql, const std::vector<sql_value>& args = {},

@@ -80,6 +80,8 @@ public:
     return {};
   }
 
+  int synchronous() const override { return read_synchronous(db_); }
+
 private:
   sqlite3_stmt* prepare(const char* sql) {
     sqlite3_stmt* st = nullptr;
@@ -103,7 +105,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<schedule_store> open_schedule_store(const std::string& spec, error& err) {
+std::unique_ptr<schedule_store> open_schedule_store(const std::string& spec, error& err,
+                                                    durability d) {
   err = {};
   if (spec == "memory")
     return std::make_unique<memory_schedule_store>();
@@ -113,7 +116,7 @@ std::unique_ptr<schedule_store> open_schedule_store(const std::string& spec, err
     return nullptr;
   }
   auto path = spec.substr(prefix.size());
-  sqlite3* db = open_sqlite_file(path, err);
+  sqlite3* db = open_sqlite_file(path, d, err);
   if (!db)
     return nullptr;
   sqlite3_busy_timeout(db, 5000); // the task store writes the same file

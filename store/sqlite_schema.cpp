@@ -126,7 +126,7 @@ error upgrade(sqlite3* db, const std::string& path, int64_t from) {
   return err;
 }
 
-error prepare_file(sqlite3* db, const std::string& path) {
+error prepare_file(sqlite3* db, const std::string& path, durability d) {
   int64_t version = 0;
   if (auto err = read_version(db, path, version))
     return err;
@@ -140,15 +140,15 @@ error prepare_file(sqlite3* db, const std::string& path) {
               + ", this build knows up to v" + std::to_string(sqlite_schema_version)
               + "); run a newer drover on it"};
   // From here on the file is ours to write. WAL: readers never block the
-  // writer and a commit is one append. synchronous=NORMAL in WAL mode still
-  // write()s every commit to the WAL before COMMIT returns, so it survives a
-  // SIGKILL of this process; only an OS crash or power loss can drop the
-  // last commits (never corrupt the file). fsync per commit would cap group
-  // commits at the disk's flush rate.
-  const char* pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                        "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;";
+  // writer and a commit is one append. How far a commit goes before it
+  // returns (fsync or only write) is the durability setting
+  // (store/durability.hpp); neither can corrupt the file.
+  const char* pragmas = "PRAGMA journal_mode=WAL; PRAGMA cache_size=-65536;"
+                        "PRAGMA temp_store=MEMORY;";
   if (sqlite3_exec(db, pragmas, nullptr, nullptr, nullptr) != SQLITE_OK)
     return sqlite_error(db, path, "cannot configure the store");
+  if (auto err = apply_durability(db, d, path))
+    return err;
   if (version < sqlite_schema_version)
     return upgrade(db, path, version);
   return {};
@@ -167,7 +167,7 @@ error sqlite_error(sqlite3* db, const std::string& path, const std::string& what
   return {ec::store_failure, msg};
 }
 
-sqlite3* open_sqlite_file(const std::string& path, error& err) {
+sqlite3* open_sqlite_file(const std::string& path, durability d, error& err) {
   sqlite3* db = nullptr;
   // NOMUTEX: one thread (the store actor) owns the connection.
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
@@ -177,7 +177,7 @@ sqlite3* open_sqlite_file(const std::string& path, error& err) {
     sqlite3_close(db);
     return nullptr;
   }
-  if (auto e = prepare_file(db, path)) {
+  if (auto e = prepare_file(db, path, d)) {
     err = std::move(e);
     sqlite3_close(db);
     return nullptr;

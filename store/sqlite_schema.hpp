@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/errors.hpp"
+#include "store/durability.hpp"
 
 struct sqlite3;
 
@@ -20,10 +21,10 @@ inline constexpr const char* sqlite_task_columns =
   "started_ms, finished_ms, created_ms, type, prio, key, tags, dedupe_key, "
   "timeout_ms, max_attempts, result, payload";
 
-/// Opens `path` ready for use (WAL, current schema). Returns nullptr and sets
-/// `err` (ec::store_corrupt: not a drover store; ec::store_failure: cannot be
-/// opened, or written by a newer drover); the file is then left as it was.
-sqlite3* open_sqlite_file(const std::string& path, error& err);
+/// Opens `path` ready for use (WAL, `d`, current schema). Returns nullptr and
+/// sets `err` (ec::store_corrupt: not a drover store; ec::store_failure: cannot
+/// be opened, or written by a newer drover); the file is then left as it was.
+sqlite3* open_sqlite_file(const std::string& path, durability d, error& err);
 
 /// `path: what: <sqlite's message>`, with ec::store_corrupt for a damaged
 /// file and ec::store_failure for everything else.

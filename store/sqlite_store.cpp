@@ -38,16 +38,20 @@ void sqlite_store::stmt_deleter::operator()(sqlite3_stmt* st) const {
   sqlite3_finalize(st);
 }
 
-std::unique_ptr<sqlite_store> sqlite_store::open(const std::string& path,
-                                                 error& err) {
+std::unique_ptr<sqlite_store> sqlite_store::open(const std::string& path, error& err,
+                                                 durability d) {
   err = {};
-  auto db = open_sqlite_file(path, err);
+  auto db = open_sqlite_file(path, d, err);
   if (!db)
     return nullptr;
   std::unique_ptr<sqlite_store> store{new sqlite_store(db, path)};
   if ((err = store->prepare_all()))
     return nullptr;
   return store;
+}
+
+int sqlite_store::synchronous() const {
+  return read_synchronous(db_);
 }
 
 sqlite_store::~sqlite_store() {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "store/durability.hpp"
 #include "store/task_store.hpp"
 
 struct sqlite3;
@@ -18,8 +19,13 @@ public:
   /// Opens or creates the store at `path`, migrating an older schema.
   /// nullptr and `err` set (store_corrupt / store_failure) if the file is
   /// not a usable drover store; such a file is left untouched.
-  static std::unique_ptr<sqlite_store> open(const std::string& path, error& err);
+  /// `d`: fsync each commit (disk) or only write it (process).
+  static std::unique_ptr<sqlite_store> open(const std::string& path, error& err,
+                                            durability d = durability::disk);
   ~sqlite_store() override;
+
+  /// PRAGMA synchronous as this connection reports it (2 FULL, 1 NORMAL).
+  int synchronous() const;
 
   error put_tasks(const job& j, uint32_t seq,
                   const std::vector<task>& tasks) override;

@@ -12,6 +12,7 @@
 
 #include "core/errors.hpp"
 #include "core/task.hpp"
+#include "store/durability.hpp"
 
 namespace drover {
 
@@ -29,6 +30,7 @@ enum class event_kind : uint8_t {
   timed_out,
   cancelled,
   stale_ack,
+  attempt_log,  ///< stderr tail / worker log of one attempt (detail holds it)
 };
 const char* to_string(event_kind k);
 
@@ -118,9 +120,10 @@ public:
   virtual error get(task_id id, task& out, std::vector<task_event>& events) = 0;
 };
 
-/// Opens a store from a spec: "memory" or "sqlite:PATH". A corrupt or
-/// unreadable file gives ec::store_corrupt / ec::store_failure naming it and
-/// is left untouched.
-std::unique_ptr<task_store> open_store(const std::string& spec, error& err);
+/// Opens a store from a spec: "memory" or "sqlite:PATH" (with `d`). A corrupt
+/// or unreadable file gives ec::store_corrupt / ec::store_failure naming it
+/// and is left untouched.
+std::unique_ptr<task_store> open_store(const std::string& spec, error& err,
+                                       durability d = durability::disk);
 
 } // namespace drover

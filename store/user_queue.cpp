@@ -17,8 +17,9 @@ CREATE TABLE IF NOT EXISTS lanes (user INTEGER PRIMARY KEY, last_seq INTEGER);
 
 } // namespace
 
-std::unique_ptr<user_queue> user_queue::open(const std::string& path, error& err) {
-  auto db = sql_db::open(path, schema, err);
+std::unique_ptr<user_queue> user_queue::open(const std::string& path, error& err,
+                                             durability d) {
+  auto db = sql_db::open(path, schema, err, d);
   if (!db)
     return nullptr;
   return std::unique_ptr<user_queue>{new user_queue(std::move(db))};

@@ -18,8 +18,11 @@ enum class offer_result : uint8_t { stored = 0, full = 1 };
 
 class user_queue {
 public:
-  /// Opens `path` (":memory:" for tests); nullptr and `err` on failure.
-  static std::unique_ptr<user_queue> open(const std::string& path, error& err);
+  /// Opens `path` (":memory:" for tests) with `d`; nullptr and `err` on failure.
+  static std::unique_ptr<user_queue> open(const std::string& path, error& err,
+                                          durability d = durability::disk);
+  /// PRAGMA synchronous of its connection.
+  int synchronous() const { return db_->synchronous(); }
 
   /// Stores `items` (each user's items in seq order) in one transaction;
   /// at most `bound` items per user. An item at or below the user's highest

@@ -6,7 +6,9 @@
 // job is stored once, every task is terminal in the state its type
 // predicts, every successful completion's execution is in the ledger
 // exactly once and no lease ran twice, and no process exited unless the
-// test killed it. A failure prints the seed and the fault schedule; replay
+// test killed it. The tasks run in a Python worker handler
+// (tests/support/chaos_worker.py) that writes the ledger itself: the
+// executions are counted by the user's code, not by drover. A failure prints the seed and the fault schedule; replay
 // one with DROVER_CHAOS_SEED=N (and DROVER_CHAOS_TASKS, _FAULTS). The long
 // mode for bench/: DROVER_CHAOS_SEEDS=N runs seeds 1..N (see bench/README.md).
 #include <doctest/doctest.h>
@@ -38,18 +40,28 @@ int64_t env_int(const char* name, int64_t fallback) {
   return v != nullptr && *v != '\0' ? std::strtoll(v, nullptr, 10) : fallback;
 }
 
-/// Where executions are recorded. Today every consumer's --journal, written
-/// by the consumer when a handler's attempt ends. A worker handler that
-/// appends the same line itself ("<task> <attempt> <lease> <outcome> ...")
-/// plugs in here: its consumer flags, its ledger path, its task types.
+/// Where executions are recorded: the ledger the task handler appends to
+/// ("<task> <attempt> <lease> <outcome>"), and the consumer flags that run
+/// that handler.
 struct ledger_source {
   std::string path;
   std::vector<std::string> consumer_flags;
 };
 
-ledger_source consumer_journal(const std::string& dir) {
+/// A worker handler with a process per unit of consumer capacity, so the
+/// sleeps overlap as much as the consumers allow.
+ledger_source worker_ledger(const std::string& dir, int processes) {
   auto path = dir + "/ledger";
-  return {path, {"--journal=" + path}};
+  auto handlers = dir + "/handlers.yaml";
+  std::ofstream{handlers} << fmt::format(
+    "handlers:\n"
+    "  chaos:\n"
+    "    worker:\n"
+    "      argv: [python3, {}/tests/support/chaos_worker.py]\n"
+    "      processes: {}\n"
+    "      env: {{set: {{CHAOS_LEDGER: \"{}\", PYTHONDONTWRITEBYTECODE: \"1\"}}}}\n",
+    DROVER_SOURCE_DIR, processes, path);
+  return {path, {"--handlers=" + handlers}};
 }
 
 struct execution {
@@ -76,7 +88,8 @@ struct job_file {
 };
 
 /// The job: echo, sleep (20-200 ms), fail once with 3 attempts (ends
-/// SUCCEEDED), fail twice with 2 attempts (ends FAILED), in a seeded mix.
+/// SUCCEEDED), fail twice with 2 attempts (ends FAILED), in a seeded mix;
+/// the types are the worker's (chaos.echo, chaos.sleep, chaos.fail).
 job_file write_job(const std::string& dir, uint64_t seed, int64_t n) {
   job_file out;
   std::mt19937_64 rng{seed ^ 0x5eedULL};
@@ -84,14 +97,15 @@ job_file write_job(const std::string& dir, uint64_t seed, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
     auto roll = std::uniform_int_distribution<int>{0, 99}(rng);
     if (roll < 40)
-      tasks.push_back({{"type", "echo"}, {"payload", fmt::format("t{}", i)}});
+      tasks.push_back({{"type", "chaos.echo"}, {"payload", fmt::format("t{}", i)}});
     else if (roll < 75)
-      tasks.push_back({{"type", "sleep"},
+      tasks.push_back({{"type", "chaos.sleep"},
                        {"payload", std::to_string(std::uniform_int_distribution<int>{20, 200}(rng))}});
     else if (roll < 90)
-      tasks.push_back({{"type", "fail"}, {"payload", "1"}, {"max_attempts", 3}});
+      tasks.push_back({{"type", "chaos.fail"}, {"payload", "1"}, {"max_attempts", 3}});
     else
-      tasks.push_back({{"type", "fail"}, {"payload", "2"}, {"max_attempts", 2}}), ++out.failing;
+      tasks.push_back({{"type", "chaos.fail"}, {"payload", "2"}, {"max_attempts", 2}}),
+        ++out.failing;
   }
   out.path = dir + "/job.json";
   std::ofstream{out.path} << nlohmann::json{{"name", "chaos"}, {"tasks", tasks}}.dump();
@@ -184,7 +198,7 @@ void run_seed(uint64_t seed) {
   params.window_ms = env_int("DROVER_CHAOS_WINDOW_MS", 12000);
   auto faults = chaos_schedule(seed, params);
   drover::replay::scratch dir{"chaos"};
-  auto ledger = consumer_journal(dir.path());
+  auto ledger = worker_ledger(dir.path(), 8); // = the consumers' --capacity
   auto db = dir.path() + "/chaos.db";
   auto job = write_job(dir.path(), seed, n);
   chaos_cluster cl(dir.path(), "sqlite:" + db, params.consumers, params.producers,
@@ -201,13 +215,15 @@ void run_seed(uint64_t seed) {
   REQUIRE(cl.start(cl.manager, 30s));
   for (auto& c : cl.consumers)
     REQUIRE(cl.start(c, 30s));
-  for (auto& p : cl.producers) // pA registers first: it is the active one
-    REQUIRE(cl.start(p, 30s));
+  // The REST job goes in before the producers fill the bounded queues: a
+  // submit into full queues is refused with 429, which is not under test here.
   httplib::Client http{"127.0.0.1", cl.http_port};
   http.set_read_timeout(30, 0);
   auto key = fmt::format("chaos-rest-{}", seed);
   auto [first_status, rest_job] = submit_rest(http, key);
   REQUIRE(first_status == 201);
+  for (auto& p : cl.producers) // pA registers first: it is the active one
+    REQUIRE(cl.start(p, 30s));
 
   auto result = drive(cl, faults, http, key, rest_job, std::chrono::seconds(240));
   std::string applied;
@@ -238,30 +254,33 @@ void run_seed(uint64_t seed) {
   CHECK(query_int(db, "SELECT count(*) FROM jobs WHERE origin='chaos/chaos'") == 1);
   CHECK(query_int(db, "SELECT count(*) FROM tasks") == n + 50);
   CHECK(query_int(db, "SELECT count(*) FROM tasks WHERE state < 3") == 0); // none lost
-  CHECK(query_int(db, "SELECT count(*) FROM tasks WHERE type IN ('echo','sleep') AND state != 3")
-        == 0);
-  CHECK(query_int(db, "SELECT count(*) FROM tasks WHERE type='fail' AND "
+  CHECK(query_int(db, "SELECT count(*) FROM tasks WHERE type IN ('chaos.echo','chaos.sleep') "
+                      "AND state != 3") == 0);
+  CHECK(query_int(db, "SELECT count(*) FROM tasks WHERE type='chaos.fail' AND "
                       "CAST(payload AS TEXT)='1' AND state != 3") == 0);
-  CHECK(query_int(db, "SELECT count(*) FROM tasks WHERE type='fail' AND "
+  CHECK(query_int(db, "SELECT count(*) FROM tasks WHERE type='chaos.fail' AND "
                       "CAST(payload AS TEXT)='2' AND state != 4") == 0);
   CHECK(query_int(db, "SELECT count(*) FROM (SELECT task FROM events WHERE kind=4 "
                       "GROUP BY task HAVING count(*) > 1)") == 0); // no second completion
 
-  // -- the ledger: each success's execution once, no lease run twice -----------
+  // -- the ledger: each ending's execution once, no lease run twice ------------
   auto runs = read_ledger(ledger.path);
   std::map<std::pair<uint64_t, uint64_t>, int> per_lease, per_attempt;
+  std::map<std::pair<uint64_t, uint64_t>, std::string> outcome_of;
   for (auto& e : runs) {
     ++per_lease[{e.id, e.lease}];
     ++per_attempt[{e.id, e.attempt}];
+    outcome_of[{e.id, e.lease}] = e.outcome;
   }
   int twice = 0, missing = 0, reruns = 0;
   for (auto& [k, count] : per_lease)
     twice += count > 1;
-  auto done = query_rows(db, "SELECT id, lease_version FROM tasks WHERE state=3 AND job=("
-                             "SELECT id FROM jobs WHERE origin='chaos/chaos')");
+  // The lease that ended each task ran in the handler, with that outcome.
+  auto done = query_rows(db, "SELECT id, lease_version, state FROM tasks WHERE state IN (3, 4) "
+                             "AND job=(SELECT id FROM jobs WHERE origin='chaos/chaos')");
   for (auto& row : done) {
-    auto i = per_lease.find({static_cast<uint64_t>(row[0]), static_cast<uint64_t>(row[1])});
-    missing += i == per_lease.end();
+    auto i = outcome_of.find({static_cast<uint64_t>(row[0]), static_cast<uint64_t>(row[1])});
+    missing += i == outcome_of.end() || i->second != (row[2] == 3 ? "succeeded" : "failed");
   }
   for (auto& [attempt, count] : per_attempt) // the same attempt again: after a kill or stop
     reruns += count > 1;
@@ -269,7 +288,7 @@ void run_seed(uint64_t seed) {
   auto moved = query_int(db, "SELECT count(*) FROM events WHERE kind=7");
   auto summary = fmt::format("chaos seed {}: {} tasks in {:.1f} s, {} events; {} executions, "
                              "{} attempts ran again (after kills/stops), {} reassigned, "
-                             "{} stale ACKs; leases run twice {}, successes without their "
+                             "{} stale ACKs; leases run twice {}, endings without their "
                              "execution {}",
                              seed, n, result.seconds, cl.applied.size(), runs.size(), reruns,
                              moved, stale, twice, missing);
@@ -277,7 +296,7 @@ void run_seed(uint64_t seed) {
   std::fflush(stdout);
   CHECK(twice == 0);
   CHECK(missing == 0);
-  CHECK(done.size() > 0);
+  CHECK(static_cast<int64_t>(done.size()) == n);
 }
 
 /// Seeds to run: DROVER_CHAOS_SEED=N alone, or 1..DROVER_CHAOS_SEEDS.

@@ -12,96 +12,14 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "http/httplib_abi.hpp"
 #include "support/chaos_cluster.hpp"
 #include "support/db_query.hpp"
-#include "support/process.hpp"
+#include "support/restart_procs.hpp"
 
 using namespace drover::testing;
 using namespace std::chrono_literals;
 
 namespace {
-
-/// A registry+manager with REST on ports that stay the same across restarts.
-struct manager_proc {
-  std::string dir, db;
-  uint16_t registry_port = free_port();
-  uint16_t http_port = free_port();
-  std::vector<std::string> extra;
-  std::unique_ptr<child_process> proc;
-  int lives = 0;
-
-  manager_proc(std::string d, std::vector<std::string> more = {})
-    : dir(std::move(d)), db(dir + "/m.db"), extra(std::move(more)) {}
-
-  std::string registry() const { return fmt::format("--registry=127.0.0.1:{}", registry_port); }
-
-  /// Starts a life and waits for its ready file (recovery done, REST up).
-  bool start() {
-    auto ready = fmt::format("{}/manager.{}.ready", dir, ++lives);
-    std::vector<std::string> args{DROVER_BINARY, "run", "--role=registry,manager",
-                                  fmt::format("--listen=127.0.0.1:{}", registry_port),
-                                  fmt::format("--http=127.0.0.1:{}", http_port),
-                                  "--store=sqlite:" + db, "--threads=2", "--idle-after=0",
-                                  "--ready-file=" + ready};
-    args.insert(args.end(), extra.begin(), extra.end());
-    proc = std::make_unique<child_process>(args, fmt::format("{}/manager.{}", dir, lives));
-    return wait_file(ready, 30s);
-  }
-
-  static bool wait_file(const std::string& path, std::chrono::milliseconds limit) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!std::filesystem::exists(path)) {
-      if (std::chrono::steady_clock::now() > deadline)
-        return false;
-      std::this_thread::sleep_for(5ms);
-    }
-    return true;
-  }
-
-  nlohmann::json get(const std::string& path) {
-    httplib::Client http{"127.0.0.1", http_port};
-    http.set_read_timeout(10, 0);
-    auto res = http.Get(path.c_str());
-    if (!res || res->status != 200)
-      return nullptr;
-    return nlohmann::json::parse(res->body, nullptr, false);
-  }
-};
-
-/// A member process started with --ready-file; `wait` for its registration.
-std::unique_ptr<child_process> member(const std::string& dir, const std::string& name,
-                                      std::vector<std::string> args, bool wait = true) {
-  static int n = 0;
-  auto ready = fmt::format("{}/{}.{}.ready", dir, name, ++n);
-  std::vector<std::string> argv{DROVER_BINARY, "run"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  argv.push_back("--ready-file=" + ready);
-  auto p = std::make_unique<child_process>(argv, fmt::format("{}/{}.{}", dir, name, n));
-  if (wait)
-    REQUIRE_MESSAGE(manager_proc::wait_file(ready, 30s), name << ": " << p->err());
-  return p;
-}
-
-/// SIGTERMs every process, then checks that each stopped cleanly (exit 0).
-void stop_cleanly(std::initializer_list<child_process*> procs) {
-  for (auto* p : procs)
-    p->signal(SIGTERM);
-  for (auto* p : procs)
-    CHECK(p->wait(10s) == 0);
-}
-
-/// Polls `pred` every 20 ms for at most `limit`.
-template <class Pred>
-bool eventually(Pred pred, std::chrono::milliseconds limit) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline)
-      return false;
-    std::this_thread::sleep_for(20ms);
-  }
-  return true;
-}
 
 bool producer_active(manager_proc& m, const std::string& node) {
   auto nodes = m.get("/v1/nodes");

@@ -271,13 +271,14 @@ w6_gearmand() {
   stop "$GD_PID" KILL
 }
 
-w7_drover() {
-  local r=$1 store label t
-  for label in memory sqlite; do
-    store=memory
-    [[ $label == sqlite ]] && { store=sqlite:$TMP/w7.$r.db; rm -f "$TMP/w7.$r.db"*; }
+w7_drover() { # memory, sqlite with fsync per commit (default), sqlite without fsync
+  local r=$1 store label t durability
+  for label in memory sqlite sqlite_process; do
+    store=memory durability=disk
+    [[ $label != memory ]] && { store=sqlite:$TMP/w7.$r.db; rm -f "$TMP/w7.$r.db"*; }
+    [[ $label == sqlite_process ]] && durability=process
     timeout -k 5 180 "$DROVER" run --http=off --listen=127.0.0.1:0 --store="$store" --tasks="$N_TP" \
-      --type=noop >"$TMP/w7.$r.$label.out" 2>"$TMP/w7.$r.$label.err"
+      --durability=$durability --type=noop >"$TMP/w7.$r.$label.out" 2>"$TMP/w7.$r.$label.err"
     t=$(throughput_of "$TMP/w7.$r.$label.out")
     [[ -n $t ]] && record "W7.drover.$label" "$t" || fail "W7.drover.$label" "no throughput line"
     rm -f "$TMP/w7.$r.db"*

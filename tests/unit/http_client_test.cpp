@@ -198,9 +198,10 @@ TEST_CASE_FIXTURE(server_fixture, "rules get prints YAML; rules apply swaps or l
   CHECK(applied.code == 0);
   CHECK(contains(applied.out, "rules applied: version 2, hash "));
   temp_file bad{"version: 3\nrules: 7\n", "bad.yaml"};
+  // Checked here first with the manager's own parser: bad usage (2), nothing sent.
   auto refused = run_cli({"rules", "apply", bad.path, "--server=" + url()});
-  CHECK(refused.code == 1);
-  CHECK(contains(refused.err, "the rules were rejected (HTTP 422); the old rules stay:\n  <rest>:2:"));
+  CHECK(refused.code == 2);
+  CHECK(contains(refused.err, "drover: " + bad.path + ":2:"));
   CHECK(backend.rules.version == 2);
 }
 
@@ -234,7 +235,7 @@ TEST_CASE_FIXTURE(token_fixture, "the client sends --token; without it the serve
   CHECK(run_cli({"nodes", "--token=s3cret", "--server=" + url()}).code == 0);
 }
 
-TEST_CASE("an unreachable server or a bad URL is exit 2 with a hint") {
+TEST_CASE("an unreachable server is exit 1 (runtime), a bad URL exit 2 (usage), each with a hint") {
   fake_backend backend;
   std::string url;
   {
@@ -243,10 +244,10 @@ TEST_CASE("an unreachable server or a bad URL is exit 2 with a hint") {
     url = "http://127.0.0.1:" + std::to_string(gone.port());
   } // stopped: nothing listens on that port any more
   auto r = run_cli({"nodes", "--server=" + url});
-  CHECK(r.code == 2);
+  CHECK(r.code == 1);
   CHECK(contains(r.err, "drover: cannot reach " + url + ": connection refused"));
   auto v6 = run_cli({"nodes", "--server=http://[::1]:1"}); // a URL, but nobody there
-  CHECK(v6.code == 2);
+  CHECK(v6.code == 1);
   CHECK(contains(v6.err, "drover: cannot reach http://[::1]:1: "));
   auto bad = run_cli({"nodes", "--server=127.0.0.1:8080"});
   CHECK(bad.code == 2);

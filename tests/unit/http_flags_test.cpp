@@ -72,8 +72,12 @@ TEST_CASE("bad values name the flag") {
   CHECK(err.code == ec::bad_input);
   CHECK(err.message.rfind("--http: 'localhost' is not HOST:PORT", 0) == 0);
   CHECK(resolve_http_flags(parsed({"--max-tasks=0"}), on, where, opts).message
-        == "--max-tasks must be at least 1");
+        == "--max-tasks: 0 is out of range; use 1 to 100000000");
+  CHECK(resolve_http_flags(parsed({"--max-body=2GiB"}), on, where, opts).message
+        == "--max-body: 2147483648 bytes is out of range; use 1 byte to 1GiB");
   CHECK_THROWS_AS(parsed({"--max-body=lots"}), CLI::ParseError);
+  CHECK_THROWS_AS(parsed({"--max-body=-1"}), CLI::ValidationError); // not 2^64-1
+  CHECK_THROWS_AS(parsed({"--token", ""}), CLI::ValidationError); // main splits "--token=" so
 }
 
 }

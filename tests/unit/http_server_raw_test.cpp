@@ -3,59 +3,17 @@
 // about the body) get a quick, well-formed answer and never a crash.
 #include <doctest/doctest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
 
 #include <string>
 
 #include "http_fake_backend.hpp"
+#include "tests/support/raw_http.hpp"
 
 using namespace drover;
 using namespace drover::http_test;
+using drover::testing::exchange;
 
 namespace {
-
-/// True once `reply` holds a whole response (headers and Content-Length
-/// bytes of body), so a kept-alive connection need not be waited out.
-bool complete(const std::string& reply) {
-  auto end = reply.find("\r\n\r\n");
-  if (end == std::string::npos)
-    return false;
-  auto at = reply.find("Content-Length: ");
-  if (at == std::string::npos || at > end)
-    return true;
-  auto length = std::stoul(reply.substr(at + 16, reply.find("\r\n", at) - at - 16));
-  return reply.size() >= end + 4 + length;
-}
-
-/// Sends `raw` to 127.0.0.1:`port` and reads one reply, until the server
-/// closes or 5 s pass; returns what arrived. `half_close` tells the server
-/// that nothing more follows; cpp-httplib then writes no reply at all (it
-/// checks that the peer is still there), so only cut-off requests use it.
-std::string exchange(uint16_t port, const std::string& raw, bool half_close) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  timeval tv{5, 0}; // the bound on every wait below
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  REQUIRE(::send(fd, raw.data(), raw.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(raw.size()));
-  if (half_close)
-    ::shutdown(fd, SHUT_WR);
-  std::string reply;
-  char buf[4096];
-  ssize_t n;
-  while (!complete(reply) && (n = ::recv(fd, buf, sizeof buf, 0)) > 0)
-    reply.append(buf, static_cast<size_t>(n));
-  ::close(fd);
-  return reply;
-}
 
 bool starts_with(const std::string& s, const std::string& prefix) {
   return s.compare(0, prefix.size(), prefix) == 0;

@@ -88,9 +88,20 @@ TEST_CASE_FIXTURE(server_fixture, "a header and a body key that differ are refus
                                 "tasks": [{"type": "x"}]})", "application/json"),
                 400, "bad_input", "idempotency_key");
   httplib::Headers two{{"Idempotency-Key", "a"}, {"Idempotency-Key", "b"}};
-  check_refused(client.Post("/v1/jobs", two, two_tasks, "application/json"), 400, "bad_input",
-                "more than one Idempotency-Key");
+  check_refused(client.Post("/v1/jobs", two, two_tasks, "application/json"), 400, "bad_request",
+                "header Idempotency-Key appears 2 times; send it once");
+  httplib::Headers long_key{{"Idempotency-Key", std::string(513, 'k')}};
+  check_refused(client.Post("/v1/jobs", long_key, two_tasks, "application/json"), 400,
+                "bad_input", "the Idempotency-Key header: 513 bytes is too long; at most 512");
+  httplib::Headers latin1{{"Idempotency-Key", "caf\xe9"}};
+  check_refused(client.Post("/v1/jobs", latin1, two_tasks, "application/json"), 400,
+                "bad_input", "the Idempotency-Key header: is not UTF-8 text");
   CHECK(backend.jobs.empty());
+  auto no_key = client.Post("/v1/jobs", R"({"name": "j", "idempotency_key": "",
+                                             "tasks": [{"type": "x"}]})", "application/json");
+  REQUIRE(no_key);
+  CHECK(no_key->status == 201); // an empty body key is no key
+  CHECK(backend.submitted.back().origin.empty());
 }
 
 TEST_CASE_FIXTURE(server_fixture, "POST /v1/jobs/{id}/seal answers the sealed job, 404 for none") {

@@ -262,7 +262,7 @@ TEST_CASE("an unreadable file is an error that names the file") {
   rule_set rs;
   auto err = load_rules("/nonexistent/rules.yaml", rs);
   CHECK(err.code == ec::invalid_rules);
-  CHECK(err.message == "/nonexistent/rules.yaml: cannot read the rules file");
+  CHECK(err.message == "/nonexistent/rules.yaml: cannot read the rules file: No such file or directory");
 }
 
 TEST_CASE("the default rule set is least_loaded with 64 per consumer") {

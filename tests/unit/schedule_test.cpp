@@ -110,6 +110,12 @@ TEST_CASE("bad cron expressions name the field, its column and what is allowed")
   CHECK(cron_error("* * * * 1-x") == "cron field 5 (day-of-week) at column 9: '1-x' is not a "
                                      "range a-b of numbers");
   CHECK(cron_error("* * ? * *").find("field 3 (day-of-month) at column 5") != std::string::npos);
+  CHECK(cron_error("0 0 30 2 *") == "cron '0 0 30 2 *' never fires: no date has the "
+                                    "day-of-month '30' in the month '2' (like February 30th); "
+                                    "fix the day or the month");
+  CHECK(cron_error("0 0 31 4,6,9,11 *").find("never fires") != std::string::npos);
+  CHECK(cron_error("0 0 29 2 *").empty()); // every leap year: it fires
+  CHECK(cron_error("0 0 30 2 1").empty()); // or every Monday of February
 }
 
 TEST_CASE("cron_next finds the next matching minute on UTC") {
@@ -122,7 +128,14 @@ TEST_CASE("cron_next finds the next matching minute on UTC") {
   CHECK(cron_next(cron("0 0 * * 0"), t) == t + 6 * day); // the next Sunday
   CHECK(cron_next(cron("0 0 1 * *"), t) == 1796083200000); // 2026-12-01
   CHECK(cron_next(cron("0 0 29 2 *"), t) == 1835395200000); // 2028-02-29, a leap day
-  CHECK(cron_next(cron("0 0 30 2 *"), t) == -1);          // never
+  cron_expr never; // "0 0 30 2 *" as bits: parse_cron refuses the text
+  never.minutes = 1;
+  never.hours = 1;
+  never.days = 1u << 30;
+  never.months = 1u << 2;
+  never.weekdays = 0x7f;
+  never.days_star = false;
+  CHECK(cron_next(never, t) == -1);
   CHECK(cron_next(cron("59 23 31 12 *"), t) == t + (38 * day) + 23 * hour + 59 * minute);
 }
 

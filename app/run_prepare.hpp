@@ -1,0 +1,37 @@
+// Everything `drover run` can check or take before a role starts: the REST
+// port (bound first, so a taken port is found before anything else
+// listens), the job file, the rules file, the store, the users' handlers
+// and the --ready-file's place. A bad value is reported before the
+// registry, the manager or any socket exists.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "config/options.hpp"
+#include "exec/handler_spec.hpp"
+#include "http/api_types.hpp"
+#include "http/http_flags.hpp"
+#include "http/server.hpp"
+#include "rules/rule_set.hpp"
+#include "store/task_store.hpp"
+
+namespace drover {
+
+struct prepared_run {
+  std::unique_ptr<http_server> http;   ///< bound, not serving; null: no REST here
+  job_request job;                     ///< from --job-file (empty without one)
+  std::shared_ptr<rule_set> rules;     ///< null: default rules
+  std::string rules_path;
+  std::shared_ptr<task_store> store;   ///< the manager's store; null without a manager
+  std::shared_ptr<handler_set> handlers; ///< a consumer's users' handlers; null: none
+  std::string handlers_path;           ///< where they come from (re-read while running)
+  bool handlers_in_config = false;     ///< the path is the --config file (its handlers: section)
+};
+
+/// Fills `out` for the roles `o` runs. The error is one line naming the
+/// flag or file to fix (exit code 2).
+/// REQUIRES: validate(o) passed.
+error prepare_run(const run_options& o, const http_flags& http, prepared_run& out);
+
+} // namespace drover

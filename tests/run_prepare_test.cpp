@@ -1,0 +1,57 @@
+// prepare_run, what `drover run` does before any role starts: the store it
+// opens runs with the --durability the options name (read back from the
+// connection), the REST port is bound, and a bad file stops everything.
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "app/run_prepare.hpp"
+#include "store/sqlite_store.hpp"
+#include "tests/support/process.hpp"
+
+using namespace drover;
+using drover::testing::scratch_dir;
+
+TEST_SUITE("run_prepare") {
+
+TEST_CASE("the manager's store opens with the durability the options name") {
+  scratch_dir dir;
+  for (auto [name, level] : {std::pair{"disk", 2}, std::pair{"process", 1}}) {
+    run_options o;
+    o.roles = {"registry", "manager"};
+    o.store = "sqlite:" + dir.path + "/" + name + ".db";
+    o.durability = name;
+    REQUIRE_FALSE(validate(o));
+    http_flags http;
+    http.listen = "off";
+    prepared_run pre;
+    REQUIRE_FALSE(prepare_run(o, http, pre));
+    auto* db = dynamic_cast<sqlite_store*>(pre.store.get());
+    REQUIRE(db);
+    CAPTURE(name);
+    CHECK(db->synchronous() == level);
+    CHECK_FALSE(pre.http); // --http=off
+  }
+}
+
+TEST_CASE("the REST port is bound by prepare_run, and a bad job file stops it first") {
+  scratch_dir dir;
+  run_options o;
+  o.store = "memory";
+  http_flags http;
+  http.listen = "127.0.0.1:0";
+  prepared_run pre;
+  REQUIRE_FALSE(prepare_run(o, http, pre));
+  REQUIRE(pre.http);
+  CHECK(pre.http->port() != 0); // bound, not serving yet
+
+  o.job_file = dir.path + "/job.json";
+  std::ofstream{o.job_file} << R"({"name": "j", "tasks": [{"type": ""}]})";
+  prepared_run bad;
+  auto err = prepare_run(o, http, bad);
+  CHECK(err.message.find("tasks[0].type: must not be empty") != std::string::npos);
+  CHECK_FALSE(bad.http); // nothing listens
+  CHECK_FALSE(bad.store);
+}
+
+} // TEST_SUITE
