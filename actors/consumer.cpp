@@ -82,6 +82,7 @@ void run(consumer_ptr self, assignment& a) {
 /// the manager to ACK to.
 void register_self(consumer_ptr self) {
   auto& info = self->state.opts.info;
+  info.types = self->state.opts.handlers.types(); // the manager routes by these
   self->request(self->state.opts.registry, std::chrono::seconds(30), register_atom::value, info)
     .then(
       [=](const caf::actor& mgr) {

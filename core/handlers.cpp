@@ -14,13 +14,18 @@ const task_handler* handler_registry::find(const std::string& type) const {
   return i == handlers_.end() ? nullptr : &i->second;
 }
 
-std::string handler_registry::names() const {
+std::vector<std::string> handler_registry::types() const {
   std::vector<std::string> xs;
+  xs.reserve(handlers_.size());
   for (auto& [name, fn] : handlers_)
     xs.push_back(name);
   std::sort(xs.begin(), xs.end());
+  return xs;
+}
+
+std::string handler_registry::names() const {
   std::string out;
-  for (auto& x : xs) {
+  for (auto& x : types()) {
     if (!out.empty())
       out += ", ";
     out += x;

@@ -26,6 +26,8 @@ public:
   void add(std::string type, task_handler fn);
   /// nullptr if no handler has that type.
   const task_handler* find(const std::string& type) const;
+  /// Known types, sorted: what a consumer announces when it registers.
+  std::vector<std::string> types() const;
   /// Known types, sorted, comma-separated (for error messages).
   std::string names() const;
 

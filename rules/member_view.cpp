@@ -1,6 +1,8 @@
 // Precomputed member tags and rule filters; see member_view.hpp.
 #include "rules/member_view.hpp"
 
+#include <algorithm>
+
 #include "rules/match.hpp"
 
 namespace drover {
@@ -22,6 +24,7 @@ void member_view::build(const std::vector<candidate>& cs, const rule_set& rs) {
       uint32_t id = tag_ids_[tag];
       tag_bits_[i * words_ + (id >> 6)] |= uint64_t{1} << (id & 63);
     }
+  build_types(cs);
   filtered_.assign(rs.rules.size(), 0);
   admits_.assign(rs.rules.size() * cs.size(), 0);
   for (size_t r = 0; r < rs.rules.size(); ++r) {
@@ -30,6 +33,34 @@ void member_view::build(const std::vector<candidate>& cs, const rule_set& rs) {
     for (size_t i = 0; i < cs.size(); ++i)
       admits_[r * cs.size() + i] = drover::admits(to, cs[i].node, cs[i].tags) ? 1 : 0;
   }
+}
+
+void member_view::build_types(const std::vector<candidate>& cs) {
+  types_.clear();
+  for (const auto& c : cs)
+    types_.insert(types_.end(), c.types.begin(), c.types.end());
+  std::sort(types_.begin(), types_.end());
+  types_.erase(std::unique(types_.begin(), types_.end()), types_.end());
+  type_words_ = types_.size() / 64 + 1;
+  type_bits_.assign(cs.size() * type_words_, 0);
+  for (size_t i = 0; i < cs.size(); ++i)
+    for (const auto& type : cs[i].types) {
+      auto id = static_cast<uint32_t>(
+        std::lower_bound(types_.begin(), types_.end(), type) - types_.begin());
+      type_bits_[i * type_words_ + (id >> 6)] |= uint64_t{1} << (id & 63);
+    }
+  last_type_.clear();
+  last_type_id_ = -2; // nothing cached (no type is named by -2)
+}
+
+int member_view::type_id(std::string_view type) {
+  if (last_type_id_ != -2 && type == last_type_)
+    return last_type_id_;
+  auto it = std::lower_bound(types_.begin(), types_.end(), type,
+                             [](const std::string& a, std::string_view b) { return a < b; });
+  last_type_.assign(type.data(), type.size());
+  last_type_id_ = it != types_.end() && *it == type ? static_cast<int>(it - types_.begin()) : -1;
+  return last_type_id_;
 }
 
 int member_view::slot_of(const std::string& node) const {

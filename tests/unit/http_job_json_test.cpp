@@ -5,6 +5,7 @@
 #include <string>
 
 #include "http/job_json.hpp"
+#include "http/job_split_json.hpp"
 
 using namespace drover;
 
@@ -86,13 +87,48 @@ TEST_CASE("wrong types say what was expected and what came") {
   CHECK(problem(with_task(R"("tags": "gpu")"))
         == R"(tasks[1].tags: expected an array of strings, got "gpu")");
   CHECK(problem(with_task(R"("tags": ["gpu", 3])")) == "tasks[1].tags[1]: expected a string, got 3");
-  CHECK(problem(with_task(R"("payload": {"a": 1})"))
-        == "tasks[1].payload: expected a string, got an object");
   CHECK(problem(R"({"name": "j", "tasks": {"type": "noop"}})")
         == "tasks: expected an array, got an object");
   CHECK(problem(R"({"name": "j", "tasks": [42]})")
         == R"(tasks[0]: expected an object with at least "type", got 42)");
   CHECK(problem(R"([1, 2])") == R"(body: expected a JSON object with "name" and "tasks", got an array)");
+}
+
+TEST_CASE("a payload may be any JSON value: a string as is, anything else as its JSON text") {
+  auto r = parse_job_request(R"({"name": "j", "tasks": [
+    {"type": "echo", "payload": "plain \"text\""},
+    {"type": "echo", "payload": {"path": "/a.png", "size": [1, 2], "b": true, "a": null}},
+    {"type": "echo", "payload": 42},
+    {"type": "echo", "payload": [1, "x"]},
+    {"type": "echo", "payload": null},
+    {"type": "echo", "payload": "{\"path\":\"/a.png\"}"},
+    {"type": "echo", "payload": {"s": "\u00e9\n"}, "count": 2}]})", job_limits{});
+  INFO(r.err.message);
+  REQUIRE_FALSE(r.err);
+  REQUIRE(r.job.tasks.size() == 8);
+  CHECK(r.job.tasks[0].payload == "plain \"text\"");
+  // keys keep the order they were written in
+  CHECK(r.job.tasks[1].payload == R"({"path":"/a.png","size":[1,2],"b":true,"a":null})");
+  CHECK(r.job.tasks[2].payload == "42");
+  CHECK(r.job.tasks[3].payload == R"([1,"x"])");
+  CHECK(r.job.tasks[4].payload == "null");
+  CHECK(r.job.tasks[5].payload == R"({"path":"/a.png"})"); // a string: as is
+  CHECK(r.job.tasks[6].payload == "{\"s\":\"\xC3\xA9\\n\"}");
+  CHECK(r.job.tasks[7].payload == r.job.tasks[6].payload);
+}
+
+TEST_CASE("a JSON payload survives the expanded body drover submit sends") {
+  auto first = parse_job_request(R"({"name": "j", "tasks": [{"type": "echo",
+    "payload": {"z": 1, "a": {"k": "v"}}}], "split": {"list": [{"b": 1, "a": 2}, "s"]}})",
+                                 job_limits{});
+  REQUIRE_FALSE(first.err);
+  REQUIRE(first.job.tasks.size() == 2);
+  CHECK(first.job.tasks[0].payload == R"({"b":1,"a":2})");
+  auto again = parse_job_request(expanded_job_body(first.job), job_limits{});
+  REQUIRE_FALSE(again.err);
+  REQUIRE(again.job.tasks.size() == 2);
+  CHECK(again.job.tasks[0].payload == first.job.tasks[0].payload);
+  CHECK(again.job.tasks[1].payload == "s");
 }
 
 TEST_CASE("unknown fields are rejected by name, with the allowed ones") {
