@@ -113,9 +113,11 @@ void print_job(std::ostream& out, const json& job) {
       << (job.value("finished", false) ? ", finished" : job.value("sealed", true) ? "" : ", more lists to come")
       << ", " << fixed(num_field(job, "rate"), 1) << " tasks/s\n";
   if (auto w = job.find("waiting"); w != job.end() && w->is_array() && !w->empty()) {
-    for (auto& g : *w) // e.g. "waiting    12 tasks: no live consumer runs type 'resize'"
-      out << "waiting    " << u64_field(g, "tasks") << " tasks: " << str_field(g, "reason")
+    for (auto& g : *w) { // e.g. "waiting    12 tasks: no live consumer runs type 'resize'"
+      auto n = u64_field(g, "tasks");
+      out << "waiting    " << n << (n == 1 ? " task: " : " tasks: ") << str_field(g, "reason")
           << "\n";
+    }
   } else if (auto n = u64_field(job, "unassignable"); n > 0) {
     out << "waiting    " << n << " tasks no member can take (check tags and rules)\n";
   }

@@ -92,10 +92,13 @@ int print_failed_tasks(api_client& api, client_io& io, const json& job, uint32_t
                        json* collected) {
   std::vector<std::vector<std::string>> rows;
   uint64_t failed = 0;
+  std::string more; // where the rest are: "--state=FAILED", ...
   auto counts = job.value("counts", json::object());
   for (const char* state : {"FAILED", "TIMED_OUT", "CANCELLED"}) {
     auto n = u64_field(counts, state);
     failed += n;
+    if (n > 0)
+      more += (more.empty() ? " --state=" : " or --state=") + std::string{state};
     if (n == 0 || rows.size() >= max)
       continue;
     json page;
@@ -114,8 +117,8 @@ int print_failed_tasks(api_client& api, client_io& io, const json& job, uint32_t
   io.out << "tasks that did not succeed (" << failed << "):\n";
   print_table(io.out, {"ID", "STATE", "ATTEMPT", "CONSUMER", "ERROR"}, rows);
   if (failed > rows.size())
-    io.out << "and " << failed - rows.size() << " more: drover results "
-           << u64_field(job, "id") << " --state=FAILED (or TIMED_OUT, CANCELLED)\n";
+    io.out << "and " << failed - rows.size() << " more: drover results " << u64_field(job, "id")
+           << more << "\n";
   return 0;
 }
 

@@ -63,6 +63,7 @@ choice assigner::choose(const task& t, std::string_view job_name,
              r && r->max_inflight ? r->max_inflight : rules_->default_max_inflight,
              r ? r->key : rules_->default_key,
              r ? r->weights : rules_->default_weights};
+  eligible_ = view_.eligible(d.rule_index, type_);
   switch (r ? r->strategy : rules_->default_strategy) {
     case strategy_kind::round_robin: c.status = pick_round_robin(d, c.index); break;
     case strategy_kind::least_loaded: c.status = pick_least_loaded(d, c.index); break;

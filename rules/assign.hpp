@@ -95,8 +95,8 @@ private:
     bool has_room(const candidate& c) const { return c.accepting && c.inflight < limit(c); }
   };
 
-  bool fits(const decision& d, size_t i) const {
-    return view_.runs(i, type_) && view_.admits(d.rule_index, i) && view_.offers(i, wanted_);
+  bool fits(const decision&, size_t i) const {
+    return member_view::has(eligible_, i) && view_.offers(i, wanted_);
   }
   /// For a task no member fits although some run its type: no_tags or rule.
   unassignable_kind explain(const decision& d) const;
@@ -123,6 +123,7 @@ private:
   uint64_t rng_;
   std::vector<uint32_t> wanted_;  ///< scratch: tag ids the task wants
   uint32_t type_ = 0;             ///< scratch: the task's type id
+  const uint64_t* eligible_ = nullptr; ///< scratch: members of the type the rule admits
   std::vector<int> scratch_;      ///< scratch: eligible slots for random
 };
 

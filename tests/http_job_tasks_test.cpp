@@ -131,7 +131,7 @@ TEST_CASE("a type no live consumer runs waits with its reason, JSON payloads arr
   // `drover status` says why; `drover submit` warns and still submits.
   std::string out, err;
   CHECK(f.client({"status", std::to_string(id)}, out, err, "status") == 0);
-  CHECK(out.find("waiting    1 tasks: no live consumer runs type 'resize'") != std::string::npos);
+  CHECK(out.find("waiting    1 task: no live consumer runs type 'resize'") != std::string::npos);
   CHECK(f.client({"submit", "--tasks=2", "--type=resize"}, out, err, "submit") == 0);
   CHECK(err.find("warning: no live consumer runs type 'resize'") != std::string::npos);
   CHECK(f.get("/v1/jobs/2")["unassignable"] == 2);

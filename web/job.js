@@ -21,8 +21,11 @@ export function jobView(root, ctx, id) {
     list.offset = 0;
     refreshTasks().catch(ctx.fail);
   }}, h('option', {value: ''}, 'all states'), STATES.map((s) => h('option', {value: s}, s)));
+  let total = 0; // of the page shown: `next` stops at the last page
   const pager = (delta, label) => h('button', {class: 'small', onclick: () => {
-    list.offset = Math.max(0, list.offset + delta);
+    const next = list.offset + delta;
+    if (next < 0 || next >= total) return;
+    list.offset = next;
     refreshTasks().catch(ctx.fail);
   }}, label);
   // A task is also opened by the id that POST /v1/jobs answered, or its plain number.
@@ -35,13 +38,15 @@ export function jobView(root, ctx, id) {
      h('button', {type: 'submit'}, 'Open'));
   root.replaceChildren(h('p', {}, h('a', {href: '#/'}, '← overview')),
                        h('section', {class: 'card'}, data),
-                       h('section', {class: 'card'}, h('h2', {}, 'Tasks ', filter, ' ',
-                         pager(-TASKS_SHOWN, '← newer ids'), ' ', pager(TASKS_SHOWN, 'more →')), tasks),
+                       h('section', {class: 'card'}, h('h2', {}, 'Tasks ', filter), tasks,
+                         h('div', {class: 'actions'}, pager(-TASKS_SHOWN, '← previous'),
+                           pager(TASKS_SHOWN, 'next →'))),
                        h('section', {class: 'card'}, lookup));
 
   async function refreshTasks() {
     const q = `offset=${list.offset}&limit=${TASKS_SHOWN}${list.state ? `&state=${list.state}` : ''}`;
     const page = await api('GET', `/v1/jobs/${encodeURIComponent(id)}/tasks?${q}`);
+    total = page.total;
     render(tasks, JSON.stringify(page), () => taskTable(page));
   }
   async function refresh() {
@@ -77,7 +82,8 @@ function taskTable(p) {
 function waitingList(j) {
   if (!j.waiting || !j.waiting.length) return null;
   return h('ul', {class: 'waiting'}, j.waiting.map((w) =>
-    h('li', {'data-why': w.why}, h('b', {}, `${fmtNum(w.tasks)} tasks`), ` wait: ${w.reason}`)));
+    h('li', {'data-why': w.why}, h('b', {}, `${fmtNum(w.tasks)} ${w.tasks === 1 ? 'task waits' : 'tasks wait'}`),
+      `: ${w.reason}`)));
 }
 
 function jobBody(j) {

@@ -154,7 +154,7 @@ TEST_CASE_FIXTURE(server_fixture, "submit --wait names the first 20 failed tasks
   CHECK(r.code == 1);
   CHECK(contains(r.out, "m1_1700000000000_20  FAILED"));
   CHECK_FALSE(contains(r.out, "m1_1700000000000_21 "));
-  CHECK(contains(r.out, "and 5 more: drover results 1 --state=FAILED"));
+  CHECK(contains(r.out, "and 5 more: drover results 1 --state=FAILED\n"));
   auto j = run_cli({"submit", "--tasks=2", "--wait", "--interval=1", "--json", "--server=" + url()});
   CHECK(j.code == 1);
   auto doc = nlohmann::json::parse(j.out);
