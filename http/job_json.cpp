@@ -246,9 +246,21 @@ job_parse_result parse_job_request(std::string_view body, const job_limits& limi
     out.err = fail("body", "empty; expected a JSON object with \"name\" and \"tasks\"");
     return out;
   }
+  // Writing a payload back as JSON text recurses once per level: a body
+  // nested a million deep would overflow the stack, so it is refused while
+  // it is read (the parser itself keeps its own stack).
+  bool too_deep = false;
+  auto depth_guard = [&too_deep](int depth, json::parse_event_t, json&) {
+    too_deep = too_deep || depth > max_json_depth;
+    return !too_deep; // false: drop it, so nothing that deep is ever built
+  };
   try {
-    auto doc = json::parse(body.begin(), body.end());
-    read_job(doc, limits, out);
+    auto doc = json::parse(body.begin(), body.end(), depth_guard);
+    if (too_deep)
+      out.err = fail("body", "nested more than " + std::to_string(max_json_depth)
+                               + " levels deep; flatten the payload");
+    else
+      read_job(doc, limits, out);
   } catch (const json::parse_error& e) {
     out.err = fail("body", "malformed JSON: " + strip_prefix(e.what()));
   } catch (const json::exception& e) { // a check above missed a type: still no crash

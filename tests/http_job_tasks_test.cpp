@@ -123,6 +123,15 @@ TEST_CASE("a type no live consumer runs waits with its reason, JSON payloads arr
   CHECK(metrics_of(f).find("drover_unassignable_tasks{reason=\"no_type\",type=\"resize\","
                            "detail=\"\"} 1\n") != std::string::npos);
 
+  // A payload nested a million deep is refused; the server stays up.
+  auto deep = R"({"name": "deep", "tasks": [{"type": "echo", "payload": )"
+              + std::string(1'000'000, '[') + std::string(1'000'000, ']') + "}]}";
+  auto refused = f.rest.http->Post("/v1/jobs", deep, "application/json");
+  REQUIRE(refused);
+  CHECK(refused->status == 400);
+  CHECK(refused->body.find("nested more than 100 levels") != std::string::npos);
+  CHECK(f.get("/healthz")["status"] == "ok");
+
   // The echo handler got the payload as JSON text, key order kept.
   auto echoed = f.get("/v1/tasks/" + created["task_ids"][1].get<std::string>());
   CHECK(echoed["result"] == R"({"path":"/a.png","sizes":[64,128],"crop":false})");

@@ -117,6 +117,24 @@ TEST_CASE("a payload may be any JSON value: a string as is, anything else as its
   CHECK(r.job.tasks[7].payload == r.job.tasks[6].payload);
 }
 
+TEST_CASE("a body nested deeper than the limit is refused, not a stack overflow") {
+  auto nested = [](int depth) {
+    return R"({"name": "deep", "tasks": [{"type": "echo", "payload": )" + std::string(depth, '[')
+           + std::string(depth, ']') + "}]}";
+  };
+  auto ok = parse_job_request(nested(max_json_depth - 4), job_limits{}); // body + tasks + task
+  CHECK_FALSE(ok.err);
+  for (int depth : {max_json_depth, 1'000'000}) {
+    auto r = parse_job_request(nested(depth), job_limits{});
+    CAPTURE(depth);
+    CHECK(r.err.message == "body: nested more than 100 levels deep; flatten the payload");
+    CHECK(r.job.tasks.empty());
+  }
+  std::string split = R"({"name": "deep", "tasks": [{"type": "echo"}], "split": {"list": [)"
+                      + std::string(500'000, '[') + std::string(500'000, ']') + "]}}";
+  CHECK(parse_job_request(split, job_limits{}).err.message.find("nested more than") != std::string::npos);
+}
+
 TEST_CASE("a JSON payload survives the expanded body drover submit sends") {
   auto first = parse_job_request(R"({"name": "j", "tasks": [{"type": "echo",
     "payload": {"z": 1, "a": {"k": "v"}}}], "split": {"list": [{"b": 1, "a": 2}, "s"]}})",
@@ -157,7 +175,8 @@ TEST_CASE("malformed JSON is reported with its position") {
 TEST_CASE("deep nesting and long values neither crash nor end up in full in the message") {
   std::string deep(200000, '[');
   deep += std::string(200000, ']');
-  CHECK(problem(deep) == R"(body: expected a JSON object with "name" and "tasks", got an array)");
+  CHECK(problem(deep) == "body: nested more than 100 levels deep; flatten the payload");
+  CHECK(problem("[[1]]") == R"(body: expected a JSON object with "name" and "tasks", got an array)");
   std::string long_prio(5000, 'x');
   auto msg = problem(with_task(R"("priority": ")" + long_prio + "\""));
   CHECK(msg.size() < 150);
