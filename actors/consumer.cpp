@@ -109,10 +109,7 @@ void finished(consumer_ptr self, task_report& r) {
 
 void register_self(consumer_ptr self) {
   auto& info = self->state.opts.info;
-  // Where member_info carries the task types a consumer runs, they are
-  // filled here from served_types(self), so every (re-)registration - at
-  // start, after a handler swap, when a worker pool's types change -
-  // tells the manager what this consumer runs now.
+  info.types = served_types(self); // the manager routes by these
   self->request(self->state.opts.registry, std::chrono::seconds(30), register_atom::value, info)
     .then(
       [=](const caf::actor& mgr) {

@@ -5,7 +5,8 @@
 // idle one gets prompt commits.
 // Receives: (put_atom, job, seq, tasks) -> tasks once durable;
 // (apply_atom, changes) no reply; (load_atom) -> recovered_state;
-// (get_atom, task_id) -> (task, events); (flush_atom) -> commit now.
+// (get_atom, task_id) -> (task, events); (get_atom, task_query) -> task_page
+// (a page of a job's tasks); (flush_atom) -> commit now.
 #pragma once
 
 #include <memory>

@@ -154,7 +154,8 @@ TEST_CASE_FIXTURE(manager_fixture, "re-registration inside the grace moves nothi
   sched.run();
   advance(500ms);
   self->send(mgr, joined_atom::value,
-             member_info{"c1", member_role::consumer, {}, 10, "", ""}, handles["c1"]);
+             member_info{"c1", member_role::consumer, {}, 10, "", "", builtin_handlers().types()},
+             handles["c1"]);
   sched.run();
   advance(2s);
   CHECK(c2->tasks.size() == 5);

@@ -8,6 +8,7 @@
 
 #include <random>
 
+#include "store/sqlite_schema.hpp"
 #include "store/task_store.hpp"
 #include "store_test_support.hpp"
 
@@ -115,8 +116,10 @@ TEST_CASE("a v1 file is migrated to the current schema") {
   CHECK(events[0].detail.empty()); // a v1 event has no text
   CHECK(events[1].detail == "from c0");
   store.reset();
-  CHECK(raw_int(path, "SELECT version FROM schema_version") == 2);
+  CHECK(raw_int(path, "SELECT version FROM schema_version") == sqlite_schema_version);
   CHECK(raw_int(path, "SELECT count(*) FROM schema_version") == 1);
+  CHECK(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE type='index' "
+                      "AND name='tasks_ended_badly'") == 1);
 }
 
 TEST_CASE("a file from a newer drover is refused and left untouched") {
