@@ -171,11 +171,14 @@ void on_joined(consumer_ptr self, const caf::actor& mgr, bool again) {
 void start_link(consumer_ptr self) {
   auto& st = self->state;
   member_link::hooks h;
-  // Where member_info carries the task types a consumer runs, they are
-  // filled here from served_types(self), so every (re-)registration - at
-  // start, after a handler swap, when a worker pool's types change, after
-  // a reconnect - tells the manager what this consumer runs now.
-  h.join = member_link::registering(self, [=] { return self->state.opts.info; });
+  // The task types are filled in at every (re-)registration - at start,
+  // after a handler swap, when a worker pool's types change, after a
+  // reconnect - so the manager always routes by what this consumer runs now.
+  h.join = member_link::registering(self, [=] {
+    auto& info = self->state.opts.info;
+    info.types = served_types(self);
+    return info;
+  });
   h.joined = [=](const caf::actor& mgr, bool again) { on_joined(self, mgr, again); };
   h.lost = [=] { self->state.manager = nullptr; };
   h.gave_up = [=](const std::string&) { self->quit(); }; // logged by the link

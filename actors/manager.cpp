@@ -140,7 +140,7 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
       auto i = self->state.jobs.find(id);
       if (i == self->state.jobs.end())
         return caf::error{ec::unknown_job, "no job " + std::to_string(id)};
-      return progress_of(i->second);
+      return progress_of(self->state, i->second);
     },
     [=](watch_atom, job_id id) -> caf::result<void> {
       auto i = self->state.jobs.find(id);
@@ -148,7 +148,7 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
         return caf::error{ec::unknown_job, "no job " + std::to_string(id)};
       auto watcher = caf::actor_cast<caf::actor>(self->current_sender());
       if (i->second.done)
-        self->send(watcher, job_done_atom::value, progress_of(i->second));
+        self->send(watcher, job_done_atom::value, progress_of(self->state, i->second));
       else
         i->second.watchers.push_back(watcher);
       return caf::unit;
@@ -164,6 +164,16 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
       flush_changes(self);
       auto rp = self->make_response_promise();
       rp.delegate(self->state.opts.store, get_atom::value, id);
+      return rp;
+    },
+    [=](get_atom, const task_query& q) -> caf::result<task_page> {
+      // Finished tasks live only in the store: it answers, after the
+      // changes this manager has not sent yet (one mailbox, in order).
+      if (find_job(self->state, q.job) == nullptr)
+        return caf::error{ec::unknown_job, "no job " + std::to_string(q.job)};
+      flush_changes(self);
+      auto rp = self->make_response_promise();
+      rp.delegate(self->state.opts.store, get_atom::value, q);
       return rp;
     },
     [=](get_atom, members_atom) {

@@ -69,6 +69,7 @@ caf::expected<uint64_t> cancel_task(manager_ptr self, task_id id) {
                       fmt::format("task {} is not queued or running (unknown or already "
                                   "finished)", id)};
   auto job = ti->second.job;
+  st.waiting.forget(id); // if it was parked: it waits no more
   auto version = cancel_one(self, ti, now_ms(self));
   if (auto* j = find_job(st, job))
     check_done(self, *j);
@@ -84,6 +85,7 @@ caf::expected<uint64_t> cancel_job(manager_ptr self, job_id id) {
   j->meta.cancelled = true;
   j->meta.sealed = true; // no list will follow: the job is done once these end
   persist_job(self, *j);
+  st.waiting.forget_job(id);
   auto now = now_ms(self);
   uint64_t n = 0;
   for (auto ti = st.tasks.begin(); ti != st.tasks.end();) {

@@ -42,7 +42,7 @@ void check_done(manager_ptr self, job_entry& j) {
     return;
   j.done = true;
   j.finished_ms = now_ms(self);
-  auto p = progress_of(j);
+  auto p = progress_of(self->state, j);
   for (auto& w : j.watchers)
     self->send(w, job_done_atom::value, p);
   j.watchers.clear();
@@ -62,7 +62,8 @@ void sync_candidates(manager_state& st) {
     st.candidates.clear();
     st.candidate_of.clear();
     for (auto& [node, c] : st.consumers) {
-      st.candidates.push_back(candidate{node, c.info.tags, c.info.capacity, 0, true});
+      st.candidates.push_back(
+        candidate{node, c.info.tags, c.info.capacity, 0, true, c.info.types});
       st.candidate_of.push_back(&c);
     }
     st.chooser.members_changed();
@@ -90,10 +91,10 @@ int64_t now_ms(manager_ptr self) {
          + self->state.opts.wall_offset_ms;
 }
 
-job_progress progress_of(const job_entry& j) {
+job_progress progress_of(const manager_state& st, const job_entry& j) {
   job_progress p;
   p.job = j.meta.id;
-  fill_job_figures(j, p);
+  fill_job_figures(st, j, p);
   return p;
 }
 
@@ -235,15 +236,11 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
 }
 
 void requeue_unassignable(manager_state& st) {
-  for (auto id : st.unassignable) {
+  for (auto id : st.waiting.take_all()) {
     auto ti = st.tasks.find(id);
-    if (ti == st.tasks.end())
-      continue;
-    if (auto* j = find_job(st, ti->second.job); j && j->unassignable > 0)
-      --j->unassignable;
-    st.pending.push(id, ti->second.spec.prio);
+    if (ti != st.tasks.end() && ti->second.state == task_state::pending)
+      st.pending.push(id, ti->second.spec.prio);
   }
-  st.unassignable.clear();
 }
 
 void dispatch(manager_ptr self) {
@@ -263,9 +260,8 @@ void dispatch(manager_ptr self) {
                                 st.candidates);
     if (ch.status != choice_status::chosen) {
       if (ch.status == choice_status::unassignable) { // wait for a fitting member
-        st.unassignable.push_back(id);
-        if (j != nullptr)
-          ++j->unassignable;
+        st.waiting.park(id, t.job, t.spec.prio, ch.why, t.spec.type, t.spec.tags,
+                        ch.matched ? std::string_view{ch.matched->name} : std::string_view{});
         continue;
       }
       st.pending.push_front(id, t.spec.prio); // everyone that fits is busy

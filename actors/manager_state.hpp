@@ -20,6 +20,7 @@
 #include "core/queue_bounds.hpp"
 #include "core/task_state.hpp"
 #include "rules/assign.hpp"
+#include "rules/waiting.hpp"
 
 namespace drover {
 
@@ -50,7 +51,6 @@ struct job_entry {
   job meta;                          ///< meta.producer: node of its latest list (takeover)
   int64_t started_ms = 0;            ///< first assignment, unix ms
   std::array<uint64_t, task_state_count> by_state{};
-  uint64_t unassignable = 0;
   int64_t finished_ms = 0;
   bool done = false;                 ///< sealed and every task terminal
   std::vector<caf::actor> watchers;  ///< told job_done when it completes
@@ -70,7 +70,7 @@ struct manager_state {
   std::unordered_map<std::string, job_id> job_by_origin;
   std::map<std::pair<job_id, uint32_t>, stored_list> lists;
   bounded_queues pending;                   ///< bounded, with standby (issue 10)
-  std::vector<task_id> unassignable;        ///< no live consumer has their tags
+  waiting_tasks waiting;                     ///< rules/waiting.hpp: no live consumer can take them
   std::map<std::string, consumer_entry> consumers;
   assigner chooser;                          ///< rules/: who gets each task
   caf::actor rules_keeper;                   ///< parses new rule sets, watches the file
@@ -124,6 +124,12 @@ void dispatch(manager_ptr self);
 /// Puts the tasks no member could take back in the queue, for another look
 /// after membership or the rules changed.
 void requeue_unassignable(manager_state& st);
+/// Why the job's pending tasks wait, if no live member can take them: the
+/// parked groups, plus the job's other pending tasks while no consumer at
+/// all is registered (dispatch then does not look at them).
+std::vector<waiting_group> waiting_of(const manager_state& st, const job_entry& j);
+/// The number of those tasks (the sum of waiting_of's groups, built cheaply).
+uint64_t unassignable_of(const manager_state& st, const job_entry& j);
 void on_reports(manager_ptr self, const std::string& node,
                 std::vector<task_report>& reports);
 void on_started(manager_ptr self, const std::string& node,
@@ -224,15 +230,15 @@ rules_info describe_rules(const manager_state& st);
 /// Swaps the rule set in force for `next` (already validated) between two
 /// dispatch rounds: tasks already assigned stay where they are.
 rules_info swap_rules(manager_ptr self, std::shared_ptr<const rule_set> next);
-job_progress progress_of(const job_entry& j);
+job_progress progress_of(const manager_state& st, const job_entry& j);
 /// The figures job_progress and job_info (GET /v1/jobs) share.
 template <class Report>
-void fill_job_figures(const job_entry& j, Report& out) {
+void fill_job_figures(const manager_state& st, const job_entry& j, Report& out) {
   out.name = j.meta.name;
   out.total = j.meta.total;
   out.sealed = j.meta.sealed;
   out.by_state = j.by_state;
-  out.unassignable = j.unassignable;
+  out.unassignable = unassignable_of(st, j);
   out.created_ms = j.meta.created_ms;
   out.finished_ms = j.finished_ms;
 }

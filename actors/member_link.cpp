@@ -82,11 +82,16 @@ void member_link::join() {
         return;
       attempting_ = false;
       on_joined(std::move(peer));
+      if (info_changed_) { // what this join sent is already out of date
+        info_changed_ = false;
+        join();
+      }
     },
     [this, gen](const caf::error& err) {
       if (gen != gen_)
         return;
       attempting_ = false;
+      info_changed_ = false; // the retry sends what is current then
       retry_later("joining failed: " + self_->system().render(err));
     });
 }
@@ -121,7 +126,7 @@ void member_link::on_joined(caf::actor peer) {
     self_->monitor(peer_);
   }
   bool again = ever_joined_;
-  if (failures_ > 0 || again)
+  if (failures_ > 0 || lost_at_ms_ > 0)
     log_info("{}: back in the cluster after {} attempts, {} ms without it", who_,
              failures_ + 1, lost_at_ms_ > 0 ? now_ms() - lost_at_ms_ : 0);
   joined_ = true;
@@ -162,7 +167,11 @@ void member_link::on_retry(uint64_t gen) {
 }
 
 void member_link::rejoin() {
-  if (registry_ && !attempting_)
+  if (!registry_)
+    return; // connecting: the join that follows sends what is current then
+  if (attempting_)
+    info_changed_ = true; // the join on its way carries the old info: send again once it lands
+  else
     join();
 }
 

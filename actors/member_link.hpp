@@ -96,6 +96,7 @@ private:
   bool joined_ = false;
   bool ever_joined_ = false;
   bool attempting_ = false;   ///< a connect or join is on its way
+  bool info_changed_ = false; ///< rejoin() came while a join was on its way
   uint64_t gen_ = 0;          ///< answers and timers of an older attempt are ignored
   uint32_t failures_ = 0;     ///< in a row, since the last join
   int64_t failing_since_ms_ = 0;

@@ -157,7 +157,7 @@ struct rules_update {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, member_info& x) {
   return f(caf::meta::type_name("member_info"), x.node, x.role, x.tags,
-           x.capacity, x.group, x.address);
+           x.capacity, x.group, x.address, x.types);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, task_spec& x) {
@@ -232,8 +232,12 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_info& x) {
   return f(caf::meta::type_name("job_info"), x.id, x.name, x.group, x.total, x.sealed,
            x.by_state, x.unassignable, x.created_ms, x.started_ms, x.finished_ms,
-           x.merge_task, x.merge_state, x.origin, x.producer, x.pushed_ms, x.push,
+           x.merge_task, x.merge_state, x.waiting, x.origin, x.producer, x.pushed_ms, x.push,
            x.cancelled);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, waiting_group& x) {
+  return f(caf::meta::type_name("waiting_group"), x.why, x.type, x.detail, x.reason, x.tasks);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_page& x) {
@@ -263,7 +267,7 @@ typename Inspector::result_type inspect(Inspector& f, metrics_snapshot& x) {
            x.reassignments, x.timeouts, x.cancelled, x.alerts, x.ack_latency,
            x.members_by_role, x.nodes, x.commands, x.status_reports, x.policy_sleeps,
            x.policy_wakes, x.queue_capacity, x.standby_depth, x.standby_capacity,
-           x.rejected, x.rejected_lists, x.dedupe_followers, x.merges_waiting);
+           x.rejected, x.rejected_lists, x.dedupe_followers, x.merges_waiting, x.waiting);
 }
 // Store types travel only inside one process, but CAF still wants inspect().
 template <class Inspector>
@@ -284,6 +288,20 @@ typename Inspector::result_type inspect(Inspector& f, stored_list& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_counts& x) {
   return f(caf::meta::type_name("job_counts"), x.job, x.by_state);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, task_query& x) {
+  return f(caf::meta::type_name("task_query"), x.job, x.any_state, x.state, x.offset, x.limit,
+           x.max_result);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, task_summary& x) {
+  return f(caf::meta::type_name("task_summary"), x.id, x.created_ms, x.state, x.attempt,
+           x.max_attempts, x.type, x.consumer, x.result, x.result_bytes, x.finished_ms);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, task_page& x) {
+  return f(caf::meta::type_name("task_page"), x.tasks, x.total);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, recovered_state& x) {

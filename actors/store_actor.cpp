@@ -105,6 +105,13 @@ caf::behavior store_actor(store_ptr self, std::shared_ptr<task_store> db) {
         return to_caf(err);
       return {std::move(t), std::move(events)};
     },
+    [=](get_atom, const task_query& q) -> caf::result<task_page> {
+      commit(self); // the page shows every change the manager sent before
+      task_page out;
+      if (auto err = self->state.db->list_tasks(q, out))
+        return to_caf(err);
+      return out;
+    },
   };
 }
 

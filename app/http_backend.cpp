@@ -68,6 +68,20 @@ public:
     return out;
   }
 
+  result<job_tasks> list_job_tasks(const task_query& q) override {
+    auto page = ask<task_page>(opts_.manager, opts_.timeout, get_atom::value, q);
+    if (!page)
+      return page.err();
+    job_tasks out;
+    out.query = q;
+    out.total = page->total;
+    out.tasks = std::move(page->tasks);
+    out.ids.reserve(out.tasks.size());
+    for (const auto& t : out.tasks)
+      out.ids.push_back(format_task_id(opts_.node, t.created_ms, t.id));
+    return out;
+  }
+
   result<task_cancelled> cancel_task(task_id id) override {
     auto version = ask<uint64_t>(opts_.manager, opts_.timeout, cancel_atom::value, id);
     if (version) {

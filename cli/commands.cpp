@@ -53,6 +53,18 @@ CLI::App* add_by_id(CLI::App& app, client_commands& c, const char* name, const c
   return sub;
 }
 
+void add_results(CLI::App& app, client_commands& c) {
+  auto& r = c.results;
+  auto* sub = app.add_subcommand("results", "list a job's tasks with their results or errors");
+  c.results_cmd = sub;
+  sub->add_option("job", r.job, "job id")->required();
+  sub->add_option("--state", r.state, "only tasks in this state, e.g. FAILED");
+  sub->add_option("--offset", r.offset, "tasks to skip")->capture_default_str();
+  sub->add_option("--limit", r.limit, "tasks to print; 0 = all")->capture_default_str();
+  add_common_flags(sub, c.client);
+  sub->get_option("--json")->description("one JSON object per task and line");
+}
+
 void add_rules(CLI::App& app, client_commands& c) {
   c.rules_cmd = app.add_subcommand("rules", "show or replace the manager's assignment rules");
   c.rules_cmd->require_subcommand(1);
@@ -93,6 +105,7 @@ std::unique_ptr<client_commands> add_client_commands(CLI::App& app, apply_rules_
   add_common_flags(c->jobs_cmd, c->client);
   c->nodes_cmd = app.add_subcommand("nodes", "list members: role, state, load, last heartbeat");
   add_common_flags(c->nodes_cmd, c->client);
+  add_results(app, *c);
   add_rules(app, *c);
   return c;
 }
@@ -117,6 +130,8 @@ std::optional<int> run_client_command(client_commands& c, std::ostream& out, std
     run = run_jobs;
   else if (c.nodes_cmd && c.nodes_cmd->parsed())
     run = run_nodes;
+  else if (c.results_cmd && c.results_cmd->parsed())
+    run = run_results;
   else if (c.rules_get_cmd && c.rules_get_cmd->parsed())
     run = run_rules_get;
   else if (c.rules_apply_cmd && c.rules_apply_cmd->parsed())

@@ -123,8 +123,15 @@ void print_job(std::ostream& out, const json& job) {
       << fixed(percent(job), 1) << "%)"
       << (job.value("finished", false) ? ", finished" : job.value("sealed", true) ? "" : ", more lists to come")
       << ", " << fixed(num_field(job, "rate"), 1) << " tasks/s\n";
-  if (auto n = u64_field(job, "unassignable"); n > 0)
+  if (auto w = job.find("waiting"); w != job.end() && w->is_array() && !w->empty()) {
+    for (auto& g : *w) { // e.g. "waiting    12 tasks: no live consumer runs type 'resize'"
+      auto n = u64_field(g, "tasks");
+      out << "waiting    " << n << (n == 1 ? " task: " : " tasks: ") << str_field(g, "reason")
+          << "\n";
+    }
+  } else if (auto n = u64_field(job, "unassignable"); n > 0) {
     out << "waiting    " << n << " tasks no member can take (check tags and rules)\n";
+  }
   if (auto why = push_note(job); !why.empty())
     out << "push       " << why << "\n";
   out << "created    " << format_time(i64_field(job, "created_ms")) << "\n"
@@ -191,12 +198,13 @@ void print_nodes(std::ostream& out, const json& doc) {
   if (auto it = doc.find("nodes"); it != doc.end() && it->is_array())
     for (auto& n : *it)
       rows.push_back({str_field(n, "node"), str_field(n, "role"), str_field(n, "state"),
-                      join(n.value("tags", json::array())),
+                      join(n.value("tags", json::array())), join(n.value("types", json::array())),
                       std::to_string(u64_field(n, "inflight")) + "/"
                         + std::to_string(u64_field(n, "capacity")),
                       fixed(100.0 * num_field(n, "load"), 0) + "%",
                       format_time(i64_field(n, "last_heartbeat_ms"))});
-  print_table(out, {"NODE", "ROLE", "STATE", "TAGS", "INFLIGHT", "LOAD", "LAST HEARTBEAT"}, rows);
+  print_table(out, {"NODE", "ROLE", "STATE", "TAGS", "TYPES", "INFLIGHT", "LOAD", "LAST HEARTBEAT"},
+              rows);
 }
 
 std::string progress_line(const json& job) {

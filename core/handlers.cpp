@@ -28,9 +28,8 @@ std::vector<std::string> handler_registry::types() const {
 }
 
 std::string handler_registry::names() const {
-  auto xs = types();
   std::string out;
-  for (auto& x : xs) {
+  for (auto& x : types()) {
     if (!out.empty())
       out += ", ";
     out += x;

@@ -32,7 +32,7 @@ public:
   /// nullptr if no handler has that type.
   const task_handler* find(const std::string& type) const;
   bool runs_off_actor(const std::string& type) const;
-  /// Known types, sorted.
+  /// Known types, sorted: what a consumer announces when it registers.
   std::vector<std::string> types() const;
   /// Known types, sorted, comma-separated (for error messages).
   std::string names() const;

@@ -16,6 +16,7 @@
 #include "core/membership.hpp"
 #include "core/node_status.hpp"
 #include "core/task.hpp"
+#include "rules/waiting.hpp"
 #include "store/task_store.hpp"
 
 namespace drover {
@@ -76,7 +77,8 @@ struct job_info {
   uint64_t total = 0;
   bool sealed = false;            ///< the last list arrived: total is final
   std::array<uint64_t, task_state_count> by_state{};
-  uint64_t unassignable = 0;      ///< pending tasks no member can take
+  uint64_t unassignable = 0;      ///< pending tasks no member can take (the sum of `waiting`)
+  std::vector<waiting_group> waiting; ///< why they wait, largest group first
   int64_t created_ms = 0;         ///< unix ms; 0 = unknown / not yet
   int64_t started_ms = 0;         ///< first task assigned
   int64_t finished_ms = 0;        ///< last task reached a terminal state
@@ -115,6 +117,14 @@ struct task_info {
   std::string id;                 ///< external id, e.g. "m1_1712000000000_42"
   task t;
   std::vector<task_event> events; ///< oldest first
+};
+
+/// GET /v1/jobs/{id}/tasks: one page of a job's tasks, by id.
+struct job_tasks {
+  task_query query;               ///< what was asked: job, state, offset, limit
+  uint64_t total = 0;             ///< the job's tasks in that state (or all)
+  std::vector<std::string> ids;   ///< external ids, one per task
+  std::vector<task_summary> tasks;
 };
 
 struct task_cancelled {
@@ -220,6 +230,7 @@ struct metrics_snapshot {
   uint64_t rejected_lists = 0;
   uint64_t dedupe_followers = 0;  ///< tasks waiting on a leader with their dedupe_key
   uint64_t merges_waiting = 0;    ///< merge tasks held for their parts
+  std::vector<waiting_group> waiting; ///< tasks no live member can take, by reason
 };
 
 } // namespace drover

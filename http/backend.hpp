@@ -40,6 +40,10 @@ public:
   /// ec::unknown_task if there is no such task.
   virtual result<task_info> get_task(task_id id) = 0;
 
+  /// A page of job q.job's tasks (all, or those in q.state), finished ones
+  /// included; ec::unknown_job.
+  virtual result<job_tasks> list_job_tasks(const task_query& q) = 0;
+
   /// Moves the task to CANCELLED. ec::unknown_task; ec::bad_transition if
   /// it already reached a terminal state (the message names it).
   virtual result<task_cancelled> cancel_task(task_id id) = 0;

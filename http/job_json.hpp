@@ -13,6 +13,10 @@
 
 namespace drover {
 
+/// Deepest nesting of arrays and objects a job body may have (a payload
+/// is part of it).
+constexpr int max_json_depth = 100;
+
 struct job_limits {
   std::size_t max_tasks = 1'000'000; ///< tasks per job, after `count` expands
   bool read_files = false; ///< split.lines may read a local file (producer, CLI; not REST)

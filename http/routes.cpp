@@ -16,6 +16,7 @@
 #include "http/job_json.hpp"
 #include "http/json_codec.hpp"
 #include "http/metrics_text.hpp"
+#include "http/query_params.hpp"
 #include "http/routes_data.hpp"
 #include "http/routes_nodes.hpp"
 #include "http/status.hpp"
@@ -30,11 +31,6 @@ using httplib::Response;
 int64_t now_ms() { // the wall clock, read only here at the edge (job rates)
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-bool parse_u64(const std::string& text, uint64_t& out) {
-  auto [end, err] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return !text.empty() && err == std::errc{} && end == text.data() + text.size();
 }
 
 bool job_id_from(const Request& req, Response& res, job_id& id) {
@@ -65,23 +61,10 @@ bool body_fits(const Request& req, Response& res, std::size_t max_body) {
 
 /// Reads ?offset=&limit= for GET /v1/jobs; anything else is a 400.
 bool paging_from(const Request& req, Response& res, uint64_t& offset, uint32_t& limit) {
-  uint64_t lim = 100;
-  for (auto& [key, value] : req.params) {
-    uint64_t n = 0;
-    if (key != "offset" && key != "limit") {
-      reply_error(res, 400, "bad_input", "unknown query parameter '" + key
-                                           + "' (allowed: offset, limit)");
-      return false;
-    }
-    if (!parse_u64(value, n) || (key == "limit" && (n < 1 || n > 1000))) {
-      reply_error(res, 400, "bad_input", key + ": expected "
-                     + (key == "limit" ? "an integer from 1 to 1000" : "a non-negative integer")
-                     + ", got '" + value + "'");
-      return false;
-    }
-    (key == "offset" ? offset : lim) = n;
+  if (auto err = read_paging(req.params, offset, limit)) {
+    reply_error(res, 400, "bad_input", err.message);
+    return false;
   }
-  limit = static_cast<uint32_t>(lim);
   return true;
 }
 
@@ -200,6 +183,16 @@ std::vector<route> add_routes(httplib::Server& svr, http_backend& b,
     auto r = bk->seal_job(id);
     if (!reply_failed(res, r))
       reply_json(res, 200, to_json(r.value(), now_ms()));
+  });
+  get(R"(/v1/jobs/([^/]+)/tasks)", [bk = &b](const Request& req, Response& res) {
+    task_query q;
+    if (!job_id_from(req, res, q.job))
+      return;
+    if (auto err = read_task_query(req.params, q))
+      return reply_error(res, 400, "bad_input", err.message);
+    auto r = bk->list_job_tasks(q);
+    if (!reply_failed(res, r))
+      reply_json(res, 200, to_json(r.value()));
   });
   post(R"(/v1/jobs/([^/]+)/cancel)", [bk = &b](const Request& req, Response& res) {
     job_id id = 0;

@@ -144,4 +144,33 @@ error memory_store::get(task_id id, task& out, std::vector<task_event>& events) 
   return {};
 }
 
+error memory_store::list_tasks(const task_query& q, task_page& out) {
+  out = task_page{};
+  std::vector<stored_list> lists;
+  for (auto l = lists_.lower_bound({q.job, 0}); l != lists_.end() && l->first.first == q.job; ++l)
+    lists.push_back(l->second);
+  std::vector<task_id> ids;
+  if (q.any_state) {
+    for (const auto& l : lists)
+      out.total += l.count;
+    ids = page_of(std::move(lists), q.offset, q.limit);
+  } else {
+    // Every task of the job in the state, counted; those in the window kept.
+    std::sort(lists.begin(), lists.end(),
+              [](const stored_list& a, const stored_list& b) { return a.first < b.first; });
+    for (const auto& l : lists)
+      for (auto id = l.first; id < l.first + l.count; ++id) {
+        auto t = tasks_.find(id);
+        if (t == tasks_.end() || t->second.state != q.state)
+          continue;
+        if (out.total++ >= q.offset && ids.size() < q.limit)
+          ids.push_back(id);
+      }
+  }
+  for (auto id : ids)
+    if (auto t = tasks_.find(id); t != tasks_.end())
+      out.tasks.push_back(summary_of(t->second, q.max_result));
+  return {};
+}
+
 } // namespace drover

@@ -22,6 +22,7 @@ public:
   error apply(const std::vector<task_change>& changes) override;
   error load(recovered_state& out) override;
   error get(task_id id, task& out, std::vector<task_event>& events) override;
+  error list_tasks(const task_query& q, task_page& out) override;
 
 private:
   /// The columns a known job's later writes change (as sqlite's upsert).

@@ -39,6 +39,7 @@ CREATE TABLE events(
   task INTEGER NOT NULL, kind INTEGER NOT NULL, version INTEGER NOT NULL,
   at_ms INTEGER NOT NULL, detail TEXT NOT NULL DEFAULT '');
 CREATE INDEX events_by_task ON events(task);
+CREATE INDEX tasks_ended_badly ON tasks(job, state) WHERE state >= 4;
 )sql";
 
 // One step per schema version: steps[i] moves a file from version i+1 to
@@ -49,7 +50,11 @@ constexpr const char* migration_steps[] = {
   // job knows whether its last list arrived.
   "ALTER TABLE events ADD COLUMN detail TEXT NOT NULL DEFAULT '';"
   "ALTER TABLE jobs ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0;",
-  // v2 -> v3: a job's run continues after failovers and restarts, so the
+  // v2 -> v3: a job's FAILED, CANCELLED and TIMED_OUT tasks by index, for
+  // GET /v1/jobs/{id}/tasks?state=. Partial, so the common path (a task
+  // moving through PENDING .. SUCCEEDED) never writes to it.
+  "CREATE INDEX tasks_ended_badly ON tasks(job, state) WHERE state >= 4;",
+  // v3 -> v4: a job's run continues after failovers and restarts, so the
   // store keeps who pushed its latest list and when (a push cut short shows
   // its age), and whether it was cancelled (later lists are refused).
   "ALTER TABLE jobs ADD COLUMN producer TEXT NOT NULL DEFAULT '';"

@@ -33,6 +33,7 @@ public:
   error apply(const std::vector<task_change>& changes) override;
   error load(recovered_state& out) override;
   error get(task_id id, task& out, std::vector<task_event>& events) override;
+  error list_tasks(const task_query& q, task_page& out) override;
 
 private:
   struct stmt_deleter {
@@ -51,6 +52,8 @@ private:
   error load_jobs(recovered_state& out);
   error load_tasks(recovered_state& out);
   error load_counts(recovered_state& out); // after load_tasks()
+  /// The ids of q's page and the total it is a page of; SQLITE_DONE or the error.
+  int page_ids(const task_query& q, std::vector<task_id>& ids, uint64_t& total);
 
   sqlite3* db_;
   std::string path_;

@@ -9,6 +9,7 @@
 #include "actors/manager_state.hpp"
 #include "actors/protocol_links.hpp"
 #include "actors/store_actor.hpp"
+#include "core/handlers.hpp"
 #include "store/task_store.hpp"
 #include "support/actor_fixture.hpp"
 
@@ -66,7 +67,8 @@ struct restart_fixture : actor_fixture {
     auto box = std::make_shared<inbox>();
     auto hdl = keep(spawn_fake_consumer(sys, box));
     self->send(mgr, joined_atom::value,
-               member_info{"c1", member_role::consumer, {}, 8, "", ""}, hdl);
+               member_info{"c1", member_role::consumer, {}, 8, "", "", builtin_handlers().types()},
+               hdl);
     sched.run();
     return box;
   }

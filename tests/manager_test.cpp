@@ -156,7 +156,8 @@ TEST_CASE_FIXTURE(manager_fixture, "re-registration inside the grace moves nothi
   sched.run();
   advance(500ms);
   self->send(mgr, joined_atom::value,
-             member_info{"c1", member_role::consumer, {}, 10, "", ""}, handles["c1"]);
+             member_info{"c1", member_role::consumer, {}, 10, "", "", builtin_handlers().types()},
+             handles["c1"]);
   // As every consumer does after joining: it still holds its 5 leases.
   std::vector<lease_ref> held;
   for (auto& a : c1->tasks)
@@ -178,7 +179,8 @@ TEST_CASE_FIXTURE(manager_fixture, "a consumer back within the grace keeps only 
   self->send(mgr, lost_atom::value, member_info{"c1", member_role::consumer, {}, 10, "", ""});
   sched.run();
   self->send(mgr, joined_atom::value,
-             member_info{"c1", member_role::consumer, {}, 10, "", ""}, handles["c1"]);
+             member_info{"c1", member_role::consumer, {}, 10, "", "", builtin_handlers().types()},
+             handles["c1"]);
   // Two assignments were lost with its connection: it reports the others.
   self->send(mgr, leases_atom::value, std::string{"c1"},
              std::vector<lease_ref>{{c1->tasks[0].id, c1->tasks[0].lease},

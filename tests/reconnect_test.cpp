@@ -46,17 +46,31 @@ caf::actor spawn_fake_manager(caf::actor_system& sys, std::shared_ptr<manager_lo
 }
 
 /// A registry that answers every registration with whatever `current` is.
+/// `hold`: registrations are answered only on (release_atom).
+using release_atom = caf::atom_constant<caf::atom("release")>;
+
 struct registry_box {
   caf::actor current;
   int registrations = 0;
+  bool hold = false;
+  std::vector<caf::response_promise> held;
 };
 
 caf::actor spawn_fake_registry(caf::actor_system& sys, std::shared_ptr<registry_box> box) {
-  return sys.spawn([box](caf::event_based_actor*) -> caf::behavior {
+  return sys.spawn([box](caf::event_based_actor* self) -> caf::behavior {
     return {
-      [box](register_atom, const member_info&) {
+      [=](register_atom, const member_info&) -> caf::result<caf::actor> {
         ++box->registrations;
-        return box->current;
+        if (!box->hold)
+          return box->current;
+        box->held.push_back(self->make_response_promise());
+        return caf::delegated<caf::actor>{};
+      },
+      [=](release_atom) {
+        box->hold = false;
+        for (auto& rp : box->held)
+          rp.deliver(box->current);
+        box->held.clear();
       },
       [](heartbeat_atom, const member_info&) {},
       [](deregister_atom, const member_info&) {},
@@ -169,6 +183,22 @@ TEST_CASE_FIXTURE(reconnect_fixture, "the registry is reached again at its addre
   CHECK(attempts->back() - t0 == 750ms);
   CHECK(reg2_box->registrations == 1);
   REQUIRE(m2->lease_reports.size() == 1);
+  CHECK(alive(c));
+}
+
+TEST_CASE_FIXTURE(reconnect_fixture, "info that changes while a join is on its way is sent again once it lands") {
+  reg->current = mgr1;
+  reg->hold = true;
+  auto c = keep(spawn_consumer(sys, options()));
+  sched.run();
+  REQUIRE(reg->registrations == 1);
+  self->send(c, register_atom::value); // e.g. a worker pool announced its types
+  sched.run();
+  CHECK(reg->registrations == 1); // never two joins at once
+  self->send(registry, release_atom::value);
+  sched.run();
+  CHECK(reg->registrations == 2); // the first carried the old types: sent again
+  CHECK(m1->lease_reports.size() == 2);
   CHECK(alive(c));
 }
 

@@ -8,6 +8,7 @@
 
 #include <random>
 
+#include "store/sqlite_schema.hpp"
 #include "store/task_store.hpp"
 #include "store_test_support.hpp"
 
@@ -115,8 +116,10 @@ TEST_CASE("a v1 file is migrated to the current schema") {
   CHECK(events[0].detail.empty()); // a v1 event has no text
   CHECK(events[1].detail == "from c0");
   store.reset();
-  CHECK(raw_int(path, "SELECT version FROM schema_version") == 3);
+  CHECK(raw_int(path, "SELECT version FROM schema_version") == sqlite_schema_version);
   CHECK(raw_int(path, "SELECT count(*) FROM schema_version") == 1);
+  CHECK(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE type='index' "
+                      "AND name='tasks_ended_badly'") == 1);
 }
 
 TEST_CASE("a v2 file is migrated: its jobs keep their identity and gain push columns") {
@@ -128,6 +131,7 @@ TEST_CASE("a v2 file is migrated: its jobs keep their identity and gain push col
   raw_exec(path, R"sql(
     DROP TABLE jobs;
     DROP TABLE manager_epoch;
+    DROP INDEX tasks_ended_badly;
     CREATE TABLE jobs(id INTEGER PRIMARY KEY, name TEXT NOT NULL, grp TEXT NOT NULL,
       origin TEXT UNIQUE, total INTEGER NOT NULL, created_ms INTEGER NOT NULL,
       sealed INTEGER NOT NULL DEFAULT 0);
@@ -147,7 +151,7 @@ TEST_CASE("a v2 file is migrated: its jobs keep their identity and gain push col
   j.pushed_ms = 77;
   REQUIRE_FALSE(store->put_job(j));
   store.reset();
-  CHECK(raw_int(path, "SELECT version FROM schema_version") == 3);
+  CHECK(raw_int(path, "SELECT version FROM schema_version") == sqlite_schema_version);
   CHECK(raw_int(path, "SELECT sealed FROM jobs WHERE id=4") == 1);
   CHECK(raw_int(path, "SELECT pushed_ms FROM jobs WHERE id=4") == 77);
   CHECK(raw_int(path, "SELECT epoch FROM manager_epoch") == 1); // loaded once since
