@@ -79,7 +79,7 @@ caf::expected<caf::actor> bound_mailbox(courier_state& st, uint64_t user) {
   if (u == st.users.end())
     return user_unknown(user);
   auto n = st.nodes.find(u->second.node);
-  if (n == st.nodes.end() || n->second.lost || !n->second.mailbox)
+  if (n == st.nodes.end() || n->second.grace.lost() || !n->second.mailbox)
     return caf::error{ec::unreachable,
                       fmt::format("{}'s node {} is down; its data moves to another node after "
                                   "the grace; retry", format_user_id(user),

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "actors/courier_state.hpp"
+#include "core/backoff.hpp"
 #include "core/log.hpp"
 
 namespace drover {
@@ -17,14 +18,14 @@ void notify_topology(courier_ptr self) {
   auto& st = self->state;
   ++st.version;
   for (auto& [name, n] : st.nodes)
-    if (n.mailbox && !n.lost)
+    if (n.mailbox && !n.grace.lost())
       self->send(n.mailbox, topology_atom::value, st.version);
 }
 
 void rebuild_ring(courier_state& st) {
   st.ring_nodes.clear();
   for (auto& [name, n] : st.nodes)
-    if (!n.lost && n.mailbox)
+    if (!n.grace.lost() && n.mailbox)
       st.ring_nodes.push_back(name);
   st.ring.build(st.ring_nodes);
 }
@@ -36,7 +37,7 @@ void fail_lane(courier_ptr self, uint64_t user, const std::vector<uint64_t>& tri
   auto& ln = st.lanes[user];
   ln.inflight = 0;
   ln.backing_off = true;
-  auto delay = retry_backoff(++ln.fails, st.opts.retry_base, st.opts.retry_cap);
+  auto delay = backoff_delay(backoff_policy{st.opts.retry_base, st.opts.retry_cap}, ++ln.fails);
   auto detail = fmt::format("{}; retry in {} ms", why, delay.count());
   for (auto seq : tried)
     if (auto d = st.open.find(seq); d != st.open.end())
@@ -133,7 +134,7 @@ void dispatch(courier_ptr self) {
       continue;
     auto& node = st.users[user].node;
     auto n = st.nodes.find(node);
-    if (n == st.nodes.end() || n->second.lost || !n->second.mailbox) {
+    if (n == st.nodes.end() || n->second.grace.lost() || !n->second.mailbox) {
       fail_lane(self, user, {ln.queued.front()},
                 node.empty() ? std::string{"no consumer node lives to bind the user to"}
                              : fmt::format("node {} is down", node));
@@ -187,7 +188,7 @@ topology topology_for(const courier_state& st, const std::string& node) {
   topology t;
   t.version = st.version;
   for (auto& [name, n] : st.nodes) {
-    if (n.lost)
+    if (n.grace.lost())
       continue;
     t.nodes.push_back(name);
     t.routes.push_back(n.route);
@@ -237,8 +238,7 @@ topology on_hello(courier_ptr self, const std::string& node) {
   }
   if (n.route == 0)
     n.route = ++st.next_route;
-  n.lost = false;
-  ++n.lost_gen; // a pending grace timer is now stale
+  n.grace.back(); // a pending grace timer is now stale
   rebuild_ring(st);
   log_info("courier: node {} joined (route {})", node, n.route);
   for (auto& [id, u] : st.users) {
@@ -256,13 +256,12 @@ topology on_hello(courier_ptr self, const std::string& node) {
 void on_node_lost(courier_ptr self, const std::string& node, const char* why) {
   auto& st = self->state;
   auto n = st.nodes.find(node);
-  if (n == st.nodes.end() || n->second.lost)
+  if (n == st.nodes.end() || n->second.grace.lost())
     return;
-  n->second.lost = true;
   if (n->second.mailbox) // a silent node's mailbox may still live: its hello re-monitors it
     self->demonitor(n->second.mailbox);
   n->second.mailbox = nullptr;
-  auto gen = ++n->second.lost_gen;
+  auto gen = n->second.grace.lose();
   rebuild_ring(st);
   notify_topology(self);
   log_info("courier: node {} {}; its users move in {} ms unless it returns", node, why,
@@ -279,7 +278,7 @@ void on_mailbox_down(courier_ptr self, const caf::down_msg& dm) {
 void on_grace_expired(courier_ptr self, const std::string& node, uint64_t gen) {
   auto& st = self->state;
   auto n = st.nodes.find(node);
-  if (n == st.nodes.end() || !n->second.lost || n->second.lost_gen != gen)
+  if (n == st.nodes.end() || !n->second.grace.expired(gen))
     return;
   st.nodes.erase(n);
   rebuild_ring(st);
@@ -302,8 +301,7 @@ void recover(courier_ptr self) {
     st.next_user = std::max(st.next_user, u.id);
     if (!u.node.empty() && !st.nodes.count(u.node)) {
       auto& n = st.nodes[u.node]; // known from the store, not seen yet: on grace
-      n.lost = true;
-      self->delayed_send(self, st.opts.grace, grace_atom::value, u.node, ++n.lost_gen);
+      self->delayed_send(self, st.opts.grace, grace_atom::value, u.node, n.grace.lose());
     }
     st.users[u.id] = u;
   }

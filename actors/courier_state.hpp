@@ -12,6 +12,7 @@
 
 #include "actors/courier.hpp"
 #include "actors/protocol_data.hpp"
+#include "core/grace.hpp"
 #include "core/queue_bounds.hpp"
 #include "rules/hash_ring.hpp"
 #include "store/data_store.hpp"
@@ -33,8 +34,7 @@ struct courier_lane {
 struct courier_node {
   caf::actor mailbox;           ///< null while the node is lost
   uint64_t route = 0;           ///< routing id given at its first hello
-  bool lost = false;
-  uint64_t lost_gen = 0;
+  grace_period grace;           ///< lost: down, grace running
 };
 
 struct courier_state {

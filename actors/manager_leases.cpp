@@ -30,7 +30,7 @@ consumer_entry& recovered_entry(manager_state& st, const std::string& node) {
   if (!c.recovered && c.info.node.empty()) {
     c.info = member_info{node, member_role::consumer, {}, 0, "", ""};
     c.recovered = true;
-    c.lost = true; // no process yet: nothing is assigned to it
+    c.grace.lose(); // no process yet: nothing is assigned to it
     st.members_dirty = true;
   }
   return c;
@@ -51,7 +51,7 @@ void start_restart_grace(manager_ptr self, bool had_unfinished) {
   auto& st = self->state;
   for (auto& [node, c] : st.consumers)
     if (c.recovered)
-      self->delayed_send(self, st.opts.grace, grace_atom::value, node, ++c.lost_gen);
+      self->delayed_send(self, st.opts.grace, grace_atom::value, node, c.grace.rearm());
   st.stats.consumers = st.consumers.size();
   if (!had_unfinished || st.opts.grace.count() <= 0)
     return;

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "actors/manager_state.hpp"
+#include "core/backoff.hpp"
 #include "core/log.hpp"
 #include "core/task_state.hpp"
 
@@ -52,8 +53,9 @@ namespace {
 
 std::chrono::milliseconds retry_backoff(uint32_t attempt) {
   // attempt is the one about to run (>= 2): 100 ms, 200 ms, ... up to 30 s.
-  auto shift = std::min<uint32_t>(attempt - 2, 9);
-  return std::min(std::chrono::milliseconds(100 << shift), std::chrono::milliseconds(30000));
+  return backoff_delay(backoff_policy{std::chrono::milliseconds{100},
+                                      std::chrono::milliseconds{30000}},
+                       attempt - 1);
 }
 
 /// Brings the candidates rules/ chooses from in line with the consumers.
@@ -71,7 +73,7 @@ void sync_candidates(manager_state& st) {
   }
   for (size_t i = 0; i < st.candidates.size(); ++i) {
     st.candidates[i].inflight = st.candidate_of[i]->inflight;
-    st.candidates[i].accepting = !st.candidate_of[i]->lost
+    st.candidates[i].accepting = !st.candidate_of[i]->grace.lost()
                                  && st.candidate_of[i]->mode == node_mode::awake; // #10
   }
 }

@@ -49,27 +49,27 @@ void on_joined(manager_ptr self, const member_info& info, const caf::actor& hdl)
     if (c.recovered)
       log_info("manager: consumer {} is back after the restart; {} leases wait for its report",
                info.node, c.in_doubt.size());
-    else if (c.lost)
+    else if (c.grace.lost())
       log_info("manager: {} is back within the grace; nothing moves", info.node);
-    c.lost = false;
+    c.grace.back(); // the pending grace timer is now stale
     c.recovered = false;
     c.handle = hdl;
-    ++c.lost_gen; // the pending grace timer is now stale
     c.info = info;
     if (!c.in_doubt.empty()) // its lease report settles them; this timer, if it never comes
-      self->delayed_send(self, st.opts.grace, grace_atom::value, info.node, c.lost_gen);
+      self->delayed_send(self, st.opts.grace, grace_atom::value, info.node, c.grace.rearm());
   } else {
     if (i != st.consumers.end()) // a new incarnation: the old one's leases are void
       reclaim_from(self, info.node, "re-registered as a new process");
     auto& c = st.consumers[info.node];
     // The grace generation survives incarnations: a timer left from an
     // earlier loss must never match a later one.
-    auto gen = c.lost_gen;
+    auto grace = c.grace;
     // asleep/draining outlive a restart (manager_nodes.cpp), but a consumer
     // that drained on SIGTERM comes back as a fresh process: awake.
     auto mode = c.leaving ? node_mode::awake : c.mode;
     c = consumer_entry{};
-    c.lost_gen = gen + 1;
+    c.grace = grace;
+    c.grace.back();
     c.mode = mode;
     c.info = info;
     c.handle = hdl;
@@ -90,8 +90,7 @@ void on_lost(manager_ptr self, const member_info& who, const char* why) {
   if (i == st.consumers.end())
     return;
   auto& c = i->second;
-  c.lost = true;
-  auto gen = ++c.lost_gen;
+  auto gen = c.grace.lose();
   mark_in_doubt(st, c); // if it comes back, its lease report says what still runs there
   log_info("manager: consumer {} {}; its {} tasks move in {} ms unless it returns",
            node, why, c.inflight, st.opts.grace.count());
@@ -101,9 +100,9 @@ void on_lost(manager_ptr self, const member_info& who, const char* why) {
 void on_grace_expired(manager_ptr self, const std::string& node, uint64_t gen) {
   auto& st = self->state;
   auto i = st.consumers.find(node);
-  if (i == st.consumers.end() || i->second.lost_gen != gen)
+  if (i == st.consumers.end() || !i->second.grace.current(gen))
     return; // this timer is an old one
-  if (!i->second.lost) { // back, but its lease report never came
+  if (!i->second.grace.lost()) { // back, but its lease report never came
     reclaim_in_doubt(self, i->second, "no lease report within the grace");
     dispatch(self);
     return;

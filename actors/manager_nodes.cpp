@@ -109,7 +109,7 @@ void on_policy_tick(manager_ptr self) {
                                     st.idle_since_ms);
   std::vector<policy_member> ms;
   for (auto& [node, c] : st.consumers)
-    ms.push_back(policy_member{node, c.mode, c.inflight, c.lost,
+    ms.push_back(policy_member{node, c.mode, c.inflight, c.grace.lost(),
                                st.chooser.node_speed_ms(node)});
   for (auto& node : to_sleep(ms, st.opts.idle, idle_long)) {
     queue_command(self, st.consumers[node], command_kind::sleep, "policy");

@@ -41,7 +41,7 @@ producer_entry* first_standby(manager_state& st, const std::string& group,
                               const std::string& except) {
   producer_entry* best = nullptr;
   for (auto& [node, p] : st.producers)
-    if (p.info.group == group && node != except && !p.lost
+    if (p.info.group == group && node != except && !p.grace.lost()
         && (best == nullptr || p.joined < best->joined))
       best = &p;
   return best;
@@ -70,7 +70,7 @@ job_resume lookup_run(const manager_state& st, const std::string& origin) {
 void on_producer_joined(manager_ptr self, const member_info& info, const caf::actor& hdl) {
   auto& st = self->state;
   auto i = st.producers.find(info.node);
-  bool back = i != st.producers.end() && i->second.lost;
+  bool back = i != st.producers.end() && i->second.grace.lost();
   bool same_process = i != st.producers.end() && i->second.handle == hdl;
   auto& p = st.producers[info.node];
   if (!same_process) {
@@ -78,8 +78,7 @@ void on_producer_joined(manager_ptr self, const member_info& info, const caf::ac
     p.joined = ++st.producer_joins;
   }
   p.info = info;
-  p.lost = false;
-  ++p.lost_gen; // a grace timer still running is now stale
+  p.grace.back(); // a grace timer still running is now stale
   st.stats.producers = st.producers.size();
   auto active = st.active_producer.find(info.group);
   if (active == st.active_producer.end()) {
@@ -109,8 +108,7 @@ void on_producer_lost(manager_ptr self, const member_info& who, const char* why)
   if (i == st.producers.end())
     return;
   auto& p = i->second;
-  p.lost = true;
-  auto gen = ++p.lost_gen;
+  auto gen = p.grace.lose();
   auto active = st.active_producer.find(p.info.group);
   bool was_active = active != st.active_producer.end() && active->second == who.node;
   log_info("manager: producer {} {}{}", who.node, why,
@@ -123,7 +121,7 @@ void on_producer_lost(manager_ptr self, const member_info& who, const char* why)
 void on_producer_grace_expired(manager_ptr self, const std::string& node, uint64_t gen) {
   auto& st = self->state;
   auto i = st.producers.find(node);
-  if (i == st.producers.end() || !i->second.lost || i->second.lost_gen != gen)
+  if (i == st.producers.end() || !i->second.grace.expired(gen))
     return; // it came back, or this timer is an old one
   auto group = i->second.info.group;
   st.producers.erase(i);

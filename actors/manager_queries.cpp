@@ -88,11 +88,11 @@ std::vector<node_info> query_members(manager_ptr self) {
   auto& st = self->state;
   std::vector<node_info> out;
   for (auto& [node, c] : st.consumers)
-    out.push_back(node_info{c.info, c.lost ? node_state::lost : node_state::up, c.inflight, 0});
+    out.push_back(node_info{c.info, c.grace.lost() ? node_state::lost : node_state::up, c.inflight, 0});
   for (auto& [node, p] : st.producers) {
     auto active = st.active_producer.find(p.info.group);
     bool is_active = active != st.active_producer.end() && active->second == node;
-    out.push_back(node_info{p.info, p.lost ? node_state::lost : node_state::up, 0, 0, is_active});
+    out.push_back(node_info{p.info, p.grace.lost() ? node_state::lost : node_state::up, 0, 0, is_active});
   }
   return out;
 }

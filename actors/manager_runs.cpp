@@ -13,7 +13,7 @@ std::string push_state_of(const manager_state& st, const job_entry& j) {
     return "complete";
   auto p = st.producers.find(j.meta.producer);
   auto active = st.active_producer.find(j.meta.group);
-  bool pushing = p != st.producers.end() && !p->second.lost && active != st.active_producer.end()
+  bool pushing = p != st.producers.end() && !p->second.grace.lost() && active != st.active_producer.end()
                  && active->second == j.meta.producer;
   return pushing ? "pushing" : "incomplete";
 }

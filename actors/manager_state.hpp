@@ -17,6 +17,7 @@
 #include "core/dedupe.hpp"
 #include "core/id_table.hpp"
 #include "core/node_board.hpp"
+#include "core/grace.hpp"
 #include "core/queue_bounds.hpp"
 #include "core/task_state.hpp"
 #include "rules/assign.hpp"
@@ -28,8 +29,7 @@ struct consumer_entry {
   member_info info;
   caf::actor handle;
   uint32_t inflight = 0;      ///< tasks leased and not yet reported
-  bool lost = false;          ///< down or deregistered, grace running
-  uint64_t lost_gen = 0;      ///< generation of the grace timer in force
+  grace_period grace;         ///< lost: down or deregistered, grace running
   std::vector<assignment> outbox;
   node_mode mode = node_mode::awake; ///< asleep/draining: no new work (manager_nodes.cpp)
   bool leaving = false;       ///< drained on SIGTERM: its next incarnation starts awake
@@ -43,8 +43,7 @@ struct producer_entry {
   member_info info;
   caf::actor handle;
   uint64_t joined = 0;        ///< join order: the earliest standby is promoted
-  bool lost = false;          ///< down or deregistered, grace running
-  uint64_t lost_gen = 0;
+  grace_period grace;         ///< lost: down or deregistered, grace running
 };
 
 struct job_entry {

@@ -87,12 +87,4 @@ error parse_send_headers(const std::string* user_agent, const std::string* level
   return {};
 }
 
-std::chrono::milliseconds retry_backoff(uint32_t fails, std::chrono::milliseconds base,
-                                        std::chrono::milliseconds cap) {
-  auto d = base;
-  for (uint32_t i = 1; i < fails && d < cap; ++i)
-    d *= 2;
-  return d < cap ? d : cap;
-}
-
 } // namespace drover

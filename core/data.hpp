@@ -101,9 +101,4 @@ bool parse_level(std::string_view text, priority& out);
 error parse_send_headers(const std::string* user_agent, const std::string* level,
                          const std::string* des_user, send_request& out);
 
-/// Retry delay after `fails` consecutive failures (fails >= 1): base,
-/// doubling, capped at `cap`.
-std::chrono::milliseconds retry_backoff(uint32_t fails, std::chrono::milliseconds base,
-                                        std::chrono::milliseconds cap);
-
 } // namespace drover

@@ -144,7 +144,7 @@ snapshot observer::take(const manager_state& st, const sim_cluster& cl, int64_t 
   for (auto& [group, node] : st.active_producer)
     s.active_producer[group] = node;
   for (auto& [node, entry] : st.consumers)
-    s.consumers[node] = entry.lost;
+    s.consumers[node] = entry.grace.lost();
   auto& r = st.chooser.rules();
   s.rules = fmt::format("{} version {} hash {}", r.source, r.version, r.hash);
   return s;

@@ -92,13 +92,6 @@ TEST_CASE("send headers: each missing or malformed header is named") {
   CHECK(msg(&ua, &bad, &des).find("LEVEL: 'curl/8.0'") != std::string::npos);
 }
 
-TEST_CASE("retry backoff doubles from the base and stops at the cap") {
-  CHECK(retry_backoff(1, 100ms, 30s) == 100ms);
-  CHECK(retry_backoff(2, 100ms, 30s) == 200ms);
-  CHECK(retry_backoff(4, 100ms, 30s) == 800ms);
-  CHECK(retry_backoff(20, 100ms, 30s) == 30s);
-  CHECK(retry_backoff(200, 100ms, 1s) == 1s);
-}
 
 } // TEST_SUITE
 
