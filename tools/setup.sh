@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ cmake make ccache libcaf-dev libyaml-cpp-dev libfmt-dev doctest-dev
-          libsqlite3-dev libcpp-httplib-dev nlohmann-json3-dev libcli11-dev sqlite3)
+          libsqlite3-dev libcpp-httplib-dev nlohmann-json3-dev libcli11-dev sqlite3
+          libboost-dev libssl-dev openssl curl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,0 +1,57 @@
+// worker_pool: see http/worker_pool.hpp.
+#include "http/worker_pool.hpp"
+
+namespace drover {
+
+worker_pool::worker_pool(std::size_t threads) {
+  for (std::size_t i = 0; i < (threads == 0 ? 1 : threads); ++i)
+    threads_.emplace_back([this] { run(); });
+}
+
+worker_pool::~worker_pool() { stop(); }
+
+bool worker_pool::submit(std::function<void()> job) {
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    if (stopping_)
+      return false;
+    jobs_.push_back(std::move(job));
+  }
+  cv_.notify_one();
+  return true;
+}
+
+void worker_pool::stop() {
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : threads_)
+    if (t.joinable())
+      t.join();
+}
+
+std::size_t worker_pool::busy() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return jobs_.size() + running_;
+}
+
+void worker_pool::run() {
+  std::unique_lock<std::mutex> lock{mtx_};
+  for (;;) {
+    cv_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+    if (jobs_.empty())
+      return; // stopping, and nothing left to run
+    auto job = std::move(jobs_.front());
+    jobs_.pop_front();
+    ++running_;
+    lock.unlock();
+    job(); // jobs catch their own exceptions (router::dispatch)
+    job = nullptr;
+    lock.lock();
+    --running_;
+  }
+}
+
+} // namespace drover

@@ -1,0 +1,42 @@
+// The threads that run routes for http_server: the event loop hands each
+// complete request to one of them, so a backend call that blocks (up to its
+// own timeout) never stops the loop from reading, writing or accepting.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace drover {
+
+class worker_pool {
+public:
+  /// Starts `threads` (at least 1) threads.
+  explicit worker_pool(std::size_t threads);
+  /// stop().
+  ~worker_pool();
+  worker_pool(const worker_pool&) = delete;
+  worker_pool& operator=(const worker_pool&) = delete;
+
+  /// Queues `job`; false (and `job` dropped) once stop() began.
+  bool submit(std::function<void()> job);
+  /// Runs what is queued, then joins every thread. Safe to call twice.
+  void stop();
+  /// Jobs queued or running now.
+  std::size_t busy() const;
+
+private:
+  void run();
+  mutable std::mutex mtx_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> jobs_;
+  std::size_t running_ = 0;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+} // namespace drover
