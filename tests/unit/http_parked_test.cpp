@@ -30,6 +30,7 @@ namespace {
 struct parking_lot {
   std::mutex mtx;
   std::vector<std::shared_ptr<deferred_reply>> waiting;
+  std::vector<std::string> ids; ///< each request's ?id=, beside its reply
   std::size_t size() {
     std::lock_guard<std::mutex> guard{mtx};
     return waiting.size();
@@ -96,6 +97,7 @@ struct parked_fixture {
       auto d = res.defer(std::chrono::milliseconds(ms), text(204, ""));
       std::lock_guard<std::mutex> guard{lot.mtx};
       lot.waiting.push_back(std::move(d));
+      lot.ids.push_back(req.params.count("id") ? req.params.find("id")->second : "");
     });
     // Answers before the route even returns: the server must still send it.
     server.add_route("GET", "/test/at-once", [](const http_request&, http_response& res) {
@@ -120,7 +122,7 @@ TEST_CASE_FIXTURE(parked_fixture, "120 parked requests hold no thread: /healthz 
   std::vector<int> fds;
   for (int i = 0; i < parked; ++i) {
     fds.push_back(connect_to(server.port()));
-    send_all(fds.back(), "GET /test/park HTTP/1.1\r\nHost: x\r\n\r\n");
+    send_all(fds.back(), "GET /test/park?id=" + std::to_string(i) + " HTTP/1.1\r\nHost: x\r\n\r\n");
   }
   REQUIRE(eventually([&] { return lot.size() == parked; }));
   // Two route threads and 120 parked requests: /healthz needs a free thread.
@@ -142,7 +144,7 @@ TEST_CASE_FIXTURE(parked_fixture, "120 parked requests hold no thread: /healthz 
   std::thread answerer{[&] {
     std::lock_guard<std::mutex> guard{lot.mtx};
     for (std::size_t i = 0; i < lot.waiting.size(); ++i)
-      CHECK(lot.waiting[i]->complete(text(200, "reply " + std::to_string(i))));
+      CHECK(lot.waiting[i]->complete(text(200, "reply " + lot.ids[i])));
   }};
   answerer.join();
   for (int i = 0; i < parked; ++i) {

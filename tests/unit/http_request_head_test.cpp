@@ -42,7 +42,7 @@ TEST_CASE("a head is found a byte at a time, without looking at a byte twice") {
   CHECK(in.size() == scan.size()); // it stopped at the blank line
 }
 
-TEST_CASE("path, query and headers are decoded; names are case-insensitive") {
+TEST_CASE("path, query and headers are decoded, names are case-insensitive") {
   http_request req;
   framing f;
   auto r = read_head("POST /v1/nodes/my%20node/status?since=5&a=x+y&flag&a=2 HTTP/1.1\r\n"
