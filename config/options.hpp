@@ -78,6 +78,9 @@ struct run_options {
   queue_limits queues;              ///< manager: `queues:` bounds, standby, weights
   std::string job_file;             ///< producer: job definition JSON (split, merge)
   std::vector<schedule_input> schedules; ///< config `schedules:`, upserted by name at start
+  // HTTPS of the REST API: config keys only; the flags live in http/http_flags.cpp
+  std::string http_tls_cert;        ///< config http_tls_cert: default of --http-tls-cert
+  std::string http_tls_key;         ///< config http_tls_key: default of --http-tls-key
 };
 
 /// Reads the config file's `queues:` map; false if a key or value is wrong.
