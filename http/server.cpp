@@ -140,8 +140,18 @@ error http_server::bind(const std::string& host, uint16_t port) {
   auto io = std::make_unique<asio::io_context>(1);
   auto acceptor = std::make_unique<tcp::acceptor>(*io);
   error_code ec;
-  auto addr = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
-  tcp::endpoint where{addr, port};
+  tcp::endpoint where;
+  auto addr = asio::ip::make_address(host, ec);
+  if (!ec) {
+    where = tcp::endpoint{addr, port};
+  } else { // a host name: its first address
+    tcp::resolver resolver{*io};
+    auto found = resolver.resolve(host, std::to_string(port), ec);
+    if (!ec && !found.empty())
+      where = found.begin()->endpoint();
+    else if (!ec)
+      ec = asio::error::host_not_found;
+  }
   if (!ec)
     acceptor->open(where.protocol(), ec);
   // SO_REUSEADDR allows a quick restart (TIME_WAIT) while a port another
