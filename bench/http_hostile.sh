@@ -100,8 +100,8 @@ if [ "$SKIP_OLD" -eq 0 ]; then
   OLD_TREE=$(mktemp -d /tmp/drover-old-XXXXXX); rmdir "$OLD_TREE"
   git -C "$ROOT" worktree add --detach "$OLD_TREE" "$OLD_REV" >/dev/null 2>&1 || { echo "no worktree at $OLD_REV"; exit 2; }
   echo "-- building old ($OLD_REV) in $OLD_TREE/build (a few minutes)"
-  (cmake -S "$OLD_TREE" -B "$OLD_TREE/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null \
-     && cmake --build "$OLD_TREE/build" --target drover -j2 >/dev/null) || { echo "old build failed"; exit 2; }
+  (cmake -S "$OLD_TREE" -B "$OLD_TREE/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null 2>&1 \
+     && cmake --build "$OLD_TREE/build" --target drover -j2 >/dev/null 2>&1) || { echo "old build failed"; exit 2; }
   start_node old "$OLD_TREE/build/drover"
   echo "-- H1/H2 old (port $PORT): expected to miss the bounds"
   "$BUILD/http_hostile_bench" "$PORT" --label=old

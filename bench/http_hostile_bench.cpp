@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
                          "[--label=NAME]\n");
     return 2;
   }
+  std::setvbuf(stdout, nullptr, _IOLBF, 0); // a line at a time, also into a pipe
   auto port = static_cast<uint16_t>(std::atoi(argv[1]));
   int loris = static_cast<int>(flag(argc, argv, "--slowloris", 200));
   int storm_n = static_cast<int>(flag(argc, argv, "--storm", 1000));
