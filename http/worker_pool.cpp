@@ -32,11 +32,6 @@ void worker_pool::stop() {
       t.join();
 }
 
-std::size_t worker_pool::busy() const {
-  std::lock_guard<std::mutex> guard{mtx_};
-  return jobs_.size() + running_;
-}
-
 void worker_pool::run() {
   std::unique_lock<std::mutex> lock{mtx_};
   for (;;) {
@@ -45,12 +40,10 @@ void worker_pool::run() {
       return; // stopping, and nothing left to run
     auto job = std::move(jobs_.front());
     jobs_.pop_front();
-    ++running_;
     lock.unlock();
     job(); // jobs catch their own exceptions (router::dispatch)
     job = nullptr;
     lock.lock();
-    --running_;
   }
 }
 

@@ -26,15 +26,12 @@ public:
   bool submit(std::function<void()> job);
   /// Runs what is queued, then joins every thread. Safe to call twice.
   void stop();
-  /// Jobs queued or running now.
-  std::size_t busy() const;
 
 private:
   void run();
-  mutable std::mutex mtx_;
+  std::mutex mtx_;
   std::condition_variable cv_;
   std::deque<std::function<void()>> jobs_;
-  std::size_t running_ = 0;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };
