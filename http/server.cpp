@@ -195,6 +195,10 @@ error http_server::serve(http_backend& backend) {
     m.io->get_executor());
   m.accept();
   m.started = true;
+  // One event-loop thread does all I/O (routes run on the pool): a new
+  // connection's first operations start on the accept handler, which is then
+  // the only thread touching it. More loop threads would need those first
+  // operations dispatched onto each connection's strand.
   m.io_threads.emplace_back([io = m.io.get()] { io->run(); });
   return {};
 }
