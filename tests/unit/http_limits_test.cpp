@@ -203,3 +203,14 @@ TEST_CASE_FIXTURE(server_fixture, "Expect: 100-continue gets a 100 before the bo
 }
 
 }
+
+TEST_SUITE("http_limits") {
+
+TEST_CASE_FIXTURE(server_fixture, "a client that half-closes after a whole request still gets its answer") {
+  auto reply = exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", true);
+  INFO(reply);
+  CHECK(reply.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  CHECK(reply.find("Connection: close") != std::string::npos);
+}
+
+}
