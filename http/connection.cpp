@@ -67,12 +67,26 @@ public:
     if constexpr (is_tls) {
       phase_ = phase::handshake;
       arm(core_.opts.header_timeout);
-      stream_.async_handshake(asio::ssl::stream_base::server,
-                              [self = this->shared_from_this()](const error_code& ec) {
-                                if (ec || self->phase_ == phase::closed)
-                                  return self->close_now();
-                                self->begin_request(true);
-                              });
+      // Look at the first byte before the handshake: a TLS record starts
+      // with 0x16, a plain HTTP request with a method's capital letter. The
+      // latter gets a 400 saying to use https:// instead of a dead socket.
+      stream_.next_layer().async_wait(
+        tcp::socket::wait_read, [self = this->shared_from_this()](const error_code& ec) {
+          if (ec || self->phase_ == phase::closed)
+            return self->close_now();
+          unsigned char first = 0;
+          error_code peek;
+          auto n = self->stream_.next_layer().receive(asio::buffer(&first, 1),
+                                                      tcp::socket::message_peek, peek);
+          if (!peek && n == 1 && first >= 'A' && first <= 'Z')
+            return self->refuse_plain_http();
+          self->stream_.async_handshake(asio::ssl::stream_base::server,
+                                        [self](const error_code& e) {
+                                          if (e || self->phase_ == phase::closed)
+                                            return self->close_now();
+                                          self->begin_request(true);
+                                        });
+        });
     } else {
       begin_request(true);
     }
@@ -314,6 +328,35 @@ private:
   }
 
   // -- writing and closing -------------------------------------------------------
+
+  /// Plain HTTP on the HTTPS port: a 400 in plain text, then a lingering
+  /// close, both on the TCP socket under the TLS layer.
+  void refuse_plain_http() {
+    phase_ = phase::writing;
+    out_ = to_wire(refusal_response({400, "https_required",
+                                     "this port serves HTTPS only: use https:// in the URL"}),
+                   false, true);
+    arm(core_.opts.write_timeout);
+    asio::async_write(stream_.next_layer(), asio::buffer(out_),
+                      [self = this->shared_from_this()](const error_code& ec, std::size_t) {
+                        if (ec || self->phase_ == phase::closed)
+                          return self->close_now();
+                        self->phase_ = phase::closing;
+                        error_code ignored;
+                        self->stream_.next_layer().shutdown(tcp::socket::shutdown_send, ignored);
+                        self->arm(linger_time);
+                        self->drain_plain();
+                      });
+  }
+  void drain_plain() {
+    stream_.next_layer().async_read_some(
+      asio::buffer(buf_), [self = this->shared_from_this()](const error_code& ec, std::size_t n) {
+        self->lingered_ += n;
+        if (ec || self->phase_ == phase::closed || self->lingered_ > linger_bytes)
+          return self->close_now();
+        self->drain_plain();
+      });
+  }
 
   void refuse_request(const refusal& r) {
     close_after_ = true; // what follows in the stream cannot be trusted

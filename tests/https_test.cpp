@@ -111,12 +111,16 @@ TEST_CASE_FIXTURE(https_fixture, "curl talks HTTPS to the REST API when it trust
   CHECK(no_token.find("401") != std::string::npos); // the token still guards /v1
 }
 
-TEST_CASE_FIXTURE(https_fixture, "a client that trusts another CA, or none, is refused") {
+TEST_CASE_FIXTURE(https_fixture, "a client that trusts another CA is refused, plain HTTP gets 400") {
   auto [code, said] = curl({"--cacert", pki.other_ca, url + "/healthz"});
   INFO(said);
   CHECK(code == 60); // curl: peer certificate cannot be authenticated
-  auto [plain, what] = curl({"http://127.0.0.1:" + std::to_string(rest.http_port) + "/healthz"});
-  CHECK(plain != 0); // plain HTTP on the TLS port gets no answer
+  auto [plain, what] = curl({"-w", " %{http_code}",
+                             "http://127.0.0.1:" + std::to_string(rest.http_port) + "/healthz"});
+  INFO(what);
+  CHECK(plain == 0); // plain HTTP on the TLS port is told what to fix
+  CHECK(what.find("https_required") != std::string::npos);
+  CHECK(what.find(" 400") != std::string::npos);
   CHECK(rest.proc->running());
 }
 
