@@ -52,13 +52,14 @@ int main(int raw_argc, char** raw_argv) {
   // `rules apply|get --manager=HOST:PORT` goes over CAF, through the registry.
   std::unique_ptr<client_commands> client;
   auto timeout = [&client] { return std::chrono::milliseconds(client->client.request_timeout_ms); };
+  auto reconnect = [&client] { return std::chrono::milliseconds(client->reconnect_timeout_ms); };
   client = add_client_commands(
     app,
     [&](const std::string& file, const std::string& manager) {
-      return apply_rules_remote(file, manager, timeout(), std::cout, std::cerr);
+      return apply_rules_remote(file, manager, timeout(), reconnect(), std::cout, std::cerr);
     },
     [&](const std::string& manager) {
-      return get_rules_remote(manager, timeout(), std::cout, std::cerr);
+      return get_rules_remote(manager, timeout(), reconnect(), std::cout, std::cerr);
     });
 
   // drover replay FILE.yaml | drover simulate: scenarios and a local cluster.

@@ -1,116 +1,194 @@
 #include "actors/consumer.hpp"
 
 #include <chrono>
-#include <unordered_map>
 
-#include "actors/member_link.hpp"
-#include "actors/protocol.hpp"
+#include "actors/consumer_state.hpp"
+#include "actors/protocol_links.hpp"
 #include "actors/protocol_nodes.hpp"
-#include "actors/supervisor.hpp"
 #include "core/log.hpp"
 
 namespace drover {
 
 namespace {
 
-struct consumer_state {
-  consumer_options opts;
-  caf::actor manager;
-  std::vector<task_report> reports;  ///< finished, not yet sent
-  std::vector<lease_ref> started;    ///< started (longer tasks), not yet sent
-  std::unordered_map<task_id, uint64_t> on_timer; ///< time-taking attempts: id -> lease
-  bool flush_pending = false;
-  bool heartbeating = false;         ///< the heartbeat timer runs
-  const assignment* running = nullptr; ///< the attempt inside a handler call right now
-  node_agent agent;                  ///< status reports and commands (node_agent.hpp)
-  bool reporting = false;            ///< the status timer runs
-  static inline const char* name = "consumer";
-};
+/// How long an ACK waits for the manager to store it before it is sent again.
+constexpr auto ack_timeout = std::chrono::seconds(30);
 
-using consumer_ptr = caf::stateful_actor<consumer_state>*;
+} // namespace
 
 void flush(consumer_ptr self) {
   auto& st = self->state;
   st.flush_pending = false;
   if (!st.manager)
-    return;
+    return; // kept: sent once the manager is back
   if (!st.started.empty()) {
     self->send(st.manager, started_atom::value, st.opts.info.node, std::move(st.started));
     st.started = {};
   }
-  if (!st.reports.empty()) {
-    *st.opts.executed += st.reports.size();
-    self->send(st.manager, ack_atom::value, st.opts.info.node, std::move(st.reports));
-    st.reports = {};
+  std::vector<task_report> batch;
+  auto seq = st.book.take_batch(batch);
+  if (seq == 0)
+    return;
+  self->request(st.manager, ack_timeout, ack_atom::value, st.opts.info.node, std::move(batch))
+    .then(
+      [=] {
+        self->state.book.confirmed(seq);
+        check_drained(self, false); // a drain waits for its results to be stored
+      },
+      [=](caf::error&) {
+        // Not stored in time: send it again (the version check makes a
+        // second copy harmless), now if the manager is still there.
+        self->state.book.unconfirmed(seq);
+        if (self->state.manager)
+          self->send(self, flush_atom::value);
+      });
+}
+
+namespace {
+
+void schedule_flush(consumer_ptr self) {
+  if (!self->state.flush_pending) {
+    self->state.flush_pending = true;
+    self->send(self, flush_atom::value);
   }
 }
 
-void run(consumer_ptr self, assignment& a) {
+task_report report_of(const assignment& a, task_outcome outcome, std::string result,
+                      uint32_t run_us = 0) {
+  task_report r;
+  r.id = a.id;
+  r.lease = a.lease;
+  r.outcome = outcome;
+  r.result = std::move(result);
+  r.run_us = run_us;
+  return r;
+}
+
+exec_request request_of(const assignment& a) {
+  int64_t deadline = 0;
+  if (a.timeout_ms > 0) // wall clock: the worker compares it with its own
+    deadline = std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch()).count()
+               + a.timeout_ms;
+  return exec_request{a.id, a.lease, a.attempt, a.type, a.payload, a.timeout_ms, deadline};
+}
+
+/// The attempt runs off the actor from now on; its outcome comes as a message.
+void run_elsewhere(consumer_ptr self, const assignment& a) {
   auto& st = self->state;
-  auto* handler = st.opts.handlers.find(a.type);
-  if (handler == nullptr) {
-    st.reports.push_back(task_report{a.id, a.lease, task_outcome::failed,
-                                     "unknown task type '" + a.type
-                                       + "'; this consumer runs: "
-                                       + st.opts.handlers.names(),
-                                     0});
-    return;
-  }
+  st.started.push_back(lease_ref{a.id, a.lease});
+  st.book.started(a.id, a.lease);
+}
+
+void run_inline(consumer_ptr self, assignment& a, const task_handler& handler) {
+  auto& st = self->state;
   auto t0 = std::chrono::steady_clock::now();
-  st.running = &a; // for the exception handler, should the handler throw
-  auto res = (*handler)(a.payload, a.attempt);
-  st.running = nullptr;
+  st.current = &a; // for the exception handler, should the handler throw
+  auto res = handler(a.payload, a.attempt);
+  st.current = nullptr;
   auto run_us = static_cast<uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                         std::chrono::steady_clock::now() - t0)
                                         .count());
   auto outcome = res.ok ? task_outcome::succeeded : task_outcome::failed;
   st.agent.count_run(a.type, run_us);
   if (res.delay.count() == 0) {
-    st.reports.push_back(task_report{a.id, a.lease, outcome, std::move(res.result), run_us});
+    finish_attempt(self, report_of(a, outcome, std::move(res.result), run_us), false);
     return;
   }
   // Time-taking work finishes on a timer (virtual in tests), never a sleep.
-  st.started.push_back(lease_ref{a.id, a.lease});
-  st.on_timer[a.id] = a.lease;
+  run_elsewhere(self, a);
   auto delay_us = static_cast<uint32_t>(
     std::chrono::duration_cast<std::chrono::microseconds>(res.delay).count());
   self->delayed_send(self, res.delay, finish_atom::value,
-                     task_report{a.id, a.lease, outcome, std::move(res.result), delay_us});
+                     report_of(a, outcome, std::move(res.result), delay_us));
 }
 
-/// Registers (again, after the registry lost track of us); the answer is
-/// the manager to ACK to.
+/// Runs `a`; an attempt for the users' handlers joins `to_handlers`, which
+/// the caller hands to the executors in one go.
+void run(consumer_ptr self, assignment& a, std::vector<exec_request>& to_handlers) {
+  auto& st = self->state;
+  if (auto* handler = st.opts.handlers.find(a.type)) {
+    if (!st.opts.handlers.runs_off_actor(a.type))
+      return run_inline(self, a, *handler);
+    run_elsewhere(self, a);
+    return executors_of(self).run_in_pool(*handler, request_of(a));
+  }
+  if (st.handlers && !st.handlers->handlers.empty()) {
+    run_elsewhere(self, a); // exec or worker; an unknown type comes back failed
+    return to_handlers.push_back(request_of(a));
+  }
+  finish_attempt(self,
+                 report_of(a, task_outcome::failed,
+                           "unknown task type '" + a.type
+                             + "'; this consumer runs: " + st.opts.handlers.names()),
+                 false);
+}
+
+} // namespace
+
+bool finish_attempt(consumer_ptr self, task_report r, bool off_actor) {
+  auto& st = self->state;
+  if (!st.book.finished(std::move(r), off_actor))
+    return false; // aborted (timeout or cancel) or handed back
+  ++*st.opts.executed;
+  return true;
+}
+
 void register_self(consumer_ptr self) {
-  auto& info = self->state.opts.info;
-  self->request(self->state.opts.registry, std::chrono::seconds(30), register_atom::value, info)
-    .then(
-      [=](const caf::actor& mgr) {
-        auto& st = self->state;
-        if (st.manager != mgr) {
-          st.manager = mgr;
-          self->monitor(mgr);
-        }
-        log_info("consumer {}: registered (capacity {})", st.opts.info.node,
-                 st.opts.info.capacity);
-        if (!st.reporting && st.opts.status_every.count() > 0) {
-          st.reporting = true;
-          self->send(self, nstatus_atom::value); // the first report at once
-        }
-        if (!st.heartbeating && st.opts.heartbeat.count() > 0) {
-          st.heartbeating = true;
-          self->delayed_send(self, st.opts.heartbeat, heartbeat_atom::value);
-        }
-        flush(self);
-      },
-      [=](caf::error& err) {
-        log_error("consumer {}: registration failed: {}", self->state.opts.info.node,
-                  self->system().render(err));
-        self->quit(); // not a crash: a restart could not reach it either
-      });
+  self->state.link.rejoin();
 }
 
-/// A handler threw: that attempt FAILED (retried by the normal rules), then
-/// this consumer stops with an error so its supervisor restarts it clean.
+namespace {
+
+/// The manager (new, or the same after a break): tell it which leases we
+/// hold, so it keeps them instead of moving their tasks, and send again
+/// every report it has not confirmed. A drain under way is told again.
+void on_joined(consumer_ptr self, const caf::actor& mgr, bool again) {
+  auto& st = self->state;
+  st.manager = mgr;
+  self->send(mgr, leases_atom::value, st.opts.info.node, st.book.held());
+  if (again)
+    st.book.resend_all();
+  if (st.draining)
+    self->send(mgr, drain_atom::value, st.opts.info.node);
+  log_info("consumer {}: registered (capacity {}{})", st.opts.info.node, st.opts.info.capacity,
+           again ? fmt::format(", holding {} leases",
+                               st.book.running() + st.book.unconfirmed_reports())
+                 : std::string{});
+  if (!st.reporting && st.opts.status_every.count() > 0) {
+    st.reporting = true;
+    self->send(self, nstatus_atom::value); // the first report at once
+  }
+  if (!st.heartbeating && st.opts.heartbeat.count() > 0) {
+    st.heartbeating = true;
+    self->delayed_send(self, st.opts.heartbeat, heartbeat_atom::value);
+  }
+  flush(self);
+}
+
+/// Joins through the registry (and again whenever the manager or the
+/// registry went away); the registry's answer is the manager to ACK to.
+void start_link(consumer_ptr self) {
+  auto& st = self->state;
+  member_link::hooks h;
+  // The task types are filled in at every (re-)registration - at start,
+  // after a handler swap, when a worker pool's types change, after a
+  // reconnect - so the manager always routes by what this consumer runs now.
+  h.join = member_link::registering(self, [=] {
+    auto& info = self->state.opts.info;
+    info.types = served_types(self);
+    return info;
+  });
+  h.joined = [=](const caf::actor& mgr, bool again) { on_joined(self, mgr, again); };
+  h.lost = [=] { self->state.manager = nullptr; };
+  h.gave_up = [=](const std::string&) { self->quit(); }; // logged by the link
+  st.link.start(self, "consumer " + st.opts.info.node, st.opts.link, st.opts.registry,
+                std::move(h));
+}
+
+/// An inline handler threw: that attempt FAILED (retried by the normal
+/// rules), then this consumer stops with an error so its supervisor
+/// restarts it clean.
 caf::error on_handler_crash(consumer_ptr self, std::exception_ptr& ex) {
   auto& st = self->state;
   std::string what = "unknown exception";
@@ -120,133 +198,95 @@ caf::error on_handler_crash(consumer_ptr self, std::exception_ptr& ex) {
     what = e.what();
   } catch (...) {
   }
-  if (st.running != nullptr) {
-    auto& a = *st.running;
+  if (st.current != nullptr) {
+    auto& a = *st.current;
     log_error("consumer {}: the {} handler threw on task {}: {}", st.opts.info.node, a.type,
               a.id, what);
-    st.reports.push_back(task_report{a.id, a.lease, task_outcome::failed,
-                                     "the " + a.type + " handler threw: " + what, 0});
-    st.running = nullptr;
+    finish_attempt(self,
+                   report_of(a, task_outcome::failed, "the " + a.type + " handler threw: " + what),
+                   false);
+    st.current = nullptr;
   }
   flush(self);
   return caf::make_error(caf::sec::runtime_error, "consumer " + st.opts.info.node
                                                     + " crashed: " + what);
 }
 
-// -- node status and commands (issue #9 items 5-6) --
-
-int64_t clock_ms(consumer_ptr self) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-           self->clock().now().time_since_epoch())
-    .count();
-}
-
-/// update: re-reads the config file and announces the new tags/capacity
-/// (registering again makes the manager take them in).
-void update_config(consumer_ptr self, const node_command& c) {
+void on_assign(consumer_ptr self, std::vector<assignment>& batch) {
   auto& st = self->state;
-  if (!st.agent.hooks().reload)
-    return st.agent.record(c.id, command_state::failed,
-                           "this node was started without --config: nothing to re-read");
-  auto info = st.opts.info;
-  if (auto err = st.agent.hooks().reload(info))
-    return st.agent.record(c.id, command_state::failed, err.message);
-  info.node = st.opts.info.node; // identity never changes live
-  info.role = st.opts.info.role;
-  st.opts.info = info;
-  st.agent.record(c.id, command_state::done,
-                  fmt::format("reloaded: tags [{}], capacity {}", fmt::join(info.tags, ","),
-                              info.capacity));
-  register_self(self);
-}
-
-void run_commands(consumer_ptr self, const std::vector<node_command>& cmds) {
-  auto& st = self->state;
-  bool restart = false;
-  for (auto& c : cmds) {
-    log_info("consumer {}: command {} #{}", st.opts.info.node, to_string(c.kind), c.id);
-    if (st.agent.apply(c))
-      continue;
-    if (c.kind == command_kind::update)
-      update_config(self, c);
-    else if (c.kind == command_kind::restart)
-      restart = true, st.agent.record(c.id, command_state::running, "restarting its actors");
-  }
-  if (restart && st.manager) {
-    // Tell what ran, then let the supervisor start this role afresh; the
-    // new incarnation's first report marks the restart done.
-    self->send(st.manager, nstatus_atom::value,
-               st.agent.report(st.opts.info, st.on_timer.size(), clock_ms(self)));
-    flush(self);
-    self->quit(restart_request());
-  }
-}
-
-void send_status(consumer_ptr self) {
-  auto& st = self->state;
-  if (!st.manager)
+  if (st.draining) { // too late for this consumer: straight back to the manager
+    std::vector<lease_ref> refs;
+    for (auto& a : batch)
+      refs.push_back(lease_ref{a.id, a.lease});
+    if (st.manager)
+      self->send(st.manager, handback_atom::value, st.opts.info.node, std::move(refs));
     return;
-  auto report = st.agent.report(st.opts.info, st.on_timer.size(), clock_ms(self));
-  auto updates = report.commands;
-  self->request(st.manager, st.opts.status_every, nstatus_atom::value, std::move(report))
-    .then([=](const std::vector<node_command>& cmds) { run_commands(self, cmds); },
-          [=](caf::error&) { self->state.agent.requeue(updates); }); // tell them next time
+  }
+  std::vector<exec_request> to_handlers;
+  for (auto& a : batch)
+    run(self, a, to_handlers);
+  if (!to_handlers.empty())
+    executors_of(self).start(std::move(to_handlers));
+  flush(self);
 }
 
 caf::behavior consumer(consumer_ptr self, consumer_options opts) {
   self->state.opts = std::move(opts);
   self->state.agent = node_agent{self->state.opts.node};
-  self->set_default_handler(caf::print_and_drop);
+  ignore_strays(self, "consumer " + self->state.opts.info.node);
   self->set_exception_handler(
     [=](caf::scheduled_actor*, std::exception_ptr& ex) { return on_handler_crash(self, ex); });
-  self->set_down_handler([=](caf::down_msg& dm) {
-    if (dm.source != self->state.manager.address())
-      return;
-    log_error("consumer {}: lost the manager ({})", self->state.opts.info.node,
-              self->system().render(dm.reason));
-    // Not a crash: restarting cannot bring the manager back, so the
-    // supervisor lets the role end (and the process exits 1).
-    self->quit();
-  });
-  register_self(self);
+  // Losing the manager or the registry is not a crash: the link finds them
+  // again (or gives up after --reconnect-timeout and stops this role).
+  self->set_down_handler([=](caf::down_msg& dm) { self->state.link.on_down(dm); });
+  start_user_handlers(self);
+  start_link(self);
   return {
     [=](heartbeat_atom) {
       auto& st = self->state;
-      send_heartbeat(self, st.opts.registry, st.opts.info, st.opts.heartbeat,
+      send_heartbeat(self, st.link.registry(), st.opts.info, st.opts.heartbeat,
                      [=] { register_self(self); });
     },
-    [=](assign_atom, std::vector<assignment>& batch) {
-      for (auto& a : batch)
-        run(self, a);
-      flush(self);
-    },
-    [=](finish_atom, task_report& r) {
-      auto& timers = self->state.on_timer;
-      auto i = timers.find(r.id);
-      if (i == timers.end() || i->second != r.lease)
-        return; // aborted (timeout or cancel): the manager expects no ACK
-      timers.erase(i);
-      self->state.reports.push_back(std::move(r));
+    [=](reconnect_atom, uint64_t gen) { self->state.link.on_retry(gen); },
+    [=](assign_atom, std::vector<assignment>& batch) { on_assign(self, batch); },
+    [=](finish_atom, task_report& r) { // a timer-finished attempt
       // Timers that fire together are ACKed together.
-      if (!self->state.flush_pending) {
-        self->state.flush_pending = true;
-        self->send(self, flush_atom::value);
-      }
+      if (finish_attempt(self, std::move(r), true))
+        schedule_flush(self);
+      check_drained(self, false);
+    },
+    [=](finish_atom, std::vector<task_report>& rs) { // a batch from the executors
+      for (auto& r : rs)
+        finish_attempt(self, std::move(r), true);
+      flush(self);
+      check_drained(self, false);
     },
     [=](flush_atom) { flush(self); },
     [=](nstatus_atom) {
       send_status(self);
       self->delayed_send(self, self->state.opts.status_every, nstatus_atom::value);
     },
-    // Timed out or cancelled by the manager. Attempts on a timer are dropped;
-    // an inline handler has already finished by the time this arrives.
+    // Timed out or cancelled by the manager: the attempt is dropped and,
+    // if it runs in a process, stopped (SIGTERM, then SIGKILL).
     [=](abort_atom, const std::vector<lease_ref>& refs) {
-      for (auto& r : refs) {
-        auto i = self->state.on_timer.find(r.id);
-        if (i != self->state.on_timer.end() && i->second == r.lease)
-          self->state.on_timer.erase(i);
-      }
+      auto& st = self->state;
+      for (auto& r : refs)
+        if (st.book.drop(r.id, r.lease) && st.exec)
+          st.exec->cancel(r.id, r.lease);
+      check_drained(self, false);
     },
+    [=](register_atom) { register_self(self); }, // the types it runs changed
+    [=](handlers_atom) { poll_handlers(self); },
+    [=](alert_atom, std::string& text) { // a worker pool is crash-looping
+      auto& st = self->state;
+      if (st.link.registry())
+        self->send(st.link.registry(), alert_atom::value, st.opts.info.node, std::move(text));
+      else
+        log_error("consumer {}: {} (the registry is away: not forwarded)", st.opts.info.node,
+                  text);
+    },
+    [=](drain_atom, uint32_t timeout_ms) { start_drain(self, timeout_ms); },
+    [=](drain_atom) { check_drained(self, true); }, // the drain timeout passed
   };
 }
 
@@ -254,6 +294,10 @@ caf::behavior consumer(consumer_ptr self, consumer_options opts) {
 
 caf::actor spawn_consumer(caf::actor_system& sys, consumer_options opts) {
   return sys.spawn(consumer, std::move(opts));
+}
+
+void send_drain(const caf::actor& consumer, uint32_t timeout_ms) {
+  caf::anon_send(consumer, drain_atom::value, timeout_ms);
 }
 
 } // namespace drover

@@ -1,7 +1,10 @@
 // The mailbox actor: see actors/mailbox.hpp.
 #include "actors/mailbox.hpp"
 
+#include "actors/member_link.hpp"
+#include "actors/protocol.hpp"
 #include "actors/protocol_data.hpp"
+#include "actors/protocol_links.hpp"
 #include "core/log.hpp"
 #include "core/user_backlog.hpp"
 #include "store/user_queue.hpp"
@@ -15,7 +18,7 @@ struct mailbox_state {
   std::shared_ptr<user_queue> queue;
   caf::actor courier;
   topology topo;                    ///< the latest fetched
-  bool connecting = false;
+  member_link link;                 ///< registry + courier, reconnecting
   static inline const char* name = "mailbox";
 };
 
@@ -37,42 +40,50 @@ void fetch_topology(mailbox_ptr self) {
 
 /// Hello to the courier: routing id, the users bound here; queues of users
 /// bound elsewhere by now are dropped (the courier re-sent them).
-void hello(mailbox_ptr self, caf::actor courier) {
+void hello(mailbox_ptr self, caf::actor courier, std::function<void(caf::actor)> ok,
+           std::function<void(const caf::error&)> failed) {
   auto& st = self->state;
   self->request(courier, st.opts.ask_timeout, hello_atom::value, st.opts.node)
     .then(
       [=](topology& t) {
         auto& st = self->state;
-        st.connecting = false;
-        st.courier = courier;
-        self->monitor(courier);
         if (auto err = st.queue->keep_only(t.users))
           log_error("mailbox {}: {}", st.opts.node, err.message);
         set_user_backlog(st.queue->backlog());
         log_info("mailbox {}: route {} with {} users, {} nodes", st.opts.node, t.route,
                  t.users.size(), t.nodes.size());
         st.topo = std::move(t);
+        ok(courier);
       },
-      [=](caf::error& e) {
-        self->state.connecting = false;
-        log_warn("mailbox {}: hello failed: {}", self->state.opts.node, self->system().render(e));
-      });
+      [=](caf::error& e) { failed(e); });
 }
 
-void find_courier(mailbox_ptr self) {
+/// Finds the courier through the registry, again whenever it or the
+/// registry went away (actors/member_link.hpp); tests hand it in directly.
+void start_link(mailbox_ptr self) {
   auto& st = self->state;
-  if (st.courier || st.connecting)
+  auto on_courier = [=](caf::actor c) {
+    self->state.courier = std::move(c);
+    if (self->state.opts.courier)
+      self->monitor(self->state.courier);
+  };
+  if (st.opts.courier) // no registry: just say hello
+    return hello(self, st.opts.courier, on_courier, [=](const caf::error& e) {
+      log_warn("mailbox {}: hello failed: {}", self->state.opts.node, self->system().render(e));
+    });
+  if (!st.opts.registry && !st.opts.link.reconnect)
     return;
-  st.connecting = true;
-  if (st.opts.courier)
-    return hello(self, st.opts.courier);
-  if (!st.opts.registry) {
-    st.connecting = false;
-    return;
-  }
-  self->request(st.opts.registry, st.opts.ask_timeout, courier_atom::value, get_atom::value)
-    .then([=](caf::actor& c) { hello(self, c); },
-          [=](caf::error&) { self->state.connecting = false; });
+  member_link::hooks h;
+  h.join = [=](const caf::actor& reg, std::function<void(caf::actor)> ok,
+               std::function<void(const caf::error&)> failed) {
+    self->request(reg, self->state.opts.ask_timeout, courier_atom::value, get_atom::value)
+      .then([=](caf::actor& c) { hello(self, c, ok, failed); },
+            [failed](caf::error& e) { failed(e); });
+  };
+  h.joined = [=](const caf::actor& c, bool) { on_courier(c); };
+  h.lost = [=] { self->state.courier = nullptr; };
+  h.gave_up = [=](const std::string&) { self->quit(); }; // logged by the link
+  st.link.start(self, "mailbox " + st.opts.node, st.opts.link, st.opts.registry, std::move(h));
 }
 
 caf::behavior mailbox(mailbox_ptr self, mailbox_options opts, std::shared_ptr<user_queue> q) {
@@ -80,21 +91,23 @@ caf::behavior mailbox(mailbox_ptr self, mailbox_options opts, std::shared_ptr<us
   self->state.queue = std::move(q);
   set_user_backlog(self->state.queue->backlog());
   self->set_down_handler([=](caf::down_msg& dm) {
+    if (self->state.link.on_down(dm))
+      return;
     if (self->state.courier && dm.source == self->state.courier.address()) {
-      log_warn("mailbox {}: the courier is down; looking for it again", self->state.opts.node);
+      log_warn("mailbox {}: the courier is down", self->state.opts.node);
       self->state.courier = nullptr;
     }
   });
-  self->set_default_handler(caf::print_and_drop);
-  self->send(self, tick_atom::value);
+  ignore_strays(self, "mailbox " + self->state.opts.node);
+  start_link(self);
+  self->delayed_send(self, self->state.opts.topology_every, tick_atom::value);
   return {
     [=](tick_atom) {
       if (self->state.courier)
         fetch_topology(self);
-      else
-        find_courier(self);
       self->delayed_send(self, self->state.opts.topology_every, tick_atom::value);
     },
+    [=](reconnect_atom, uint64_t gen) { self->state.link.on_retry(gen); },
     [=](topology_atom, uint64_t version) {
       if (version != self->state.topo.version)
         fetch_topology(self);

@@ -5,6 +5,8 @@
 // order and deletes only what the user acknowledged. It finds the courier
 // through the registry, says hello (getting its routing id and its users),
 // and fetches the topology every `topology_every` and when told it changed.
+// It outlives the manager: when the courier or the registry goes away it
+// finds them again with backoff (actors/member_link.hpp).
 #pragma once
 
 #include <chrono>
@@ -14,6 +16,7 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
+#include "actors/member_link.hpp"
 #include "store/durability.hpp"
 
 namespace drover {
@@ -26,6 +29,7 @@ struct mailbox_options {
   std::chrono::milliseconds topology_every{5000};
   std::chrono::milliseconds ask_timeout{5000};
   caf::actor registry;              ///< where to find the courier
+  link_options link;                ///< reconnecting; link.registry is set from `registry`
   caf::actor courier;               ///< or the courier itself (tests)
 };
 

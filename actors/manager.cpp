@@ -3,6 +3,7 @@
 #include "actors/manager.hpp"
 
 #include "actors/manager_state.hpp"
+#include "actors/protocol_links.hpp"
 #include "actors/protocol_nodes.hpp"
 #include "actors/rules_keeper.hpp"
 #include "core/log.hpp"
@@ -38,6 +39,8 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
              auto took = std::chrono::duration<double>(std::chrono::steady_clock::now()
                                                        - load_started);
              log_info("manager: ready after recovery in {:.3f} s", took.count());
+             if (self->state.opts.on_ready)
+               self->state.opts.on_ready();
            },
            [=](caf::error& err) {
              log_error("manager: cannot load the store: {}", self->system().render(err));
@@ -63,9 +66,24 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
     [=](submit_atom, task_list& list) -> caf::result<list_ack> {
       return submit(self, list);
     },
+    [=](lookup_atom, const std::string& origin) { return lookup_run(self->state, origin); },
     // -- consumers --
     [=](ack_atom, const std::string& node, std::vector<task_report>& reports) {
       on_reports(self, node, reports);
+      flush_changes(self);
+      return when_stored(self); // the consumer forgets the reports only then
+    },
+    [=](leases_atom, const std::string& node, const std::vector<lease_ref>& refs) {
+      on_lease_report(self, node, refs);
+      flush_changes(self);
+    },
+    [=](hold_atom) {
+      end_restart_hold(self);
+      flush_changes(self);
+    },
+    [=](drain_atom, const std::string& node) { on_drain(self, node); },
+    [=](handback_atom, const std::string& node, const std::vector<lease_ref>& refs) {
+      on_handback(self, node, refs);
       flush_changes(self);
     },
     [=](started_atom, const std::string& node, const std::vector<lease_ref>& refs) {
@@ -82,6 +100,11 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
       if (!version)
         return version.error();
       return *version;
+    },
+    [=](seal_atom, job_atom, job_id id) {
+      auto r = seal_job(self, id);
+      flush_changes(self);
+      return r;
     },
     [=](cancel_atom, job_atom, job_id id) -> caf::result<uint64_t> {
       auto n = cancel_job(self, id);
@@ -117,7 +140,7 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
       auto i = self->state.jobs.find(id);
       if (i == self->state.jobs.end())
         return caf::error{ec::unknown_job, "no job " + std::to_string(id)};
-      return progress_of(i->second);
+      return progress_of(self->state, i->second);
     },
     [=](watch_atom, job_id id) -> caf::result<void> {
       auto i = self->state.jobs.find(id);
@@ -125,7 +148,7 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
         return caf::error{ec::unknown_job, "no job " + std::to_string(id)};
       auto watcher = caf::actor_cast<caf::actor>(self->current_sender());
       if (i->second.done)
-        self->send(watcher, job_done_atom::value, progress_of(i->second));
+        self->send(watcher, job_done_atom::value, progress_of(self->state, i->second));
       else
         i->second.watchers.push_back(watcher);
       return caf::unit;
@@ -141,6 +164,16 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
       flush_changes(self);
       auto rp = self->make_response_promise();
       rp.delegate(self->state.opts.store, get_atom::value, id);
+      return rp;
+    },
+    [=](get_atom, const task_query& q) -> caf::result<task_page> {
+      // Finished tasks live only in the store: it answers, after the
+      // changes this manager has not sent yet (one mailbox, in order).
+      if (find_job(self->state, q.job) == nullptr)
+        return caf::error{ec::unknown_job, "no job " + std::to_string(q.job)};
+      flush_changes(self);
+      auto rp = self->make_response_promise();
+      rp.delegate(self->state.opts.store, get_atom::value, q);
       return rp;
     },
     [=](get_atom, members_atom) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -37,6 +38,7 @@ struct manager_options {
   idle_policy idle{0, 1, 64};              ///< idle_after_ms 0: off (drover run: 30 s)
   std::chrono::milliseconds policy_every{500}; ///< how often the policy looks
   queue_limits queues;                     ///< issue 10: bounds, standby, weights
+  std::function<void()> on_ready;          ///< after recovery (drover run's --ready-file)
 };
 
 /// Spawns the manager. It first reloads every unfinished task from the store

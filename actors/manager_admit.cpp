@@ -16,7 +16,8 @@ std::string fullness(const manager_state& st) {
   const auto& lim = st.pending.limits();
   for (int p = 0; p < priority_count; ++p) {
     auto prio = static_cast<priority>(p);
-    out += fmt::format("{} {}/{}, ", to_string(prio), st.pending.size(prio) + st.reserved[p],
+    out += fmt::format("{} {}/{}, ", to_string(prio),
+                       st.pending.size(prio) + st.reserved[p] + st.waiting.count(prio),
                        lim.capacity[p]);
   }
   return out + fmt::format("standby {}/{}", st.pending.standby_size(), lim.standby);
@@ -29,7 +30,11 @@ caf::error admit(manager_state& st, const task_list& list,
   need = {};
   for (const auto& spec : list.tasks)
     ++need[static_cast<int>(spec.prio)];
-  if (!st.pending.admits(need, st.reserved)) {
+  // Parked tasks left the queues only for now: they count as queued.
+  auto held = st.reserved;
+  for (int p = 0; p < priority_count; ++p)
+    held[p] += st.waiting.count(static_cast<priority>(p));
+  if (!st.pending.admits(need, held)) {
     for (int p = 0; p < priority_count; ++p)
       st.rejected[p] += need[p];
     ++st.rejected_lists;

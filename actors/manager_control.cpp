@@ -18,7 +18,8 @@ void abort_at_consumer(manager_ptr self, const task& t) {
   auto& c = ci->second;
   if (c.inflight > 0)
     --c.inflight;
-  self->send(c.handle, abort_atom::value, std::vector<lease_ref>{{t.id, t.lease_version}});
+  if (c.handle) // none for a consumer known only from the store (after a restart)
+    self->send(c.handle, abort_atom::value, std::vector<lease_ref>{{t.id, t.lease_version}});
 }
 
 /// Cancels `t`, which is not terminal; erases it from the table. Returns
@@ -68,6 +69,7 @@ caf::expected<uint64_t> cancel_task(manager_ptr self, task_id id) {
                       fmt::format("task {} is not queued or running (unknown or already "
                                   "finished)", id)};
   auto job = ti->second.job;
+  st.waiting.forget(id); // if it was parked: it waits no more
   auto version = cancel_one(self, ti, now_ms(self));
   if (auto* j = find_job(st, job))
     check_done(self, *j);
@@ -80,8 +82,10 @@ caf::expected<uint64_t> cancel_job(manager_ptr self, job_id id) {
   auto* j = find_job(st, id);
   if (j == nullptr)
     return caf::error{ec::unknown_job, "no job " + std::to_string(id)};
-  j->cancelled = true;
+  j->meta.cancelled = true;
   j->meta.sealed = true; // no list will follow: the job is done once these end
+  persist_job(self, *j);
+  st.waiting.forget_job(id);
   auto now = now_ms(self);
   uint64_t n = 0;
   for (auto ti = st.tasks.begin(); ti != st.tasks.end();) {

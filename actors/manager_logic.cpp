@@ -42,7 +42,7 @@ void check_done(manager_ptr self, job_entry& j) {
     return;
   j.done = true;
   j.finished_ms = now_ms(self);
-  auto p = progress_of(j);
+  auto p = progress_of(self->state, j);
   for (auto& w : j.watchers)
     self->send(w, job_done_atom::value, p);
   j.watchers.clear();
@@ -62,7 +62,8 @@ void sync_candidates(manager_state& st) {
     st.candidates.clear();
     st.candidate_of.clear();
     for (auto& [node, c] : st.consumers) {
-      st.candidates.push_back(candidate{node, c.info.tags, c.info.capacity, 0, true});
+      st.candidates.push_back(
+        candidate{node, c.info.tags, c.info.capacity, 0, true, c.info.types});
       st.candidate_of.push_back(&c);
     }
     st.chooser.members_changed();
@@ -90,10 +91,10 @@ int64_t now_ms(manager_ptr self) {
          + self->state.opts.wall_offset_ms;
 }
 
-job_progress progress_of(const job_entry& j) {
+job_progress progress_of(const manager_state& st, const job_entry& j) {
   job_progress p;
   p.job = j.meta.id;
-  fill_job_figures(j, p);
+  fill_job_figures(st, j, p);
   return p;
 }
 
@@ -116,20 +117,18 @@ void recover(manager_ptr self, recovered_state& rs) {
       j->by_state = c.by_state;
   for (auto& l : rs.lists)
     st.lists[{l.job, l.seq}] = l;
+  st.lease_floor = rs.epoch > 0 ? (rs.epoch - 1) << 32 : 0;
   st.next_task = std::max(st.next_task, rs.max_task_id + 1);
   st.next_job = std::max(st.next_job, rs.max_job_id + 1);
   auto now = now_ms(self);
-  uint64_t reclaimed = 0;
+  uint64_t leased = 0;
   for (auto& t : rs.unfinished) {
     if (t.state != task_state::pending) {
-      auto from = t.state;
-      reclaim(t); // its consumer's lease died with the old manager
-      count_move(st, t, from);
-      st.changes.push_back(change_of(t, event_kind::reassigned,
-                                     "manager restart", now));
-      ++reclaimed;
+      recover_lease(self, t, now); // its consumer may outlive the old manager
+      ++leased;
+    } else {
+      enqueue_new(st, t); // issue 10: merges held, dedupe followers attached
     }
-    enqueue_new(st, t); // issue 10: merges held, dedupe followers attached
     auto id = t.id;
     st.tasks.emplace(id, std::move(t));
   }
@@ -137,7 +136,8 @@ void recover(manager_ptr self, recovered_state& rs) {
   for (auto& [id, j] : st.jobs)
     check_done(self, j);
   log_info("manager: recovered {} jobs, {} unfinished tasks ({} were leased)",
-           rs.jobs.size(), st.tasks.size(), reclaimed);
+           rs.jobs.size(), st.tasks.size(), leased);
+  start_restart_grace(self, !rs.unfinished.empty());
 }
 
 caf::result<list_ack> submit(manager_ptr self, task_list& list) {
@@ -153,15 +153,22 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
   auto& entry = st.jobs[jid];
   if (is_new) {
     ++st.next_job;
-    entry.meta = job{jid, list.job_name, list.group, list.origin, 0, false, now_ms(self)};
-    entry.producer = list.producer;
+    entry.meta = job{jid, list.job_name, list.group, list.origin, 0, false, now_ms(self),
+                     list.producer, 0, false};
   }
   if (auto l = st.lists.find({jid, list.seq}); l != st.lists.end())
     return list_ack{jid, list.seq, l->second.first, l->second.count,
-                    entry.meta.created_ms}; // re-sent list
-  if (entry.cancelled)
-    return caf::error{ec::bad_input, fmt::format("job {} was cancelled; it takes no more "
-                                                 "task lists", jid)};
+                    entry.meta.created_ms, true}; // re-sent list
+  auto first_stored = st.lists.lower_bound({jid, 0});
+  if (entry.meta.sealed && !entry.meta.cancelled
+      && (first_stored == st.lists.end() || first_stored->first.first != jid))
+    return caf::error{ec::overloaded, fmt::format("job {} with this key is being stored right "
+                                                  "now; ask again in a moment", jid)};
+  if (entry.meta.cancelled || entry.meta.sealed)
+    return caf::error{ec::bad_input,
+                      fmt::format("job {} was {}; it takes no more task lists (start a new "
+                                  "run of it with another --run key)",
+                                  jid, entry.meta.cancelled ? "cancelled" : "sealed")};
   std::array<uint64_t, priority_count> need{}; // issue 10: backpressure
   if (auto refused = admit(st, list, need)) {
     if (is_new)
@@ -188,7 +195,11 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
   // lists of one job are written in order, so the last total is right.
   entry.meta.total += count;
   entry.meta.sealed = entry.meta.sealed || list.last;
+  if (!list.producer.empty()) // a run may change hands: the latest pusher shows
+    entry.meta.producer = list.producer;
+  entry.meta.pushed_ms = now_ms(self);
   auto seq = list.seq;
+  auto last = list.last; // a sealed job refuses new lists: unsealed before this one
   auto rp = self->make_response_promise<list_ack>();
   self->request(st.opts.store, caf::infinite, put_atom::value, entry.meta, seq,
                 std::move(fresh))
@@ -205,7 +216,7 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
           st.tasks.emplace(id, std::move(t));
         }
         st.stats.tasks += count;
-        rp.deliver(list_ack{jid, seq, first, count, j.meta.created_ms});
+        rp.deliver(list_ack{jid, seq, first, count, j.meta.created_ms, false});
         dispatch(self);
         check_done(self, j);
         flush_changes(self);
@@ -215,6 +226,8 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
         auto& j = self->state.jobs[jid];
         unreserve(self->state, need);
         j.meta.total -= count;
+        if (last)
+          j.meta.sealed = false;
         log_error("manager: storing list {} of job {} failed: {}", seq, jid,
                   self->system().render(err));
         rp.deliver(std::move(err));
@@ -223,20 +236,16 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
 }
 
 void requeue_unassignable(manager_state& st) {
-  for (auto id : st.unassignable) {
+  for (auto id : st.waiting.take_all()) {
     auto ti = st.tasks.find(id);
-    if (ti == st.tasks.end())
-      continue;
-    if (auto* j = find_job(st, ti->second.job); j && j->unassignable > 0)
-      --j->unassignable;
-    st.pending.push(id, ti->second.spec.prio);
+    if (ti != st.tasks.end() && ti->second.state == task_state::pending)
+      st.pending.push(id, ti->second.spec.prio);
   }
-  st.unassignable.clear();
 }
 
 void dispatch(manager_ptr self) {
   auto& st = self->state;
-  if (st.pending.empty() || st.consumers.empty())
+  if (st.pending.empty() || st.consumers.empty() || st.holding)
     return;
   auto now = now_ms(self);
   sync_candidates(st);
@@ -251,9 +260,8 @@ void dispatch(manager_ptr self) {
                                 st.candidates);
     if (ch.status != choice_status::chosen) {
       if (ch.status == choice_status::unassignable) { // wait for a fitting member
-        st.unassignable.push_back(id);
-        if (j != nullptr)
-          ++j->unassignable;
+        st.waiting.park(id, t.job, t.spec.prio, ch.why, t.spec.type, t.spec.tags,
+                        ch.matched ? std::string_view{ch.matched->name} : std::string_view{});
         continue;
       }
       st.pending.push_front(id, t.spec.prio); // everyone that fits is busy
@@ -262,6 +270,8 @@ void dispatch(manager_ptr self) {
     auto* c = st.candidate_of[ch.index];
     ++st.candidates[ch.index].inflight;
     auto from = t.state;
+    if (t.version < st.lease_floor) // above any lease an earlier manager gave (epoch)
+      t.version = st.lease_floor;
     assign(t, c->info.node, now);
     if (j != nullptr && j->started_ms == 0)
       j->started_ms = now;
@@ -296,13 +306,15 @@ void on_reports(manager_ptr self, const std::string& node,
     }
     auto& t = ti->second;
     auto from = t.state;
-    auto effect = apply_ack(t, r.lease, r.outcome, std::move(r.result), now);
+    auto effect = apply_ack(t, r.lease, r.outcome, std::move(r.result), now, r.retryable);
     if (effect == ack_effect::stale) {
       ++st.stats.stale;
       st.changes.push_back(change_of(t, event_kind::stale_ack,
                                      fmt::format("from {} for lease {}", node, r.lease), now));
       continue;
     }
+    if (!r.log.empty()) // the attempt's stderr / worker log, in its history
+      st.changes.push_back(change_of(t, event_kind::attempt_log, std::move(r.log), now));
     if (c != nullptr && c->inflight > 0)
       --c->inflight;
     st.ack_latency.observe(static_cast<double>(now - t.assigned_ms) / 1000.0);

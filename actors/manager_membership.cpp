@@ -7,6 +7,16 @@
 
 namespace drover {
 
+void take_back(manager_ptr self, task& t, const std::string& detail, int64_t now) {
+  auto& st = self->state;
+  auto from = t.state;
+  reclaim(t);
+  count_move(st, t, from);
+  st.changes.push_back(change_of(t, event_kind::reassigned, detail, now));
+  st.pending.push_front(t.id, t.spec.prio);
+  ++st.stats.reassigned;
+}
+
 namespace {
 
 /// Takes every task leased to `node` back to PENDING, at the head of its queue.
@@ -14,18 +24,13 @@ void reclaim_from(manager_ptr self, const std::string& node, const char* why) {
   auto& st = self->state;
   auto now = now_ms(self);
   uint64_t moved = 0;
+  auto detail = fmt::format("from {}: {}", node, why);
   for (auto& [id, t] : st.tasks) {
     if (t.consumer != node || is_terminal(t.state) || t.state == task_state::pending)
       continue;
-    auto from = t.state;
-    reclaim(t);
-    count_move(st, t, from);
-    st.changes.push_back(change_of(t, event_kind::reassigned,
-                                   fmt::format("from {}: {}", node, why), now));
-    st.pending.push_front(id, t.spec.prio);
+    take_back(self, t, detail, now);
     ++moved;
   }
-  st.stats.reassigned += moved;
   if (moved > 0)
     log_info("manager: {} tasks of {} back to pending ({})", moved, node, why);
 }
@@ -39,12 +44,20 @@ void on_joined(manager_ptr self, const member_info& info, const caf::actor& hdl)
   if (info.role != member_role::consumer)
     return;
   auto i = st.consumers.find(info.node);
-  if (i != st.consumers.end() && i->second.handle == hdl) {
-    if (i->second.lost)
+  if (i != st.consumers.end() && (i->second.handle == hdl || i->second.recovered)) {
+    auto& c = i->second;
+    if (c.recovered)
+      log_info("manager: consumer {} is back after the restart; {} leases wait for its report",
+               info.node, c.in_doubt.size());
+    else if (c.lost)
       log_info("manager: {} is back within the grace; nothing moves", info.node);
-    i->second.lost = false;
-    ++i->second.lost_gen; // the pending grace timer is now stale
-    i->second.info = info;
+    c.lost = false;
+    c.recovered = false;
+    c.handle = hdl;
+    ++c.lost_gen; // the pending grace timer is now stale
+    c.info = info;
+    if (!c.in_doubt.empty()) // its lease report settles them; this timer, if it never comes
+      self->delayed_send(self, st.opts.grace, grace_atom::value, info.node, c.lost_gen);
   } else {
     if (i != st.consumers.end()) // a new incarnation: the old one's leases are void
       reclaim_from(self, info.node, "re-registered as a new process");
@@ -52,7 +65,9 @@ void on_joined(manager_ptr self, const member_info& info, const caf::actor& hdl)
     // The grace generation survives incarnations: a timer left from an
     // earlier loss must never match a later one.
     auto gen = c.lost_gen;
-    auto mode = c.mode; // asleep/draining outlive a restart (manager_nodes.cpp)
+    // asleep/draining outlive a restart (manager_nodes.cpp), but a consumer
+    // that drained on SIGTERM comes back as a fresh process: awake.
+    auto mode = c.leaving ? node_mode::awake : c.mode;
     c = consumer_entry{};
     c.lost_gen = gen + 1;
     c.mode = mode;
@@ -77,6 +92,7 @@ void on_lost(manager_ptr self, const member_info& who, const char* why) {
   auto& c = i->second;
   c.lost = true;
   auto gen = ++c.lost_gen;
+  mark_in_doubt(st, c); // if it comes back, its lease report says what still runs there
   log_info("manager: consumer {} {}; its {} tasks move in {} ms unless it returns",
            node, why, c.inflight, st.opts.grace.count());
   self->delayed_send(self, st.opts.grace, grace_atom::value, node, gen);
@@ -85,12 +101,50 @@ void on_lost(manager_ptr self, const member_info& who, const char* why) {
 void on_grace_expired(manager_ptr self, const std::string& node, uint64_t gen) {
   auto& st = self->state;
   auto i = st.consumers.find(node);
-  if (i == st.consumers.end() || !i->second.lost || i->second.lost_gen != gen)
-    return; // it came back, or this timer is an old one
+  if (i == st.consumers.end() || i->second.lost_gen != gen)
+    return; // this timer is an old one
+  if (!i->second.lost) { // back, but its lease report never came
+    reclaim_in_doubt(self, i->second, "no lease report within the grace");
+    dispatch(self);
+    return;
+  }
   st.consumers.erase(i);
   st.stats.consumers = st.consumers.size();
   st.members_dirty = true;
   reclaim_from(self, node, "lost past the grace");
+  dispatch(self);
+}
+
+void on_drain(manager_ptr self, const std::string& node) {
+  auto& st = self->state;
+  auto i = st.consumers.find(node);
+  if (i == st.consumers.end())
+    return;
+  i->second.mode = node_mode::draining;
+  i->second.leaving = true;
+  log_info("manager: consumer {} is draining (SIGTERM): no new tasks for it", node);
+}
+
+void on_handback(manager_ptr self, const std::string& node, const std::vector<lease_ref>& refs) {
+  auto& st = self->state;
+  auto now = now_ms(self);
+  auto ci = st.consumers.find(node);
+  uint64_t moved = 0;
+  for (auto& r : refs) {
+    auto ti = st.tasks.find(r.id);
+    if (ti == st.tasks.end())
+      continue;
+    auto& t = ti->second;
+    if (t.consumer != node || t.lease_version != r.lease
+        || (t.state != task_state::assigned && t.state != task_state::running))
+      continue; // already finished, reclaimed or reassigned
+    take_back(self, t, fmt::format("from {}: handed back while draining", node), now);
+    if (ci != st.consumers.end() && ci->second.inflight > 0)
+      --ci->second.inflight;
+    ++moved;
+  }
+  if (moved > 0)
+    log_info("manager: {} tasks handed back by draining {}", moved, node);
   dispatch(self);
 }
 

@@ -14,17 +14,15 @@ namespace {
 /// The jobs `node` pushed, with the seqs of their stored lists. A standby
 /// that waited gets all of them (a job that is complete is then not run
 /// again); a producer joining later only the ones whose push was cut short.
+/// Producers continue their run by its identity (lookup); this list is
+/// what the activation tells besides, for logs and older producers.
 std::vector<job_resume> jobs_pushed_by(const manager_state& st, const std::string& node,
                                        bool unsealed_only) {
   std::vector<job_resume> out;
   for (auto& [id, j] : st.jobs) {
-    if (j.producer != node || node.empty() || (unsealed_only && j.meta.sealed))
+    if (j.meta.producer != node || node.empty() || (unsealed_only && j.meta.sealed))
       continue;
-    job_resume r{id, j.meta.origin, j.meta.name, {}, j.meta.sealed};
-    for (auto i = st.lists.lower_bound({id, 0}); i != st.lists.end() && i->first.first == id;
-         ++i)
-      r.stored.push_back(i->first.second);
-    out.push_back(std::move(r));
+    out.push_back(resume_of(st, j));
   }
   return out;
 }
@@ -50,6 +48,24 @@ producer_entry* first_standby(manager_state& st, const std::string& group,
 }
 
 } // namespace
+
+job_resume resume_of(const manager_state& st, const job_entry& j) {
+  job_resume r{j.meta.id, j.meta.origin, j.meta.name, {}, j.meta.sealed};
+  auto id = j.meta.id;
+  for (auto i = st.lists.lower_bound({id, 0}); i != st.lists.end() && i->first.first == id; ++i)
+    r.stored.push_back(i->first.second);
+  return r;
+}
+
+job_resume lookup_run(const manager_state& st, const std::string& origin) {
+  auto i = st.job_by_origin.find(origin);
+  if (i == st.job_by_origin.end())
+    return job_resume{0, origin, {}, {}, false};
+  auto j = st.jobs.find(i->second);
+  if (j == st.jobs.end())
+    return job_resume{0, origin, {}, {}, false};
+  return resume_of(st, j->second);
+}
 
 void on_producer_joined(manager_ptr self, const member_info& info, const caf::actor& hdl) {
   auto& st = self->state;
@@ -78,8 +94,9 @@ void on_producer_joined(manager_ptr self, const member_info& info, const caf::ac
   } else if (active->second == info.node) {
     if (back)
       log_info("manager: producer {} is back within the grace; it stays active", info.node);
-    if (!same_process) // a restarted process: tell it what it had pushed
-      activate(self, p, jobs_pushed_by(st, info.node, false));
+    // Always: a producer that rejoined has paused its push (or is a new
+    // process); it looks its run up again and continues.
+    activate(self, p, jobs_pushed_by(st, info.node, false));
   } else {
     log_info("manager: producer {} stands by in group {} (active: {})", info.node,
              info.group, active->second);

@@ -19,25 +19,55 @@ std::string merge_state_of(const manager_state& st, const job_entry& j) {
   return t == nullptr ? "ENDED" : to_string(t->state);
 }
 
-job_info info_of(const job_entry& j) {
+job_info info_of(const manager_state& st, const job_entry& j) {
   job_info out;
   out.id = j.meta.id;
   out.group = j.meta.group;
   out.started_ms = j.started_ms;
-  fill_job_figures(j, out);
+  fill_job_figures(st, j, out);
+  out.waiting = waiting_of(st, j);
+  out.origin = j.meta.origin;
+  out.producer = j.meta.producer;
+  out.pushed_ms = j.meta.pushed_ms;
+  out.cancelled = j.meta.cancelled;
+  out.push = push_state_of(st, j);
   return out;
 }
 
 } // namespace
 
+uint64_t unassignable_of(const manager_state& st, const job_entry& j) {
+  auto parked = st.waiting.count_of(j.meta.id);
+  auto pending = j.by_state[static_cast<int>(task_state::pending)];
+  return st.consumers.empty() ? std::max(parked, pending) : parked;
+}
+
+std::vector<waiting_group> waiting_of(const manager_state& st, const job_entry& j) {
+  auto out = st.waiting.groups_of(j.meta.id);
+  if (!st.consumers.empty())
+    return out;
+  uint64_t parked = 0;
+  for (const auto& g : out)
+    parked += g.tasks;
+  auto pending = j.by_state[static_cast<int>(task_state::pending)];
+  if (pending > parked)
+    out.push_back(waiting_group{"no_consumer", "", "", "no consumer is registered",
+                                pending - parked});
+  return out;
+}
+
+job_info describe_job(const manager_state& st, const job_entry& j) {
+  auto out = info_of(st, j);
+  out.merge_task = j.merge_task; // issue 10
+  out.merge_state = merge_state_of(st, j);
+  return out;
+}
+
 caf::result<job_info> query_job(manager_ptr self, job_id id) {
   auto* j = find_job(self->state, id);
   if (j == nullptr)
     return caf::error{ec::unknown_job, "no job " + std::to_string(id)};
-  auto out = info_of(*j);
-  out.merge_task = j->merge_task; // issue 10
-  out.merge_state = merge_state_of(self->state, *j);
-  return out;
+  return describe_job(self->state, *j);
 }
 
 job_page query_jobs(manager_ptr self, uint64_t offset, uint32_t limit) {
@@ -50,7 +80,7 @@ job_page query_jobs(manager_ptr self, uint64_t offset, uint32_t limit) {
   job_page page;
   page.total = ids.size();
   for (auto i = offset; i < ids.size() && page.jobs.size() < limit; ++i)
-    page.jobs.push_back(info_of(st.jobs[ids[i]]));
+    page.jobs.push_back(info_of(st, st.jobs[ids[i]]));
   return page;
 }
 
@@ -89,6 +119,10 @@ metrics_snapshot query_metrics(manager_ptr self) {
   m.members_by_role[static_cast<int>(member_role::consumer)] = st.consumers.size();
   m.members_by_role[static_cast<int>(member_role::manager)] = 1;
   fill_queue_metrics(st, m); // issue 10
+  m.waiting = st.waiting.groups();
+  if (st.consumers.empty() && !st.pending.empty())
+    m.waiting.push_back(waiting_group{"no_consumer", "", "", "no consumer is registered",
+                                      st.pending.size()});
   return m;
 }
 

@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include "core/queue_bounds.hpp"
 #include "core/task_state.hpp"
 #include "rules/assign.hpp"
+#include "rules/waiting.hpp"
 
 namespace drover {
 
@@ -30,6 +32,10 @@ struct consumer_entry {
   uint64_t lost_gen = 0;      ///< generation of the grace timer in force
   std::vector<assignment> outbox;
   node_mode mode = node_mode::awake; ///< asleep/draining: no new work (manager_nodes.cpp)
+  bool leaving = false;       ///< drained on SIGTERM: its next incarnation starts awake
+  // -- members outlive the manager (manager_leases.cpp) --
+  bool recovered = false;     ///< known from the store only: its process has not joined yet
+  std::unordered_set<task_id> in_doubt; ///< leases its next report must confirm
 };
 
 /// A producer; per group one is active, the others stand by (DESIGN.md §6).
@@ -42,14 +48,11 @@ struct producer_entry {
 };
 
 struct job_entry {
-  job meta;
-  std::string producer;              ///< node that pushed it (for a takeover)
+  job meta;                          ///< meta.producer: node of its latest list (takeover)
   int64_t started_ms = 0;            ///< first assignment, unix ms
   std::array<uint64_t, task_state_count> by_state{};
-  uint64_t unassignable = 0;
   int64_t finished_ms = 0;
   bool done = false;                 ///< sealed and every task terminal
-  bool cancelled = false;            ///< later lists are refused
   std::vector<caf::actor> watchers;  ///< told job_done when it completes
   task_id merge_task = 0;            ///< issue 10: its merge step, if any
 };
@@ -67,7 +70,7 @@ struct manager_state {
   std::unordered_map<std::string, job_id> job_by_origin;
   std::map<std::pair<job_id, uint32_t>, stored_list> lists;
   bounded_queues pending;                   ///< bounded, with standby (issue 10)
-  std::vector<task_id> unassignable;        ///< no live consumer has their tags
+  waiting_tasks waiting;                     ///< rules/waiting.hpp: no live consumer can take them
   std::map<std::string, consumer_entry> consumers;
   assigner chooser;                          ///< rules/: who gets each task
   caf::actor rules_keeper;                   ///< parses new rule sets, watches the file
@@ -79,6 +82,8 @@ struct manager_state {
   std::map<std::string, std::string> active_producer;  ///< group -> node
   std::map<std::string, std::string> orphaned_by;      ///< group -> lost active, no standby
   uint64_t producer_joins = 0;
+  bool holding = false;                      ///< after a restart: no assignments until the grace passed
+  uint64_t lease_floor = 0;                  ///< every lease this manager gives is above it (epoch)
   std::vector<task_change> changes;          ///< to the store after each message
   task_id next_task = 1;
   job_id next_job = 1;
@@ -119,6 +124,12 @@ void dispatch(manager_ptr self);
 /// Puts the tasks no member could take back in the queue, for another look
 /// after membership or the rules changed.
 void requeue_unassignable(manager_state& st);
+/// Why the job's pending tasks wait, if no live member can take them: the
+/// parked groups, plus the job's other pending tasks while no consumer at
+/// all is registered (dispatch then does not look at them).
+std::vector<waiting_group> waiting_of(const manager_state& st, const job_entry& j);
+/// The number of those tasks (the sum of waiting_of's groups, built cheaply).
+uint64_t unassignable_of(const manager_state& st, const job_entry& j);
 void on_reports(manager_ptr self, const std::string& node,
                 std::vector<task_report>& reports);
 void on_started(manager_ptr self, const std::string& node,
@@ -127,6 +138,11 @@ void on_joined(manager_ptr self, const member_info& info, const caf::actor& hdl)
 /// A member went down or left: its work moves after the grace.
 void on_lost(manager_ptr self, const member_info& who, const char* why);
 void on_grace_expired(manager_ptr self, const std::string& node, uint64_t gen);
+/// A consumer is draining (SIGTERM): it gets no new tasks.
+void on_drain(manager_ptr self, const std::string& node);
+/// A draining consumer hands back attempts it will not finish: PENDING at
+/// once with a new version (no grace), at the head of their queue.
+void on_handback(manager_ptr self, const std::string& node, const std::vector<lease_ref>& refs);
 void on_retry_due(manager_ptr self, task_id id, uint64_t version);
 /// Tells the watchers once every task of a sealed job is terminal.
 void check_done(manager_ptr self, job_entry& j);
@@ -134,6 +150,43 @@ void check_done(manager_ptr self, job_entry& j);
 /// counts, persists, schedules the retry, or forgets the finished task.
 void settle(manager_ptr self, id_table<task>::iterator ti,
             task_state from, ack_effect effect, int64_t now);
+
+// -- manager_leases.cpp (members outlive the manager) ---------------------------
+
+/// `t` leaves its consumer: PENDING again with a new version, at the head
+/// of its queue, with a "reassigned" event saying `detail`.
+void take_back(manager_ptr self, task& t, const std::string& detail, int64_t now);
+/// Recovery: `t` (ASSIGNED/RUNNING in the store) stays leased to its
+/// consumer, which may come back and report it; in doubt until then.
+void recover_lease(manager_ptr self, task& t, int64_t now);
+/// After recovery: grace timers for the consumers known from the store, and
+/// no assignments for a grace so that surviving consumers report first.
+void start_restart_grace(manager_ptr self, bool had_unfinished);
+/// The hold after a restart is over: assign again.
+void end_restart_hold(manager_ptr self);
+/// Consumer `node` holds `refs`: its leases in doubt that it reports are
+/// kept, the others go back to PENDING; during the restart hold, a PENDING
+/// task it holds under a newer lease is taken back on (adopt_lease).
+void on_lease_report(manager_ptr self, const std::string& node,
+                     const std::vector<lease_ref>& refs);
+/// `c` was lost: every task leased to it is in doubt until it reports.
+void mark_in_doubt(manager_state& st, consumer_entry& c);
+/// Takes back the tasks in `c.in_doubt` (not reported in time).
+void reclaim_in_doubt(manager_ptr self, consumer_entry& c, const char* why);
+/// Answers a consumer's ACK once the changes it caused are committed (an
+/// ACK sent without request is not answered).
+caf::response_promise when_stored(manager_ptr self);
+
+// -- manager_runs.cpp (a job run's push: seal, cancel, who pushes it) --------
+
+/// "complete" (sealed), "pushing" (its producer is the live active one of
+/// the group) or "incomplete" (its producer vanished with no successor yet).
+std::string push_state_of(const manager_state& st, const job_entry& j);
+/// Writes the job's row (seal, cancel); a failure is logged.
+void persist_job(manager_ptr self, const job_entry& j);
+/// POST /v1/jobs/{id}/seal: the job takes no more lists and is done once
+/// the tasks it has end; answered once that is stored. ec::unknown_job.
+caf::result<job_info> seal_job(manager_ptr self, job_id id);
 
 // -- manager_producers.cpp -----------------------------------------------------
 
@@ -143,10 +196,16 @@ void on_producer_joined(manager_ptr self, const member_info& info, const caf::ac
 /// after the grace.
 void on_producer_lost(manager_ptr self, const member_info& who, const char* why);
 void on_producer_grace_expired(manager_ptr self, const std::string& node, uint64_t gen);
+/// What the manager has of job `j`: its stored lists and whether it is sealed.
+job_resume resume_of(const manager_state& st, const job_entry& j);
+/// The run whose identity is `origin`; job 0 if there is none yet.
+job_resume lookup_run(const manager_state& st, const std::string& origin);
 
 // -- manager_queries.cpp -------------------------------------------------------
 
 caf::result<job_info> query_job(manager_ptr self, job_id id);
+/// GET /v1/jobs/{id}'s view of `j`.
+job_info describe_job(const manager_state& st, const job_entry& j);
 /// Jobs by id ascending: `limit` of them after skipping `offset`.
 job_page query_jobs(manager_ptr self, uint64_t offset, uint32_t limit);
 /// Consumers and producers as the manager sees them (no heartbeat times:
@@ -171,15 +230,15 @@ rules_info describe_rules(const manager_state& st);
 /// Swaps the rule set in force for `next` (already validated) between two
 /// dispatch rounds: tasks already assigned stay where they are.
 rules_info swap_rules(manager_ptr self, std::shared_ptr<const rule_set> next);
-job_progress progress_of(const job_entry& j);
+job_progress progress_of(const manager_state& st, const job_entry& j);
 /// The figures job_progress and job_info (GET /v1/jobs) share.
 template <class Report>
-void fill_job_figures(const job_entry& j, Report& out) {
+void fill_job_figures(const manager_state& st, const job_entry& j, Report& out) {
   out.name = j.meta.name;
   out.total = j.meta.total;
   out.sealed = j.meta.sealed;
   out.by_state = j.by_state;
-  out.unassignable = j.unassignable;
+  out.unassignable = unassignable_of(st, j);
   out.created_ms = j.meta.created_ms;
   out.finished_ms = j.finished_ms;
 }

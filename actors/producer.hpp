@@ -2,9 +2,13 @@
 // pushes them to the manager (a few lists in flight, each acknowledged only
 // once stored), then watches the job and reports when it is complete.
 // With no job to run it just stays registered. Per group only the active
-// producer pushes: it waits for the manager's (activate, resumes) first, and
-// a promoted standby continues its lost predecessor's job of the same name
-// (standbys must be started with the same job flags).
+// producer pushes: it waits for the manager's activation first.
+// A run has an identity (core/job_identity.hpp: group + job + --run, or an
+// idempotency key): once active, the producer asks the manager for that run
+// and continues it (pushing only the lists not stored yet) or, if it is
+// complete, reports its result; it never stores a run twice, whichever
+// producer of the group pushed it before. It outlives the manager
+// (actors/member_link.hpp): it pauses while the manager is away.
 #pragma once
 
 #include <atomic>
@@ -17,6 +21,7 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
+#include "actors/member_link.hpp"
 #include "actors/node_agent.hpp"
 #include "core/membership.hpp"
 #include "core/task.hpp"
@@ -31,11 +36,14 @@ struct producer_outcome {
 struct producer_options {
   member_info info;                 ///< role producer, node, group
   caf::actor registry;
+  link_options link;                ///< reconnecting; link.registry is set from `registry`
   std::chrono::milliseconds heartbeat{1000}; ///< to the registry; 0: none
   uint64_t tasks = 0;               ///< 0: no job, stay registered
   task_spec spec;                   ///< every task of the job looks like this
   std::vector<task_spec> specs;     ///< issue 10: a job file's tasks (split, merge); overrides spec
   std::string job_name = "job";
+  std::string run;                  ///< --run: a new run of the same job (e.g. a date)
+  std::string idempotency_key;      ///< --idempotency-key: the run's identity, verbatim
   uint32_t list_size = 8192;        ///< tasks per list
   uint32_t window = 4;              ///< lists in flight at once
   bool print_progress = true;       ///< a line per second on stdout

@@ -67,6 +67,10 @@ using alert_atom = caf::atom_constant<caf::atom("alert")>;
 using metrics_atom = caf::atom_constant<caf::atom("metrics")>;
 using members_atom = caf::atom_constant<caf::atom("members")>;
 using health_atom = caf::atom_constant<caf::atom("health")>;
+// Users' handlers and graceful drain (consumer <-> manager, run.cpp -> consumer).
+using drain_atom = caf::atom_constant<caf::atom("drain")>;
+using handback_atom = caf::atom_constant<caf::atom("handback")>;
+using handlers_atom = caf::atom_constant<caf::atom("handlers")>;
 
 // -- messages ------------------------------------------------------------------
 
@@ -99,6 +103,7 @@ struct list_ack {
   task_id first = 0;
   uint32_t count = 0;
   int64_t created_ms = 0;  ///< of the job: the middle part of external task ids
+  bool resent = false;     ///< stored before: this answers the same list again
 };
 
 /// One task leased to a consumer; `lease` is the version ACKs must name.
@@ -111,20 +116,7 @@ struct assignment {
   std::string payload;
 };
 
-/// A consumer's report of one finished attempt.
-struct task_report {
-  task_id id = 0;
-  uint64_t lease = 0;
-  task_outcome outcome = task_outcome::succeeded;
-  std::string result;
-  uint32_t run_us = 0;     ///< how long the handler ran (for `fastest`)
-};
-
-/// A consumer's note that it started a longer task.
-struct lease_ref {
-  task_id id = 0;
-  uint64_t lease = 0;
-};
+// task_report and lease_ref (a consumer's reports) live in core/task.hpp.
 
 /// Job progress: counts per state, plus tasks that no member can take.
 struct job_progress {
@@ -165,7 +157,7 @@ struct rules_update {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, member_info& x) {
   return f(caf::meta::type_name("member_info"), x.node, x.role, x.tags,
-           x.capacity, x.group, x.address);
+           x.capacity, x.group, x.address, x.types);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, task_spec& x) {
@@ -181,7 +173,7 @@ typename Inspector::result_type inspect(Inspector& f, task& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job& x) {
   return f(caf::meta::type_name("job"), x.id, x.name, x.group, x.origin,
-           x.total, x.sealed, x.created_ms);
+           x.total, x.sealed, x.created_ms, x.producer, x.pushed_ms, x.cancelled);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, task_list& x) {
@@ -195,7 +187,8 @@ typename Inspector::result_type inspect(Inspector& f, job_resume& x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, list_ack& x) {
-  return f(caf::meta::type_name("list_ack"), x.job, x.seq, x.first, x.count, x.created_ms);
+  return f(caf::meta::type_name("list_ack"), x.job, x.seq, x.first, x.count, x.created_ms,
+           x.resent);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, assignment& x) {
@@ -205,7 +198,7 @@ typename Inspector::result_type inspect(Inspector& f, assignment& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, task_report& x) {
   return f(caf::meta::type_name("task_report"), x.id, x.lease, x.outcome,
-           x.result, x.run_us);
+           x.result, x.run_us, x.retryable, x.log);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, lease_ref& x) {
@@ -239,7 +232,12 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_info& x) {
   return f(caf::meta::type_name("job_info"), x.id, x.name, x.group, x.total, x.sealed,
            x.by_state, x.unassignable, x.created_ms, x.started_ms, x.finished_ms,
-           x.merge_task, x.merge_state);
+           x.merge_task, x.merge_state, x.waiting, x.origin, x.producer, x.pushed_ms, x.push,
+           x.cancelled);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, waiting_group& x) {
+  return f(caf::meta::type_name("waiting_group"), x.why, x.type, x.detail, x.reason, x.tasks);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_page& x) {
@@ -269,7 +267,7 @@ typename Inspector::result_type inspect(Inspector& f, metrics_snapshot& x) {
            x.reassignments, x.timeouts, x.cancelled, x.alerts, x.ack_latency,
            x.members_by_role, x.nodes, x.commands, x.status_reports, x.policy_sleeps,
            x.policy_wakes, x.queue_capacity, x.standby_depth, x.standby_capacity,
-           x.rejected, x.rejected_lists, x.dedupe_followers, x.merges_waiting);
+           x.rejected, x.rejected_lists, x.dedupe_followers, x.merges_waiting, x.waiting);
 }
 // Store types travel only inside one process, but CAF still wants inspect().
 template <class Inspector>
@@ -292,9 +290,23 @@ typename Inspector::result_type inspect(Inspector& f, job_counts& x) {
   return f(caf::meta::type_name("job_counts"), x.job, x.by_state);
 }
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, task_query& x) {
+  return f(caf::meta::type_name("task_query"), x.job, x.any_state, x.state, x.offset, x.limit,
+           x.max_result);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, task_summary& x) {
+  return f(caf::meta::type_name("task_summary"), x.id, x.created_ms, x.state, x.attempt,
+           x.max_attempts, x.type, x.consumer, x.result, x.result_bytes, x.finished_ms);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, task_page& x) {
+  return f(caf::meta::type_name("task_page"), x.tasks, x.total);
+}
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, recovered_state& x) {
   return f(caf::meta::type_name("recovered_state"), x.jobs, x.unfinished,
-           x.counts, x.lists, x.max_task_id, x.max_job_id);
+           x.counts, x.lists, x.max_task_id, x.max_job_id, x.epoch);
 }
 
 /// Registers every type above (and drover's error category) with `cfg`.

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "actors/protocol.hpp"
+#include "actors/protocol_links.hpp"
 #include "core/log.hpp"
 #include "store/task_store.hpp"
 
@@ -17,16 +18,24 @@ struct store_state {
   std::shared_ptr<task_store> db;
   std::vector<task_change> buffer;
   bool flush_pending = false;
+  std::vector<caf::response_promise> syncs; ///< answered after the next commit
   static inline const char* name = "store";
 };
 
 using store_ptr = caf::stateful_actor<store_state>*;
 
+/// Answers everyone waiting for the changes they sent before (sync).
+void answer_syncs(store_ptr self) {
+  for (auto& rp : self->state.syncs)
+    rp.deliver(caf::unit);
+  self->state.syncs.clear();
+}
+
 void commit(store_ptr self) {
   auto& st = self->state;
   st.flush_pending = false;
   if (st.buffer.empty())
-    return;
+    return answer_syncs(self);
   if (auto err = st.db->apply(st.buffer)) {
     // Keep the changes and try again shortly: dropping them would lose
     // state transitions the manager already acted on.
@@ -37,6 +46,7 @@ void commit(store_ptr self) {
     return;
   }
   st.buffer.clear();
+  answer_syncs(self);
 }
 
 caf::behavior store_actor(store_ptr self, std::shared_ptr<task_store> db) {
@@ -48,6 +58,12 @@ caf::behavior store_actor(store_ptr self, std::shared_ptr<task_store> db) {
       if (auto err = self->state.db->put_tasks(j, seq, tasks))
         return to_caf(err);
       return std::move(tasks);
+    },
+    [=](put_atom, const job& j) -> caf::result<void> {
+      commit(self);
+      if (auto err = self->state.db->put_job(j))
+        return to_caf(err);
+      return caf::unit;
     },
     [=](apply_atom, std::vector<task_change>& changes) {
       auto& buf = self->state.buffer;
@@ -64,6 +80,16 @@ caf::behavior store_actor(store_ptr self, std::shared_ptr<task_store> db) {
       }
     },
     [=](flush_atom) { commit(self); },
+    // Answered once every change sent before it is committed; no commit of
+    // its own, so ACK confirmations ride on the group commits.
+    [=](sync_atom) {
+      auto rp = self->make_response_promise();
+      if (self->state.buffer.empty())
+        rp.deliver(caf::unit);
+      else
+        self->state.syncs.push_back(rp);
+      return rp;
+    },
     [=](load_atom) -> caf::result<recovered_state> {
       commit(self);
       recovered_state out;
@@ -78,6 +104,13 @@ caf::behavior store_actor(store_ptr self, std::shared_ptr<task_store> db) {
       if (auto err = self->state.db->get(id, t, events))
         return to_caf(err);
       return {std::move(t), std::move(events)};
+    },
+    [=](get_atom, const task_query& q) -> caf::result<task_page> {
+      commit(self); // the page shows every change the manager sent before
+      task_page out;
+      if (auto err = self->state.db->list_tasks(q, out))
+        return to_caf(err);
+      return out;
     },
   };
 }

@@ -4,8 +4,11 @@
 // waited in its mailbox, so a busy manager gets large transactions and an
 // idle one gets prompt commits.
 // Receives: (put_atom, job, seq, tasks) -> tasks once durable;
+// (put_atom, job) -> () once the job's row is updated (seal, cancel);
 // (apply_atom, changes) no reply; (load_atom) -> recovered_state;
-// (get_atom, task_id) -> (task, events); (flush_atom) -> commit now.
+// (get_atom, task_id) -> (task, events); (get_atom, task_query) -> task_page
+// (a page of a job's tasks); (flush_atom) -> commit now; (sync_atom) -> ()
+// once the changes sent before it are committed.
 #pragma once
 
 #include <memory>

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "actors/protocol.hpp"
+#include "actors/protocol_links.hpp"
 #include "app/http_backend_data.hpp"
 #include "actors/protocol_nodes.hpp"
 #include "actors/protocol_schedules.hpp"
@@ -34,6 +35,7 @@ public:
       return ack.err();
     job_created out;
     out.job = ack->job;
+    out.existing = ack->resent;
     out.task_ids.reserve(ack->count);
     for (uint32_t i = 0; i < ack->count; ++i)
       out.task_ids.push_back(format_task_id(opts_.node, ack->created_ms, ack->first + i));
@@ -66,6 +68,20 @@ public:
     return out;
   }
 
+  result<job_tasks> list_job_tasks(const task_query& q) override {
+    auto page = ask<task_page>(opts_.manager, opts_.timeout, get_atom::value, q);
+    if (!page)
+      return page.err();
+    job_tasks out;
+    out.query = q;
+    out.total = page->total;
+    out.tasks = std::move(page->tasks);
+    out.ids.reserve(out.tasks.size());
+    for (const auto& t : out.tasks)
+      out.ids.push_back(format_task_id(opts_.node, t.created_ms, t.id));
+    return out;
+  }
+
   result<task_cancelled> cancel_task(task_id id) override {
     auto version = ask<uint64_t>(opts_.manager, opts_.timeout, cancel_atom::value, id);
     if (version) {
@@ -82,6 +98,10 @@ public:
     return error{ec::bad_transition, fmt::format("task {} already ended {}; only queued or "
                                                  "running tasks can be cancelled",
                                                  t->id, to_string(t->t.state))};
+  }
+
+  result<job_info> seal_job(job_id id) override {
+    return ask<job_info>(opts_.manager, opts_.timeout, seal_atom::value, job_atom::value, id);
   }
 
   result<job_cancelled> cancel_job(job_id id) override {

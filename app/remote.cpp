@@ -2,7 +2,12 @@
 
 #include <caf/io/all.hpp>
 
+#include <algorithm>
+#include <thread>
+
 #include "actors/protocol.hpp"
+#include "core/backoff.hpp"
+#include "core/log.hpp"
 
 namespace drover {
 
@@ -23,6 +28,49 @@ error connect_to(caf::actor_system& sys, const endpoint& ep,
         result = {ec::unreachable, "cannot reach " + where + ": " + sys.render(err)};
       });
   return result;
+}
+
+error connect_patiently(caf::actor_system& sys, const endpoint& ep,
+                        std::chrono::milliseconds within, caf::actor& out) {
+  using clock = std::chrono::steady_clock;
+  auto ms = [] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(clock::now().time_since_epoch())
+      .count();
+  };
+  backoff_policy policy{std::chrono::milliseconds{50}, std::chrono::milliseconds{500}, within};
+  auto since = ms();
+  for (uint32_t failures = 1;; ++failures) {
+    auto left = std::max<int64_t>(1, since + within.count() - ms());
+    auto err = connect_to(sys, ep, std::chrono::milliseconds(left), out);
+    if (!err)
+      return err;
+    auto d = next_retry(policy, failures, since, ms());
+    if (d.give_up)
+      return err;
+    if (worth_logging(failures))
+      log_warn("{}; trying again in {} ms (--connect-timeout)", err.message, d.wait.count());
+    std::this_thread::sleep_for(d.wait);
+  }
+}
+
+registry_connector middleman_connector(const endpoint& ep, std::chrono::milliseconds timeout) {
+  return [ep, timeout](caf::event_based_actor* self, std::function<void(caf::actor)> connected,
+                       std::function<void(std::string)> failed) {
+    auto where = ep.host + ":" + std::to_string(ep.port);
+    self->request(self->system().middleman().actor_handle(), timeout, caf::connect_atom::value,
+                  ep.host, ep.port)
+      .then(
+        [=](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
+          auto hdl = caf::actor_cast<caf::actor>(ptr);
+          if (hdl)
+            connected(std::move(hdl));
+          else
+            failed(where + " answered, but publishes no actor");
+        },
+        [=](caf::error& err) {
+          failed("cannot reach " + where + ": " + self->system().render(err));
+        });
+  };
 }
 
 error publish_at(caf::actor_system& sys, const caf::actor& hdl, const endpoint& ep,

@@ -8,6 +8,7 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
+#include "actors/member_link.hpp"
 #include "config/options.hpp"
 #include "core/errors.hpp"
 
@@ -16,6 +17,16 @@ namespace drover {
 /// The actor published at `ep`, or an error naming the address and reason.
 error connect_to(caf::actor_system& sys, const endpoint& ep,
                  std::chrono::milliseconds timeout, caf::actor& out);
+
+/// Like connect_to, but a refused or failed attempt is repeated with backoff
+/// until `within` has passed: a member may start while its registry is
+/// still coming up (or restarting). Blocks the calling (main) thread.
+error connect_patiently(caf::actor_system& sys, const endpoint& ep,
+                        std::chrono::milliseconds within, caf::actor& out);
+
+/// Connects to `ep` again from inside an actor, without blocking it (CAF's
+/// middleman connects asynchronously); each attempt waits at most `timeout`.
+registry_connector middleman_connector(const endpoint& ep, std::chrono::milliseconds timeout);
 
 /// Publishes `hdl` at `ep` (reusing the address); `port` gets the bound port.
 error publish_at(caf::actor_system& sys, const caf::actor& hdl, const endpoint& ep,

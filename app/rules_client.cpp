@@ -1,11 +1,13 @@
 #include "app/rules_client.hpp"
 
 #include <ostream>
+#include <thread>
 
 #include <caf/io/all.hpp>
 
 #include "actors/protocol.hpp"
 #include "app/remote.hpp"
+#include "core/backoff.hpp"
 #include "core/log.hpp"
 #include "rules/rule_set.hpp"
 
@@ -25,10 +27,23 @@ void print_info(std::ostream& out, const rules_info& info) {
       << info.hash << " (" << info.rules << " rules)\n";
 }
 
-/// Connects to `manager` and sends `msg`; on an answer calls `on_info`.
+/// Worth another try: the registry or manager is away (restarting), not a
+/// refusal of what was sent.
+bool is_transient(const caf::error& e) {
+  return e == caf::sec::request_timeout || e == caf::exit_reason::remote_link_unreachable
+         || e == caf::sec::cannot_connect_to_node || e == caf::sec::disconnect_during_handshake
+         || (e.category() == caf::atom("drover")
+             && (e.code() == static_cast<uint8_t>(ec::no_manager)
+                 || e.code() == static_cast<uint8_t>(ec::unreachable)));
+}
+
+/// Connects to `manager` and sends `msg` until an answer, a refusal, or
+/// `reconnect` has passed (0: keep trying); a new connection every time,
+/// since a registry that restarted is a new process.
 template <class... Ts>
-int ask(const std::string& manager, std::chrono::milliseconds timeout, std::ostream& err,
-        rules_info& info, Ts&&... msg) {
+int ask(const std::string& manager, std::chrono::milliseconds timeout,
+        std::chrono::milliseconds reconnect, std::ostream& err, rules_info& info,
+        const Ts&... msg) {
   endpoint ep;
   if (auto e = parse_endpoint(manager, ep)) {
     err << "drover: --manager: " << e.message << "\n";
@@ -36,33 +51,56 @@ int ask(const std::string& manager, std::chrono::milliseconds timeout, std::ostr
   }
   client_config cfg;
   caf::actor_system sys{cfg};
-  caf::actor target;
-  if (auto e = connect_to(sys, ep, timeout, target)) {
-    err << "drover: " << e.message << "\n";
-    return 1; // a runtime failure, not bad usage
+  backoff_policy policy{std::chrono::milliseconds{100}, std::chrono::milliseconds{2000}, reconnect};
+  using clock = std::chrono::steady_clock;
+  auto ms = [] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(clock::now().time_since_epoch())
+      .count();
+  };
+  auto since = ms();
+  for (uint32_t failures = 1;; ++failures) {
+    std::string why;
+    caf::actor target;
+    if (auto e = connect_to(sys, ep, timeout, target)) {
+      why = e.message;
+    } else {
+      int code = -1;
+      caf::scoped_actor self{sys};
+      self->request(target, timeout, msg...)
+        .receive([&](rules_info& x) { info = std::move(x), code = 0; },
+                 [&](caf::error& e) {
+                   if (is_transient(e))
+                     why = "the manager did not answer: " + sys.render(e);
+                   else
+                     err << "drover: the manager refused: " << sys.render(e) << "\n", code = 1;
+                 });
+      if (code >= 0)
+        return code;
+    }
+    auto d = next_retry(policy, failures, since, ms());
+    if (d.give_up) {
+      err << "drover: " << why << " (gave up after " << (ms() - since)
+          << " ms, --reconnect-timeout)\n";
+      return 1; // a runtime failure, not bad usage
+    }
+    if (worth_logging(failures))
+      err << "drover: " << why << "; trying again in " << d.wait.count() << " ms\n";
+    std::this_thread::sleep_for(d.wait);
   }
-  int code = 0;
-  caf::scoped_actor self{sys};
-  self->request(target, timeout, std::forward<Ts>(msg)...)
-    .receive([&](rules_info& x) { info = std::move(x); },
-             [&](caf::error& e) {
-               err << "drover: the manager refused: " << sys.render(e) << "\n";
-               code = 1;
-             });
-  return code;
 }
 
 } // namespace
 
 int apply_rules_remote(const std::string& file, const std::string& manager,
-                       std::chrono::milliseconds timeout, std::ostream& out, std::ostream& err) {
+                       std::chrono::milliseconds timeout, std::chrono::milliseconds reconnect,
+                       std::ostream& out, std::ostream& err) {
   rule_set local;
   if (auto e = load_rules(file, local)) { // the same check the manager makes
     err << e.message << "\n";
     return 2;
   }
   rules_info info;
-  int code = ask(manager, timeout, err, info, rules_atom::value, apply_atom::value,
+  int code = ask(manager, timeout, reconnect, err, info, rules_atom::value, apply_atom::value,
                  local.text, file);
   if (code == 0)
     print_info(out, info);
@@ -70,9 +108,9 @@ int apply_rules_remote(const std::string& file, const std::string& manager,
 }
 
 int get_rules_remote(const std::string& manager, std::chrono::milliseconds timeout,
-                     std::ostream& out, std::ostream& err) {
+                     std::chrono::milliseconds reconnect, std::ostream& out, std::ostream& err) {
   rules_info info;
-  int code = ask(manager, timeout, err, info, rules_atom::value, get_atom::value);
+  int code = ask(manager, timeout, reconnect, err, info, rules_atom::value, get_atom::value);
   if (code == 0) {
     print_info(out, info);
     out << info.text;

@@ -5,6 +5,7 @@
 
 #include <caf/io/all.hpp>
 
+#include "actors/announcer.hpp"
 #include "actors/consumer.hpp"
 #include "actors/courier.hpp"
 #include "actors/mailbox.hpp"
@@ -17,10 +18,13 @@
 #include "actors/store_actor.hpp"
 #include "actors/supervisor.hpp"
 #include "app/http_backend.hpp"
+#include "app/ready_file.hpp"
 #include "app/run_prepare.hpp"
 #include "app/remote.hpp"
+#include "app/run_wait.hpp"
 #include "app/scheduler_tuning.hpp"
 #include "core/log.hpp"
+#include "exec/handler_spec.hpp"
 #include "rules/rule_set.hpp"
 #include "store/data_store.hpp"
 #include "store/task_store.hpp"
@@ -36,11 +40,14 @@ struct running {
   std::shared_ptr<producer_outcome> job;        ///< set when a producer runs a job
   std::shared_ptr<std::atomic<uint64_t>> executed; ///< set when a consumer runs
   std::string consumer_node;
+  std::shared_ptr<consumer_slot> consumer;      ///< its current incarnation, for the drain
+  std::shared_ptr<std::atomic<bool>> drained;   ///< set once its drain finished
   // REST, in a process with the manager: the server goes first on the way
   // out (members are destroyed in reverse), then the backend it calls.
   std::unique_ptr<http_backend> backend;
   std::unique_ptr<http_server> http;  ///< bound by prepare_run, served by start_http
   std::string http_host;
+  std::shared_ptr<readiness> ready = std::make_shared<readiness>(); ///< --ready-file
 };
 
 void watch(running& r, const caf::actor& hdl) {
@@ -62,17 +69,6 @@ int64_t wall_offset_ms(caf::actor_system& sys) {
   return wall - mono;
 }
 
-/// Blocks SIGINT/SIGTERM in every thread (CAF's threads inherit the mask),
-/// so the wait loop can take them with sigtimedwait.
-sigset_t block_stop_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  return set;
-}
-
 /// Serves REST in front of the manager on the port prepare_run bound; 2 if
 /// it cannot start.
 int start_http(caf::actor_system& sys, caf::actor mgr, caf::actor registry,
@@ -91,7 +87,23 @@ int start_http(caf::actor_system& sys, caf::actor mgr, caf::actor registry,
   }
   log_info("http listening on {}:{}{}", r.http_host, r.http->port(), // tests read this line
            r.http->tls() ? " with TLS" : "");
+  r.ready->http = r.http_host + ":" + std::to_string(r.http->port());
   return 0;
+}
+
+/// How members reach the registry again after it went away: over the
+/// network to `ep`, or not at all when it lives in this process.
+/// `ready`: the process is ready only once this member has joined.
+link_options member_link_options(const run_options& o, const endpoint& ep,
+                                 bool local_registry, running& r, bool ready) {
+  link_options lo;
+  if (!local_registry)
+    lo.reconnect = middleman_connector(ep, std::chrono::milliseconds(o.connect_timeout_ms));
+  lo.address = ep.host + ":" + std::to_string(ep.port);
+  lo.backoff.give_up_after = std::chrono::milliseconds(o.reconnect_timeout_ms);
+  if (ready)
+    lo.joined = ready_part(r.ready);
+  return lo;
 }
 
 /// The update command's re-read of `path` (tags and capacity); null when
@@ -111,6 +123,20 @@ std::function<error(member_info&)> config_reloader(const std::string& path) {
   };
 }
 
+/// The consumer's users' handlers (loaded by prepare_run) and where the
+/// consumer re-reads them.
+void add_user_handlers(const run_options& o, prepared_run& pre, consumer_options& co) {
+  co.handlers_in_config = pre.handlers_in_config;
+  co.handlers_path = pre.handlers_path;
+  co.handlers_poll = std::chrono::milliseconds(o.handlers_poll_ms);
+  // A restarted consumer finds the process groups its predecessor left
+  // under its stable name; a pid-named one never comes back.
+  if (!o.node.empty() || !o.data_dir.empty())
+    co.groups_file = (o.data_dir.empty() ? std::string{"."} : o.data_dir) + "/exec-groups-"
+                     + co.info.node;
+  co.user_handlers = pre.handlers;
+}
+
 int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre, running& r) {
   caf::actor registry;
   endpoint ep;
@@ -125,10 +151,11 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
       return 2;
     }
     log_info("registry listening on {}:{}", ep.host, port); // tests read this line
+    r.ready->registry = ep.host + ":" + std::to_string(port);
   } else {
     parse_endpoint(o.registry, ep);
-    if (auto err = connect_to(sys, ep, std::chrono::milliseconds(o.connect_timeout_ms),
-                              registry)) {
+    if (auto err = connect_patiently(sys, ep, std::chrono::milliseconds(o.connect_timeout_ms),
+                                     registry)) {
       log_error("registry: {}", err.message);
       return 2;
     }
@@ -147,6 +174,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
     mo.idle = idle_policy{o.idle_after_ms, o.min_awake, o.wake_backlog}; // #10
     mo.queues = o.queues; // issue 10
     mo.wall_offset_ms = wall_offset_ms(sys);
+    mo.on_ready = ready_part(r.ready);
     auto mo_wall_offset = mo.wall_offset_ms;
     // Only a store that does disk I/O gets a thread of its own; the memory
     // store never blocks, and waking a thread per request cost ~25-40 % of
@@ -156,7 +184,8 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
     watch(r, mo.store);
     auto mgr = spawn_manager(sys, std::move(mo));
     watch(r, mgr);
-    caf::anon_send(registry, manager_atom::value, mgr);
+    if (runs_role(o, "registry"))
+      caf::anon_send(registry, manager_atom::value, mgr);
     log_info("manager started with store {}", o.store);
     // -- data scheduling (#9): the courier lives beside the manager ----------
     courier_options cop;
@@ -173,7 +202,16 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
     if (!courier)
       return 2;
     watch(r, courier);
-    caf::anon_send(registry, courier_atom::value, courier);
+    if (runs_role(o, "registry")) {
+      caf::anon_send(registry, courier_atom::value, courier);
+    } else { // told again whenever the registry's process restarts
+      announcer_options ao;
+      ao.link = member_link_options(o, ep, false, r, false);
+      ao.link.registry = registry;
+      ao.manager = mgr;
+      ao.courier = courier;
+      watch(r, spawn_announcer(sys, std::move(ao)));
+    }
     caf::actor sch; // schedules (issue #10 item 6): app/run_schedules.cpp
     if (auto err = start_scheduler(sys, o, mgr, mo_wall_offset, sch)) {
       log_error("schedules: {}", err.message);
@@ -191,15 +229,23 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
   so.max_restarts = o.max_restarts;
   so.within = std::chrono::milliseconds(o.restart_window_ms);
   so.alert_to = registry;
+  bool local_registry = runs_role(o, "registry");
   if (runs_role(o, "consumer")) {
     consumer_options co;
     co.info = member_info{node_name(o, "consumer"), member_role::consumer, o.tags,
                           o.capacity, o.group, {}};
     co.registry = registry;
+    co.link = member_link_options(o, ep, local_registry, r, true);
     co.heartbeat = std::chrono::milliseconds(o.heartbeat_ms);
     co.status_every = std::chrono::milliseconds(o.status_every_ms); // #9 status reports
     co.node.reload = config_reloader(o.config_path);
+    add_user_handlers(o, pre, co);
     r.executed = co.executed;
+    r.drained = co.drained;
+    // Draining hands tasks back to a manager that lives on; a process that
+    // runs the manager too just stops (its store has every task).
+    if (!runs_role(o, "manager"))
+      r.consumer = std::make_shared<consumer_slot>();
     r.consumer_node = co.info.node;
     mailbox_options mbo; // data scheduling (#9): this node's user queues
     mbo.node = co.info.node;
@@ -211,17 +257,27 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
     mbo.sync = durability_of(o);
     mbo.topology_every = std::chrono::milliseconds(o.topology_ms);
     mbo.registry = registry;
+    // The consumer's registration is what readiness waits for, not the mailbox's.
+    mbo.link = member_link_options(o, ep, local_registry, r, false);
     auto mb = spawn_mailbox(sys, mbo, false); // not detached: see the courier above
     if (!mb)
       return 2;
     watch(r, mb);
     so.children.push_back(child_spec{"consumer " + co.info.node,
-                                     [co](caf::actor_system& s) { return spawn_consumer(s, co); }});
+                                     [co, slot = r.consumer](caf::actor_system& s) {
+                                       auto hdl = spawn_consumer(s, co);
+                                       if (slot) {
+                                         std::lock_guard<std::mutex> guard{slot->mtx};
+                                         slot->current = hdl;
+                                       }
+                                       return hdl;
+                                     }});
   }
   if (runs_role(o, "producer")) {
     producer_options po;
     po.info = member_info{node_name(o, "producer"), member_role::producer, {}, 0, o.group, {}};
     po.registry = registry;
+    po.link = member_link_options(o, ep, local_registry, r, true);
     po.heartbeat = std::chrono::milliseconds(o.heartbeat_ms);
     po.tasks = o.tasks;
     po.spec.type = o.type;
@@ -230,6 +286,8 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
     po.spec.max_attempts = o.max_attempts;
     po.spec.timeout_ms = o.timeout_ms;
     po.job_name = o.job;
+    po.run = o.run;
+    po.idempotency_key = o.idempotency_key;
     po.list_size = o.list_size;
     po.print_progress = !o.quiet;
     po.status_every = std::chrono::milliseconds(o.status_every_ms); // #9 status reports
@@ -246,24 +304,6 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
   if (!so.children.empty())
     watch(r, spawn_supervisor(sys, std::move(so)));
   return 0;
-}
-
-/// Waits for the job to end, a role to stop, or a stop signal.
-int wait_until_done(const sigset_t& signals, running& r) {
-  timespec tick{0, 50 * 1000 * 1000};
-  for (;;) {
-    int sig = sigtimedwait(&signals, nullptr, &tick);
-    if (sig == SIGINT || sig == SIGTERM) {
-      log_info("stopping on signal {}", sig);
-      return 0;
-    }
-    if (r.job && r.job->exit_code >= 0)
-      return r.job->exit_code;
-    if (*r.stopped > 0) {
-      log_error("a role stopped; shutting down the process");
-      return 1;
-    }
-  }
 }
 
 } // namespace
@@ -295,11 +335,13 @@ int run_roles(run_options o, const http_flags& http) {
   tune_scheduler(cfg); // issue 8: no 50 us sleeps between a message and its worker
   caf::actor_system sys{cfg};
   running r;
+  r.ready->node = o.node;
   r.http = std::move(pre.http);
   r.http_host = http.listen.substr(0, http.listen.rfind(':'));
   int code = start_roles(sys, o, pre, r);
   if (code == 0)
-    code = wait_until_done(signals, r);
+    code = wait_until_done(signals, wait_inputs{r.job, r.stopped, r.consumer, r.drained,
+                                                o.drain_timeout_ms, r.ready, o.ready_file});
   if (r.http)
     r.http->stop(); // no request may wait on actors that are going away
   for (auto& a : r.actors)

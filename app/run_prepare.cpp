@@ -1,9 +1,15 @@
 // prepare_run: see app/run_prepare.hpp.
 #include "app/run_prepare.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include "app/job_file.hpp"
+#include "core/handlers.hpp"
 
 namespace drover {
 
@@ -42,11 +48,52 @@ error prepare_manager(const run_options& o, const http_flags& http, prepared_run
   return {};
 }
 
+/// The consumer's users' handlers: the --handlers file, else the --config
+/// file's `handlers:` section (none when neither is given).
+error prepare_handlers(const run_options& o, prepared_run& out) {
+  out.handlers_in_config = o.handlers.empty();
+  out.handlers_path = out.handlers_in_config ? o.config_path : o.handlers;
+  if (out.handlers_path.empty())
+    return {};
+  auto set = std::make_shared<handler_set>();
+  if (auto err = load_handlers(out.handlers_path, out.handlers_in_config,
+                               builtin_handlers().types(), *set))
+    return {err.code, "handlers: " + err.message};
+  out.handlers = std::move(set);
+  return {};
+}
+
+/// The --ready-file can be written where it is asked for (its PATH.tmp is
+/// created and removed, as the real write does), and a file left by an
+/// earlier run is removed now: whoever waits for it must not see that one.
+error prepare_ready_file(const std::string& path) {
+  struct stat sb {};
+  if (::stat(path.c_str(), &sb) == 0 && S_ISDIR(sb.st_mode))
+    return {ec::bad_input, "--ready-file: '" + path + "' is a directory; give a file path"};
+  auto tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return {ec::bad_input, "--ready-file: cannot write '" + tmp + "': " + std::strerror(errno)
+                             + " (the file is written there, then renamed to '" + path + "')"};
+  ::close(fd);
+  ::unlink(tmp.c_str());
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+    return {ec::bad_input, "--ready-file: cannot remove the old '" + path
+                             + "': " + std::strerror(errno)};
+  return {};
+}
+
 } // namespace
 
 error prepare_run(const run_options& o, const http_flags& http, prepared_run& out) {
+  if (!o.ready_file.empty())
+    if (auto err = prepare_ready_file(o.ready_file))
+      return err;
   if (runs_role(o, "producer") && !o.job_file.empty())
     if (auto err = load_job_file(o.job_file, out.job))
+      return err;
+  if (runs_role(o, "consumer"))
+    if (auto err = prepare_handlers(o, out))
       return err;
   if (runs_role(o, "manager"))
     return prepare_manager(o, http, out);

@@ -1,13 +1,15 @@
 // Everything `drover run` can check or take before a role starts: the REST
 // port (bound first, so a taken port is found before anything else
-// listens), the job file, the rules file and the store. A bad value is
-// reported before the registry, the manager or any socket exists.
+// listens), the job file, the rules file, the store, the users' handlers
+// and the --ready-file's place. A bad value is reported before the
+// registry, the manager or any socket exists.
 #pragma once
 
 #include <memory>
 #include <string>
 
 #include "config/options.hpp"
+#include "exec/handler_spec.hpp"
 #include "http/api_types.hpp"
 #include "http/http_flags.hpp"
 #include "http/server.hpp"
@@ -22,6 +24,9 @@ struct prepared_run {
   std::shared_ptr<rule_set> rules;     ///< null: default rules
   std::string rules_path;
   std::shared_ptr<task_store> store;   ///< the manager's store; null without a manager
+  std::shared_ptr<handler_set> handlers; ///< a consumer's users' handlers; null: none
+  std::string handlers_path;           ///< where they come from (re-read while running)
+  bool handlers_in_config = false;     ///< the path is the --config file (its handlers: section)
 };
 
 /// Fills `out` for the roles `o` runs. The error is one line naming the

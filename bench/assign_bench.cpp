@@ -34,7 +34,8 @@ std::vector<task> make_tasks(std::vector<std::string> tags) {
 std::vector<candidate> make_members(bool half_gpu) {
   std::vector<candidate> cs;
   for (int i = 0; i < member_count; ++i) {
-    candidate c{"c" + std::to_string(i), {"cpu"}, 64, 0, true};
+    candidate c{"c" + std::to_string(i), {"cpu"}, 64, 0, true,
+                {"deliver", "encode", "noop", "render.frame"}};
     if (half_gpu && i % 2 == 0)
       c.tags.push_back("gpu");
     cs.push_back(c);

@@ -9,6 +9,8 @@
 //   latency_bench --registry=HOST:PORT [--tasks=N]
 //       joins a running registry as a producer; the manager and consumer
 //       run in other processes (bench/run.sh starts them)
+//   --type=T (default noop), --handlers=FILE (in process: the consumer's
+//       users' handlers, e.g. an exec of /bin/true; bench/exec_bench.sh)
 // Exit 0 on success, 1 if a task failed or a wait ran out (10 s each).
 #include <algorithm>
 #include <chrono>
@@ -31,6 +33,7 @@
 #include "app/remote.hpp"
 #include "app/scheduler_tuning.hpp"
 #include "core/log.hpp"
+#include "exec/handler_spec.hpp"
 #include "store/task_store.hpp"
 
 using namespace drover;
@@ -44,6 +47,8 @@ struct args {
   bool in_process = false;
   std::string registry;
   long tasks = 2000;
+  std::string type = "noop";
+  std::string handlers;
 };
 
 bool parse(int argc, char** argv, args& a) {
@@ -55,6 +60,10 @@ bool parse(int argc, char** argv, args& a) {
       a.registry = s.substr(11);
     else if (s.rfind("--tasks=", 0) == 0)
       a.tasks = std::atol(s.c_str() + 8);
+    else if (s.rfind("--type=", 0) == 0)
+      a.type = s.substr(7);
+    else if (s.rfind("--handlers=", 0) == 0)
+      a.handlers = s.substr(11);
     else
       return false;
   }
@@ -78,7 +87,7 @@ bool wait_for_consumer(caf::scoped_actor& self, const caf::actor& mgr) {
 
 /// One task, submit to job_done; false with a message on stderr if it failed.
 bool one_task(caf::scoped_actor& self, const caf::actor& mgr, const std::string& origin,
-              double& took_us) {
+              const std::string& type, double& took_us) {
   task_list list;
   list.origin = origin;
   list.job_name = "latency";
@@ -86,7 +95,7 @@ bool one_task(caf::scoped_actor& self, const caf::actor& mgr, const std::string&
   list.seq = 0;
   list.last = true;
   task_spec spec;
-  spec.type = "noop";
+  spec.type = type;
   list.tasks.push_back(spec);
   bool ok = true;
   job_id job = 0;
@@ -123,7 +132,7 @@ int main(int argc, char** argv) {
   args a;
   if (!parse(argc, argv, a)) {
     std::fprintf(stderr, "usage: latency_bench --in-process | --registry=HOST:PORT "
-                         "[--tasks=N]\n");
+                         "[--tasks=N] [--type=T] [--handlers=FILE]\n");
     return 2;
   }
   set_log_level(log_level::error);
@@ -148,6 +157,14 @@ int main(int argc, char** argv) {
       consumer_options co;
       co.info = member_info{"c1", member_role::consumer, {}, 64, "default", {}};
       co.registry = registry;
+      if (!a.handlers.empty()) {
+        auto set = std::make_shared<handler_set>();
+        if (auto err = load_handlers(a.handlers, false, co.handlers.types(), *set)) {
+          std::fprintf(stderr, "%s\n", err.message.c_str());
+          return 2;
+        }
+        co.user_handlers = std::move(set);
+      }
       auto consumer = spawn_consumer(sys, std::move(co));
       mine = {consumer, mgr, registry};
     } else {
@@ -181,7 +198,7 @@ int main(int argc, char** argv) {
     auto prefix = "lat-" + std::to_string(::getpid()) + "-";
     for (long i = 0; i < a.tasks + warmup; ++i) {
       double took = 0;
-      if (!one_task(self, mgr, prefix + std::to_string(i), took)) {
+      if (!one_task(self, mgr, prefix + std::to_string(i), a.type, took)) {
         std::fprintf(stderr, "task %ld did not succeed\n", i);
         return 1;
       }

@@ -20,8 +20,17 @@ struct client_io {
 int run_submit(const client_commands& c, api_client& api, client_io& io);
 int run_status(const client_commands& c, api_client& api, client_io& io);
 int run_cancel(const client_commands& c, api_client& api, client_io& io);
+int run_seal(const client_commands& c, api_client& api, client_io& io);
 int run_jobs(const client_commands& c, api_client& api, client_io& io);
 int run_nodes(const client_commands& c, api_client& api, client_io& io);
+int run_results(const client_commands& c, api_client& api, client_io& io);
+
+/// Prints the first `max` tasks of finished `job` (GET /v1/jobs/{id} JSON)
+/// that did not succeed, with their errors, then "and N more"; with
+/// `collected` it appends their JSON there instead of printing. 0 or the
+/// exit code of a failed request.
+int print_failed_tasks(api_client& api, client_io& io, const nlohmann::json& job, uint32_t max,
+                       nlohmann::json* collected = nullptr);
 int run_rules_get(const client_commands& c, api_client& api, client_io& io);
 int run_rules_apply(const client_commands& c, api_client& api, client_io& io);
 

@@ -56,6 +56,18 @@ CLI::App* add_by_id(CLI::App& app, client_commands& c, const char* name, const c
   return sub;
 }
 
+void add_results(CLI::App& app, client_commands& c) {
+  auto& r = c.results;
+  auto* sub = app.add_subcommand("results", "list a job's tasks with their results or errors");
+  c.results_cmd = sub;
+  sub->add_option("job", r.job, "job id")->required();
+  sub->add_option("--state", r.state, "only tasks in this state, e.g. FAILED");
+  sub->add_option("--offset", r.offset, "tasks to skip")->capture_default_str();
+  sub->add_option("--limit", r.limit, "tasks to print; 0 = all")->capture_default_str();
+  add_common_flags(sub, c.client);
+  sub->get_option("--json")->description("one JSON object per task and line");
+}
+
 void add_rules(CLI::App& app, client_commands& c) {
   c.rules_cmd = app.add_subcommand("rules", "show or replace the manager's assignment rules");
   c.rules_cmd->require_subcommand(1);
@@ -68,6 +80,10 @@ void add_rules(CLI::App& app, client_commands& c) {
       "--manager", c.manager, "HOST:PORT of the registry: go through the actor system, not HTTP");
     add_common_flags(sub, c.client);
     manager->excludes(sub->get_option("--server"));
+    sub->add_option("--reconnect-timeout", c.reconnect_timeout_ms,
+                    "with --manager: ms to keep reconnecting while the registry or manager "
+                    "is away (restarting); 0 = keep trying")
+      ->capture_default_str();
   }
 }
 
@@ -81,6 +97,10 @@ std::unique_ptr<client_commands> add_client_commands(CLI::App& app, apply_rules_
   add_submit(app, *c);
   c->status_cmd = add_by_id(app, *c, "status", "show a job's progress or a task's state and history");
   c->cancel_cmd = add_by_id(app, *c, "cancel", "cancel a job's unfinished tasks, or one task");
+  c->seal_cmd = app.add_subcommand(
+    "seal", "end a job's push: it takes no more task lists and finishes with the tasks it has");
+  c->seal_cmd->add_option("id", c->id, "job id")->required();
+  add_common_flags(c->seal_cmd, c->client);
   c->jobs_cmd = app.add_subcommand("jobs", "list jobs, oldest first");
   c->jobs_cmd->add_option("--offset", c->offset, "jobs to skip")->capture_default_str();
   c->jobs_cmd->add_option("--limit", c->limit, "jobs to show (1..1000)")
@@ -88,6 +108,7 @@ std::unique_ptr<client_commands> add_client_commands(CLI::App& app, apply_rules_
   add_common_flags(c->jobs_cmd, c->client);
   c->nodes_cmd = app.add_subcommand("nodes", "list members: role, state, load, last heartbeat");
   add_common_flags(c->nodes_cmd, c->client);
+  add_results(app, *c);
   add_rules(app, *c);
   return c;
 }
@@ -106,10 +127,14 @@ std::optional<int> run_client_command(client_commands& c, std::ostream& out, std
     run = run_status;
   else if (c.cancel_cmd && c.cancel_cmd->parsed())
     run = run_cancel;
+  else if (c.seal_cmd && c.seal_cmd->parsed())
+    run = run_seal;
   else if (c.jobs_cmd && c.jobs_cmd->parsed())
     run = run_jobs;
   else if (c.nodes_cmd && c.nodes_cmd->parsed())
     run = run_nodes;
+  else if (c.results_cmd && c.results_cmd->parsed())
+    run = run_results;
   else if (c.rules_get_cmd && c.rules_get_cmd->parsed())
     run = run_rules_get;
   else if (c.rules_apply_cmd && c.rules_apply_cmd->parsed())

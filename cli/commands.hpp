@@ -1,5 +1,5 @@
-// The command-line client in the drover binary: submit, status, cancel,
-// jobs, nodes and rules talk to a manager's REST API (http/API.md).
+// The command-line client in the drover binary: submit, status, results,
+// cancel, jobs, nodes and rules talk to a manager's REST API (http/API.md).
 // main.cpp adds them next to `run` and runs whichever was parsed:
 //   auto client = add_client_commands(app, apply_hook);
 //   app.parse(argc, argv);
@@ -51,11 +51,20 @@ struct submit_options {
   uint32_t interval_ms = 0; ///< between polls; 0: 200 on a terminal, else 1000
 };
 
+/// `drover results JOB [--state=S] [--offset=N] [--limit=N] [--json]`
+struct results_options {
+  std::string job;
+  std::string state;        ///< empty: every state
+  uint64_t offset = 0;
+  uint64_t limit = 100;     ///< tasks to print; 0: all
+};
+
 /// The parsed client flags and the subcommands they belong to. Filled by
 /// CLI11 while parsing; read by run_client_command.
 struct client_commands {
   client_options client;
   submit_options submit;
+  results_options results;
   std::string id;              ///< status/cancel: a job id or a task id
   bool as_task = false;        ///< --task: read `id` as a task id
   bool as_job = false;         ///< --job: read `id` as a job id
@@ -63,13 +72,16 @@ struct client_commands {
   uint32_t limit = 20;         ///< jobs --limit
   std::string rules_file;
   std::string manager;         ///< rules apply|get --manager=HOST:PORT
+  uint32_t reconnect_timeout_ms = 10000; ///< --reconnect-timeout with --manager; 0: keep trying
   apply_rules_hook apply_hook;
   get_rules_hook get_hook;
   CLI::App* submit_cmd = nullptr;
   CLI::App* status_cmd = nullptr;
   CLI::App* cancel_cmd = nullptr;
+  CLI::App* seal_cmd = nullptr;
   CLI::App* jobs_cmd = nullptr;
   CLI::App* nodes_cmd = nullptr;
+  CLI::App* results_cmd = nullptr;
   CLI::App* rules_cmd = nullptr;
   CLI::App* rules_get_cmd = nullptr;
   CLI::App* rules_apply_cmd = nullptr;

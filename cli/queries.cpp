@@ -116,6 +116,15 @@ int run_cancel(const client_commands& c, api_client& api, client_io& io) {
   });
 }
 
+int run_seal(const client_commands& c, api_client& api, client_io& io) {
+  auto path = "/v1/jobs/" + url_segment(c.id) + "/seal";
+  return fetch(api, io, c.client.json, "POST", path, [&](const json& doc) {
+    io.out << "job " << u64_field(doc, "id") << " sealed with " << u64_field(doc, "total")
+           << " tasks; it takes no more lists\n";
+    print_job(io.out, doc);
+  });
+}
+
 int run_jobs(const client_commands& c, api_client& api, client_io& io) {
   auto path = "/v1/jobs?offset=" + std::to_string(c.offset) + "&limit=" + std::to_string(c.limit);
   return fetch(api, io, c.client.json, "GET", path, [&](const json& doc) { print_jobs(io.out, doc); });

@@ -95,6 +95,17 @@ std::string join(const json& arr) {
   return out;
 }
 
+/// A multi-line detail (an attempt's stderr) as one table cell: lines
+/// joined with " | ", the trailing newline dropped.
+std::string one_line(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+    text.pop_back();
+  std::string out;
+  for (char c : text)
+    out += c == '\n' ? std::string{" | "} : std::string(1, c);
+  return out;
+}
+
 } // namespace
 
 void print_job(std::ostream& out, const json& job) {
@@ -112,11 +123,34 @@ void print_job(std::ostream& out, const json& job) {
       << fixed(percent(job), 1) << "%)"
       << (job.value("finished", false) ? ", finished" : job.value("sealed", true) ? "" : ", more lists to come")
       << ", " << fixed(num_field(job, "rate"), 1) << " tasks/s\n";
-  if (auto n = u64_field(job, "unassignable"); n > 0)
+  if (auto w = job.find("waiting"); w != job.end() && w->is_array() && !w->empty()) {
+    for (auto& g : *w) { // e.g. "waiting    12 tasks: no live consumer runs type 'resize'"
+      auto n = u64_field(g, "tasks");
+      out << "waiting    " << n << (n == 1 ? " task: " : " tasks: ") << str_field(g, "reason")
+          << "\n";
+    }
+  } else if (auto n = u64_field(job, "unassignable"); n > 0) {
     out << "waiting    " << n << " tasks no member can take (check tags and rules)\n";
+  }
+  if (auto why = push_note(job); !why.empty())
+    out << "push       " << why << "\n";
   out << "created    " << format_time(i64_field(job, "created_ms")) << "\n"
       << "started    " << format_time(i64_field(job, "started_ms")) << "\n"
       << "finished   " << format_time(i64_field(job, "finished_ms")) << "\n";
+}
+
+std::string push_note(const json& job) {
+  auto push = str_field(job, "push");
+  if (push != "incomplete" && push != "pushing")
+    return {};
+  auto age_s = fixed(static_cast<double>(i64_field(job, "push_age_ms")) / 1000.0, 1);
+  auto by = str_field(job, "producer");
+  if (push == "pushing")
+    return "in progress by " + by + ", last list " + age_s + " s ago";
+  return "incomplete: producer " + (by.empty() ? std::string{"?"} : by)
+         + " is gone and no producer of its group took over; last list " + age_s
+         + " s ago (drover seal " + std::to_string(u64_field(job, "id")) + " or drover cancel "
+         + std::to_string(u64_field(job, "id")) + ")";
 }
 
 void print_jobs(std::ostream& out, const json& page) {
@@ -126,7 +160,9 @@ void print_jobs(std::ostream& out, const json& page) {
       rows.push_back({std::to_string(u64_field(j, "id")), str_field(j, "name"),
                       std::to_string(u64_field(j, "done")) + "/" + std::to_string(u64_field(j, "total")),
                       std::to_string(count_of(j, "FAILED") + count_of(j, "TIMED_OUT")),
-                      j.value("finished", false) ? "finished" : "running",
+                      j.value("finished", false)                  ? "finished"
+                      : str_field(j, "push") == "incomplete" ? "push incomplete"
+                                                              : "running",
                       format_time(i64_field(j, "created_ms"))});
   print_table(out, {"ID", "NAME", "DONE", "FAILED", "STATUS", "CREATED"}, rows);
   out << rows.size() << " of " << u64_field(page, "total") << " jobs (offset "
@@ -152,7 +188,7 @@ void print_task(std::ostream& out, const json& t) {
     for (auto& e : *it)
       rows.push_back({format_time(i64_field(e, "at_ms")), str_field(e, "event"),
                       e.contains("version") ? std::to_string(u64_field(e, "version")) : "",
-                      str_field(e, "detail")});
+                      one_line(str_field(e, "detail"))});
   out << "\n";
   print_table(out, {"TIME", "EVENT", "VERSION", "DETAIL"}, rows);
 }
@@ -162,12 +198,13 @@ void print_nodes(std::ostream& out, const json& doc) {
   if (auto it = doc.find("nodes"); it != doc.end() && it->is_array())
     for (auto& n : *it)
       rows.push_back({str_field(n, "node"), str_field(n, "role"), str_field(n, "state"),
-                      join(n.value("tags", json::array())),
+                      join(n.value("tags", json::array())), join(n.value("types", json::array())),
                       std::to_string(u64_field(n, "inflight")) + "/"
                         + std::to_string(u64_field(n, "capacity")),
                       fixed(100.0 * num_field(n, "load"), 0) + "%",
                       format_time(i64_field(n, "last_heartbeat_ms"))});
-  print_table(out, {"NODE", "ROLE", "STATE", "TAGS", "INFLIGHT", "LOAD", "LAST HEARTBEAT"}, rows);
+  print_table(out, {"NODE", "ROLE", "STATE", "TAGS", "TYPES", "INFLIGHT", "LOAD", "LAST HEARTBEAT"},
+              rows);
 }
 
 std::string progress_line(const json& job) {

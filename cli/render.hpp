@@ -27,6 +27,9 @@ void print_table(std::ostream& out, const std::vector<std::string>& header,
 
 void print_job(std::ostream& out, const nlohmann::json& job);
 void print_jobs(std::ostream& out, const nlohmann::json& page);
+/// "incomplete: producer p1 is gone ... last list 12.0 s ago (drover seal 3 ...)"
+/// for a job whose push did not finish; empty when it did.
+std::string push_note(const nlohmann::json& job);
 void print_task(std::ostream& out, const nlohmann::json& task);
 void print_nodes(std::ostream& out, const nlohmann::json& nodes);
 

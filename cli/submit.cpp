@@ -6,6 +6,7 @@
 #include <chrono>
 #include <limits>
 #include <ostream>
+#include <set>
 #include <thread>
 
 #include "cli/render.hpp"
@@ -19,10 +20,11 @@ using json = nlohmann::json;
 
 namespace {
 
-/// The request body from FILE.json or --tasks=N; 0 or exit code 2. A file
-/// is checked here with the server's own rules, so a mistake is reported
-/// with its field path before anything is sent.
-int build_body(const submit_options& s, std::string& body, std::ostream& err) {
+/// The request body from FILE.json or --tasks=N and the task types in it;
+/// 0 or exit code 2. A file is checked here with the server's own rules, so
+/// a mistake is reported with its field path before anything is sent.
+int build_body(const submit_options& s, std::string& body, std::set<std::string>& types,
+               std::ostream& err) {
   if (!s.file.empty() && s.tasks > 0) {
     err << "drover: give FILE.json or --tasks=N, not both\n";
     return 2;
@@ -46,6 +48,8 @@ int build_body(const submit_options& s, std::string& body, std::ostream& err) {
     }
     if (body.find("\"split\"") != std::string::npos) // send the parts, expanded
       body = expanded_job_body(parsed.job);
+    for (const auto& t : parsed.job.tasks)
+      types.insert(std::string{t.type});
     return 0;
   }
   priority p;
@@ -72,7 +76,33 @@ int build_body(const submit_options& s, std::string& body, std::ostream& err) {
     err << "drover: " << parsed.err.message << " (from the flags)\n";
     return 2;
   }
+  types.insert(s.type);
   return 0;
+}
+
+/// Warns (stderr) about each of `types` that no live consumer runs: such
+/// tasks wait, unassignable, until one registers. Silent if the members
+/// cannot be read: the job is in, this is only a hint.
+void warn_unrun_types(const std::set<std::string>& types, api_client& api, std::ostream& err) {
+  auto reply = api.get("/v1/nodes");
+  if (reply.status != 200)
+    return;
+  auto doc = json::parse(reply.body, nullptr, false);
+  auto nodes = doc.is_object() ? doc.find("nodes") : doc.end();
+  if (doc.is_discarded() || !doc.is_object() || nodes == doc.end() || !nodes->is_array())
+    return;
+  std::set<std::string> run;
+  for (const auto& n : *nodes)
+    if (str_field(n, "role") == "consumer" && str_field(n, "state") == "up")
+      if (auto t = n.find("types"); t != n.end() && t->is_array())
+        for (const auto& type : *t)
+          if (type.is_string())
+            run.insert(type.get<std::string>());
+  for (const auto& type : types)
+    if (run.count(type) == 0)
+      err << "drover: warning: no live consumer runs type '" << type
+          << "'; its tasks wait until one that does registers (drover nodes shows what "
+             "each consumer runs)\n";
 }
 
 void print_created(std::ostream& out, const json& created) {
@@ -85,7 +115,10 @@ void print_created(std::ostream& out, const json& created) {
   out << "\n";
 }
 
-/// Polls until the job finishes; 0 if every task SUCCEEDED, 1 if not.
+constexpr uint32_t max_failed_shown = 20; ///< tasks --wait names when a job fails
+
+/// Polls until the job finishes; 0 if every task SUCCEEDED, 1 if not (then
+/// it names the first tasks that did not succeed, with their errors).
 int wait_for(const json& created, const client_commands& c, api_client& api, client_io& io,
              json& final_job) {
   auto path = "/v1/jobs/" + std::to_string(u64_field(created, "job_id"));
@@ -119,17 +152,25 @@ int wait_for(const json& created, const client_commands& c, api_client& api, cli
     if (io.tty)
       io.out << "\n";
     io.out << "job " << u64_field(final_job, "id") << " finished: " << ok << " of " << total
-           << " succeeded" << (ok == total ? "" : "; see drover status TASK for the others")
-           << "\n";
+           << " succeeded\n";
   }
-  return ok == total ? 0 : 1;
+  if (ok == total)
+    return 0;
+  json failed = json::array(); // which ones, and why
+  if (int code = print_failed_tasks(api, io, final_job, max_failed_shown,
+                                    c.client.json ? &failed : nullptr))
+    return code;
+  if (c.client.json)
+    final_job["failed_tasks"] = std::move(failed);
+  return 1;
 }
 
 } // namespace
 
 int run_submit(const client_commands& c, api_client& api, client_io& io) {
   std::string body;
-  if (int code = build_body(c.submit, body, io.err))
+  std::set<std::string> types;
+  if (int code = build_body(c.submit, body, types, io.err))
     return code;
   auto reply = api.post("/v1/jobs", body);
   if (int code = report_failure(reply, api.server(), io.err))
@@ -137,6 +178,7 @@ int run_submit(const client_commands& c, api_client& api, client_io& io) {
   json created;
   if (!parse_reply(reply, api.server(), created, io.err))
     return 1;
+  warn_unrun_types(types, api, io.err);
   if (!c.client.json)
     print_created(io.out, created);
   int code = 0;

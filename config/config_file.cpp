@@ -124,6 +124,10 @@ const std::map<std::string, key_info>& keys() {
     {"default_timeout_ms", {number(&run_options::default_timeout_ms), "milliseconds"}},
     {"threads", {number(&run_options::threads), "a whole number"}},
     {"connect_timeout_ms", {number(&run_options::connect_timeout_ms), "milliseconds"}},
+    {"reconnect_timeout_ms", {number(&run_options::reconnect_timeout_ms), "milliseconds"}},
+    {"ready_file", {text(&run_options::ready_file), "a file path"}},
+    {"run", {text(&run_options::run), "a run key, e.g. 2026-12-06"}},
+    {"idempotency_key", {text(&run_options::idempotency_key), "a string"}},
     {"log_level", {text(&run_options::log_level), "error|warn|info|debug"}},
     {"tasks", {number(&run_options::tasks), "a whole number"}},
     {"type", {text(&run_options::type), "a task type"}},
@@ -145,6 +149,8 @@ const std::map<std::string, key_info>& keys() {
     {"job_file", {text(&run_options::job_file), "a job definition JSON file"}},
     {"http_tls_cert", {text(&run_options::http_tls_cert), "a PEM certificate file"}},
     {"http_tls_key", {text(&run_options::http_tls_key), "a PEM private key file"}},
+    {"handlers_poll_ms", {number(&run_options::handlers_poll_ms), "milliseconds"}},
+    {"drain_timeout_ms", {number(&run_options::drain_timeout_ms), "milliseconds"}},
   };
   return table;
 }
@@ -208,6 +214,8 @@ error load_config_file(const std::string& path, run_options& opts) {
       problems += read_config_schedules(path, kv.second, opts.schedules);
       continue;
     }
+    if (key == "handlers") // the consumer reads and validates them (exec/handler_parse.cpp)
+      continue;
     auto i = keys().find(key);
     if (i == keys().end()) {
       problems += fmt::format("{}: unknown key '{}'; known keys: {}\n",

@@ -7,7 +7,8 @@ namespace drover {
 
 void add_data_flags(CLI::App& app, run_options& o) {
   auto* data = "Multi-user data (#9)";
-  app.add_option("--data-dir", o.data_dir, "consumer: directory of its user queues (mailbox-<node>.db); "
+  app.add_option("--data-dir", o.data_dir, "consumer: directory of its user queues (mailbox-<node>.db) and of its record of "
+                 "handler process groups (exec-groups-<node>); "
                  "default: the working directory with --node, else in memory")
     ->group(data);
   app.add_option("--topology-every", o.topology_ms, "consumer: ms between topology fetches")

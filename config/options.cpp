@@ -69,6 +69,7 @@ void add_run_flags(CLI::App& app, run_options& o) {
     ->capture_default_str();
   app.add_option("--threads", o.threads, "CAF scheduler threads; 0 = one per core")->capture_default_str();
   app.add_option("--connect-timeout", o.connect_timeout_ms, "ms to wait for the registry")->capture_default_str();
+  add_link_flags(app, o);
   app.add_option("--log-level", o.log_level, "error|warn|info|debug")->capture_default_str();
   app.add_option("--status-every", o.status_every_ms, "consumer: ms between status reports to the manager; 0 = none")
     ->capture_default_str();
@@ -95,6 +96,15 @@ void add_run_flags(CLI::App& app, run_options& o) {
   app.add_option("--job-file", o.job_file, "job definition JSON (tasks, split, merge) instead of --tasks")
     ->group(job);
   app.add_flag("--quiet", o.quiet, "no progress lines")->group(job);
+  auto* users = "Users' handlers and drain (consumer)";
+  app.add_option("--handlers", o.handlers, "YAML file of exec and worker handlers (see "
+                 "examples/handlers.yaml), re-read and hot-swapped; default: the --config "
+                 "file's handlers: section")->group(users);
+  app.add_option("--handlers-poll", o.handlers_poll_ms, "ms between looks at the handlers "
+                 "file; 0 = never")->capture_default_str()->group(users);
+  app.add_option("--drain-timeout", o.drain_timeout_ms, "ms a consumer stopped by SIGTERM "
+                 "lets running tasks finish before handing them back")
+    ->capture_default_str()->group(users);
   add_data_flags(app, o);
 }
 
@@ -151,7 +161,7 @@ error validate(const run_options& o) {
     return {ec::bad_input, "--log-level: use error, warn, info or debug"};
   if (o.wake_backlog == 0)
     return {ec::bad_input, "--wake-backlog must be at least 1"};
-  return {};
+  return validate_run_identity(o);
 }
 
 durability durability_of(const run_options& o) {

@@ -51,6 +51,8 @@ struct run_options {
   uint32_t restart_window_ms = 10000; ///< ... within this many ms, then an alert
   uint32_t threads = 0;             ///< CAF scheduler threads; 0 = cores
   uint32_t connect_timeout_ms = 5000;
+  uint32_t reconnect_timeout_ms = 0; ///< members: give up reaching a lost registry/manager after; 0 = never
+  std::string ready_file;           ///< written once the roles are up and members registered
   std::string log_level = "info";
   // the producer's job
   uint64_t tasks = 0;
@@ -60,6 +62,8 @@ struct run_options {
   uint32_t max_attempts = 1;
   uint32_t timeout_ms = 0;
   std::string job = "job";
+  std::string run;                  ///< a run key: the same job name runs again under a new one
+  std::string idempotency_key;      ///< the run's identity, verbatim (instead of group/job/run)
   std::string group = "default";
   uint32_t list_size = 8192;
   bool quiet = false;               ///< no progress lines
@@ -78,6 +82,10 @@ struct run_options {
   queue_limits queues;              ///< manager: `queues:` bounds, standby, weights
   std::string job_file;             ///< producer: job definition JSON (split, merge)
   std::vector<schedule_input> schedules; ///< config `schedules:`, upserted by name at start
+  // -- users' handlers and graceful drain (consumer) --
+  std::string handlers;             ///< handlers file; empty: the config's `handlers:` section
+  uint32_t handlers_poll_ms = 1000; ///< how often the consumer re-reads it; 0: never
+  uint32_t drain_timeout_ms = 30000; ///< SIGTERM: running tasks get this long, then go back
   // HTTPS of the REST API: config keys only; the flags live in http/http_flags.cpp
   std::string http_tls_cert;        ///< config http_tls_cert: default of --http-tls-cert
   std::string http_tls_key;         ///< config http_tls_key: default of --http-tls-key
@@ -101,6 +109,10 @@ bool runs_role(const run_options& opts, std::string_view role);
 /// Adds every flag of `drover run` to `app`, bound to `opts`.
 void add_run_flags(CLI::App& app, run_options& opts);
 
+/// Adds the flags of members that outlive the manager and of job run
+/// identity (config/link_flags.cpp) to `app`, bound to `opts`.
+void add_link_flags(CLI::App& app, run_options& opts);
+
 /// Adds the data-scheduling flags (#9) to `app`, bound to `opts`.
 void add_data_flags(CLI::App& app, run_options& opts);
 
@@ -111,6 +123,9 @@ error load_config_file(const std::string& path, run_options& opts);
 /// Checks values that flags and the file cannot check alone (roles,
 /// endpoints, priority, ...). The error names the option to fix.
 error validate(const run_options& opts);
+/// The part of validate() for a producer run's identity (--run,
+/// --idempotency-key; config/link_flags.cpp).
+error validate_run_identity(const run_options& opts);
 
 /// Most CAF scheduler threads --threads may ask for. A thread costs a stack
 /// and a queue; past a few per core they only add switching, and 256 still

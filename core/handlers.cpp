@@ -5,22 +5,31 @@
 
 namespace drover {
 
-void handler_registry::add(std::string type, task_handler fn) {
-  handlers_[std::move(type)] = std::move(fn);
+void handler_registry::add(std::string type, task_handler fn, bool off_actor) {
+  handlers_[std::move(type)] = entry{std::move(fn), off_actor};
 }
 
 const task_handler* handler_registry::find(const std::string& type) const {
   auto i = handlers_.find(type);
-  return i == handlers_.end() ? nullptr : &i->second;
+  return i == handlers_.end() ? nullptr : &i->second.fn;
+}
+
+bool handler_registry::runs_off_actor(const std::string& type) const {
+  auto i = handlers_.find(type);
+  return i != handlers_.end() && i->second.off_actor;
+}
+
+std::vector<std::string> handler_registry::types() const {
+  std::vector<std::string> xs;
+  for (auto& [name, e] : handlers_)
+    xs.push_back(name);
+  std::sort(xs.begin(), xs.end());
+  return xs;
 }
 
 std::string handler_registry::names() const {
-  std::vector<std::string> xs;
-  for (auto& [name, fn] : handlers_)
-    xs.push_back(name);
-  std::sort(xs.begin(), xs.end());
   std::string out;
-  for (auto& x : xs) {
+  for (auto& x : types()) {
     if (!out.empty())
       out += ", ";
     out += x;
@@ -84,7 +93,7 @@ handler_registry builtin_handlers() {
     }
     return r;
   });
-  reg.add("burn", burn);
+  reg.add("burn", burn, true); // CPU for as long as asked: never in the actor
   return reg;
 }
 

@@ -18,6 +18,10 @@ struct member_info {
   uint32_t capacity = 64;          ///< tasks a consumer runs at once (credit)
   std::string group;               ///< producer group
   std::string address;             ///< host:port it was reached at, if known
+  /// Task types a consumer runs (built-in handlers and its handler files),
+  /// sorted. The manager assigns a task only to a consumer that runs its
+  /// type; a consumer announcing none runs nothing.
+  std::vector<std::string> types;
 };
 
 } // namespace drover

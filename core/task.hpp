@@ -82,14 +82,36 @@ struct job {
   job_id id = 0;
   std::string name;
   std::string group;     ///< producer group, may be empty
-  std::string origin;    ///< idempotency key chosen by the submitter
+  std::string origin;    ///< the run's identity: idempotency key (core/job_identity.hpp)
   uint64_t total = 0;    ///< tasks stored so far
-  bool sealed = false;   ///< its last list arrived: total is final
+  bool sealed = false;   ///< its last list arrived (or it was sealed): total is final
   int64_t created_ms = 0;
+  std::string producer;  ///< node that stored its latest list; empty for REST
+  int64_t pushed_ms = 0; ///< when its latest list was stored (unix ms)
+  bool cancelled = false; ///< later lists are refused
 };
 
 /// How a consumer reports a finished attempt.
 enum class task_outcome : uint8_t { succeeded = 0, failed = 1, timed_out = 2 };
+
+/// A consumer's report of one finished attempt. A failed attempt's `result`
+/// says why in words ("exit code 3", "ValueError: bad path").
+struct task_report {
+  task_id id = 0;
+  uint64_t lease = 0;
+  task_outcome outcome = task_outcome::succeeded;
+  std::string result;
+  uint32_t run_us = 0;     ///< how long the handler ran (for `fastest`)
+  bool retryable = true;   ///< false: the task fails now, whatever attempts remain
+  std::string log;         ///< stderr tail / worker log of the attempt, kept in its history
+};
+
+/// One lease a consumer holds: the attempt of task `id` leased as `lease`
+/// (a note that it started, or part of the leases it re-reports).
+struct lease_ref {
+  task_id id = 0;
+  uint64_t lease = 0;
+};
 
 /// External task id `<node>_<unix-ms>_<id>` (DESIGN.md §3): the last part is
 /// the internal id, so the string maps back without a lookup table.

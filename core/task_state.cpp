@@ -61,7 +61,7 @@ ack_effect apply_started(task& t, uint64_t lease, int64_t now_ms) {
 }
 
 ack_effect apply_ack(task& t, uint64_t lease, task_outcome outcome,
-                     std::string result, int64_t now_ms) {
+                     std::string result, int64_t now_ms, bool retryable) {
   if (!holds_lease(t, lease))
     return ack_effect::stale;
   if (t.state == task_state::assigned)
@@ -73,7 +73,7 @@ ack_effect apply_ack(task& t, uint64_t lease, task_outcome outcome,
     t.finished_ms = now_ms;
     return ack_effect::succeeded;
   }
-  if (t.attempt < t.spec.max_attempts) {
+  if (retryable && t.attempt < t.spec.max_attempts) {
     t.state = task_state::pending;
     ++t.version;
     ++t.attempt;
@@ -94,6 +94,17 @@ void reclaim(task& t) {
   t.state = task_state::pending;
   ++t.version;
   t.consumer.clear();
+}
+
+bool adopt_lease(task& t, const std::string& consumer, uint64_t lease, int64_t now_ms) {
+  if (t.state != task_state::pending || lease <= t.version)
+    return false;
+  t.state = task_state::assigned;
+  t.version = lease;
+  t.lease_version = lease;
+  t.consumer = consumer;
+  t.assigned_ms = now_ms;
+  return true;
 }
 
 ec cancel(task& t, int64_t now_ms) {

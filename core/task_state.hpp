@@ -40,13 +40,21 @@ ack_effect apply_started(task& t, uint64_t lease, int64_t now_ms);
 
 /// A consumer reports the end of the attempt it was leased. A report for a
 /// task still ASSIGNED implies it started (short tasks report both at once).
+/// A failure that is not `retryable` ends the task whatever attempts remain.
 ack_effect apply_ack(task& t, uint64_t lease, task_outcome outcome,
-                     std::string result, int64_t now_ms);
+                     std::string result, int64_t now_ms, bool retryable = true);
 
 /// Takes the task back from its consumer (member lost, restart recovery):
 /// PENDING with a new version, so a late ACK for the old lease is stale.
 /// The attempt is not counted: losing a consumer is not the task's fault.
 void reclaim(task& t);
+
+/// A consumer reports holding `lease` for a PENDING task after a manager
+/// restart: a lease newer than the stored version can only come from an
+/// assignment the previous manager made and did not store before it died.
+/// Takes that assignment back on (ASSIGNED to `consumer` with exactly that
+/// lease) and returns true; false, and `t` unchanged, otherwise.
+bool adopt_lease(task& t, const std::string& consumer, uint64_t lease, int64_t now_ms);
 
 /// Cancels a task that is not terminal yet; ec::bad_transition if it is.
 ec cancel(task& t, int64_t now_ms);

@@ -37,6 +37,16 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
 
 } // namespace
 
+bool is_utf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    auto n = utf8_length(text, i);
+    if (n == 0)
+      return false;
+    i += n;
+  }
+  return true;
+}
+
 error check_text(std::string_view text, std::string_view source) {
   std::size_t line = 1, column = 1;
   for (std::size_t i = 0; i < text.size();) {

@@ -27,4 +27,7 @@ constexpr std::size_t max_text_file = std::size_t{64} << 20;
 /// UTF-8 or is a NUL; no error for valid text.
 [[nodiscard]] error check_text(std::string_view text, std::string_view source);
 
+/// True if `text` is UTF-8 (NUL bytes included, as in any string).
+[[nodiscard]] bool is_utf8(std::string_view text);
+
 } // namespace drover

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "core/job_identity.hpp"
+
 namespace drover {
 
 uint64_t finished_tasks(const job_info& j) {
@@ -29,6 +31,19 @@ double job_rate(const job_info& j, int64_t now_ms) {
     return 0;
   return static_cast<double>(finished_tasks(j)) * 1000.0
          / static_cast<double>(to - from);
+}
+
+result<std::string> idempotency_key(const std::string& header, const std::string& body) {
+  if (!header.empty() && !body.empty() && header != body)
+    return error{ec::bad_input, "the Idempotency-Key header ('" + header
+                                  + "') and the body's idempotency_key ('" + body
+                                  + "') differ; give one of them"};
+  if (header.empty() && body.empty())
+    return std::string{};
+  if (auto err = check_identity(header.empty() ? body : header,
+                                header.empty() ? "idempotency_key" : "the Idempotency-Key header"))
+    return err;
+  return header.empty() ? body : header;
 }
 
 const char* to_string(node_state s) {

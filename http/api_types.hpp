@@ -16,6 +16,7 @@
 #include "core/membership.hpp"
 #include "core/node_status.hpp"
 #include "core/task.hpp"
+#include "rules/waiting.hpp"
 #include "store/task_store.hpp"
 
 namespace drover {
@@ -56,10 +57,16 @@ struct job_request {
   std::vector<task_spec> tasks;   ///< never empty
 };
 
+/// An Idempotency-Key header and the body's key must agree and be a valid
+/// key (core/job_identity.hpp): the one to use ("" for none), or
+/// ec::bad_input saying what to fix.
+result<std::string> idempotency_key(const std::string& header, const std::string& body);
+
 /// The answer to a submission, given only once every task is durable.
 struct job_created {
   job_id job = 0;
   std::vector<std::string> task_ids; ///< external ids, in request order
+  bool existing = false;             ///< the key was known: this is the job stored before
 };
 
 /// Progress of one job (GET /v1/jobs/{id}).
@@ -70,13 +77,20 @@ struct job_info {
   uint64_t total = 0;
   bool sealed = false;            ///< the last list arrived: total is final
   std::array<uint64_t, task_state_count> by_state{};
-  uint64_t unassignable = 0;      ///< pending tasks no member can take
+  uint64_t unassignable = 0;      ///< pending tasks no member can take (the sum of `waiting`)
+  std::vector<waiting_group> waiting; ///< why they wait, largest group first
   int64_t created_ms = 0;         ///< unix ms; 0 = unknown / not yet
   int64_t started_ms = 0;         ///< first task assigned
   int64_t finished_ms = 0;        ///< last task reached a terminal state
   // -- issue 10: a split job's merge step, apart from its parts --
   task_id merge_task = 0;         ///< 0: the job has no merge (or it ended before a restart)
   std::string merge_state;        ///< WAITING (for its parts), a task state, or ENDED
+  // -- a run's identity and push (actors/manager_runs.cpp) --
+  std::string origin;             ///< the run's identity (idempotency key)
+  std::string producer;           ///< node that stored its latest list; empty for REST
+  int64_t pushed_ms = 0;          ///< when its latest list was stored
+  std::string push;               ///< complete | pushing | incomplete
+  bool cancelled = false;
 };
 
 /// Tasks of `j` in a terminal state.
@@ -103,6 +117,14 @@ struct task_info {
   std::string id;                 ///< external id, e.g. "m1_1712000000000_42"
   task t;
   std::vector<task_event> events; ///< oldest first
+};
+
+/// GET /v1/jobs/{id}/tasks: one page of a job's tasks, by id.
+struct job_tasks {
+  task_query query;               ///< what was asked: job, state, offset, limit
+  uint64_t total = 0;             ///< the job's tasks in that state (or all)
+  std::vector<std::string> ids;   ///< external ids, one per task
+  std::vector<task_summary> tasks;
 };
 
 struct task_cancelled {
@@ -208,6 +230,7 @@ struct metrics_snapshot {
   uint64_t rejected_lists = 0;
   uint64_t dedupe_followers = 0;  ///< tasks waiting on a leader with their dedupe_key
   uint64_t merges_waiting = 0;    ///< merge tasks held for their parts
+  std::vector<waiting_group> waiting; ///< tasks no live member can take, by reason
 };
 
 } // namespace drover

@@ -16,7 +16,9 @@ namespace drover {
 
 namespace {
 
-using json = nlohmann::json;
+// ordered: a payload given as a JSON object reaches the handler with its
+// keys in the order the submitter wrote them.
+using json = nlohmann::ordered_json;
 
 /// Says what a value is, for "expected X, got Y": scalars by value (strings
 /// cut short), containers by kind, so huge inputs never end up in a reply.
@@ -119,6 +121,16 @@ error read_uint(const json& obj, const char* key, const std::string& prefix,
   return fail(field_path(prefix, key), "expected " + range + ", got " + describe(*it));
 }
 
+/// The payload: a string is passed as is, any other JSON value as its JSON
+/// text, so {"path": "/a.png"} reaches the handler as {"path":"/a.png"}.
+error read_payload(const json& obj, compact_string& out) {
+  auto it = obj.find("payload");
+  if (it == obj.end())
+    return {};
+  out = it->is_string() ? it->get_ref<const std::string&>() : it->dump();
+  return {};
+}
+
 error read_tags(const json& obj, const std::string& prefix, std::vector<std::string>& out) {
   auto it = obj.find("tags");
   if (it == obj.end())
@@ -153,7 +165,7 @@ error read_task(const json& v, const std::string& path, task_spec& spec, uint64_
   constexpr uint64_t u32_max = std::numeric_limits<uint32_t>::max();
   error err;
   (err = read_string(v, "type", path, spec.type, true, true))
-    || (err = read_string(v, "payload", path, spec.payload, false, false))
+    || (err = read_payload(v, spec.payload))
     || (err = read_string(v, "priority", path, prio_name, false, false))
     || (err = read_string(v, "key", path, spec.key, false, false))
     || (err = read_tags(v, path, spec.tags))
@@ -180,10 +192,18 @@ void read_job(const json& doc, const job_limits& limits, job_parse_result& out) 
   }
   auto& job = out.job;
   error err;
-  (err = check_fields(doc, "body", {"name", "group", "origin", "tasks", "split", "merge"}))
+  std::string key; // "idempotency_key", the same as the older "origin"
+  (err = check_fields(doc, "body", {"name", "group", "origin", "idempotency_key", "tasks",
+                                    "split", "merge"}))
     || (err = read_string(doc, "name", "", job.name, true, true))
     || (err = read_string(doc, "group", "", job.group, false, false))
-    || (err = read_string(doc, "origin", "", job.origin, false, false));
+    || (err = read_string(doc, "origin", "", job.origin, false, false))
+    || (err = read_string(doc, "idempotency_key", "", key, false, false));
+  if (!err && !key.empty()) {
+    if (!job.origin.empty() && job.origin != key)
+      err = fail("idempotency_key", "differs from \"origin\"; give one of them");
+    job.origin = key;
+  }
   if (err) {
     out.err = err;
     return;
@@ -251,9 +271,21 @@ job_parse_result parse_job_request(std::string_view body, const job_limits& limi
     out.err = fail("body", "empty; expected a JSON object with \"name\" and \"tasks\"");
     return out;
   }
+  // Writing a payload back as JSON text recurses once per level: a body
+  // nested a million deep would overflow the stack, so it is refused while
+  // it is read (the parser itself keeps its own stack).
+  bool too_deep = false;
+  auto depth_guard = [&too_deep](int depth, json::parse_event_t, json&) {
+    too_deep = too_deep || depth > max_json_depth;
+    return !too_deep; // false: drop it, so nothing that deep is ever built
+  };
   try {
-    auto doc = json::parse(body.begin(), body.end());
-    read_job(doc, limits, out);
+    auto doc = json::parse(body.begin(), body.end(), depth_guard);
+    if (too_deep)
+      out.err = fail("body", "nested more than " + std::to_string(max_json_depth)
+                               + " levels deep; flatten the payload");
+    else
+      read_job(doc, limits, out);
   } catch (const json::parse_error& e) {
     out.err = fail("body", "malformed JSON: " + strip_prefix(e.what()));
   } catch (const json::exception& e) { // a check above missed a type: still no crash

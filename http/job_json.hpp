@@ -13,6 +13,10 @@
 
 namespace drover {
 
+/// Deepest nesting of arrays and objects a job body may have (a payload
+/// is part of it).
+constexpr int max_json_depth = 100;
+
 struct job_limits {
   std::size_t max_tasks = 1'000'000; ///< tasks per job, after `count` expands
   bool read_files = false; ///< split.lines may read a local file (producer, CLI; not REST)
@@ -25,7 +29,7 @@ struct job_parse_result {
 };
 
 /// Parses and validates a job body:
-///   {"name": "etl", "group": "g", "origin": "k",
+///   {"name": "etl", "group": "g", "idempotency_key": "k" (or "origin": "k"),
 ///    "tasks": [{"type": "echo", "payload": "hi", "priority": "high",
 ///               "key": "u1", "tags": ["gpu"], "timeout_ms": 1000,
 ///               "max_attempts": 3, "dedupe_key": "d", "count": 1}]}

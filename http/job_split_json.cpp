@@ -7,7 +7,7 @@ namespace drover {
 
 namespace {
 
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 
 error read_int(const json& obj, const std::string& path, const char* key, bool is_signed,
                int64_t& out) {

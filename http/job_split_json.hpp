@@ -7,6 +7,7 @@
 // {"list": [items]}; with a split, `tasks` holds exactly one task, the
 // template every part copies (its payload is replaced by the part's).
 // merge is a task (no `count`) that runs once after every part succeeded.
+// Bodies are read as ordered_json, so an object payload keeps its key order.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -20,11 +21,11 @@ namespace drover {
 error fail(const std::string& path, const std::string& what);
 /// Rejects any key of `obj` not in `known`, naming it and the allowed ones
 /// (job_json.cpp).
-error check_fields(const nlohmann::json& obj, const std::string& where,
+error check_fields(const nlohmann::ordered_json& obj, const std::string& where,
                    std::initializer_list<const char*> known);
 
 /// Expands doc["split"] (if any) over the single template in `tasks`.
-error apply_split(const nlohmann::json& doc, const job_limits& limits,
+error apply_split(const nlohmann::ordered_json& doc, const job_limits& limits,
                   std::vector<task_spec>& tasks);
 
 /// A job body for an expanded job (parts as plain tasks, the merge as

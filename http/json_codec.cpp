@@ -16,7 +16,15 @@ std::string dump_json(const json& j) {
 }
 
 json to_json(const job_created& c) {
-  return {{"job_id", c.job}, {"task_ids", c.task_ids}};
+  return {{"job_id", c.job}, {"task_ids", c.task_ids}, {"existing", c.existing}};
+}
+
+json to_json(const std::vector<waiting_group>& groups) {
+  json arr = json::array();
+  for (const auto& g : groups)
+    arr.push_back({{"reason", g.reason}, {"why", g.why}, {"type", g.type},
+                   {"detail", g.detail}, {"tasks", g.tasks}});
+  return arr;
 }
 
 json to_json(const job_info& j, int64_t now_ms) {
@@ -32,10 +40,22 @@ json to_json(const job_info& j, int64_t now_ms) {
           {"done", finished_tasks(j)},
           {"counts", std::move(counts)},
           {"unassignable", j.unassignable},
+          {"waiting", to_json(j.waiting)},
           {"created_ms", j.created_ms},
           {"started_ms", j.started_ms},
           {"finished_ms", j.finished_ms},
           {"rate", job_rate(j, now_ms)}};
+  if (!j.origin.empty())
+    out["idempotency_key"] = j.origin;
+  if (!j.push.empty()) {
+    out["push"] = j.push; // complete | pushing | incomplete
+    if (j.push != "complete") {
+      out["producer"] = j.producer;
+      out["push_age_ms"] = j.pushed_ms > 0 && now_ms > j.pushed_ms ? now_ms - j.pushed_ms : 0;
+    }
+  }
+  if (j.cancelled)
+    out["cancelled"] = true;
   if (j.merge_task != 0) // issue 10: parts and merge apart (counts include both)
     out["merge"] = {{"task", j.merge_task}, {"state", j.merge_state}, {"parts", j.total - 1}};
   return out;
@@ -108,6 +128,48 @@ json to_json(const task_info& info) {
           {"history", std::move(history)}};
 }
 
+namespace {
+
+/// Which key a task's result text goes under in a list (see the header).
+const char* result_key(const task_summary& t) {
+  switch (t.state) {
+    case task_state::succeeded: return "result";
+    case task_state::failed:
+    case task_state::timed_out:
+    case task_state::cancelled: return "error";
+    default: return t.attempt > 1 && t.result_bytes > 0 ? "last_error" : nullptr;
+  }
+}
+
+} // namespace
+
+json to_json(const job_tasks& page) {
+  json tasks = json::array();
+  for (size_t i = 0; i < page.tasks.size() && i < page.ids.size(); ++i) {
+    const auto& t = page.tasks[i];
+    json o{{"id", page.ids[i]},
+           {"type", t.type},
+           {"state", to_string(t.state)},
+           {"attempt", t.attempt},
+           {"max_attempts", t.max_attempts},
+           {"consumer", t.consumer},
+           {"finished_ms", t.finished_ms}};
+    if (auto* key = result_key(t)) {
+      o[key] = t.result;
+      o["result_bytes"] = t.result_bytes;
+      o["truncated"] = t.result.size() < t.result_bytes;
+    }
+    tasks.push_back(std::move(o));
+  }
+  const auto& q = page.query;
+  return {{"job_id", q.job},
+          {"state", q.any_state ? json(nullptr) : json(to_string(q.state))},
+          {"offset", q.offset},
+          {"limit", q.limit},
+          {"total", page.total},
+          {"tasks", std::move(tasks)}};
+}
+
 json to_json(const task_cancelled& c) {
   return {{"id", c.id}, {"state", to_string(c.state)}, {"version", c.version}};
 }
@@ -131,6 +193,7 @@ json to_json(const std::vector<node_info>& nodes) {
                    {"role", to_string(m.role)},
                    {"state", to_string(n.state)},
                    {"tags", m.tags},
+                   {"types", m.types},
                    {"capacity", m.capacity},
                    {"inflight", n.inflight},
                    {"load", load},
@@ -176,6 +239,7 @@ json to_json(const metrics_snapshot& m) {
           {"timeouts", m.timeouts},
           {"cancelled", m.cancelled},
           {"alerts", m.alerts},
+          {"waiting", to_json(m.waiting)},
           {"ack_latency", {{"count", m.ack_latency.count}, {"sum_s", m.ack_latency.sum}}}};
 }
 

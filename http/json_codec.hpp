@@ -17,10 +17,17 @@ namespace drover {
 std::string dump_json(const nlohmann::json& j);
 
 nlohmann::json to_json(const job_created& c);
+/// Why tasks wait: [{reason, why, type, detail, tasks}], largest group first.
+nlohmann::json to_json(const std::vector<waiting_group>& groups);
 /// `now_ms` is the wall clock at the edge, for the rate of a running job.
 nlohmann::json to_json(const job_info& j, int64_t now_ms);
 nlohmann::json to_json(const job_page& p, uint64_t offset, uint32_t limit, int64_t now_ms);
 nlohmann::json to_json(const task_info& t);
+/// GET /v1/jobs/{id}/tasks: {job_id, state, offset, limit, total, tasks:
+/// [{id, type, state, attempt, max_attempts, consumer, finished_ms, and
+/// result (SUCCEEDED), error (FAILED, TIMED_OUT, CANCELLED) or last_error
+/// (a retry waits or runs), result_bytes, truncated}]}.
+nlohmann::json to_json(const job_tasks& page);
 nlohmann::json to_json(const task_cancelled& c);
 nlohmann::json to_json(const job_cancelled& c);
 nlohmann::json to_json(const rules_info& r);

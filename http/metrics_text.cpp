@@ -1,5 +1,6 @@
-// The Prometheus text writer (http/metrics_text.hpp). Label values come from
-// fixed enums, so nothing here needs escaping.
+// The Prometheus text writer (http/metrics_text.hpp). Label values from
+// users (node names, task types, tags, rule names) go through label(), which
+// escapes them; the others come from fixed enums.
 #include "http/metrics_text.hpp"
 
 #include <cctype>
@@ -191,6 +192,13 @@ std::string write_metrics(const metrics_snapshot& m) {
   sample(out, "drover_dedupe_followers", "", std::to_string(m.dedupe_followers));
   family(out, "drover_merges_waiting", "gauge", "Merge tasks held until their parts succeed.");
   sample(out, "drover_merges_waiting", "", std::to_string(m.merges_waiting));
+  family(out, "drover_unassignable_tasks", "gauge",
+         "Pending tasks no live consumer can take, by reason (no_type, no_tags, rule, "
+         "no_consumer), task type and detail (wanted tags or rule name).");
+  for (const auto& g : m.waiting)
+    sample(out, "drover_unassignable_tasks",
+           label("reason", g.why) + "," + label("type", g.type) + "," + label("detail", g.detail),
+           std::to_string(g.tasks));
   return out;
 }
 

@@ -174,7 +174,7 @@ refusal check_framing(const http_request& req, framing& f) {
   // One value each: with two, which one counts would be up to each reader
   // (a proxy and drover could disagree on the length or the sender).
   for (const char* name : {"Content-Length", "Content-Type", "Transfer-Encoding", "Authorization",
-                           "Host", "LEVEL", "USER-AGENT", "DES-USER"}) {
+                           "Host", "LEVEL", "USER-AGENT", "DES-USER", "Idempotency-Key"}) {
     if (auto n = req.get_header_value_count(name); n > 1)
       return bad("header " + std::string{name} + " appears " + std::to_string(n)
                  + " times; send it once");

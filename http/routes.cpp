@@ -14,6 +14,7 @@
 #include "http/job_json.hpp"
 #include "http/json_codec.hpp"
 #include "http/metrics_text.hpp"
+#include "http/query_params.hpp"
 #include "http/routes_data.hpp"
 #include "http/routes_nodes.hpp"
 #include "http/status.hpp"
@@ -28,11 +29,6 @@ using Response = http_response;
 int64_t now_ms() { // the wall clock, read only here at the edge (job rates)
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-bool parse_u64(const std::string& text, uint64_t& out) {
-  auto [end, err] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return !text.empty() && err == std::errc{} && end == text.data() + text.size();
 }
 
 bool job_id_from(const Request& req, Response& res, job_id& id) {
@@ -54,23 +50,10 @@ bool task_id_from(const Request& req, Response& res, task_id& id) {
 
 /// Reads ?offset=&limit= for GET /v1/jobs; anything else is a 400.
 bool paging_from(const Request& req, Response& res, uint64_t& offset, uint32_t& limit) {
-  uint64_t lim = 100;
-  for (auto& [key, value] : req.params) {
-    uint64_t n = 0;
-    if (key != "offset" && key != "limit") {
-      reply_error(res, 400, "bad_input", "unknown query parameter '" + key
-                                           + "' (allowed: offset, limit)");
-      return false;
-    }
-    if (!parse_u64(value, n) || (key == "limit" && (n < 1 || n > 1000))) {
-      reply_error(res, 400, "bad_input", key + ": expected "
-                     + (key == "limit" ? "an integer from 1 to 1000" : "a non-negative integer")
-                     + ", got '" + value + "'");
-      return false;
-    }
-    (key == "offset" ? offset : lim) = n;
+  if (auto err = read_paging(req.params, offset, limit)) {
+    reply_error(res, 400, "bad_input", err.message);
+    return false;
   }
-  limit = static_cast<uint32_t>(lim);
   return true;
 }
 
@@ -123,11 +106,16 @@ void add_routes(router& routes, http_backend& b, const http_server_options& opts
     if (parsed.err)
       return reply_error(res, parsed.too_many ? 413 : 400,
                          parsed.too_many ? "too_many_tasks" : "bad_input", parsed.err.message);
+    auto key = idempotency_key(req.get_header_value("Idempotency-Key"), parsed.job.origin);
+    if (!key)
+      return reply_failure(res, key.err());
+    parsed.job.origin = key.value();
     auto r = bk->submit_job(std::move(parsed.job));
     if (reply_failed(res, r))
       return;
     res.set_header("Location", "/v1/jobs/" + std::to_string(r->job));
-    reply_json(res, 201, to_json(r.value()));
+    // A known key answers the job stored before: 200, nothing new was made.
+    reply_json(res, r->existing ? 200 : 201, to_json(r.value()));
   });
   get("/v1/jobs", [bk = &b](const Request& req, Response& res) {
     uint64_t offset = 0;
@@ -145,6 +133,24 @@ void add_routes(router& routes, http_backend& b, const http_server_options& opts
     auto r = bk->get_job(id);
     if (!reply_failed(res, r))
       reply_json(res, 200, to_json(r.value(), now_ms()));
+  });
+  post(R"(/v1/jobs/([^/]+)/seal)", [bk = &b](const Request& req, Response& res) {
+    job_id id = 0;
+    if (!job_id_from(req, res, id))
+      return;
+    auto r = bk->seal_job(id);
+    if (!reply_failed(res, r))
+      reply_json(res, 200, to_json(r.value(), now_ms()));
+  });
+  get(R"(/v1/jobs/([^/]+)/tasks)", [bk = &b](const Request& req, Response& res) {
+    task_query q;
+    if (!job_id_from(req, res, q.job))
+      return;
+    if (auto err = read_task_query(req.params, q))
+      return reply_error(res, 400, "bad_input", err.message);
+    auto r = bk->list_job_tasks(q);
+    if (!reply_failed(res, r))
+      reply_json(res, 200, to_json(r.value()));
   });
   post(R"(/v1/jobs/([^/]+)/cancel)", [bk = &b](const Request& req, Response& res) {
     job_id id = 0;

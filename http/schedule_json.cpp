@@ -16,7 +16,16 @@ using json = nlohmann::json;
 /// Parses `body` as a JSON object whose keys are all in `allowed`.
 error object_of(std::string_view body, std::initializer_list<const char*> allowed,
                 json& out) {
-  out = json::parse(body.begin(), body.end(), nullptr, false);
+  // The job template is written back as JSON text, which recurses once per
+  // level: refuse deep nesting while reading (as parse_job_request does).
+  bool too_deep = false;
+  out = json::parse(body.begin(), body.end(), [&too_deep](int depth, json::parse_event_t, json&) {
+    too_deep = too_deep || depth > max_json_depth;
+    return !too_deep;
+  }, false);
+  if (too_deep)
+    return {ec::bad_input, fmt::format("the body is nested more than {} levels deep",
+                                       max_json_depth)};
   if (out.is_discarded() || !out.is_object())
     return {ec::bad_input, "the body must be a JSON object"};
   for (auto& [key, value] : out.items()) {

@@ -72,7 +72,7 @@ struct http_server::impl {
   std::unique_ptr<asio::io_context> io;
   std::unique_ptr<tcp::acceptor> acceptor;
   std::unique_ptr<asio::steady_timer> accept_pause;
-  std::unique_ptr<worker_pool> pool;
+  std::unique_ptr<route_threads> pool;
   std::unique_ptr<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
   std::vector<std::thread> io_threads;
   bool started = false;
@@ -188,7 +188,7 @@ error http_server::serve(http_backend& backend) {
   add_routes(m.core->routes, backend, m.core->opts);
   for (auto& [method, pattern, handler] : m.extra_routes)
     m.core->routes.add(method, pattern, handler);
-  m.pool = std::make_unique<worker_pool>(m.opts.threads == 0 ? 8 : m.opts.threads);
+  m.pool = std::make_unique<route_threads>(m.opts.threads == 0 ? 8 : m.opts.threads);
   m.core->pool = m.pool.get();
   m.accept_pause = std::make_unique<asio::steady_timer>(*m.io);
   m.keep_running = std::make_unique<asio::executor_work_guard<asio::io_context::executor_type>>(

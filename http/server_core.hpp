@@ -16,7 +16,7 @@
 #include "http/client_slots.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
-#include "http/worker_pool.hpp"
+#include "http/route_threads.hpp"
 
 namespace drover {
 
@@ -50,7 +50,7 @@ struct server_core {
   router routes;
   client_slots slots;
   std::unique_ptr<asio::ssl::context> tls; ///< null: plain HTTP
-  worker_pool* pool = nullptr;             ///< set by serve()
+  route_threads* pool = nullptr;             ///< set by serve()
   std::shared_ptr<post_gate> gate = std::make_shared<post_gate>();
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> refusing{0};    ///< refused connections still being answered

@@ -47,14 +47,23 @@ choice assigner::choose(const task& t, std::string_view job_name,
   refresh(candidates);
   choice c;
   c.matched = first_match(*rules_, t, job_name);
-  if (candidates.empty() || !view_.tag_ids(t.spec.tags, wanted_))
-    return c; // unassignable: nobody offers one of the wanted tags
+  int type = candidates.empty() ? -1 : view_.type_id(t.spec.type);
+  if (type < 0) {
+    c.why = unassignable_kind::no_type;
+    return c;
+  }
+  type_ = static_cast<uint32_t>(type);
+  if (!view_.tag_ids(t.spec.tags, wanted_)) {
+    c.why = unassignable_kind::no_tags; // nobody offers one of the wanted tags
+    return c;
+  }
   const rule* r = c.matched;
   decision d{t, candidates,
              r ? static_cast<size_t>(r - rules_->rules.data()) : rules_->rules.size(),
              r && r->max_inflight ? r->max_inflight : rules_->default_max_inflight,
              r ? r->key : rules_->default_key,
              r ? r->weights : rules_->default_weights};
+  eligible_ = view_.eligible(d.rule_index, type_);
   switch (r ? r->strategy : rules_->default_strategy) {
     case strategy_kind::round_robin: c.status = pick_round_robin(d, c.index); break;
     case strategy_kind::least_loaded: c.status = pick_least_loaded(d, c.index); break;
@@ -63,7 +72,17 @@ choice assigner::choose(const task& t, std::string_view job_name,
     case strategy_kind::random: c.status = pick_random(d, c.index); break;
     case strategy_kind::weighted: c.status = pick_weighted(d, c.index); break;
   }
+  if (c.status == choice_status::unassignable)
+    c.why = explain(d);
   return c;
+}
+
+unassignable_kind assigner::explain(const decision& d) const {
+  // The slow path of an unassignable task only: one scan of the members.
+  for (size_t i = 0; i < d.cs.size(); ++i)
+    if (view_.runs(i, type_) && view_.offers(i, wanted_))
+      return unassignable_kind::rule; // it fits but for the rule's `to` filter
+  return unassignable_kind::no_tags;
 }
 
 void assigner::record_run(const std::string& node, const std::string& type,

@@ -56,9 +56,10 @@ public:
   void members_changed() { stale_ = true; }
 
   /// Chooses a consumer for `t` among `candidates` (see the file comment).
-  /// Never chooses a member that lacks one of t.spec.tags, fails the rule's
-  /// `to` filter, is not accepting, or has inflight >= limit. No allocation
-  /// in steady state.
+  /// Never chooses a member that does not run t.spec.type, lacks one of
+  /// t.spec.tags, fails the rule's `to` filter, is not accepting, or has
+  /// inflight >= limit. An unassignable choice says why (choice::why). No
+  /// allocation in steady state.
   choice choose(const task& t, const std::vector<candidate>& candidates) {
     return choose(t, std::string_view{}, candidates);
   }
@@ -94,9 +95,11 @@ private:
     bool has_room(const candidate& c) const { return c.accepting && c.inflight < limit(c); }
   };
 
-  bool fits(const decision& d, size_t i) const {
-    return view_.admits(d.rule_index, i) && view_.offers(i, wanted_);
+  bool fits(const decision&, size_t i) const {
+    return member_view::has(eligible_, i) && view_.offers(i, wanted_);
   }
+  /// For a task no member fits although some run its type: no_tags or rule.
+  unassignable_kind explain(const decision& d) const;
   /// Every strategy has this one signature: returns chosen, busy or
   /// unassignable and sets `index` when chosen.
   choice_status pick_round_robin(const decision& d, int& index);
@@ -119,6 +122,8 @@ private:
   std::vector<uint32_t> cursors_; ///< per rule, the last one for the defaults
   uint64_t rng_;
   std::vector<uint32_t> wanted_;  ///< scratch: tag ids the task wants
+  uint32_t type_ = 0;             ///< scratch: the task's type id
+  const uint64_t* eligible_ = nullptr; ///< scratch: members of the type the rule admits
   std::vector<int> scratch_;      ///< scratch: eligible slots for random
 };
 

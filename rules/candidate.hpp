@@ -17,18 +17,28 @@ struct candidate {
   uint32_t capacity = 64;          ///< the consumer's announced credit
   uint32_t inflight = 0;           ///< tasks out at it now; the manager updates it
   bool accepting = true;           ///< false while draining / asleep
+  std::vector<std::string> types;  ///< task types it runs; none: it runs nothing
 };
 
 enum class choice_status : uint8_t {
   chosen,       ///< `index` names the consumer
   busy,         ///< members fit the task, but all are at their limit or not accepting
-  unassignable, ///< no live member offers the task's tags and passes the rule's filter
+  unassignable, ///< no live member runs the task's type, offers its tags and passes the rule's filter
+};
+
+/// Why a task is unassignable, checked in this order.
+enum class unassignable_kind : uint8_t {
+  none,    ///< the task is not unassignable
+  no_type, ///< no member runs the task's type
+  no_tags, ///< members run the type, but none of them offers every wanted tag
+  rule,    ///< members run the type with the tags, but the rule's `to` filter admits none
 };
 
 struct choice {
   choice_status status = choice_status::unassignable;
   int index = -1;              ///< into the candidates, when chosen
   const rule* matched = nullptr; ///< the rule applied; nullptr: the defaults
+  unassignable_kind why = unassignable_kind::none; ///< set when unassignable
 };
 
 } // namespace drover

@@ -47,10 +47,8 @@ error memory_store::put_tasks(const job& j, uint32_t seq,
   // Same as sqlite's upsert: a known job has its total updated, and once
   // sealed stays sealed (a late re-send of an earlier list cannot unseal it).
   auto [it, inserted] = jobs_.emplace(j.id, j);
-  if (!inserted) {
-    it->second.total = j.total;
-    it->second.sealed = it->second.sealed || j.sealed;
-  }
+  if (!inserted)
+    update_job(it->second, j);
   else if (!j.origin.empty())
     origins_.emplace(j.origin, j.id);
   if (resent)
@@ -62,6 +60,22 @@ error memory_store::put_tasks(const job& j, uint32_t seq,
     tasks_.emplace(t.id, t);
     max_task_id_ = std::max(max_task_id_, t.id);
   }
+  return {};
+}
+
+void memory_store::update_job(job& stored, const job& j) {
+  stored.total = j.total;
+  stored.sealed = stored.sealed || j.sealed;
+  stored.producer = j.producer;
+  stored.pushed_ms = j.pushed_ms;
+  stored.cancelled = stored.cancelled || j.cancelled;
+}
+
+error memory_store::put_job(const job& j) {
+  auto it = jobs_.find(j.id);
+  if (it == jobs_.end())
+    return {ec::unknown_job, "no job " + std::to_string(j.id) + " in the store"};
+  update_job(it->second, j);
   return {};
 }
 
@@ -90,6 +104,7 @@ error memory_store::apply(const std::vector<task_change>& changes) {
 
 error memory_store::load(recovered_state& out) {
   out = recovered_state{};
+  out.epoch = ++epoch_;
   out.jobs.reserve(jobs_.size());
   for (const auto& [id, j] : jobs_)
     out.jobs.push_back(j);
@@ -126,6 +141,35 @@ error memory_store::get(task_id id, task& out, std::vector<task_event>& events) 
     events = e->second;
   else
     events.clear();
+  return {};
+}
+
+error memory_store::list_tasks(const task_query& q, task_page& out) {
+  out = task_page{};
+  std::vector<stored_list> lists;
+  for (auto l = lists_.lower_bound({q.job, 0}); l != lists_.end() && l->first.first == q.job; ++l)
+    lists.push_back(l->second);
+  std::vector<task_id> ids;
+  if (q.any_state) {
+    for (const auto& l : lists)
+      out.total += l.count;
+    ids = page_of(std::move(lists), q.offset, q.limit);
+  } else {
+    // Every task of the job in the state, counted; those in the window kept.
+    std::sort(lists.begin(), lists.end(),
+              [](const stored_list& a, const stored_list& b) { return a.first < b.first; });
+    for (const auto& l : lists)
+      for (auto id = l.first; id < l.first + l.count; ++id) {
+        auto t = tasks_.find(id);
+        if (t == tasks_.end() || t->second.state != q.state)
+          continue;
+        if (out.total++ >= q.offset && ids.size() < q.limit)
+          ids.push_back(id);
+      }
+  }
+  for (auto id : ids)
+    if (auto t = tasks_.find(id); t != tasks_.end())
+      out.tasks.push_back(summary_of(t->second, q.max_result));
   return {};
 }
 

@@ -18,17 +18,22 @@ class memory_store final : public task_store {
 public:
   error put_tasks(const job& j, uint32_t seq,
                   const std::vector<task>& tasks) override;
+  error put_job(const job& j) override;
   error apply(const std::vector<task_change>& changes) override;
   error load(recovered_state& out) override;
   error get(task_id id, task& out, std::vector<task_event>& events) override;
+  error list_tasks(const task_query& q, task_page& out) override;
 
 private:
+  /// The columns a known job's later writes change (as sqlite's upsert).
+  static void update_job(job& stored, const job& j);
   std::map<job_id, job> jobs_;                       // ordered: load() lists by id
   std::unordered_map<std::string, job_id> origins_;  // the UNIQUE(origin) of sqlite
   std::map<std::pair<job_id, uint32_t>, stored_list> lists_;
   id_table<task> tasks_;  // dense pages: no node per task (W5); tasks are never erased
   std::unordered_map<task_id, std::vector<task_event>> events_;
   task_id max_task_id_ = 0;
+  uint64_t epoch_ = 0;  // loads so far
 };
 
 } // namespace drover

@@ -19,7 +19,8 @@ CREATE TABLE schema_version(version INTEGER NOT NULL);
 CREATE TABLE jobs(
   id INTEGER PRIMARY KEY, name TEXT NOT NULL, grp TEXT NOT NULL,
   origin TEXT UNIQUE, total INTEGER NOT NULL, created_ms INTEGER NOT NULL,
-  sealed INTEGER NOT NULL DEFAULT 0);
+  sealed INTEGER NOT NULL DEFAULT 0, producer TEXT NOT NULL DEFAULT '',
+  pushed_ms INTEGER NOT NULL DEFAULT 0, cancelled INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE task_lists(
   job INTEGER NOT NULL, seq INTEGER NOT NULL, first_task INTEGER NOT NULL,
   count INTEGER NOT NULL, PRIMARY KEY(job, seq)) WITHOUT ROWID;
@@ -32,10 +33,13 @@ CREATE TABLE tasks(
   type TEXT NOT NULL, prio INTEGER NOT NULL, key TEXT NOT NULL,
   tags TEXT NOT NULL, dedupe_key TEXT NOT NULL, timeout_ms INTEGER NOT NULL,
   max_attempts INTEGER NOT NULL, result TEXT NOT NULL, payload BLOB);
+CREATE TABLE manager_epoch(epoch INTEGER NOT NULL);
+INSERT INTO manager_epoch VALUES(0);
 CREATE TABLE events(
   task INTEGER NOT NULL, kind INTEGER NOT NULL, version INTEGER NOT NULL,
   at_ms INTEGER NOT NULL, detail TEXT NOT NULL DEFAULT '');
 CREATE INDEX events_by_task ON events(task);
+CREATE INDEX tasks_ended_badly ON tasks(job, state) WHERE state >= 4;
 )sql";
 
 // One step per schema version: steps[i] moves a file from version i+1 to
@@ -46,6 +50,20 @@ constexpr const char* migration_steps[] = {
   // job knows whether its last list arrived.
   "ALTER TABLE events ADD COLUMN detail TEXT NOT NULL DEFAULT '';"
   "ALTER TABLE jobs ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0;",
+  // v2 -> v3: a job's FAILED, CANCELLED and TIMED_OUT tasks by index, for
+  // GET /v1/jobs/{id}/tasks?state=. Partial, so the common path (a task
+  // moving through PENDING .. SUCCEEDED) never writes to it.
+  "CREATE INDEX tasks_ended_badly ON tasks(job, state) WHERE state >= 4;",
+  // v3 -> v4: a job's run continues after failovers and restarts, so the
+  // store keeps who pushed its latest list and when (a push cut short shows
+  // its age), and whether it was cancelled (later lists are refused).
+  "ALTER TABLE jobs ADD COLUMN producer TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE jobs ADD COLUMN pushed_ms INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE jobs ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0;"
+  // ...and how often a manager loaded it: leases of a restarted manager
+  // never equal those an earlier one handed out and did not store.
+  "CREATE TABLE manager_epoch(epoch INTEGER NOT NULL);"
+  "INSERT INTO manager_epoch VALUES(0);",
 };
 static_assert(sizeof(migration_steps) / sizeof(migration_steps[0])
                 == sqlite_schema_version - 1,

@@ -13,7 +13,7 @@ struct sqlite3;
 namespace drover {
 
 /// The schema this build writes; see the migration steps in sqlite_schema.cpp.
-constexpr int sqlite_schema_version = 2;
+constexpr int sqlite_schema_version = 4;
 
 /// The task columns in the order sqlite_store reads them (load() and get()).
 inline constexpr const char* sqlite_task_columns =

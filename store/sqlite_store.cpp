@@ -56,7 +56,7 @@ int sqlite_store::synchronous() const {
 
 sqlite_store::~sqlite_store() {
   // Statements first: sqlite3_close refuses a connection with live ones.
-  begin_.reset(); commit_.reset(); rollback_.reset(); upsert_job_.reset();
+  begin_.reset(); commit_.reset(); rollback_.reset(); upsert_job_.reset(); update_job_.reset();
   insert_list_.reset(); insert_task_.reset(); update_task_.reset();
   insert_event_.reset(); select_task_.reset(); select_events_.reset();
   sqlite3_close(db_);
@@ -80,9 +80,14 @@ error sqlite_store::prepare_all() {
     || (err = prepare(rollback_, "ROLLBACK"))
     || (err = prepare(upsert_job_,
                       "INSERT INTO jobs(id, name, grp, origin, total, created_ms, "
-                      "sealed) VALUES(?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE "
-                      "SET total=excluded.total, "
-                      "sealed=max(sealed, excluded.sealed)"))
+                      "sealed, producer, pushed_ms, cancelled) VALUES(?,?,?,?,?,?,?,?,?,?) "
+                      "ON CONFLICT(id) DO UPDATE SET total=excluded.total, "
+                      "sealed=max(sealed, excluded.sealed), producer=excluded.producer, "
+                      "pushed_ms=excluded.pushed_ms, "
+                      "cancelled=max(cancelled, excluded.cancelled)"))
+    || (err = prepare(update_job_,
+                      "UPDATE jobs SET total=?2, sealed=max(sealed, ?3), producer=?4, "
+                      "pushed_ms=?5, cancelled=max(cancelled, ?6) WHERE id=?1"))
     // OR IGNORE: a re-sent list changes nothing; sqlite3_changes() tells.
     || (err = prepare(insert_list_, "INSERT OR IGNORE INTO task_lists"
                                     "(job, seq, first_task, count) VALUES(?,?,?,?)"))
@@ -148,6 +153,9 @@ error sqlite_store::write_tasks(const job& j, uint32_t seq,
   sqlite3_bind_int64(st, 5, static_cast<int64_t>(j.total));
   sqlite3_bind_int64(st, 6, j.created_ms);
   sqlite3_bind_int(st, 7, j.sealed ? 1 : 0);
+  bind_text(st, 8, j.producer);
+  sqlite3_bind_int64(st, 9, j.pushed_ms);
+  sqlite3_bind_int(st, 10, j.cancelled ? 1 : 0);
   if (auto err = run(st, "cannot store the job"))
     return err;
   st = insert_list_.get();
@@ -189,6 +197,22 @@ error sqlite_store::write_tasks(const job& j, uint32_t seq,
       return err;
   }
   return {};
+}
+
+error sqlite_store::put_job(const job& j) {
+  if (auto err = run(begin_.get(), "cannot begin a transaction"))
+    return err;
+  auto st = update_job_.get();
+  sqlite3_bind_int64(st, 1, static_cast<int64_t>(j.id));
+  sqlite3_bind_int64(st, 2, static_cast<int64_t>(j.total));
+  sqlite3_bind_int(st, 3, j.sealed ? 1 : 0);
+  bind_text(st, 4, j.producer);
+  sqlite3_bind_int64(st, 5, j.pushed_ms);
+  sqlite3_bind_int(st, 6, j.cancelled ? 1 : 0);
+  auto err = run(st, "cannot update the job");
+  if (!err && sqlite3_changes(db_) == 0)
+    err = {ec::unknown_job, "no job " + std::to_string(j.id) + " in the store"};
+  return commit_or_rollback(std::move(err), "cannot commit the job");
 }
 
 error sqlite_store::apply(const std::vector<task_change>& changes) {

@@ -29,9 +29,11 @@ public:
 
   error put_tasks(const job& j, uint32_t seq,
                   const std::vector<task>& tasks) override;
+  error put_job(const job& j) override;
   error apply(const std::vector<task_change>& changes) override;
   error load(recovered_state& out) override;
   error get(task_id id, task& out, std::vector<task_event>& events) override;
+  error list_tasks(const task_query& q, task_page& out) override;
 
 private:
   struct stmt_deleter {
@@ -50,11 +52,13 @@ private:
   error load_jobs(recovered_state& out);
   error load_tasks(recovered_state& out);
   error load_counts(recovered_state& out); // after load_tasks()
+  /// The ids of q's page and the total it is a page of; SQLITE_DONE or the error.
+  int page_ids(const task_query& q, std::vector<task_id>& ids, uint64_t& total);
 
   sqlite3* db_;
   std::string path_;
   // Prepared once, reused by every call (a prepare costs more than a step).
-  stmt_ptr begin_, commit_, rollback_, upsert_job_, insert_list_, insert_task_,
+  stmt_ptr begin_, commit_, rollback_, upsert_job_, update_job_, insert_list_, insert_task_,
     update_task_, insert_event_, select_task_, select_events_;
 };
 

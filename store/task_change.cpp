@@ -38,6 +38,7 @@ const char* to_string(event_kind k) {
     case event_kind::timed_out: return "timed_out";
     case event_kind::cancelled: return "cancelled";
     case event_kind::stale_ack: return "stale_ack";
+    case event_kind::attempt_log: return "log";
   }
   return "unknown";
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -30,6 +31,7 @@ enum class event_kind : uint8_t {
   timed_out,
   cancelled,
   stale_ack,
+  attempt_log,  ///< stderr tail / worker log of one attempt (detail holds it)
 };
 const char* to_string(event_kind k);
 
@@ -86,7 +88,48 @@ struct recovered_state {
   std::vector<stored_list> lists;
   task_id max_task_id = 0;
   job_id max_job_id = 0;
+  /// Which load of this store this is: 1 for the first manager, +1 for
+  /// every restart. A manager hands out leases above (epoch - 1) << 32, so
+  /// none equals a lease an earlier manager gave and never stored.
+  uint64_t epoch = 1;
 };
+
+/// One page of a job's tasks (GET /v1/jobs/{id}/tasks), in id order.
+struct task_query {
+  job_id job = 0;
+  bool any_state = true;
+  task_state state = task_state::pending; ///< the only state listed, unless any_state
+  uint64_t offset = 0;
+  uint32_t limit = 100;
+  uint32_t max_result = 1024;   ///< bytes of a result kept; longer ones are cut and flagged
+};
+
+/// A task as the list shows it: no payload, its result cut to max_result.
+struct task_summary {
+  task_id id = 0;
+  int64_t created_ms = 0;       ///< with id: the external id's middle part
+  task_state state = task_state::pending;
+  uint32_t attempt = 1;
+  uint32_t max_attempts = 1;
+  compact_string type;
+  compact_string consumer;
+  std::string result;           ///< a failed attempt's error text too
+  uint64_t result_bytes = 0;    ///< its full size: more than result.size() when cut
+  int64_t finished_ms = 0;
+};
+
+struct task_page {
+  std::vector<task_summary> tasks;
+  uint64_t total = 0;           ///< tasks of the job in that state (or all), for paging
+};
+
+/// Cuts `text` to at most `max` bytes without splitting a UTF-8 character.
+void cut_utf8(std::string& text, std::size_t max);
+/// `t` as the list shows it.
+task_summary summary_of(const task& t, uint32_t max_result);
+/// Ids [offset, offset + limit) of the job whose task ids are the ranges
+/// of `lists` (in any order), ascending.
+std::vector<task_id> page_of(std::vector<stored_list> lists, uint64_t offset, uint32_t limit);
 
 class task_store {
 public:
@@ -97,16 +140,26 @@ public:
   virtual error put_tasks(const job& j, uint32_t seq,
                           const std::vector<task>& tasks) = 0;
 
+  /// Updates a stored job's row (total, sealed, producer, pushed_ms,
+  /// cancelled; sealed and cancelled never go back); ec::unknown_job if
+  /// it was never stored. Returns once durable.
+  virtual error put_job(const job& j) = 0;
+
   /// Applies `changes` in one transaction (group commit). A change never
   /// overwrites a row that already has a higher version.
   virtual error apply(const std::vector<task_change>& changes) = 0;
 
-  /// Everything the manager needs to resume after a restart.
+  /// Everything the manager needs to resume after a restart; counts this
+  /// load (recovered_state::epoch) durably first.
   virtual error load(recovered_state& out) = 0;
 
   /// One task with its rare lifecycle events (oldest first);
   /// ec::unknown_task if there is no such task.
   virtual error get(task_id id, task& out, std::vector<task_event>& events) = 0;
+
+  /// A page of the tasks of job q.job, all or those in q.state, by id.
+  /// A job the store does not know has no tasks (total 0).
+  virtual error list_tasks(const task_query& q, task_page& out) = 0;
 };
 
 /// Opens a store from a spec: "memory" or "sqlite:PATH" (with `d`). A corrupt

@@ -145,6 +145,27 @@ TEST_CASE("hostile command lines: exit 2 for usage, 1 for runtime, one line sayi
     {{"status", "5", nowhere}, 1, "cannot reach"},
     {{"rules", "apply", rules_utf8, nowhere}, 2, "not UTF-8"},
     {{"frobnicate"}, 2, "subcommand is required"},
+    // -- members that outlive the manager, job run identity ----------------------
+    {{"run", "--reconnect-timeout=-1", memory}, 2, "must not be negative"},
+    {{"run", "--reconnect-timeout=soon", memory}, 2, "--reconnect-timeout"},
+    {{"run", "--reconnect-timeout=99999999999", memory}, 2, "--reconnect-timeout"},
+    {{"run", "--ready-file=", "--http=127.0.0.1:0", memory}, 2,
+     "--ready-file: is empty; give a file path"},
+    {{"run", "--ready-file=" + d, "--http=127.0.0.1:0", "--listen=127.0.0.1:0", memory}, 2,
+     "--ready-file: '" + d + "' is a directory", "registry listening"},
+    {{"run", "--role=consumer", "--registry=127.0.0.1:1", "--ready-file=" + d + "/no/dir/r.json"},
+     2, "--ready-file: cannot write '" + d + "/no/dir/r.json.tmp'", "cannot reach"},
+    {{"run", "--run=", memory}, 2, "--run: is empty; give a run key"},
+    {{"run", "--idempotency-key=", "--http=127.0.0.1:0", memory}, 2,
+     "--idempotency-key: is empty; give a key"},
+    {{"run", "--run=a", "--idempotency-key=b", memory}, 2,
+     "--run and --idempotency-key both name the run; give one of them"},
+    {{"run", "--role=consumer", "--registry=127.0.0.1:1", "--run=2026-12-06"}, 2,
+     "--run needs the producer role", "cannot reach"},
+    {{"run", "--run=" + std::string(600, 'r'), memory}, 2, "--run: 600 bytes is too long; at most 512"},
+    {{"run", std::string{"--idempotency-key=a\x01b"}, memory}, 2,
+     "--idempotency-key: must not contain control characters"},
+    {{"run", "--idempotency-key=caf\xe9", memory}, 2, "--idempotency-key: is not UTF-8 text"},
   };
   int i = 0;
   for (const auto& r : rows) {
@@ -239,6 +260,20 @@ TEST_CASE("hostile REST requests: a 4xx naming the problem, never a 5xx, and the
     {"POST /v1/jobs HTTP/1.1\r\nTransfer-Encoding: chunked\r\n", "5\r\nhello\r\n0\r\n\r\n", 411,
      "Content-Length"},
     {"BREW /v1/jobs HTTP/1.1\r\n", "", 400, ""},
+    // -- the idempotency key ------------------------------------------------------
+    {post("/v1/jobs", json) + "Idempotency-Key: a\r\nIdempotency-Key: b\r\n", job, 400,
+     "header Idempotency-Key appears 2 times; send it once"},
+    {post("/v1/jobs", json) + "Idempotency-Key: " + std::string(600, 'k') + "\r\n", job, 400,
+     "the Idempotency-Key header: 600 bytes is too long"},
+    {post("/v1/jobs", json) + "Idempotency-Key: caf\xe9\r\n", job, 400,
+     "the Idempotency-Key header: is not UTF-8 text"},
+    {post("/v1/jobs", json), R"({"name":"j","idempotency_key":"a\u0001b","tasks":[{"type":"noop"}]})",
+     400, "idempotency_key: must not contain control characters"},
+    {post("/v1/jobs", json) + "Idempotency-Key: x\r\n",
+     R"({"name":"j","idempotency_key":"y","tasks":[{"type":"noop"}]})", 400, "differ; give one of them"},
+    {post("/v1/jobs", "text/plain") + "Idempotency-Key: k-refused\r\n", job, 415, "is not JSON"},
+    {post("/v1/jobs", json) + "Idempotency-Key: k-refused\r\n", job, 201, "task_ids"}, // nothing was kept
+    {post("/v1/jobs", json) + "Idempotency-Key: k-refused\r\n", job, 200, "\"existing\":true"},
   };
   for (const auto& r : rows) {
     auto raw = r.request;

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "actors/consumer.hpp"
+#include "actors/protocol_links.hpp"
 #include "support/actor_fixture.hpp"
 
 using namespace drover;
@@ -32,6 +33,7 @@ struct consumer_fixture : actor_fixture {
         [l](started_atom, const std::string&, const std::vector<lease_ref>& rs) {
           l->started.insert(l->started.end(), rs.begin(), rs.end());
         },
+        [](leases_atom, const std::string&, const std::vector<lease_ref>&) {},
       };
     }));
     auto mgr = manager;

@@ -17,6 +17,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
+/// The types these tests' tasks have, as their consumers announce them.
+const std::vector<std::string> test_types{"add", "noop", "part", "t"};
+
 manager_options bounded(uint64_t cap, uint64_t standby) {
   manager_options o;
   o.queues.capacity = {cap, cap, cap};
@@ -190,7 +193,7 @@ TEST_CASE_FIXTURE(manager_fixture, "the producer retries a refused list with bac
 }
 
 TEST_CASE_FIXTURE(manager_fixture, "the merge runs after every part succeeded and gets their results in order") {
-  auto c1 = join("c1", 10);
+  auto c1 = join("c1", 10, {}, test_types);
   std::vector<task_spec> tasks{spec("part", "0"), spec("part", "1"), spec("part", "2"),
                                spec("add", "m", merge_marker)};
   list_ack ack;
@@ -216,7 +219,7 @@ TEST_CASE_FIXTURE(manager_fixture, "the merge runs after every part succeeded an
 }
 
 TEST_CASE_FIXTURE(manager_fixture, "a part that fails for good cancels the merge with a reason") {
-  auto c1 = join("c1", 10);
+  auto c1 = join("c1", 10, {}, test_types);
   std::vector<task_spec> tasks{spec("part", "0"), spec("part", "1"), spec("add", "", merge_marker)};
   list_ack ack;
   REQUIRE_FALSE(try_submit(list_of("split", 0, true, tasks), ack));
@@ -236,7 +239,7 @@ TEST_CASE_FIXTURE(manager_fixture, "a part that fails for good cancels the merge
 }
 
 TEST_CASE_FIXTURE(manager_fixture, "a held merge survives a manager restart and runs once its parts are done") {
-  auto c1 = join("c1", 10);
+  auto c1 = join("c1", 10, {}, test_types);
   std::vector<task_spec> tasks{spec("part", "0"), spec("part", "1"), spec("add", "", merge_marker)};
   list_ack ack;
   REQUIRE_FALSE(try_submit(list_of("split", 0, true, tasks), ack));
@@ -245,7 +248,9 @@ TEST_CASE_FIXTURE(manager_fixture, "a held merge survives a manager restart and 
   // Restart: a new manager on the same store.
   restart(*this);
   CHECK(st().merges.size() == 1);
-  auto c2 = join("c2", 10);
+  auto c2 = join("c2", 10, {}, test_types);
+  CHECK(c2->tasks.empty()); // part 1 waits the grace for c1's lease report
+  advance(1000ms);          // none came (c1 is gone): it moves
   REQUIRE(c2->tasks.size() == 1); // part 1, reclaimed; the merge still held
   CHECK(c2->tasks[0].id == ack.first + 1);
   report("c2", {{c2->tasks[0].id, c2->tasks[0].lease, task_outcome::succeeded, "b", 1}});
@@ -255,7 +260,7 @@ TEST_CASE_FIXTURE(manager_fixture, "a held merge survives a manager restart and 
 }
 
 TEST_CASE_FIXTURE(manager_fixture, "same dedupe_key across jobs: runs once, every task gets the result") {
-  auto c1 = join("c1", 10);
+  auto c1 = join("c1", 10, {}, test_types);
   list_ack a, b;
   REQUIRE_FALSE(try_submit(list_of("ja", 0, true, {spec("t", "x", "k1"), spec("t", "y", "k1"),
                                                    spec("t", "z")}), a));
@@ -282,7 +287,7 @@ TEST_CASE_FIXTURE(manager_fixture, "same dedupe_key across jobs: runs once, ever
 }
 
 TEST_CASE_FIXTURE(manager_fixture, "a failed leader fails its followers and a cancelled one hands over") {
-  auto c1 = join("c1", 10);
+  auto c1 = join("c1", 10, {}, test_types);
   list_ack a, b;
   REQUIRE_FALSE(try_submit(list_of("ja", 0, true, {spec("t", "1", "k"), spec("t", "2", "k")}), a));
   REQUIRE(c1->tasks.size() == 1);
@@ -306,7 +311,8 @@ TEST_CASE_FIXTURE(manager_fixture, "dedupe groups are rebuilt after a restart") 
   list_ack a;
   REQUIRE_FALSE(try_submit(list_of("ja", 0, true, {spec("t", "1", "k"), spec("t", "2", "k")}), a));
   restart(*this);
-  auto c1 = join("c1", 10);
+  auto c1 = join("c1", 10, {}, test_types);
+  advance(1000ms); // a restarted manager assigns nothing for the grace
   REQUIRE(c1->tasks.size() == 1);
   report_from(*this, "c1", *c1, 0);
   CHECK(count(progress(a.job), task_state::succeeded) == 2);

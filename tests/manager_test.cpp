@@ -3,6 +3,8 @@
 // grace period before a lost consumer's work moves.
 #include <doctest/doctest.h>
 
+#include "actors/protocol_links.hpp"
+
 #include "support/manager_fixture.hpp"
 
 using namespace drover;
@@ -154,13 +156,39 @@ TEST_CASE_FIXTURE(manager_fixture, "re-registration inside the grace moves nothi
   sched.run();
   advance(500ms);
   self->send(mgr, joined_atom::value,
-             member_info{"c1", member_role::consumer, {}, 10, "", ""}, handles["c1"]);
+             member_info{"c1", member_role::consumer, {}, 10, "", "", builtin_handlers().types()},
+             handles["c1"]);
+  // As every consumer does after joining: it still holds its 5 leases.
+  std::vector<lease_ref> held;
+  for (auto& a : c1->tasks)
+    held.push_back(lease_ref{a.id, a.lease});
+  self->send(mgr, leases_atom::value, std::string{"c1"}, held);
   sched.run();
   advance(2s);
   CHECK(c2->tasks.size() == 5);
   CHECK(st().stats.reassigned == 0);
   report("c1", ok_all(*c1));
   CHECK(st().stats.stale == 0);
+}
+
+TEST_CASE_FIXTURE(manager_fixture, "a consumer back within the grace keeps only the leases it reports") {
+  auto c1 = join("c1", 10);
+  join("c2", 0); // no credit: what moves stays queued, visible in the counts
+  submit(4);
+  REQUIRE(c1->tasks.size() == 4);
+  self->send(mgr, lost_atom::value, member_info{"c1", member_role::consumer, {}, 10, "", ""});
+  sched.run();
+  self->send(mgr, joined_atom::value,
+             member_info{"c1", member_role::consumer, {}, 10, "", "", builtin_handlers().types()},
+             handles["c1"]);
+  // Two assignments were lost with its connection: it reports the others.
+  self->send(mgr, leases_atom::value, std::string{"c1"},
+             std::vector<lease_ref>{{c1->tasks[0].id, c1->tasks[0].lease},
+                                    {c1->tasks[1].id, c1->tasks[1].lease}});
+  sched.run();
+  CHECK(st().stats.reassigned == 2);
+  CHECK(st().tasks.get(c1->tasks[0].id)->state == task_state::assigned);
+  CHECK(st().tasks.get(c1->tasks[2].id)->lease_version != c1->tasks[2].lease);
 }
 
 TEST_CASE_FIXTURE(manager_fixture, "tasks no member can take wait, then go to a fitting member") {

@@ -48,10 +48,11 @@ struct producers_fixture : manager_fixture {
     sched.run();
   }
 
-  /// A list of job "etl" as producer `node` pushes it.
-  void push(const std::string& node, uint32_t seq, bool last) {
+  /// List `seq` of job "etl" (10 noop tasks) of the run `origin`.
+  static task_list etl_list(const std::string& origin, const std::string& node, uint32_t seq,
+                            bool last) {
     task_list l;
-    l.origin = node + "_etl";
+    l.origin = origin;
     l.job_name = "etl";
     l.group = "g";
     l.producer = node;
@@ -60,8 +61,49 @@ struct producers_fixture : manager_fixture {
     l.tasks.assign(10, task_spec{});
     for (auto& t : l.tasks)
       t.type = "noop";
+    return l;
+  }
+
+  /// A list of job "etl" as producer `node` pushes it; the run's identity is
+  /// group g, job etl (core/job_identity.hpp).
+  void push(const std::string& node, uint32_t seq, bool last) {
     list_ack ack;
-    REQUIRE_FALSE(try_submit(l, ack));
+    REQUIRE_FALSE(try_submit(etl_list("g/etl", node, seq, last), ack));
+  }
+
+  /// A real producer of group g running job etl (40 tasks in lists of 10),
+  /// joining through a registry that answers with the manager and, if
+  /// `announce`, tells the manager it joined (else the test activates it).
+  caf::actor spawn_etl(const std::string& node, bool announce = true,
+                       std::shared_ptr<producer_outcome> outcome =
+                         std::make_shared<producer_outcome>()) {
+    auto m = mgr;
+    auto fake_registry = keep(sys.spawn([=](caf::event_based_actor* reg) -> caf::behavior {
+      return {[=](register_atom, const member_info& info) {
+                if (announce)
+                  reg->send(m, joined_atom::value, info,
+                            caf::actor_cast<caf::actor>(reg->current_sender()));
+                return m;
+              },
+              [](deregister_atom, const member_info&) {}};
+    }));
+    producer_options po;
+    po.info = producer_info(node, "g");
+    po.registry = fake_registry;
+    po.tasks = 40;
+    po.list_size = 10;
+    po.job_name = "etl";
+    po.spec.type = "noop";
+    po.print_progress = false;
+    po.heartbeat = 0ms;
+    po.outcome = std::move(outcome);
+    return keep(spawn_producer(sys, po));
+  }
+
+  /// Reports success for everything the fake consumer was sent.
+  void complete_all(const std::shared_ptr<inbox>& box) {
+    report("c1", ok_all(*box));
+    box->tasks.clear();
   }
 };
 
@@ -94,7 +136,7 @@ TEST_CASE_FIXTURE(producers_fixture, "a standby is promoted exactly when the gra
   CHECK(told["p3"]->calls.empty());
   auto& resumes = told["p2"]->calls[0];
   REQUIRE(resumes.size() == 1);
-  CHECK(resumes[0].origin == "p1_etl");
+  CHECK(resumes[0].origin == "g/etl");
   CHECK(resumes[0].job_name == "etl");
   CHECK(resumes[0].stored == std::vector<uint32_t>{0, 1});
   CHECK_FALSE(resumes[0].sealed);
@@ -137,24 +179,11 @@ TEST_CASE_FIXTURE(producers_fixture, "a producer joining after a completed push 
 TEST_CASE_FIXTURE(producers_fixture, "a promoted producer pushes only the lists not stored yet") {
   push("p1", 0, false); // its predecessor stored lists 0 and 1 of 4
   push("p1", 1, false);
-  auto fake_registry = keep(sys.spawn([m = mgr](caf::event_based_actor*) -> caf::behavior {
-    return {[m](register_atom, const member_info&) { return m; },
-            [](deregister_atom, const member_info&) {}};
-  }));
-  producer_options po;
-  po.info = producer_info("p2", "g");
-  po.registry = fake_registry;
-  po.tasks = 40;
-  po.list_size = 10;
-  po.job_name = "etl";
-  po.spec.type = "noop";
-  po.print_progress = false;
-  po.heartbeat = 0ms;
-  auto prod = keep(spawn_producer(sys, po));
+  auto prod = spawn_etl("p2", false);
   sched.run();
   CHECK(st().stats.tasks == 20); // standby: registered, pushed nothing
 
-  job_resume r{st().job_by_origin["p1_etl"], "p1_etl", "etl", {0, 1}, false};
+  job_resume r{st().job_by_origin["g/etl"], "g/etl", "etl", {0, 1}, false};
   self->send(prod, activate_atom::value, std::vector<job_resume>{r});
   sched.run();
   CHECK(st().stats.tasks == 40); // lists 2 and 3 only: no task twice
@@ -162,6 +191,40 @@ TEST_CASE_FIXTURE(producers_fixture, "a promoted producer pushes only the lists 
   CHECK(j.meta.total == 40);
   CHECK(j.meta.sealed);
   CHECK(st().lists.size() == 4);
+}
+
+TEST_CASE_FIXTURE(producers_fixture, "a producer whose run is stored whole only waits for its result") {
+  auto box = join("c1", 100);
+  auto first = std::make_shared<producer_outcome>();
+  spawn_etl("p1", true, first);
+  sched.run();
+  REQUIRE(st().jobs.size() == 1);
+  CHECK(st().stats.tasks == 40);
+  complete_all(box);
+  CHECK(first->exit_code == 0);
+  // A -> B -> A: a later producer of the group with the same flags (the
+  // standby that waited, or p1 restarted) finds the run and reports it.
+  auto again = std::make_shared<producer_outcome>();
+  spawn_etl("p1", true, again);
+  sched.run();
+  CHECK(again->exit_code == 0);
+  CHECK(st().jobs.size() == 1); // never stored twice
+  CHECK(st().stats.tasks == 40);
+  CHECK(box->tasks.empty());
+}
+
+TEST_CASE_FIXTURE(producers_fixture, "a new run key starts a new run of the same job") {
+  join("c1", 100);
+  spawn_etl("p1");
+  sched.run();
+  auto l = etl_list("g/etl@2026-12-07", "", 0, true); // what --run=2026-12-07 makes
+  list_ack ack;
+  REQUIRE_FALSE(try_submit(l, ack));
+  CHECK_FALSE(ack.resent);
+  CHECK(st().jobs.size() == 2);
+  REQUIRE_FALSE(try_submit(l, ack)); // the same key again: the same job, answered again
+  CHECK(ack.resent);
+  CHECK(st().jobs.size() == 2);
 }
 
 } // TEST_SUITE

@@ -5,6 +5,7 @@
 #include <csignal>
 #include <fstream>
 
+#include "support/chaos_cluster.hpp"
 #include "support/process.hpp"
 
 using namespace drover::testing;
@@ -44,14 +45,40 @@ TEST_CASE("drover rules apply swaps the set in a running manager, a bad file cha
   CHECK(mgr.wait(10s) == 0);
 }
 
-TEST_CASE("drover rules apply to an address where nothing listens: exit 1, one line") {
+TEST_CASE("drover rules apply waits for a manager that is restarting, then applies") {
+  scratch_dir dir;
+  auto good = dir.path + "/good.yaml";
+  std::ofstream{good} << "version: 7\n";
+  auto port = std::to_string(free_port());
+  // The client first: nothing listens yet, as while a manager restarts.
+  child_process apply({DROVER_BINARY, "rules", "apply", good, "--manager=127.0.0.1:" + port},
+                      dir.path + "/apply");
+  REQUIRE(apply.wait_for_err("trying again in", 10s));
+  child_process mgr({DROVER_BINARY, "run", "--role=registry,manager", "--listen=127.0.0.1:" + port,
+                     "--http=off", "--store=memory", "--threads=1"},
+                    dir.path + "/manager");
+  INFO(apply.err());
+  CHECK(apply.wait(10s) == 0);
+  CHECK(apply.out().find("version 7") != std::string::npos);
+  mgr.signal(SIGTERM);
+  CHECK(mgr.wait(10s) == 0);
+}
+
+TEST_CASE("drover rules apply to an address where nothing listens: retries, then exit 1") {
   scratch_dir dir;
   auto good = dir.path + "/good.yaml";
   std::ofstream{good} << "version: 1\n";
-  child_process apply({DROVER_BINARY, "rules", "apply", good, "--manager=127.0.0.1:1"},
+  auto t0 = std::chrono::steady_clock::now();
+  child_process apply({DROVER_BINARY, "rules", "apply", good, "--manager=127.0.0.1:1",
+                       "--reconnect-timeout=700"},
                       dir.path + "/apply");
-  CHECK(apply.wait(10s) == 1);
+  CHECK(apply.wait(10s) == 1); // a runtime failure (2 is for bad usage)
+  auto took = std::chrono::steady_clock::now() - t0;
+  CHECK(took >= 700ms); // it kept trying for the whole --reconnect-timeout
+  INFO(apply.err());
   CHECK(apply.err().find("cannot reach 127.0.0.1:1") != std::string::npos);
+  CHECK(apply.err().find("trying again in") != std::string::npos);
+  CHECK(apply.err().find("gave up after") != std::string::npos);
 }
 
 } // TEST_SUITE

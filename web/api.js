@@ -127,7 +127,15 @@ export function jobState(j) {
     return 'succeeded';
   }
   if (c.CANCELLED > 0 && j.done === j.total) return 'cancelled';
+  if (j.push === 'incomplete') return 'push-incomplete';
   return j.started_ms ? 'running' : 'pending';
+}
+
+/// "push incomplete: producer p1 gone, last list 12 s ago" for a job whose
+/// producer vanished mid-push with no successor; null otherwise.
+export function pushNote(j) {
+  if (j.push !== 'incomplete') return null;
+  return `push incomplete: producer ${j.producer || '?'} gone, last list ${fmtDuration((j.push_age_ms || 0) / 1000)} ago`;
 }
 
 /// Seconds until the job is done at its current rate; NaN if unknown.

@@ -72,6 +72,17 @@ async function cancel(kind, id) {
   tick();
 }
 
+async function seal(id) {
+  if (!window.confirm(`Seal job ${id}? It takes no more task lists and finishes with the tasks it has.`)) return;
+  try {
+    const r = await api('POST', `/v1/jobs/${encodeURIComponent(id)}/seal`);
+    flash(`job ${r.id} sealed with ${r.total} tasks`);
+  } catch (e) {
+    flash(e.message, 'error');
+  }
+  tick();
+}
+
 function showLogin(visible, message) {
   $('#login').hidden = !visible;
   $('#view').hidden = visible;
@@ -99,6 +110,7 @@ $('#view').addEventListener('click', (e) => {
   const b = e.target.closest('button[data-action]');
   if (!b) return;
   if (b.dataset.action === 'cancel-job') cancel('job', b.dataset.id);
+  if (b.dataset.action === 'seal-job') seal(b.dataset.id);
   if (b.dataset.action === 'cancel-task') cancel('task', b.dataset.id);
 });
 

@@ -1,7 +1,7 @@
 // The overview page: members, queues, jobs and alerts, refreshed every
 // second by app.js. What drover does not report (a node without a status
 // report, producers' mode, the standby queue) is shown as n/a, never made up.
-import {api, h, bar, render, percent, NA, fmtTime, fmtDuration, fmtRate, fmtNum, jobState, eta,
+import {api, h, bar, render, percent, NA, fmtTime, fmtDuration, fmtRate, fmtNum, jobState, pushNote, eta,
   STATES} from '/web/api.js';
 
 const JOBS_SHOWN = 20;
@@ -61,7 +61,9 @@ function members(nodes, overview) {
     (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9) || a.node.localeCompare(b.node));
   const now = Date.now();
   const rows = sorted.map((n) => h('tr', {'data-node': n.node},
-    h('td', {}, n.node), h('td', {}, n.role), h('td', {}, h('span', {class: `state ${n.state}`}, n.state)),
+    h('td', {}, n.node, n.types && n.types.length
+      ? h('div', {class: 'types muted', title: 'task types it runs'}, n.types.join(', ')) : null),
+    h('td', {}, n.role), h('td', {}, h('span', {class: `state ${n.state}`}, n.state)),
     h('td', {}, n.role === 'consumer'
       ? bar(n.load, `${n.inflight}/${n.capacity}`) : h('span', {class: 'muted'}, '—')),
     h('td', {class: 'num'}, n.last_heartbeat_ms ? fmtDuration(Math.max(0, now - n.last_heartbeat_ms) / 1000) : 'never'),
@@ -93,14 +95,19 @@ function queues(o) {
     h('tr', {}, h('th', {}, 'standby'), na())));
   const states = h('table', {class: 'kv'}, h('tbody', {}, STATES.map((s) =>
     h('tr', {}, h('th', {}, h('span', {class: `state ${s.toLowerCase()}`}, s)), h('td', {class: 'num'}, fmtNum(o.tasks[s]))))));
+  const waiting = (o.waiting || []).length
+    ? h('ul', {class: 'waiting'}, o.waiting.map((w) =>
+      h('li', {'data-why': w.why}, h('b', {}, `${fmtNum(w.tasks)}`), ` ${w.reason}`)))
+    : h('p', {class: 'muted'}, 'none: every pending task has a consumer that can take it');
   const lat = o.ack_latency.count ? `${((o.ack_latency.sum_s / o.ack_latency.count) * 1000).toFixed(2)} ms` : '—';
   const counters = h('table', {class: 'kv'}, h('tbody', {},
     [['assignments', o.assignments], ['ACKs', o.acks], ['retries', o.retries],
      ['reassignments', o.reassignments], ['stale updates rejected', o.stale_rejected]].map(([k, v]) =>
       h('tr', {}, h('th', {}, k), h('td', {class: 'num'}, fmtNum(v)))),
     h('tr', {}, h('th', {}, 'mean ACK latency'), h('td', {class: 'num'}, lat))));
-  return h('div', {class: 'cols'}, h('div', {}, h('h3', {}, 'queue depth'), depth),
-           h('div', {}, h('h3', {}, 'tasks by state'), states), h('div', {}, h('h3', {}, 'since start'), counters));
+  return [h('div', {class: 'cols'}, h('div', {}, h('h3', {}, 'queue depth'), depth),
+            h('div', {}, h('h3', {}, 'tasks by state'), states), h('div', {}, h('h3', {}, 'since start'), counters)),
+          h('div', {id: 'unassignable'}, h('h3', {}, 'waiting: no live consumer can take them'), waiting)];
 }
 
 function jobsTable(p) {
@@ -114,7 +121,7 @@ function jobsTable(p) {
       h('td', {class: 'num'}, `${fmtNum(j.done)}/${fmtNum(j.total)}`),
       h('td', {class: 'num'}, fmtRate(j.rate)),
       h('td', {class: 'num'}, fmtDuration(eta(j))),
-      h('td', {}, h('span', {class: `state ${state}`}, state)),
+      h('td', {}, h('span', {class: `state ${state}`, title: pushNote(j) || ''}, state)),
       h('td', {}, j.finished ? null
         : h('button', {class: 'danger small', 'data-action': 'cancel-job', 'data-id': j.id}, 'Cancel')));
   });

@@ -25,4 +25,24 @@ int64_t query_int(const std::string& path, const std::string& sql) {
   return out;
 }
 
+std::vector<std::vector<int64_t>> query_rows(const std::string& path, const std::string& sql) {
+  std::vector<std::vector<int64_t>> out;
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    return out;
+  }
+  sqlite3_busy_timeout(db, 1000);
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK)
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      auto& row = out.emplace_back();
+      for (int i = 0; i < sqlite3_column_count(st); ++i)
+        row.push_back(sqlite3_column_int64(st, i));
+    }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
 } // namespace drover::testing

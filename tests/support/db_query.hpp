@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace drover::testing {
 
@@ -12,5 +13,9 @@ namespace drover::testing {
 /// opened or the query fails (e.g. the schema is not created yet). Waits up
 /// to 1 s on a busy database, never writes.
 int64_t query_int(const std::string& path, const std::string& sql);
+
+/// Every row of `sql`, each column read as an integer; empty if the file
+/// cannot be opened or the query fails. Read-only, like query_int.
+std::vector<std::vector<int64_t>> query_rows(const std::string& path, const std::string& sql);
 
 } // namespace drover::testing

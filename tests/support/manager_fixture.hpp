@@ -13,6 +13,7 @@
 #include "actors/manager.hpp"
 #include "actors/manager_state.hpp"
 #include "actors/store_actor.hpp"
+#include "core/handlers.hpp"
 #include "store/task_store.hpp"
 #include "actor_fixture.hpp"
 
@@ -39,14 +40,17 @@ struct manager_fixture : actor_fixture {
 
   manager_state& st() { return state_of<manager_state>(mgr); }
 
-  /// A fake consumer joined with `capacity` credit.
+  /// A fake consumer joined with `capacity` credit, running `types` (by
+  /// default the built-in ones, as a real consumer announces them).
   std::shared_ptr<inbox> join(const std::string& node, uint32_t capacity,
-                              std::vector<std::string> tags = {}) {
+                              std::vector<std::string> tags = {},
+                              std::vector<std::string> types = builtin_handlers().types()) {
     auto box = std::make_shared<inbox>();
     auto hdl = keep(spawn_fake_consumer(sys, box));
     handles[node] = hdl;
     self->send(mgr, joined_atom::value,
-               member_info{node, member_role::consumer, std::move(tags), capacity, "", ""},
+               member_info{node, member_role::consumer, std::move(tags), capacity, "", "",
+                           std::move(types)},
                hdl);
     sched.run();
     return box;

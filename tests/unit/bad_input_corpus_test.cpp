@@ -11,6 +11,7 @@
 
 #include "config/options.hpp"
 #include "core/cron.hpp"
+#include "core/job_identity.hpp"
 #include "core/text_input.hpp"
 #include "http/job_json.hpp"
 #include "rules/rule_set.hpp"
@@ -93,6 +94,11 @@ TEST_CASE("config files: each hostile file is refused with file:line:column and 
     {deep('[', 100000), "c.yaml:"}, // yaml-cpp's depth guard, not a stack overflow
     {"schedules:\n  - {name: n, cron: \"0 0 30 2 *\", job: {name: j, tasks: [{type: noop}]}}\n",
      "c.yaml:2:5: cron '0 0 30 2 *' never fires"},
+    {"reconnect_timeout_ms: -5\n", "c.yaml:1:23: 'reconnect_timeout_ms' must be milliseconds"},
+    {"reconnect_timeout_ms: forever\n", "'reconnect_timeout_ms' must be milliseconds"},
+    {"ready_file: [a, b]\n", "c.yaml:1:13: 'ready_file' must be a file path"},
+    {"run: {date: 1}\n", "'run' must be a run key"},
+    {"idempotency_key: [k]\n", "'idempotency_key' must be a string"},
     {"", ""},                       // empty: every default
     {"# only a comment\n", ""},
   };
@@ -113,7 +119,7 @@ TEST_CASE("job bodies: each hostile body is refused naming the field") {
     {"null", "object"},
     {"[1,2]", "object"},
     {deep('[', 200000), "malformed JSON"},
-    {deep('[', 100000) + std::string(100000, ']'), "object"}, // parsed, then refused
+    {deep('[', 100000) + std::string(100000, ']'), "nested more than 100 levels"}, // refused before it is built
     {std::string{"{\"name\":\"j\0\",\"tasks\":[{\"type\":\"a\"}]}", 36}, "malformed JSON"},
     {"{\"name\":\"\xff\",\"tasks\":[{\"type\":\"a\"}]}", "malformed JSON"},
     {R"({"name":"j","tasks":[]})", "tasks"},
@@ -174,6 +180,39 @@ TEST_CASE("cron expressions: never-firing and malformed ones are refused saying 
     cron_expr c;
     return parse_cron(text, c).message;
   });
+}
+
+TEST_CASE("run keys and idempotency keys: each hostile key is refused saying what to fix") {
+  const std::vector<row> rows{
+    {"2026-12-06", ""},
+    {"nightly/etl@v2 %", ""},        // any printable text: job_origin escapes it
+    {"caf\xc3\xa9 \xe2\x9c\x93", ""},  // UTF-8
+    {std::string(512, 'k'), ""},
+    {"", "k: is empty; give a key, or leave it out"},
+    {std::string(513, 'k'), "k: 513 bytes is too long; at most 512"},
+    {"caf\xe9", "k: is not UTF-8 text"},
+    {"\xc0\xaf", "k: is not UTF-8 text"},       // overlong '/'
+    {"\xed\xa0\x80", "k: is not UTF-8 text"},   // a surrogate
+    {std::string{"a\0b", 3}, "k: must not contain control characters"},
+    {"a\nb", "k: must not contain control characters"},
+    {"\x1b[31mred", "k: must not contain control characters"},
+    {"del\x7f", "k: must not contain control characters"},
+  };
+  run_rows(rows, [](const std::string& key) { return check_identity(key, "k").message; });
+  // The same checks through the options a producer is started with.
+  run_options o;
+  o.run = "a";
+  o.idempotency_key = "b";
+  CHECK(validate(o).message == "--run and --idempotency-key both name the run; give one of them");
+  o.idempotency_key.clear();
+  o.roles = {"consumer"};
+  o.registry = "127.0.0.1:1";
+  CHECK(validate(o).message == "--run needs the producer role (--role=producer)");
+  o.roles = {"producer"};
+  o.run = "a\tb";
+  CHECK(validate(o).message.find("--run: must not contain control") == 0);
+  o.run = "2026-12-06";
+  CHECK(validate(o).message.empty());
 }
 
 TEST_CASE("text files: a directory, an endless device and a file past the limit are refused") {

@@ -140,6 +140,81 @@ TEST_CASE_FIXTURE(server_fixture, "submit --wait on a terminal draws a bar; a fa
   CHECK(contains(r.out, "\r[###############...............] 50.0%  2/4  "));
   CHECK(contains(r.out, "\r[##############################] 100.0%  4/4  4.0 tasks/s  4 failed"));
   CHECK(contains(r.out, "job 1 finished: 0 of 4 succeeded"));
+  // it names the tasks that failed, with their errors
+  CHECK(contains(r.out, "tasks that did not succeed (4):\n"));
+  CHECK(contains(r.out, "m1_1700000000000_1  FAILED"));
+  CHECK(contains(r.out, "boom 4\n"));
+  CHECK_FALSE(contains(r.out, "more:"));
+}
+
+TEST_CASE_FIXTURE(server_fixture, "submit --wait names the first 20 failed tasks, then how many more") {
+  backend.progress_per_poll = 25;
+  backend.finish_as_failed = true;
+  auto r = run_cli({"submit", "--tasks=25", "--wait", "--interval=1", "--server=" + url()});
+  CHECK(r.code == 1);
+  CHECK(contains(r.out, "m1_1700000000000_20  FAILED"));
+  CHECK_FALSE(contains(r.out, "m1_1700000000000_21 "));
+  CHECK(contains(r.out, "and 5 more: drover results 1 --state=FAILED\n"));
+  auto j = run_cli({"submit", "--tasks=2", "--wait", "--interval=1", "--json", "--server=" + url()});
+  CHECK(j.code == 1);
+  auto doc = nlohmann::json::parse(j.out);
+  REQUIRE(doc["job"]["failed_tasks"].size() == 2);
+  CHECK(doc["job"]["failed_tasks"][0]["error"] == "boom 26");
+}
+
+TEST_CASE_FIXTURE(server_fixture, "results prints a job's tasks: a table, a state, JSON lines") {
+  backend.progress_per_poll = 3;
+  REQUIRE(run_cli({"submit", "--tasks=5", "--type=echo", "--server=" + url()}).code == 0);
+  REQUIRE(run_cli({"status", "1", "--server=" + url()}).code == 0); // finishes 3 of them
+  auto all = run_cli({"results", "1", "--server=" + url()});
+  INFO(all.err);
+  CHECK(all.code == 0);
+  CHECK(contains(all.out, "ID                  STATE      ATTEMPT  CONSUMER  RESULT / ERROR\n"));
+  CHECK(contains(all.out, "m1_1700000000000_1  SUCCEEDED  1/1                done\n"));
+  CHECK(contains(all.out, "m1_1700000000000_5  PENDING    1/1"));
+  CHECK(contains(all.out, "5 of 5 tasks\n"));
+  auto some = run_cli({"results", "1", "--state=PENDING", "--limit=1", "--server=" + url()});
+  CHECK(contains(some.out, "m1_1700000000000_4  PENDING"));
+  CHECK(contains(some.out, "1 of 2 tasks in state PENDING; more with --offset=1\n"));
+  auto lines = run_cli({"results", "1", "--json", "--limit=0", "--server=" + url()});
+  CHECK(lines.code == 0);
+  std::istringstream in{lines.out};
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    auto doc = nlohmann::json::parse(line);
+    CHECK(doc["id"] == "m1_1700000000000_" + std::to_string(++n));
+  }
+  CHECK(n == 5);
+  auto unknown = run_cli({"results", "9", "--server=" + url()});
+  CHECK(unknown.code == 1);
+  CHECK(unknown.err == "drover: unknown_job (HTTP 404): no job 9\n");
+  auto bad = run_cli({"results", "1", "--state=DONE", "--server=" + url()});
+  CHECK(bad.code == 1);
+  CHECK(contains(bad.err, "state: expected one of PENDING"));
+}
+
+TEST_CASE_FIXTURE(server_fixture, "submit warns when no live consumer runs a type, and still submits") {
+  node_info up, lost;
+  up.member = member_info{"c1", member_role::consumer, {}, 8, "", "", {"echo", "noop"}};
+  lost.member = member_info{"c2", member_role::consumer, {}, 8, "", "", {"resize"}};
+  lost.state = node_state::lost;
+  backend.node_list = {up, lost};
+  auto ok = run_cli({"submit", "--tasks=1", "--type=echo", "--server=" + url()});
+  CHECK(ok.code == 0);
+  CHECK(ok.err.empty());
+  auto warned = run_cli({"submit", "--tasks=1", "--type=resize", "--server=" + url()});
+  CHECK(warned.code == 0);
+  CHECK(warned.err == "drover: warning: no live consumer runs type 'resize'; its tasks wait until "
+                      "one that does registers (drover nodes shows what each consumer runs)\n");
+  temp_file f{R"({"name": "mixed", "tasks": [{"type": "noop"}, {"type": "thumb"}],
+                  "merge": {"type": "zip"}})"};
+  auto file = run_cli({"submit", f.path, "--server=" + url()});
+  CHECK(file.code == 0);
+  CHECK(contains(file.err, "type 'thumb'"));
+  CHECK(contains(file.err, "type 'zip'"));
+  CHECK_FALSE(contains(file.err, "type 'noop'"));
+  CHECK(backend.submitted.size() == 3);
 }
 
 TEST_CASE_FIXTURE(server_fixture, "status shows a job's counts or a task's state and history") {
@@ -180,13 +255,13 @@ TEST_CASE_FIXTURE(server_fixture, "jobs and nodes print tables") {
   CHECK(contains(jobs.out, "ID  NAME   DONE  FAILED  STATUS   CREATED"));
   CHECK(contains(jobs.out, "1 of 1 jobs"));
   node_info n;
-  n.member = member_info{"c1", member_role::consumer, {"gpu", "ssd"}, 8, "", ""};
+  n.member = member_info{"c1", member_role::consumer, {"gpu", "ssd"}, 8, "", "", {"echo"}};
   n.inflight = 2;
   backend.node_list = {n};
   auto nodes = run_cli({"nodes", "--server=" + url()});
   CHECK(nodes.code == 0);
-  CHECK(contains(nodes.out, "NODE  ROLE      STATE  TAGS     INFLIGHT  LOAD  LAST HEARTBEAT"));
-  CHECK(contains(nodes.out, "c1    consumer  up     gpu,ssd  2/8       25%   -"));
+  CHECK(contains(nodes.out, "NODE  ROLE      STATE  TAGS     TYPES  INFLIGHT  LOAD  LAST HEARTBEAT"));
+  CHECK(contains(nodes.out, "c1    consumer  up     gpu,ssd  echo   2/8       25%   -"));
 }
 
 TEST_CASE_FIXTURE(server_fixture, "rules get prints YAML; rules apply swaps or lists the problems") {

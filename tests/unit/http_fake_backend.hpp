@@ -30,7 +30,7 @@ public:
   std::mutex mtx;
   std::map<job_id, job_info> jobs;
   std::map<task_id, task_info> tasks;
-  std::map<job_id, std::vector<task_id>> job_tasks;
+  std::map<job_id, std::vector<task_id>> job_tasks_of;
   rules_info rules{1, "0000000000000000", "<default>", "version: 1\nrules: []\n"};
   std::vector<node_info> node_list;
   metrics_snapshot snapshot;
@@ -42,10 +42,17 @@ public:
   task_id next_task = 1;
   job_id next_job = 1;
 
+  std::map<std::string, job_created> by_key; ///< idempotency keys seen
+
   result<job_created> submit_job(job_request req) override {
     std::lock_guard<std::mutex> g{mtx};
     if (fail_all)
       return *fail_all;
+    if (auto k = by_key.find(req.origin); !req.origin.empty() && k != by_key.end()) {
+      auto again = k->second;
+      again.existing = true;
+      return again;
+    }
     job_info j;
     j.id = next_job++;
     j.name = req.name;
@@ -63,10 +70,12 @@ public:
       t.t.created_ms = j.created_ms;
       t.id = format_task_id("m1", j.created_ms, t.t.id);
       out.task_ids.push_back(t.id);
-      job_tasks[j.id].push_back(t.t.id);
+      job_tasks_of[j.id].push_back(t.t.id);
       tasks[t.t.id] = std::move(t);
     }
     jobs[j.id] = j;
+    if (!req.origin.empty())
+      by_key[req.origin] = out;
     submitted.push_back(std::move(req));
     return out;
   }
@@ -92,13 +101,14 @@ public:
     if (it == jobs.end())
       return error{ec::unknown_job, "no job " + std::to_string(id)};
     uint64_t moved = 0;
-    for (auto tid : job_tasks[id]) {
+    for (auto tid : job_tasks_of[id]) {
       auto& t = tasks[tid].t;
       if (moved == progress_per_poll)
         break;
       if (is_terminal(t.state))
         continue;
       move(t, finish_as_failed ? task_state::failed : task_state::succeeded);
+      t.result = finish_as_failed ? "boom " + std::to_string(tid) : "done";
       ++moved;
     }
     return jobs[id];
@@ -114,6 +124,26 @@ public:
     return it->second;
   }
 
+  result<job_tasks> list_job_tasks(const task_query& q) override {
+    std::lock_guard<std::mutex> g{mtx};
+    if (fail_all)
+      return *fail_all;
+    if (!jobs.count(q.job))
+      return error{ec::unknown_job, "no job " + std::to_string(q.job)};
+    job_tasks out;
+    out.query = q;
+    for (auto tid : job_tasks_of[q.job]) {
+      const auto& info = tasks[tid];
+      if (!q.any_state && info.t.state != q.state)
+        continue;
+      if (out.total++ >= q.offset && out.tasks.size() < q.limit) {
+        out.ids.push_back(info.id);
+        out.tasks.push_back(summary_of(info.t, q.max_result));
+      }
+    }
+    return out;
+  }
+
   result<task_cancelled> cancel_task(task_id id) override {
     std::lock_guard<std::mutex> g{mtx};
     auto it = tasks.find(id);
@@ -127,12 +157,22 @@ public:
     return task_cancelled{it->second.id, t.state, t.version};
   }
 
+  result<job_info> seal_job(job_id id) override {
+    std::lock_guard<std::mutex> g{mtx};
+    auto it = jobs.find(id);
+    if (it == jobs.end())
+      return error{ec::unknown_job, "no job " + std::to_string(id)};
+    it->second.sealed = true;
+    it->second.push = "complete";
+    return it->second;
+  }
+
   result<job_cancelled> cancel_job(job_id id) override {
     std::lock_guard<std::mutex> g{mtx};
     if (!jobs.count(id))
       return error{ec::unknown_job, "no job " + std::to_string(id)};
     job_cancelled out{id, 0};
-    for (auto tid : job_tasks[id])
+    for (auto tid : job_tasks_of[id])
       if (!is_terminal(tasks[tid].t.state)) {
         move(tasks[tid].t, task_state::cancelled);
         ++out.cancelled;

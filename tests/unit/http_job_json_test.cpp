@@ -5,6 +5,7 @@
 #include <string>
 
 #include "http/job_json.hpp"
+#include "http/job_split_json.hpp"
 
 using namespace drover;
 
@@ -86,8 +87,6 @@ TEST_CASE("wrong types say what was expected and what came") {
   CHECK(problem(with_task(R"("tags": "gpu")"))
         == R"(tasks[1].tags: expected an array of strings, got "gpu")");
   CHECK(problem(with_task(R"("tags": ["gpu", 3])")) == "tasks[1].tags[1]: expected a string, got 3");
-  CHECK(problem(with_task(R"("payload": {"a": 1})"))
-        == "tasks[1].payload: expected a string, got an object");
   CHECK(problem(R"({"name": "j", "tasks": {"type": "noop"}})")
         == "tasks: expected an array, got an object");
   CHECK(problem(R"({"name": "j", "tasks": [42]})")
@@ -95,9 +94,64 @@ TEST_CASE("wrong types say what was expected and what came") {
   CHECK(problem(R"([1, 2])") == R"(body: expected a JSON object with "name" and "tasks", got an array)");
 }
 
+TEST_CASE("a payload may be any JSON value: a string as is, anything else as its JSON text") {
+  auto r = parse_job_request(R"({"name": "j", "tasks": [
+    {"type": "echo", "payload": "plain \"text\""},
+    {"type": "echo", "payload": {"path": "/a.png", "size": [1, 2], "b": true, "a": null}},
+    {"type": "echo", "payload": 42},
+    {"type": "echo", "payload": [1, "x"]},
+    {"type": "echo", "payload": null},
+    {"type": "echo", "payload": "{\"path\":\"/a.png\"}"},
+    {"type": "echo", "payload": {"s": "\u00e9\n"}, "count": 2}]})", job_limits{});
+  INFO(r.err.message);
+  REQUIRE_FALSE(r.err);
+  REQUIRE(r.job.tasks.size() == 8);
+  CHECK(r.job.tasks[0].payload == "plain \"text\"");
+  // keys keep the order they were written in
+  CHECK(r.job.tasks[1].payload == R"({"path":"/a.png","size":[1,2],"b":true,"a":null})");
+  CHECK(r.job.tasks[2].payload == "42");
+  CHECK(r.job.tasks[3].payload == R"([1,"x"])");
+  CHECK(r.job.tasks[4].payload == "null");
+  CHECK(r.job.tasks[5].payload == R"({"path":"/a.png"})"); // a string: as is
+  CHECK(r.job.tasks[6].payload == "{\"s\":\"\xC3\xA9\\n\"}");
+  CHECK(r.job.tasks[7].payload == r.job.tasks[6].payload);
+}
+
+TEST_CASE("a body nested deeper than the limit is refused, not a stack overflow") {
+  auto nested = [](int depth) {
+    return R"({"name": "deep", "tasks": [{"type": "echo", "payload": )" + std::string(depth, '[')
+           + std::string(depth, ']') + "}]}";
+  };
+  auto ok = parse_job_request(nested(max_json_depth - 4), job_limits{}); // body + tasks + task
+  CHECK_FALSE(ok.err);
+  for (int depth : {max_json_depth, 1'000'000}) {
+    auto r = parse_job_request(nested(depth), job_limits{});
+    CAPTURE(depth);
+    CHECK(r.err.message == "body: nested more than 100 levels deep; flatten the payload");
+    CHECK(r.job.tasks.empty());
+  }
+  std::string split = R"({"name": "deep", "tasks": [{"type": "echo"}], "split": {"list": [)"
+                      + std::string(500'000, '[') + std::string(500'000, ']') + "]}}";
+  CHECK(parse_job_request(split, job_limits{}).err.message.find("nested more than") != std::string::npos);
+}
+
+TEST_CASE("a JSON payload survives the expanded body drover submit sends") {
+  auto first = parse_job_request(R"({"name": "j", "tasks": [{"type": "echo",
+    "payload": {"z": 1, "a": {"k": "v"}}}], "split": {"list": [{"b": 1, "a": 2}, "s"]}})",
+                                 job_limits{});
+  REQUIRE_FALSE(first.err);
+  REQUIRE(first.job.tasks.size() == 2);
+  CHECK(first.job.tasks[0].payload == R"({"b":1,"a":2})");
+  auto again = parse_job_request(expanded_job_body(first.job), job_limits{});
+  REQUIRE_FALSE(again.err);
+  REQUIRE(again.job.tasks.size() == 2);
+  CHECK(again.job.tasks[0].payload == first.job.tasks[0].payload);
+  CHECK(again.job.tasks[1].payload == "s");
+}
+
 TEST_CASE("unknown fields are rejected by name, with the allowed ones") {
   CHECK(problem(R"({"name": "j", "nmae": "x", "tasks": [{"type": "noop"}]})")
-        == R"(body: unknown field "nmae" (allowed: name, group, origin, tasks, split, merge))");
+        == R"(body: unknown field "nmae" (allowed: name, group, origin, idempotency_key, tasks, split, merge))");
   auto msg = problem(with_task(R"("prio": "high")"));
   CHECK(msg.rfind(R"(tasks[1]: unknown field "prio" (allowed: type, payload, priority)", 0) == 0);
 }
@@ -121,7 +175,8 @@ TEST_CASE("malformed JSON is reported with its position") {
 TEST_CASE("deep nesting and long values neither crash nor end up in full in the message") {
   std::string deep(200000, '[');
   deep += std::string(200000, ']');
-  CHECK(problem(deep) == R"(body: expected a JSON object with "name" and "tasks", got an array)");
+  CHECK(problem(deep) == "body: nested more than 100 levels deep; flatten the payload");
+  CHECK(problem("[[1]]") == R"(body: expected a JSON object with "name" and "tasks", got an array)");
   std::string long_prio(5000, 'x');
   auto msg = problem(with_task(R"("priority": ")" + long_prio + "\""));
   CHECK(msg.size() < 150);

@@ -206,11 +206,29 @@ TEST_CASE_FIXTURE(server_fixture, "Expect: 100-continue gets a 100 before the bo
 
 TEST_SUITE("http_limits") {
 
-TEST_CASE_FIXTURE(server_fixture, "a client that half-closes after a whole request still gets its answer") {
-  auto reply = exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", true);
+TEST_CASE("a client that half-closes after a whole request still gets its answer") {
+  // Timeouts far past the socket's 5 s read bound: a close seen here is the
+  // server's answer to the half-close, not a timer.
+  http_server_options o;
+  o.header_timeout = 60s;
+  o.idle_timeout = 60s;
+  server_fixture f{o};
+  int fd = hostile_connect(f.server.port());
+  REQUIRE(fd >= 0);
+  send_text(fd, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  ::shutdown(fd, SHUT_WR);
+  std::string reply;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0)
+    reply.append(buf, static_cast<size_t>(n));
+  ::close(fd);
   INFO(reply);
   CHECK(reply.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
-  CHECK(reply.find("Connection: close") != std::string::npos);
+  CHECK(reply.find("\"status\":\"ok\"") != std::string::npos); // the whole body
+  // Whether the answer also says "Connection: close" depends on whether the
+  // server read the FIN before the route finished: a race, so not checked.
+  CHECK(n == 0); // the server closed; -1 would be the 5 s read bound
 }
 
 }

@@ -124,6 +124,10 @@ TEST_CASE_FIXTURE(server_fixture, "bad schedule bodies get 400 saying what to fi
                 "\"report\", \"tasks\": [{\"type\": \"echo\"}]}");
   check_refused(post(R"({"name": "s", "every": "30s", "colour": 1})"), 400, "bad_input",
                 "unknown field 'colour' (allowed: name, every, cron, catch_up, running, job)");
+  // a job nested a million deep is refused, not written back (a stack overflow)
+  check_refused(post(with(R"("every": "30s")", R"({"name": "r", "tasks": [{"type": "echo",
+                "payload": )" + std::string(1'000'000, '[') + std::string(1'000'000, ']') + "}]}")),
+                400, "bad_input", "the body is nested more than 100 levels deep");
   CHECK(body_of(client.Get("/v1/schedules"))["schedules"].empty());
   REQUIRE(post(nightly)->status == 201);
   check_refused(post(nightly), 409, "bad_transition",

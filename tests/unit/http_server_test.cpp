@@ -53,6 +53,68 @@ TEST_CASE_FIXTURE(server_fixture, "POST /v1/jobs stores the job and answers 201 
   CHECK(req.tasks[0].tags == std::vector<std::string>{"gpu"});
 }
 
+TEST_CASE_FIXTURE(server_fixture, "a repeated idempotency key answers the stored job with 200") {
+  httplib::Headers key{{"Idempotency-Key", "order-42"}};
+  auto first = client.Post("/v1/jobs", key, two_tasks, "application/json");
+  REQUIRE(first);
+  CHECK(first->status == 201);
+  CHECK(body_of(first)["existing"] == false);
+  auto again = client.Post("/v1/jobs", key, two_tasks, "application/json");
+  REQUIRE(again);
+  CHECK(again->status == 200);
+  auto doc = body_of(again);
+  CHECK(doc["existing"] == true);
+  CHECK(doc["job_id"] == body_of(first)["job_id"]);
+  CHECK(doc["task_ids"] == body_of(first)["task_ids"]);
+  CHECK(backend.jobs.size() == 1); // stored once
+  // The body's key is the same key.
+  auto in_body = client.Post("/v1/jobs",
+                             R"({"name": "etl", "idempotency_key": "order-42",
+                                 "tasks": [{"type": "noop"}]})", "application/json");
+  REQUIRE(in_body);
+  CHECK(in_body->status == 200);
+  CHECK(backend.jobs.size() == 1);
+  CHECK(backend.submitted.back().origin == "order-42");
+}
+
+TEST_CASE_FIXTURE(server_fixture, "a header and a body key that differ are refused") {
+  httplib::Headers key{{"Idempotency-Key", "a"}};
+  check_refused(client.Post("/v1/jobs", key,
+                            R"({"name": "j", "idempotency_key": "b", "tasks": [{"type": "x"}]})",
+                            "application/json"),
+                400, "bad_input", "differ");
+  check_refused(client.Post("/v1/jobs",
+                            R"({"name": "j", "idempotency_key": "b", "origin": "c",
+                                "tasks": [{"type": "x"}]})", "application/json"),
+                400, "bad_input", "idempotency_key");
+  httplib::Headers two{{"Idempotency-Key", "a"}, {"Idempotency-Key", "b"}};
+  check_refused(client.Post("/v1/jobs", two, two_tasks, "application/json"), 400, "bad_request",
+                "header Idempotency-Key appears 2 times; send it once");
+  httplib::Headers long_key{{"Idempotency-Key", std::string(513, 'k')}};
+  check_refused(client.Post("/v1/jobs", long_key, two_tasks, "application/json"), 400,
+                "bad_input", "the Idempotency-Key header: 513 bytes is too long; at most 512");
+  httplib::Headers latin1{{"Idempotency-Key", "caf\xe9"}};
+  check_refused(client.Post("/v1/jobs", latin1, two_tasks, "application/json"), 400,
+                "bad_input", "the Idempotency-Key header: is not UTF-8 text");
+  CHECK(backend.jobs.empty());
+  auto no_key = client.Post("/v1/jobs", R"({"name": "j", "idempotency_key": "",
+                                             "tasks": [{"type": "x"}]})", "application/json");
+  REQUIRE(no_key);
+  CHECK(no_key->status == 201); // an empty body key is no key
+  CHECK(backend.submitted.back().origin.empty());
+}
+
+TEST_CASE_FIXTURE(server_fixture, "POST /v1/jobs/{id}/seal answers the sealed job, 404 for none") {
+  REQUIRE(client.Post("/v1/jobs", two_tasks, "application/json")->status == 201);
+  auto res = client.Post("/v1/jobs/1/seal");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  auto doc = body_of(res);
+  CHECK(doc["sealed"] == true);
+  CHECK(doc["push"] == "complete");
+  check_refused(client.Post("/v1/jobs/9/seal"), 404, "unknown_job", "no job 9");
+}
+
 TEST_CASE_FIXTURE(server_fixture, "bad job bodies get 400 naming the problem, and store nothing") {
   check_refused(client.Post("/v1/jobs", R"({"name": "j", "tasks": [)", "application/json"), 400,
                 "bad_input", "body: malformed JSON");

@@ -148,7 +148,7 @@ TEST_CASE("a member that is not accepting gets nothing, if all are, the task is 
 TEST_CASE("a task whose tags no member offers is unassignable") {
   auto a = with(one_strategy("round_robin"));
   auto cs = members(2, {"cpu"});
-  cs.push_back(candidate{"g1", {"gpu", "cpu"}, 64, 0, true});
+  cs.push_back(candidate{"g1", {"gpu", "cpu"}, 64, 0, true, test_types()});
   a.members_changed();
   auto c = a.choose(make_task("noop", priority::normal, {"tpu"}), cs);
   CHECK(c.status == choice_status::unassignable);
@@ -286,7 +286,7 @@ TEST_CASE("a change in the number of members is noticed without members_changed"
   auto a = with(one_strategy("round_robin"));
   auto cs = members(1);
   CHECK(assign(a, make_task("noop"), cs) == "c1");
-  cs.push_back(candidate{"c2", {"gpu"}, 64, 0, true});
+  cs.push_back(candidate{"c2", {"gpu"}, 64, 0, true, test_types()});
   CHECK(assign(a, make_task("noop", priority::normal, {"gpu"}), cs) == "c2");
 }
 

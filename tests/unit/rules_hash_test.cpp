@@ -68,7 +68,7 @@ TEST_CASE("hash: a 9th member takes about 1/9 of the keys, from the others only"
   auto a = with(hash_rules);
   auto cs = members(8);
   auto before = owners(a, cs, 10000);
-  cs.push_back(candidate{"c9", {}, 64, 0, true});
+  cs.push_back(candidate{"c9", {}, 64, 0, true, test_types()});
   a.members_changed();
   auto after = owners(a, cs, 10000);
   int moved = 0;

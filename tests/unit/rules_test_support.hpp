@@ -21,12 +21,20 @@ inline std::shared_ptr<const rule_set> rules_from(const std::string& yaml) {
   return rs;
 }
 
-/// Members c1..cN with the given tags and capacity.
+/// Every task type the rules tests use: members run all of them unless a
+/// test says otherwise.
+inline std::vector<std::string> test_types() {
+  return {"deliver", "encode", "fast", "lost", "noop", "other", "render", "render.frame",
+          "report", "slow", "t", "x"};
+}
+
+/// Members c1..cN with the given tags, capacity and task types.
 inline std::vector<candidate> members(int n, std::vector<std::string> tags = {},
-                               uint32_t capacity = 64) {
+                                      uint32_t capacity = 64,
+                                      std::vector<std::string> types = test_types()) {
   std::vector<candidate> cs;
   for (int i = 1; i <= n; ++i)
-    cs.push_back(candidate{"c" + std::to_string(i), tags, capacity, 0, true});
+    cs.push_back(candidate{"c" + std::to_string(i), tags, capacity, 0, true, types});
   return cs;
 }
 

@@ -8,6 +8,7 @@
 
 #include <random>
 
+#include "store/sqlite_schema.hpp"
 #include "store/task_store.hpp"
 #include "store_test_support.hpp"
 
@@ -115,8 +116,45 @@ TEST_CASE("a v1 file is migrated to the current schema") {
   CHECK(events[0].detail.empty()); // a v1 event has no text
   CHECK(events[1].detail == "from c0");
   store.reset();
-  CHECK(raw_int(path, "SELECT version FROM schema_version") == 2);
+  CHECK(raw_int(path, "SELECT version FROM schema_version") == sqlite_schema_version);
   CHECK(raw_int(path, "SELECT count(*) FROM schema_version") == 1);
+  CHECK(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE type='index' "
+                      "AND name='tasks_ended_badly'") == 1);
+}
+
+TEST_CASE("a v2 file is migrated: its jobs keep their identity and gain push columns") {
+  temp_dir dir;
+  auto path = dir.file("v2.db");
+  {
+    auto store = open_ok("sqlite:" + path); // today's schema, then rolled back to v2
+  }
+  raw_exec(path, R"sql(
+    DROP TABLE jobs;
+    DROP TABLE manager_epoch;
+    DROP INDEX tasks_ended_badly;
+    CREATE TABLE jobs(id INTEGER PRIMARY KEY, name TEXT NOT NULL, grp TEXT NOT NULL,
+      origin TEXT UNIQUE, total INTEGER NOT NULL, created_ms INTEGER NOT NULL,
+      sealed INTEGER NOT NULL DEFAULT 0);
+    UPDATE schema_version SET version=2;
+    INSERT INTO jobs VALUES(4, 'nightly', 'etl', 'etl/nightly', 10, 5, 0);
+  )sql");
+  auto store = open_ok("sqlite:" + path);
+  auto r = load_ok(*store);
+  REQUIRE(r.jobs.size() == 1);
+  CHECK(r.jobs[0].origin == "etl/nightly");
+  CHECK(r.jobs[0].producer.empty());
+  CHECK(r.jobs[0].pushed_ms == 0);
+  CHECK_FALSE(r.jobs[0].cancelled);
+  auto j = r.jobs[0];
+  j.sealed = true;
+  j.producer = "p2";
+  j.pushed_ms = 77;
+  REQUIRE_FALSE(store->put_job(j));
+  store.reset();
+  CHECK(raw_int(path, "SELECT version FROM schema_version") == sqlite_schema_version);
+  CHECK(raw_int(path, "SELECT sealed FROM jobs WHERE id=4") == 1);
+  CHECK(raw_int(path, "SELECT pushed_ms FROM jobs WHERE id=4") == 77);
+  CHECK(raw_int(path, "SELECT epoch FROM manager_epoch") == 1); // loaded once since
 }
 
 TEST_CASE("a file from a newer drover is refused and left untouched") {

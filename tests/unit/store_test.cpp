@@ -232,4 +232,30 @@ TEST_CASE("change_of copies a task's mutable columns and the event") {
   CHECK(std::string(to_string(event_kind::stale_ack)) == "stale_ack");
 }
 
-} // TEST_SUITE
+TEST_CASE_TEMPLATE("a job's row is updated in place, sealed and cancelled never go back", K,
+                   memory_kind, sqlite_kind) {
+  temp_dir dir;
+  auto store = open_ok(K::spec(dir));
+  auto j = make_job(1);
+  j.total = 2;
+  j.producer = "p1";
+  j.pushed_ms = 10;
+  REQUIRE_FALSE(store->put_tasks(j, 0, make_tasks(1, 2)));
+  j.sealed = true;
+  j.cancelled = true;
+  j.producer = "p2";
+  j.pushed_ms = 20;
+  REQUIRE_FALSE(store->put_job(j));
+  j.sealed = false; // a stale writer cannot unseal or uncancel it
+  j.cancelled = false;
+  REQUIRE_FALSE(store->put_job(j));
+  auto r = load_ok(*store);
+  REQUIRE(r.jobs.size() == 1);
+  CHECK(r.jobs[0].sealed);
+  CHECK(r.jobs[0].cancelled);
+  CHECK(r.jobs[0].producer == "p2");
+  CHECK(r.jobs[0].pushed_ms == 20);
+  CHECK(store->put_job(make_job(9, "other")).code == ec::unknown_job);
+}
+
+}

@@ -129,6 +129,20 @@ async function run(drover, browser) {
   await page.click('form.lookup button');
   await page.locator('.timeline li.succeeded').waitFor();
   ok('the job page counts 400 SUCCEEDED, the task page shows its lifecycle');
+  await page.goto(`${base}/#/jobs/${job.job_id}`);
+  await page.locator('#job-tasks tr[data-task] .state', {hasText: 'SUCCEEDED'}).first().waitFor();
+  await page.selectOption('#task-state', 'FAILED');
+  await page.locator('#job-tasks td.muted', {hasText: 'no tasks here'}).waitFor();
+  ok('the job page lists its tasks, filtered by state');
+
+  // A type no consumer runs: the job page and the overview say why it waits.
+  const stuck = await rest('POST', '/v1/jobs', {name: 'stuck', tasks: [{type: 'resize', count: 3}]});
+  await page.goto(`${base}/#/jobs/${stuck.job_id}`);
+  await page.locator('.waiting li[data-why="no_type"]', {hasText: "no live consumer runs type 'resize'"}).waitFor();
+  await page.goto(`${base}/#/`);
+  await page.locator('#unassignable li[data-why="no_type"]', {hasText: '3'}).waitFor();
+  await rest('POST', `/v1/jobs/${stuck.job_id}/cancel`);
+  ok('tasks of a type no consumer runs show why they wait, on the job page and the overview');
 
   // Cancel a long job from the page; the API must agree.
   const long = await rest('POST', '/v1/jobs', {name: 'long', tasks: [{type: 'sleep', payload: '60000', count: 4}]});

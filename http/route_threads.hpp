@@ -1,6 +1,8 @@
 // The threads that run routes for http_server: the event loop hands each
 // complete request to one of them, so a backend call that blocks (up to its
 // own timeout) never stops the loop from reading, writing or accepting.
+// stop() joins them (routes use the server's state), unlike
+// exec/thread_pool.hpp, whose running jobs outlive it.
 #pragma once
 
 #include <condition_variable>
@@ -13,14 +15,14 @@
 
 namespace drover {
 
-class worker_pool {
+class route_threads {
 public:
   /// Starts `threads` (at least 1) threads.
-  explicit worker_pool(std::size_t threads);
+  explicit route_threads(std::size_t threads);
   /// stop().
-  ~worker_pool();
-  worker_pool(const worker_pool&) = delete;
-  worker_pool& operator=(const worker_pool&) = delete;
+  ~route_threads();
+  route_threads(const route_threads&) = delete;
+  route_threads& operator=(const route_threads&) = delete;
 
   /// Queues `job`; false (and `job` dropped) once stop() began.
   bool submit(std::function<void()> job);

@@ -1,16 +1,16 @@
-// worker_pool: see http/worker_pool.hpp.
-#include "http/worker_pool.hpp"
+// route_threads: see http/route_threads.hpp.
+#include "http/route_threads.hpp"
 
 namespace drover {
 
-worker_pool::worker_pool(std::size_t threads) {
+route_threads::route_threads(std::size_t threads) {
   for (std::size_t i = 0; i < (threads == 0 ? 1 : threads); ++i)
     threads_.emplace_back([this] { run(); });
 }
 
-worker_pool::~worker_pool() { stop(); }
+route_threads::~route_threads() { stop(); }
 
-bool worker_pool::submit(std::function<void()> job) {
+bool route_threads::submit(std::function<void()> job) {
   {
     std::lock_guard<std::mutex> guard{mtx_};
     if (stopping_)
@@ -21,7 +21,7 @@ bool worker_pool::submit(std::function<void()> job) {
   return true;
 }
 
-void worker_pool::stop() {
+void route_threads::stop() {
   {
     std::lock_guard<std::mutex> guard{mtx_};
     stopping_ = true;
@@ -32,7 +32,7 @@ void worker_pool::stop() {
       t.join();
 }
 
-void worker_pool::run() {
+void route_threads::run() {
   std::unique_lock<std::mutex> lock{mtx_};
   for (;;) {
     cv_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });

@@ -1,0 +1,142 @@
+// Members outlive the manager (DESIGN.md §6, §13): a restarted manager does
+// not take every leased task back at once. A task the store holds as
+// ASSIGNED/RUNNING stays leased to its consumer, in doubt, for the grace;
+// a consumer that reconnects reports the leases it holds (task id + lease
+// version) and keeps them, the rest go back to PENDING. For that same grace
+// no new work is assigned, so a consumer still running an assignment the
+// old manager never stored reports it before the task could go elsewhere
+// (adopt_lease). The same report settles the leases of a consumer that was
+// lost and came back within the grace.
+#include "actors/manager_state.hpp"
+#include "actors/protocol_links.hpp"
+#include "core/log.hpp"
+#include "core/task_state.hpp"
+
+namespace drover {
+
+namespace {
+
+/// Re-arms the timeout of a recovered or adopted lease for what is left of it.
+void arm_timeout(manager_ptr self, const task& t, int64_t now) {
+  if (t.spec.timeout_ms == 0)
+    return;
+  auto left = std::max<int64_t>(0, t.assigned_ms + t.spec.timeout_ms - now);
+  self->delayed_send(self, std::chrono::milliseconds(left), timeout_atom::value, t.id,
+                     t.lease_version);
+}
+
+consumer_entry& recovered_entry(manager_state& st, const std::string& node) {
+  auto& c = st.consumers[node];
+  if (!c.recovered && c.info.node.empty()) {
+    c.info = member_info{node, member_role::consumer, {}, 0, "", ""};
+    c.recovered = true;
+    c.lost = true; // no process yet: nothing is assigned to it
+    st.members_dirty = true;
+  }
+  return c;
+}
+
+} // namespace
+
+void recover_lease(manager_ptr self, task& t, int64_t now) {
+  auto& st = self->state;
+  st.dedupe.join(t.id, t.spec.dedupe_key); // a running leader keeps its followers
+  auto& c = recovered_entry(st, std::string{t.consumer});
+  c.in_doubt.insert(t.id);
+  ++c.inflight;
+  arm_timeout(self, t, now);
+}
+
+void start_restart_grace(manager_ptr self, bool had_unfinished) {
+  auto& st = self->state;
+  for (auto& [node, c] : st.consumers)
+    if (c.recovered)
+      self->delayed_send(self, st.opts.grace, grace_atom::value, node, ++c.lost_gen);
+  st.stats.consumers = st.consumers.size();
+  if (!had_unfinished || st.opts.grace.count() <= 0)
+    return;
+  st.holding = true;
+  log_info("manager: assigning nothing for {} ms, so that consumers which outlived the "
+           "old manager report what they hold first", st.opts.grace.count());
+  self->delayed_send(self, st.opts.grace, hold_atom::value);
+}
+
+void end_restart_hold(manager_ptr self) {
+  self->state.holding = false;
+  dispatch(self);
+}
+
+void mark_in_doubt(manager_state& st, consumer_entry& c) {
+  c.in_doubt.clear();
+  for (auto& [id, t] : st.tasks)
+    if (t.consumer == c.info.node
+        && (t.state == task_state::assigned || t.state == task_state::running))
+      c.in_doubt.insert(id);
+}
+
+void reclaim_in_doubt(manager_ptr self, consumer_entry& c, const char* why) {
+  auto& st = self->state;
+  auto now = now_ms(self);
+  auto detail = fmt::format("from {}: {}", c.info.node, why);
+  uint64_t moved = 0;
+  for (auto id : c.in_doubt) {
+    auto ti = st.tasks.find(id);
+    if (ti == st.tasks.end() || ti->second.consumer != c.info.node
+        || (ti->second.state != task_state::assigned && ti->second.state != task_state::running))
+      continue;
+    take_back(self, ti->second, detail, now);
+    if (c.inflight > 0)
+      --c.inflight;
+    ++moved;
+  }
+  c.in_doubt.clear();
+  if (moved > 0)
+    log_info("manager: {} tasks of {} back to pending ({})", moved, c.info.node, why);
+}
+
+void on_lease_report(manager_ptr self, const std::string& node,
+                     const std::vector<lease_ref>& refs) {
+  auto& st = self->state;
+  auto ci = st.consumers.find(node);
+  if (ci == st.consumers.end())
+    return; // lost past the grace: its tasks moved already
+  auto& c = ci->second;
+  auto now = now_ms(self);
+  uint64_t kept = 0, adopted = 0;
+  for (auto& r : refs) {
+    auto ti = st.tasks.find(r.id);
+    if (ti == st.tasks.end())
+      continue; // finished meanwhile; its report, if any, is stale
+    auto& t = ti->second;
+    if (t.consumer == node && t.lease_version == r.lease
+        && (t.state == task_state::assigned || t.state == task_state::running)) {
+      kept += c.in_doubt.erase(r.id);
+    } else if (st.holding && r.lease < st.lease_floor && adopt_lease(t, node, r.lease, now)) {
+      count_move(st, t, task_state::pending);
+      st.changes.push_back(change_of(t, event_kind::assigned,
+                                     fmt::format("to {}: kept after a manager restart", node),
+                                     now));
+      ++c.inflight;
+      arm_timeout(self, t, now);
+      ++adopted;
+    }
+  }
+  auto doubtful = c.in_doubt.size();
+  reclaim_in_doubt(self, c, "not among the leases it reported");
+  if (kept + adopted + doubtful > 0)
+    log_info("manager: consumer {} reported {} leases: {} kept, {} taken back on, {} moved",
+             node, refs.size(), kept, adopted, doubtful);
+  dispatch(self);
+}
+
+caf::response_promise when_stored(manager_ptr self) {
+  auto rp = self->make_response_promise();
+  if (rp.async())
+    return rp; // a plain send wants no answer
+  self->request(self->state.opts.store, caf::infinite, sync_atom::value)
+    .then([rp]() mutable { rp.deliver(caf::unit); },
+          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
+}
+
+} // namespace drover

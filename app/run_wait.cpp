@@ -1,0 +1,90 @@
+#include "app/run_wait.hpp"
+
+#include <chrono>
+
+#include "actors/consumer.hpp"
+#include "core/log.hpp"
+
+namespace drover {
+
+sigset_t block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+namespace {
+
+/// The exit code when a signal stops the process: 1 if its producer's job
+/// had not finished (README: 0 only when every task succeeded), else 0.
+int code_on_signal(const wait_inputs& in) {
+  if (in.job && in.job->exit_code < 0) {
+    log_error("stopped before the job finished");
+    return 1;
+  }
+  return in.job ? in.job->exit_code.load() : 0;
+}
+
+caf::actor current_consumer(const wait_inputs& in) {
+  if (!in.consumer)
+    return {};
+  std::lock_guard<std::mutex> guard{in.consumer->mtx};
+  return in.consumer->current;
+}
+
+/// Writes the ready file once nothing is waiting; true once it is done
+/// (or there is none to write).
+bool write_when_ready(const wait_inputs& in) {
+  if (in.ready_file.empty() || in.ready->waiting > 0)
+    return in.ready_file.empty();
+  if (auto err = write_ready_file(in.ready_file, *in.ready))
+    log_error("{}", err.message);
+  else
+    log_info("ready: {} written", in.ready_file);
+  return true;
+}
+
+} // namespace
+
+int wait_until_done(const sigset_t& signals, const wait_inputs& in) {
+  timespec tick{0, 20 * 1000 * 1000};
+  bool draining = false;
+  bool ready_written = false;
+  auto deadline = std::chrono::steady_clock::now();
+  for (;;) {
+    if (!ready_written)
+      ready_written = write_when_ready(in);
+    int sig = sigtimedwait(&signals, nullptr, &tick);
+    if (sig == SIGINT || sig == SIGTERM) {
+      auto consumer = current_consumer(in);
+      if (draining || !consumer) {
+        log_info("stopping on signal {}", sig);
+        return code_on_signal(in);
+      }
+      log_info("signal {}: draining the consumer (up to {} ms; a second signal stops at once)",
+               sig, in.drain_ms);
+      send_drain(consumer, in.drain_ms);
+      draining = true;
+      // The consumer ends the drain itself at drain_ms; this is the backstop.
+      deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(in.drain_ms)
+                 + std::chrono::seconds(5);
+      continue;
+    }
+    if (draining && (in.drained->load() || std::chrono::steady_clock::now() > deadline)) {
+      if (!in.drained->load())
+        log_error("the consumer did not finish draining in time; stopping");
+      return code_on_signal(in);
+    }
+    if (in.job && in.job->exit_code >= 0)
+      return in.job->exit_code;
+    if (*in.stopped > 0 && !draining) {
+      log_error("a role stopped; shutting down the process");
+      return 1;
+    }
+  }
+}
+
+} // namespace drover

@@ -1,0 +1,47 @@
+// How `drover run` waits: for its producer's job to end, a role to stop, or
+// SIGINT/SIGTERM. The first signal drains a consumer that runs apart from
+// the manager (no new tasks, running ones finish or are handed back); a
+// second one, or a process without such a consumer, stops at once. It also
+// writes the --ready-file once every role is up.
+#pragma once
+
+#include <signal.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+
+#include <caf/actor.hpp>
+
+#include "actors/producer.hpp"
+#include "app/ready_file.hpp"
+
+namespace drover {
+
+/// The consumer's current incarnation (the supervisor may have restarted it).
+struct consumer_slot {
+  std::mutex mtx;
+  caf::actor current;
+};
+
+/// What the wait loop watches; null members are roles this process lacks.
+struct wait_inputs {
+  std::shared_ptr<producer_outcome> job;
+  std::shared_ptr<std::atomic<int>> stopped;    ///< roles that ended
+  std::shared_ptr<consumer_slot> consumer;      ///< drained on the first signal
+  std::shared_ptr<std::atomic<bool>> drained;   ///< set once its drain finished
+  uint32_t drain_ms = 30000;
+  std::shared_ptr<readiness> ready;             ///< written to ready_file once every part is up
+  std::string ready_file;                       ///< empty: none
+};
+
+/// Blocks SIGINT/SIGTERM in every thread (CAF's threads inherit the mask),
+/// so the wait loop can take them with sigtimedwait.
+sigset_t block_stop_signals();
+
+/// The process's exit code: the job's, 1 if a role stopped on its own or a
+/// signal came before the job finished, else 0.
+int wait_until_done(const sigset_t& signals, const wait_inputs& in);
+
+} // namespace drover

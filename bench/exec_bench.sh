@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Users' code through drover vs the usual tools, side by side in one run:
+#   E1  exec of /bin/true, N tasks: drover (all roles in one process,
+#       capacity 2) vs `xargs -P2 -n1 /bin/true` and GNU `parallel -j2`
+#   E2  one exec task at a time: drover's latency (latency_bench --type=true)
+#       minus a bare posix_spawn + waitpid (spawn_bench), p50
+#   E3  a no-op Python function: drover with 2 Python worker processes vs
+#       Celery prefork -c 2 with Redis (the same function), tasks/s
+#   E4  a no-op Node.js function: drover with 2 Node worker processes
+# Usage: bench/exec_bench.sh [--build-dir=DIR] [--n=N] [--py-n=N] [--keep]
+# Installs parallel, python3-celery, python3-redis and redis-server from
+# Debian when missing (the peers only; drover links none of them). Redis
+# listens on 127.0.0.1 on a free port; only processes started here are
+# signalled; every wait is bounded.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+BUILD=$ROOT/build
+N=2000
+PYN=20000
+KEEP=0
+for arg in "$@"; do
+  case $arg in
+    --build-dir=*) BUILD=${arg#*=} ;;
+    --n=*) N=${arg#*=} ;;
+    --py-n=*) PYN=${arg#*=} ;;
+    --keep) KEEP=1 ;;
+    *) echo "exec_bench.sh: unknown argument '$arg'" >&2; exit 2 ;;
+  esac
+done
+TMP=$(mktemp -d /tmp/drover-exec-bench-XXXXXX)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  if ((KEEP)); then echo "kept $TMP"; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+note() { printf '[%3ds] %s\n' "$SECONDS" "$*" >&2; }
+secs() { python3 -c "import time; print(time.monotonic())"; }
+
+need=()
+command -v parallel >/dev/null || need+=(parallel)
+/usr/bin/python3 -c "import celery, redis" 2>/dev/null || need+=(python3-celery python3-redis)
+command -v redis-server >/dev/null || need+=(redis-server)
+if ((${#need[@]})); then
+  note "installing ${need[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+for b in drover latency_bench spawn_bench; do
+  [[ -x $BUILD/$b ]] || { echo "missing $BUILD/$b: build first" >&2; exit 2; }
+done
+cd "$TMP"
+cat > handlers.yaml <<YAML
+handlers:
+  true: { exec: { argv: [/bin/true], stdin: none } }
+  py: { worker: { argv: [/usr/bin/python3, $ROOT/examples/python/worker.py], processes: 2 } }
+  js: { worker: { argv: [/usr/bin/node, $ROOT/examples/node/worker.js], processes: 2 } }
+YAML
+
+# drover_tput TYPE N CAPACITY: tasks/s of one `drover run` (all roles).
+drover_tput() {
+  "$BUILD/drover" run --store=memory --listen=127.0.0.1:0 --http=off --handlers=handlers.yaml \
+    --capacity="$3" --tasks="$2" --type="$1" --threads=2 --log-level=error >out.txt 2>err.txt
+  grep -o 'throughput: [0-9]*' out.txt | grep -o '[0-9]*$'
+}
+rate() { python3 -c "print(round($1 / ($3 - $2)))"; }
+
+note "E1: $N x /bin/true"
+D1=$(drover_tput true "$N" 2)
+t0=$(secs); seq "$N" | xargs -P2 -n1 /bin/true; t1=$(secs); X1=$(rate "$N" "$t0" "$t1")
+t0=$(secs); seq "$N" | parallel -j2 /bin/true {} >/dev/null; t1=$(secs); P1=$(rate "$N" "$t0" "$t1")
+
+note "E2: one exec task at a time"
+L_SPAWN=$("$BUILD/spawn_bench" --tasks=1000 | grep -o 'p50 [0-9]*' | grep -o '[0-9]*$')
+L_DROVER=$("$BUILD/latency_bench" --in-process --tasks=1000 --type=true --handlers=handlers.yaml \
+  | grep -o 'p50 [0-9]*' | grep -o '[0-9]*$')
+L_NOOP=$("$BUILD/latency_bench" --in-process --tasks=1000 | grep -o 'p50 [0-9]*' | grep -o '[0-9]*$')
+
+note "E3: $PYN no-op Python tasks, drover workers vs Celery"
+D3=$(drover_tput py.noop "$PYN" 64)
+PORT=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])")
+redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no >redis.log 2>&1 &
+PIDS+=($!)
+cat > celery_app.py <<PY
+from celery import Celery
+app = Celery("bench", broker="redis://127.0.0.1:$PORT/0", backend="redis://127.0.0.1:$PORT/1")
+@app.task
+def noop(payload):
+    return ""
+PY
+for i in $(seq 50); do redis-cli -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+/usr/bin/python3 -m celery -A celery_app worker -c 2 --pool=prefork --loglevel=WARNING >celery.log 2>&1 &
+PIDS+=($!)
+CN=$((PYN / 4))
+C3=$(timeout 600 /usr/bin/python3 - "$CN" <<'PY'
+import sys, time
+sys.path.insert(0, ".")
+from celery_app import noop
+n = int(sys.argv[1])
+noop.delay("").get(timeout=60)            # the workers are up
+t0 = time.monotonic()
+rs = [noop.delay("") for _ in range(n)]
+for r in rs:
+    r.get(timeout=600)
+print(round(n / (time.monotonic() - t0)))
+PY
+)
+note "E4: $PYN no-op Node tasks"
+D4=$(drover_tput js.noop "$PYN" 64)
+
+cat <<TXT
+date: $(date -u '+%Y-%m-%d %H:%M UTC'), load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores
+| workload | drover | peer | drover/peer |
+|---|---|---|---|
+| E1 exec /bin/true, $N tasks, capacity 2 (tasks/s) | $D1 | xargs -P2 $X1, parallel -j2 $P1 | $(python3 -c "print(f'{$D1/$X1:.2f}x xargs, {$D1/$P1:.1f}x parallel')") |
+| E2 one exec task, p50 (us) | $L_DROVER (noop through drover: $L_NOOP) | bare posix_spawn $L_SPAWN | added $((L_DROVER - L_SPAWN)) us |
+| E3 no-op Python function, 2 processes (tasks/s) | $D3 ($PYN tasks) | Celery prefork -c 2 + Redis $C3 ($CN tasks) | $(python3 -c "print(f'{$D3/max($C3,1):.1f}x')") |
+| E4 no-op Node.js function, 2 processes (tasks/s) | $D4 ($PYN tasks) | | |
+TXT

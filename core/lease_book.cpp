@@ -1,0 +1,94 @@
+#include "core/lease_book.hpp"
+
+#include <iterator>
+
+namespace drover {
+
+void lease_book::started(task_id id, uint64_t lease) {
+  running_[id] = lease;
+}
+
+bool lease_book::is_running(task_id id, uint64_t lease) const {
+  auto i = running_.find(id);
+  return i != running_.end() && i->second == lease;
+}
+
+bool lease_book::drop(task_id id, uint64_t lease) {
+  auto i = running_.find(id);
+  if (i == running_.end() || i->second != lease)
+    return false;
+  running_.erase(i);
+  return true;
+}
+
+std::vector<lease_ref> lease_book::drop_running() {
+  std::vector<lease_ref> out;
+  out.reserve(running_.size());
+  for (auto& [id, lease] : running_)
+    out.push_back(lease_ref{id, lease});
+  running_.clear();
+  return out;
+}
+
+bool lease_book::finished(task_report r, bool was_started) {
+  if (was_started && !drop(r.id, r.lease))
+    return false; // aborted meanwhile: the manager expects no report
+  unsent_.push_back(std::move(r));
+  return true;
+}
+
+uint64_t lease_book::take_batch(std::vector<task_report>& out) {
+  if (unsent_.empty())
+    return 0;
+  auto seq = next_batch_++;
+  out = unsent_; // a copy goes out; the originals wait for confirmed()
+  sent_.emplace(seq, std::move(unsent_));
+  unsent_.clear();
+  return seq;
+}
+
+void lease_book::confirmed(uint64_t seq) {
+  sent_.erase(seq);
+}
+
+void lease_book::unconfirmed(uint64_t seq) {
+  auto i = sent_.find(seq);
+  if (i == sent_.end())
+    return;
+  unsent_.insert(unsent_.begin(), std::make_move_iterator(i->second.begin()),
+                 std::make_move_iterator(i->second.end()));
+  sent_.erase(i);
+}
+
+void lease_book::resend_all() {
+  std::vector<task_report> all;
+  for (auto& [seq, batch] : sent_) // oldest first
+    all.insert(all.end(), std::make_move_iterator(batch.begin()),
+               std::make_move_iterator(batch.end()));
+  sent_.clear();
+  all.insert(all.end(), std::make_move_iterator(unsent_.begin()),
+             std::make_move_iterator(unsent_.end()));
+  unsent_ = std::move(all);
+}
+
+std::vector<lease_ref> lease_book::held() const {
+  std::vector<lease_ref> out;
+  out.reserve(running_.size() + unsent_.size());
+  for (auto& [id, lease] : running_)
+    out.push_back(lease_ref{id, lease});
+  for (auto& r : unsent_)
+    out.push_back(lease_ref{r.id, r.lease});
+  for (auto& [seq, batch] : sent_)
+    for (auto& r : batch)
+      out.push_back(lease_ref{r.id, r.lease});
+  return out;
+}
+
+size_t lease_book::unconfirmed_reports() const {
+  size_t n = unsent_.size();
+  for (auto& [seq, batch] : sent_)
+    n += batch.size();
+  return n;
+}
+
+} // namespace drover

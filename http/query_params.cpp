@@ -1,0 +1,58 @@
+// See query_params.hpp.
+#include "http/query_params.hpp"
+
+#include <charconv>
+
+namespace drover {
+
+bool parse_u64(const std::string& text, uint64_t& out) {
+  auto [end, err] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return !text.empty() && err == std::errc{} && end == text.data() + text.size();
+}
+
+namespace {
+
+error bad(const std::string& key, const std::string& what, const std::string& value) {
+  auto shown = value.size() <= 40 ? value : value.substr(0, 40) + "...";
+  return {ec::bad_input, key + ": expected " + what + ", got '" + shown + "'"};
+}
+
+} // namespace
+
+error read_paging(const query_params& params, uint64_t& offset, uint32_t& limit,
+                  const char* extra) {
+  uint64_t lim = 100;
+  for (auto& [key, value] : params) {
+    if (params.count(key) > 1)
+      return {ec::bad_input, key + ": given more than once"};
+    if (extra != nullptr && key == extra)
+      continue;
+    uint64_t n = 0;
+    if (key != "offset" && key != "limit")
+      return {ec::bad_input, "unknown query parameter '" + key + "' (allowed: "
+                               + (extra ? std::string{extra} + ", " : "") + "offset, limit)"};
+    if (key == "offset" && !parse_u64(value, offset))
+      return bad(key, "a non-negative integer", value);
+    if (key == "limit" && (!parse_u64(value, n) || n < 1 || n > 1000))
+      return bad(key, "an integer from 1 to 1000", value);
+    if (key == "limit")
+      lim = n;
+  }
+  limit = static_cast<uint32_t>(lim);
+  return {};
+}
+
+error read_task_query(const query_params& params, task_query& q) {
+  if (auto err = read_paging(params, q.offset, q.limit, "state"))
+    return err;
+  q.any_state = true;
+  if (auto s = params.find("state"); s != params.end()) {
+    if (!parse_task_state(s->second, q.state))
+      return bad("state", "one of PENDING, ASSIGNED, RUNNING, SUCCEEDED, FAILED, CANCELLED, "
+                          "TIMED_OUT", s->second);
+    q.any_state = false;
+  }
+  return {};
+}
+
+} // namespace drover

@@ -1,0 +1,27 @@
+// Query strings of the list endpoints: ?offset=&limit= (GET /v1/jobs) and
+// ?state=&offset=&limit= (GET /v1/jobs/{id}/tasks). Pure: a bad value comes
+// back as ec::bad_input naming the parameter and what it takes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/errors.hpp"
+#include "http/message.hpp"
+#include "store/task_store.hpp"
+
+namespace drover {
+
+/// A whole decimal number (no sign, no spaces); false otherwise.
+bool parse_u64(const std::string& text, uint64_t& out);
+
+/// Reads offset (>= 0) and limit (1..1000, default 100); any other key is
+/// an error unless it is `extra` (the caller reads that one).
+error read_paging(const query_params& params, uint64_t& offset, uint32_t& limit,
+                  const char* extra = nullptr);
+
+/// Reads state (a task state in any case, e.g. FAILED; absent: all),
+/// offset and limit into `q` (q.job is the caller's).
+error read_task_query(const query_params& params, task_query& q);
+
+} // namespace drover

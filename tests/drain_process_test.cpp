@@ -1,0 +1,119 @@
+// Graceful drain with real processes: SIGTERM on a consumer stops its new
+// work, lets running tasks finish within --drain-timeout, hands the rest
+// back at once (no grace) and exits 0; Ctrl-C of a producer whose job did
+// not finish exits non-zero. 127.0.0.1, OS-picked ports, bounded waits.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <fstream>
+#include <thread>
+
+#include "support/exec_node.hpp"
+#include "support/process.hpp"
+#include "tests/unit/exec_support.hpp"
+
+using namespace drover::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct drain_fixture {
+  scratch_dir dir;
+  rest_node mgr{{"--role=registry,manager", "--store=memory", "--grace=10000"},
+                dir.path + "/manager"};
+  std::string registry = "--registry=127.0.0.1:" + std::to_string(mgr.registry_port);
+
+  std::unique_ptr<child_process> consumer(const std::string& node, const std::string& drain,
+                                          const std::string& handlers = {}) {
+    std::vector<std::string> args{DROVER_BINARY, "run", "--role=consumer", registry,
+                                  "--node=" + node, "--drain-timeout=" + drain, "--threads=2"};
+    if (!handlers.empty())
+      args.push_back("--handlers=" + handlers);
+    auto c = std::make_unique<child_process>(args, dir.path + "/" + node);
+    REQUIRE(c->wait_for_err("registered", 10s));
+    return c;
+  }
+  std::string submit_sleep(int ms) {
+    auto job = submit_job(*mgr.http, json{{"name", "d"},
+                                          {"tasks", json::array({{{"type", "sleep"},
+                                                                  {"payload", std::to_string(ms)}}})}});
+    return job["task_ids"][0].get<std::string>();
+  }
+};
+
+} // namespace
+
+TEST_SUITE("drain") {
+
+TEST_CASE_FIXTURE(drain_fixture, "SIGTERM lets a running task finish within the drain timeout, then exits 0") {
+  auto c1 = consumer("c1", "5000");
+  auto id = submit_sleep(800);
+  wait_task_state(*mgr.http, id, "RUNNING", 5s);
+  c1->signal(SIGTERM);
+  auto t0 = std::chrono::steady_clock::now();
+  CHECK(c1->wait(10s) == 0);
+  auto took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  MESSAGE("the consumer exited " << took << " s after SIGTERM (its task had up to 0.8 s left)");
+  auto t = get_json(*mgr.http, "/v1/tasks/" + id);
+  CHECK(t["state"] == "SUCCEEDED");
+  CHECK(t["consumer"] == "c1");
+  CHECK_FALSE(has_event(t, "reassigned"));
+  CHECK(executed_by(*c1) == 1);
+}
+
+TEST_CASE_FIXTURE(drain_fixture, "past the drain timeout running tasks go back at once and run elsewhere") {
+  auto c1 = consumer("c1", "300");
+  auto id = submit_sleep(1500);
+  wait_task_state(*mgr.http, id, "RUNNING", 5s);
+  auto c2 = consumer("c2", "300"); // joins after c1 took the task
+  c1->signal(SIGTERM);
+  CHECK(c1->wait(5s) == 0);
+  // Handed back at once: no 10 s grace (the manager's --grace) before it moves.
+  auto t = wait_task_state(*mgr.http, id, "SUCCEEDED", 5s);
+  INFO(t.dump());
+  CHECK(t["consumer"] == "c2");
+  CHECK(t["attempt"] == 1); // a hand-back is not the task's failure
+  bool handed_back = false;
+  for (auto& e : t["history"])
+    handed_back = handed_back || e["detail"].get<std::string>().find("handed back while draining")
+                                   != std::string::npos;
+  CHECK(handed_back);
+  CHECK(executed_by(*c1) == 0);
+  // A drained consumer that comes back under its name gets work again.
+  auto again = consumer("c1", "300");
+  c2->signal(SIGTERM);
+  CHECK(c2->wait(5s) == 0);
+  auto id2 = submit_sleep(10);
+  CHECK(wait_task_state(*mgr.http, id2, "SUCCEEDED", 5s)["consumer"] == "c1");
+}
+
+TEST_CASE_FIXTURE(drain_fixture, "a drained exec task is handed back and its process group stopped") {
+  auto pidfile = dir.path + "/script.pid";
+  auto handlers = dir.path + "/h.yaml";
+  std::ofstream{handlers} << "handlers:\n  tree:\n    exec:\n      argv: [sh, -c, \"sleep 1000 & "
+                             "echo $$ > " + pidfile + "; wait\"]\n      kill_grace: 300ms\n";
+  auto c1 = consumer("c1", "300", handlers);
+  auto job = submit_job(*mgr.http, json{{"name", "d"},
+                                        {"tasks", json::array({{{"type", "tree"}}})}});
+  auto id = job["task_ids"][0].get<std::string>();
+  auto pgid = wait_pid_file(pidfile, 10s);
+  REQUIRE(pgid > 0);
+  c1->signal(SIGTERM);
+  CHECK(c1->wait(5s) == 0);
+  CHECK(wait_group_empty(pgid, 2s) < 2s);
+  auto t = wait_task_state(*mgr.http, id, "PENDING", 2s); // no other consumer: it waits
+  CHECK(t["attempt"] == 1);
+}
+
+TEST_CASE("Ctrl-C of a producer whose job did not finish exits non-zero") {
+  scratch_dir dir;
+  child_process p({DROVER_BINARY, "run", "--store=memory", "--listen=127.0.0.1:0", "--http=off",
+                   "--tasks=1", "--type=sleep", "--payload=60000", "--threads=2"},
+                  dir.path + "/p");
+  REQUIRE(p.wait_for_out("1 running", 10s));
+  p.signal(SIGINT);
+  CHECK(p.wait(10s) == 1);
+  CHECK(p.err().find("stopped before the job finished") != std::string::npos);
+}
+
+} // TEST_SUITE

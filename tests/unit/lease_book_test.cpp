@@ -1,0 +1,88 @@
+// What a consumer holds (core/lease_book): running attempts and reports
+// kept until the manager confirmed them stored, re-sent to a new manager.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "core/lease_book.hpp"
+
+using namespace drover;
+
+namespace {
+
+task_report ok(task_id id, uint64_t lease) {
+  return task_report{id, lease, task_outcome::succeeded, "r" + std::to_string(id), 1};
+}
+
+bool holds(const lease_book& b, task_id id, uint64_t lease) {
+  auto h = b.held();
+  return std::any_of(h.begin(), h.end(),
+                     [&](const lease_ref& r) { return r.id == id && r.lease == lease; });
+}
+
+} // namespace
+
+TEST_SUITE("lease book") {
+
+TEST_CASE("a sent report is held until the manager confirms it stored") {
+  lease_book b;
+  CHECK(b.finished(ok(1, 5), false));
+  std::vector<task_report> out;
+  auto seq = b.take_batch(out);
+  REQUIRE(seq != 0);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].result == "r1");
+  CHECK(holds(b, 1, 5)); // sent, not yet stored: still ours to re-report
+  CHECK(b.take_batch(out) == 0); // nothing new to send
+  b.confirmed(seq);
+  CHECK(b.held().empty());
+}
+
+TEST_CASE("after a reconnect every unconfirmed report is sent again, oldest first") {
+  lease_book b;
+  b.finished(ok(1, 5), false);
+  std::vector<task_report> first, second, again;
+  auto s1 = b.take_batch(first);
+  b.finished(ok(2, 7), false);
+  b.take_batch(second);
+  b.finished(ok(3, 9), false); // finished while the manager was away: never sent
+  b.confirmed(s1);
+  b.resend_all();
+  CHECK(b.take_batch(again) != 0);
+  REQUIRE(again.size() == 2);
+  CHECK(again[0].id == 2);
+  CHECK(again[1].id == 3);
+}
+
+TEST_CASE("a batch not confirmed in time goes back to the front of the next one") {
+  lease_book b;
+  b.finished(ok(1, 5), false);
+  std::vector<task_report> out;
+  auto s1 = b.take_batch(out);
+  b.finished(ok(2, 6), false);
+  b.unconfirmed(s1);
+  b.take_batch(out);
+  REQUIRE(out.size() == 2);
+  CHECK(out[0].id == 1);
+  b.unconfirmed(s1); // late: already moved, changes nothing
+  CHECK(b.unconfirmed_reports() == 2);
+}
+
+TEST_CASE("a running attempt is held, an aborted one is forgotten and its report dropped") {
+  lease_book b;
+  b.started(4, 11);
+  b.started(5, 12);
+  CHECK(b.running() == 2);
+  CHECK(holds(b, 4, 11));
+  CHECK(b.drop(4, 11));
+  CHECK_FALSE(b.drop(4, 11));
+  CHECK_FALSE(b.drop(5, 99)); // another lease of the same task is not ours to drop
+  CHECK_FALSE(b.finished(ok(4, 11), true)); // aborted meanwhile: the manager expects nothing
+  CHECK(b.finished(ok(5, 12), true));
+  CHECK(b.running() == 0);
+  CHECK(b.has_unsent());
+  CHECK(holds(b, 5, 12));
+  CHECK_FALSE(holds(b, 4, 11));
+}
+
+} // TEST_SUITE
