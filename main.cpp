@@ -45,6 +45,8 @@ int main(int raw_argc, char** raw_argv) {
     run_opts.config_path = *path; // the update node command re-reads it
   }
   add_run_flags(*run, run_opts);
+  http_opts.tls_cert = run_opts.http_tls_cert; // the config's keys; the flags override them
+  http_opts.tls_key = run_opts.http_tls_key;
   add_http_flags(*run, http_opts);
 
   // `rules apply|get --manager=HOST:PORT` goes over CAF, through the registry.

@@ -85,7 +85,8 @@ int start_http(caf::actor_system& sys, caf::actor mgr, caf::actor registry,
     log_error("http: {}", err.message);
     return 2;
   }
-  log_info("http listening on {}:{}", r.http_host, r.http->port()); // tests read this line
+  log_info("http listening on {}:{}{}", r.http_host, r.http->port(), // tests read this line
+           r.http->tls() ? " with TLS" : "");
   r.ready->http = r.http_host + ":" + std::to_string(r.http->port());
   return 0;
 }

@@ -4,6 +4,8 @@
 #include <ostream>
 #include <regex>
 
+#include <unistd.h>
+
 #include "http/httplib_abi.hpp"
 
 namespace drover {
@@ -33,7 +35,11 @@ std::string transport_hint(httplib::Error e) {
     case httplib::Error::Write: return "the request could not be sent (the server closed"
                                        " the connection; is the body over its --max-body?)";
     case httplib::Error::SSLConnection:
-    case httplib::Error::SSLServerVerification: return "TLS handshake failed";
+      return "TLS handshake failed (is the server HTTPS? an http:// server needs http://)";
+    case httplib::Error::SSLServerVerification:
+      return "the server's certificate is not signed by the CA given (--ca or DROVER_CA),"
+             " or does not name the host in --server";
+    case httplib::Error::SSLLoadingCerts: return "cannot load the CA file (--ca or DROVER_CA)";
     default: return httplib::to_string(e);
   }
 }
@@ -48,7 +54,13 @@ api_client::api_client(const client_options& opts) : server_(opts.server) {
                                    + "' is not a URL like http://127.0.0.1:8080"};
     return;
   }
+  if (!opts.ca.empty() && ::access(opts.ca.c_str(), R_OK) != 0) {
+    url_error_ = {ec::bad_input, "--ca: cannot read '" + opts.ca + "' (a PEM CA certificate)"};
+    return;
+  }
   impl_ = std::make_unique<impl>(server_);
+  if (!opts.ca.empty())
+    impl_->client.set_ca_cert_path(opts.ca);
   auto timeout = std::chrono::milliseconds(opts.request_timeout_ms);
   impl_->client.set_connection_timeout(std::chrono::seconds(5));
   impl_->client.set_read_timeout(timeout);

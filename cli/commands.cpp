@@ -20,6 +20,9 @@ void add_common_flags(CLI::App* sub, client_options& o) {
   sub->add_option("--server", o.server, "URL of the manager's REST API")->capture_default_str();
   sub->add_option("--token", o.token, "bearer token (default $DROVER_TOKEN)")
     ->envname("DROVER_TOKEN")->check(non_empty_token());
+  sub->add_option("--ca", o.ca, "PEM CA certificate that signed an https:// server's (default "
+                              "$DROVER_CA; else the system's CAs)")
+    ->envname("DROVER_CA");
   sub->add_flag("--json", o.json, "print JSON for scripts instead of tables");
   sub->add_option("--request-timeout", o.request_timeout_ms, "ms to wait for each reply")
     ->capture_default_str()->check(CLI::Range(1u, 3'600'000u));

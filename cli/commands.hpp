@@ -33,6 +33,7 @@ struct client_options {
   std::string token;                            ///< --token, else $DROVER_TOKEN
   bool json = false;                            ///< --json: machine-readable output
   uint32_t request_timeout_ms = 60000;          ///< --request-timeout, per HTTP call
+  std::string ca;                               ///< --ca, else $DROVER_CA: PEM CA for https://
 };
 
 /// `drover submit FILE.json | --tasks=N --type=T [...] [--wait]`

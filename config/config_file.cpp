@@ -147,6 +147,8 @@ const std::map<std::string, key_info>& keys() {
                 "a map of high, normal, low, standby (whole numbers) and weights: "
                 "{high, normal, low} (1 to 1000)"}},
     {"job_file", {text(&run_options::job_file), "a job definition JSON file"}},
+    {"http_tls_cert", {text(&run_options::http_tls_cert), "a PEM certificate file"}},
+    {"http_tls_key", {text(&run_options::http_tls_key), "a PEM private key file"}},
     {"handlers_poll_ms", {number(&run_options::handlers_poll_ms), "milliseconds"}},
     {"drain_timeout_ms", {number(&run_options::drain_timeout_ms), "milliseconds"}},
   };

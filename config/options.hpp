@@ -86,6 +86,9 @@ struct run_options {
   std::string handlers;             ///< handlers file; empty: the config's `handlers:` section
   uint32_t handlers_poll_ms = 1000; ///< how often the consumer re-reads it; 0: never
   uint32_t drain_timeout_ms = 30000; ///< SIGTERM: running tasks get this long, then go back
+  // HTTPS of the REST API: config keys only; the flags live in http/http_flags.cpp
+  std::string http_tls_cert;        ///< config http_tls_cert: default of --http-tls-cert
+  std::string http_tls_key;         ///< config http_tls_key: default of --http-tls-key
 };
 
 /// Reads the config file's `queues:` map; false if a key or value is wrong.

@@ -3,21 +3,22 @@
 
 #include <cctype>
 
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
 #include "http/routes.hpp"
 
 namespace drover {
 
 namespace {
 
-/// Compares without an early exit, so response times do not leak how much
-/// of a guessed token was right (only its length).
+/// Compares the SHA-256 digests of both in constant time: the time taken
+/// tells neither how much of a guess was right nor the token's length.
 bool same_secret(const std::string& given, const std::string& want) {
-  if (given.size() != want.size())
-    return false;
-  unsigned char diff = 0;
-  for (size_t i = 0; i < given.size(); ++i)
-    diff |= static_cast<unsigned char>(given[i] ^ want[i]);
-  return diff == 0;
+  unsigned char a[SHA256_DIGEST_LENGTH], b[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(given.data()), given.size(), a);
+  SHA256(reinterpret_cast<const unsigned char*>(want.data()), want.size(), b);
+  return CRYPTO_memcmp(a, b, sizeof a) == 0;
 }
 
 } // namespace
@@ -26,7 +27,7 @@ bool needs_token(const std::string& path) {
   return path == "/metrics" || path == "/v1" || path.rfind("/v1/", 0) == 0;
 }
 
-bool may_access(const httplib::Request& req, const std::string& token) {
+bool may_access(const http_request& req, const std::string& token) {
   if (token.empty() || !needs_token(req.path))
     return true;
   auto header = req.get_header_value("Authorization");
@@ -39,7 +40,7 @@ bool may_access(const httplib::Request& req, const std::string& token) {
   return same_secret(header.substr(scheme.size()), token);
 }
 
-void reply_unauthorized(httplib::Response& res) {
+void reply_unauthorized(http_response& res) {
   res.set_header("WWW-Authenticate", "Bearer");
   reply_error(res, 401, "unauthorized",
               "this server needs 'Authorization: Bearer TOKEN' (drover: --token or DROVER_TOKEN)");

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "http/httplib_abi.hpp"
+#include "http/message.hpp"
 
 namespace drover {
 
@@ -12,10 +12,12 @@ namespace drover {
 bool needs_token(const std::string& path);
 
 /// True if no token is configured, the path is open, or the request says
-/// "Authorization: Bearer <token>" (scheme in any case).
-bool may_access(const httplib::Request& req, const std::string& token);
+/// "Authorization: Bearer <token>" (scheme in any case). The server asks
+/// once the head is read, before any body byte. The token is compared in
+/// constant time, whatever its length or the guess's.
+bool may_access(const http_request& req, const std::string& token);
 
 /// The 401 answer: JSON error body plus "WWW-Authenticate: Bearer".
-void reply_unauthorized(httplib::Response& res);
+void reply_unauthorized(http_response& res);
 
 } // namespace drover

@@ -5,6 +5,8 @@
 
 #include <cstring>
 
+#include "http/routes.hpp"
+
 namespace drover {
 
 namespace {
@@ -14,9 +16,10 @@ bool ends_with(const std::string& s, const char* suffix) {
   return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
 }
 
-void reply_asset(httplib::Response& res, const web_asset& a) {
+void reply_asset(http_response& res, const web_asset& a) {
   res.status = 200;
-  res.set_content(reinterpret_cast<const char*>(a.data), a.size, web_content_type(a.name));
+  res.set_content(std::string{reinterpret_cast<const char*>(a.data), a.size},
+                  web_content_type(a.name));
   // The files change only with the binary: revalidate rather than run an
   // old app.js against a newer API after an upgrade.
   res.set_header("Cache-Control", "no-cache");
@@ -51,20 +54,18 @@ const char* web_content_type(const std::string& name) {
   return "application/octet-stream";
 }
 
-void add_dashboard(httplib::Server& svr, std::vector<route>& routes) {
-  svr.Get("/", [](const httplib::Request&, httplib::Response& res) {
+void add_dashboard(router& routes) {
+  routes.add("GET", "/", [](const http_request&, http_response& res) {
     if (auto* a = find_web_asset("index.html"))
       return reply_asset(res, *a);
     reply_error(res, 404, "not_found", "this build has no dashboard (web/index.html)");
   });
-  svr.Get(R"(/web/([A-Za-z0-9._-]+))", [](const httplib::Request& req, httplib::Response& res) {
-    auto name = req.matches[1].str();
+  routes.add("GET", R"(/web/([A-Za-z0-9._-]+))", [](const http_request& req, http_response& res) {
+    auto name = req.matches[1];
     if (auto* a = find_web_asset(name))
       return reply_asset(res, *a);
     reply_error(res, 404, "not_found", "no dashboard file '" + name + "'");
   });
-  routes.push_back({"GET", std::regex{"/"}});
-  routes.push_back({"GET", std::regex{R"(/web/([A-Za-z0-9._-]+))"}});
 }
 
 } // namespace drover

@@ -5,10 +5,8 @@
 
 #include <cstddef>
 #include <string>
-#include <vector>
 
-#include "http/httplib_abi.hpp"
-#include "http/routes.hpp"
+#include "http/router.hpp"
 
 namespace drover {
 
@@ -29,8 +27,8 @@ const web_asset* find_web_asset(const std::string& name);
 /// Content-Type for a file name by its extension; octet-stream if unknown.
 const char* web_content_type(const std::string& name);
 
-/// Registers GET / (index.html) and GET /web/<file> on `svr` and appends
-/// them to `routes` (for 405 answers). An unknown file is a JSON 404.
-void add_dashboard(httplib::Server& svr, std::vector<route>& routes);
+/// Registers GET / (index.html) and GET /web/<file> on `routes`. An
+/// unknown file is a JSON 404.
+void add_dashboard(router& routes);
 
 } // namespace drover

@@ -29,6 +29,16 @@ void add_http_flags(CLI::App& app, http_flags& f) {
     ->capture_default_str()->group(group);
   app.add_option("--token", f.token, "bearer token every /v1 call must send (default $DROVER_TOKEN)")
     ->envname("DROVER_TOKEN")->check(non_empty_token())->group(group);
+  app.add_option("--http-tls-cert", f.tls_cert,
+                 "PEM certificate (chain): serve the REST API and dashboard over HTTPS")
+    ->group(group);
+  app.add_option("--http-tls-key", f.tls_key, "PEM private key of --http-tls-cert")->group(group);
+  app.add_option("--http-max-connections", f.max_connections,
+                 "REST connections open at once; past it a client gets 503")
+    ->capture_default_str()->group(group);
+  app.add_option("--http-max-per-client", f.max_per_client,
+                 "REST connections from one client address; past it 429")
+    ->capture_default_str()->group(group);
 }
 
 error resolve_http_flags(const http_flags& f, bool& enabled, endpoint& where,
@@ -45,9 +55,24 @@ error resolve_http_flags(const http_flags& f, bool& enabled, endpoint& where,
   if (f.max_tasks == 0 || f.max_tasks > max_tasks_limit)
     return {ec::bad_input, "--max-tasks: " + std::to_string(f.max_tasks)
                              + " is out of range; use 1 to " + std::to_string(max_tasks_limit)};
+  if (f.max_connections == 0 || f.max_connections > max_connections_limit)
+    return {ec::bad_input, "--http-max-connections: " + std::to_string(f.max_connections)
+                             + " is out of range; use 1 to " + std::to_string(max_connections_limit)};
+  if (f.max_per_client == 0 || f.max_per_client > f.max_connections)
+    return {ec::bad_input, "--http-max-per-client: " + std::to_string(f.max_per_client)
+                             + " is out of range; use 1 to --http-max-connections ("
+                             + std::to_string(f.max_connections) + ")"};
+  // The files themselves are read by the server's bind(), before it binds.
+  if (f.tls_cert.empty() != f.tls_key.empty())
+    return {ec::bad_input, f.tls_cert.empty() ? "--http-tls-key needs --http-tls-cert"
+                                              : "--http-tls-cert needs --http-tls-key"};
   opts.max_body = f.max_body;
   opts.max_tasks = f.max_tasks;
   opts.token = f.token;
+  opts.tls_cert = f.tls_cert;
+  opts.tls_key = f.tls_key;
+  opts.max_connections = f.max_connections;
+  opts.max_per_client = f.max_per_client;
   return {};
 }
 

@@ -4,15 +4,13 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <string>
 
 #include "core/errors.hpp"
+#include "http/message.hpp"
 #include "store/task_store.hpp"
 
 namespace drover {
-
-using query_params = std::multimap<std::string, std::string>; ///< httplib::Params
 
 /// A whole decimal number (no sign, no spaces); false otherwise.
 bool parse_u64(const std::string& text, uint64_t& out);

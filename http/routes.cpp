@@ -1,17 +1,15 @@
 // Endpoint handlers (http/routes.hpp). Each one: check the input, make one
 // backend call, map its error through http/status.cpp or encode its value
-// through http/json_codec.cpp. No handler lets an exception escape.
+// through http/json_codec.cpp. The server checked the token and the body's
+// size before a handler runs; the router catches what a handler throws.
 #include "http/routes.hpp"
 
 #include <cctype>
 #include <charconv>
 #include <chrono>
-#include <exception>
-#include <new>
 
 #include <nlohmann/json.hpp>
 
-#include "http/auth.hpp"
 #include "http/dashboard.hpp"
 #include "http/job_json.hpp"
 #include "http/json_codec.hpp"
@@ -25,8 +23,8 @@ namespace drover {
 
 namespace {
 
-using httplib::Request;
-using httplib::Response;
+using Request = http_request;
+using Response = http_response;
 
 int64_t now_ms() { // the wall clock, read only here at the edge (job rates)
   using namespace std::chrono;
@@ -34,7 +32,7 @@ int64_t now_ms() { // the wall clock, read only here at the edge (job rates)
 }
 
 bool job_id_from(const Request& req, Response& res, job_id& id) {
-  auto text = req.matches[1].str();
+  auto text = req.matches[1];
   if (parse_u64(text, id))
     return true;
   reply_error(res, 400, "bad_input", "job id '" + text + "' is not a number");
@@ -42,20 +40,11 @@ bool job_id_from(const Request& req, Response& res, job_id& id) {
 }
 
 bool task_id_from(const Request& req, Response& res, task_id& id) {
-  auto text = req.matches[1].str();
+  auto text = req.matches[1];
   if (parse_task_id(text, id))
     return true;
   reply_error(res, 400, "bad_input", "task id '" + text
                                        + "' is neither a number nor NODE_MS_NUMBER");
-  return false;
-}
-
-/// cpp-httplib does not cap chunked bodies: check the size ourselves too.
-bool body_fits(const Request& req, Response& res, std::size_t max_body) {
-  if (req.body.size() <= max_body)
-    return true;
-  reply_error(res, 413, "body_too_large", "the body is larger than the limit of "
-                                            + std::to_string(max_body) + " bytes (--max-body)");
   return false;
 }
 
@@ -68,34 +57,14 @@ bool paging_from(const Request& req, Response& res, uint64_t& offset, uint32_t& 
   return true;
 }
 
-/// Wraps a handler: the token check first (the body is read by now, so a
-/// refusal leaves nothing unread on the connection), and nothing the
-/// handler throws escapes into cpp-httplib.
-template <class F>
-httplib::Server::Handler guarded(F f, const std::string* token) {
-  return [f, token](const Request& req, Response& res) {
-    if (!may_access(req, *token))
-      return reply_unauthorized(res);
-    try {
-      f(req, res);
-    } catch (const std::bad_alloc&) {
-      reply_error(res, 503, "overloaded", "out of memory while serving the request; retry later");
-    } catch (const std::exception& e) {
-      reply_error(res, 500, "internal", e.what());
-    } catch (...) {
-      reply_error(res, 500, "internal", "unknown exception");
-    }
-  };
-}
-
 } // namespace
 
-void reply_json(httplib::Response& res, int status, const nlohmann::json& body) {
+void reply_json(Response& res, int status, const nlohmann::json& body) {
   res.status = status;
   res.set_content(dump_json(body), "application/json");
 }
 
-void reply_failure(httplib::Response& res, const error& e) {
+void reply_failure(Response& res, const error& e) {
   res.status = http_status(e.code);
   if (res.status == 503 || res.status == 429) // 429: queues full (issue 10)
     res.set_header("Retry-After", "1");
@@ -125,24 +94,13 @@ void reply_error(Response& res, int status, const std::string& name, const std::
   res.set_content(error_body(name, detail), "application/json");
 }
 
-std::vector<route> add_routes(httplib::Server& svr, http_backend& b,
-                              const http_server_options& opts) {
-  std::vector<route> routes;
-  auto get = [&](const char* path, auto f) {
-    svr.Get(path, guarded(f, &opts.token));
-    routes.push_back({"GET", std::regex{path}});
-  };
-  auto post = [&](const char* path, auto f) {
-    svr.Post(path, guarded(f, &opts.token));
-    routes.push_back({"POST", std::regex{path}});
-  };
-  auto put = [&](const char* path, auto f) {
-    svr.Put(path, guarded(f, &opts.token));
-    routes.push_back({"PUT", std::regex{path}});
-  };
+void add_routes(router& routes, http_backend& b, const http_server_options& opts) {
+  auto get = [&](const char* path, http_handler f) { routes.add("GET", path, std::move(f)); };
+  auto post = [&](const char* path, http_handler f) { routes.add("POST", path, std::move(f)); };
+  auto put = [&](const char* path, http_handler f) { routes.add("PUT", path, std::move(f)); };
 
   post("/v1/jobs", [bk = &b, o = &opts](const Request& req, Response& res) {
-    if (!body_fits(req, res, o->max_body) || !json_typed(req, res))
+    if (!json_typed(req, res))
       return;
     auto parsed = parse_job_request(req.body, job_limits{o->max_tasks});
     if (parsed.err)
@@ -203,7 +161,7 @@ std::vector<route> add_routes(httplib::Server& svr, http_backend& b,
       reply_json(res, 200, to_json(r.value()));
   });
   get(R"(/v1/tasks/([^/]+))", [bk = &b](const Request& req, Response& res) {
-    if (serve_delivery(req.matches[1].str(), res, *bk)) // a delivery id (#9)
+    if (serve_delivery(req.matches[1], res, *bk)) // a delivery id (#9)
       return;
     task_id id = 0;
     if (!task_id_from(req, res, id))
@@ -225,9 +183,7 @@ std::vector<route> add_routes(httplib::Server& svr, http_backend& b,
     if (!reply_failed(res, r))
       reply_json(res, 200, to_json(r.value()));
   });
-  put("/v1/rules", [bk = &b, o = &opts](const Request& req, Response& res) {
-    if (!body_fits(req, res, o->max_body))
-      return;
+  put("/v1/rules", [bk = &b](const Request& req, Response& res) {
     auto r = bk->put_rules(req.body);
     if (!reply_failed(res, r))
       reply_json(res, 200, to_json(r.value()));
@@ -260,23 +216,15 @@ std::vector<route> add_routes(httplib::Server& svr, http_backend& b,
   });
   add_data_routes([&](const char* p, data_handler f) { get(p, f); }, // #9
                   [&](const char* p, data_handler f) { post(p, f); }, b);
-  add_node_routes([&](const char* p, httplib::Server::Handler h) { get(p, std::move(h)); },
-                  [&](const char* p, httplib::Server::Handler h) { post(p, std::move(h)); }, b,
+  add_node_routes([&](const char* p, http_handler h) { get(p, std::move(h)); },
+                  [&](const char* p, http_handler h) { post(p, std::move(h)); }, b,
                   opts); // status reports and commands (#9)
   add_schedule_routes( // schedules (issue #10 item 6): http/routes_schedules.cpp
-    [&](const char* method, const char* path, httplib::Server::Handler h) {
-      auto g = guarded(std::move(h), &opts.token);
-      std::string m = method;
-      if (m == "GET") svr.Get(path, g);
-      else if (m == "POST") svr.Post(path, g);
-      else if (m == "PUT") svr.Put(path, g);
-      else if (m == "PATCH") svr.Patch(path, g);
-      else svr.Delete(path, g);
-      routes.push_back({m, std::regex{path}});
+    [&](const char* method, const char* path, http_handler h) {
+      routes.add(method, path, std::move(h));
     },
     b);
-  add_dashboard(svr, routes); // GET / and /web/*: open, the page asks for the token
-  return routes;
+  add_dashboard(routes); // GET / and /web/*: open, the page asks for the token
 }
 
 } // namespace drover

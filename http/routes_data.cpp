@@ -17,8 +17,8 @@ namespace drover {
 
 namespace {
 
-using httplib::Request;
-using httplib::Response;
+using Request = http_request;
+using Response = http_response;
 using nlohmann::json;
 
 constexpr uint32_t max_read = 1000;
@@ -50,7 +50,7 @@ const std::string* header(const Request& req, const char* name, std::string& kee
 }
 
 void send_data(const Request& req, Response& res, http_backend& b) {
-  auto type = req.matches[1].str();
+  auto type = req.matches[1];
   if (!data_type_ok(type, res))
     return;
   send_request sr;
@@ -163,7 +163,7 @@ void add_data_routes(const data_route_adder& get, const data_route_adder& post, 
   });
   get(R"(/v1/users/([^/]+))", [bk](const Request& req, Response& res) {
     uint64_t id = 0;
-    if (!user_from(req.matches[1].str(), "user id", res, id))
+    if (!user_from(req.matches[1], "user id", res, id))
       return;
     auto r = bk->get_user(id);
     if (!reply_failed(res, r))

@@ -7,11 +7,11 @@
 #include <string>
 
 #include "http/backend.hpp"
-#include "http/httplib_abi.hpp"
+#include "http/message.hpp"
 
 namespace drover {
 
-using data_handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+using data_handler = http_handler;
 using data_route_adder = std::function<void(const char* path, data_handler f)>;
 
 /// POST/GET /v1/users[/{id}], POST /v1/send_data/{type}, GET /v1/recv_data,
@@ -20,6 +20,6 @@ void add_data_routes(const data_route_adder& get, const data_route_adder& post, 
 
 /// GET /v1/tasks/{id} for a delivery id: answers and returns true if `id`
 /// names a delivery; false (nothing written) lets the task route go on.
-bool serve_delivery(const std::string& id, httplib::Response& res, http_backend& b);
+bool serve_delivery(const std::string& id, http_response& res, http_backend& b);
 
 } // namespace drover

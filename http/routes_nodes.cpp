@@ -16,8 +16,8 @@ namespace drover {
 
 namespace {
 
-using httplib::Request;
-using httplib::Response;
+using Request = http_request;
+using Response = http_response;
 
 
 
@@ -46,13 +46,13 @@ void add_node_routes(const add_route& get, const add_route& post, http_backend& 
     int64_t since = 0;
     if (!since_from(req, res, since))
       return;
-    auto node = req.matches[1].str();
+    auto node = req.matches[1];
     auto r = bk->node_history(node, since);
     if (!reply_failed(res, r))
       reply_json(res, 200, history_json(node, since, r.value()));
   });
   get(R"(/v1/nodes/([^/]+)/commands)", [bk = &b](const Request& req, Response& res) {
-    auto node = req.matches[1].str();
+    auto node = req.matches[1];
     auto r = bk->node_commands(node);
     if (!reply_failed(res, r))
       reply_json(res, 200, commands_json(node, r.value()));
@@ -66,7 +66,7 @@ void add_node_routes(const add_route& get, const add_route& post, http_backend& 
       return;
     if (auto err = parse_command_request(req.body, command))
       return reply_error(res, 400, "bad_input", err.message);
-    auto node = req.matches[1].str();
+    auto node = req.matches[1];
     auto r = bk->post_node_command(node, command);
     if (reply_failed(res, r))
       return;

@@ -6,12 +6,12 @@
 #include <functional>
 
 #include "http/backend.hpp"
-#include "http/httplib_abi.hpp"
+#include "http/message.hpp"
 #include "http/server.hpp"
 
 namespace drover {
 
-using add_route = std::function<void(const char* path, httplib::Server::Handler h)>;
+using add_route = std::function<void(const char* path, http_handler h)>;
 
 void add_node_routes(const add_route& get, const add_route& post, http_backend& b,
                      const http_server_options& opts);

@@ -18,8 +18,8 @@ namespace drover {
 
 namespace {
 
-using httplib::Request;
-using httplib::Response;
+using Request = http_request;
+using Response = http_response;
 
 /// Answers with the record, or with the backend's error.
 void reply(Response& res, const result<schedule_record>& r, int status = 200) {
@@ -33,7 +33,7 @@ void reply(Response& res, const result<schedule_record>& r, int status = 200) {
 }
 
 bool id_from(const Request& req, Response& res, uint64_t& id) {
-  auto text = req.matches[1].str();
+  auto text = req.matches[1];
   auto [end, err] = std::from_chars(text.data(), text.data() + text.size(), id);
   if (!text.empty() && err == std::errc{} && end == text.data() + text.size())
     return true;

@@ -1,60 +1,62 @@
-// http_server (http/server.hpp): cpp-httplib setup, fixes for how it reads
-// bodies, JSON bodies for the errors it answers itself (404, 405, 413, 431), and
-// the listening thread. Endpoints: http/routes.cpp; the token: http/auth.cpp.
+// http_server (http/server.hpp): binding (TLS files checked first), the
+// accept loop with its connection slots, the event-loop and worker
+// threads, and stop(). A connection's life: http/connection.cpp. Endpoints:
+// http/routes.cpp; the token: http/auth.cpp.
 #include "http/server.hpp"
 
-#include <chrono>
-#include <mutex>
-#include <thread>
+#include <sys/resource.h>
 
-#include "http/auth.hpp"
-#include "http/bounded_server.hpp"
-#include "http/httplib_abi.hpp"
+#include <thread>
+#include <tuple>
+#include <vector>
+
 #include "http/routes.hpp"
+#include "http/server_core.hpp"
+#include "http/tls_files.hpp"
 
 namespace drover {
 
 namespace {
 
-using httplib::Request;
-using httplib::Response;
-using handled = httplib::Server::HandlerResponse;
+using error_code = boost::system::error_code;
 
-/// Runs before cpp-httplib reads a body, to fix two things it does with one.
-/// Chunked bodies: 0.11 reads them whole without the payload limit, so a
-/// client could fill memory; they get 411 and must send Content-Length.
-/// No length at all means an empty body (RFC 9112 §6.3), but 0.11 reads
-/// until the connection closes (`curl -X POST .../cancel` would wait out
-/// the read timeout and get a 400); "Content-Length: 0" makes it read
-/// nothing. The const_cast is sound: the library's Request is not const.
-/// A Content-Length that is not a number is refused here too.
-handled before_body(const Request& req, Response& res) {
-  // One value each: with two, which one counts would be up to each reader
-  // (a proxy and drover could disagree on the length or the sender).
-  for (const char* name : {"Content-Length", "Content-Type", "Transfer-Encoding", "Authorization",
-                           "Host", "LEVEL", "USER-AGENT", "DES-USER", "Idempotency-Key"}) {
-    if (auto n = req.get_header_value_count(name); n > 1) {
-      reply_error(res, 400, "bad_request", "header " + std::string{name} + " appears "
-                                             + std::to_string(n) + " times; send it once");
-      return handled::Handled;
-    }
+/// Connections need file descriptors: raise the soft limit toward the hard
+/// one if it is short of --http-max-connections plus room for the rest of
+/// the process. ec::bad_input if the hard limit is too low.
+error ensure_descriptors(std::size_t connections) {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0)
+    return {};
+  rlim_t want = connections + 512; // the store, CAF's sockets, refusals in flight
+  if (lim.rlim_cur >= want)
+    return {};
+  if (lim.rlim_max != RLIM_INFINITY && lim.rlim_max < want)
+    return {ec::bad_input, "--http-max-connections=" + std::to_string(connections)
+                             + " needs " + std::to_string(want) + " file descriptors; the limit is "
+                             + std::to_string(lim.rlim_max)
+                             + " (raise ulimit -n or lower --http-max-connections)"};
+  lim.rlim_cur = want;
+  ::setrlimit(RLIMIT_NOFILE, &lim);
+  return {};
+}
+
+error make_tls_context(const http_server_options& o, std::unique_ptr<asio::ssl::context>& out) {
+  if (o.tls_cert.empty() && o.tls_key.empty())
+    return {};
+  if (auto err = check_tls_files(o.tls_cert, o.tls_key))
+    return err;
+  try {
+    auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2
+                     | asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1
+                     | asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+    ctx->use_certificate_chain_file(o.tls_cert);
+    ctx->use_private_key_file(o.tls_key, asio::ssl::context::pem);
+    out = std::move(ctx);
+  } catch (const boost::system::system_error& e) {
+    return {ec::bad_input, "--http-tls-cert/--http-tls-key: " + std::string{e.what()}};
   }
-  if (req.has_header("Transfer-Encoding")) {
-    reply_error(res, 411, "length_required",
-                "send the body with a Content-Length header; chunked bodies are not accepted");
-    return handled::Handled;
-  }
-  if (!req.has_header("Content-Length")) {
-    const_cast<Request&>(req).headers.emplace("Content-Length", "0");
-  } else {
-    // 0.11 reads "-3" as a huge unsigned length and waits for the bytes.
-    auto len = req.get_header_value("Content-Length");
-    if (len.empty() || len.find_first_not_of("0123456789") != std::string::npos) {
-      reply_error(res, 400, "bad_request", "Content-Length '" + len + "' is not a number");
-      return handled::Handled;
-    }
-  }
-  return handled::Unhandled;
+  return {};
 }
 
 } // namespace
@@ -62,82 +64,60 @@ handled before_body(const Request& req, Response& res) {
 struct http_server::impl {
   http_backend* backend; ///< null until serve() when constructed without one
   http_server_options opts;
-  bounded_server svr; // 431 past max_header_fields / max_head_bytes
-  std::vector<route> routes;
-  std::thread listener;
+  std::vector<std::tuple<std::string, std::string, http_handler>> extra_routes;
   std::mutex mtx; // guards bind/serve/stop
-  bool bound = false;
+  // Destroyed in reverse: the pool, the acceptor, the event loop (its
+  // pending handlers own the connections), then what connections use.
+  std::unique_ptr<server_core> core;
+  std::unique_ptr<asio::io_context> io;
+  std::unique_ptr<tcp::acceptor> acceptor;
+  std::unique_ptr<asio::steady_timer> accept_pause;
+  std::unique_ptr<route_threads> pool;
+  std::unique_ptr<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
+  std::vector<std::thread> io_threads;
   bool started = false;
   uint16_t port = 0;
 
   impl(http_backend* b, http_server_options o) : backend(b), opts(std::move(o)) {}
 
-  void configure();
-  handled on_error(const Request& req, Response& res) const;
+  void accept();
+  void on_accepted(tcp::socket sock);
 };
 
-void http_server::impl::configure() {
-  svr.set_payload_max_length(opts.max_body);
-  // Idle keep-alive connections hold a worker; a short timeout keeps stop()
-  // quick while still letting a client reuse its connection.
-  svr.set_keep_alive_timeout(1);
-  // cpp-httplib's default sets SO_REUSEPORT, which lets a second server
-  // bind a port in use and silently share it. SO_REUSEADDR alone still
-  // allows a quick restart (TIME_WAIT) but makes a taken port an error.
-  svr.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+void http_server::impl::accept() {
+  acceptor->async_accept(asio::make_strand(*io), [this](const error_code& ec, tcp::socket sock) {
+    if (!acceptor->is_open())
+      return; // stop() closed it
+    if (!ec) {
+      on_accepted(std::move(sock));
+    } else if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space
+               || ec == asio::error::no_memory) {
+      // Out of sockets: the waiting connections stay in the backlog; try
+      // again shortly instead of spinning on the same failure.
+      accept_pause->expires_after(std::chrono::milliseconds(50));
+      accept_pause->async_wait([this](const error_code& e) {
+        if (!e && acceptor->is_open())
+          accept();
+      });
+      return;
+    }
+    accept();
   });
-  if (opts.threads > 0) {
-    auto n = opts.threads;
-    svr.new_task_queue = [n] { return new httplib::ThreadPool(n); };
-  }
-  svr.set_pre_routing_handler(before_body);
-  svr.set_error_handler(httplib::Server::HandlerWithResponse(
-    [this](const Request& req, Response& res) { return on_error(req, res); }));
 }
 
-/// cpp-httplib calls this for every status >= 400; ours already carry a
-/// JSON body, the ones it made itself get one here.
-handled http_server::impl::on_error(const Request& req, Response& res) const {
-  if (!res.body.empty())
-    return handled::Unhandled;
-  if (request_head_too_large()) {
-    reply_error(res, 431, "header_fields_too_large",
-                "more than " + std::to_string(max_header_fields) + " header fields or "
-                  + std::to_string(max_head_bytes) + " bytes of request line and headers");
-    return handled::Handled;
+void http_server::impl::on_accepted(tcp::socket sock) {
+  error_code ec;
+  auto remote = sock.remote_endpoint(ec);
+  if (ec)
+    return; // gone already
+  auto peer = remote.address().to_string();
+  switch (core->slots.take(peer)) {
+    case client_slots::verdict::taken: return start_connection(*core, std::move(sock), peer, 0);
+    case client_slots::verdict::client_full:
+      return start_connection(*core, std::move(sock), peer, 429);
+    case client_slots::verdict::server_full:
+      return start_connection(*core, std::move(sock), peer, 503);
   }
-  // The token is checked after the body is read (so a refusal never leaves
-  // unread bytes on the connection): here for requests no handler took.
-  if (!may_access(req, opts.token)) {
-    reply_unauthorized(res);
-    return handled::Handled;
-  }
-  if (res.status == 404) {
-    std::string allow;
-    for (const char* method : {"GET", "POST", "PUT"}) { // a stable order for Allow
-      bool match = false;
-      for (auto& r : routes)
-        match = match || (r.method == method && std::regex_match(req.path, r.pattern));
-      if (match && req.method != method)
-        allow += (allow.empty() ? "" : ", ") + std::string{method};
-    }
-    if (!allow.empty()) {
-      res.set_header("Allow", allow);
-      reply_error(res, 405, "method_not_allowed",
-                  req.method + " " + req.path + " is not supported; use " + allow);
-    } else {
-      reply_error(res, 404, "not_found", "no endpoint " + req.method + " " + req.path
-                                           + " (see http/API.md)");
-    }
-  } else if (res.status == 413) {
-    reply_error(res, 413, "body_too_large", "the body is larger than the limit of "
-                                              + std::to_string(opts.max_body) + " bytes (--max-body)");
-  } else {
-    reply_error(res, res.status, "bad_request", "the HTTP request could not be read");
-  }
-  return handled::Handled;
 }
 
 http_server::http_server(http_backend& backend, http_server_options opts)
@@ -150,38 +130,76 @@ http_server::~http_server() { stop(); }
 
 error http_server::bind(const std::string& host, uint16_t port) {
   std::lock_guard<std::mutex> guard{impl_->mtx};
-  if (impl_->bound)
+  if (impl_->acceptor)
     return {ec::bad_input, "the HTTP server was already bound"};
-  impl_->configure();
-  int bound = port;
-  if (port == 0)
-    bound = impl_->svr.bind_to_any_port(host);
-  else if (!impl_->svr.bind_to_port(host, port))
-    bound = -1;
-  if (bound <= 0)
+  auto core = std::make_unique<server_core>(impl_->opts);
+  if (auto err = make_tls_context(impl_->opts, core->tls))
+    return err;
+  if (auto err = ensure_descriptors(impl_->opts.max_connections))
+    return err;
+  auto io = std::make_unique<asio::io_context>(1);
+  auto acceptor = std::make_unique<tcp::acceptor>(*io);
+  error_code ec;
+  tcp::endpoint where;
+  auto addr = asio::ip::make_address(host, ec);
+  if (!ec) {
+    where = tcp::endpoint{addr, port};
+  } else { // a host name: its first address
+    tcp::resolver resolver{*io};
+    auto found = resolver.resolve(host, std::to_string(port), ec);
+    if (!ec && !found.empty())
+      where = found.begin()->endpoint();
+    else if (!ec)
+      ec = asio::error::host_not_found;
+  }
+  if (!ec)
+    acceptor->open(where.protocol(), ec);
+  // SO_REUSEADDR allows a quick restart (TIME_WAIT) while a port another
+  // process listens on stays an error (SO_REUSEPORT would share it).
+  if (!ec)
+    acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec)
+    acceptor->bind(where, ec);
+  if (!ec)
+    acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
     return {ec::bad_input, "cannot listen on " + host + ":" + std::to_string(port)
                              + " for HTTP: the address is in use or not on this machine"
                                " (pick another --http=HOST:PORT, or --http=off)"};
-  impl_->bound = true;
-  impl_->port = static_cast<uint16_t>(bound);
+  impl_->port = acceptor->local_endpoint().port();
+  impl_->core = std::move(core);
+  impl_->io = std::move(io);
+  impl_->acceptor = std::move(acceptor);
   return {};
+}
+
+void http_server::add_route(const std::string& method, const std::string& pattern,
+                            http_handler handler) {
+  std::lock_guard<std::mutex> guard{impl_->mtx};
+  impl_->extra_routes.emplace_back(method, pattern, std::move(handler));
 }
 
 error http_server::serve(http_backend& backend) {
   std::lock_guard<std::mutex> guard{impl_->mtx};
-  if (!impl_->bound || impl_->started)
+  auto& m = *impl_;
+  if (!m.acceptor || m.started)
     return {ec::bad_input, "the HTTP server is not bound, or already serves"};
-  impl_->backend = &backend;
-  impl_->routes = add_routes(impl_->svr, backend, impl_->opts);
-  impl_->started = true;
-  impl_->listener = std::thread{[this] { impl_->svr.listen_after_bind(); }};
-  // stop() only works once the accept loop runs; wait for it, bounded.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (!impl_->svr.is_running() && impl_->listener.joinable()
-         && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  if (!impl_->svr.is_running())
-    return {ec::unreachable, "the HTTP server did not start within 5 s"};
+  m.backend = &backend;
+  add_routes(m.core->routes, backend, m.core->opts);
+  for (auto& [method, pattern, handler] : m.extra_routes)
+    m.core->routes.add(method, pattern, handler);
+  m.pool = std::make_unique<route_threads>(m.opts.threads == 0 ? 8 : m.opts.threads);
+  m.core->pool = m.pool.get();
+  m.accept_pause = std::make_unique<asio::steady_timer>(*m.io);
+  m.keep_running = std::make_unique<asio::executor_work_guard<asio::io_context::executor_type>>(
+    m.io->get_executor());
+  m.accept();
+  m.started = true;
+  // One event-loop thread does all I/O (routes run on the pool): a new
+  // connection's first operations start on the accept handler, which is then
+  // the only thread touching it. More loop threads would need those first
+  // operations dispatched onto each connection's strand.
+  m.io_threads.emplace_back([io = m.io.get()] { io->run(); });
   return {};
 }
 
@@ -195,12 +213,34 @@ error http_server::start(const std::string& host, uint16_t port) {
 
 uint16_t http_server::port() const { return impl_->port; }
 
+bool http_server::tls() const { return impl_->core && impl_->core->tls; }
+
 void http_server::stop() {
   std::lock_guard<std::mutex> guard{impl_->mtx};
-  if (!impl_->listener.joinable())
+  auto& m = *impl_;
+  if (!m.acceptor)
     return;
-  impl_->svr.stop();
-  impl_->listener.join();
+  if (m.started) {
+    m.core->stopping = true;
+    asio::post(*m.io, [a = m.acceptor.get(), t = m.accept_pause.get()] {
+      error_code ignored;
+      a->close(ignored);
+      t->cancel();
+    });
+    m.pool->stop(); // requests in flight finish; their answers go out with Connection: close
+    m.keep_running.reset();
+    m.io->stop();
+    for (auto& t : m.io_threads)
+      t.join();
+    m.io_threads.clear();
+  }
+  m.core->gate->close(); // no deferred reply may post to the loop from now on
+  m.pool.reset();
+  m.accept_pause.reset();
+  m.acceptor.reset();
+  m.io.reset(); // destroys the handlers still queued, and with them the connections
+  m.core.reset();
+  m.started = false;
 }
 
 } // namespace drover

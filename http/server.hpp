@@ -1,9 +1,12 @@
-// The REST server of DESIGN.md §8, run inside the manager process. It owns
-// a cpp-httplib server and its thread pool; every request is answered on
-// those threads by calling an http_backend (which may block), so callers'
-// threads, CAF's scheduler included, never serve a request.
+// The REST server of DESIGN.md §8, run inside the manager process: an event
+// loop (Boost.Asio) that only reads, writes and accepts, and a small pool of
+// worker threads that run the routes (which may block on the backend). A
+// slow or idle client costs a socket and a few KiB, never a thread; limits
+// on time, size and connections per client bound what it can hold. HTTPS
+// with --http-tls-cert/--http-tls-key. Routes: http/routes*.cpp.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -11,6 +14,7 @@
 
 #include "core/errors.hpp"
 #include "http/backend.hpp"
+#include "http/message.hpp"
 
 namespace drover {
 
@@ -18,7 +22,23 @@ struct http_server_options {
   std::size_t max_body = std::size_t{16} << 20; ///< bytes; larger bodies get 413
   std::size_t max_tasks = 1'000'000;  ///< tasks per job; more get 413
   std::string token;                  ///< bearer token for /v1 and /metrics; empty: open
-  std::size_t threads = 0;            ///< request threads; 0: cpp-httplib's default (>= 8)
+  std::size_t threads = 0;            ///< threads running routes; 0: 8
+  std::string tls_cert;               ///< PEM certificate (chain): serve HTTPS; with tls_key
+  std::string tls_key;                ///< PEM private key of tls_cert
+  std::size_t max_connections = 1024; ///< open connections in all; past it 503 and close
+  std::size_t max_per_client = 128;   ///< open connections from one address; past it 429
+  /// From accept (or a later request's first byte) to the end of its head,
+  /// TLS handshake included; past it 408 and close.
+  std::chrono::milliseconds header_timeout{10'000};
+  /// For the body: this plus 1 s per 64 KiB of its Content-Length; past it 408.
+  std::chrono::milliseconds body_timeout{10'000};
+  std::chrono::milliseconds idle_timeout{5'000};   ///< keep-alive wait for the next request
+  std::chrono::milliseconds write_timeout{30'000}; ///< to write one response
+  std::chrono::milliseconds max_park{300'000};     ///< longest a deferred reply may wait
+  std::size_t max_requests_per_connection = 1000;  ///< then the connection closes
+  /// Bytes of request bodies held at once by all connections; past it 503.
+  /// 0: 256 MiB or max_body, whichever is larger.
+  std::size_t max_body_bytes_in_flight = 0;
 };
 
 class http_server {
@@ -39,17 +59,24 @@ public:
   /// ec::bad_input if the address cannot be bound or start ran before.
   error start(const std::string& host, uint16_t port);
 
-  /// The two halves of start(): bind() takes the port (connections wait in
-  /// the backlog; ec::bad_input if it is in use), serve() answers them with
-  /// `backend`, which must outlive this server.
+  /// The two halves of start(): bind() checks the TLS files and takes the
+  /// port (connections wait in the backlog; ec::bad_input naming what to
+  /// fix), serve() answers them with `backend`, which must outlive this server.
   error bind(const std::string& host, uint16_t port);
   error serve(http_backend& backend);
 
+  /// Adds a route besides the API's own (a test's, say), behind the same
+  /// token check. REQUIRES: before serve() or start().
+  void add_route(const std::string& method, const std::string& pattern, http_handler handler);
+
   /// The bound port; 0 before start().
   uint16_t port() const;
+  /// True when it serves HTTPS.
+  bool tls() const;
 
   /// Stops accepting, waits for requests in flight (each bounded by the
-  /// backend's own timeout), joins every thread. Safe to call twice.
+  /// backend's own timeout), closes every connection (parked ones too), and
+  /// joins every thread. Safe to call twice.
   void stop();
 
 private:

@@ -173,7 +173,7 @@ struct proc_run : wall_driver {
     registry = fmt::format("127.0.0.1:{}", listening_port(log, "registry"));
     api = std::make_unique<api_client>(client_options{
       fmt::format("http://127.0.0.1:{}", listening_port(log, "http")), "", true,
-      static_cast<uint32_t>(o.reply_ms)});
+      static_cast<uint32_t>(o.reply_ms), ""});
     for (auto* role : {"consumer", "producer"})
       for (auto& m : role == std::string{"consumer"} ? names(c.consumers) : names(c.producers)) {
         auto& ch = start(m);

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # examples run under the tests, as users' workers would.
 packages=(g++ cmake make ccache libcaf-dev libyaml-cpp-dev libfmt-dev doctest-dev
           libsqlite3-dev libcpp-httplib-dev nlohmann-json3-dev libcli11-dev sqlite3
-          python3 nodejs)
+          libboost-dev libssl-dev openssl curl python3 nodejs)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -31,8 +31,8 @@ inline bool complete(const std::string& reply) {
 
 /// Sends `raw` to 127.0.0.1:`port` and reads one reply, until the server
 /// closes or 5 s pass; returns what arrived. `half_close` tells the server
-/// that nothing more follows; cpp-httplib then writes no reply at all (it
-/// checks that the peer is still there), so only cut-off requests use it.
+/// that nothing more follows (it answers a complete request, then closes;
+/// a cut-off one gets no answer).
 inline std::string exchange(uint16_t port, const std::string& raw, bool half_close) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   REQUIRE(fd >= 0);

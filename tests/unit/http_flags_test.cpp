@@ -80,4 +80,30 @@ TEST_CASE("bad values name the flag") {
   CHECK_THROWS_AS(parsed({"--token", ""}), CLI::ValidationError); // main splits "--token=" so
 }
 
+TEST_CASE("TLS files and connection limits: both files or neither, limits in range") {
+  bool on = false;
+  endpoint where;
+  http_server_options opts;
+  REQUIRE_FALSE(resolve_http_flags(parsed({"--http-tls-cert=c.pem", "--http-tls-key=k.pem",
+                                           "--http-max-connections=64", "--http-max-per-client=8"}),
+                                   on, where, opts));
+  CHECK(opts.tls_cert == "c.pem");
+  CHECK(opts.tls_key == "k.pem");
+  CHECK(opts.max_connections == 64);
+  CHECK(opts.max_per_client == 8);
+  auto defaults = parsed({});
+  CHECK(defaults.max_connections == 1024);
+  CHECK(defaults.max_per_client == 128);
+  CHECK(resolve_http_flags(parsed({"--http-tls-cert=c.pem"}), on, where, opts).message
+        == "--http-tls-cert needs --http-tls-key");
+  CHECK(resolve_http_flags(parsed({"--http-tls-key=k.pem"}), on, where, opts).message
+        == "--http-tls-key needs --http-tls-cert");
+  CHECK(resolve_http_flags(parsed({"--http-max-connections=0"}), on, where, opts).message
+        == "--http-max-connections: 0 is out of range; use 1 to 100000");
+  CHECK(resolve_http_flags(parsed({"--http-max-connections=10", "--http-max-per-client=11"}), on,
+                           where, opts)
+          .message.rfind("--http-max-per-client: 11 is out of range", 0)
+        == 0);
+}
+
 }
