@@ -12,6 +12,7 @@
 #include "core/errors.hpp"
 #include "core/queue_bounds.hpp"
 #include "core/schedule_book.hpp"
+#include "core/tls_files.hpp"
 #include "store/durability.hpp"
 
 namespace CLI {
@@ -86,6 +87,9 @@ struct run_options {
   std::string handlers;             ///< handlers file; empty: the config's `handlers:` section
   uint32_t handlers_poll_ms = 1000; ///< how often the consumer re-reads it; 0: never
   uint32_t drain_timeout_ms = 30000; ///< SIGTERM: running tasks get this long, then go back
+  // -- mutual TLS on node links (config/tls_flags.cpp) --
+  tls_files tls;                    ///< --tls-cert, --tls-key, --tls-ca; none: plain TCP
+  bool insecure = false;            ///< --insecure: listen beyond loopback without TLS
 };
 
 /// Reads the config file's `queues:` map; false if a key or value is wrong.
@@ -112,6 +116,14 @@ void add_link_flags(CLI::App& app, run_options& opts);
 
 /// Adds the data-scheduling flags (#9) to `app`, bound to `opts`.
 void add_data_flags(CLI::App& app, run_options& opts);
+
+/// Adds --tls-cert, --tls-key and --tls-ca to `app`, bound to `files`
+/// (drover run and the CAF client commands).
+void add_tls_flags(CLI::App& app, tls_files& files);
+
+/// True if `host` can only be reached from this machine (127.0.0.0/8,
+/// ::1, localhost).
+bool is_loopback_host(const std::string& host);
 
 /// Reads a YAML config file into `opts`. Unknown keys and wrong types are
 /// reported as "file:line:column: what is wrong", all of them at once.
