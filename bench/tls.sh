@@ -142,8 +142,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a+0 > 0 && b+0 > 0) printf "%.2fx
 echo "| workload | TLS off | TLS on | on/off | runs off / on |"
 echo "|---|---|---|---|---|"
 for k in W2 W3.p50 W3.p99; do
-  base=${k%%.*}; sub=${k#W3}; sub=${sub#.}
-  off_key=$base.off${sub:+.$sub}; on_key=$base.on${sub:+.$sub}
+  base=${k%%.*}; sub=""
+  [[ $k == *.* ]] && sub=.${k#*.}
+  off_key=$base.off$sub; on_key=$base.on$sub
   case $k in
     W2) what="W2 noop tasks/s, 4 processes, N=$N_TP" ;;
     W3.p50) what="W3 latency p50 µs across processes, N=$N_LAT" ;;
