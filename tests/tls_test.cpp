@@ -213,7 +213,7 @@ TEST_CASE("with TLS on every node link a cluster runs its tasks, and refuses str
   INFO("producer: " << producer.out() << producer.err());
   CHECK(producer.out().find("200/200 done, 200 succeeded") != std::string::npos);
   c1.signal(SIGTERM);
-  CHECK(c1.wait(10s) == 0);
+  CHECK(c1.wait(30s) == 0); // a loaded 2-core box: its drain and exit take a while
   CHECK(executed_by(c1) == 200);
   REQUIRE(relay.client_bytes.size() > 100);
 
