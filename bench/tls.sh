@@ -27,6 +27,7 @@ for arg in "$@"; do
 done
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "tls.sh: --rounds wants a positive number" >&2; exit 2; }
 if ((QUICK)); then N_TP=20000; N_LAT=300; else N_TP=100000; N_LAT=2000; fi
+BUILD=$(cd "$BUILD" 2>/dev/null && pwd) || { echo "tls.sh: no such directory: $BUILD" >&2; exit 2; }
 DROVER=$BUILD/drover
 LATENCY=$BUILD/latency_bench
 for b in "$DROVER" "$LATENCY"; do
@@ -36,6 +37,7 @@ done
 TMP=$(mktemp -d /tmp/drover-tls-bench-XXXXXX)
 RES=$TMP/results
 mkdir -p "$RES"
+cd "$TMP" || exit 1 # consumers write files (exec-groups-NODE) into their working directory
 PIDS=()
 ours() { [[ -n $1 ]] && jobs -p -r | grep -qx -- "$1"; }
 cleanup() {
