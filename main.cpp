@@ -10,6 +10,7 @@
 
 #include "app/rules_client.hpp"
 #include "app/run.hpp"
+#include "cli/certs.hpp"
 #include "cli/commands.hpp"
 #include "config/options.hpp"
 #include "http/http_flags.hpp"
@@ -56,14 +57,17 @@ int main(int raw_argc, char** raw_argv) {
   client = add_client_commands(
     app,
     [&](const std::string& file, const std::string& manager) {
-      return apply_rules_remote(file, manager, timeout(), reconnect(), std::cout, std::cerr);
+      admin_identity who{client->tls, client->client.token};
+      return apply_rules_remote(file, manager, who, timeout(), reconnect(), std::cout, std::cerr);
     },
     [&](const std::string& manager) {
-      return get_rules_remote(manager, timeout(), reconnect(), std::cout, std::cerr);
+      admin_identity who{client->tls, client->client.token};
+      return get_rules_remote(manager, who, timeout(), reconnect(), std::cout, std::cerr);
     });
 
   // drover replay FILE.yaml | drover simulate: scenarios and a local cluster.
   auto replay_cmds = replay::add_replay_commands(app);
+  auto certs_cmd = add_certs_command(app); // drover certs init DIR
   refuse_negative_numbers(app);
 
   try {
@@ -81,6 +85,8 @@ int main(int raw_argc, char** raw_argv) {
   if (auto code = run_client_command(*client))
     return *code;
   if (auto code = replay::run_replay_command(*replay_cmds))
+    return *code;
+  if (auto code = run_certs_command(*certs_cmd))
     return *code;
   return 2;
 }

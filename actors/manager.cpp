@@ -2,6 +2,7 @@
 // sends the resulting changes to the store. See manager.hpp for the contract.
 #include "actors/manager.hpp"
 
+#include "actors/admin_gate.hpp"
 #include "actors/manager_state.hpp"
 #include "actors/protocol_links.hpp"
 #include "actors/protocol_nodes.hpp"
@@ -94,19 +95,26 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
       on_timeout(self, id, lease);
       flush_changes(self);
     },
+    // -- administrative: only from this process (actors/admin_gate.hpp) --
     [=](cancel_atom, task_id id) -> caf::result<uint64_t> { // -> version after
+      if (auto refused = refuse_foreign_admin(self, "cancel"))
+        return refused;
       auto version = cancel_task(self, id);
       flush_changes(self);
       if (!version)
         return version.error();
       return *version;
     },
-    [=](seal_atom, job_atom, job_id id) {
+    [=](seal_atom, job_atom, job_id id) -> caf::result<job_info> {
+      if (auto refused = refuse_foreign_admin(self, "seal"))
+        return refused;
       auto r = seal_job(self, id);
       flush_changes(self);
       return r;
     },
     [=](cancel_atom, job_atom, job_id id) -> caf::result<uint64_t> {
+      if (auto refused = refuse_foreign_admin(self, "cancel"))
+        return refused;
       auto n = cancel_job(self, id);
       flush_changes(self);
       if (!n)
@@ -118,14 +126,24 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
       flush_changes(self);
     },
     // -- rules: parsed by the keeper, swapped here --
-    [=](rules_atom, get_atom) { return describe_rules(self->state); },
-    [=](rules_atom, apply_atom, std::string& yaml, std::string& source) {
+    [=](rules_atom, get_atom) -> caf::result<rules_info> {
+      if (auto refused = refuse_foreign_admin(self, "rules get"))
+        return refused;
+      return describe_rules(self->state);
+    },
+    [=](rules_atom, apply_atom, std::string& yaml, std::string& source) -> caf::result<rules_info> {
+      if (auto refused = refuse_foreign_admin(self, "rules apply"))
+        return refused;
       auto rp = self->make_response_promise();
       rp.delegate(self->state.rules_keeper, rules_atom::value, apply_atom::value,
                   std::move(yaml), std::move(source));
-      return rp;
+      return caf::delegated<rules_info>{};
     },
-    [=](swap_atom, rules_update& next) { return swap_rules(self, std::move(next.rules)); },
+    [=](swap_atom, rules_update& next) -> caf::result<rules_info> {
+      if (auto refused = refuse_foreign_admin(self, "rules swap"))
+        return refused;
+      return swap_rules(self, std::move(next.rules));
+    },
     // -- alerts from supervisors (through the registry) --
     [=](alert_atom, const std::string& node, const std::string& text) {
       auto& st = self->state;
@@ -196,7 +214,10 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
     [=](nstatus_atom, get_atom, const std::string& node, int64_t since_ms) {
       return status_history(self, node, since_ms);
     },
-    [=](ncommand_atom, const std::string& node, const std::string& kind) {
+    [=](ncommand_atom, const std::string& node, const std::string& kind)
+      -> caf::result<node_command> {
+      if (auto refused = refuse_foreign_admin(self, "node command"))
+        return refused;
       return post_command(self, node, kind);
     },
     [=](ncommand_atom, get_atom, const std::string& node) { return list_commands(self, node); },

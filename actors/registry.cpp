@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "actors/admin_gate.hpp"
 #include "actors/protocol.hpp"
 #include "actors/protocol_data.hpp"
 #include "core/log.hpp"
@@ -77,6 +78,18 @@ void on_down(registry_ptr self, const caf::down_msg& dm) {
   }
 }
 
+/// Asks the manager `msg` (a rules get or apply) and answers the current
+/// request with what it says.
+caf::result<rules_info> relay_rules(registry_ptr self, caf::message msg) {
+  if (!self->state.manager)
+    return caf::error{ec::no_manager, std::string{"no manager has registered yet"}};
+  auto rp = self->make_response_promise<rules_info>();
+  self->request(self->state.manager, std::chrono::seconds(60), std::move(msg))
+    .then([rp](rules_info& info) mutable { rp.deliver(std::move(info)); },
+          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
+}
+
 caf::behavior registry(registry_ptr self, registry_options opts) {
   self->state.opts = opts;
   if (opts.heartbeat.count() > 0)
@@ -120,21 +133,20 @@ caf::behavior registry(registry_ptr self, registry_options opts) {
       return rp;
     },
     // `drover rules apply|get --manager=HOST:PORT` reaches the registry,
-    // which is what listens there; the manager answers the requester.
-    [=](rules_atom, apply_atom, std::string& yaml, std::string& source) -> caf::result<rules_info> {
-      if (!self->state.manager)
-        return caf::error{ec::no_manager, std::string{"no manager has registered yet"}};
-      auto rp = self->make_response_promise();
-      rp.delegate(self->state.manager, rules_atom::value, apply_atom::value, std::move(yaml),
-                  std::move(source));
-      return rp;
+    // which is what listens there: the door for operators from outside the
+    // manager's process (actors/admin_gate.hpp). It asks the manager itself,
+    // so the manager sees a sender in its own process.
+    [=](rules_atom, apply_atom, std::string& yaml, std::string& source,
+        const std::string& token) -> caf::result<rules_info> {
+      if (auto refused = refuse_without_token(self, self->state.opts.token, token, "rules apply"))
+        return refused;
+      return relay_rules(self, caf::make_message(rules_atom::value, apply_atom::value,
+                                                 std::move(yaml), std::move(source)));
     },
-    [=](rules_atom, get_atom) -> caf::result<rules_info> {
-      if (!self->state.manager)
-        return caf::error{ec::no_manager, std::string{"no manager has registered yet"}};
-      auto rp = self->make_response_promise();
-      rp.delegate(self->state.manager, rules_atom::value, get_atom::value);
-      return rp;
+    [=](rules_atom, get_atom, const std::string& token) -> caf::result<rules_info> {
+      if (auto refused = refuse_without_token(self, self->state.opts.token, token, "rules get"))
+        return refused;
+      return relay_rules(self, caf::make_message(rules_atom::value, get_atom::value));
     },
     [=](heartbeat_atom, const member_info& who) -> caf::result<void> {
       auto i = self->state.members.find(member_key(who));

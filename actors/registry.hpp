@@ -11,6 +11,7 @@
 #pragma once
 
 #include <chrono>
+#include <string>
 #include <cstdint>
 
 #include <caf/fwd.hpp>
@@ -21,6 +22,7 @@ struct registry_options {
   std::chrono::milliseconds heartbeat{1000}; ///< members' interval; 0: no heartbeats
   uint32_t misses = 3;                       ///< lost after this many missed in a row
   int64_t wall_offset_ms = 0;                ///< unix ms minus actor-clock ms (for reports)
+  std::string token;                         ///< --token: rules get/apply must carry it
 };
 
 caf::actor spawn_registry(caf::actor_system& sys, registry_options opts = {});

@@ -1,6 +1,7 @@
 #include "app/remote.hpp"
 
 #include <caf/io/all.hpp>
+#include <caf/openssl/all.hpp>
 
 #include <algorithm>
 #include <thread>
@@ -11,13 +12,42 @@
 
 namespace drover {
 
+namespace {
+
+/// The actor that connects and publishes: the OpenSSL module's when the
+/// system has certificates, else the plain middleman's.
+caf::io::middleman_actor connector_of(caf::actor_system& sys) {
+  return uses_tls(sys) ? sys.openssl_manager().actor_handle() : sys.middleman().actor_handle();
+}
+
+} // namespace
+
+void configure_node_links(caf::actor_system_config& cfg, const tls_files& tls) {
+  cfg.load<caf::io::middleman>();
+  if (!tls.any()) {
+    // Members talk to the manager's node directly instead of through the
+    // registry's process. CAF opens a plain listening port for that, so it
+    // stays off with TLS (it would be a way in without a certificate).
+    cfg.set("middleman.enable-automatic-connections", true);
+    return;
+  }
+  cfg.load<caf::openssl::manager>();
+  cfg.openssl_certificate = tls.cert;
+  cfg.openssl_key = tls.key;
+  cfg.openssl_cafile = tls.ca;
+  cfg.set("middleman.enable-automatic-connections", false);
+}
+
+bool uses_tls(caf::actor_system& sys) {
+  return sys.has_openssl_manager() && !sys.config().openssl_cafile.empty();
+}
+
 error connect_to(caf::actor_system& sys, const endpoint& ep,
                  std::chrono::milliseconds timeout, caf::actor& out) {
   caf::scoped_actor self{sys};
   error result;
   auto where = ep.host + ":" + std::to_string(ep.port);
-  self->request(sys.middleman().actor_handle(), timeout, caf::connect_atom::value,
-                ep.host, ep.port)
+  self->request(connector_of(sys), timeout, caf::connect_atom::value, ep.host, ep.port)
     .receive(
       [&](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
         out = caf::actor_cast<caf::actor>(ptr);
@@ -57,8 +87,8 @@ registry_connector middleman_connector(const endpoint& ep, std::chrono::millisec
   return [ep, timeout](caf::event_based_actor* self, std::function<void(caf::actor)> connected,
                        std::function<void(std::string)> failed) {
     auto where = ep.host + ":" + std::to_string(ep.port);
-    self->request(self->system().middleman().actor_handle(), timeout, caf::connect_atom::value,
-                  ep.host, ep.port)
+    self->request(connector_of(self->system()), timeout, caf::connect_atom::value, ep.host,
+                  ep.port)
       .then(
         [=](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
           auto hdl = caf::actor_cast<caf::actor>(ptr);
@@ -75,7 +105,8 @@ registry_connector middleman_connector(const endpoint& ep, std::chrono::millisec
 
 error publish_at(caf::actor_system& sys, const caf::actor& hdl, const endpoint& ep,
                  uint16_t& port) {
-  auto res = sys.middleman().publish(hdl, ep.port, ep.host.c_str(), true);
+  auto res = uses_tls(sys) ? caf::openssl::publish(hdl, ep.port, ep.host.c_str(), true)
+                           : sys.middleman().publish(hdl, ep.port, ep.host.c_str(), true);
   if (!res)
     return {ec::unreachable, "cannot listen on " + ep.host + ":" + std::to_string(ep.port)
                                + " for the registry: the address is in use or not on this "

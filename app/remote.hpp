@@ -1,5 +1,9 @@
 // Reaching actors in other processes through CAF's middleman, with a bound
-// on every wait (a blocking connect must never hang the process).
+// on every wait (a blocking connect must never hang the process). With
+// certificates (--tls-cert, --tls-key, --tls-ca) every link, listening or
+// connecting, goes through CAF's OpenSSL module and requires a peer
+// certificate signed by the CA: a peer without one is dropped during the
+// handshake, before any BASP message is read.
 #pragma once
 
 #include <chrono>
@@ -11,8 +15,16 @@
 #include "actors/member_link.hpp"
 #include "config/options.hpp"
 #include "core/errors.hpp"
+#include "core/tls_files.hpp"
 
 namespace drover {
+
+/// Loads CAF's middleman and, when `tls` names certificates, its OpenSSL
+/// module with them. REQUIRES: check_tls_files(tls) passed.
+void configure_node_links(caf::actor_system_config& cfg, const tls_files& tls);
+
+/// True if `sys` was configured with certificates (every link is TLS).
+bool uses_tls(caf::actor_system& sys);
 
 /// The actor published at `ep`, or an error naming the address and reason.
 error connect_to(caf::actor_system& sys, const endpoint& ep,

@@ -16,8 +16,8 @@ namespace drover {
 namespace {
 
 struct client_config : caf::actor_system_config {
-  client_config() {
-    load<caf::io::middleman>();
+  explicit client_config(const tls_files& tls) {
+    configure_node_links(*this, tls);
     add_drover_types(*this);
   }
 };
@@ -41,7 +41,7 @@ bool is_transient(const caf::error& e) {
 /// `reconnect` has passed (0: keep trying); a new connection every time,
 /// since a registry that restarted is a new process.
 template <class... Ts>
-int ask(const std::string& manager, std::chrono::milliseconds timeout,
+int ask(const std::string& manager, const tls_files& tls, std::chrono::milliseconds timeout,
         std::chrono::milliseconds reconnect, std::ostream& err, rules_info& info,
         const Ts&... msg) {
   endpoint ep;
@@ -49,7 +49,11 @@ int ask(const std::string& manager, std::chrono::milliseconds timeout,
     err << "drover: --manager: " << e.message << "\n";
     return 2;
   }
-  client_config cfg;
+  if (auto e = check_tls_files(tls)) {
+    err << "drover: " << e.message << "\n";
+    return 2;
+  }
+  client_config cfg{tls};
   caf::actor_system sys{cfg};
   backoff_policy policy{std::chrono::milliseconds{100}, std::chrono::milliseconds{2000}, reconnect};
   using clock = std::chrono::steady_clock;
@@ -92,7 +96,7 @@ int ask(const std::string& manager, std::chrono::milliseconds timeout,
 } // namespace
 
 int apply_rules_remote(const std::string& file, const std::string& manager,
-                       std::chrono::milliseconds timeout, std::chrono::milliseconds reconnect,
+                       const admin_identity& who, std::chrono::milliseconds timeout, std::chrono::milliseconds reconnect,
                        std::ostream& out, std::ostream& err) {
   rule_set local;
   if (auto e = load_rules(file, local)) { // the same check the manager makes
@@ -100,17 +104,19 @@ int apply_rules_remote(const std::string& file, const std::string& manager,
     return 2;
   }
   rules_info info;
-  int code = ask(manager, timeout, reconnect, err, info, rules_atom::value, apply_atom::value,
-                 local.text, file);
+  int code = ask(manager, who.tls, timeout, reconnect, err, info, rules_atom::value,
+                 apply_atom::value, local.text, file, who.token);
   if (code == 0)
     print_info(out, info);
   return code;
 }
 
-int get_rules_remote(const std::string& manager, std::chrono::milliseconds timeout,
+int get_rules_remote(const std::string& manager, const admin_identity& who,
+                     std::chrono::milliseconds timeout,
                      std::chrono::milliseconds reconnect, std::ostream& out, std::ostream& err) {
   rules_info info;
-  int code = ask(manager, timeout, reconnect, err, info, rules_atom::value, get_atom::value);
+  int code = ask(manager, who.tls, timeout, reconnect, err, info, rules_atom::value,
+                 get_atom::value, who.token);
   if (code == 0) {
     print_info(out, info);
     out << info.text;

@@ -137,12 +137,14 @@ void add_user_handlers(const run_options& o, prepared_run& pre, consumer_options
   co.user_handlers = pre.handlers;
 }
 
-int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre, running& r) {
+int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre, running& r,
+                const std::string& admin_token) {
   caf::actor registry;
   endpoint ep;
   if (runs_role(o, "registry")) {
     registry = spawn_registry(sys, registry_options{std::chrono::milliseconds(o.heartbeat_ms),
-                                                    o.heartbeat_misses, wall_offset_ms(sys)});
+                                                    o.heartbeat_misses, wall_offset_ms(sys),
+                                                    admin_token});
     watch(r, registry);
     parse_endpoint(o.listen, ep, true);
     uint16_t port = 0;
@@ -326,10 +328,9 @@ int run_roles(run_options o, const http_flags& http) {
                                          : log_level::info);
   auto signals = block_stop_signals();
   caf::actor_system_config cfg;
-  cfg.load<caf::io::middleman>();
+  configure_node_links(cfg, o.tls); // TLS when certificates are given
   add_drover_types(cfg);
   add_data_types(cfg);
-  cfg.set("middleman.enable-automatic-connections", true);
   if (o.threads > 0)
     cfg.set("scheduler.max-threads", static_cast<size_t>(o.threads));
   tune_scheduler(cfg); // issue 8: no 50 us sleeps between a message and its worker
@@ -338,7 +339,7 @@ int run_roles(run_options o, const http_flags& http) {
   r.ready->node = o.node;
   r.http = std::move(pre.http);
   r.http_host = http.listen.substr(0, http.listen.rfind(':'));
-  int code = start_roles(sys, o, pre, r);
+  int code = start_roles(sys, o, pre, r, http.token);
   if (code == 0)
     code = wait_until_done(signals, wait_inputs{r.job, r.stopped, r.consumer, r.drained,
                                                 o.drain_timeout_ms, r.ready, o.ready_file});

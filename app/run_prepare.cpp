@@ -83,9 +83,28 @@ error prepare_ready_file(const std::string& path) {
   return {};
 }
 
+/// The node link's certificates, and no registry open to the network
+/// without them unless --insecure says so.
+error prepare_tls(const run_options& o) {
+  if (auto err = check_tls_files(o.tls))
+    return err;
+  if (!runs_role(o, "registry") || o.tls.any() || o.insecure)
+    return {};
+  endpoint ep;
+  if (parse_endpoint(o.listen, ep, true) || is_loopback_host(ep.host))
+    return {};
+  return {ec::bad_input,
+          "--listen=" + o.listen + " is reachable from other machines, and without TLS any "
+          "process that reaches it can join as a consumer and receive tasks: give --tls-cert, "
+          "--tls-key and --tls-ca (drover certs init DIR makes them), listen on 127.0.0.1, or "
+          "pass --insecure if the network is trusted"};
+}
+
 } // namespace
 
 error prepare_run(const run_options& o, const http_flags& http, prepared_run& out) {
+  if (auto err = prepare_tls(o))
+    return err;
   if (!o.ready_file.empty())
     if (auto err = prepare_ready_file(o.ready_file))
       return err;

@@ -49,6 +49,7 @@ struct args {
   long tasks = 2000;
   std::string type = "noop";
   std::string handlers;
+  tls_files tls; ///< --tls-cert, --tls-key, --tls-ca: join a cluster over mutual TLS
 };
 
 bool parse(int argc, char** argv, args& a) {
@@ -64,6 +65,12 @@ bool parse(int argc, char** argv, args& a) {
       a.type = s.substr(7);
     else if (s.rfind("--handlers=", 0) == 0)
       a.handlers = s.substr(11);
+    else if (s.rfind("--tls-cert=", 0) == 0)
+      a.tls.cert = s.substr(11);
+    else if (s.rfind("--tls-key=", 0) == 0)
+      a.tls.key = s.substr(10);
+    else if (s.rfind("--tls-ca=", 0) == 0)
+      a.tls.ca = s.substr(9);
     else
       return false;
   }
@@ -132,12 +139,16 @@ int main(int argc, char** argv) {
   args a;
   if (!parse(argc, argv, a)) {
     std::fprintf(stderr, "usage: latency_bench --in-process | --registry=HOST:PORT "
-                         "[--tasks=N] [--type=T] [--handlers=FILE]\n");
+                         "[--tasks=N] [--type=T] [--handlers=FILE] [--tls-cert=F --tls-key=F --tls-ca=F]\n");
+    return 2;
+  }
+  if (auto err = check_tls_files(a.tls)) {
+    std::fprintf(stderr, "latency_bench: %s\n", err.message.c_str());
     return 2;
   }
   set_log_level(log_level::error);
   caf::actor_system_config cfg;
-  cfg.load<caf::io::middleman>();
+  configure_node_links(cfg, a.tls); // as drover run: TLS with certificates
   add_drover_types(cfg);
   tune_scheduler(cfg); // as drover run
   caf::actor_system sys{cfg};

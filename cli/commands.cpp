@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/actions.hpp"
+#include "config/options.hpp"
 #include "http/http_flags.hpp"
 
 namespace drover {
@@ -80,6 +81,7 @@ void add_rules(CLI::App& app, client_commands& c) {
       "--manager", c.manager, "HOST:PORT of the registry: go through the actor system, not HTTP");
     add_common_flags(sub, c.client);
     manager->excludes(sub->get_option("--server"));
+    add_tls_flags(*sub, c.tls);
     sub->add_option("--reconnect-timeout", c.reconnect_timeout_ms,
                     "with --manager: ms to keep reconnecting while the registry or manager "
                     "is away (restarting); 0 = keep trying")

@@ -13,6 +13,8 @@
 #include <optional>
 #include <string>
 
+#include "core/tls_files.hpp"
+
 namespace CLI {
 class App;
 }
@@ -72,6 +74,7 @@ struct client_commands {
   uint32_t limit = 20;         ///< jobs --limit
   std::string rules_file;
   std::string manager;         ///< rules apply|get --manager=HOST:PORT
+  tls_files tls;               ///< with --manager: --tls-cert, --tls-key, --tls-ca
   uint32_t reconnect_timeout_ms = 10000; ///< --reconnect-timeout with --manager; 0: keep trying
   apply_rules_hook apply_hook;
   get_rules_hook get_hook;

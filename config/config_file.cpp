@@ -44,6 +44,15 @@ setter text(std::string run_options::*field) {
   };
 }
 
+setter tls_text(std::string tls_files::*field) {
+  return [field](const YAML::Node& n, run_options& o) {
+    if (!n.IsScalar() || n.Scalar().empty())
+      return false;
+    o.tls.*field = n.Scalar();
+    return true;
+  };
+}
+
 setter flag(bool run_options::*field) {
   return [field](const YAML::Node& n, run_options& o) {
     if (!n.IsScalar())
@@ -126,6 +135,10 @@ const std::map<std::string, key_info>& keys() {
     {"connect_timeout_ms", {number(&run_options::connect_timeout_ms), "milliseconds"}},
     {"reconnect_timeout_ms", {number(&run_options::reconnect_timeout_ms), "milliseconds"}},
     {"ready_file", {text(&run_options::ready_file), "a file path"}},
+    {"tls_cert", {tls_text(&tls_files::cert), "a file path"}},
+    {"tls_key", {tls_text(&tls_files::key), "a file path"}},
+    {"tls_ca", {tls_text(&tls_files::ca), "a file path"}},
+    {"insecure", {flag(&run_options::insecure), "true or false"}},
     {"run", {text(&run_options::run), "a run key, e.g. 2026-12-06"}},
     {"idempotency_key", {text(&run_options::idempotency_key), "a string"}},
     {"log_level", {text(&run_options::log_level), "error|warn|info|debug"}},

@@ -70,6 +70,11 @@ void add_run_flags(CLI::App& app, run_options& o) {
   app.add_option("--threads", o.threads, "CAF scheduler threads; 0 = one per core")->capture_default_str();
   app.add_option("--connect-timeout", o.connect_timeout_ms, "ms to wait for the registry")->capture_default_str();
   add_link_flags(app, o);
+  add_tls_flags(app, o.tls);
+  app.add_flag("--insecure", o.insecure,
+               "let the registry listen on a non-loopback address without TLS (anyone who "
+               "reaches the port can join and receive tasks)")
+    ->group("Mutual TLS between nodes");
   app.add_option("--log-level", o.log_level, "error|warn|info|debug")->capture_default_str();
   app.add_option("--status-every", o.status_every_ms, "consumer: ms between status reports to the manager; 0 = none")
     ->capture_default_str();

@@ -12,6 +12,7 @@
 #include "core/errors.hpp"
 #include "core/queue_bounds.hpp"
 #include "core/schedule_book.hpp"
+#include "core/tls_files.hpp"
 #include "store/durability.hpp"
 
 namespace CLI {
@@ -89,6 +90,9 @@ struct run_options {
   // HTTPS of the REST API: config keys only; the flags live in http/http_flags.cpp
   std::string http_tls_cert;        ///< config http_tls_cert: default of --http-tls-cert
   std::string http_tls_key;         ///< config http_tls_key: default of --http-tls-key
+  // -- mutual TLS on node links (config/tls_flags.cpp) --
+  tls_files tls;                    ///< --tls-cert, --tls-key, --tls-ca; none: plain TCP
+  bool insecure = false;            ///< --insecure: listen beyond loopback without TLS
 };
 
 /// Reads the config file's `queues:` map; false if a key or value is wrong.
@@ -115,6 +119,14 @@ void add_link_flags(CLI::App& app, run_options& opts);
 
 /// Adds the data-scheduling flags (#9) to `app`, bound to `opts`.
 void add_data_flags(CLI::App& app, run_options& opts);
+
+/// Adds --tls-cert, --tls-key and --tls-ca to `app`, bound to `files`
+/// (drover run and the CAF client commands).
+void add_tls_flags(CLI::App& app, tls_files& files);
+
+/// True if `host` can only be reached from this machine (127.0.0.0/8,
+/// ::1, localhost).
+bool is_loopback_host(const std::string& host);
 
 /// Reads a YAML config file into `opts`. Unknown keys and wrong types are
 /// reported as "file:line:column: what is wrong", all of them at once.

@@ -17,6 +17,7 @@ const char* to_string(ec code) {
     case ec::no_manager: return "no_manager";
     case ec::overloaded: return "overloaded";
     case ec::unknown_member: return "unknown_member";
+    case ec::forbidden: return "forbidden";
   }
   return "unknown";
 }

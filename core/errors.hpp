@@ -24,6 +24,7 @@ enum class ec : uint8_t {
   no_manager,        ///< the registry knows no manager yet
   overloaded,        ///< queues are full; retry later
   unknown_member,    ///< a heartbeat from a member the registry dropped: register again
+  forbidden,         ///< an administrative message without the credentials it needs
 };
 
 /// Short, stable name of a code, e.g. "stale_version".

@@ -80,6 +80,21 @@ TEST_CASE("hostile command lines: exit 2 for usage, 1 for runtime, one line sayi
   auto rules_utf8 = write_file(d + "/rules.yaml", "version: 1\n\xff\n");
   auto nowhere = "--server=http://127.0.0.1:1";
   auto memory = "--store=memory";
+  // Two test PKIs for the --tls-* rows: the cluster's and a stranger's.
+  for (auto [pki, nodes] : {std::pair{"/pki", "a,b"}, std::pair{"/rogue", "x"}}) {
+    child_process init({DROVER_BINARY, "certs", "init", d + pki, std::string{"--node="} + nodes},
+                       d + pki + "-init");
+    REQUIRE(init.wait(60s) == 0);
+  }
+  auto tls = [&](std::string cert, std::string key, std::string ca) {
+    return std::vector<std::string>{"--tls-cert=" + cert, "--tls-key=" + key, "--tls-ca=" + ca};
+  };
+  auto tls_run = [&](std::vector<std::string> flags) {
+    std::vector<std::string> a{"run", "--http=127.0.0.1:0", "--listen=127.0.0.1:0", "--store=memory"};
+    a.insert(a.end(), flags.begin(), flags.end());
+    return a;
+  };
+  auto pem = write_file(d + "/not.pem", "-----BEGIN NOTHING-----\nxx\n");
   const std::vector<cli_row> rows{
     // -- the issue's list ------------------------------------------------------
     {{"run", "--config=" + d}, 2, "the config file is a directory"},
@@ -166,6 +181,30 @@ TEST_CASE("hostile command lines: exit 2 for usage, 1 for runtime, one line sayi
     {{"run", std::string{"--idempotency-key=a\x01b"}, memory}, 2,
      "--idempotency-key: must not contain control characters"},
     {{"run", "--idempotency-key=caf\xe9", memory}, 2, "--idempotency-key: is not UTF-8 text"},
+    // -- mutual TLS on node links --------------------------------------------------
+    {{"run", "--tls-cert=", memory}, 2, "--tls-cert: is empty; give a PEM file"},
+    {tls_run({"--tls-cert=" + d + "/pki/a.pem"}), 2,
+     "--tls-key is missing: TLS needs --tls-cert, --tls-key and --tls-ca together",
+     "registry listening"},
+    {tls_run(tls(d + "/none.pem", d + "/pki/a.key", d + "/pki/ca.pem")), 2,
+     "--tls-cert: '" + d + "/none.pem' cannot be read: No such file", "registry listening"},
+    {tls_run(tls(d + "/pki", d + "/pki/a.key", d + "/pki/ca.pem")), 2,
+     "--tls-cert: '" + d + "/pki' is a directory", "registry listening"},
+    {tls_run(tls(pem, d + "/pki/a.key", d + "/pki/ca.pem")), 2,
+     "--tls-cert: '" + pem + "' holds no PEM certificate", "registry listening"},
+    {tls_run(tls(d + "/pki/a.pem", d + "/pki/a.pem", d + "/pki/ca.pem")), 2,
+     "--tls-key: '" + d + "/pki/a.pem' holds no unencrypted PEM private key", "registry listening"},
+    {tls_run(tls(d + "/pki/a.pem", d + "/pki/b.key", d + "/pki/ca.pem")), 2,
+     "--tls-key: '" + d + "/pki/b.key' does not belong to the certificate", "registry listening"},
+    {tls_run(tls(d + "/rogue/x.pem", d + "/rogue/x.key", d + "/pki/ca.pem")), 2,
+     "--tls-cert: '" + d + "/rogue/x.pem' is not accepted by the CA in '" + d + "/pki/ca.pem'",
+     "registry listening"},
+    {{"run", "--listen=0.0.0.0:0", "--http=127.0.0.1:0", memory}, 2,
+     "--listen=0.0.0.0:0 is reachable from other machines", "registry listening"},
+    {{"rules", "get", "--manager=127.0.0.1:1", "--tls-ca=" + d + "/pki/ca.pem"}, 2,
+     "--tls-cert is missing"},
+    {{"certs", "init", d + "/c3", "--node=../x"}, 2, "node name '../x' must be"},
+    {{"certs", "init", d + "/pki", "--node=a"}, 2, "cannot write '" + d + "/pki/a.key': File exists"},
   };
   int i = 0;
   for (const auto& r : rows) {

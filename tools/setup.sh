@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 # python3 and nodejs: the reference worker libraries (workers/) and their
 # examples run under the tests, as users' workers would.
+# libssl-dev: CAF's OpenSSL module (mutual TLS between nodes) links it, and
+# drover checks certificates and makes test ones (drover certs init) with it.
 packages=(g++ cmake make ccache libcaf-dev libyaml-cpp-dev libfmt-dev doctest-dev
           libsqlite3-dev libcpp-httplib-dev nlohmann-json3-dev libcli11-dev sqlite3
           libboost-dev libssl-dev openssl curl python3 nodejs)

@@ -99,6 +99,10 @@ TEST_CASE("config files: each hostile file is refused with file:line:column and 
     {"ready_file: [a, b]\n", "c.yaml:1:13: 'ready_file' must be a file path"},
     {"run: {date: 1}\n", "'run' must be a run key"},
     {"idempotency_key: [k]\n", "'idempotency_key' must be a string"},
+    {"tls_cert: [a]\n", "c.yaml:1:11: 'tls_cert' must be a file path"},
+    {"tls_key: \"\"\n", "'tls_key' must be a file path"},
+    {"tls_ca: {x: 1}\n", "'tls_ca' must be a file path"},
+    {"insecure: maybe\n", "'insecure' must be true or false"},
     {"", ""},                       // empty: every default
     {"# only a comment\n", ""},
   };
