@@ -31,8 +31,9 @@ struct tls_files {
 [[nodiscard]] error make_test_pki(const std::string& dir, const std::vector<std::string>& nodes,
                                   int valid_days);
 
-/// Compares two secrets in time that depends only on their lengths, not on
-/// where they differ (a token guessed byte by byte must learn nothing).
+/// Compares two secrets in constant time: neither where a guess differs
+/// nor the secret's length shows (REST's bearer token, the token on rules
+/// over CAF).
 bool same_secret(const std::string& given, const std::string& expected);
 
 } // namespace drover

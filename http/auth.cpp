@@ -3,25 +3,10 @@
 
 #include <cctype>
 
-#include <openssl/crypto.h>
-#include <openssl/sha.h>
-
+#include "core/tls_files.hpp"
 #include "http/routes.hpp"
 
 namespace drover {
-
-namespace {
-
-/// Compares the SHA-256 digests of both in constant time: the time taken
-/// tells neither how much of a guess was right nor the token's length.
-bool same_secret(const std::string& given, const std::string& want) {
-  unsigned char a[SHA256_DIGEST_LENGTH], b[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(given.data()), given.size(), a);
-  SHA256(reinterpret_cast<const unsigned char*>(want.data()), want.size(), b);
-  return CRYPTO_memcmp(a, b, sizeof a) == 0;
-}
-
-} // namespace
 
 bool needs_token(const std::string& path) {
   return path == "/metrics" || path == "/v1" || path.rfind("/v1/", 0) == 0;

@@ -118,8 +118,10 @@ sim_cluster::sim_cluster(caf::actor_system& sys, const scenario& s, bool determi
 
 error sim_cluster::start_core() {
   auto& c = s_.cluster;
-  registry = spawn_registry(sys_, registry_options{milliseconds(c.heartbeat_ms),
-                                                   c.heartbeat_misses});
+  registry_options ro;
+  ro.heartbeat = milliseconds(c.heartbeat_ms);
+  ro.misses = c.heartbeat_misses;
+  registry = spawn_registry(sys_, ro);
   error err;
   db = open_store("memory", err);
   if (!db)
@@ -172,7 +174,7 @@ void sim_cluster::start(const std::string& name) {
   if (m->is_consumer) {
     consumer_options co;
     co.info = member_info{name, member_role::consumer, m->consumer.tags, m->consumer.capacity,
-                          "", ""};
+                          "", "", {}}; // the consumer fills in its types when it registers
     co.registry = m->relay;
     co.heartbeat = milliseconds(c.heartbeat_ms);
     co.handlers = scenario_handlers(m->slow_ms);
@@ -191,7 +193,7 @@ void sim_cluster::start(const std::string& name) {
     }
   } else {
     producer_options po;
-    po.info = member_info{name, member_role::producer, {}, 0, m->producer.group, ""};
+    po.info = member_info{name, member_role::producer, {}, 0, m->producer.group, "", {}};
     po.registry = m->relay;
     po.heartbeat = milliseconds(c.heartbeat_ms);
     if (m->producer.job) {
