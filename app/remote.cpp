@@ -22,16 +22,13 @@ caf::io::middleman_actor connector_of(caf::actor_system& sys) {
 
 } // namespace
 
-void configure_node_links(caf::actor_system_config& cfg, const tls_files& tls,
-                          bool insecure) {
+void configure_node_links(caf::actor_system_config& cfg, const tls_files& tls) {
   cfg.load<caf::io::middleman>();
   if (!tls.any()) {
-    // Automatic connections let members talk to the manager's node directly
-    // instead of through the registry's process, but CAF opens a plain
-    // listening port on every interface for them: only an operator who
-    // accepted plain links beyond loopback (--insecure) gets that port.
-    // Otherwise a registry in its own process relays between the others.
-    cfg.set("middleman.enable-automatic-connections", insecure);
+    // Members talk to the manager's node directly instead of through the
+    // registry's process. CAF opens a plain listening port for that, so it
+    // stays off with TLS (it would be a way in without a certificate).
+    cfg.set("middleman.enable-automatic-connections", true);
     return;
   }
   cfg.load<caf::openssl::manager>();

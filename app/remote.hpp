@@ -21,8 +21,7 @@ namespace drover {
 
 /// Loads CAF's middleman and, when `tls` names certificates, its OpenSSL
 /// module with them. REQUIRES: check_tls_files(tls) passed.
-void configure_node_links(caf::actor_system_config& cfg, const tls_files& tls,
-                          bool insecure = false);
+void configure_node_links(caf::actor_system_config& cfg, const tls_files& tls);
 
 /// True if `sys` was configured with certificates (every link is TLS).
 bool uses_tls(caf::actor_system& sys);

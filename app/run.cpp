@@ -235,7 +235,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
   if (runs_role(o, "consumer")) {
     consumer_options co;
     co.info = member_info{node_name(o, "consumer"), member_role::consumer, o.tags,
-                          o.capacity, o.group, {}, {}};
+                          o.capacity, o.group, {}};
     co.registry = registry;
     co.link = member_link_options(o, ep, local_registry, r, true);
     co.heartbeat = std::chrono::milliseconds(o.heartbeat_ms);
@@ -277,7 +277,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
   }
   if (runs_role(o, "producer")) {
     producer_options po;
-    po.info = member_info{node_name(o, "producer"), member_role::producer, {}, 0, o.group, {}, {}};
+    po.info = member_info{node_name(o, "producer"), member_role::producer, {}, 0, o.group, {}};
     po.registry = registry;
     po.link = member_link_options(o, ep, local_registry, r, true);
     po.heartbeat = std::chrono::milliseconds(o.heartbeat_ms);
@@ -328,7 +328,7 @@ int run_roles(run_options o, const http_flags& http) {
                                          : log_level::info);
   auto signals = block_stop_signals();
   caf::actor_system_config cfg;
-  configure_node_links(cfg, o.tls, o.insecure); // TLS when certificates are given
+  configure_node_links(cfg, o.tls); // TLS when certificates are given
   add_drover_types(cfg);
   add_data_types(cfg);
   if (o.threads > 0)

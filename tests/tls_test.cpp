@@ -15,7 +15,6 @@
 #include <csignal>
 #include <fstream>
 #include <random>
-#include <set>
 #include <sstream>
 #include <thread>
 
@@ -149,44 +148,6 @@ struct recording_relay {
     ::close(server);
   }
 };
-
-/// The local addresses `pid` listens on (TCP, v4 and v6), as the kernel
-/// writes them in /proc/net/tcp{,6}: hex address:port.
-std::vector<std::string> listening_addresses(pid_t pid) {
-  std::set<std::string> inodes;
-  auto fd_dir = "/proc/" + std::to_string(pid) + "/fd";
-  for (int fd = 0; fd < 1024; ++fd) {
-    char target[256];
-    auto path = fd_dir + "/" + std::to_string(fd);
-    auto n = ::readlink(path.c_str(), target, sizeof target - 1);
-    if (n <= 0)
-      continue;
-    std::string t(target, static_cast<size_t>(n));
-    if (t.rfind("socket:[", 0) == 0)
-      inodes.insert(t.substr(8, t.size() - 9));
-  }
-  std::vector<std::string> out;
-  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
-    std::ifstream in{table};
-    std::string line;
-    std::getline(in, line); // the header
-    while (std::getline(in, line)) {
-      std::istringstream ss{line};
-      std::string slot, local, remote, state, queues, timer, retr, uid, timeout, inode;
-      ss >> slot >> local >> remote >> state >> queues >> timer >> retr >> uid >> timeout >> inode;
-      if (state == "0A" && inodes.count(inode) > 0) // 0A: LISTEN
-        out.push_back(local);
-    }
-  }
-  return out;
-}
-
-/// 127.0.0.1 in /proc/net/tcp, or ::1 / ::ffff:127.0.0.1 in /proc/net/tcp6.
-bool is_loopback(const std::string& hex_address) {
-  auto addr = hex_address.substr(0, hex_address.find(':'));
-  return addr == "0100007F" || addr == "00000000000000000000000001000000" ||
-         addr == "0000000000000000FFFF00000100007F";
-}
 
 size_t count_of(const std::string& text, const std::string& what) {
   size_t n = 0;
@@ -347,27 +308,6 @@ TEST_CASE("rules over CAF need the token when the cluster has one, and TLS when 
   CHECK(mgr.wait_for_err("rules swapped: " + rules + " version 7", 5s));
   mgr.signal(SIGTERM);
   CHECK(mgr.wait(10s) == 0);
-}
-
-TEST_CASE("without TLS or --insecure a process listens on loopback only") {
-  scratch_dir dir;
-  // All roles, so the registry, REST and the middleman's own ports all show.
-  child_process node({bin, "run", "--listen=127.0.0.1:0", "--http=127.0.0.1:0",
-                      "--store=memory", "--threads=2"},
-                     dir.path + "/plain");
-  REQUIRE(node.wait_for_err("http listening on", 10s));
-  auto listening = listening_addresses(node.pid());
-  INFO("listening on (hex address:port) " << [&] {
-    std::string all;
-    for (auto& a : listening)
-      all += a + " ";
-    return all;
-  }());
-  CHECK(listening.size() >= 2); // the registry and REST
-  for (auto& a : listening)
-    CHECK(is_loopback(a));
-  node.signal(SIGTERM);
-  CHECK(node.wait(30s) == 0);
 }
 
 TEST_CASE("a registry on a non-loopback address needs TLS or --insecure") {
