@@ -161,7 +161,7 @@ void add_routes(router& routes, http_backend& b, const http_server_options& opts
       reply_json(res, 200, to_json(r.value()));
   });
   get(R"(/v1/tasks/([^/]+))", [bk = &b](const Request& req, Response& res) {
-    if (serve_delivery(req.matches[1], res, *bk)) // a delivery id (#9)
+    if (serve_delivery(req.matches[1], res, *bk)) // a delivery id
       return;
     task_id id = 0;
     if (!task_id_from(req, res, id))

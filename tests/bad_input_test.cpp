@@ -96,7 +96,7 @@ TEST_CASE("hostile command lines: exit 2 for usage, 1 for runtime, one line sayi
   };
   auto pem = write_file(d + "/not.pem", "-----BEGIN NOTHING-----\nxx\n");
   const std::vector<cli_row> rows{
-    // -- the issue's list ------------------------------------------------------
+    // -- the cases first reported ---------------------------------------------
     {{"run", "--config=" + d}, 2, "the config file is a directory"},
     {{"run", "--threads=1000000000", memory}, 2, "--threads: 1000000000 is out of range; use 0"},
     {{"run", "--max-body=-1", memory}, 2, "must not be negative"},
@@ -240,7 +240,7 @@ TEST_CASE("hostile REST requests: a 4xx naming the problem, never a 5xx, and the
   const std::string json = "application/json";
   const std::string send = "POST /v1/send_data/text HTTP/1.1\r\nUSER-AGENT: u1\r\nDES-USER: u2\r\n";
   const std::vector<rest_row> rows{
-    // -- the issue's list ------------------------------------------------------
+    // -- the cases first reported ---------------------------------------------
     {post("/v1/jobs", "text/plain"), job, 415, "'text/plain' is not JSON: send the body as application/json"},
     {post("/v1/jobs", "application/x-www-form-urlencoded"), job, 415, "is not JSON"},
     {post("/v1/schedules", json), R"({"name": "n", "cron": "0 0 30 2 *", "job": )" + job + "}", 400,

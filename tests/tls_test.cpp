@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "support/process.hpp"
+#include "support/raw_http.hpp"
 
 using namespace drover::testing;
 using namespace std::chrono_literals;
@@ -44,6 +45,23 @@ std::vector<std::string> with(std::vector<std::string> a, const std::vector<std:
   return a;
 }
 
+/// The cluster's registry and manager in one process, on TLS with
+/// `pki`/manager.pem; `extra`: more flags.
+std::vector<std::string> tls_manager(const std::string& pki,
+                                     const std::vector<std::string>& extra = {}) {
+  return with(with({bin, "run", "--role=registry,manager", "--listen=127.0.0.1:0",
+                    "--http=off", "--store=memory", "--threads=2"},
+                   extra),
+              tls_flags(pki, "manager"));
+}
+
+/// The registry port `mgr` listens on, once it does (0 if not within 10 s).
+uint16_t registry_port_of(child_process& mgr) {
+  if (!mgr.wait_for_err("registry listening on", 10s))
+    return 0;
+  return listening_port(mgr.err());
+}
+
 /// Resident memory of `pid` in kB (VmRSS in /proc/PID/status); 0 if unknown.
 long rss_kb(pid_t pid) {
   std::ifstream in{"/proc/" + std::to_string(pid) + "/status"};
@@ -54,24 +72,10 @@ long rss_kb(pid_t pid) {
   return 0;
 }
 
-int connect_local(uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  timeval tv{5, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  return fd;
-}
-
 /// Sends `bytes` to the port, then reads until the peer closes or 5 s
 /// pass; true if the peer closed the connection.
 bool send_and_see_closed(uint16_t port, const std::string& bytes) {
-  int fd = connect_local(port);
+  int fd = connect_loopback(port);
   ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
   char buf[4096];
   bool closed = false;
@@ -124,7 +128,7 @@ struct recording_relay {
     if (stop)
       return;
     int client = ::accept(listener, nullptr, nullptr);
-    int server = connect_local(target);
+    int server = connect_loopback(target);
     pollfd fds[2] = {{client, POLLIN, 0}, {server, POLLIN, 0}};
     char buf[16384];
     while (!stop) {
@@ -166,12 +170,8 @@ TEST_CASE("with TLS on every node link a cluster runs its tasks, and refuses str
   auto rogue = dir.path + "/rogue";
   make_certs(pki, "manager,c1,producer");
   make_certs(rogue, "evil");
-  child_process mgr(with({bin, "run", "--role=registry,manager", "--listen=127.0.0.1:0",
-                          "--http=off", "--store=memory", "--threads=2"},
-                         tls_flags(pki, "manager")),
-                    dir.path + "/manager");
-  REQUIRE(mgr.wait_for_err("registry listening on", 10s));
-  auto port = listening_port(mgr.err());
+  child_process mgr(tls_manager(pki), dir.path + "/manager");
+  auto port = registry_port_of(mgr);
   REQUIRE(port != 0);
   auto registry = "--registry=127.0.0.1:" + std::to_string(port);
 
@@ -235,12 +235,8 @@ TEST_CASE("junk and a huge BASP length prefix on the TLS port cost the manager n
   scratch_dir dir;
   auto pki = dir.path + "/pki";
   make_certs(pki, "manager");
-  child_process mgr(with({bin, "run", "--role=registry,manager", "--listen=127.0.0.1:0",
-                          "--http=off", "--store=memory", "--threads=2"},
-                         tls_flags(pki, "manager")),
-                    dir.path + "/manager");
-  REQUIRE(mgr.wait_for_err("registry listening on", 10s));
-  auto port = listening_port(mgr.err());
+  child_process mgr(tls_manager(pki), dir.path + "/manager");
+  auto port = registry_port_of(mgr);
   REQUIRE(port != 0);
   std::this_thread::sleep_for(300ms); // let start-up allocations settle
   auto before = rss_kb(mgr.pid());
@@ -273,12 +269,10 @@ TEST_CASE("rules over CAF need the token when the cluster has one, and TLS when 
   make_certs(pki, "manager,admin");
   auto rules = dir.path + "/r.yaml";
   std::ofstream{rules} << "version: 7\ndefaults: { strategy: round_robin }\n";
-  child_process mgr(with({bin, "run", "--role=registry,manager", "--listen=127.0.0.1:0",
-                          "--http=off", "--store=memory", "--threads=2", "--token=s3cret"},
-                         tls_flags(pki, "manager")),
-                    dir.path + "/manager");
-  REQUIRE(mgr.wait_for_err("registry listening on", 10s));
-  auto at = "--manager=127.0.0.1:" + std::to_string(listening_port(mgr.err()));
+  child_process mgr(tls_manager(pki, {"--token=s3cret"}), dir.path + "/manager");
+  auto port = registry_port_of(mgr);
+  REQUIRE(port != 0);
+  auto at = "--manager=127.0.0.1:" + std::to_string(port);
   auto admin = tls_flags(pki, "admin");
 
   child_process no_token(with({bin, "rules", "apply", rules, at, "--reconnect-timeout=2000"}, admin),

@@ -16,6 +16,22 @@
 
 namespace drover::testing {
 
+/// A socket connected to 127.0.0.1:`port`, every send and read on it
+/// bounded by `seconds`.
+inline int connect_loopback(uint16_t port, long seconds = 5) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  timeval tv{seconds, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  return fd;
+}
+
 /// True once `reply` holds a whole response (headers and Content-Length
 /// bytes of body), so a kept-alive connection need not be waited out.
 inline bool complete(const std::string& reply) {
@@ -34,16 +50,7 @@ inline bool complete(const std::string& reply) {
 /// that nothing more follows (it answers a complete request, then closes;
 /// a cut-off one gets no answer).
 inline std::string exchange(uint16_t port, const std::string& raw, bool half_close) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  timeval tv{5, 0}; // the bound on every wait below
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  int fd = connect_loopback(port); // 5 s: the bound on every wait below
   // A server may answer and close before it read everything (a head too
   // large): stop sending then, and read what it said.
   for (std::size_t sent = 0; sent < raw.size();) {

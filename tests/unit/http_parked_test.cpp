@@ -46,16 +46,7 @@ http_response text(int status, const std::string& body) {
 
 /// A connected socket to 127.0.0.1:`port`; every read bounded by 10 s.
 int connect_to(uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  timeval tv{10, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  return fd;
+  return drover::testing::connect_loopback(port, 10);
 }
 
 void send_all(int fd, const std::string& raw) {
