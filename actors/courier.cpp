@@ -164,13 +164,12 @@ caf::behavior courier(courier_ptr self, courier_options opts, std::shared_ptr<da
       return acknowledge(self, user, last);
     },
     [=](delivery_atom, get_atom, const std::string& id) -> caf::result<delivery_info> {
-      delivery_info d;
-      error e;
-      if (self->state.store->get(id, d, e))
-        return d;
-      if (e)
-        return caf::error{e.code, e.message};
-      return caf::error{ec::unknown_task, "no delivery " + id};
+      auto d = self->state.store->get(id);
+      if (!d)
+        return caf::error{d.err().code, d.err().message};
+      if (!*d)
+        return caf::error{ec::unknown_task, "no delivery " + id};
+      return std::move(**d);
     },
     [=](hello_atom, const std::string& node) { return on_hello(self, node); },
     [=](lost_atom, const member_info& who) { // the registry: missed heartbeats
@@ -221,12 +220,12 @@ user_info user_view(const courier_state& st, const user_info& u) {
 }
 
 caf::actor spawn_courier(caf::actor_system& sys, courier_options opts, bool detached) {
-  error err;
-  std::shared_ptr<data_store> db = data_store::open(opts.store_path, err, opts.sync);
-  if (!db) {
-    log_error("courier: {}", err.message);
+  auto opened = data_store::open(opts.store_path, opts.sync);
+  if (!opened) {
+    log_error("courier: {}", opened.err().message);
     return {};
   }
+  std::shared_ptr<data_store> db = std::move(*opened);
   if (detached)
     return sys.spawn<caf::detached>(courier, std::move(opts), std::move(db));
   return sys.spawn(courier, std::move(opts), std::move(db));

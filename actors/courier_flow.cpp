@@ -292,11 +292,12 @@ void on_grace_expired(courier_ptr self, const std::string& node, uint64_t gen) {
 
 void recover(courier_ptr self) {
   auto& st = self->state;
-  data_snapshot snap;
-  if (auto err = st.store->load(snap)) {
-    log_error("courier: cannot load {}: {}", st.opts.store_path, err.message);
+  auto loaded = st.store->load();
+  if (!loaded) {
+    log_error("courier: cannot load {}: {}", st.opts.store_path, loaded.err().message);
     return;
   }
+  auto& snap = *loaded;
   for (auto& u : snap.users) {
     st.next_user = std::max(st.next_user, u.id);
     if (!u.node.empty() && !st.nodes.count(u.node)) {

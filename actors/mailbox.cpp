@@ -28,6 +28,16 @@ caf::error to_caf_error(const error& e) {
   return caf::error{e.code, e.message};
 }
 
+/// Publishes the queues' item count; a failed count keeps the last one
+/// (a status report may lag, no item is at stake) and is logged.
+void refresh_backlog(mailbox_ptr self) {
+  auto n = self->state.queue->backlog();
+  if (!n)
+    return log_warn("mailbox {}: cannot count the backlog: {}", self->state.opts.node,
+                    n.err().message);
+  set_user_backlog(*n);
+}
+
 void fetch_topology(mailbox_ptr self) {
   auto& st = self->state;
   if (!st.courier)
@@ -49,7 +59,7 @@ void hello(mailbox_ptr self, caf::actor courier, std::function<void(caf::actor)>
         auto& st = self->state;
         if (auto err = st.queue->keep_only(t.users))
           log_error("mailbox {}: {}", st.opts.node, err.message);
-        set_user_backlog(st.queue->backlog());
+        refresh_backlog(self);
         log_info("mailbox {}: route {} with {} users, {} nodes", st.opts.node, t.route,
                  t.users.size(), t.nodes.size());
         st.topo = std::move(t);
@@ -89,7 +99,7 @@ void start_link(mailbox_ptr self) {
 caf::behavior mailbox(mailbox_ptr self, mailbox_options opts, std::shared_ptr<user_queue> q) {
   self->state.opts = opts;
   self->state.queue = std::move(q);
-  set_user_backlog(self->state.queue->backlog());
+  refresh_backlog(self);
   self->set_down_handler([=](caf::down_msg& dm) {
     if (self->state.link.on_down(dm))
       return;
@@ -114,28 +124,28 @@ caf::behavior mailbox(mailbox_ptr self, mailbox_options opts, std::shared_ptr<us
     },
     [=](deliver_atom, const std::vector<data_item>& items) -> caf::result<offer_answer> {
       auto& st = self->state;
-      std::vector<offer_result> res;
-      if (auto err = st.queue->offer(items, st.opts.bound, res))
-        return to_caf_error(err);
-      set_user_backlog(st.queue->backlog());
+      auto res = st.queue->offer(items, st.opts.bound);
+      if (!res)
+        return to_caf_error(res.err());
+      refresh_backlog(self);
       offer_answer out;
-      for (auto r : res)
+      for (auto r : *res)
         out.results.push_back(static_cast<uint8_t>(r));
       return out;
     },
     [=](recv_atom, uint64_t user, uint32_t max) -> caf::result<recv_batch> {
-      recv_batch out{user, {}};
-      if (auto err = self->state.queue->read(user, max, out.items))
-        return to_caf_error(err);
-      return out;
+      auto items = self->state.queue->read(user, max);
+      if (!items)
+        return to_caf_error(items.err());
+      return recv_batch{user, std::move(*items)};
     },
     [=](recv_atom, ack_atom, uint64_t user,
         const std::string& last) -> caf::result<std::vector<std::string>> {
-      std::vector<std::string> done;
-      if (auto err = self->state.queue->ack(user, last, done))
-        return to_caf_error(err);
-      set_user_backlog(self->state.queue->backlog());
-      return done;
+      auto done = self->state.queue->ack(user, last);
+      if (!done)
+        return to_caf_error(done.err());
+      refresh_backlog(self);
+      return std::move(*done);
     },
     [=](get_atom, topology_atom) { return self->state.topo; },
   };
@@ -144,12 +154,12 @@ caf::behavior mailbox(mailbox_ptr self, mailbox_options opts, std::shared_ptr<us
 } // namespace
 
 caf::actor spawn_mailbox(caf::actor_system& sys, mailbox_options opts, bool detached) {
-  error err;
-  std::shared_ptr<user_queue> q = user_queue::open(opts.path, err, opts.sync);
-  if (!q) {
-    log_error("mailbox {}: {}", opts.node, err.message);
+  auto opened = user_queue::open(opts.path, opts.sync);
+  if (!opened) {
+    log_error("mailbox {}: {}", opts.node, opened.err().message);
     return {};
   }
+  std::shared_ptr<user_queue> q = std::move(*opened);
   if (detached)
     return sys.spawn<caf::detached>(mailbox, std::move(opts), std::move(q));
   return sys.spawn(mailbox, std::move(opts), std::move(q));

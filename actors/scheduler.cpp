@@ -107,16 +107,20 @@ void on_fire(scheduler_ptr self, uint64_t id, uint64_t generation) {
 
 /// After a restart: puts each stored schedule back and applies its catch_up.
 void restore_all(scheduler_ptr self) {
-  std::vector<schedule_record> stored;
-  if (auto err = self->state.opts.store->load(stored)) {
-    log_error("scheduler: cannot load schedules: {}", err.message);
+  auto loaded = self->state.opts.store->load();
+  if (!loaded) {
+    log_error("scheduler: cannot load schedules: {}", loaded.err().message);
     return;
   }
+  auto& stored = *loaded;
   auto now = now_ms(self);
   for (auto& s : stored) {
     live_schedule l;
-    if (auto err = parse_recurrence(s.every, s.cron, l.rec); err
-        || (err = parse_template(s.job_template, l.job))) {
+    auto rec = parse_recurrence(s.every, s.cron);
+    error err = rec ? error{} : rec.err();
+    if (rec)
+      l.rec = std::move(*rec);
+    if (err || (err = parse_template(s.job_template, l.job))) {
       log_error("scheduler: stored schedule {} ({}) is invalid and stays stopped: {}", s.id,
                 s.name, err.message);
       s.running = false;
@@ -143,9 +147,11 @@ void restore_all(scheduler_ptr self) {
 
 caf::result<schedule_record> add(scheduler_ptr self, const schedule_input& in, bool upsert) {
   live_schedule l;
-  catch_up_policy policy;
-  if (auto err = check_schedule_input(in, l.rec, policy))
-    return to_caf(err);
+  auto checked = check_schedule_input(in);
+  if (!checked)
+    return to_caf(checked.err());
+  l.rec = checked->rec;
+  auto policy = checked->policy;
   if (auto err = parse_template(in.job_template, l.job))
     return to_caf(err);
   error err;
@@ -204,9 +210,10 @@ caf::behavior scheduler(scheduler_ptr self, scheduler_options opts) {
     [=](sch_change_atom, uint64_t id, const std::string& every, const std::string& cron) {
       auto now = now_ms(self);
       return update(self, id, [&](schedule_record& r, live_schedule& l) {
-        recurrence rec;
-        if (auto err = parse_recurrence(every, cron, rec))
-          return err;
+        auto parsed = parse_recurrence(every, cron);
+        if (!parsed)
+          return parsed.err();
+        auto& rec = *parsed;
         l.rec = rec;
         r.every = every;
         r.cron = cron;

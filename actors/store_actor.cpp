@@ -92,25 +92,24 @@ caf::behavior store_actor(store_ptr self, std::shared_ptr<task_store> db) {
     },
     [=](load_atom) -> caf::result<recovered_state> {
       commit(self);
-      recovered_state out;
-      if (auto err = self->state.db->load(out))
-        return to_caf(err);
-      return out;
+      auto out = self->state.db->load();
+      if (!out)
+        return to_caf(out.err());
+      return std::move(*out);
     },
     [=](get_atom, task_id id) -> caf::result<task, std::vector<task_event>> {
       commit(self);
-      task t;
-      std::vector<task_event> events;
-      if (auto err = self->state.db->get(id, t, events))
-        return to_caf(err);
-      return {std::move(t), std::move(events)};
+      auto got = self->state.db->get(id);
+      if (!got)
+        return to_caf(got.err());
+      return {std::move(got->t), std::move(got->events)};
     },
     [=](get_atom, const task_query& q) -> caf::result<task_page> {
       commit(self); // the page shows every change the manager sent before
-      task_page out;
-      if (auto err = self->state.db->list_tasks(q, out))
-        return to_caf(err);
-      return out;
+      auto out = self->state.db->list_tasks(q);
+      if (!out)
+        return to_caf(out.err());
+      return std::move(*out);
     },
   };
 }

@@ -44,11 +44,12 @@ template <class... Ts>
 int ask(const std::string& manager, const tls_files& tls, std::chrono::milliseconds timeout,
         std::chrono::milliseconds reconnect, std::ostream& err, rules_info& info,
         const Ts&... msg) {
-  endpoint ep;
-  if (auto e = parse_endpoint(manager, ep)) {
-    err << "drover: --manager: " << e.message << "\n";
+  auto parsed = parse_endpoint(manager);
+  if (!parsed) {
+    err << "drover: --manager: " << parsed.err().message << "\n";
     return 2;
   }
+  endpoint ep = *parsed;
   if (auto e = check_tls_files(tls)) {
     err << "drover: " << e.message << "\n";
     return 2;

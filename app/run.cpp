@@ -146,7 +146,12 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
                                                     o.heartbeat_misses, wall_offset_ms(sys),
                                                     admin_token});
     watch(r, registry);
-    parse_endpoint(o.listen, ep, true);
+    auto listen = parse_endpoint(o.listen, true);
+    if (!listen) { // validate() refuses it first; never publish on an empty host
+      log_error("--listen: {}", listen.err().message);
+      return 2;
+    }
+    ep = *listen;
     uint16_t port = 0;
     if (auto err = publish_at(sys, registry, ep, port)) {
       log_error("{}", err.message);
@@ -155,7 +160,12 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
     log_info("registry listening on {}:{}", ep.host, port); // tests read this line
     r.ready->registry = ep.host + ":" + std::to_string(port);
   } else {
-    parse_endpoint(o.registry, ep);
+    auto remote = parse_endpoint(o.registry);
+    if (!remote) {
+      log_error("--registry: {}", remote.err().message);
+      return 2;
+    }
+    ep = *remote;
     if (auto err = connect_patiently(sys, ep, std::chrono::milliseconds(o.connect_timeout_ms),
                                      registry)) {
       log_error("registry: {}", err.message);

@@ -34,10 +34,10 @@ error prepare_manager(const run_options& o, const http_flags& http, prepared_run
     out.rules = std::move(rules);
     out.rules_path = rules_path;
   }
-  error err;
-  out.store = open_store(o.store, err, durability_of(o));
-  if (!out.store)
-    return {err.code, "store: " + err.message};
+  auto store = open_store(o.store, durability_of(o));
+  if (!store)
+    return {store.err().code, "store: " + store.err().message};
+  out.store = std::move(*store);
   // Last, once everything else is known good: the port is taken now, so a
   // port in use is reported before the registry or anything else listens.
   if (enabled) {
@@ -90,8 +90,9 @@ error prepare_tls(const run_options& o) {
     return err;
   if (!runs_role(o, "registry") || o.tls.any() || o.insecure)
     return {};
-  endpoint ep;
-  if (parse_endpoint(o.listen, ep, true) || is_loopback_host(ep.host))
+  // A bad --listen is validate()'s to report; this check only judges a good one.
+  auto ep = parse_endpoint(o.listen, true);
+  if (!ep || is_loopback_host(ep->host))
     return {};
   return {ec::bad_input,
           "--listen=" + o.listen + " is reachable from other machines, and without TLS any "

@@ -13,10 +13,11 @@ namespace drover {
 
 error start_scheduler(caf::actor_system& sys, const run_options& o, caf::actor manager,
                       int64_t wall_offset_ms, caf::actor& out) {
+  auto opened = open_schedule_store(o.store, durability_of(o));
+  if (!opened)
+    return opened.err();
+  std::shared_ptr<schedule_store> db = std::move(*opened);
   error err;
-  std::shared_ptr<schedule_store> db = open_schedule_store(o.store, err, durability_of(o));
-  if (!db)
-    return err;
   scheduler_options so;
   so.manager = std::move(manager);
   so.store = std::move(db);

@@ -158,8 +158,7 @@ int main(int argc, char** argv) {
     caf::scoped_actor self{sys};
     if (a.in_process) {
       auto registry = spawn_registry(sys);
-      error err;
-      std::shared_ptr<task_store> db = open_store("memory", err);
+      std::shared_ptr<task_store> db = *open_store("memory"); // memory: cannot fail
       manager_options mo;
       mo.node = "manager";
       mo.store = spawn_store_actor(sys, std::move(db), false); // as drover run: memory stays on the scheduler
@@ -179,11 +178,12 @@ int main(int argc, char** argv) {
       auto consumer = spawn_consumer(sys, std::move(co));
       mine = {consumer, mgr, registry};
     } else {
-      endpoint ep;
-      if (auto err = parse_endpoint(a.registry, ep)) {
-        std::fprintf(stderr, "%s\n", err.message.c_str());
+      auto parsed = parse_endpoint(a.registry);
+      if (!parsed) {
+        std::fprintf(stderr, "%s\n", parsed.err().message.c_str());
         return 2;
       }
+      endpoint ep = *parsed;
       caf::actor registry;
       if (auto err = connect_to(sys, ep, std::chrono::seconds(5), registry)) {
         std::fprintf(stderr, "%s\n", err.message.c_str());

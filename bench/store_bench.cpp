@@ -22,7 +22,7 @@ double seconds_since(clock_type::time_point start) {
   return std::chrono::duration<double>(clock_type::now() - start).count();
 }
 
-struct result {
+struct timings {
   double put_s = 0, apply_s = 0, load_s = 0;
   size_t loaded = 0;
 };
@@ -34,13 +34,13 @@ bool check(const error& err, const char* what) {
 }
 
 /// put, then load (reopened: as after a restart), then apply.
-bool run(const std::string& spec, size_t n, const char* extra_sql, result& r) {
+bool run(const std::string& spec, size_t n, const char* extra_sql, timings& r) {
   constexpr size_t list_size = 10'000;
   constexpr size_t batch_size = 4'096;
-  error err;
-  auto store = open_store(spec, err);
-  if (!check(err, "open"))
+  auto opened = open_store(spec);
+  if (!check(opened.err(), "open"))
     return false;
+  auto store = std::move(*opened);
   if (extra_sql && spec != "memory") { // e.g. an index under evaluation
     sqlite3* db = nullptr;
     sqlite3_open(spec.substr(7).c_str(), &db);
@@ -70,14 +70,16 @@ bool run(const std::string& spec, size_t n, const char* extra_sql, result& r) {
   }
   if (spec != "memory") { // measure load as after a restart
     store.reset();
-    store = open_store(spec, err);
-    if (!check(err, "reopen"))
+    auto again = open_store(spec);
+    if (!check(again.err(), "reopen"))
       return false;
+    store = std::move(*again);
   }
-  recovered_state state;
   auto start = clock_type::now();
-  if (!check(store->load(state), "load"))
+  auto loaded = store->load();
+  if (!check(loaded.err(), "load"))
     return false;
+  auto& state = *loaded;
   r.load_s = seconds_since(start);
   r.loaded = state.unfinished.size();
   std::vector<task_change> batch;
@@ -115,7 +117,7 @@ int main(int argc, char** argv) {
               "load s");
   bool ok = true;
   for (std::string spec : {std::string{"memory"}, "sqlite:" + path}) {
-    result r;
+    timings r;
     if (!(ok = run(spec, n, extra_sql, r)))
       break;
     std::printf("%-8s %14.0f %16.0f %10.3f  (%zu loaded)\n",

@@ -156,7 +156,12 @@ const std::map<std::string, key_info>& keys() {
     {"idle_after_ms", {number(&run_options::idle_after_ms), "milliseconds"}},
     {"min_awake", {number(&run_options::min_awake), "a count"}},
     {"wake_backlog", {number(&run_options::wake_backlog), "a count"}},
-    {"queues", {[](const YAML::Node& n, run_options& o) { return read_queue_limits(n, o.queues); },
+    {"queues", {[](const YAML::Node& n, run_options& o) {
+                  auto q = read_queue_limits(n, o.queues);
+                  if (q)
+                    o.queues = *q;
+                  return q.ok();
+                },
                 "a map of high, normal, low, standby (whole numbers) and weights: "
                 "{high, normal, low} (1 to 1000)"}},
     {"job_file", {text(&run_options::job_file), "a job definition JSON file"}},
@@ -223,8 +228,11 @@ error load_config_file(const std::string& path, run_options& opts) {
   find_duplicate_keys(root, path, problems);
   for (const auto& kv : root) {
     auto key = kv.first.Scalar();
-    if (key == "schedules") { // issue #10 item 6: config/config_schedules.cpp
-      problems += read_config_schedules(path, kv.second, opts.schedules);
+    if (key == "schedules") { // its own reader: config/config_schedules.cpp
+      if (auto s = read_config_schedules(path, kv.second))
+        opts.schedules = std::move(*s);
+      else
+        problems += s.err().message;
       continue;
     }
     if (key == "handlers") // the consumer reads and validates them (exec/handler_parse.cpp)

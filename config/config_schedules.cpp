@@ -1,4 +1,4 @@
-// The `schedules:` section of the config file (issue #10 item 6):
+// The `schedules:` section of the config file:
 //   schedules:
 //     - name: nightly-report
 //       cron: "0 2 * * *"          # or every: 30s
@@ -91,11 +91,9 @@ std::string read_one(const std::string& path, const YAML::Node& n, schedule_inpu
       problems += fmt::format("{}: unknown key '{}' in a schedule (allowed: name, every, "
                               "cron, catch_up, running, job)\n", at(path, kv.first.Mark()), key);
   }
-  recurrence rec;
-  catch_up_policy policy;
   if (problems.empty())
-    if (auto err = check_schedule_input(in, rec, policy))
-      problems += at(path, n.Mark()) + ": " + err.message + "\n";
+    if (auto checked = check_schedule_input(in); !checked)
+      problems += at(path, n.Mark()) + ": " + checked.err().message + "\n";
   if (problems.empty() && in.job_template.empty())
     problems += at(path, n.Mark()) + ": a schedule needs 'job': the job to run\n";
   return problems;
@@ -103,10 +101,10 @@ std::string read_one(const std::string& path, const YAML::Node& n, schedule_inpu
 
 } // namespace
 
-std::string read_config_schedules(const std::string& path, const YAML::Node& n,
-                                  std::vector<schedule_input>& out) {
+result<std::vector<schedule_input>> read_config_schedules(const std::string& path,
+                                                          const YAML::Node& n) {
   if (!n.IsSequence())
-    return at(path, n.Mark()) + ": 'schedules' must be a list of schedules\n";
+    return {ec::bad_input, at(path, n.Mark()) + ": 'schedules' must be a list of schedules\n"};
   std::string problems;
   std::vector<schedule_input> got;
   for (const auto& item : n) {
@@ -118,9 +116,9 @@ std::string read_config_schedules(const std::string& path, const YAML::Node& n,
     problems += p;
     got.push_back(std::move(in));
   }
-  if (problems.empty())
-    out = std::move(got);
-  return problems;
+  if (!problems.empty())
+    return {ec::bad_input, std::move(problems)};
+  return got;
 }
 
 } // namespace drover

@@ -1,4 +1,4 @@
-// The config file's `schedules:` list (issue #10 item 6); config_file.cpp
+// The config file's `schedules:` list; config_file.cpp
 // hands the node here. yaml-cpp stays out of config/options.hpp.
 #pragma once
 
@@ -12,9 +12,9 @@
 namespace drover {
 
 /// Reads and checks each schedule (all but its job, which the scheduler
-/// checks at start). Returns the problems, one "file:line:column: what is
-/// wrong" line each, '\n'-ended; `out` is set only when there are none.
-std::string read_config_schedules(const std::string& path, const YAML::Node& n,
-                                  std::vector<schedule_input>& out);
+/// checks at start). On failure ec::bad_input whose message holds every
+/// problem, one "file:line:column: what is wrong" line each, '\n'-ended.
+result<std::vector<schedule_input>> read_config_schedules(const std::string& path,
+                                                          const YAML::Node& n);
 
 } // namespace drover

@@ -8,7 +8,7 @@
 
 namespace drover {
 
-error parse_endpoint(std::string_view text, endpoint& out, bool allow_any_port) {
+result<endpoint> parse_endpoint(std::string_view text, bool allow_any_port) {
   auto colon = text.rfind(':');
   if (colon == std::string_view::npos || colon == 0)
     return {ec::bad_input, "'" + std::string{text} + "' is not HOST:PORT, e.g. 127.0.0.1:4700"};
@@ -19,9 +19,7 @@ error parse_endpoint(std::string_view text, endpoint& out, bool allow_any_port) 
       || (port == 0 && !allow_any_port) || port > 65535)
     return {ec::bad_input, "bad port '" + std::string{port_text} + "' in '"
                              + std::string{text} + "': use a number from 1 to 65535"};
-  out.host = std::string{text.substr(0, colon)};
-  out.port = static_cast<uint16_t>(port);
-  return {};
+  return endpoint{std::string{text.substr(0, colon)}, static_cast<uint16_t>(port)};
 }
 
 const std::vector<std::string>& known_roles() {
@@ -94,8 +92,10 @@ void add_run_flags(CLI::App& app, run_options& o) {
   app.add_option("--group", o.group, "producer group")->capture_default_str()->group(job);
   app.add_option("--list-size", o.list_size, "tasks per pushed list")->capture_default_str()->group(job);
   app.add_option_function<std::string>("--queues", [&o](const std::string& v) {
-       if (auto err = parse_queues_flag(v, o.queues))
-         throw CLI::ValidationError("--queues", err.message);
+       auto q = parse_queues_flag(v, o.queues);
+       if (!q)
+         throw CLI::ValidationError("--queues", q.err().message);
+       o.queues = *q;
      }, "manager: queue bounds, e.g. normal:100000,standby:50000 (keys high, normal, low, "
         "standby); overrides the config file's queues:");
   app.add_option("--job-file", o.job_file, "job definition JSON (tasks, split, merge) instead of --tasks")
@@ -122,18 +122,17 @@ error validate(const run_options& o) {
       return {ec::bad_input, "--role: unknown role '" + r
                                + "'; use registry, manager, consumer or producer"};
   }
-  endpoint ep;
   if (runs_role(o, "registry")) {
-    if (auto err = parse_endpoint(o.listen, ep, true))
-      return {ec::bad_input, "--listen: " + err.message};
+    if (auto ep = parse_endpoint(o.listen, true); !ep)
+      return {ec::bad_input, "--listen: " + ep.err().message};
   } else {
     if (o.registry.empty())
       return {ec::bad_input, "--registry=HOST:PORT is needed when this process runs no registry"};
-    if (auto err = parse_endpoint(o.registry, ep))
-      return {ec::bad_input, "--registry: " + err.message};
+    if (auto ep = parse_endpoint(o.registry); !ep)
+      return {ec::bad_input, "--registry: " + ep.err().message};
   }
-  if (durability d; !parse_durability(o.durability, d))
-    return {ec::bad_input, "--durability: '" + o.durability + "' is not disk or process"};
+  if (auto d = parse_durability(o.durability); !d)
+    return {ec::bad_input, "--durability: " + d.err().message};
   priority p;
   if (!parse_priority(o.priority, p))
     return {ec::bad_input, "--priority: '" + o.priority + "' is not high, normal or low"};
@@ -155,7 +154,7 @@ error validate(const run_options& o) {
                            "with --heartbeat=0)"};
   if (o.capacity == 0 && runs_role(o, "consumer"))
     return {ec::bad_input, "--capacity must be at least 1 for a consumer"};
-  if (auto why = validate(o.queues); !why.empty()) // issue 10
+  if (auto why = validate(o.queues); !why.empty()) // bounds the flags cannot check alone
     return {ec::bad_input, why};
   if (!o.job_file.empty() && (o.tasks > 0 || !runs_role(o, "producer")))
     return {ec::bad_input, "--job-file needs the producer role and no --tasks"};
@@ -170,9 +169,8 @@ error validate(const run_options& o) {
 }
 
 durability durability_of(const run_options& o) {
-  durability d = durability::disk;
-  (void)parse_durability(o.durability, d); // validate() refused anything else
-  return d;
+  auto d = parse_durability(o.durability); // validate() refused anything else
+  return d ? *d : durability::disk;
 }
 
 std::vector<std::string> split_empty_values(int argc, char** argv) {

@@ -31,7 +31,7 @@ struct endpoint {
 
 /// Parses "HOST:PORT" (port 1..65535, or 0 with `allow_any_port`: the OS
 /// picks one); the error says what is wrong.
-error parse_endpoint(std::string_view text, endpoint& out, bool allow_any_port = false);
+result<endpoint> parse_endpoint(std::string_view text, bool allow_any_port = false);
 
 struct run_options {
   std::vector<std::string> roles;   ///< empty: every role in this process
@@ -68,18 +68,18 @@ struct run_options {
   std::string group = "default";
   uint32_t list_size = 8192;
   bool quiet = false;               ///< no progress lines
-  // multi-user data scheduling (#9), flags in config/data_flags.cpp
+  // multi-user data scheduling, flags in config/data_flags.cpp
   std::string data_dir;             ///< consumer: where mailbox-<node>.db lives (see data_flags.cpp)
   uint32_t topology_ms = 5000;      ///< consumer: topology fetch interval
   uint32_t user_queue = 1000;       ///< consumer: items per user queue
   uint32_t max_data = 1048576;      ///< manager: bytes per send_data body
-  // node status, commands and sleep/wake (issue #9 items 5-6, #10 item 5)
+  // node status, commands and sleep/wake (actors/manager idle policy)
   uint32_t status_every_ms = 2000;  ///< consumers' status reports; 0 = none
   uint32_t idle_after_ms = 30000;   ///< manager: idle this long -> surplus consumers sleep; 0 = never
   uint32_t min_awake = 1;           ///< manager: consumers the idle policy keeps awake
   uint32_t wake_backlog = 64;       ///< manager: pending tasks per awake consumer that wake more
   std::string config_path;          ///< the --config file (the update command re-reads it)
-  // -- issue 10 --
+  // -- queue bounds, job files, schedules --
   queue_limits queues;              ///< manager: `queues:` bounds, standby, weights
   std::string job_file;             ///< producer: job definition JSON (split, merge)
   std::vector<schedule_input> schedules; ///< config `schedules:`, upserted by name at start
@@ -95,11 +95,12 @@ struct run_options {
   bool insecure = false;            ///< --insecure: listen beyond loopback without TLS
 };
 
-/// Reads the config file's `queues:` map; false if a key or value is wrong.
-bool read_queue_limits(const YAML::Node& n, queue_limits& out);
-/// Reads `--queues=normal:1000,standby:500` (keys high, normal, low,
-/// standby); the error names the bad part.
-error parse_queues_flag(const std::string& text, queue_limits& out);
+/// `base` with the config file's `queues:` map applied (keys left out keep
+/// their value); ec::bad_input if a key or value is wrong.
+result<queue_limits> read_queue_limits(const YAML::Node& n, queue_limits base);
+/// `base` with `--queues=normal:1000,standby:500` applied (keys high,
+/// normal, low, standby); the error names the bad part.
+result<queue_limits> parse_queues_flag(const std::string& text, queue_limits base);
 
 /// The durability --durability names; disk unless it says process.
 /// REQUIRES: validate(opts) passed.
@@ -117,7 +118,7 @@ void add_run_flags(CLI::App& app, run_options& opts);
 /// identity (config/link_flags.cpp) to `app`, bound to `opts`.
 void add_link_flags(CLI::App& app, run_options& opts);
 
-/// Adds the data-scheduling flags (#9) to `app`, bound to `opts`.
+/// Adds the data-scheduling flags to `app`, bound to `opts`.
 void add_data_flags(CLI::App& app, run_options& opts);
 
 /// Adds --tls-cert, --tls-key and --tls-ca to `app`, bound to `files`

@@ -1,4 +1,4 @@
-// The `queues:` section of the config file (issue 10 item 1):
+// The `queues:` section of the config file and the --queues flag:
 //   queues:
 //     high: 100000        # pending tasks each priority queue holds
 //     normal: 100000
@@ -28,7 +28,7 @@ bool whole(const YAML::Node& n, uint64_t& out) {
 
 } // namespace
 
-error parse_queues_flag(const std::string& text, queue_limits& out) {
+result<queue_limits> parse_queues_flag(const std::string& text, queue_limits out) {
   size_t start = 0;
   while (start <= text.size()) {
     auto end = text.find(',', start);
@@ -49,22 +49,24 @@ error parse_queues_flag(const std::string& text, queue_limits& out) {
                                "low, standby, e.g. normal:100000"};
     start = end + 1;
   }
-  return {};
+  return out;
 }
 
-bool read_queue_limits(const YAML::Node& n, queue_limits& out) {
+result<queue_limits> read_queue_limits(const YAML::Node& n, queue_limits out) {
+  const error wrong{ec::bad_input, "'queues' must map high, normal, low, standby to whole "
+                                   "numbers and weights to {high, normal, low} of 1 to 1000"};
   if (!n.IsMap())
-    return false;
+    return wrong;
   for (const auto& kv : n) {
     auto key = kv.first.Scalar();
     uint64_t v = 0;
     priority p;
     if (key == "weights") {
       if (!kv.second.IsMap())
-        return false;
+        return wrong;
       for (const auto& w : kv.second) {
         if (!parse_priority(w.first.Scalar(), p) || !whole(w.second, v) || v > 1000)
-          return false;
+          return wrong;
         out.weights[static_cast<int>(p)] = static_cast<uint32_t>(v);
       }
     } else if (key == "standby" && whole(kv.second, v)) {
@@ -72,10 +74,10 @@ bool read_queue_limits(const YAML::Node& n, queue_limits& out) {
     } else if (parse_priority(key, p) && whole(kv.second, v)) {
       out.capacity[static_cast<int>(p)] = v;
     } else {
-      return false;
+      return wrong;
     }
   }
-  return true;
+  return out;
 }
 
 } // namespace drover

@@ -105,7 +105,7 @@ constexpr int64_t minute_ms = 60'000, day_minutes = 1440;
 
 } // namespace
 
-error parse_cron(std::string_view text, cron_expr& out) {
+result<cron_expr> parse_cron(std::string_view text) {
   std::vector<piece> pieces;
   for (size_t i = 0; i < text.size();) {
     if (text[i] == ' ' || text[i] == '\t') {
@@ -143,8 +143,7 @@ error parse_cron(std::string_view text, cron_expr& out) {
             fmt::format("cron '{}' never fires: no date has the day-of-month '{}' in the "
                         "month '{}' (like February 30th); fix the day or the month",
                         text, pieces[2].text, pieces[3].text)};
-  out = c;
-  return {};
+  return c;
 }
 
 int64_t cron_next(const cron_expr& c, int64_t after_ms) {

@@ -32,7 +32,7 @@ struct cron_expr {
 /// its 1-based column in `text` and what is allowed, e.g.
 /// "cron field 2 (hour) at column 4: 24 is out of range 0-23"; an expression
 /// that can never fire ("0 0 30 2 *") is refused too, saying so.
-error parse_cron(std::string_view text, cron_expr& out);
+result<cron_expr> parse_cron(std::string_view text);
 
 /// The first minute strictly after `after_ms` (ms since the Unix epoch, UTC)
 /// at which `c` fires, in ms; -1 if it never fires within 8 years (e.g.

@@ -36,10 +36,11 @@ std::string format_user_id(uint64_t n) {
   return "u" + std::to_string(n);
 }
 
-bool parse_user_id(std::string_view text, uint64_t& out) {
-  if (text.size() < 2 || text[0] != 'u')
-    return false;
-  return parse_number(text.substr(1), out) && out > 0;
+result<uint64_t> parse_user_id(std::string_view text) {
+  uint64_t n = 0;
+  if (text.size() < 2 || text[0] != 'u' || !parse_number(text.substr(1), n) || n == 0)
+    return {ec::bad_input, fmt::format("'{}' is not a user id (expected u<N>)", text)};
+  return n;
 }
 
 std::string format_delivery_id(std::string_view node, int64_t ms, uint32_t digits) {
@@ -57,12 +58,12 @@ bool looks_like_delivery_id(std::string_view text) {
          && all_digits(text.substr(mid + 1, last - mid - 1));
 }
 
-bool parse_level(std::string_view text, priority& out) {
-  if (text.size() == 1 && text[0] >= '0' && text[0] <= '2') {
-    out = static_cast<priority>(text[0] - '0');
-    return true;
-  }
-  return parse_priority(text, out);
+result<priority> parse_level(std::string_view text) {
+  if (text.size() == 1 && text[0] >= '0' && text[0] <= '2')
+    return static_cast<priority>(text[0] - '0');
+  if (priority p; parse_priority(text, p))
+    return p;
+  return {ec::bad_input, fmt::format("'{}' is not high, normal, low, 0, 1 or 2", text)};
 }
 
 error parse_send_headers(const std::string* user_agent, const std::string* level,
@@ -70,9 +71,11 @@ error parse_send_headers(const std::string* user_agent, const std::string* level
   auto user = [](const char* name, const std::string* v, uint64_t& n) -> error {
     if (!v || v->empty())
       return {ec::bad_input, fmt::format("header {} is missing: give the user id (u<N>)", name)};
-    if (!parse_user_id(*v, n))
+    auto id = parse_user_id(*v);
+    if (!id)
       return {ec::bad_input, fmt::format("header {}: '{}' is not a user id (expected u<N>, "
                                          "as returned by POST /v1/users)", name, *v)};
+    n = *id;
     return {};
   };
   if (auto err = user("USER-AGENT", user_agent, out.sender))
@@ -81,9 +84,10 @@ error parse_send_headers(const std::string* user_agent, const std::string* level
     return err;
   if (!level || level->empty())
     return {ec::bad_input, "header LEVEL is missing: give high, normal or low (or 0, 1, 2)"};
-  if (!parse_level(*level, out.level))
-    return {ec::bad_input, fmt::format("header LEVEL: '{}' is not high, normal, low, 0, 1 or 2",
-                                       *level)};
+  auto parsed = parse_level(*level);
+  if (!parsed)
+    return {ec::bad_input, "header LEVEL: " + parsed.err().message};
+  out.level = *parsed;
   return {};
 }
 

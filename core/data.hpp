@@ -1,4 +1,4 @@
-// Multi-user data scheduling (issue #9): the values that travel between the
+// Multi-user data scheduling: the values that travel between the
 // REST edge, the manager-side courier and the node-side mailboxes, and the
 // pure rules around them (ids, headers, retry backoff). No CAF here.
 #pragma once
@@ -84,8 +84,8 @@ struct recv_batch {
 
 /// "u<N>": the external form of user number N.
 std::string format_user_id(uint64_t n);
-/// Accepts "u<N>" with N >= 1; false otherwise.
-bool parse_user_id(std::string_view text, uint64_t& out);
+/// Accepts "u<N>" with N >= 1; ec::bad_input otherwise.
+result<uint64_t> parse_user_id(std::string_view text);
 
 /// "<node>_<ms>_<digits>" with `digits` zero-padded to 6 places.
 std::string format_delivery_id(std::string_view node, int64_t ms, uint32_t digits);
@@ -94,7 +94,7 @@ std::string format_delivery_id(std::string_view node, int64_t ms, uint32_t digit
 bool looks_like_delivery_id(std::string_view text);
 
 /// Parses LEVEL: high|normal|low (any case) or 0|1|2 (0 = high).
-bool parse_level(std::string_view text, priority& out);
+result<priority> parse_level(std::string_view text);
 
 /// Checks the three headers of POST /v1/send_data; the error names the
 /// header that is missing or malformed. `nullptr` means absent.

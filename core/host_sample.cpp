@@ -28,8 +28,12 @@ host_sample read_host(const std::string& proc_root, const std::string& disk_path
   host_sample s;
   s.at_ms = at_ms;
   std::string text;
-  if (slurp(proc_root + "/stat", text))
-    s.ok_cpu = parse_proc_stat(text, s.cpu);
+  if (slurp(proc_root + "/stat", text)) {
+    auto cpu = parse_proc_stat(text);
+    s.ok_cpu = cpu.ok(); // unreadable: the sample says so, the node stays up
+    if (cpu)
+      s.cpu = *cpu;
+  }
   if (slurp(proc_root + "/meminfo", text))
     s.ok_mem = parse_meminfo(text, s.mem_total_kb, s.mem_available_kb);
   if (slurp(proc_root + "/net/dev", text))

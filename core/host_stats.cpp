@@ -50,7 +50,8 @@ std::string_view trim_left(std::string_view s) {
 
 } // namespace
 
-bool parse_proc_stat(std::string_view text, cpu_times& out) {
+result<cpu_times> parse_proc_stat(std::string_view text) {
+  cpu_times out;
   bool found = false;
   for_lines(text, [&](std::string_view line) {
     if (line.substr(0, 4) != "cpu ")
@@ -65,7 +66,9 @@ bool parse_proc_stat(std::string_view text, cpu_times& out) {
     found = true;
     return true;
   });
-  return found;
+  if (!found)
+    return {ec::bad_input, "no 'cpu ' line with at least 4 numbers"};
+  return out;
 }
 
 bool parse_meminfo(std::string_view text, uint64_t& total_kb, uint64_t& available_kb) {

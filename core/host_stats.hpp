@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/errors.hpp"
+
 namespace drover {
 
 /// The aggregate "cpu" line of /proc/stat, in clock ticks.
@@ -38,9 +40,9 @@ struct host_figures {
   double net_out_bps = 0;
 };
 
-/// Parses the first "cpu " line of /proc/stat. False if there is none or
-/// it has fewer than 4 numbers.
-bool parse_proc_stat(std::string_view text, cpu_times& out);
+/// Parses the first "cpu " line of /proc/stat. ec::bad_input if there is
+/// none or it has fewer than 4 numbers.
+result<cpu_times> parse_proc_stat(std::string_view text);
 /// Reads MemTotal and MemAvailable (kB) from /proc/meminfo; false if
 /// MemTotal is missing. Without MemAvailable (kernels < 3.14) uses
 /// MemFree + Buffers + Cached.

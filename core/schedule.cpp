@@ -23,7 +23,7 @@ constexpr const char* every_hint = "write a whole number and a unit: ms, s, m, h
 
 } // namespace
 
-error parse_every(std::string_view text, int64_t& out_ms) {
+result<int64_t> parse_every(std::string_view text) {
   size_t digits = 0;
   while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9')
     ++digits;
@@ -39,8 +39,7 @@ error parse_every(std::string_view text, int64_t& out_ms) {
   if (n > max_every_ms / u->ms || n * u->ms < min_every_ms || n * u->ms > max_every_ms)
     return {ec::bad_input, fmt::format("every '{}' must be from {} to {} days", text,
                                        every_text(min_every_ms), max_every_ms / 86'400'000)};
-  out_ms = n * u->ms;
-  return {};
+  return n * u->ms;
 }
 
 std::string every_text(int64_t ms) {
@@ -50,7 +49,7 @@ std::string every_text(int64_t ms) {
   return fmt::format("{}ms", ms);
 }
 
-error parse_recurrence(std::string_view every, std::string_view cron, recurrence& out) {
+result<recurrence> parse_recurrence(std::string_view every, std::string_view cron) {
   if (!every.empty() && !cron.empty())
     return {ec::bad_input, "give either 'every' or 'cron', not both"};
   if (every.empty() && cron.empty())
@@ -58,14 +57,18 @@ error parse_recurrence(std::string_view every, std::string_view cron, recurrence
                            "(e.g. \"*/5 * * * *\")"};
   recurrence r;
   if (!every.empty()) {
-    if (auto err = parse_every(every, r.every_ms))
-      return err;
-  } else if (auto err = parse_cron(cron, r.cron)) {
-    return err;
+    auto ms = parse_every(every);
+    if (!ms)
+      return std::move(ms).err();
+    r.every_ms = *ms;
+  } else {
+    auto c = parse_cron(cron);
+    if (!c)
+      return std::move(c).err();
+    r.cron = *c;
   }
   r.text = std::string{every.empty() ? cron : every};
-  out = std::move(r);
-  return {};
+  return r;
 }
 
 int64_t next_fire(const recurrence& r, int64_t anchor_ms, int64_t after_ms) {
@@ -86,13 +89,12 @@ const char* to_string(catch_up_policy p) {
   return "?";
 }
 
-bool parse_catch_up(std::string_view name, catch_up_policy& out) {
+result<catch_up_policy> parse_catch_up(std::string_view name) {
   for (auto p : {catch_up_policy::none, catch_up_policy::one, catch_up_policy::all})
-    if (name == to_string(p)) {
-      out = p;
-      return true;
-    }
-  return false;
+    if (name == to_string(p))
+      return p;
+  return {ec::bad_input,
+          fmt::format("unknown catch_up '{}' (allowed: none, one, all)", name)};
 }
 
 catch_up_plan plan_catch_up(const recurrence& r, int64_t anchor_ms, int64_t last_fire_ms,

@@ -1,4 +1,4 @@
-// Recurring jobs (issue #10 item 6), the pure part: when a schedule fires
+// Recurring jobs, the pure part: when a schedule fires
 // and which missed runs to start after the manager was down. The scheduler
 // actor (actors/scheduler.cpp) keeps the time and the timers; everything it
 // decides comes from here. Times are ms since the Unix epoch (UTC), passed in.
@@ -23,7 +23,7 @@ constexpr int64_t max_every_ms = 366LL * 24 * 3600 * 1000;
 /// Parses "500ms", "30s", "5m", "1h" or "2d" (one whole number and one
 /// unit) into ms, from min_every_ms to max_every_ms. On failure:
 /// ec::bad_input saying what to write.
-error parse_every(std::string_view text, int64_t& out_ms);
+result<int64_t> parse_every(std::string_view text);
 
 /// "30s", "5m", "1500ms": the shortest exact form of a period, for output.
 std::string every_text(int64_t ms);
@@ -39,7 +39,7 @@ struct recurrence {
 
 /// Exactly one of `every` and `cron` must be non-empty; on failure ec::bad_input
 /// (both given, neither given, or the one given is invalid).
-error parse_recurrence(std::string_view every, std::string_view cron, recurrence& out);
+result<recurrence> parse_recurrence(std::string_view every, std::string_view cron);
 
 /// The first fire time strictly after `after_ms`. For `every`, fire times are
 /// anchor_ms + k * every_ms (k >= 1), so a late timer does not drift the
@@ -53,8 +53,8 @@ enum class catch_up_policy : uint8_t {
   all,  ///< start one run per missed fire time, at most max_catch_up_runs
 };
 const char* to_string(catch_up_policy p);
-/// Accepts none, one, all; false otherwise.
-bool parse_catch_up(std::string_view name, catch_up_policy& out);
+/// Accepts none, one, all; ec::bad_input naming the allowed ones otherwise.
+result<catch_up_policy> parse_catch_up(std::string_view name);
 
 /// The cap on runs started at once by catch_up: all. Older missed runs
 /// beyond it are dropped (and counted in catch_up_plan::dropped).

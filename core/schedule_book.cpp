@@ -5,18 +5,18 @@
 
 namespace drover {
 
-error check_schedule_input(const schedule_input& in, recurrence& rec,
-                           catch_up_policy& policy) {
+result<checked_schedule> check_schedule_input(const schedule_input& in) {
   if (in.name.empty())
     return {ec::bad_input, "a schedule needs a 'name' (e.g. \"nightly-report\")"};
   if (in.name.size() > 200)
     return {ec::bad_input, "'name' is longer than 200 characters"};
-  if (auto err = parse_recurrence(in.every, in.cron, rec))
-    return err;
-  if (!parse_catch_up(in.catch_up, policy))
-    return {ec::bad_input, fmt::format("unknown catch_up '{}' (allowed: none, one, all)",
-                                       in.catch_up)};
-  return {};
+  auto rec = parse_recurrence(in.every, in.cron);
+  if (!rec)
+    return std::move(rec).err();
+  auto policy = parse_catch_up(in.catch_up);
+  if (!policy)
+    return std::move(policy).err();
+  return checked_schedule{std::move(*rec), *policy};
 }
 
 schedule_record& schedule_book::add(const schedule_input& in, const recurrence& rec,

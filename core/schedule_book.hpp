@@ -1,4 +1,4 @@
-// The schedules a manager process keeps (issue #10 item 6): what each one
+// The schedules a manager process keeps: what each one
 // is, what it has run, and the pure decisions on it. The scheduler actor
 // (actors/scheduler.cpp) owns one book, arms the timers it asks for and
 // submits the runs; store/schedule_store.hpp persists the records.
@@ -55,7 +55,11 @@ struct schedule_input {
 /// Checks everything but the template (the caller validates that): a name,
 /// exactly one of every/cron and a valid one, a known catch_up.
 /// ec::bad_input with what to fix.
-error check_schedule_input(const schedule_input& in, recurrence& rec, catch_up_policy& policy);
+struct checked_schedule {
+  recurrence rec;
+  catch_up_policy policy = catch_up_policy::one;
+};
+result<checked_schedule> check_schedule_input(const schedule_input& in);
 
 class schedule_book {
 public:

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <array>
-#include <cassert>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,31 +20,7 @@
 
 namespace drover {
 
-/// Either a value or an error: what every backend call returns.
-template <class T>
-class result {
-public:
-  result(T value) : value_(std::move(value)) {}
-  /// REQUIRES: err.code != ec::none (an empty error is not a failure).
-  result(error err) : err_(std::move(err)) {
-    assert(err_.code != ec::none);
-    if (err_.code == ec::none) // a backend bug must not look like success
-      err_ = error{ec::store_failure, "backend returned an empty error"};
-  }
-
-  explicit operator bool() const { return value_.has_value(); }
-  /// REQUIRES: *this holds a value (operator bool is true).
-  T& value() { return *value_; }
-  const T& value() const { return *value_; }
-  T* operator->() { return &*value_; }
-  const T* operator->() const { return &*value_; }
-  /// The error; code ec::none when this holds a value.
-  const error& err() const { return err_; }
-
-private:
-  std::optional<T> value_;
-  error err_;
-};
+// Every backend call returns a drover::result<T> (core/errors.hpp).
 
 // -- jobs ----------------------------------------------------------------------
 

@@ -46,8 +46,10 @@ error resolve_http_flags(const http_flags& f, bool& enabled, endpoint& where,
   enabled = f.listen != "off";
   if (!enabled)
     return {};
-  if (auto err = parse_endpoint(f.listen, where, true))
-    return {ec::bad_input, "--http: " + err.message + " (or --http=off)"};
+  auto parsed = parse_endpoint(f.listen, true);
+  if (!parsed)
+    return {ec::bad_input, "--http: " + parsed.err().message + " (or --http=off)"};
+  where = *parsed;
   // A body is held whole in memory while it is read; a job's tasks too.
   if (f.max_body == 0 || f.max_body > max_body_limit)
     return {ec::bad_input, "--max-body: " + std::to_string(f.max_body)

@@ -26,8 +26,10 @@ constexpr uint32_t max_read = 1000;
 
 
 bool user_from(const std::string& text, const char* what, Response& res, uint64_t& id) {
-  if (parse_user_id(text, id))
+  if (auto parsed = parse_user_id(text)) {
+    id = *parsed;
     return true;
+  }
   reply_error(res, 400, "bad_input", std::string{what} + ": '" + text
                                        + "' is not a user id (expected u<N>)");
   return false;

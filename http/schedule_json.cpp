@@ -66,10 +66,8 @@ error parse_schedule_body(std::string_view body, schedule_input& out) {
       return {ec::bad_input, "running: expected true or false"};
     in.running = r->get<bool>();
   }
-  recurrence rec;
-  catch_up_policy policy;
-  if (auto err = check_schedule_input(in, rec, policy))
-    return err;
+  if (auto checked = check_schedule_input(in); !checked)
+    return checked.err();
   auto job = doc.find("job");
   if (job == doc.end() || !job->is_object())
     return {ec::bad_input, "job: expected the job to run, as POST /v1/jobs takes it, e.g. "
@@ -90,9 +88,8 @@ error parse_period_body(std::string_view body, std::string& every, std::string& 
     return err;
   if (auto err = read_string(doc, "cron", c))
     return err;
-  recurrence rec;
-  if (auto err = parse_recurrence(e, c, rec))
-    return err;
+  if (auto rec = parse_recurrence(e, c); !rec)
+    return rec.err();
   every = std::move(e);
   cron = std::move(c);
   return {};

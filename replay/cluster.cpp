@@ -122,10 +122,10 @@ error sim_cluster::start_core() {
   ro.heartbeat = milliseconds(c.heartbeat_ms);
   ro.misses = c.heartbeat_misses;
   registry = spawn_registry(sys_, ro);
-  error err;
-  db = open_store("memory", err);
-  if (!db)
-    return err;
+  auto opened = open_store("memory");
+  if (!opened)
+    return opened.err();
+  db = std::move(*opened);
   store = spawn_store_actor(sys_, db, !deterministic_);
   manager_options mo;
   mo.node = "manager";

@@ -51,7 +51,8 @@ void send(action_context& ctx, const action& a) {
   auto& sent = ctx.outcome.data_sent[a.from + ">" + a.to];
   send_request req{ctx.cl.user_ids[a.from], ctx.cl.user_ids[a.to], priority::normal, "replay",
                    ""};
-  parse_level(a.level, req.level);
+  if (auto level = parse_level(a.level)) // empty: normal; data_parse refused any other
+    req.level = *level;
   uint64_t ok = 0;
   std::string err;
   for (uint64_t i = 0; i < a.count && err.empty(); ++i) {

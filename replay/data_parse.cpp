@@ -39,8 +39,7 @@ void read_data_action(yaml_reader& r, const field& f, const scenario& s, action&
   if (auto x = find(n, "to"))
     read_user(r, x, s, "to", a.to);
   r.read_uint(find(n, "count"), "count", 1, 1000000, a.count);
-  priority p;
-  if (r.read_string(find(n, "level"), "level", a.level) && !parse_level(a.level, p))
+  if (r.read_string(find(n, "level"), "level", a.level) && !parse_level(a.level))
     r.fail(find(n, "level").mark(), fmt::format("level '{}': use high, normal or low", a.level));
 }
 

@@ -153,9 +153,8 @@ struct real_run : wall_driver {
     for (auto& [name, m] : cl.members)
       core.push_back(m.relay);
     if (stop_and_wait(sys, core, milliseconds(o.reply_ms)) && cl.db) {
-      recovered_state rs;
-      if (!cl.db->load(rs))
-        res.outcome.final.counters["lists"] = rs.lists.size();
+      if (auto rs = cl.db->load())
+        res.outcome.final.counters["lists"] = rs->lists.size();
     }
   }
 };

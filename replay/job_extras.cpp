@@ -60,9 +60,10 @@ void read_job_extras(yaml_reader& r, const YAML::Node& n, job_def& out) {
 void read_cluster_queues(yaml_reader& r, const field& f, cluster_def& out) {
   if (!f)
     return;
-  if (!read_queue_limits(f.value, out.queues))
-    return r.fail(f.mark(), "'queues' must map high, normal, low, standby to whole numbers "
-                            "and weights to {high, normal, low} of 1 to 1000");
+  auto q = read_queue_limits(f.value, out.queues);
+  if (!q)
+    return r.fail(f.mark(), q.err().message);
+  out.queues = *q;
   if (auto why = validate(out.queues); !why.empty())
     r.fail(f.mark(), why);
 }

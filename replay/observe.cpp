@@ -190,10 +190,11 @@ const snapshot& observer::look(snapshot now) {
 
 void observer::collect_tasks(const manager_state& st, task_store& db, int64_t t0_ms) {
   for (task_id id = 1; id < st.next_task; ++id) {
-    task t;
-    std::vector<task_event> events;
-    if (db.get(id, t, events))
+    auto got = db.get(id);
+    if (!got)
       continue;
+    const task& t = got->t;
+    const auto& events = got->events;
     task_record r;
     r.id = id;
     if (auto i = st.jobs.find(t.job); i != st.jobs.end())

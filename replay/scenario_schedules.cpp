@@ -15,9 +15,8 @@ namespace {
 void read_timing(yaml_reader& r, const field& f, action& a) {
   r.read_string(find(f.value, "every"), "every", a.every);
   r.read_string(find(f.value, "cron"), "cron", a.cron);
-  recurrence rec;
-  if (auto err = parse_recurrence(a.every, a.cron, rec))
-    r.fail(f.mark(), err.message);
+  if (auto rec = parse_recurrence(a.every, a.cron); !rec)
+    r.fail(f.mark(), rec.err().message);
 }
 
 } // namespace
@@ -40,11 +39,9 @@ void read_schedule_action(yaml_reader& r, const field& f, action& a) {
   read_timing(r, f, a);
   if (!create)
     return;
-  catch_up_policy policy;
-  if (r.read_string(find(n, "catch_up"), "catch_up", a.catch_up)
-      && !parse_catch_up(a.catch_up, policy))
-    r.fail(find(n, "catch_up").mark(),
-           "unknown catch_up '" + a.catch_up + "' (allowed: none, one, all)");
+  if (r.read_string(find(n, "catch_up"), "catch_up", a.catch_up))
+    if (auto policy = parse_catch_up(a.catch_up); !policy)
+      r.fail(find(n, "catch_up").mark(), policy.err().message);
   if (auto j = find(n, "job"))
     read_job(r, j, a.job);
   else

@@ -211,10 +211,10 @@ int run_simulate(const replay_commands& c, std::ostream& out, std::ostream& err)
   std::vector<int64_t> to_start, to_done;
   int64_t first_ms = INT64_MAX, last_ms = 0;
   for (task_id id = 1; id <= last_task; ++id) {
-    task t;
-    std::vector<task_event> events;
-    if (db->get(id, t, events) || t.finished_ms == 0)
+    auto got = db->get(id);
+    if (!got || got->t.finished_ms == 0)
       continue;
+    const task& t = got->t;
     to_start.push_back((t.started_ms ? t.started_ms : t.finished_ms) - t.created_ms);
     to_done.push_back(t.finished_ms - t.created_ms);
     first_ms = std::min(first_ms, t.created_ms);

@@ -43,12 +43,11 @@ error add_event(sql_db& db, uint64_t seq, const data_event& e) {
 
 } // namespace
 
-std::unique_ptr<data_store> data_store::open(const std::string& path, error& err,
-                                             durability d) {
-  auto db = sql_db::open(path, schema, err, d);
+result<std::unique_ptr<data_store>> data_store::open(const std::string& path, durability d) {
+  auto db = sql_db::open(path, schema, d);
   if (!db)
-    return nullptr;
-  return std::unique_ptr<data_store>{new data_store(std::move(db))};
+    return std::move(db).err();
+  return std::unique_ptr<data_store>{new data_store(std::move(*db))};
 }
 
 error data_store::write_user(const user_info& u) {
@@ -102,8 +101,8 @@ error data_store::apply(const std::vector<delivery_change>& changes,
   });
 }
 
-error data_store::load(data_snapshot& out) {
-  out = {};
+result<data_snapshot> data_store::load() {
+  data_snapshot out;
   auto err = db_->run("SELECT id, name, node, consumed, sent, created_ms FROM users ORDER BY id",
                       {}, [&](const sql_row& r) {
                         user_info u;
@@ -122,24 +121,28 @@ error data_store::load(data_snapshot& out) {
                  {}, [&](const sql_row& r) { out.unfinished.push_back(read_delivery(r)); });
   if (err)
     return err;
-  return db_->run("SELECT COALESCE(MAX(seq), 0) FROM deliveries", {},
-                  [&](const sql_row& r) { out.max_seq = static_cast<uint64_t>(r.i64(0)); });
+  err = db_->run("SELECT COALESCE(MAX(seq), 0) FROM deliveries", {},
+                 [&](const sql_row& r) { out.max_seq = static_cast<uint64_t>(r.i64(0)); });
+  if (err)
+    return err;
+  return out;
 }
 
-bool data_store::get(const std::string& id, delivery_info& out, error& err) {
-  bool found = false;
-  err = db_->run(std::string{"SELECT "} + delivery_columns + " FROM deliveries WHERE id=?", {id},
-                 [&](const sql_row& r) {
-                   out = read_delivery(r);
-                   found = true;
-                 });
-  if (err || !found)
-    return false;
+result<std::optional<delivery_info>> data_store::get(const std::string& id) {
+  std::optional<delivery_info> out;
+  auto err = db_->run(std::string{"SELECT "} + delivery_columns + " FROM deliveries WHERE id=?",
+                      {id}, [&](const sql_row& r) { out = read_delivery(r); });
+  if (err)
+    return err;
+  if (!out)
+    return out;
   err = db_->run("SELECT kind, at_ms, detail FROM delivery_events WHERE seq=? ORDER BY rowid",
-                 {static_cast<int64_t>(out.item.seq)}, [&](const sql_row& r) {
-                   out.events.push_back(data_event{r.text(0), r.i64(1), r.text(2)});
+                 {static_cast<int64_t>(out->item.seq)}, [&](const sql_row& r) {
+                   out->events.push_back(data_event{r.text(0), r.i64(1), r.text(2)});
                  });
-  return !err;
+  if (err)
+    return err;
+  return out;
 }
 
 std::string data_store_path(const std::string& store_flag) {

@@ -1,10 +1,11 @@
-// The courier's durable home (issue #9): users with their binding, every
+// The courier's durable home (multi-user data): users with their binding, every
 // delivery with its state, and the lifecycle records. Its own SQLite file
 // next to the task store (or ":memory:" when the manager runs on memory).
 // Owned by the courier actor only.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,10 +32,9 @@ struct data_snapshot {
 
 class data_store {
 public:
-  /// Opens `path` (":memory:" for a non-durable run) with `d`; nullptr and
-  /// `err` on failure.
-  static std::unique_ptr<data_store> open(const std::string& path, error& err,
-                                          durability d = durability::disk);
+  /// Opens `path` (":memory:" for a non-durable run) with `d`.
+  static result<std::unique_ptr<data_store>> open(const std::string& path,
+                                                  durability d = durability::disk);
   /// PRAGMA synchronous of its connection.
   int synchronous() const { return db_->synchronous(); }
 
@@ -46,9 +46,9 @@ public:
   /// deliveries drop their body: their history stays.
   error apply(const std::vector<delivery_change>& changes, const std::vector<user_info>& users);
   /// Users and every unconsumed delivery.
-  error load(data_snapshot& out);
-  /// One delivery by its external id, with its records; false if unknown.
-  bool get(const std::string& id, delivery_info& out, error& err);
+  result<data_snapshot> load();
+  /// One delivery by its external id, with its records; nullopt if unknown.
+  result<std::optional<delivery_info>> get(const std::string& id);
 
 private:
   explicit data_store(std::unique_ptr<sql_db> db) : db_(std::move(db)) {}

@@ -11,14 +11,12 @@ const char* to_string(durability d) {
   return d == durability::disk ? "disk" : "process";
 }
 
-bool parse_durability(std::string_view text, durability& out) {
+result<durability> parse_durability(std::string_view text) {
   if (text == "disk")
-    out = durability::disk;
-  else if (text == "process")
-    out = durability::process;
-  else
-    return false;
-  return true;
+    return durability::disk;
+  if (text == "process")
+    return durability::process;
+  return {ec::bad_input, "'" + std::string{text} + "' is not disk or process"};
 }
 
 int synchronous_level(durability d) {

@@ -25,14 +25,14 @@ enum class durability : uint8_t {
 
 const char* to_string(durability d);
 
-/// "disk" or "process"; false for anything else.
-[[nodiscard]] bool parse_durability(std::string_view text, durability& out);
+/// "disk" or "process"; ec::bad_input for anything else.
+result<durability> parse_durability(std::string_view text);
 
 /// The value of PRAGMA synchronous that `d` sets (2 = FULL, 1 = NORMAL).
 int synchronous_level(durability d);
 
 /// Sets `d` on the connection (PRAGMA synchronous); the error names `path`.
-[[nodiscard]] error apply_durability(sqlite3* db, durability d, const std::string& path);
+error apply_durability(sqlite3* db, durability d, const std::string& path);
 
 /// PRAGMA synchronous as the connection reports it (0 OFF, 1 NORMAL,
 /// 2 FULL, 3 EXTRA); -1 if it cannot be read.

@@ -102,8 +102,8 @@ error memory_store::apply(const std::vector<task_change>& changes) {
   return {};
 }
 
-error memory_store::load(recovered_state& out) {
-  out = recovered_state{};
+result<recovered_state> memory_store::load() {
+  recovered_state out;
   out.epoch = ++epoch_;
   out.jobs.reserve(jobs_.size());
   for (const auto& [id, j] : jobs_)
@@ -128,24 +128,21 @@ error memory_store::load(recovered_state& out) {
   out.unfinished.reserve(open.size());
   for (const auto* t : open)
     out.unfinished.push_back(*t);
-  return {};
+  return out;
 }
 
-error memory_store::get(task_id id, task& out, std::vector<task_event>& events) {
+result<task_with_events> memory_store::get(task_id id) {
   auto it = tasks_.find(id);
   if (it == tasks_.end())
     return {ec::unknown_task, "no task " + std::to_string(id) + " in the store"};
-  out = it->second;
-  auto e = events_.find(id);
-  if (e != events_.end())
-    events = e->second;
-  else
-    events.clear();
-  return {};
+  task_with_events out{it->second, {}};
+  if (auto e = events_.find(id); e != events_.end())
+    out.events = e->second;
+  return out;
 }
 
-error memory_store::list_tasks(const task_query& q, task_page& out) {
-  out = task_page{};
+result<task_page> memory_store::list_tasks(const task_query& q) {
+  task_page out;
   std::vector<stored_list> lists;
   for (auto l = lists_.lower_bound({q.job, 0}); l != lists_.end() && l->first.first == q.job; ++l)
     lists.push_back(l->second);
@@ -170,7 +167,7 @@ error memory_store::list_tasks(const task_query& q, task_page& out) {
   for (auto id : ids)
     if (auto t = tasks_.find(id); t != tasks_.end())
       out.tasks.push_back(summary_of(t->second, q.max_result));
-  return {};
+  return out;
 }
 
 } // namespace drover

@@ -20,9 +20,9 @@ public:
                   const std::vector<task>& tasks) override;
   error put_job(const job& j) override;
   error apply(const std::vector<task_change>& changes) override;
-  error load(recovered_state& out) override;
-  error get(task_id id, task& out, std::vector<task_event>& events) override;
-  error list_tasks(const task_query& q, task_page& out) override;
+  result<recovered_state> load() override;
+  result<task_with_events> get(task_id id) override;
+  result<task_page> list_tasks(const task_query& q) override;
 
 private:
   /// The columns a known job's later writes change (as sqlite's upsert).

@@ -7,17 +7,20 @@
 
 namespace drover {
 
-std::unique_ptr<task_store> open_store(const std::string& spec, error& err, durability d) {
-  err = {};
+result<std::unique_ptr<task_store>> open_store(const std::string& spec, durability d) {
   if (spec == "memory")
     return std::make_unique<memory_store>();
   constexpr std::string_view sqlite_prefix = "sqlite:";
   if (spec.size() > sqlite_prefix.size()
       && spec.compare(0, sqlite_prefix.size(), sqlite_prefix) == 0)
-    return sqlite_store::open(spec.substr(sqlite_prefix.size()), err, d);
-  err = {ec::bad_input, "unknown store '" + spec
-                          + "': use 'memory' or 'sqlite:PATH' (e.g. sqlite:drover.db)"};
-  return nullptr;
+  {
+    auto store = sqlite_store::open(spec.substr(sqlite_prefix.size()), d);
+    if (!store)
+      return std::move(store).err();
+    return std::move(*store);
+  }
+  return {ec::bad_input, "unknown store '" + spec
+                           + "': use 'memory' or 'sqlite:PATH' (e.g. sqlite:drover.db)"};
 }
 
 } // namespace drover

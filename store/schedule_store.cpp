@@ -23,9 +23,8 @@ error memory_schedule_store::remove(uint64_t id) {
   return {};
 }
 
-error memory_schedule_store::load(std::vector<schedule_record>& out) {
-  out = records_;
-  return {};
+result<std::vector<schedule_record>> memory_schedule_store::load() {
+  return records_;
 }
 
 std::string encode_runs(const std::vector<schedule_run>& runs) {

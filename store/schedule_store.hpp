@@ -20,7 +20,7 @@ public:
   virtual error save(const schedule_record& r) = 0;
   virtual error remove(uint64_t id) = 0;
   /// Every record, by id ascending.
-  virtual error load(std::vector<schedule_record>& out) = 0;
+  virtual result<std::vector<schedule_record>> load() = 0;
   /// PRAGMA synchronous of an SQLite connection; -1 for a store without one.
   virtual int synchronous() const { return -1; }
 };
@@ -31,16 +31,16 @@ class memory_schedule_store final : public schedule_store {
 public:
   error save(const schedule_record& r) override;
   error remove(uint64_t id) override;
-  error load(std::vector<schedule_record>& out) override;
+  result<std::vector<schedule_record>> load() override;
 
 private:
   std::vector<schedule_record> records_; // by id ascending
 };
 
 /// "memory" or "sqlite:PATH", like --store: the same file as the tasks, in a
-/// table of its own. nullptr and `err` on failure.
-std::unique_ptr<schedule_store> open_schedule_store(const std::string& spec, error& err,
-                                                    durability d = durability::disk);
+/// table of its own.
+result<std::unique_ptr<schedule_store>> open_schedule_store(const std::string& spec,
+                                                            durability d = durability::disk);
 
 /// The `recent` runs as stored: one "fire_ms job error" line per run.
 std::string encode_runs(const std::vector<schedule_run>& runs);

@@ -15,24 +15,26 @@ std::string sql_row::text(int col) const {
   return p ? std::string{p, static_cast<size_t>(n)} : std::string{};
 }
 
-std::unique_ptr<sql_db> sql_db::open(const std::string& path, const char* schema, error& err,
-                                     durability d) {
+result<std::unique_ptr<sql_db>> sql_db::open(const std::string& path, const char* schema,
+                                             durability d) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr)
       != SQLITE_OK) {
-    err = {ec::store_failure, path + ": cannot open: " + (db ? sqlite3_errmsg(db) : "?")};
+    error err{ec::store_failure, path + ": cannot open: " + (db ? sqlite3_errmsg(db) : "?")};
     sqlite3_close(db);
-    return nullptr;
+    return err;
   }
   std::unique_ptr<sql_db> out{new sql_db(db, path)};
   sqlite3_busy_timeout(db, 5000);
-  if ((err = out->run("PRAGMA journal_mode=WAL")) || (err = apply_durability(db, d, path)))
-    return nullptr;
+  if (auto err = out->run("PRAGMA journal_mode=WAL"))
+    return err;
+  if (auto err = apply_durability(db, d, path))
+    return err;
   char* msg = nullptr;
   if (sqlite3_exec(db, schema, nullptr, nullptr, &msg) != SQLITE_OK) {
-    err = {ec::store_corrupt, path + ": cannot create the schema: " + (msg ? msg : "?")};
+    error err{ec::store_corrupt, path + ": cannot create the schema: " + (msg ? msg : "?")};
     sqlite3_free(msg);
-    return nullptr;
+    return err;
   }
   return out;
 }
@@ -75,12 +77,14 @@ error sql_db::run(const std::string& sql, const std::vector<sql_value>& args,
 error sql_db::transaction(const std::function<error()>& f) {
   if (auto err = run("BEGIN IMMEDIATE"))
     return err;
+  // A failed ROLLBACK adds nothing to the error that caused it: SQLite
+  // rolls back on its own when the connection closes or the next BEGIN fails.
   if (auto err = f()) {
-    run("ROLLBACK");
+    (void)run("ROLLBACK");
     return err;
   }
   if (auto err = run("COMMIT")) {
-    run("ROLLBACK");
+    (void)run("ROLLBACK");
     return err;
   }
   return {};

@@ -37,8 +37,8 @@ public:
   /// Opens (creates) `path` in WAL mode with `d` (store/durability.hpp);
   /// ":memory:" for a memory store. Runs `schema` (CREATE ... IF NOT EXISTS
   /// statements).
-  static std::unique_ptr<sql_db> open(const std::string& path, const char* schema, error& err,
-                                      durability d = durability::disk);
+  static result<std::unique_ptr<sql_db>> open(const std::string& path, const char* schema,
+                                              durability d = durability::disk);
   ~sql_db();
 
   /// PRAGMA synchronous as this connection reports it.

@@ -49,7 +49,7 @@ public:
     return finish(st, "cannot delete a schedule");
   }
 
-  error load(std::vector<schedule_record>& out) override {
+  result<std::vector<schedule_record>> load() override {
     auto* st = prepare("SELECT id, name, job_template, every, cron, catch_up, running, "
                        "anchor_ms, last_fire_ms, runs, recent FROM schedules ORDER BY id");
     if (!st)
@@ -76,8 +76,7 @@ public:
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
       return sqlite_error(db_, path_, "cannot read the schedules");
-    out = std::move(got);
-    return {};
+    return got;
   }
 
   int synchronous() const override { return read_synchronous(db_); }
@@ -105,25 +104,23 @@ private:
 
 } // namespace
 
-std::unique_ptr<schedule_store> open_schedule_store(const std::string& spec, error& err,
-                                                    durability d) {
-  err = {};
+result<std::unique_ptr<schedule_store>> open_schedule_store(const std::string& spec,
+                                                            durability d) {
   if (spec == "memory")
     return std::make_unique<memory_schedule_store>();
   constexpr std::string_view prefix = "sqlite:";
-  if (spec.size() <= prefix.size() || spec.compare(0, prefix.size(), prefix) != 0) {
-    err = {ec::bad_input, "unknown store '" + spec + "': use 'memory' or 'sqlite:PATH'"};
-    return nullptr;
-  }
+  if (spec.size() <= prefix.size() || spec.compare(0, prefix.size(), prefix) != 0)
+    return {ec::bad_input, "unknown store '" + spec + "': use 'memory' or 'sqlite:PATH'"};
   auto path = spec.substr(prefix.size());
-  sqlite3* db = open_sqlite_file(path, d, err);
-  if (!db)
-    return nullptr;
+  auto opened = open_sqlite_file(path, d);
+  if (!opened)
+    return std::move(opened).err();
+  sqlite3* db = *opened;
   sqlite3_busy_timeout(db, 5000); // the task store writes the same file
   if (sqlite3_exec(db, create_sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
-    err = sqlite_error(db, path, "cannot create the schedules table");
+    auto err = sqlite_error(db, path, "cannot create the schedules table");
     sqlite3_close(db);
-    return nullptr;
+    return err;
   }
   return std::make_unique<sqlite_schedule_store>(db, path);
 }

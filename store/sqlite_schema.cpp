@@ -84,31 +84,26 @@ int query_int(sqlite3* db, const char* sql, int64_t& out) {
   return rc;
 }
 
-/// Sets `version` to the file's schema version: 0 for an empty file, -1 for
-/// an SQLite file that is not a drover store. Only reads.
-error read_version(sqlite3* db, const std::string& path, int64_t& version) {
+/// The file's schema version: 0 for an empty file, -1 for an SQLite file
+/// that is not a drover store. Only reads.
+result<int64_t> read_version(sqlite3* db, const std::string& path) {
   // The first statement is where SQLite reads the header and so finds out
   // that a file is not a database at all: treat its failure with care.
   int64_t objects = 0;
   if (query_int(db, "SELECT count(*) FROM sqlite_master", objects) != SQLITE_OK)
     return sqlite_error(db, path, "cannot read the store");
-  if (objects == 0) {
-    version = 0;
-    return {};
-  }
+  if (objects == 0)
+    return int64_t{0};
   int64_t has_table = 0;
   if (query_int(db, "SELECT count(*) FROM sqlite_master WHERE type='table' "
                     "AND name='schema_version'", has_table) != SQLITE_OK)
     return sqlite_error(db, path, "cannot read the store");
-  if (!has_table) {
-    version = -1;
-    return {};
-  }
+  if (!has_table)
+    return int64_t{-1};
+  int64_t version = 0;
   if (query_int(db, "SELECT max(version) FROM schema_version", version) != SQLITE_OK)
     return sqlite_error(db, path, "cannot read the schema version");
-  if (version < 1)
-    version = -1;
-  return {};
+  return version < 1 ? int64_t{-1} : version;
 }
 
 /// Creates (from 0) or migrates (from an older version) in one transaction.
@@ -132,9 +127,10 @@ error upgrade(sqlite3* db, const std::string& path, int64_t from) {
 }
 
 error prepare_file(sqlite3* db, const std::string& path, durability d) {
-  int64_t version = 0;
-  if (auto err = read_version(db, path, version))
-    return err;
+  auto read = read_version(db, path);
+  if (!read)
+    return read.err();
+  int64_t version = *read;
   if (version < 0)
     return {ec::store_corrupt,
             path + ": an SQLite file but not a drover store (no schema_version); "
@@ -172,20 +168,19 @@ error sqlite_error(sqlite3* db, const std::string& path, const std::string& what
   return {ec::store_failure, msg};
 }
 
-sqlite3* open_sqlite_file(const std::string& path, durability d, error& err) {
+result<sqlite3*> open_sqlite_file(const std::string& path, durability d) {
   sqlite3* db = nullptr;
-  // NOMUTEX: one thread (the store actor) owns the connection.
+  // NOMUTEX: one thread (the owning actor) uses the connection.
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
-    err = sqlite_error(db, path, "cannot open");
+    auto err = sqlite_error(db, path, "cannot open");
     err.message += "; check that the directory exists and is writable";
     sqlite3_close(db);
-    return nullptr;
+    return err;
   }
-  if (auto e = prepare_file(db, path, d)) {
-    err = std::move(e);
+  if (auto err = prepare_file(db, path, d)) {
     sqlite3_close(db);
-    return nullptr;
+    return err;
   }
   return db;
 }

@@ -1,6 +1,6 @@
 // Opening an SQLite file as a drover store: refuses files that are not ours
 // (leaving them untouched), creates the schema in a fresh file and migrates
-// an older one. Used by sqlite_store only.
+// an older one. Used by sqlite_store and the schedule store (same file).
 #pragma once
 
 #include <string>
@@ -21,10 +21,10 @@ inline constexpr const char* sqlite_task_columns =
   "started_ms, finished_ms, created_ms, type, prio, key, tags, dedupe_key, "
   "timeout_ms, max_attempts, result, payload";
 
-/// Opens `path` ready for use (WAL, `d`, current schema). Returns nullptr and
-/// sets `err` (ec::store_corrupt: not a drover store; ec::store_failure: cannot
-/// be opened, or written by a newer drover); the file is then left as it was.
-sqlite3* open_sqlite_file(const std::string& path, durability d, error& err);
+/// Opens `path` ready for use (WAL, `d`, current schema). On failure
+/// ec::store_corrupt (not a drover store) or ec::store_failure (cannot be
+/// opened, or written by a newer drover); the file is then left as it was.
+result<sqlite3*> open_sqlite_file(const std::string& path, durability d);
 
 /// `path: what: <sqlite's message>`, with ec::store_corrupt for a damaged
 /// file and ec::store_failure for everything else.

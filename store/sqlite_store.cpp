@@ -38,15 +38,14 @@ void sqlite_store::stmt_deleter::operator()(sqlite3_stmt* st) const {
   sqlite3_finalize(st);
 }
 
-std::unique_ptr<sqlite_store> sqlite_store::open(const std::string& path, error& err,
-                                                 durability d) {
-  err = {};
-  auto db = open_sqlite_file(path, d, err);
+result<std::unique_ptr<sqlite_store>> sqlite_store::open(const std::string& path,
+                                                         durability d) {
+  auto db = open_sqlite_file(path, d);
   if (!db)
-    return nullptr;
-  std::unique_ptr<sqlite_store> store{new sqlite_store(db, path)};
-  if ((err = store->prepare_all()))
-    return nullptr;
+    return std::move(db).err();
+  std::unique_ptr<sqlite_store> store{new sqlite_store(*db, path)};
+  if (auto err = store->prepare_all())
+    return err;
   return store;
 }
 

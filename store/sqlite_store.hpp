@@ -17,11 +17,11 @@ namespace drover {
 class sqlite_store final : public task_store {
 public:
   /// Opens or creates the store at `path`, migrating an older schema.
-  /// nullptr and `err` set (store_corrupt / store_failure) if the file is
+  /// store_corrupt / store_failure if the file is
   /// not a usable drover store; such a file is left untouched.
   /// `d`: fsync each commit (disk) or only write it (process).
-  static std::unique_ptr<sqlite_store> open(const std::string& path, error& err,
-                                            durability d = durability::disk);
+  static result<std::unique_ptr<sqlite_store>> open(const std::string& path,
+                                                    durability d = durability::disk);
   ~sqlite_store() override;
 
   /// PRAGMA synchronous as this connection reports it (2 FULL, 1 NORMAL).
@@ -31,9 +31,9 @@ public:
                   const std::vector<task>& tasks) override;
   error put_job(const job& j) override;
   error apply(const std::vector<task_change>& changes) override;
-  error load(recovered_state& out) override;
-  error get(task_id id, task& out, std::vector<task_event>& events) override;
-  error list_tasks(const task_query& q, task_page& out) override;
+  result<recovered_state> load() override;
+  result<task_with_events> get(task_id id) override;
+  result<task_page> list_tasks(const task_query& q) override;
 
 private:
   struct stmt_deleter {

@@ -80,8 +80,8 @@ int each_row(sqlite3* db, const char* sql, F&& f, std::initializer_list<int64_t>
 
 } // namespace
 
-error sqlite_store::load(recovered_state& out) {
-  out = recovered_state{};
+result<recovered_state> sqlite_store::load() {
+  recovered_state out;
   if (sqlite3_exec(db_, "BEGIN IMMEDIATE; UPDATE manager_epoch SET epoch=epoch+1; COMMIT;",
                    nullptr, nullptr, nullptr) != SQLITE_OK) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -97,8 +97,10 @@ error sqlite_store::load(recovered_state& out) {
   if (rc != SQLITE_DONE)
     err = fail("cannot read the manager epoch");
   err || (err = load_jobs(out)) || (err = load_tasks(out)) || (err = load_counts(out));
-  sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
-  return err;
+  sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr); // a read: nothing to lose
+  if (err)
+    return err;
+  return out;
 }
 
 error sqlite_store::load_jobs(recovered_state& out) {
@@ -177,29 +179,31 @@ error sqlite_store::load_counts(recovered_state& out) {
   return rc == SQLITE_DONE ? error{} : fail("cannot count tasks");
 }
 
-error sqlite_store::get(task_id id, task& out, std::vector<task_event>& events) {
+result<task_with_events> sqlite_store::get(task_id id) {
+  task_with_events out;
   auto st = select_task_.get();
   sqlite3_bind_int64(st, 1, static_cast<int64_t>(id));
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW)
-    read_task(st, out);
+    read_task(st, out.t);
   sqlite3_reset(st);
   if (rc == SQLITE_DONE)
     return {ec::unknown_task, "no task " + std::to_string(id) + " in the store"};
   if (rc != SQLITE_ROW)
     return fail("cannot read a task");
-  events.clear();
   st = select_events_.get();
   sqlite3_bind_int64(st, 1, static_cast<int64_t>(id));
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    auto& e = events.emplace_back();
+    auto& e = out.events.emplace_back();
     e.kind = static_cast<event_kind>(sqlite3_column_int(st, 0));
     e.version = static_cast<uint64_t>(sqlite3_column_int64(st, 1));
     e.at_ms = sqlite3_column_int64(st, 2);
     read_text(st, 3, e.detail);
   }
   sqlite3_reset(st);
-  return rc == SQLITE_DONE ? error{} : fail("cannot read events");
+  if (rc != SQLITE_DONE)
+    return fail("cannot read events");
+  return out;
 }
 
 // A job's ids come from its lists' id ranges (task_lists is keyed by job), so
@@ -209,8 +213,8 @@ error sqlite_store::get(task_id id, task& out, std::vector<task_event>& events) 
 // `drover results --state=FAILED` on a big job reads only the ends that went
 // badly (then sorts those ids). SQLite uses a partial index only when the
 // query's WHERE visibly contains the index's own terms: it repeats `state>=4`.
-error sqlite_store::list_tasks(const task_query& q, task_page& out) {
-  out = task_page{};
+result<task_page> sqlite_store::list_tasks(const task_query& q) {
+  task_page out;
   if (sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK)
     return fail("cannot begin a read");
   std::vector<task_id> ids;
@@ -240,7 +244,9 @@ error sqlite_store::list_tasks(const task_query& q, task_page& out) {
   }
   sqlite3_finalize(st);
   sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
-  return rc == SQLITE_DONE ? error{} : fail("cannot list a job's tasks");
+  if (rc != SQLITE_DONE)
+    return fail("cannot list a job's tasks");
+  return out;
 }
 
 int sqlite_store::page_ids(const task_query& q, std::vector<task_id>& ids, uint64_t& total) {

@@ -123,6 +123,12 @@ struct task_page {
   uint64_t total = 0;           ///< tasks of the job in that state (or all), for paging
 };
 
+/// One task as stored, with its rare lifecycle events (oldest first).
+struct task_with_events {
+  task t;
+  std::vector<task_event> events;
+};
+
 /// Cuts `text` to at most `max` bytes without splitting a UTF-8 character.
 void cut_utf8(std::string& text, std::size_t max);
 /// `t` as the list shows it.
@@ -151,21 +157,21 @@ public:
 
   /// Everything the manager needs to resume after a restart; counts this
   /// load (recovered_state::epoch) durably first.
-  virtual error load(recovered_state& out) = 0;
+  virtual result<recovered_state> load() = 0;
 
   /// One task with its rare lifecycle events (oldest first);
   /// ec::unknown_task if there is no such task.
-  virtual error get(task_id id, task& out, std::vector<task_event>& events) = 0;
+  virtual result<task_with_events> get(task_id id) = 0;
 
   /// A page of the tasks of job q.job, all or those in q.state, by id.
   /// A job the store does not know has no tasks (total 0).
-  virtual error list_tasks(const task_query& q, task_page& out) = 0;
+  virtual result<task_page> list_tasks(const task_query& q) = 0;
 };
 
 /// Opens a store from a spec: "memory" or "sqlite:PATH" (with `d`). A corrupt
 /// or unreadable file gives ec::store_corrupt / ec::store_failure naming it
 /// and is left untouched.
-std::unique_ptr<task_store> open_store(const std::string& spec, error& err,
-                                       durability d = durability::disk);
+result<std::unique_ptr<task_store>> open_store(const std::string& spec,
+                                               durability d = durability::disk);
 
 } // namespace drover

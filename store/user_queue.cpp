@@ -17,41 +17,56 @@ CREATE TABLE IF NOT EXISTS lanes (user INTEGER PRIMARY KEY, last_seq INTEGER);
 
 } // namespace
 
-std::unique_ptr<user_queue> user_queue::open(const std::string& path, error& err,
-                                             durability d) {
-  auto db = sql_db::open(path, schema, err, d);
+result<std::unique_ptr<user_queue>> user_queue::open(const std::string& path, durability d) {
+  auto db = sql_db::open(path, schema, d);
   if (!db)
-    return nullptr;
-  return std::unique_ptr<user_queue>{new user_queue(std::move(db))};
+    return std::move(db).err();
+  return std::unique_ptr<user_queue>{new user_queue(std::move(*db))};
 }
 
-int64_t user_queue::count(uint64_t user) {
+// A failed read must not pass for 0: a count of 0 would let a full queue
+// grow past its bound, a last seq of 0 would store a re-sent item twice.
+result<int64_t> user_queue::one_number(const char* sql, uint64_t user) {
   int64_t n = 0;
-  db_->run("SELECT COUNT(*) FROM items WHERE user=?", {static_cast<int64_t>(user)},
-           [&](const sql_row& r) { n = r.i64(0); });
+  if (auto err = db_->run(sql, {static_cast<int64_t>(user)},
+                          [&](const sql_row& r) { n = r.i64(0); }))
+    return err;
   return n;
 }
 
-int64_t user_queue::last_seq(uint64_t user) {
-  int64_t n = 0;
-  db_->run("SELECT last_seq FROM lanes WHERE user=?", {static_cast<int64_t>(user)},
-           [&](const sql_row& r) { n = r.i64(0); });
-  return n;
+result<int64_t> user_queue::count(uint64_t user) {
+  return one_number("SELECT COUNT(*) FROM items WHERE user=?", user);
 }
 
-error user_queue::offer(const std::vector<data_item>& items, uint32_t bound,
-                        std::vector<offer_result>& out) {
-  out.clear();
+result<int64_t> user_queue::last_seq(uint64_t user) {
+  return one_number("SELECT last_seq FROM lanes WHERE user=?", user);
+}
+
+result<std::vector<offer_result>> user_queue::offer(const std::vector<data_item>& items,
+                                                     uint32_t bound) {
+  std::vector<offer_result> out;
   std::set<uint64_t> blocked;
-  return db_->transaction([&]() -> error {
+  auto err = db_->transaction([&]() -> error {
     for (auto& it : items) {
       auto user = static_cast<int64_t>(it.user);
       auto seq = static_cast<int64_t>(it.seq);
-      if (!blocked.count(it.user) && seq <= last_seq(it.user)) {
-        out.push_back(offer_result::stored); // a re-send of what we have (or had)
-        continue;
+      if (!blocked.count(it.user)) {
+        auto last = last_seq(it.user);
+        if (!last)
+          return last.err();
+        if (seq <= *last) {
+          out.push_back(offer_result::stored); // a re-send of what we have (or had)
+          continue;
+        }
       }
-      if (blocked.count(it.user) || count(it.user) >= bound) {
+      bool full = blocked.count(it.user) > 0;
+      if (!full) {
+        auto n = count(it.user);
+        if (!n)
+          return n.err();
+        full = *n >= bound;
+      }
+      if (full) {
         blocked.insert(it.user);
         out.push_back(offer_result::full);
         continue;
@@ -68,11 +83,14 @@ error user_queue::offer(const std::vector<data_item>& items, uint32_t bound,
     }
     return {};
   });
+  if (err)
+    return err;
+  return out;
 }
 
-error user_queue::read(uint64_t user, uint32_t max, std::vector<data_item>& out) {
-  out.clear();
-  return db_->run("SELECT seq, id, sender, data_type, level, body, created_ms FROM items "
+result<std::vector<data_item>> user_queue::read(uint64_t user, uint32_t max) {
+  std::vector<data_item> out;
+  auto err = db_->run("SELECT seq, id, sender, data_type, level, body, created_ms FROM items "
                   "WHERE user=? ORDER BY pos LIMIT ?",
                   {static_cast<int64_t>(user), static_cast<int64_t>(max)},
                   [&](const sql_row& r) {
@@ -87,10 +105,13 @@ error user_queue::read(uint64_t user, uint32_t max, std::vector<data_item>& out)
                     it.created_ms = r.i64(6);
                     out.push_back(std::move(it));
                   });
+  if (err)
+    return err;
+  return out;
 }
 
-error user_queue::ack(uint64_t user, const std::string& last_id, std::vector<std::string>& out) {
-  out.clear();
+result<std::vector<std::string>> user_queue::ack(uint64_t user, const std::string& last_id) {
+  std::vector<std::string> out;
   auto u = static_cast<int64_t>(user);
   int64_t pos = -1;
   if (auto err = db_->run("SELECT pos FROM items WHERE user=? AND id=?", {u, last_id},
@@ -99,17 +120,22 @@ error user_queue::ack(uint64_t user, const std::string& last_id, std::vector<std
   if (pos < 0)
     return {ec::bad_input, "'" + last_id + "' is not in the queue of " + format_user_id(user)
                              + " (already acknowledged, or never delivered there)"};
-  return db_->transaction([&]() -> error {
+  auto err = db_->transaction([&]() -> error {
     if (auto err = db_->run("SELECT id FROM items WHERE user=? AND pos<=? ORDER BY pos", {u, pos},
                             [&](const sql_row& r) { out.push_back(r.text(0)); }))
       return err;
     return db_->run("DELETE FROM items WHERE user=? AND pos<=?", {u, pos});
   });
+  if (err)
+    return err;
+  return out;
 }
 
-uint64_t user_queue::backlog() {
+result<uint64_t> user_queue::backlog() {
   int64_t n = 0;
-  db_->run("SELECT COUNT(*) FROM items", {}, [&](const sql_row& r) { n = r.i64(0); });
+  if (auto err = db_->run("SELECT COUNT(*) FROM items", {},
+                          [&](const sql_row& r) { n = r.i64(0); }))
+    return err;
   return static_cast<uint64_t>(n);
 }
 

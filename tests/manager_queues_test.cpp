@@ -74,9 +74,9 @@ void restart(manager_fixture& f, manager_options opts = {}) {
 }
 
 size_t stored_tasks(task_store& db) {
-  recovered_state rs;
-  REQUIRE_FALSE(db.load(rs));
-  return rs.unfinished.size();
+  auto rs = db.load();
+  REQUIRE(rs);
+  return rs->unfinished.size();
 }
 
 } // namespace
@@ -128,8 +128,7 @@ TEST_CASE_FIXTURE(small_queues, "retries and reclaimed tasks re-enter the queues
 }
 
 TEST_CASE("tasks recovered after a restart are never dropped, even beyond the bounds") {
-  error err;
-  std::shared_ptr<task_store> db = open_store("memory", err);
+  std::shared_ptr<task_store> db = *open_store("memory"); // memory: cannot fail
   REQUIRE(db);
   // Fill a store directly with 10 unfinished tasks, then start a manager
   // whose queues hold 2 + standby 1.
@@ -184,12 +183,12 @@ TEST_CASE_FIXTURE(manager_fixture, "the producer retries a refused list with bac
   CHECK(c1->tasks.size() == 15);
   report_from(*this, "c1", *c1, 0);
   CHECK(po.outcome->exit_code == 0);
-  recovered_state rs;
-  REQUIRE_FALSE(db->load(rs));
-  REQUIRE(rs.jobs.size() == 1);
-  CHECK(rs.jobs[0].total == 15);
-  CHECK(rs.lists.size() == 3);
-  CHECK(rs.unfinished.empty());
+  auto rs = db->load();
+  REQUIRE(rs);
+  REQUIRE(rs->jobs.size() == 1);
+  CHECK(rs->jobs[0].total == 15);
+  CHECK(rs->lists.size() == 3);
+  CHECK(rs->unfinished.empty());
 }
 
 TEST_CASE_FIXTURE(manager_fixture, "the merge runs after every part succeeded and gets their results in order") {
@@ -231,9 +230,9 @@ TEST_CASE_FIXTURE(manager_fixture, "a part that fails for good cancels the merge
   report("c1", {{c1->tasks[1].id, c1->tasks[1].lease, task_outcome::succeeded, "ok", 1}});
   CHECK(c1->tasks.size() == 2); // the merge never ran
   CHECK(st().jobs.at(ack.job).done);
-  task t;
-  std::vector<task_event> ev;
-  REQUIRE_FALSE(db->get(ack.first + 2, t, ev));
+  auto stored_t = db->get(ack.first + 2);
+  REQUIRE(stored_t);
+  auto& t = stored_t->t;
   CHECK(t.state == task_state::cancelled);
   CHECK(t.result.view().find("did not succeed") != std::string::npos);
 }
@@ -275,9 +274,9 @@ TEST_CASE_FIXTURE(manager_fixture, "same dedupe_key across jobs: runs once, ever
   CHECK(st().jobs.at(a.job).done);
   CHECK(st().jobs.at(b.job).done);
   CHECK(st().stats.assigned == 2);
-  task t;
-  std::vector<task_event> ev;
-  REQUIRE_FALSE(db->get(b.first, t, ev));
+  auto stored_t = db->get(b.first);
+  REQUIRE(stored_t);
+  auto& t = stored_t->t;
   CHECK(t.state == task_state::succeeded);
   CHECK(t.result == "rx"); // the leader's result
   // The key is free again: a later task with it runs.

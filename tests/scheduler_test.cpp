@@ -165,9 +165,9 @@ TEST_CASE_FIXTURE(scheduler_fixture, "bad input is refused and nothing is kept")
   in.catch_up = "one";
   in.job_template = R"({"name": "x"})";
   CHECK(ask_error(sch_add_atom::value, in, false).rfind("job: ", 0) == 0);
-  std::vector<schedule_record> stored;
-  REQUIRE_FALSE(db_sched->load(stored));
-  CHECK(stored.empty());
+  auto stored = db_sched->load();
+  REQUIRE(stored);
+  CHECK(stored->empty());
   add("1s", "one", "dup");
   in.name = "dup";
   in.job_template = one_echo;
@@ -196,9 +196,9 @@ TEST_CASE_FIXTURE(scheduler_fixture, "delete removes the schedule and its timer"
   run_for(5s);
   CHECK(st().jobs.empty());
   CHECK(ask_error(sch_get_atom::value, uint64_t{1}) == "no schedule 1");
-  std::vector<schedule_record> stored;
-  REQUIRE_FALSE(db_sched->load(stored));
-  CHECK(stored.empty());
+  auto stored = db_sched->load();
+  REQUIRE(stored);
+  CHECK(stored->empty());
 }
 
 TEST_CASE_FIXTURE(scheduler_fixture, "after a restart catch_up decides the missed runs") {

@@ -28,8 +28,7 @@ struct manager_fixture : actor_fixture {
 
   /// `opts` with the test's store and node name filled in.
   explicit manager_fixture(manager_options opts) {
-    error err;
-    db = open_store("memory", err);
+    db = *open_store("memory"); // memory: cannot fail
     REQUIRE(db);
     store = keep(spawn_store_actor(sys, db, false));
     opts.node = "m";

@@ -10,6 +10,7 @@
 #include "core/data.hpp"
 #include "store/data_store.hpp"
 #include "store/user_queue.hpp"
+#include "tests/unit/result_support.hpp"
 
 using namespace drover;
 using namespace std::chrono_literals;
@@ -42,12 +43,10 @@ struct temp_file {
 TEST_SUITE("data_rules") {
 
 TEST_CASE("user ids are u<N> with N >= 1") {
-  uint64_t n = 0;
   CHECK(format_user_id(42) == "u42");
-  CHECK(parse_user_id("u42", n));
-  CHECK(n == 42);
+  CHECK(*parse_user_id("u42") == 42);
   for (auto bad : {"", "u", "u0", "42", "user1", "u-1", "u1x", "curl/7.88.1"})
-    CHECK_FALSE(parse_user_id(bad, n));
+    CHECK(parse_user_id(bad).err().code == ec::bad_input);
 }
 
 TEST_CASE("delivery ids are <node>_<unix ms>_<6 digits> and are told from task ids") {
@@ -62,12 +61,11 @@ TEST_CASE("delivery ids are <node>_<unix ms>_<6 digits> and are told from task i
 }
 
 TEST_CASE("LEVEL takes names or 0-2") {
-  priority p = priority::normal;
-  CHECK((parse_level("HIGH", p) && p == priority::high));
-  CHECK((parse_level("2", p) && p == priority::low));
-  CHECK((parse_level("0", p) && p == priority::high));
-  CHECK_FALSE(parse_level("3", p));
-  CHECK_FALSE(parse_level("urgent", p));
+  CHECK(*parse_level("HIGH") == priority::high);
+  CHECK(*parse_level("2") == priority::low);
+  CHECK(*parse_level("0") == priority::high);
+  CHECK_FALSE(parse_level("3"));
+  CHECK(parse_level("urgent").err().message == "'urgent' is not high, normal, low, 0, 1 or 2");
 }
 
 TEST_CASE("send headers: each missing or malformed header is named") {
@@ -98,84 +96,79 @@ TEST_CASE("send headers: each missing or malformed header is named") {
 TEST_SUITE("user_queue") {
 
 TEST_CASE("a bounded user queue stores in order, refuses past the bound, and blocks the rest") {
-  error err;
-  auto q = user_queue::open(":memory:", err);
+  auto q = value_of(user_queue::open(":memory:"));
   REQUIRE(q);
   std::vector<offer_result> res;
   // user 7 holds 2; user 8's item in the same batch is not affected
-  REQUIRE_FALSE(q->offer({item(1, 7), item(2, 7), item(3, 8), item(4, 7), item(5, 7)}, 2, res));
+  res = value_of(q->offer({item(1, 7), item(2, 7), item(3, 8), item(4, 7), item(5, 7)}, 2));
   REQUIRE(res.size() == 5);
   CHECK(res[0] == offer_result::stored);
   CHECK(res[1] == offer_result::stored);
   CHECK(res[2] == offer_result::stored);
   CHECK(res[3] == offer_result::full);
   CHECK(res[4] == offer_result::full);
-  CHECK(q->backlog() == 3);
+  CHECK(value_of(q->backlog()) == 3);
   std::vector<data_item> got;
-  REQUIRE_FALSE(q->read(7, 10, got));
+  got = value_of(q->read(7, 10));
   REQUIRE(got.size() == 2);
   CHECK(got[0].seq == 1);
   CHECK(got[1].body == "item 2");
 }
 
 TEST_CASE("a re-sent item is answered stored without a second copy") {
-  error err;
-  auto q = user_queue::open(":memory:", err);
+  auto q = value_of(user_queue::open(":memory:"));
   REQUIRE(q);
   std::vector<offer_result> res;
-  REQUIRE_FALSE(q->offer({item(1, 7), item(2, 7)}, 10, res));
-  REQUIRE_FALSE(q->offer({item(2, 7), item(3, 7)}, 10, res));
+  res = value_of(q->offer({item(1, 7), item(2, 7)}, 10));
+  res = value_of(q->offer({item(2, 7), item(3, 7)}, 10));
   CHECK(res[0] == offer_result::stored);
-  CHECK(q->backlog() == 3);
+  CHECK(value_of(q->backlog()) == 3);
 }
 
 TEST_CASE("only an acknowledgement removes items, up to the acked id") {
-  error err;
-  auto q = user_queue::open(":memory:", err);
+  auto q = value_of(user_queue::open(":memory:"));
   REQUIRE(q);
   std::vector<offer_result> res;
-  REQUIRE_FALSE(q->offer({item(1, 7), item(2, 7), item(3, 7)}, 10, res));
+  res = value_of(q->offer({item(1, 7), item(2, 7), item(3, 7)}, 10));
   std::vector<data_item> got;
-  REQUIRE_FALSE(q->read(7, 2, got));
-  REQUIRE_FALSE(q->read(7, 2, got)); // a read removes nothing
+  got = value_of(q->read(7, 2));
+  got = value_of(q->read(7, 2)); // a read removes nothing
   CHECK(got.size() == 2);
   std::vector<std::string> done;
-  REQUIRE_FALSE(q->ack(7, got[1].id, done));
+  done = value_of(q->ack(7, got[1].id));
   CHECK(done == std::vector<std::string>{got[0].id, got[1].id});
-  CHECK(q->backlog() == 1);
-  auto again = q->ack(7, got[1].id, done);
-  CHECK(again.code == ec::bad_input);
-  CHECK(again.message.find("not in the queue of u7") != std::string::npos);
+  CHECK(value_of(q->backlog()) == 1);
+  auto again = q->ack(7, got[1].id);
+  CHECK(again.err().code == ec::bad_input);
+  CHECK(again.err().message.find("not in the queue of u7") != std::string::npos);
 }
 
 TEST_CASE("the user queue survives a reopen (a restarted node keeps its data)") {
   temp_file f;
-  error err;
   {
-    auto q = user_queue::open(f.path, err);
+    auto q = value_of(user_queue::open(f.path));
     REQUIRE(q);
     std::vector<offer_result> res;
-    REQUIRE_FALSE(q->offer({item(1, 7), item(2, 7)}, 10, res));
+    res = value_of(q->offer({item(1, 7), item(2, 7)}, 10));
   }
-  auto q = user_queue::open(f.path, err);
+  auto q = value_of(user_queue::open(f.path));
   REQUIRE(q);
   std::vector<data_item> got;
-  REQUIRE_FALSE(q->read(7, 10, got));
+  got = value_of(q->read(7, 10));
   REQUIRE(got.size() == 2);
   CHECK(got[1].seq == 2);
   std::vector<offer_result> res; // and still knows what it has seen
-  REQUIRE_FALSE(q->offer({item(2, 7)}, 10, res));
-  CHECK(q->backlog() == 2);
+  res = value_of(q->offer({item(2, 7)}, 10));
+  CHECK(value_of(q->backlog()) == 2);
 }
 
 TEST_CASE("keep_only drops the queues of users bound elsewhere") {
-  error err;
-  auto q = user_queue::open(":memory:", err);
+  auto q = value_of(user_queue::open(":memory:"));
   REQUIRE(q);
   std::vector<offer_result> res;
-  REQUIRE_FALSE(q->offer({item(1, 7), item(2, 8)}, 10, res));
+  res = value_of(q->offer({item(1, 7), item(2, 8)}, 10));
   REQUIRE_FALSE(q->keep_only({8}));
-  CHECK(q->backlog() == 1);
+  CHECK(value_of(q->backlog()) == 1);
 }
 
 } // TEST_SUITE
@@ -184,9 +177,8 @@ TEST_SUITE("data_store") {
 
 TEST_CASE("the courier store keeps users, open deliveries and their records across a reopen") {
   temp_file f;
-  error err;
   {
-    auto s = data_store::open(f.path, err);
+    auto s = value_of(data_store::open(f.path));
     REQUIRE(s);
     user_info u;
     u.id = 3;
@@ -200,23 +192,21 @@ TEST_CASE("the courier store keeps users, open deliveries and their records acro
                             {2, delivery_state::stored, "c1", 1, {"delivered", 12, ""}}},
                            {}));
   }
-  auto s = data_store::open(f.path, err);
+  auto s = value_of(data_store::open(f.path));
   REQUIRE(s);
-  data_snapshot snap;
-  REQUIRE_FALSE(s->load(snap));
+  auto snap = value_of(s->load());
   REQUIRE(snap.users.size() == 1);
   CHECK(snap.users[0].node == "c1");
   REQUIRE(snap.unfinished.size() == 1); // the consumed one is history only
   CHECK(snap.unfinished[0].state == delivery_state::stored);
   CHECK(snap.max_seq == 2);
-  delivery_info d;
-  REQUIRE(s->get(item(1, 3).id, d, err));
-  CHECK(d.state == delivery_state::consumed);
-  REQUIRE(d.events.size() == 2);
-  CHECK(d.events[0].kind == "generated");
-  CHECK(d.events[1].kind == "consumed");
-  CHECK_FALSE(s->get("nope_1_000000", d, err));
-  CHECK_FALSE(err);
+  auto d = value_of(s->get(item(1, 3).id));
+  REQUIRE(d);
+  CHECK(d->state == delivery_state::consumed);
+  REQUIRE(d->events.size() == 2);
+  CHECK(d->events[0].kind == "generated");
+  CHECK(d->events[1].kind == "consumed");
+  CHECK_FALSE(value_of(s->get("nope_1_000000"))); // unknown: no error, no delivery
 }
 
 TEST_CASE("the courier file follows --store") {

@@ -31,12 +31,12 @@ const char* net_dev =
 TEST_SUITE("host_stats") {
 
 TEST_CASE("the aggregate cpu line gives busy and total ticks") {
-  cpu_times t;
-  REQUIRE(parse_proc_stat(proc_stat, t));
-  CHECK(t.busy == 100 + 20 + 30 + 5 + 5);
-  CHECK(t.total == t.busy + 800 + 50);
-  CHECK_FALSE(parse_proc_stat("cpu0 1 2 3 4\n", t));   // no aggregate line
-  CHECK_FALSE(parse_proc_stat("cpu  1 2\n", t));        // too few numbers
+  auto t = parse_proc_stat(proc_stat);
+  REQUIRE(t);
+  CHECK(t->busy == 100 + 20 + 30 + 5 + 5);
+  CHECK(t->total == t->busy + 800 + 50);
+  CHECK(parse_proc_stat("cpu0 1 2 3 4\n").err().code == ec::bad_input); // no aggregate line
+  CHECK_FALSE(parse_proc_stat("cpu  1 2\n"));                           // too few numbers
 }
 
 TEST_CASE("CPU percent is the busy share of the ticks between two samples") {

@@ -271,15 +271,14 @@ public:
 
   result<schedule_record> create_schedule(schedule_input in) override {
     std::lock_guard<std::mutex> g{mtx};
-    recurrence rec;
-    catch_up_policy policy;
-    if (auto err = check_schedule_input(in, rec, policy))
-      return err;
+    auto checked = check_schedule_input(in);
+    if (!checked)
+      return checked.err();
     error err;
-    auto& r = sched_book.add(in, rec, policy, sched_now_ms, false, err);
+    auto& r = sched_book.add(in, checked->rec, checked->policy, sched_now_ms, false, err);
     if (err)
       return err;
-    sched_recs[r.id] = rec;
+    sched_recs[r.id] = checked->rec;
     return r;
   }
   result<std::vector<schedule_record>> list_schedules() override {
@@ -304,8 +303,10 @@ public:
   result<schedule_record> change_schedule(uint64_t id, std::string every,
                                           std::string cron) override {
     return on_schedule(id, [&](schedule_record& r) {
-      if (auto err = parse_recurrence(every, cron, sched_recs[id]))
-        return err;
+      auto rec = parse_recurrence(every, cron);
+      if (!rec)
+        return rec.err();
+      sched_recs[id] = *rec;
       r.every = every;
       r.cron = cron;
       schedule_book::change(r, sched_recs[id], sched_now_ms);

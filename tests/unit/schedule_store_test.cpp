@@ -57,16 +57,17 @@ void round_trip(schedule_store& db) {
   changed.cron = "0 * * * *";
   changed.every.clear();
   REQUIRE_FALSE(db.save(changed));
-  std::vector<schedule_record> got;
-  REQUIRE_FALSE(db.load(got));
-  REQUIRE(got.size() == 2);
-  check_same(got[0], sample(1, "a"));
-  check_same(got[1], changed);
-  CHECK(got[0].recent[1].error.rfind("manager: no answer", 0) == 0);
+  auto got = db.load();
+  REQUIRE(got);
+  REQUIRE(got->size() == 2);
+  check_same(got->at(0), sample(1, "a"));
+  check_same(got->at(1), changed);
+  CHECK(got->at(0).recent[1].error.rfind("manager: no answer", 0) == 0);
   REQUIRE_FALSE(db.remove(1));
-  REQUIRE_FALSE(db.load(got));
-  REQUIRE(got.size() == 1);
-  CHECK(got[0].id == 2);
+  auto left = db.load();
+  REQUIRE(left);
+  REQUIRE(left->size() == 1);
+  CHECK(left->at(0).id == 2);
 }
 
 std::string config_problems(const std::string& yaml, run_options& o) {
@@ -95,23 +96,23 @@ TEST_CASE("the memory schedule store keeps, replaces and removes whole records")
 TEST_CASE("the SQLite schedule store does the same, durably, in the task store's file") {
   temp_dir dir;
   auto spec = "sqlite:" + dir.file("drover.db");
-  error err;
-  auto tasks = open_store(spec, err); // the manager opens the file first
+  auto tasks = open_store(spec); // the manager opens the file first
   REQUIRE(tasks);
   {
-    auto db = open_schedule_store(spec, err);
+    auto db = open_schedule_store(spec);
     REQUIRE(db);
-    round_trip(*db);
+    round_trip(**db);
   }
-  auto again = open_schedule_store(spec, err); // a restart
+  auto again = open_schedule_store(spec); // a restart
   REQUIRE(again);
-  std::vector<schedule_record> got;
-  REQUIRE_FALSE(again->load(got));
-  REQUIRE(got.size() == 1);
-  CHECK(got[0].cron == "0 * * * *");
-  CHECK(got[0].runs == 9);
-  CHECK(open_schedule_store("postgres:x", err) == nullptr);
-  CHECK(err.message == "unknown store 'postgres:x': use 'memory' or 'sqlite:PATH'");
+  auto got = (*again)->load();
+  REQUIRE(got);
+  REQUIRE(got->size() == 1);
+  CHECK(got->at(0).cron == "0 * * * *");
+  CHECK(got->at(0).runs == 9);
+  auto bad = open_schedule_store("postgres:x");
+  CHECK_FALSE(bad);
+  CHECK(bad.err().message == "unknown store 'postgres:x': use 'memory' or 'sqlite:PATH'");
 }
 
 TEST_CASE("recent runs survive odd text and skip damaged lines") {

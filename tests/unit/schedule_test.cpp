@@ -17,28 +17,26 @@ constexpr int64_t minute = 60'000, hour = 60 * minute, day = 24 * hour;
 constexpr int64_t mon_2026_11_23 = 1795392000000; // a Monday, 00:00 UTC
 
 std::string cron_error(const std::string& text) {
-  cron_expr c;
-  return parse_cron(text, c).message;
+  return parse_cron(text).err().message;
 }
 
 cron_expr cron(const std::string& text) {
-  cron_expr c;
-  auto err = parse_cron(text, c);
-  INFO(err.message);
-  REQUIRE_FALSE(err);
-  return c;
+  auto c = parse_cron(text);
+  INFO(c.err().message);
+  REQUIRE(c);
+  return *c;
 }
 
 recurrence every(const std::string& text) {
-  recurrence r;
-  REQUIRE_FALSE(parse_recurrence(text, "", r));
-  return r;
+  auto r = parse_recurrence(text, "");
+  REQUIRE(r);
+  return *r;
 }
 
 recurrence cron_rec(const std::string& text) {
-  recurrence r;
-  REQUIRE_FALSE(parse_recurrence("", text, r));
-  return r;
+  auto r = parse_recurrence("", text);
+  REQUIRE(r);
+  return *r;
 }
 
 } // namespace
@@ -46,25 +44,21 @@ recurrence cron_rec(const std::string& text) {
 TEST_SUITE("schedules") {
 
 TEST_CASE("every takes a whole number and one unit") {
-  int64_t ms = 0;
-  CHECK_FALSE(parse_every("500ms", ms));
-  CHECK(ms == 500);
-  CHECK_FALSE(parse_every("30s", ms));
-  CHECK(ms == 30'000);
-  CHECK_FALSE(parse_every("5m", ms));
-  CHECK(ms == 300'000);
-  CHECK_FALSE(parse_every("1h", ms));
-  CHECK(ms == hour);
-  CHECK_FALSE(parse_every("2d", ms));
-  CHECK(ms == 2 * day);
-  for (auto bad : {"", "30", "s", "1.5s", "30 s", "-5s", "30sec", "5M", "1h30m"})
-    CHECK(parse_every(bad, ms).message
+  CHECK(*parse_every("500ms") == 500);
+  CHECK(*parse_every("30s") == 30'000);
+  CHECK(*parse_every("5m") == 300'000);
+  CHECK(*parse_every("1h") == hour);
+  CHECK(*parse_every("2d") == 2 * day);
+  for (auto bad : {"", "30", "s", "1.5s", "30 s", "-5s", "30sec", "5M", "1h30m"}) {
+    auto ms = parse_every(bad);
+    CHECK_FALSE(ms);
+    CHECK(ms.err().message
           == fmt::format("every '{}' is not a duration: write a whole number and a unit: "
                          "ms, s, m, h or d (e.g. 500ms, 30s, 5m, 1h)", bad));
-  CHECK(parse_every("99ms", ms).message == "every '99ms' must be from 100ms to 366 days");
-  CHECK(parse_every("367d", ms).code == ec::bad_input);
-  CHECK(parse_every("99999999999999999999d", ms).code == ec::bad_input);
-  CHECK(ms == 2 * day); // untouched by the failures
+  }
+  CHECK(parse_every("99ms").err().message == "every '99ms' must be from 100ms to 366 days");
+  CHECK(parse_every("367d").err().code == ec::bad_input);
+  CHECK(parse_every("99999999999999999999d").err().code == ec::bad_input);
 }
 
 TEST_CASE("every_text gives the shortest exact form") {
@@ -152,14 +146,13 @@ TEST_CASE("day-of-month and day-of-week: either matches when both are restricted
 }
 
 TEST_CASE("a recurrence needs exactly one of every and cron") {
-  recurrence r;
-  CHECK(parse_recurrence("30s", "* * * * *", r).message
+  CHECK(parse_recurrence("30s", "* * * * *").err().message
         == "give either 'every' or 'cron', not both");
-  CHECK(parse_recurrence("", "", r).message
+  CHECK(parse_recurrence("", "").err().message
         == "a schedule needs 'every' (e.g. \"30s\") or 'cron' (e.g. \"*/5 * * * *\")");
-  CHECK(parse_recurrence("", "0 25 * * *", r).message
+  CHECK(parse_recurrence("", "0 25 * * *").err().message
         == "cron field 2 (hour) at column 3: 25 is out of range 0-23");
-  CHECK(parse_recurrence("soon", "", r).code == ec::bad_input);
+  CHECK(parse_recurrence("soon", "").err().code == ec::bad_input);
   CHECK(every("30s").every_ms == 30'000);
   CHECK(every("30s").text == "30s");
   CHECK(cron_rec("*/5 * * * *").is_cron());
@@ -225,12 +218,11 @@ TEST_CASE("catch_up works on cron schedules too") {
 }
 
 TEST_CASE("catch-up policy names") {
-  catch_up_policy p{};
-  CHECK(parse_catch_up("all", p));
-  CHECK(p == catch_up_policy::all);
-  CHECK(parse_catch_up("none", p));
-  CHECK(p == catch_up_policy::none);
-  CHECK_FALSE(parse_catch_up("some", p));
+  CHECK(*parse_catch_up("all") == catch_up_policy::all);
+  CHECK(*parse_catch_up("none") == catch_up_policy::none);
+  auto some = parse_catch_up("some");
+  CHECK_FALSE(some);
+  CHECK(some.err().message == "unknown catch_up 'some' (allowed: none, one, all)");
   CHECK(std::string{to_string(catch_up_policy::one)} == "one");
 }
 

@@ -13,6 +13,7 @@
 #include "store/schedule_store.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/user_queue.hpp"
+#include "tests/unit/result_support.hpp"
 
 using namespace drover;
 
@@ -34,18 +35,13 @@ constexpr int full = 2, normal = 1; // SQLite's values of PRAGMA synchronous
 
 /// The level each kind of file runs at when opened with `d`.
 void check_every_file(const std::string& dir, durability d, int want) {
-  error err;
-  auto tasks = sqlite_store::open(dir + "/drover.db", err, d);
-  REQUIRE_MESSAGE(tasks, err.message);
+  auto tasks = value_of(sqlite_store::open(dir + "/drover.db", d));
   CHECK(tasks->synchronous() == want);
-  auto schedules = open_schedule_store("sqlite:" + dir + "/drover.db", err, d);
-  REQUIRE_MESSAGE(schedules, err.message);
+  auto schedules = value_of(open_schedule_store("sqlite:" + dir + "/drover.db", d));
   CHECK(schedules->synchronous() == want);
-  auto data = data_store::open(dir + "/drover.db.data", err, d);
-  REQUIRE_MESSAGE(data, err.message);
+  auto data = value_of(data_store::open(dir + "/drover.db.data", d));
   CHECK(data->synchronous() == want);
-  auto mailbox = user_queue::open(dir + "/mailbox-c1.db", err, d);
-  REQUIRE_MESSAGE(mailbox, err.message);
+  auto mailbox = value_of(user_queue::open(dir + "/mailbox-c1.db", d));
   CHECK(mailbox->synchronous() == want);
 }
 
@@ -55,13 +51,12 @@ TEST_SUITE("durability") {
 
 TEST_CASE("by default every SQLite file fsyncs each commit (synchronous=FULL)") {
   temp_dir dir;
-  error err;
-  auto tasks = open_store("sqlite:" + dir.path + "/a.db", err);
+  auto tasks = value_of(open_store("sqlite:" + dir.path + "/a.db"));
   REQUIRE(tasks);
   CHECK(dynamic_cast<sqlite_store&>(*tasks).synchronous() == full);
-  CHECK(data_store::open(dir.path + "/a.db.data", err)->synchronous() == full);
-  CHECK(user_queue::open(dir.path + "/m.db", err)->synchronous() == full);
-  CHECK(open_schedule_store("sqlite:" + dir.path + "/a.db", err)->synchronous() == full);
+  CHECK(value_of(data_store::open(dir.path + "/a.db.data"))->synchronous() == full);
+  CHECK(value_of(user_queue::open(dir.path + "/m.db"))->synchronous() == full);
+  CHECK(value_of(open_schedule_store("sqlite:" + dir.path + "/a.db"))->synchronous() == full);
 }
 
 TEST_CASE("durability disk and process set FULL and NORMAL on every file") {
@@ -91,8 +86,7 @@ TEST_CASE("--durability and the config key choose what the stores open with") {
   run_options from_file;
   REQUIRE_FALSE(load_config_file(path, from_file));
   CHECK(durability_of(from_file) == durability::process);
-  error err;
-  auto tasks = sqlite_store::open(dir.path + "/t.db", err, durability_of(from_file));
+  auto tasks = value_of(sqlite_store::open(dir.path + "/t.db", durability_of(from_file)));
   REQUIRE(tasks);
   CHECK(tasks->synchronous() == normal);
 

@@ -49,11 +49,10 @@ task_page list(task_store& s, job_id job, const char* state, uint64_t offset, ui
     q.any_state = false;
     REQUIRE(parse_task_state(state, q.state));
   }
-  task_page out;
-  auto err = s.list_tasks(q, out);
-  INFO(err.message);
-  REQUIRE_FALSE(err);
-  return out;
+  auto out = s.list_tasks(q);
+  INFO(out.err().message);
+  REQUIRE(out);
+  return std::move(*out);
 }
 
 std::vector<task_id> ids_of(const task_page& p) {

@@ -32,9 +32,10 @@ TEST_CASE("committed data is found again after reopening the file") {
   REQUIRE(r.unfinished.size() == 2);
   check_same(r.unfinished[1], tasks[2]);
   CHECK(r.lists.size() == 1);
-  task got;
-  std::vector<task_event> events;
-  REQUIRE_FALSE(store->get(2, got, events));
+  auto stored_got = store->get(2);
+  REQUIRE(stored_got);
+  auto& got = stored_got->t;
+  auto& events = stored_got->events;
   check_same(got, done);
   REQUIRE(events.size() == 1);
   CHECK(events[0].detail == "by api");
@@ -49,10 +50,9 @@ TEST_CASE("a committed transaction survives a SIGKILL of the writer") {
   REQUIRE(child >= 0);
   if (child == 0) {
     // No doctest here: this process only writes, then dies without closing.
-    error err;
-    auto store = open_store(spec, err);
-    if (store && !store->put_tasks(make_job(1), 0, tasks)
-        && !store->apply({change_of(done)}))
+    auto store = open_store(spec);
+    if (store && !(*store)->put_tasks(make_job(1), 0, tasks)
+        && !(*store)->apply({change_of(done)}))
       kill(getpid(), SIGKILL);
     _exit(1);
   }
@@ -108,9 +108,10 @@ TEST_CASE("a v1 file is migrated to the current schema") {
   auto t = r.unfinished[0];
   t.version = 3;
   REQUIRE_FALSE(store->apply({change_of(t, event_kind::reassigned, "from c0", 11)}));
-  task got;
-  std::vector<task_event> events;
-  REQUIRE_FALSE(store->get(7, got, events));
+  auto stored_got = store->get(7);
+  REQUIRE(stored_got);
+  auto& got = stored_got->t;
+  auto& events = stored_got->events;
   REQUIRE(events.size() == 2);
   CHECK(events[0].kind == event_kind::reassigned);
   CHECK(events[0].detail.empty()); // a v1 event has no text
@@ -164,8 +165,8 @@ TEST_CASE("a file from a newer drover is refused and left untouched") {
   raw_exec(path, "PRAGMA journal_mode=DELETE; UPDATE schema_version SET version=99;");
   auto before = read_bytes(path);
   auto entries = dir.entries();
-  error err;
-  CHECK(open_store("sqlite:" + path, err) == nullptr);
+  error err = open_store("sqlite:" + path).err();
+  CHECK(err);
   CHECK(err.code == ec::store_failure);
   CHECK(err.message.find(path) != std::string::npos);
   CHECK(err.message.find("newer") != std::string::npos);
@@ -187,8 +188,8 @@ TEST_CASE("a file that is not a drover store is refused and left untouched") {
     auto path = dir.file(name);
     auto before = read_bytes(path);
     auto entries = dir.entries();
-    error err;
-    CHECK(open_store("sqlite:" + path, err) == nullptr);
+    error err = open_store("sqlite:" + path).err();
+    CHECK(err);
     CHECK(err.code == ec::store_corrupt);
     CHECK(err.message.find(path) != std::string::npos);
     CHECK(err.message.find("another file") != std::string::npos);
@@ -201,8 +202,8 @@ TEST_CASE("a path that cannot be opened is refused naming it") {
   temp_dir dir;
   for (auto path : {dir.path, dir.file("missing/drover.db")}) {
     CAPTURE(path);
-    error err;
-    CHECK(open_store("sqlite:" + path, err) == nullptr);
+    error err = open_store("sqlite:" + path).err();
+    CHECK(err);
     CHECK(err.code == ec::store_failure);
     CHECK(err.message.find(path) != std::string::npos);
   }

@@ -100,9 +100,10 @@ TEST_CASE_TEMPLATE("a change never overwrites a newer version", K, memory_kind,
   auto same_version = moved(t, task_state::assigned, 2, "c9");
   REQUIRE_FALSE(store->apply({change_of(running)}));
   REQUIRE_FALSE(store->apply({change_of(assigned), change_of(same_version)}));
-  task got;
-  std::vector<task_event> events;
-  REQUIRE_FALSE(store->get(1, got, events));
+  auto stored_got = store->get(1);
+  REQUIRE(stored_got);
+  auto& got = stored_got->t;
+  auto& events = stored_got->events;
   check_same(got, running);
   CHECK(events.empty());
 }
@@ -123,9 +124,10 @@ TEST_CASE_TEMPLATE("several changes of a task in one batch end as the newest, ev
                               change_of(succeeded),
                               change_of(same_version, event_kind::stale_ack, "late", 5),
                               change_of(older, event_kind::reassigned, "x", 6)}));
-  task got;
-  std::vector<task_event> events;
-  REQUIRE_FALSE(store->get(1, got, events));
+  auto stored_got = store->get(1);
+  REQUIRE(stored_got);
+  auto& got = stored_got->t;
+  auto& events = stored_got->events;
   check_same(got, succeeded);
   REQUIRE(events.size() == 2);
   CHECK(events[0].kind == event_kind::stale_ack);
@@ -180,9 +182,10 @@ TEST_CASE_TEMPLATE("only changes that name an event add one, oldest first", K,
                               change_of(done, event_kind::timed_out, "", 60)}));
   // A stale ACK moves nothing, yet its record is kept.
   REQUIRE_FALSE(store->apply({change_of(a1, event_kind::stale_ack, "c1 lease 1", 70)}));
-  task got;
-  std::vector<task_event> events;
-  REQUIRE_FALSE(store->get(1, got, events));
+  auto stored_got = store->get(1);
+  REQUIRE(stored_got);
+  auto& got = stored_got->t;
+  auto& events = stored_got->events;
   check_same(got, done);
   REQUIRE(events.size() == 3);
   CHECK(events[0].kind == event_kind::reassigned);
@@ -199,17 +202,15 @@ TEST_CASE_TEMPLATE("get of an unknown id is ec::unknown_task", K, memory_kind,
   temp_dir dir;
   auto store = open_ok(K::spec(dir));
   REQUIRE_FALSE(store->put_tasks(make_job(1), 0, make_tasks(1, 1)));
-  task got;
-  std::vector<task_event> events;
-  CHECK(store->get(42, got, events).code == ec::unknown_task);
+  CHECK(store->get(42).err().code == ec::unknown_task);
   CHECK(load_ok(*store).max_task_id == 1);
 }
 
 TEST_CASE("an unknown store spec is refused listing the accepted forms") {
   for (const char* spec : {"", "postgres://db", "sqlite:", "Memory"}) {
     CAPTURE(spec);
-    error err;
-    CHECK(open_store(spec, err) == nullptr);
+    error err = open_store(spec).err();
+    CHECK(err);
     CHECK(err.code == ec::bad_input);
     CHECK(err.message.find("'memory'") != std::string::npos);
     CHECK(err.message.find("sqlite:PATH") != std::string::npos);

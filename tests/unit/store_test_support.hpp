@@ -48,12 +48,11 @@ struct sqlite_kind {
 };
 
 inline std::unique_ptr<task_store> open_ok(const std::string& spec) {
-  error err;
-  auto store = open_store(spec, err);
-  INFO(err.message);
-  REQUIRE(store != nullptr);
-  CHECK_FALSE(err);
-  return store;
+  auto store = open_store(spec);
+  INFO(store.err().message);
+  REQUIRE(store);
+  REQUIRE(*store != nullptr);
+  return std::move(*store);
 }
 
 inline job make_job(job_id id, std::string origin = "origin-1") {
@@ -131,11 +130,10 @@ inline task moved(task t, task_state s, uint64_t v, std::string consumer = "c1")
 }
 
 inline recovered_state load_ok(task_store& store) {
-  recovered_state out;
-  auto err = store.load(out);
-  INFO(err.message);
-  CHECK_FALSE(err);
-  return out;
+  auto out = store.load();
+  INFO(out.err().message);
+  REQUIRE(out);
+  return std::move(*out);
 }
 
 inline std::string read_bytes(const std::string& path) {
