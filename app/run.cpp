@@ -292,11 +292,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
     po.link = member_link_options(o, ep, local_registry, r, true);
     po.heartbeat = std::chrono::milliseconds(o.heartbeat_ms);
     po.tasks = o.tasks;
-    po.spec.type = o.type;
-    po.spec.payload = o.payload;
-    parse_priority(o.priority, po.spec.prio);
-    po.spec.max_attempts = o.max_attempts;
-    po.spec.timeout_ms = o.timeout_ms;
+    po.spec = o.task;
     po.job_name = o.job;
     po.run = o.run;
     po.idempotency_key = o.idempotency_key;

@@ -20,19 +20,23 @@ namespace {
 
 using setter = std::function<bool(const YAML::Node&, run_options&)>;
 
+/// Digits only: no sign, no 5.5, no 1e3, nothing past T's range.
+template <class T>
+bool read_number(const YAML::Node& n, T& out) {
+  if (!n.IsScalar())
+    return false;
+  const auto& text = n.Scalar();
+  T v = 0;
+  auto [end, err] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || text[0] == '+' || err != std::errc{} || end != text.data() + text.size())
+    return false;
+  out = v;
+  return true;
+}
+
 template <class T>
 setter number(T run_options::*field) {
-  return [field](const YAML::Node& n, run_options& o) {
-    if (!n.IsScalar())
-      return false;
-    const auto& text = n.Scalar();
-    T v = 0; // digits only: no sign, no 5.5, no 1e3, nothing past T's range
-    auto [end, err] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (text.empty() || text[0] == '+' || err != std::errc{} || end != text.data() + text.size())
-      return false;
-    o.*field = v;
-    return true;
-  };
+  return [field](const YAML::Node& n, run_options& o) { return read_number(n, o.*field); };
 }
 
 setter text(std::string run_options::*field) {
@@ -40,6 +44,21 @@ setter text(std::string run_options::*field) {
     if (!n.IsScalar())
       return false;
     o.*field = n.Scalar();
+    return true;
+  };
+}
+
+/// A field of the producer's task (run_options::task).
+template <class T>
+setter task_number(T task_spec::*field) {
+  return [field](const YAML::Node& n, run_options& o) { return read_number(n, o.task.*field); };
+}
+
+setter task_text(compact_string task_spec::*field) {
+  return [field](const YAML::Node& n, run_options& o) {
+    if (!n.IsScalar())
+      return false;
+    o.task.*field = n.Scalar();
     return true;
   };
 }
@@ -143,11 +162,13 @@ const std::map<std::string, key_info>& keys() {
     {"idempotency_key", {text(&run_options::idempotency_key), "a string"}},
     {"log_level", {text(&run_options::log_level), "error|warn|info|debug"}},
     {"tasks", {number(&run_options::tasks), "a whole number"}},
-    {"type", {text(&run_options::type), "a task type"}},
-    {"payload", {text(&run_options::payload), "a string"}},
-    {"priority", {text(&run_options::priority), "high|normal|low"}},
-    {"max_attempts", {number(&run_options::max_attempts), "a whole number"}},
-    {"timeout_ms", {number(&run_options::timeout_ms), "milliseconds"}},
+    {"type", {task_text(&task_spec::type), "a task type"}},
+    {"payload", {task_text(&task_spec::payload), "a string"}},
+    {"priority", {[](const YAML::Node& n, run_options& o) {
+                    return n.IsScalar() && parse_priority(n.Scalar(), o.task.prio);
+                  }, "high|normal|low"}},
+    {"max_attempts", {task_number(&task_spec::max_attempts), "a whole number"}},
+    {"timeout_ms", {task_number(&task_spec::timeout_ms), "milliseconds"}},
     {"job", {text(&run_options::job), "a name"}},
     {"group", {text(&run_options::group), "a name"}},
     {"list_size", {number(&run_options::list_size), "a whole number"}},

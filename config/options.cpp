@@ -83,11 +83,18 @@ void add_run_flags(CLI::App& app, run_options& o) {
     ->capture_default_str();
   auto* job = "Producer job";
   app.add_option("--tasks", o.tasks, "submit one job of N tasks, print progress, exit when done")->group(job);
-  app.add_option("--type", o.type, "task type (handler): noop, echo, sleep, fail, burn")->capture_default_str()->group(job);
-  app.add_option("--payload", o.payload, "payload of every task")->group(job);
-  app.add_option("--priority", o.priority, "high|normal|low")->capture_default_str()->group(job);
-  app.add_option("--max-attempts", o.max_attempts, "attempts per task")->capture_default_str()->group(job);
-  app.add_option("--timeout", o.timeout_ms, "ms per attempt; 0 = none")->capture_default_str()->group(job);
+  app.add_option_function<std::string>("--type", [&o](const std::string& v) { o.task.type = v; },
+                                       "task type (handler): noop, echo, sleep, fail, burn")
+    ->default_str("noop")->group(job);
+  app.add_option_function<std::string>(
+       "--payload", [&o](const std::string& v) { o.task.payload = v; }, "payload of every task")
+    ->group(job);
+  app.add_option_function<std::string>("--priority", [&o](const std::string& v) {
+       if (!parse_priority(v, o.task.prio))
+         throw CLI::ValidationError("--priority", "'" + v + "' is not high, normal or low");
+     }, "high|normal|low")->default_str("normal")->group(job);
+  app.add_option("--max-attempts", o.task.max_attempts, "attempts per task")->capture_default_str()->group(job);
+  app.add_option("--timeout", o.task.timeout_ms, "ms per attempt; 0 = none")->capture_default_str()->group(job);
   app.add_option("--job", o.job, "job name")->capture_default_str()->group(job);
   app.add_option("--group", o.group, "producer group")->capture_default_str()->group(job);
   app.add_option("--list-size", o.list_size, "tasks per pushed list")->capture_default_str()->group(job);
@@ -133,10 +140,7 @@ error validate(const run_options& o) {
   }
   if (auto d = parse_durability(o.durability); !d)
     return {ec::bad_input, "--durability: " + d.err().message};
-  priority p;
-  if (!parse_priority(o.priority, p))
-    return {ec::bad_input, "--priority: '" + o.priority + "' is not high, normal or low"};
-  if (o.max_attempts == 0)
+  if (o.task.max_attempts == 0)
     return {ec::bad_input, "--max-attempts must be at least 1"};
   if (o.list_size == 0 || o.list_size > max_list_size)
     return {ec::bad_input, "--list-size: " + std::to_string(o.list_size) + " is out of range; use 1 to "
@@ -147,7 +151,7 @@ error validate(const run_options& o) {
                              "(one per core) or 1 to " + std::to_string(max_threads)
                              + " (each is a CAF scheduler thread; more than a few per core only "
                                "adds switching)"};
-  if (o.type.empty() && runs_role(o, "producer") && o.tasks > 0)
+  if (o.task.type.empty() && runs_role(o, "producer") && o.tasks > 0)
     return {ec::bad_input, "--type must not be empty: name a task type, e.g. --type=echo"};
   if (o.heartbeat_ms > 0 && o.heartbeat_misses == 0)
     return {ec::bad_input, "--heartbeat-misses must be at least 1 (or turn heartbeats off "

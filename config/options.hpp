@@ -12,6 +12,7 @@
 #include "core/errors.hpp"
 #include "core/queue_bounds.hpp"
 #include "core/schedule_book.hpp"
+#include "core/task.hpp"
 #include "core/tls_files.hpp"
 #include "store/durability.hpp"
 
@@ -32,6 +33,13 @@ struct endpoint {
 /// Parses "HOST:PORT" (port 1..65535, or 0 with `allow_any_port`: the OS
 /// picks one); the error says what is wrong.
 result<endpoint> parse_endpoint(std::string_view text, bool allow_any_port = false);
+
+/// The task a producer run submits unless told otherwise: type noop.
+inline task_spec default_task() {
+  task_spec t;
+  t.type = "noop";
+  return t;
+}
 
 struct run_options {
   std::vector<std::string> roles;   ///< empty: every role in this process
@@ -57,11 +65,7 @@ struct run_options {
   std::string log_level = "info";
   // the producer's job
   uint64_t tasks = 0;
-  std::string type = "noop";
-  std::string payload;
-  std::string priority = "normal";
-  uint32_t max_attempts = 1;
-  uint32_t timeout_ms = 0;
+  task_spec task = default_task();  ///< every task of it: --type, --payload, --priority, ...
   std::string job = "job";
   std::string run;                  ///< a run key: the same job name runs again under a new one
   std::string idempotency_key;      ///< the run's identity, verbatim (instead of group/job/run)

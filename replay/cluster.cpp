@@ -88,18 +88,6 @@ child_spec tracked(std::string label, std::shared_ptr<role_box> box, F spawn) {
 
 } // namespace
 
-task_spec spec_of(const job_def& j) {
-  task_spec spec;
-  spec.type = j.type;
-  spec.payload = j.payload;
-  parse_priority(j.priority, spec.prio);
-  spec.max_attempts = j.max_attempts;
-  spec.timeout_ms = j.timeout_ms;
-  spec.tags = j.tags;
-  spec.dedupe_key = j.dedupe_key; // issue 10
-  return spec;
-}
-
 sim_cluster::sim_cluster(caf::actor_system& sys, const scenario& s, bool deterministic)
   : sys_(sys), s_(s), deterministic_(deterministic) {
   for (auto& c : s.cluster.consumers) {
@@ -198,10 +186,10 @@ void sim_cluster::start(const std::string& name) {
     po.heartbeat = milliseconds(c.heartbeat_ms);
     if (m->producer.job) {
       po.tasks = m->producer.job->tasks;
-      po.spec = spec_of(*m->producer.job);
+      po.spec = m->producer.job->spec;
       po.job_name = m->producer.job->name;
       po.list_size = m->producer.job->list_size;
-      if (has_parts(*m->producer.job)) { // issue 10: split, merge
+      if (has_parts(*m->producer.job)) { // split, merge
         po.specs = specs_of(*m->producer.job);
         po.tasks = po.specs.size();
       }

@@ -42,8 +42,8 @@ void ask(action_context& ctx, const caf::actor& dest, Ok ok,
 /// manager, under an origin named for the entry (deterministic).
 void submit(action_context& ctx, const action& a) {
   auto& j = a.job;
-  auto spec = spec_of(j);
-  auto all = has_parts(j) ? specs_of(j) : std::vector<task_spec>{}; // issue 10
+  const auto& spec = j.spec;
+  auto all = has_parts(j) ? specs_of(j) : std::vector<task_spec>{}; // split parts and merge
   uint32_t lists = static_cast<uint32_t>((j.tasks + j.list_size - 1) / j.list_size);
   uint64_t job = 0, stored = 0;
   std::string problem;
@@ -68,7 +68,8 @@ void submit(action_context& ctx, const action& a) {
       [&](const std::string& e) { problem = e; }, submit_atom::value, std::move(list));
   }
   auto text = fmt::format("submit job {}: {} tasks of {}{} in {} lists", j.name, j.tasks,
-                          j.type, j.payload.empty() ? "" : " " + j.payload, lists);
+                          j.spec.type.view(),
+                          j.spec.payload.empty() ? "" : " " + j.spec.payload.str(), lists);
   if (problem.empty())
     ctx.obs.line(ctx.now_ms, fmt::format("{} -> job id {}, {} stored", text, job, stored));
   else
@@ -116,7 +117,7 @@ void cancel(action_context& ctx, const action& a) {
       fail, cancel_atom::value, job_atom::value, job_id{id});
 }
 
-/// A node command, as POST /v1/nodes/{id}/commands sends it (#9).
+/// A node command, as POST /v1/nodes/{id}/commands sends it.
 void node_command_to(action_context& ctx, const action& a) {
   auto text = fmt::format("command {} {}", a.command, a.member);
   ask(
@@ -128,7 +129,7 @@ void node_command_to(action_context& ctx, const action& a) {
     ncommand_atom::value, a.member, a.command);
 }
 
-/// schedule entries (issue #10 item 6): requests to the scheduler, as
+/// schedule entries: requests to the scheduler, as
 /// /v1/schedules makes them. Schedules are found by name.
 void schedule(action_context& ctx, const action& a) {
   auto fail = [&](const std::string& e) {

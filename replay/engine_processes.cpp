@@ -40,13 +40,15 @@ std::string joined(const std::vector<std::string>& xs) {
 }
 
 std::vector<std::string> job_flags(const job_def& j) {
+  const auto& s = j.spec;
   std::vector<std::string> out{"--job=" + j.name, fmt::format("--tasks={}", j.tasks),
-                               "--type=" + j.type, "--priority=" + j.priority,
-                               fmt::format("--max-attempts={}", j.max_attempts),
-                               fmt::format("--timeout={}", j.timeout_ms),
+                               "--type=" + s.type.str(),
+                               std::string{"--priority="} + to_string(s.prio),
+                               fmt::format("--max-attempts={}", s.max_attempts),
+                               fmt::format("--timeout={}", s.timeout_ms),
                                fmt::format("--list-size={}", j.list_size)};
-  if (!j.payload.empty())
-    out.push_back("--payload=" + j.payload);
+  if (!s.payload.empty())
+    out.push_back("--payload=" + s.payload.str());
   return out;
 }
 
@@ -56,10 +58,10 @@ bool no_timeouts(const scenario& s) {
   if (s.cluster.default_timeout_ms != 0)
     return false;
   for (auto& p : s.cluster.producers)
-    if (p.job && p.job->timeout_ms != 0)
+    if (p.job && p.job->spec.timeout_ms != 0)
       return false;
   for (auto& a : s.timeline)
-    if (a.kind == action_kind::submit && a.job.timeout_ms != 0)
+    if (a.kind == action_kind::submit && a.job.spec.timeout_ms != 0)
       return false;
   return true;
 }

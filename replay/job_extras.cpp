@@ -1,4 +1,4 @@
-// Scenario keys for issue 10: a job's `dedupe_key`, `split` (range or list)
+// Scenario keys of a job's `dedupe_key`, `split` (range or list)
 // and `merge`, and the cluster's `queues:` bounds.
 //   submit: { job: sum, type: echo, split: { range: { from: 0, to: 100, shards: 4 } },
 //             merge: { type: echo, payload: total } }
@@ -41,9 +41,11 @@ void read_split(yaml_reader& r, const field& f, job_def& out) {
 } // namespace
 
 void read_job_extras(yaml_reader& r, const YAML::Node& n, job_def& out) {
-  r.read_string(find(n, "dedupe_key"), "dedupe_key", out.dedupe_key);
-  if (out.dedupe_key.compare(0, reserved_key_prefix.size(), reserved_key_prefix) == 0)
-    r.fail(find(n, "dedupe_key").mark(), "dedupe_key: keys starting with drover: are reserved");
+  if (std::string key; r.read_string(find(n, "dedupe_key"), "dedupe_key", key)) {
+    if (key.compare(0, reserved_key_prefix.size(), reserved_key_prefix) == 0)
+      r.fail(find(n, "dedupe_key").mark(), "dedupe_key: keys starting with drover: are reserved");
+    out.spec.dedupe_key = key;
+  }
   if (auto f = find(n, "split"))
     read_split(r, f, out);
   if (auto f = find(n, "merge")) {
@@ -69,7 +71,7 @@ void read_cluster_queues(yaml_reader& r, const field& f, cluster_def& out) {
 }
 
 std::string extras_unsupported_in_processes(const scenario& s) {
-  auto uses = [](const job_def& j) { return has_parts(j) || !j.dedupe_key.empty(); };
+  auto uses = [](const job_def& j) { return has_parts(j) || !j.spec.dedupe_key.empty(); };
   bool any = s.cluster.queues.capacity != queue_limits{}.capacity
              || s.cluster.queues.standby != queue_limits{}.standby;
   for (auto& a : s.timeline)
@@ -85,7 +87,7 @@ std::string extras_unsupported_in_processes(const scenario& s) {
 bool has_parts(const job_def& j) { return !j.parts.empty() || j.merge; }
 
 std::vector<task_spec> specs_of(const job_def& j) {
-  auto spec = spec_of(j);
+  const auto& spec = j.spec;
   std::vector<task_spec> out;
   if (j.parts.empty()) {
     out.assign(j.tasks - (j.merge ? 1 : 0), spec);

@@ -46,7 +46,8 @@ void submit(process_action_context& ctx, const action& a) {
   auto& j = a.job;
   auto r = ctx.api.post("/v1/jobs", job_body(j));
   auto text = fmt::format("submit job {}: {} tasks of {}{} by POST /v1/jobs", j.name, j.tasks,
-                          j.type, j.payload.empty() ? "" : " " + j.payload);
+                          j.spec.type.view(),
+                          j.spec.payload.empty() ? "" : " " + j.spec.payload.str());
   if (r.status == 201) {
     auto reply = json::parse(r.body, nullptr, false);
     if (reply.is_object())
@@ -111,7 +112,7 @@ std::string unsupported_in_processes(const scenario& s) {
       out += fmt::format("{}:{}: '{}' cannot be played with --processes: {}; use "
                          "--clock=virtual or --clock=real\n",
                          s.path, a.line, to_string(a.kind), why_not(a.kind));
-  out += extras_unsupported_in_processes(s); // issue 10
+  out += extras_unsupported_in_processes(s); // queues, dedupe, split, merge
   return out;
 }
 

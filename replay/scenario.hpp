@@ -11,6 +11,7 @@
 
 #include "core/errors.hpp"
 #include "core/queue_bounds.hpp"
+#include "config/options.hpp" // default_task()
 #include "core/task.hpp"
 
 namespace drover::replay {
@@ -27,15 +28,9 @@ struct consumer_def {
 struct job_def {
   std::string name = "job";
   uint64_t tasks = 0;
-  std::string type = "noop";
-  std::string payload;
-  std::string priority = "normal";
-  uint32_t max_attempts = 1;
-  uint32_t timeout_ms = 0;
-  std::vector<std::string> tags;
+  task_spec spec = default_task(); ///< every task (type, payload, priority, ..., dedupe_key)
   uint32_t list_size = 8192;   ///< tasks per pushed list
-  // -- issue 10 (replay/job_extras.cpp) --
-  std::string dedupe_key;
+  // -- split and merge (replay/job_extras.cpp) --
   std::vector<std::string> parts; ///< split: one task per payload (tasks = parts + merge)
   bool merge = false;             ///< a merge task ends the job
   std::string merge_type = "echo";
@@ -58,24 +53,24 @@ struct cluster_def {
   uint32_t max_restarts = 5;
   uint32_t restart_window_ms = 10000;
   uint32_t default_timeout_ms = 0;
-  // multi-user data (#9): users created at the start, in order (u1, u2, ...)
+  // multi-user data: users created at the start, in order (u1, u2, ...)
   std::vector<std::string> users;
   uint32_t user_queue = 1000;       ///< items per user queue on each node
-  // node status and sleep/wake (#9, #10): 0 = off, as before
+  // node status and sleep/wake: 0 = off, as before
   uint32_t status_every_ms = 0;     ///< consumers' status reports
   uint32_t idle_after_ms = 0;       ///< the manager's idle policy
   uint32_t min_awake = 1;
   uint32_t wake_backlog = 64;
-  queue_limits queues;              ///< issue 10: the manager's bounds
+  queue_limits queues;              ///< the manager's bounds
 };
 
 // Same order as action_keys in scenario_timeline.cpp (the kind is its index).
 enum class action_kind {
   submit, kill, crash, restart, partition, heal, deregister, swap_rules, cancel, slow,
   advance,
-  send_data, recv_data,             ///< multi-user data (#9)
-  command,                          ///< node commands (#9)
-  // schedules (issue #10 item 6): replay/scenario_schedules.cpp
+  send_data, recv_data,             ///< multi-user data
+  command,                          ///< node commands
+  // schedules: replay/scenario_schedules.cpp
   schedule, schedule_stop, schedule_start, schedule_change,
 };
 const char* to_string(action_kind k);
@@ -146,7 +141,7 @@ struct scenario {
 /// Every task of a job in order: `tasks` copies of its spec, or one per
 /// split part, then the merge task if any (replay/job_extras.cpp).
 std::vector<task_spec> specs_of(const job_def& j);
-/// Lines naming the issue 10 keys (queues, dedupe_key, split, merge) that
+/// Lines naming the keys (queues, dedupe_key, split, merge) that
 /// --processes does not pass on yet; empty if none are used.
 std::string extras_unsupported_in_processes(const scenario& s);
 /// Does the job need specs_of (split, merge) rather than copies of one spec?

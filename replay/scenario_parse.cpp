@@ -75,7 +75,7 @@ void read_cluster(yaml_reader& r, const field& f, cluster_def& out) {
                     "user_queue", "status_every", "idle_after", "min_awake", "wake_backlog",
                     "queues"}))
     return;
-  read_cluster_queues(r, find(n, "queues"), out); // issue 10
+  read_cluster_queues(r, find(n, "queues"), out); // bounds and standby
   std::set<std::string> names;
   read_members(r, find(n, "consumers"), "consumers", names, out.consumers, read_consumer);
   read_members(r, find(n, "producers"), "producers", names, out.producers, read_producer);
@@ -90,9 +90,9 @@ void read_cluster(yaml_reader& r, const field& f, cluster_def& out) {
     out.restart_window_ms = static_cast<uint32_t>(ms);
   if (r.read_duration(find(n, "default_timeout"), "default_timeout", ms))
     out.default_timeout_ms = static_cast<uint32_t>(ms);
-  r.read_list(find(n, "users"), "users", out.users); // multi-user data (#9)
+  r.read_list(find(n, "users"), "users", out.users); // multi-user data
   r.read_uint_as(find(n, "user_queue"), "user_queue", 1, 1000000, out.user_queue);
-  if (r.read_duration(find(n, "status_every"), "status_every", ms)) // #9, #10
+  if (r.read_duration(find(n, "status_every"), "status_every", ms)) // node status reports
     out.status_every_ms = static_cast<uint32_t>(ms);
   if (r.read_duration(find(n, "idle_after"), "idle_after", ms))
     out.idle_after_ms = static_cast<uint32_t>(ms);
@@ -129,25 +129,26 @@ void read_job(yaml_reader& r, const field& f, job_def& out) {
                     "tags", "list_size", "dedupe_key", "split", "merge"}))
     return;
   r.read_string(find(n, "job"), "job", out.name);
-  read_job_extras(r, n, out); // issue 10
+  read_job_extras(r, n, out); // dedupe_key, split, merge
   if (!r.read_uint(find(n, "tasks"), "tasks", 1, 10000000, out.tasks) && !find(n, "tasks")
       && !find(n, "split"))
     r.fail(f.mark(), "a job needs 'tasks' (how many)");
-  r.read_string(find(n, "type"), "type", out.type);
+  auto& spec = out.spec;
+  if (std::string type; r.read_string(find(n, "type"), "type", type))
+    spec.type = type;
   if (auto p = find(n, "payload"); p && p.value.IsScalar())
-    out.payload = p.value.Scalar(); // may be empty
+    spec.payload = p.value.Scalar(); // may be empty
   else if (p)
     r.fail(p.mark(), "'payload' must be a string");
-  priority prio{};
-  if (auto p = find(n, "priority"); r.read_string(p, "priority", out.priority)
-                                    && !parse_priority(out.priority, prio))
-    r.fail(p.mark(), fmt::format("'priority' must be high, normal or low, got '{}'",
-                                 out.priority));
-  r.read_uint_as(find(n, "max_attempts"), "max_attempts", 1, 1000, out.max_attempts);
+  if (std::string prio; r.read_string(find(n, "priority"), "priority", prio)
+                        && !parse_priority(prio, spec.prio))
+    r.fail(find(n, "priority").mark(),
+           fmt::format("'priority' must be high, normal or low, got '{}'", prio));
+  r.read_uint_as(find(n, "max_attempts"), "max_attempts", 1, 1000, spec.max_attempts);
   int64_t ms = 0;
   if (r.read_duration(find(n, "timeout"), "timeout", ms))
-    out.timeout_ms = static_cast<uint32_t>(ms);
-  r.read_list(find(n, "tags"), "tags", out.tags);
+    spec.timeout_ms = static_cast<uint32_t>(ms);
+  r.read_list(find(n, "tags"), "tags", spec.tags);
   r.read_uint_as(find(n, "list_size"), "list_size", 1, 1000000, out.list_size);
 }
 

@@ -41,8 +41,8 @@ scenario make_scenario(const replay_commands& c, const std::string& type,
     job_def j;
     j.name = fmt::format("sim{}", i);
     j.tasks = c.tasks / c.producers + (i == 1 ? c.tasks % c.producers : 0);
-    j.type = type;
-    j.payload = payload;
+    j.spec.type = type;
+    j.spec.payload = payload;
     producer_def p{fmt::format("p{}", i), fmt::format("g{}", i), j, true};
     if (j.tasks > 0)
       s.cluster.producers.push_back(std::move(p));

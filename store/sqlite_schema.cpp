@@ -3,6 +3,8 @@
 // wrong --store path never damages someone else's file.
 #include "store/sqlite_schema.hpp"
 
+#include "store/task_columns.hpp"
+
 #include <sqlite3.h>
 
 #include <cstdint>
@@ -11,10 +13,9 @@ namespace drover {
 
 namespace {
 
-// The current schema, written whole into a fresh file. Task columns: the
-// mutable ones first and payload last, because a large payload spills into
-// overflow pages that SQLite must walk to reach any column after it.
-constexpr const char* current_schema = R"sql(
+// The current schema, written whole into a fresh file; the tasks table comes
+// from the column list (store/task_columns.cpp).
+constexpr const char* current_schema_head = R"sql(
 CREATE TABLE schema_version(version INTEGER NOT NULL);
 CREATE TABLE jobs(
   id INTEGER PRIMARY KEY, name TEXT NOT NULL, grp TEXT NOT NULL,
@@ -24,15 +25,8 @@ CREATE TABLE jobs(
 CREATE TABLE task_lists(
   job INTEGER NOT NULL, seq INTEGER NOT NULL, first_task INTEGER NOT NULL,
   count INTEGER NOT NULL, PRIMARY KEY(job, seq)) WITHOUT ROWID;
-CREATE TABLE tasks(
-  id INTEGER PRIMARY KEY, job INTEGER NOT NULL, state INTEGER NOT NULL,
-  version INTEGER NOT NULL, attempt INTEGER NOT NULL,
-  lease_version INTEGER NOT NULL, consumer TEXT NOT NULL,
-  assigned_ms INTEGER NOT NULL, started_ms INTEGER NOT NULL,
-  finished_ms INTEGER NOT NULL, created_ms INTEGER NOT NULL,
-  type TEXT NOT NULL, prio INTEGER NOT NULL, key TEXT NOT NULL,
-  tags TEXT NOT NULL, dedupe_key TEXT NOT NULL, timeout_ms INTEGER NOT NULL,
-  max_attempts INTEGER NOT NULL, result TEXT NOT NULL, payload BLOB);
+)sql";
+constexpr const char* current_schema_tail = R"sql(
 CREATE TABLE manager_epoch(epoch INTEGER NOT NULL);
 INSERT INTO manager_epoch VALUES(0);
 CREATE TABLE events(
@@ -44,7 +38,8 @@ CREATE INDEX tasks_ended_badly ON tasks(job, state) WHERE state >= 4;
 
 // One step per schema version: steps[i] moves a file from version i+1 to
 // i+2. Append a step (and bump sqlite_schema_version) for every change to
-// current_schema; never edit a released step.
+// the schema but a new task column (add_missing_task_columns adds those);
+// never edit a released step.
 constexpr const char* migration_steps[] = {
   // v1 -> v2: events carry a text, e.g. "from c1" on a reassignment, and a
   // job knows whether its last list arrived.
@@ -110,7 +105,9 @@ result<int64_t> read_version(sqlite3* db, const std::string& path) {
 error upgrade(sqlite3* db, const std::string& path, int64_t from) {
   std::string sql = "BEGIN IMMEDIATE;";
   if (from == 0) {
-    sql += current_schema;
+    sql += current_schema_head;
+    sql += task_table_sql();
+    sql += current_schema_tail;
     sql += "INSERT INTO schema_version VALUES(";
   } else {
     for (auto v = from; v < sqlite_schema_version; ++v)
@@ -151,8 +148,9 @@ error prepare_file(sqlite3* db, const std::string& path, durability d) {
   if (auto err = apply_durability(db, d, path))
     return err;
   if (version < sqlite_schema_version)
-    return upgrade(db, path, version);
-  return {};
+    if (auto err = upgrade(db, path, version))
+      return err;
+  return add_missing_task_columns(db, path);
 }
 
 } // namespace

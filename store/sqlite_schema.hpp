@@ -15,12 +15,6 @@ namespace drover {
 /// The schema this build writes; see the migration steps in sqlite_schema.cpp.
 constexpr int sqlite_schema_version = 4;
 
-/// The task columns in the order sqlite_store reads them (load() and get()).
-inline constexpr const char* sqlite_task_columns =
-  "id, job, state, version, attempt, lease_version, consumer, assigned_ms, "
-  "started_ms, finished_ms, created_ms, type, prio, key, tags, dedupe_key, "
-  "timeout_ms, max_attempts, result, payload";
-
 /// Opens `path` ready for use (WAL, `d`, current schema). On failure
 /// ec::store_corrupt (not a drover store) or ec::store_failure (cannot be
 /// opened, or written by a newer drover); the file is then left as it was.

@@ -9,6 +9,7 @@
 
 #include "store/sqlite_schema.hpp"
 #include "store/tag_check.hpp"
+#include "store/task_columns.hpp"
 
 namespace drover {
 
@@ -20,17 +21,6 @@ void bind_text(sqlite3_stmt* st, int i, std::string_view s) {
   sqlite3_bind_text(st, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
 }
 
-// Tags are identifiers, so a comma-joined text keeps them readable in the
-// sqlite3 shell; put_tasks refuses a tag with a comma (tags_are_storable).
-std::string join_tags(const std::vector<std::string>& tags) {
-  std::string out;
-  for (const auto& t : tags) {
-    if (!out.empty())
-      out += ',';
-    out += t;
-  }
-  return out;
-}
 
 } // namespace
 
@@ -71,8 +61,7 @@ error sqlite_store::prepare(stmt_ptr& st, const char* sql) {
 }
 
 error sqlite_store::prepare_all() {
-  const std::string select_task =
-    std::string{"SELECT "} + sqlite_task_columns + " FROM tasks WHERE id=?";
+  const std::string select_task = "SELECT " + task_column_list() + " FROM tasks WHERE id=?";
   error err;
   (err = prepare(begin_, "BEGIN IMMEDIATE"))
     || (err = prepare(commit_, "COMMIT"))
@@ -90,17 +79,9 @@ error sqlite_store::prepare_all() {
     // OR IGNORE: a re-sent list changes nothing; sqlite3_changes() tells.
     || (err = prepare(insert_list_, "INSERT OR IGNORE INTO task_lists"
                                     "(job, seq, first_task, count) VALUES(?,?,?,?)"))
-    || (err = prepare(insert_task_,
-                      "INSERT INTO tasks(id, job, state, version, attempt, "
-                      "lease_version, consumer, assigned_ms, started_ms, "
-                      "finished_ms, created_ms, type, prio, key, tags, "
-                      "dedupe_key, timeout_ms, max_attempts, result, payload) "
-                      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))
+    || (err = prepare(insert_task_, task_insert_sql().c_str()))
     // The version guard: an older or replayed change leaves the row alone.
-    || (err = prepare(update_task_,
-                      "UPDATE tasks SET state=?2, version=?3, attempt=?4, "
-                      "lease_version=?5, consumer=?6, result=?7, assigned_ms=?8, "
-                      "started_ms=?9, finished_ms=?10 WHERE id=?1 AND version<?3"))
+    || (err = prepare(update_task_, task_update_sql().c_str()))
     || (err = prepare(insert_event_, "INSERT INTO events(task, kind, version, "
                                      "at_ms, detail) VALUES(?,?,?,?,?)"))
     || (err = prepare(select_task_, select_task.c_str()))
@@ -122,8 +103,8 @@ error sqlite_store::run(sqlite3_stmt* st, const char* what) {
 error sqlite_store::commit_or_rollback(error err, const char* what) {
   if (!err)
     err = run(commit_.get(), what);
-  if (err)
-    run(rollback_.get(), "rollback"); // fails harmlessly if COMMIT ended it
+  if (err) // fails harmlessly if COMMIT ended it; `err` says what went wrong
+    (void)run(rollback_.get(), "rollback");
   return err;
 }
 
@@ -170,28 +151,7 @@ error sqlite_store::write_tasks(const job& j, uint32_t seq,
     return err;
   st = insert_task_.get();
   for (const auto& t : tasks) {
-    const std::string tags = join_tags(t.spec.tags);
-    sqlite3_bind_int64(st, 1, static_cast<int64_t>(t.id));
-    sqlite3_bind_int64(st, 2, static_cast<int64_t>(t.job));
-    sqlite3_bind_int(st, 3, static_cast<int>(t.state));
-    sqlite3_bind_int64(st, 4, static_cast<int64_t>(t.version));
-    sqlite3_bind_int64(st, 5, t.attempt);
-    sqlite3_bind_int64(st, 6, static_cast<int64_t>(t.lease_version));
-    bind_text(st, 7, t.consumer);
-    sqlite3_bind_int64(st, 8, t.assigned_ms);
-    sqlite3_bind_int64(st, 9, t.started_ms);
-    sqlite3_bind_int64(st, 10, t.finished_ms);
-    sqlite3_bind_int64(st, 11, t.created_ms);
-    bind_text(st, 12, t.spec.type);
-    sqlite3_bind_int(st, 13, static_cast<int>(t.spec.prio));
-    bind_text(st, 14, t.spec.key);
-    bind_text(st, 15, tags);
-    bind_text(st, 16, t.spec.dedupe_key);
-    sqlite3_bind_int64(st, 17, t.spec.timeout_ms);
-    sqlite3_bind_int64(st, 18, t.spec.max_attempts);
-    bind_text(st, 19, t.result);
-    sqlite3_bind_blob(st, 20, t.spec.payload.data(),
-                      static_cast<int>(t.spec.payload.size()), SQLITE_STATIC);
+    bind_task(st, t);
     if (auto err = run(st, "cannot store a task"))
       return err;
   }
@@ -237,16 +197,7 @@ error sqlite_store::write_changes(const std::vector<task_change>& changes) {
   for (size_t i = 0; i < changes.size(); ++i) {
     const auto& c = changes[i];
     if (winner.at(c.id) == i) { // else another change of this batch wins
-      sqlite3_bind_int64(up, 1, static_cast<int64_t>(c.id));
-      sqlite3_bind_int(up, 2, static_cast<int>(c.state));
-      sqlite3_bind_int64(up, 3, static_cast<int64_t>(c.version));
-      sqlite3_bind_int64(up, 4, c.attempt);
-      sqlite3_bind_int64(up, 5, static_cast<int64_t>(c.lease_version));
-      bind_text(up, 6, c.consumer);
-      bind_text(up, 7, c.result);
-      sqlite3_bind_int64(up, 8, c.assigned_ms);
-      sqlite3_bind_int64(up, 9, c.started_ms);
-      sqlite3_bind_int64(up, 10, c.finished_ms);
+      bind_change(up, c);
       if (auto err = run(up, "cannot update a task"))
         return err;
     }

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "store/sqlite_schema.hpp"
+#include "store/task_columns.hpp"
 
 namespace drover {
 
@@ -25,41 +26,6 @@ void read_text(sqlite3_stmt* st, int col, Text& out) {
     out = std::string_view{p, static_cast<size_t>(sqlite3_column_bytes(st, col))};
   else
     out.clear();
-}
-
-// Tags are comma-joined identifiers (see join_tags in sqlite_store.cpp).
-void split_tags(sqlite3_stmt* st, int col, std::vector<std::string>& out) {
-  out.clear();
-  auto p = static_cast<const char*>(sqlite3_column_blob(st, col));
-  std::string_view s{p ? p : "", static_cast<size_t>(sqlite3_column_bytes(st, col))};
-  while (!s.empty()) {
-    auto comma = s.find(',');
-    out.emplace_back(s.substr(0, comma));
-    s = comma == std::string_view::npos ? std::string_view{} : s.substr(comma + 1);
-  }
-}
-
-void read_task(sqlite3_stmt* st, task& t) {
-  t.id = static_cast<task_id>(sqlite3_column_int64(st, 0));
-  t.job = static_cast<job_id>(sqlite3_column_int64(st, 1));
-  t.state = static_cast<task_state>(sqlite3_column_int(st, 2));
-  t.version = static_cast<uint64_t>(sqlite3_column_int64(st, 3));
-  t.attempt = static_cast<uint32_t>(sqlite3_column_int64(st, 4));
-  t.lease_version = static_cast<uint64_t>(sqlite3_column_int64(st, 5));
-  read_text(st, 6, t.consumer);
-  t.assigned_ms = sqlite3_column_int64(st, 7);
-  t.started_ms = sqlite3_column_int64(st, 8);
-  t.finished_ms = sqlite3_column_int64(st, 9);
-  t.created_ms = sqlite3_column_int64(st, 10);
-  read_text(st, 11, t.spec.type);
-  t.spec.prio = static_cast<priority>(sqlite3_column_int(st, 12));
-  read_text(st, 13, t.spec.key);
-  split_tags(st, 14, t.spec.tags);
-  read_text(st, 15, t.spec.dedupe_key);
-  t.spec.timeout_ms = static_cast<uint32_t>(sqlite3_column_int64(st, 16));
-  t.spec.max_attempts = static_cast<uint32_t>(sqlite3_column_int64(st, 17));
-  read_text(st, 18, t.result);
-  read_text(st, 19, t.spec.payload);
 }
 
 /// Calls `f(stmt)` for every row of `sql` with `args` bound in order;
@@ -141,8 +107,8 @@ error sqlite_store::load_tasks(recovered_state& out) {
   int rc = each_row(db_, "SELECT count(*) FROM tasks WHERE state < 3",
                     [&](sqlite3_stmt* st) { open = sqlite3_column_int64(st, 0); });
   out.unfinished.reserve(static_cast<size_t>(open)); // tasks are large: no regrowth
-  const std::string sql = std::string{"SELECT "} + sqlite_task_columns
-                          + " FROM tasks WHERE state < 3 ORDER BY id";
+  const std::string sql =
+    "SELECT " + task_column_list() + " FROM tasks WHERE state < 3 ORDER BY id";
   if (rc == SQLITE_DONE)
     rc = each_row(db_, sql.c_str(), [&](sqlite3_stmt* st) {
       read_task(st, out.unfinished.emplace_back());
@@ -220,23 +186,19 @@ result<task_page> sqlite_store::list_tasks(const task_query& q) {
   std::vector<task_id> ids;
   int rc = page_ids(q, ids, out.total);
   sqlite3_stmt* st = nullptr;
+  // What summary_of() shows: no payload, which may be large.
+  static const std::vector<std::string> shown{"id", "created_ms", "state", "attempt",
+                                               "max_attempts", "type", "consumer", "result",
+                                               "finished_ms"};
+  static const std::string sql = "SELECT " + task_columns_of(shown) + " FROM tasks WHERE id=?1";
   if (rc == SQLITE_DONE)
-    rc = sqlite3_prepare_v2(db_, "SELECT id, created_ms, state, attempt, max_attempts, type, "
-                                 "consumer, result, finished_ms FROM tasks WHERE id=?1",
-                            -1, &st, nullptr) == SQLITE_OK ? SQLITE_DONE : SQLITE_ERROR;
+    rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) == SQLITE_OK ? SQLITE_DONE
+                                                                               : SQLITE_ERROR;
   for (size_t i = 0; i < ids.size() && rc == SQLITE_DONE; ++i) {
     sqlite3_bind_int64(st, 1, static_cast<int64_t>(ids[i]));
     if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
       task t;
-      t.id = static_cast<task_id>(sqlite3_column_int64(st, 0));
-      t.created_ms = sqlite3_column_int64(st, 1);
-      t.state = static_cast<task_state>(sqlite3_column_int(st, 2));
-      t.attempt = static_cast<uint32_t>(sqlite3_column_int64(st, 3));
-      t.spec.max_attempts = static_cast<uint32_t>(sqlite3_column_int64(st, 4));
-      read_text(st, 5, t.spec.type);
-      read_text(st, 6, t.consumer);
-      read_text(st, 7, t.result);
-      t.finished_ms = sqlite3_column_int64(st, 8);
+      read_task_columns(st, shown, t);
       out.tasks.push_back(summary_of(t, q.max_result));
       rc = SQLITE_DONE;
     }

@@ -1,0 +1,261 @@
+// The `tasks` columns, once: see store/task_columns.hpp. A column is its
+// name, its SQL type, whether a task_change rewrites it, and where its value
+// lives (one accessor that works on a task and, for the changed columns, on
+// a task_change, whose members carry the same names). The column list is a
+// tuple, so binds and reads unroll at compile time: no indirect call per
+// column on the million-tasks-per-second insert path.
+#include "store/task_columns.hpp"
+
+#include <sqlite3.h>
+
+#include <array>
+#include <stdexcept>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include "store/task_store.hpp"
+
+namespace drover {
+
+namespace {
+
+enum class storage : uint8_t { value, blob };
+
+/// `Changes`: rewritten by every task_change (the UPDATE); a compile-time
+/// flag, so only those accessors are ever applied to a task_change.
+template <bool Changes, class Get>
+struct column {
+  static constexpr bool changes = Changes;
+  const char* name;
+  const char* sql_type; ///< a column added after v4 needs a DEFAULT (ALTER TABLE)
+  storage as;
+  Get get;              ///< (task& or task_change&) -> the field
+};
+
+/// A column a task_change never touches.
+template <class Get>
+constexpr column<false, Get> fixed(const char* name, const char* sql_type, Get get,
+                                   storage as = storage::value) {
+  return {name, sql_type, as, get};
+}
+
+/// A column every task_change rewrites (task_change has a member of its name).
+template <class Get>
+constexpr column<true, Get> changing(const char* name, const char* sql_type, Get get) {
+  return {name, sql_type, storage::value, get};
+}
+
+// Order = table order. The mutable columns first and payload last: a large
+// payload spills into overflow pages that SQLite walks to reach any column
+// after it. Add a field here (with a DEFAULT) and nowhere else in store/.
+const auto columns = std::make_tuple(
+  fixed("id", "INTEGER PRIMARY KEY", [](auto& t) -> auto& { return t.id; }),
+  fixed("job", "INTEGER NOT NULL", [](auto& t) -> auto& { return t.job; }),
+  changing("state", "INTEGER NOT NULL", [](auto& t) -> auto& { return t.state; }),
+  changing("version", "INTEGER NOT NULL", [](auto& t) -> auto& { return t.version; }),
+  changing("attempt", "INTEGER NOT NULL", [](auto& t) -> auto& { return t.attempt; }),
+  changing("lease_version", "INTEGER NOT NULL",
+      [](auto& t) -> auto& { return t.lease_version; }),
+  changing("consumer", "TEXT NOT NULL", [](auto& t) -> auto& { return t.consumer; }),
+  changing("assigned_ms", "INTEGER NOT NULL", [](auto& t) -> auto& { return t.assigned_ms; }),
+  changing("started_ms", "INTEGER NOT NULL", [](auto& t) -> auto& { return t.started_ms; }),
+  changing("finished_ms", "INTEGER NOT NULL", [](auto& t) -> auto& { return t.finished_ms; }),
+  fixed("created_ms", "INTEGER NOT NULL", [](auto& t) -> auto& { return t.created_ms; }),
+  fixed("type", "TEXT NOT NULL", [](auto& t) -> auto& { return t.spec.type; }),
+  fixed("prio", "INTEGER NOT NULL", [](auto& t) -> auto& { return t.spec.prio; }),
+  fixed("key", "TEXT NOT NULL", [](auto& t) -> auto& { return t.spec.key; }),
+  fixed("tags", "TEXT NOT NULL", [](auto& t) -> auto& { return t.spec.tags; }),
+  fixed("dedupe_key", "TEXT NOT NULL", [](auto& t) -> auto& { return t.spec.dedupe_key; }),
+  fixed("timeout_ms", "INTEGER NOT NULL", [](auto& t) -> auto& { return t.spec.timeout_ms; }),
+  fixed("max_attempts", "INTEGER NOT NULL",
+      [](auto& t) -> auto& { return t.spec.max_attempts; }),
+  changing("result", "TEXT NOT NULL", [](auto& t) -> auto& { return t.result; }),
+  fixed("payload", "BLOB", [](auto& t) -> auto& { return t.spec.payload; }, storage::blob));
+
+constexpr size_t column_count = std::tuple_size_v<std::decay_t<decltype(columns)>>;
+
+template <class F>
+void each_column(F&& f) {
+  std::apply([&](const auto&... c) { (f(c), ...); }, columns);
+}
+
+// -- one value in and out of SQLite, by the field's type -----------------------
+
+// Tags are identifiers, so a comma-joined text keeps them readable in the
+// sqlite3 shell; put_tasks refuses a tag with a comma (tags_are_storable).
+std::string join_tags(const std::vector<std::string>& tags) {
+  std::string out;
+  for (const auto& t : tags) {
+    if (!out.empty())
+      out += ',';
+    out += t;
+  }
+  return out;
+}
+
+std::vector<std::string> split_tags(std::string_view s) {
+  std::vector<std::string> out;
+  while (!s.empty()) {
+    auto comma = s.find(',');
+    out.emplace_back(s.substr(0, comma));
+    s = comma == std::string_view::npos ? std::string_view{} : s.substr(comma + 1);
+  }
+  return out;
+}
+
+std::string_view column_bytes(sqlite3_stmt* st, int col) {
+  auto p = static_cast<const char*>(sqlite3_column_blob(st, col));
+  return p ? std::string_view{p, static_cast<size_t>(sqlite3_column_bytes(st, col))}
+           : std::string_view{};
+}
+
+template <class T>
+void bind_value(sqlite3_stmt* st, int i, const T& v, storage as) {
+  if constexpr (std::is_enum_v<T>) {
+    sqlite3_bind_int(st, i, static_cast<int>(v));
+  } else if constexpr (std::is_integral_v<T>) {
+    sqlite3_bind_int64(st, i, static_cast<int64_t>(v));
+  } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+    auto joined = join_tags(v);
+    sqlite3_bind_text(st, i, joined.data(), static_cast<int>(joined.size()), SQLITE_TRANSIENT);
+  } else { // std::string or compact_string: it outlives the step (SQLITE_STATIC)
+    std::string_view s = v;
+    if (as == storage::blob)
+      sqlite3_bind_blob(st, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
+    else
+      sqlite3_bind_text(st, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
+  }
+}
+
+template <class T>
+void read_value(sqlite3_stmt* st, int col, T& v) {
+  if constexpr (std::is_enum_v<T>)
+    v = static_cast<T>(sqlite3_column_int(st, col));
+  else if constexpr (std::is_integral_v<T>)
+    v = static_cast<T>(sqlite3_column_int64(st, col));
+  else if constexpr (std::is_same_v<T, std::vector<std::string>>)
+    v = split_tags(column_bytes(st, col));
+  else
+    v = column_bytes(st, col);
+}
+
+// -- the SQL the list generates -------------------------------------------------
+
+} // namespace
+
+const std::string& task_table_sql() {
+  static const std::string sql = [] {
+    std::string s = "CREATE TABLE tasks(";
+    bool first = true;
+    each_column([&](const auto& c) {
+      s += first ? "" : ", ";
+      s += std::string{c.name} + " " + c.sql_type;
+      first = false;
+    });
+    return s + ");";
+  }();
+  return sql;
+}
+
+const std::string& task_column_list() {
+  static const std::string list = [] {
+    std::string out;
+    each_column([&](const auto& c) { out += (out.empty() ? "" : ", ") + std::string{c.name}; });
+    return out;
+  }();
+  return list;
+}
+
+const std::string& task_insert_sql() {
+  static const std::string sql = [] {
+    std::string marks;
+    for (size_t i = 0; i < column_count; ++i)
+      marks += i == 0 ? "?" : ",?";
+    return "INSERT INTO tasks(" + task_column_list() + ") VALUES(" + marks + ")";
+  }();
+  return sql;
+}
+
+const std::string& task_update_sql() {
+  static const std::string sql = [] {
+    // ?1 is the id; the changed columns follow as ?2, ?3, ... in table order.
+    std::string set;
+    int n = 2, version_at = 0;
+    each_column([&](const auto& c) {
+      if (!c.changes)
+        return;
+      if (std::string_view{c.name} == "version")
+        version_at = n;
+      set += (set.empty() ? "" : ", ") + std::string{c.name} + "=?" + std::to_string(n++);
+    });
+    return "UPDATE tasks SET " + set + " WHERE id=?1 AND version<?" + std::to_string(version_at);
+  }();
+  return sql;
+}
+
+void bind_task(sqlite3_stmt* st, const task& t) {
+  int i = 0;
+  each_column([&](const auto& c) { bind_value(st, ++i, c.get(t), c.as); });
+}
+
+void bind_change(sqlite3_stmt* st, const task_change& ch) {
+  sqlite3_bind_int64(st, 1, static_cast<int64_t>(ch.id));
+  int i = 1;
+  each_column([&](const auto& c) {
+    if constexpr (std::decay_t<decltype(c)>::changes)
+      bind_value(st, ++i, c.get(ch), c.as);
+  });
+}
+
+void read_task(sqlite3_stmt* st, task& t) {
+  int i = 0;
+  each_column([&](const auto& c) { read_value(st, i++, c.get(t)); });
+}
+
+void read_task_columns(sqlite3_stmt* st, const std::vector<std::string>& names, task& t) {
+  for (size_t at = 0; at < names.size(); ++at)
+    each_column([&](const auto& c) {
+      if (names[at] == c.name)
+        read_value(st, static_cast<int>(at), c.get(t));
+    });
+}
+
+std::string task_columns_of(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) {
+    bool known = false;
+    each_column([&](const auto& c) { known = known || n == c.name; });
+    if (!known)
+      throw std::logic_error("no task column '" + n + "'"); // a typo in store/, found by tests
+    out += (out.empty() ? "" : ", ") + n;
+  }
+  return out;
+}
+
+error add_missing_task_columns(sqlite3* db, const std::string& path) {
+  std::vector<std::string> have;
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('tasks')", -1, &st, nullptr)
+      != SQLITE_OK)
+    return {ec::store_failure, path + ": cannot read the tasks columns: " + sqlite3_errmsg(db)};
+  while (sqlite3_step(st) == SQLITE_ROW)
+    have.emplace_back(column_bytes(st, 0));
+  sqlite3_finalize(st);
+  error err;
+  each_column([&](const auto& c) {
+    bool present = false;
+    for (const auto& h : have)
+      present = present || h == c.name;
+    if (present || err)
+      return;
+    auto sql = std::string{"ALTER TABLE tasks ADD COLUMN "} + c.name + " " + c.sql_type;
+    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
+      err = {ec::store_failure,
+             path + ": cannot add the tasks column " + c.name + ": " + sqlite3_errmsg(db)};
+  });
+  return err;
+}
+
+} // namespace drover
