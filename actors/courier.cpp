@@ -21,20 +21,31 @@ std::string fresh_id(courier_state& st, int64_t ms) {
   }
 }
 
+caf::error to_caf_error(const error& e) {
+  return caf::error{e.code, e.message};
+}
+
+// The id is taken before the write (another create may come in while it
+// runs); a failed write leaves a gap in the ids, never a duplicate.
 caf::result<user_info> create_user(courier_ptr self, const std::string& name) {
   auto& st = self->state;
   user_info u;
-  u.id = st.next_user + 1;
+  u.id = ++st.next_user;
   u.name = name;
   u.node = pick_node(st, u.id);
   u.created_ms = courier_now_ms(self);
-  if (auto err = st.store->put_user(u))
-    return caf::error{err.code, err.message};
-  ++st.next_user;
-  st.users[u.id] = u;
-  log_info("courier: user {} ({}) bound to {}", format_user_id(u.id), name,
-           u.node.empty() ? "nobody yet" : u.node);
-  return u;
+  auto rp = self->make_response_promise<user_info>();
+  on_store<data_store>(
+    self, st.store, [u](data_store& db) { return db.put_user(u); },
+    [=](error& err) mutable {
+      if (err)
+        return rp.deliver(to_caf_error(err));
+      self->state.users[u.id] = u;
+      log_info("courier: user {} ({}) bound to {}", format_user_id(u.id), u.name,
+               u.node.empty() ? "nobody yet" : u.node);
+      rp.deliver(u);
+    });
+  return rp;
 }
 
 caf::result<send_receipt> accept(courier_ptr self, send_request& req) {
@@ -44,11 +55,12 @@ caf::result<send_receipt> accept(courier_ptr self, send_request& req) {
   auto dest = st.users.find(req.dest);
   if (dest == st.users.end())
     return user_unknown(req.dest);
-  if (st.open.size() >= st.opts.max_pending)
-    return caf::error{ec::overloaded, fmt::format("{} items wait for delivery or consumption "
-                                                  "(the limit); retry later", st.open.size())};
+  if (st.open.size() + st.accepting >= st.opts.max_pending)
+    return caf::error{ec::overloaded,
+                      fmt::format("{} items wait for delivery or consumption (the limit); "
+                                  "retry later", st.open.size() + st.accepting)};
   delivery_info d;
-  d.item.seq = st.next_seq + 1;
+  d.item.seq = ++st.next_seq; // taken now, as the id: other sends come in during the write
   d.item.created_ms = courier_now_ms(self);
   d.item.id = fresh_id(st, d.item.created_ms);
   d.item.sender = req.sender;
@@ -59,18 +71,31 @@ caf::result<send_receipt> accept(courier_ptr self, send_request& req) {
   data_event gen{"generated", d.item.created_ms,
                  fmt::format("{} -> {}, level {}, {} bytes", format_user_id(req.sender),
                              format_user_id(req.dest), to_string(req.level), d.item.body.size())};
-  if (auto err = st.store->put_delivery(d.item, gen)) // durable before the answer
-    return caf::error{err.code, err.message};
-  ++st.next_seq;
-  send_receipt out{d.item.id, req.dest, dest->second.node};
   st.ids[d.item.id] = d.item.seq;
-  st.lanes[req.dest].queued.push_back(d.item.seq);
-  st.open[d.item.seq] = std::move(d);
-  ++st.users[req.sender].sent;
-  st.dirty_users.insert(req.sender);
-  enqueue(st, req.dest);
-  dispatch(self);
-  return out;
+  ++st.accepting;
+  auto rp = self->make_response_promise<send_receipt>();
+  auto sender = req.sender, to = req.dest;
+  auto node = dest->second.node;
+  // Durable before the answer; the delivery joins its lane only then.
+  on_store<data_store>(
+    self, st.store, [item = d.item, gen](data_store& db) { return db.put_delivery(item, gen); },
+    [=, d = std::move(d)](error& err) mutable {
+      auto& st = self->state;
+      --st.accepting;
+      if (err) {
+        st.ids.erase(d.item.id);
+        return rp.deliver(to_caf_error(err));
+      }
+      send_receipt out{d.item.id, to, node};
+      st.lanes[to].queued.push_back(d.item.seq);
+      st.open[d.item.seq] = std::move(d);
+      ++st.users[sender].sent;
+      st.dirty_users.insert(sender);
+      enqueue(st, to);
+      dispatch(self);
+      rp.deliver(std::move(out));
+    });
+  return rp;
 }
 
 /// The mailbox of the node `user` is bound to, or an error saying why not.
@@ -136,12 +161,14 @@ caf::result<uint64_t> acknowledge(courier_ptr self, uint64_t user, const std::st
   return rp;
 }
 
-caf::behavior courier(courier_ptr self, courier_options opts, std::shared_ptr<data_store> db) {
+caf::behavior courier(courier_ptr self, courier_options opts, caf::actor db,
+                      std::shared_ptr<data_snapshot> snap) {
   auto& st = self->state;
   st.opts = opts;
   st.rng.seed(static_cast<std::minstd_rand::result_type>(opts.seed));
   st.store = std::move(db);
-  recover(self);
+  keep_worker(self, st.store);
+  recover(self, *snap);
   self->set_down_handler([=](caf::down_msg& dm) { on_mailbox_down(self, dm); });
   self->set_default_handler(caf::print_and_drop);
   return {
@@ -163,14 +190,21 @@ caf::behavior courier(courier_ptr self, courier_options opts, std::shared_ptr<da
     [=](recv_atom, ack_atom, uint64_t user, const std::string& last) {
       return acknowledge(self, user, last);
     },
-    [=](delivery_atom, get_atom, const std::string& id) -> caf::result<delivery_info> {
-      auto d = self->state.store->get(id);
-      if (!d)
-        return caf::error{d.err().code, d.err().message};
-      if (!*d)
-        return caf::error{ec::unknown_task, "no delivery " + id};
-      return std::move(**d);
+    [=](delivery_atom, get_atom, const std::string& id) {
+      auto rp = self->make_response_promise<delivery_info>();
+      // After every write sent before it: the worker runs jobs in order.
+      on_store<data_store>(
+        self, self->state.store, [id](data_store& db) { return db.get(id); },
+        [=](result<std::optional<delivery_info>>& d) mutable {
+          if (!d)
+            return rp.deliver(to_caf_error(d.err()));
+          if (!*d)
+            return rp.deliver(caf::error{ec::unknown_task, "no delivery " + id});
+          rp.deliver(std::move(**d));
+        });
+      return rp;
     },
+    store_done_handler(),
     [=](hello_atom, const std::string& node) { return on_hello(self, node); },
     [=](lost_atom, const member_info& who) { // the registry: missed heartbeats
       on_node_lost(self, who.node, "was lost (registry)");
@@ -201,11 +235,21 @@ void record(courier_ptr self, const delivery_info& d, const char* kind, std::str
 
 void flush(courier_ptr self) {
   auto& st = self->state;
+  if (st.changes.empty() && st.dirty_users.empty())
+    return;
   std::vector<user_info> users;
   for (auto id : st.dirty_users)
     users.push_back(st.users[id]);
-  if (auto err = st.store->apply(st.changes, users))
-    log_error("courier: cannot store {} changes: {}", st.changes.size(), err.message);
+  auto n = st.changes.size();
+  on_store<data_store>(
+    self, st.store,
+    [changes = std::move(st.changes), users = std::move(users)](data_store& db) {
+      return db.apply(changes, users);
+    },
+    [n](error& err) {
+      if (err)
+        log_error("courier: cannot store {} changes: {}", n, err.message);
+    });
   st.changes.clear();
   st.dirty_users.clear();
 }
@@ -219,16 +263,23 @@ user_info user_view(const courier_state& st, const user_info& u) {
   return out;
 }
 
-caf::actor spawn_courier(caf::actor_system& sys, courier_options opts, bool detached) {
+caf::actor spawn_courier(caf::actor_system& sys, courier_options opts, bool io_thread) {
   auto opened = data_store::open(opts.store_path, opts.sync);
   if (!opened) {
     log_error("courier: {}", opened.err().message);
     return {};
   }
   std::shared_ptr<data_store> db = std::move(*opened);
-  if (detached)
-    return sys.spawn<caf::detached>(courier, std::move(opts), std::move(db));
-  return sys.spawn(courier, std::move(opts), std::move(db));
+  // Read once here, on the spawning thread before the courier takes any
+  // request, so its state is whole from its first message on.
+  auto snap = db->load();
+  if (!snap) {
+    log_error("courier: cannot load {}: {}", opts.store_path, snap.err().message);
+    return {};
+  }
+  auto worker = spawn_store_worker(sys, std::move(db), io_thread);
+  return sys.spawn(courier, std::move(opts), worker,
+                   std::make_shared<data_snapshot>(std::move(*snap)));
 }
 
 } // namespace drover

@@ -1,11 +1,13 @@
-// The courier: the manager-side actor of multi-user data scheduling (issue
-// #9). It owns users and their binding to consumer nodes (hash ring, sticky,
+// The courier: the manager-side actor of multi-user data scheduling. It
+// owns users and their binding to consumer nodes (hash ring, sticky,
 // stored), accepts data for a user (durable before the answer), queues it by
 // LEVEL, delivers it in batches per destination node to the nodes' mailboxes
 // (actors/mailbox.hpp), retries failures with backoff, re-binds users whose
 // node is lost past the grace, and keeps every delivery's lifecycle records.
 // Receives: REST calls (app/http_backend_data.cpp), mailbox hellos and
-// answers. Spawned next to the manager (app/run.cpp), off its hot path.
+// answers. Spawned next to the manager (app/run.cpp), off its hot path. Its
+// SQLite file is written by a store worker (actors/store_worker.hpp), never
+// on a scheduler thread; a request that writes is answered once written.
 #pragma once
 
 #include <chrono>
@@ -34,9 +36,11 @@ struct courier_options {
   int64_t wall_offset_ms = 0;      ///< actor clock -> unix ms (only for ids and records)
 };
 
-/// Spawns the courier; `detached` gives its SQLite writes a thread of their
-/// own (production); tests run it on the test scheduler. Returns a null
-/// handle and logs if the store cannot be opened.
-caf::actor spawn_courier(caf::actor_system& sys, courier_options opts, bool detached);
+/// Spawns the courier (on the scheduler: remote mailboxes know it) and its
+/// store worker, after loading the store on the calling thread; `io_thread`
+/// gives the worker a thread of its own (a file; false for ":memory:" and
+/// tests on the test scheduler). Returns a null handle and logs if the store
+/// cannot be opened or read.
+caf::actor spawn_courier(caf::actor_system& sys, courier_options opts, bool io_thread);
 
 } // namespace drover

@@ -290,14 +290,8 @@ void on_grace_expired(courier_ptr self, const std::string& node, uint64_t gen) {
   dispatch(self);
 }
 
-void recover(courier_ptr self) {
+void recover(courier_ptr self, data_snapshot& snap) {
   auto& st = self->state;
-  auto loaded = st.store->load();
-  if (!loaded) {
-    log_error("courier: cannot load {}: {}", st.opts.store_path, loaded.err().message);
-    return;
-  }
-  auto& snap = *loaded;
   for (auto& u : snap.users) {
     st.next_user = std::max(st.next_user, u.id);
     if (!u.node.empty() && !st.nodes.count(u.node)) {

@@ -12,6 +12,7 @@
 
 #include "actors/courier.hpp"
 #include "actors/protocol_data.hpp"
+#include "actors/store_worker.hpp"
 #include "core/grace.hpp"
 #include "core/queue_bounds.hpp"
 #include "rules/hash_ring.hpp"
@@ -20,7 +21,7 @@
 namespace drover {
 
 /// One destination user's deliveries. Items leave `queued` only in order,
-/// so no item overtakes an earlier one waiting for a retry [#9 item 3].
+/// so no item overtakes an earlier one waiting for a retry.
 struct courier_lane {
   std::deque<uint64_t> queued;  ///< seqs not yet stored on the user's node
   std::deque<uint64_t> stored;  ///< seqs stored there, not yet consumed
@@ -39,7 +40,8 @@ struct courier_node {
 
 struct courier_state {
   courier_options opts;
-  std::shared_ptr<data_store> store;
+  caf::actor store;                                  ///< store worker owning the data_store
+  uint64_t accepting = 0;                            ///< sends waiting for their write
   std::map<uint64_t, user_info> users;
   std::unordered_map<uint64_t, delivery_info> open;  ///< unconsumed, by seq
   std::unordered_map<std::string, uint64_t> ids;     ///< external id -> seq (open ones)
@@ -89,6 +91,6 @@ void on_grace_expired(courier_ptr self, const std::string& node, uint64_t gen);
 /// After a consumption freed room: a lane held back by a full queue goes now.
 void kick(courier_ptr self, uint64_t user);
 /// Loads users and unconsumed deliveries; bound nodes get the grace to say hello.
-void recover(courier_ptr self);
+void recover(courier_ptr self, data_snapshot& snap);
 
 } // namespace drover

@@ -5,6 +5,7 @@
 #include "actors/protocol.hpp"
 #include "actors/protocol_data.hpp"
 #include "actors/protocol_links.hpp"
+#include "actors/store_worker.hpp"
 #include "core/log.hpp"
 #include "core/user_backlog.hpp"
 #include "store/user_queue.hpp"
@@ -15,7 +16,7 @@ namespace {
 
 struct mailbox_state {
   mailbox_options opts;
-  std::shared_ptr<user_queue> queue;
+  caf::actor queue;                 ///< the store worker owning the user_queue
   caf::actor courier;
   topology topo;                    ///< the latest fetched
   member_link link;                 ///< registry + courier, reconnecting
@@ -28,14 +29,28 @@ caf::error to_caf_error(const error& e) {
   return caf::error{e.code, e.message};
 }
 
-/// Publishes the queues' item count; a failed count keeps the last one
-/// (a status report may lag, no item is at stake) and is logged.
-void refresh_backlog(mailbox_ptr self) {
-  auto n = self->state.queue->backlog();
+/// What a change of the queues answers (a result or an error), with the
+/// item count after it. Runs on the store worker.
+template <class A>
+struct changed {
+  A answer;
+  result<uint64_t> backlog;
+};
+
+template <class A>
+changed<A> with_backlog(user_queue& q, A answer) {
+  auto n = q.backlog();
+  return {std::move(answer), std::move(n)};
+}
+
+/// Publishes the node's item count for its status reports; a failed count
+/// keeps the last one (a report may lag, no item is at stake) and is logged.
+void publish_backlog(mailbox_ptr self, const result<uint64_t>& n) {
+  auto& st = self->state;
   if (!n)
-    return log_warn("mailbox {}: cannot count the backlog: {}", self->state.opts.node,
-                    n.err().message);
-  set_user_backlog(*n);
+    return log_warn("mailbox {}: cannot count the backlog: {}", st.opts.node, n.err().message);
+  if (st.opts.backlog)
+    st.opts.backlog->set(*n);
 }
 
 void fetch_topology(mailbox_ptr self) {
@@ -57,9 +72,14 @@ void hello(mailbox_ptr self, caf::actor courier, std::function<void(caf::actor)>
     .then(
       [=](topology& t) {
         auto& st = self->state;
-        if (auto err = st.queue->keep_only(t.users))
-          log_error("mailbox {}: {}", st.opts.node, err.message);
-        refresh_backlog(self);
+        on_store<user_queue>(
+          self, st.queue,
+          [users = t.users](user_queue& q) { return with_backlog(q, q.keep_only(users)); },
+          [=](changed<error>& c) {
+            if (c.answer)
+              log_error("mailbox {}: {}", self->state.opts.node, c.answer.message);
+            publish_backlog(self, c.backlog);
+          });
         log_info("mailbox {}: route {} with {} users, {} nodes", st.opts.node, t.route,
                  t.users.size(), t.nodes.size());
         st.topo = std::move(t);
@@ -96,10 +116,13 @@ void start_link(mailbox_ptr self) {
   st.link.start(self, "mailbox " + st.opts.node, st.opts.link, st.opts.registry, std::move(h));
 }
 
-caf::behavior mailbox(mailbox_ptr self, mailbox_options opts, std::shared_ptr<user_queue> q) {
+caf::behavior mailbox(mailbox_ptr self, mailbox_options opts, caf::actor q) {
   self->state.opts = opts;
   self->state.queue = std::move(q);
-  refresh_backlog(self);
+  keep_worker(self, self->state.queue);
+  on_store<user_queue>(
+    self, self->state.queue, [](user_queue& q) { return q.backlog(); },
+    [=](result<uint64_t>& n) { publish_backlog(self, n); });
   self->set_down_handler([=](caf::down_msg& dm) {
     if (self->state.link.on_down(dm))
       return;
@@ -122,47 +145,66 @@ caf::behavior mailbox(mailbox_ptr self, mailbox_options opts, std::shared_ptr<us
       if (version != self->state.topo.version)
         fetch_topology(self);
     },
-    [=](deliver_atom, const std::vector<data_item>& items) -> caf::result<offer_answer> {
-      auto& st = self->state;
-      auto res = st.queue->offer(items, st.opts.bound);
-      if (!res)
-        return to_caf_error(res.err());
-      refresh_backlog(self);
-      offer_answer out;
-      for (auto r : *res)
-        out.results.push_back(static_cast<uint8_t>(r));
-      return out;
+    // Each request is answered once its store job ran on the worker; the
+    // worker runs them in arrival order, so reads see every earlier offer.
+    [=](deliver_atom, const std::vector<data_item>& items) {
+      auto rp = self->make_response_promise<offer_answer>();
+      on_store<user_queue>(
+        self, self->state.queue,
+        [items, bound = self->state.opts.bound](user_queue& q) {
+          return with_backlog(q, q.offer(items, bound));
+        },
+        [=](changed<result<std::vector<offer_result>>>& c) mutable {
+          if (!c.answer)
+            return rp.deliver(to_caf_error(c.answer.err()));
+          publish_backlog(self, c.backlog);
+          offer_answer out;
+          for (auto r : *c.answer)
+            out.results.push_back(static_cast<uint8_t>(r));
+          rp.deliver(std::move(out));
+        });
+      return rp;
     },
-    [=](recv_atom, uint64_t user, uint32_t max) -> caf::result<recv_batch> {
-      auto items = self->state.queue->read(user, max);
-      if (!items)
-        return to_caf_error(items.err());
-      return recv_batch{user, std::move(*items)};
+    [=](recv_atom, uint64_t user, uint32_t max) {
+      auto rp = self->make_response_promise<recv_batch>();
+      on_store<user_queue>(
+        self, self->state.queue, [=](user_queue& q) { return q.read(user, max); },
+        [=](result<std::vector<data_item>>& items) mutable {
+          if (!items)
+            return rp.deliver(to_caf_error(items.err()));
+          rp.deliver(recv_batch{user, std::move(*items)});
+        });
+      return rp;
     },
-    [=](recv_atom, ack_atom, uint64_t user,
-        const std::string& last) -> caf::result<std::vector<std::string>> {
-      auto done = self->state.queue->ack(user, last);
-      if (!done)
-        return to_caf_error(done.err());
-      refresh_backlog(self);
-      return std::move(*done);
+    [=](recv_atom, ack_atom, uint64_t user, const std::string& last) {
+      auto rp = self->make_response_promise<std::vector<std::string>>();
+      on_store<user_queue>(
+        self, self->state.queue,
+        [=](user_queue& q) { return with_backlog(q, q.ack(user, last)); },
+        [=](changed<result<std::vector<std::string>>>& c) mutable {
+          if (!c.answer)
+            return rp.deliver(to_caf_error(c.answer.err()));
+          publish_backlog(self, c.backlog);
+          rp.deliver(std::move(*c.answer));
+        });
+      return rp;
     },
+    store_done_handler(),
     [=](get_atom, topology_atom) { return self->state.topo; },
   };
 }
 
 } // namespace
 
-caf::actor spawn_mailbox(caf::actor_system& sys, mailbox_options opts, bool detached) {
+caf::actor spawn_mailbox(caf::actor_system& sys, mailbox_options opts, bool io_thread) {
   auto opened = user_queue::open(opts.path, opts.sync);
   if (!opened) {
     log_error("mailbox {}: {}", opts.node, opened.err().message);
     return {};
   }
   std::shared_ptr<user_queue> q = std::move(*opened);
-  if (detached)
-    return sys.spawn<caf::detached>(mailbox, std::move(opts), std::move(q));
-  return sys.spawn(mailbox, std::move(opts), std::move(q));
+  auto worker = spawn_store_worker(sys, std::move(q), io_thread);
+  return sys.spawn(mailbox, std::move(opts), worker);
 }
 
 std::string mailbox_path(const std::string& dir, const std::string& node) {

@@ -3,7 +3,6 @@
 
 #include <fmt/format.h>
 
-#include "core/user_backlog.hpp"
 
 namespace drover {
 
@@ -11,7 +10,7 @@ node_hooks with_defaults(node_hooks h) {
   if (!h.sample)
     h.sample = [](int64_t now_ms) { return read_host("/proc", ".", now_ms); };
   if (!h.user_backlog)
-    h.user_backlog = [] { return drover::user_backlog(); }; // the mailbox keeps it current
+    h.user_backlog = [] { return uint64_t{0}; }; // no mailbox on this node
   return h;
 }
 

@@ -47,9 +47,11 @@ error parse_template(const std::string& text, job_request& out) {
   return {};
 }
 
+/// The store actor writes it on its own thread and logs a failure: a save
+/// never blocks the scheduler (the record is whole, so the next one heals a
+/// lost write).
 void save(scheduler_ptr self, const schedule_record& r) {
-  if (auto err = self->state.opts.store->save(r))
-    log_error("scheduler: cannot save schedule {} ({}): {}", r.id, r.name, err.message);
+  self->send(self->state.opts.store, put_atom::value, r);
 }
 
 /// Arms the timer for r.next_ms (if running); any older timer turns stale.
@@ -106,13 +108,7 @@ void on_fire(scheduler_ptr self, uint64_t id, uint64_t generation) {
 }
 
 /// After a restart: puts each stored schedule back and applies its catch_up.
-void restore_all(scheduler_ptr self) {
-  auto loaded = self->state.opts.store->load();
-  if (!loaded) {
-    log_error("scheduler: cannot load schedules: {}", loaded.err().message);
-    return;
-  }
-  auto& stored = *loaded;
+void restore_all(scheduler_ptr self, std::vector<schedule_record>& stored) {
   auto now = now_ms(self);
   for (auto& s : stored) {
     live_schedule l;
@@ -180,7 +176,13 @@ caf::result<schedule_record> update(scheduler_ptr self, uint64_t id, F f) {
 
 caf::behavior scheduler(scheduler_ptr self, scheduler_options opts) {
   self->state.opts = std::move(opts);
-  restore_all(self);
+  // Nothing else is handled before the stored schedules are back: a config
+  // upsert by name must find the record it replaces.
+  self->request(self->state.opts.store, caf::infinite, sch_list_atom::value)
+    .await([=](std::vector<schedule_record>& stored) { restore_all(self, stored); },
+           [=](caf::error& e) {
+             log_error("scheduler: cannot load schedules: {}", self->system().render(e));
+           });
   return {
     [=](sch_add_atom, const schedule_input& in, bool upsert) { return add(self, in, upsert); },
     [=](sch_list_atom) {
@@ -226,13 +228,20 @@ caf::behavior scheduler(scheduler_ptr self, scheduler_options opts) {
       if (!r)
         return to_caf(error{ec::unknown_job, "no schedule " + std::to_string(id)});
       schedule_record out = *r;
-      if (auto err = self->state.opts.store->remove(id))
-        return to_caf(err);
-      self->state.book.remove(id);
-      self->state.live.erase(id); // its timer finds no generation and is ignored
       out.running = false;
       out.next_ms = -1;
-      return out;
+      auto rp = self->make_response_promise<schedule_record>();
+      // Gone from the book once gone from the store, as before; awaited, so
+      // no other request sees it half deleted.
+      self->request(self->state.opts.store, caf::infinite, sch_del_atom::value, id)
+        .await(
+          [=]() mutable {
+            self->state.book.remove(id);
+            self->state.live.erase(id); // its timer finds no generation and is ignored
+            rp.deliver(out);
+          },
+          [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+      return rp;
     },
     [=](sch_fire_atom, uint64_t id, uint64_t generation) { on_fire(self, id, generation); },
   };

@@ -1,10 +1,12 @@
-// The scheduler (issue #10 item 6): recurring jobs in the manager process.
+// The scheduler: recurring jobs in the manager process.
 // Keeps a schedule_book (core/schedule_book.hpp), fires each running
 // schedule on a CAF timer and submits every run to the manager as a normal
 // job, the way POST /v1/jobs does, so each run has progress at
-// GET /v1/jobs/{id}. Records are saved to a schedule_store on every change
-// and run; on start it loads them and applies each one's catch_up policy
-// to the runs missed while it was down. Messages: actors/protocol_schedules.hpp.
+// GET /v1/jobs/{id}. Records are saved on every change and run through the
+// store actor (actors/store_actor.hpp), which owns the schedule_store on the
+// thread that writes the task store, so the file has one writer thread; on
+// start it loads them and applies each one's catch_up policy to the runs
+// missed while it was down. Messages: actors/protocol_schedules.hpp.
 #pragma once
 
 #include <chrono>
@@ -13,13 +15,12 @@
 #include <caf/fwd.hpp>
 #include <caf/actor.hpp>
 
-#include "store/schedule_store.hpp"
 
 namespace drover {
 
 struct scheduler_options {
   caf::actor manager;                         ///< receives (submit, task_list)
-  std::shared_ptr<schedule_store> store;      ///< required
+  caf::actor store;                           ///< required: a store actor with schedules
   int64_t wall_offset_ms = 0;                 ///< unix ms = actor clock ms + this
   std::chrono::milliseconds submit_timeout{120000};
 };

@@ -4,7 +4,9 @@
 
 #include "actors/protocol.hpp"
 #include "actors/protocol_links.hpp"
+#include "actors/protocol_schedules.hpp"
 #include "core/log.hpp"
+#include "store/schedule_store.hpp"
 #include "store/task_store.hpp"
 
 namespace drover {
@@ -16,6 +18,7 @@ constexpr size_t max_group = 16384;
 
 struct store_state {
   std::shared_ptr<task_store> db;
+  std::shared_ptr<schedule_store> schedules; ///< null: no scheduler here
   std::vector<task_change> buffer;
   bool flush_pending = false;
   std::vector<caf::response_promise> syncs; ///< answered after the next commit
@@ -49,8 +52,14 @@ void commit(store_ptr self) {
   answer_syncs(self);
 }
 
-caf::behavior store_actor(store_ptr self, std::shared_ptr<task_store> db) {
+caf::error no_schedules() {
+  return to_caf(error{ec::store_failure, "this store keeps no schedules"});
+}
+
+caf::behavior store_actor(store_ptr self, std::shared_ptr<task_store> db,
+                          std::shared_ptr<schedule_store> schedules) {
   self->state.db = std::move(db);
+  self->state.schedules = std::move(schedules);
   return {
     [=](put_atom, const job& j, uint32_t seq,
         std::vector<task>& tasks) -> caf::result<std::vector<task>> {
@@ -111,16 +120,37 @@ caf::behavior store_actor(store_ptr self, std::shared_ptr<task_store> db) {
         return to_caf(out.err());
       return std::move(*out);
     },
+    [=](put_atom, const schedule_record& r) {
+      if (!self->state.schedules)
+        return log_error("store: schedule {} ({}) not saved: no schedule store", r.id, r.name);
+      if (auto err = self->state.schedules->save(r))
+        log_error("store: cannot save schedule {} ({}): {}", r.id, r.name, err.message);
+    },
+    [=](sch_del_atom, uint64_t id) -> caf::result<void> {
+      if (!self->state.schedules)
+        return no_schedules();
+      if (auto err = self->state.schedules->remove(id))
+        return to_caf(err);
+      return caf::unit;
+    },
+    [=](sch_list_atom) -> caf::result<std::vector<schedule_record>> {
+      if (!self->state.schedules)
+        return no_schedules();
+      auto all = self->state.schedules->load();
+      if (!all)
+        return to_caf(all.err());
+      return std::move(*all);
+    },
   };
 }
 
 } // namespace
 
 caf::actor spawn_store_actor(caf::actor_system& sys, std::shared_ptr<task_store> db,
-                             bool own_thread) {
+                             bool own_thread, std::shared_ptr<schedule_store> schedules) {
   if (own_thread)
-    return sys.spawn<caf::detached>(store_actor, std::move(db));
-  return sys.spawn(store_actor, std::move(db));
+    return sys.spawn<caf::detached>(store_actor, std::move(db), std::move(schedules));
+  return sys.spawn(store_actor, std::move(db), std::move(schedules));
 }
 
 } // namespace drover

@@ -1,5 +1,7 @@
-// The store actor: sole owner of the task_store, on its own thread (detached)
-// so disk I/O never blocks CAF's scheduler. Group commit: changes queue up
+// The store actor: sole owner of the task_store and of the schedule_store
+// (the same SQLite file), on its own thread (detached) so disk I/O never
+// blocks CAF's scheduler and the file has one writer thread. Group commit:
+// changes queue up
 // and are written in one transaction when the actor has drained what already
 // waited in its mailbox, so a busy manager gets large transactions and an
 // idle one gets prompt commits.
@@ -8,7 +10,9 @@
 // (apply_atom, changes) no reply; (load_atom) -> recovered_state;
 // (get_atom, task_id) -> (task, events); (get_atom, task_query) -> task_page
 // (a page of a job's tasks); (flush_atom) -> commit now; (sync_atom) -> ()
-// once the changes sent before it are committed.
+// once the changes sent before it are committed. Schedules (the scheduler):
+// (put_atom, schedule_record) saves, no reply (a failure is logged);
+// (sch_del_atom, id) -> () once removed; (sch_list_atom) -> every record.
 #pragma once
 
 #include <memory>
@@ -18,11 +22,13 @@
 namespace drover {
 
 class task_store;
+class schedule_store;
 
-/// Spawns the store actor on its own thread; it owns `db` from now on.
-/// `own_thread` = false for a store that never blocks (memory) and for tests
-/// on the deterministic scheduler.
+/// Spawns the store actor on its own thread; it owns `db` (and `schedules`,
+/// if given) from now on. `own_thread` = false for a store that never
+/// blocks (memory) and for tests on the deterministic scheduler.
 caf::actor spawn_store_actor(caf::actor_system& sys, std::shared_ptr<task_store> db,
-                             bool own_thread = true);
+                             bool own_thread = true,
+                             std::shared_ptr<schedule_store> schedules = nullptr);
 
 } // namespace drover

@@ -183,8 +183,9 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
     mo.node = node_name(o, "manager");
     mo.grace = std::chrono::milliseconds(o.grace_ms);
     mo.default_timeout_ms = o.default_timeout_ms;
-    mo.idle = idle_policy{o.idle_after_ms, o.min_awake, o.wake_backlog}; // #10
-    mo.queues = o.queues; // issue 10
+    // sleep/wake of idle consumers
+    mo.idle = idle_policy{o.idle_after_ms, o.min_awake, o.wake_backlog};
+    mo.queues = o.queues; // queue bounds and standby
     mo.wall_offset_ms = wall_offset_ms(sys);
     mo.on_ready = ready_part(r.ready);
     auto mo_wall_offset = mo.wall_offset_ms;
@@ -192,7 +193,8 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
     // store never blocks, and waking a thread per request cost ~25-40 % of
     // the one-task latency (bench W3).
     bool does_io = o.store != "memory";
-    mo.store = spawn_store_actor(sys, std::move(db), does_io);
+    mo.store = spawn_store_actor(sys, std::move(db), does_io, std::move(pre.schedules));
+    auto store = mo.store; // the scheduler saves through it too
     watch(r, mo.store);
     auto mgr = spawn_manager(sys, std::move(mo));
     watch(r, mgr);
@@ -206,11 +208,9 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
     cop.grace = std::chrono::milliseconds(o.grace_ms);
     cop.wall_offset_ms = wall_offset_ms(sys);
     cop.sync = durability_of(o);
-    // Not detached: a detached actor that remote nodes know (mailboxes do)
-    // kept ~actor_system waiting after a peer died. Its commits are one per
-    // REST call or batch; with --durability=disk each waits for an fsync on
-    // a scheduler thread (README: durability).
-    auto courier = spawn_courier(sys, cop, false);
+    // The courier stays on the scheduler (remote mailboxes know it); its
+    // commits, one per REST call or batch, run on its store worker's thread.
+    auto courier = spawn_courier(sys, cop, cop.store_path != ":memory:");
     if (!courier)
       return 2;
     watch(r, courier);
@@ -224,8 +224,8 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
       ao.courier = courier;
       watch(r, spawn_announcer(sys, std::move(ao)));
     }
-    caf::actor sch; // schedules (issue #10 item 6): app/run_schedules.cpp
-    if (auto err = start_scheduler(sys, o, mgr, mo_wall_offset, sch)) {
+    caf::actor sch; // schedules: app/run_schedules.cpp
+    if (auto err = start_scheduler(sys, o, mgr, store, mo_wall_offset, sch)) {
       log_error("schedules: {}", err.message);
       return 2;
     }
@@ -271,7 +271,9 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
     mbo.registry = registry;
     // The consumer's registration is what readiness waits for, not the mailbox's.
     mbo.link = member_link_options(o, ep, local_registry, r, false);
-    auto mb = spawn_mailbox(sys, mbo, false); // not detached: see the courier above
+    mbo.backlog = std::make_shared<user_backlog>(); // this node's, read by its reports
+    co.node.user_backlog = [b = mbo.backlog] { return b->get(); };
+    auto mb = spawn_mailbox(sys, mbo, mbo.path != ":memory:"); // its file on an I/O thread
     if (!mb)
       return 2;
     watch(r, mb);

@@ -38,6 +38,10 @@ error prepare_manager(const run_options& o, const http_flags& http, prepared_run
   if (!store)
     return {store.err().code, "store: " + store.err().message};
   out.store = std::move(*store);
+  auto schedules = open_schedule_store(o.store, durability_of(o));
+  if (!schedules)
+    return {schedules.err().code, "schedules: " + schedules.err().message};
+  out.schedules = std::move(*schedules);
   // Last, once everything else is known good: the port is taken now, so a
   // port in use is reported before the registry or anything else listens.
   if (enabled) {

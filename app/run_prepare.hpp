@@ -14,6 +14,7 @@
 #include "http/http_flags.hpp"
 #include "http/server.hpp"
 #include "rules/rule_set.hpp"
+#include "store/schedule_store.hpp"
 #include "store/task_store.hpp"
 
 namespace drover {
@@ -24,6 +25,7 @@ struct prepared_run {
   std::shared_ptr<rule_set> rules;     ///< null: default rules
   std::string rules_path;
   std::shared_ptr<task_store> store;   ///< the manager's store; null without a manager
+  std::shared_ptr<schedule_store> schedules; ///< beside it (same file), for its store actor
   std::shared_ptr<handler_set> handlers; ///< a consumer's users' handlers; null: none
   std::string handlers_path;           ///< where they come from (re-read while running)
   bool handlers_in_config = false;     ///< the path is the --config file (its handlers: section)

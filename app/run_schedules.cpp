@@ -12,15 +12,11 @@
 namespace drover {
 
 error start_scheduler(caf::actor_system& sys, const run_options& o, caf::actor manager,
-                      int64_t wall_offset_ms, caf::actor& out) {
-  auto opened = open_schedule_store(o.store, durability_of(o));
-  if (!opened)
-    return opened.err();
-  std::shared_ptr<schedule_store> db = std::move(*opened);
+                      caf::actor store, int64_t wall_offset_ms, caf::actor& out) {
   error err;
   scheduler_options so;
   so.manager = std::move(manager);
-  so.store = std::move(db);
+  so.store = std::move(store);
   so.wall_offset_ms = wall_offset_ms;
   out = spawn_scheduler(sys, std::move(so));
   caf::scoped_actor self{sys};

@@ -1,16 +1,22 @@
-// The node-side hook for status reports (#9 items 5-6 wire it into the
-// node's `user_backlog` field): items waiting in this process's per-user
-// queues, kept current by the mailbox actor (actors/mailbox.hpp).
+// Items waiting in one node's per-user queues: its mailbox writes the count
+// after every change of its queues, its consumer's status reports read it
+// (the node's `user_backlog` field) from another actor, maybe another
+// thread, hence atomic. One per node, handed to both (app/run.cpp), so two
+// consumers in one process (replay, tests) each report their own.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 
 namespace drover {
 
-/// Items stored in this process's user queues and not yet consumed; 0 when
-/// the process runs no mailbox. Thread-safe.
-uint64_t user_backlog();
-/// Set by the mailbox after every change of its queues.
-void set_user_backlog(uint64_t n);
+class user_backlog {
+public:
+  uint64_t get() const { return n_.load(std::memory_order_relaxed); }
+  void set(uint64_t n) { n_.store(n, std::memory_order_relaxed); }
+
+private:
+  std::atomic<uint64_t> n_{0};
+};
 
 } // namespace drover

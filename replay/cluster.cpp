@@ -18,6 +18,7 @@
 #include "actors/supervisor.hpp"
 #include "core/handlers.hpp"
 #include "rules/rule_set.hpp"
+#include "store/schedule_store.hpp"
 #include "store/task_store.hpp"
 
 namespace drover::replay {
@@ -114,15 +115,17 @@ error sim_cluster::start_core() {
   if (!opened)
     return opened.err();
   db = std::move(*opened);
-  store = spawn_store_actor(sys_, db, !deterministic_);
+  store = spawn_store_actor(sys_, db, !deterministic_,
+                            std::make_shared<memory_schedule_store>()); // the scheduler's
   manager_options mo;
   mo.node = "manager";
   mo.grace = milliseconds(c.grace_ms);
   mo.store = store;
   mo.seed = s_.seed;
   mo.default_timeout_ms = c.default_timeout_ms;
-  mo.idle = idle_policy{c.idle_after_ms, c.min_awake, c.wake_backlog}; // #10
-  mo.queues = c.queues; // issue 10
+  // sleep/wake of idle consumers
+  mo.idle = idle_policy{c.idle_after_ms, c.min_awake, c.wake_backlog};
+  mo.queues = c.queues; // queue bounds and standby
   if (!s_.rules_path.empty()) {
     auto rules = std::make_shared<rule_set>();
     if (auto e = load_rules(s_.rules_path, *rules))
@@ -138,9 +141,9 @@ error sim_cluster::start_core() {
     cop.seed = s_.seed;
     courier = spawn_courier(sys_, cop, false);
   }
-  scheduler_options so; // schedules (issue #10 item 6): on the scenario's clock
+  scheduler_options so; // schedules: on the scenario's clock
   so.manager = manager;
-  so.store = std::make_shared<memory_schedule_store>();
+  so.store = store;
   scheduler = spawn_scheduler(sys_, std::move(so));
   for (auto& [name, m] : members)
     m.relay = sys_.spawn(relay, registry, m.partitioned);
@@ -167,8 +170,10 @@ void sim_cluster::start(const std::string& name) {
     co.heartbeat = milliseconds(c.heartbeat_ms);
     co.handlers = scenario_handlers(m->slow_ms);
     co.executed = m->executed;
-    co.status_every = milliseconds(c.status_every_ms); // #9; a fixed host keeps traces equal
+    co.status_every = milliseconds(c.status_every_ms); // a fixed host keeps traces equal
     co.node.sample = [](int64_t now_ms) { host_sample s; s.at_ms = now_ms; return s; };
+    auto backlog = std::make_shared<user_backlog>(); // this node's, for its reports
+    co.node.user_backlog = [backlog] { return backlog->get(); };
     so.children.push_back(tracked("consumer " + name, m->role, [co](caf::actor_system& sys) {
       return spawn_consumer(sys, co);
     }));
@@ -177,6 +182,7 @@ void sim_cluster::start(const std::string& name) {
       mbo.node = name;
       mbo.bound = c.user_queue;
       mbo.courier = courier;
+      mbo.backlog = backlog;
       m->mailbox = spawn_mailbox(sys_, mbo, false);
     }
   } else {

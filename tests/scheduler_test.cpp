@@ -6,6 +6,8 @@
 
 #include "actors/protocol_schedules.hpp"
 #include "actors/scheduler.hpp"
+#include "actors/store_actor.hpp"
+#include "store/schedule_store.hpp"
 #include "support/manager_fixture.hpp"
 
 using namespace drover;
@@ -18,6 +20,9 @@ constexpr const char* one_echo = R"({"name": "tick", "tasks": [{"type": "echo", 
 
 struct scheduler_fixture : manager_fixture {
   std::shared_ptr<memory_schedule_store> db_sched = std::make_shared<memory_schedule_store>();
+  /// Keeps the schedules as in drover run: a store actor (with the tasks'
+  /// store beside them) outliving the scheduler across its restarts.
+  caf::actor sched_store = keep(spawn_store_actor(sys, db, false, db_sched));
   caf::actor sch;
 
   scheduler_fixture() { sch = start_scheduler(); }
@@ -25,7 +30,7 @@ struct scheduler_fixture : manager_fixture {
   caf::actor start_scheduler() {
     scheduler_options o;
     o.manager = mgr;
-    o.store = db_sched;
+    o.store = sched_store;
     auto hdl = keep(spawn_scheduler(sys, o));
     sched.run();
     return hdl;
@@ -226,6 +231,42 @@ TEST_CASE_FIXTURE(scheduler_fixture, "after a restart catch_up decides the misse
   run_for(500ms);
   CHECK(runs(1) == 2);
   CHECK(runs(3) == 12);
+}
+
+TEST_CASE_FIXTURE(scheduler_fixture, "a restarted scheduler waits for its records before anything else") {
+  add("1s", "one", "s1");
+  caf::anon_send_exit(sch, caf::exit_reason::kill);
+  sched.run();
+  // The config's upsert reaches the new scheduler before the store answers
+  // its load: it must still replace s1, not add a second schedule.
+  scheduler_options o;
+  o.manager = mgr;
+  o.store = sched_store;
+  sch = keep(spawn_scheduler(sys, o));
+  schedule_input in;
+  in.name = "s1";
+  in.job_template = one_echo;
+  in.every = "5s";
+  auto req = self->request(sch, caf::infinite, sch_add_atom::value, in, true);
+  sched.run();
+  schedule_record got;
+  req.receive([&](const schedule_record& r) { got = r; },
+              [&](caf::error& e) { FAIL(sys.render(e)); });
+  CHECK(got.id == 1);
+  CHECK(got.every == "5s");
+  auto all = db_sched->load(); // written by the store actor, not the scheduler
+  REQUIRE(all);
+  REQUIRE(all->size() == 1);
+  CHECK(all->at(0).every == "5s");
+}
+
+TEST_CASE_FIXTURE(scheduler_fixture, "deleting a schedule removes it from the store first") {
+  add("1s");
+  CHECK(ask(sch_del_atom::value, uint64_t{1}).id == 1);
+  auto all = db_sched->load();
+  REQUIRE(all);
+  CHECK(all->empty());
+  CHECK(ask_error(sch_get_atom::value, uint64_t{1}) == "no schedule 1");
 }
 
 TEST_CASE_FIXTURE(scheduler_fixture, "a stopped schedule stays stopped across a restart") {
