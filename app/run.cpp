@@ -77,9 +77,9 @@ int start_http(caf::actor_system& sys, caf::actor mgr, caf::actor registry,
   if (!r.http)
     return 0; // --http=off
   caf_backend_options bo{std::move(mgr), std::move(registry), node};
-  bo.courier = std::move(courier); // data scheduling (#9)
+  bo.courier = std::move(courier); // data scheduling
   bo.max_data = max_data;
-  bo.scheduler = std::move(scheduler); // schedules (issue #10 item 6)
+  bo.scheduler = std::move(scheduler); // schedules
   r.backend = make_caf_backend(sys, std::move(bo));
   if (auto err = r.http->serve(*r.backend)) {
     log_error("http: {}", err.message);
@@ -201,7 +201,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
     if (runs_role(o, "registry"))
       caf::anon_send(registry, manager_atom::value, mgr);
     log_info("manager started with store {}", o.store);
-    // -- data scheduling (#9): the courier lives beside the manager ----------
+    // -- data scheduling: the courier lives beside the manager ----------
     courier_options cop;
     cop.node = node_name(o, "manager");
     cop.store_path = data_store_path(o.store);
@@ -249,7 +249,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
     co.registry = registry;
     co.link = member_link_options(o, ep, local_registry, r, true);
     co.heartbeat = std::chrono::milliseconds(o.heartbeat_ms);
-    co.status_every = std::chrono::milliseconds(o.status_every_ms); // #9 status reports
+    co.status_every = std::chrono::milliseconds(o.status_every_ms); // status reports
     co.node.reload = config_reloader(o.config_path);
     add_user_handlers(o, pre, co);
     r.executed = co.executed;
@@ -259,7 +259,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
     if (!runs_role(o, "manager"))
       r.consumer = std::make_shared<consumer_slot>();
     r.consumer_node = co.info.node;
-    mailbox_options mbo; // data scheduling (#9): this node's user queues
+    mailbox_options mbo; // data scheduling: this node's user queues
     mbo.node = co.info.node;
     // A pid-named node never comes back under its name, so its queues need
     // no file: the courier re-sends whatever it had after the grace.
@@ -300,8 +300,8 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
     po.idempotency_key = o.idempotency_key;
     po.list_size = o.list_size;
     po.print_progress = !o.quiet;
-    po.status_every = std::chrono::milliseconds(o.status_every_ms); // #9 status reports
-    if (!o.job_file.empty()) { // issue 10: tasks, split and merge from a job definition
+    po.status_every = std::chrono::milliseconds(o.status_every_ms); // status reports
+    if (!o.job_file.empty()) { // tasks, split and merge from a job definition
       po.specs = std::move(pre.job.tasks); // read by prepare_run
       po.tasks = po.specs.size();
       po.job_name = pre.job.name;
@@ -341,7 +341,7 @@ int run_roles(run_options o, const http_flags& http) {
   add_data_types(cfg);
   if (o.threads > 0)
     cfg.set("scheduler.max-threads", static_cast<size_t>(o.threads));
-  tune_scheduler(cfg); // issue 8: no 50 us sleeps between a message and its worker
+  tune_scheduler(cfg); // no 50 us sleeps between a message and its worker
   caf::actor_system sys{cfg};
   running r;
   r.ready->node = o.node;

@@ -1,4 +1,4 @@
-// W3 of issue 8: latency of one task at a time, submit -> result, as a
+// W3: latency of one task at a time, submit -> result, as a
 // client of the manager sees it. Each task is its own job of one noop task:
 // submit the list (answered once stored), watch the job, wait for job_done.
 // Prints "latency: p50 X us p99 Y us (N tasks)" after a short warm-up.

@@ -57,7 +57,7 @@ struct job_info {
   int64_t created_ms = 0;         ///< unix ms; 0 = unknown / not yet
   int64_t started_ms = 0;         ///< first task assigned
   int64_t finished_ms = 0;        ///< last task reached a terminal state
-  // -- issue 10: a split job's merge step, apart from its parts --
+  // -- a split job's merge step, apart from its parts --
   task_id merge_task = 0;         ///< 0: the job has no merge (or it ended before a restart)
   std::string merge_state;        ///< WAITING (for its parts), a task state, or ENDED
   // -- a run's identity and push (actors/manager_runs.cpp) --
@@ -139,7 +139,7 @@ struct node_info {
   uint64_t inflight = 0;          ///< tasks leased to it now (its load)
   int64_t last_heartbeat_ms = 0;  ///< unix ms; 0 = never
   bool active = false;            ///< a producer that is its group's active one
-  // -- node status (#9 item 5) and sleep/wake (#10 item 5) --
+  // -- node status and sleep/wake --
   node_mode mode = node_mode::awake; ///< consumers: whether the manager gives it work
   bool has_status = false;        ///< a status report arrived
   node_status status{};           ///< the latest one (at_ms: manager clock, unix ms)
@@ -191,13 +191,13 @@ struct metrics_snapshot {
   uint64_t alerts = 0;            ///< supervisors that gave up on a role
   latency_histogram ack_latency;  ///< assignment sent -> ACK applied
   std::array<uint64_t, member_role_count> members_by_role{}; ///< by member_role
-  // -- node status and commands (#9 items 5-6, #10 item 5) --
+  // -- node status and commands --
   std::vector<node_info> nodes;   ///< consumers with their mode and latest report
   std::array<uint64_t, command_state_count> commands{}; ///< node commands by state
   uint64_t status_reports = 0;    ///< status reports received
   uint64_t policy_sleeps = 0;     ///< consumers the idle policy put to sleep
   uint64_t policy_wakes = 0;      ///< ... and woke
-  // -- issue 10: bounded queues, dedupe, merge --
+  // -- bounded queues, dedupe, merge --
   std::array<uint64_t, priority_count> queue_capacity{};
   std::array<uint64_t, priority_count> standby_depth{}; ///< overflow waiting per priority
   uint64_t standby_capacity = 0;

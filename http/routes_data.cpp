@@ -1,4 +1,4 @@
-// REST endpoints of multi-user data scheduling (#9): check the input (headers,
+// REST endpoints of multi-user data scheduling: check the input (headers,
 // ids, sizes), make one backend call, encode the answer. Bad input is a 4xx
 // naming what to fix, before anything reaches the courier.
 #include "http/routes_data.hpp"

@@ -134,7 +134,7 @@ error sim_cluster::start_core() {
   }
   manager = spawn_manager(sys_, std::move(mo));
   caf::anon_send(registry, manager_atom::value, manager);
-  if (!c.users.empty()) { // multi-user data (#9): a courier beside the manager
+  if (!c.users.empty()) { // multi-user data: a courier beside the manager
     courier_options cop;
     cop.node = "manager";
     cop.grace = milliseconds(c.grace_ms);

@@ -1,4 +1,4 @@
-// Timeline actions of multi-user data (#9) on a replay cluster: create the
+// Timeline actions of multi-user data on a replay cluster: create the
 // scenario's users, send data between them, read and acknowledge a user's
 // queue. Requests go to the courier as REST would send them. Virtual time
 // only: on a real clock they are traced as not supported.

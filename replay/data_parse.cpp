@@ -1,4 +1,4 @@
-// Scenario parsing for multi-user data (#9): the send_data / recv_data
+// Scenario parsing for multi-user data: the send_data / recv_data
 // timeline entries and the data_received / user_on expectations. Users are
 // the names in cluster.users; a typo is a positioned error.
 #include <algorithm>

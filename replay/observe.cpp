@@ -93,7 +93,7 @@ void observer::line(int64_t at_ms, const std::string& text) {
 
 namespace {
 
-/// Node status reports, commands and modes (#9 items 5-6, #10 item 5).
+/// Node status reports, commands and modes.
 void add_node_state_counters(const manager_state& st, std::map<std::string, uint64_t>& c) {
   auto cmds = st.nodes.command_counts();
   c["status_reports"] = st.nodes.reports();
@@ -125,7 +125,7 @@ snapshot observer::take(const manager_state& st, const sim_cluster& cl, int64_t 
   c["jobs"] = st.jobs.size();
   c["lists"] = st.lists.size();
   c["open"] = st.tasks.size();
-  c["rejected_lists"] = st.rejected_lists; // issue 10: refused, queues full
+  c["rejected_lists"] = st.rejected_lists; // refused, queues full
   c["standby"] = st.pending.standby_size();
   c["completed_twice"] =
     completed_twice(x, state_total(st, task_state::succeeded), state_total(st, task_state::failed),
@@ -140,7 +140,7 @@ snapshot observer::take(const manager_state& st, const sim_cluster& cl, int64_t 
   }
   c["jobs_done"] = done;
   c["tasks"] = tasks;
-  add_node_state_counters(st, c); // #9, #10
+  add_node_state_counters(st, c); // status reports, commands, modes
   for (auto& [group, node] : st.active_producer)
     s.active_producer[group] = node;
   for (auto& [node, entry] : st.consumers)

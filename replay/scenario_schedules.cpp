@@ -1,4 +1,4 @@
-// Scenario timeline entries for schedules (issue #10 item 6):
+// Scenario timeline entries for schedules:
 //   - { at: 0ms, schedule: { name: tick, every: 1s, catch_up: one,
 //                            job: { job: tick, tasks: 2, type: noop } } }
 //   - { at: 3s, schedule_change: { name: tick, every: 2s } }   # or cron

@@ -1,4 +1,4 @@
-// Pure pieces of multi-user data scheduling (#9): ids, header parsing, the
+// Pure pieces of multi-user data scheduling: ids, header parsing, the
 // retry backoff, the node's durable user queue and the courier's store.
 #include <doctest/doctest.h>
 

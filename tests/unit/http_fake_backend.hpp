@@ -223,7 +223,7 @@ public:
     return healthy;
   }
 
-  // -- nodes: status reports and commands (issue #9) --
+  // -- nodes: status reports and commands --
   std::map<std::string, std::vector<node_status>> reports; ///< by node; known nodes
   std::map<std::string, std::vector<node_command>> commands;
 
@@ -264,7 +264,7 @@ public:
     return commands[node];
   }
 
-  // -- schedules (issue #10 item 6): the real schedule_book on a fixed clock
+  // -- schedules: the real schedule_book on a fixed clock
   schedule_book sched_book;
   std::map<uint64_t, recurrence> sched_recs;
   int64_t sched_now_ms = 1'700'000'000'000;
