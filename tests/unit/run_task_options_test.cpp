@@ -52,7 +52,7 @@ TEST_CASE("the config file fills the task, flags override it") {
   CHECK(o.task.timeout_ms == 250);
   CLI::App app;
   add_run_flags(app, o);
-  app.parse(std::vector<std::string>{"--priority=HIGH", "--payload=flag"}); // reversed order
+  app.parse("--priority=HIGH --payload=flag", false);
   CHECK(o.task.prio == priority::high);
   CHECK(o.task.payload == "flag");
   CHECK(o.task.type == "echo"); // not given as a flag: the file's
@@ -65,7 +65,7 @@ TEST_CASE("a bad priority is refused where it was written") {
   add_run_flags(app, o);
   std::string what;
   try {
-    app.parse(std::vector<std::string>{"--priority=urgent"});
+    app.parse("--priority=urgent", false);
   } catch (const CLI::ParseError& e) {
     what = e.what();
   }
