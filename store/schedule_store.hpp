@@ -1,6 +1,7 @@
 // Where schedules live across manager restarts (DESIGN.md §7 `schedules`
-// table): save a record whole, remove it, load them all. The scheduler
-// actor calls it on its own thread; writes are rare (a change or a run).
+// table): save a record whole, remove it, load them all. The store actor
+// owns it next to the task store (one writer thread for the file) and runs
+// the scheduler's saves; writes are rare (a change or a run).
 #pragma once
 
 #include <memory>

@@ -1,5 +1,6 @@
 // The `schedules` table (DESIGN.md §7) in the same SQLite file as the tasks,
-// on a connection of its own. Created if missing, so files written before
+// on a connection of its own, owned like the task store's by the store actor
+// (actors/store_actor.hpp): one writer thread for the file. Created if missing, so files written before
 // schedules existed gain it without a schema version bump.
 #include <sqlite3.h>
 
@@ -116,7 +117,10 @@ result<std::unique_ptr<schedule_store>> open_schedule_store(const std::string& s
   if (!opened)
     return std::move(opened).err();
   sqlite3* db = *opened;
-  sqlite3_busy_timeout(db, 5000); // the task store writes the same file
+  // The store actor uses this connection and the task store's one after the
+  // other on its one thread, so they never wait for each other; the timeout
+  // only covers another process (the sqlite3 shell) holding the file.
+  sqlite3_busy_timeout(db, 5000);
   if (sqlite3_exec(db, create_sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
     auto err = sqlite_error(db, path, "cannot create the schedules table");
     sqlite3_close(db);
