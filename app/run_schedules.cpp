@@ -6,22 +6,15 @@
 
 #include "actors/protocol.hpp"
 #include "actors/protocol_schedules.hpp"
-#include "actors/scheduler.hpp"
 #include "core/log.hpp"
 
 namespace drover {
 
-error start_scheduler(caf::actor_system& sys, const run_options& o, caf::actor manager,
-                      int64_t wall_offset_ms, caf::actor& out) {
-  error err;
-  std::shared_ptr<schedule_store> db = open_schedule_store(o.store, err, durability_of(o));
-  if (!db)
+error start_scheduler(caf::actor_system& sys, const run_options& o, const role_env& env,
+                      caf::actor manager, caf::actor& out) {
+  error err = spawn_scheduler_role(sys, o, env, std::move(manager), out);
+  if (err)
     return err;
-  scheduler_options so;
-  so.manager = std::move(manager);
-  so.store = std::move(db);
-  so.wall_offset_ms = wall_offset_ms;
-  out = spawn_scheduler(sys, std::move(so));
   caf::scoped_actor self{sys};
   for (auto& in : o.schedules) {
     self->request(out, std::chrono::seconds(10), sch_add_atom::value, in, true)

@@ -31,8 +31,7 @@ int code_on_signal(const wait_inputs& in) {
 caf::actor current_consumer(const wait_inputs& in) {
   if (!in.consumer)
     return {};
-  std::lock_guard<std::mutex> guard{in.consumer->mtx};
-  return in.consumer->current;
+  return in.consumer->get();
 }
 
 /// Writes the ready file once nothing is waiting; true once it is done

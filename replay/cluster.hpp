@@ -16,6 +16,7 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
+#include "app/role_box.hpp"
 #include "core/errors.hpp"
 #include "core/task.hpp"
 #include "replay/scenario.hpp"
@@ -23,6 +24,7 @@
 namespace drover {
 class task_store;
 struct producer_outcome;
+struct run_options;
 } // namespace drover
 
 namespace drover::replay {
@@ -30,21 +32,13 @@ namespace drover::replay {
 /// The task every submission of `j` repeats (producers and the timeline).
 task_spec spec_of(const job_def& j);
 
-/// The latest incarnation of a node's role; written by its supervisor's
-/// start function (on a scheduler thread in real-time runs), hence the lock.
-struct role_box {
-  std::mutex mtx;
-  caf::actor current;
-  uint64_t spawns = 0;     ///< incarnations so far, supervisor restarts included
-};
-
 struct member_slot {
   std::string name;
   bool is_consumer = true;
   consumer_def consumer;
   producer_def producer;
   caf::actor supervisor;                 ///< of the running incarnation; null if down
-  caf::actor mailbox;                    ///< its user queues (#9), when users exist
+  caf::actor mailbox;                    ///< its user queues, when users exist
   caf::actor relay;                      ///< stands in for the registry (partitions)
   std::shared_ptr<role_box> role = std::make_shared<role_box>();
   std::shared_ptr<std::atomic<bool>> partitioned = std::make_shared<std::atomic<bool>>(false);
@@ -81,13 +75,17 @@ public:
   caf::actor registry;
   caf::actor store;
   caf::actor manager;
-  caf::actor scheduler;  ///< schedules (issue #10 item 6), next to the manager
+  caf::actor scheduler;  ///< schedules, next to the manager
   std::shared_ptr<task_store> db;
   std::map<std::string, member_slot> members; ///< by node name
-  caf::actor courier;                         ///< multi-user data (#9): with cluster.users
+  caf::actor courier;                         ///< users' data: only with cluster.users
   std::map<std::string, uint64_t> user_ids;   ///< user name -> number
 
 private:
+  /// The scenario's cluster settings as `drover run` options: what every
+  /// node of it would be started with.
+  run_options options() const;
+
   caf::actor_system& sys_;
   const scenario& s_;
   bool deterministic_;

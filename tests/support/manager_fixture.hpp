@@ -12,7 +12,7 @@
 
 #include "actors/manager.hpp"
 #include "actors/manager_state.hpp"
-#include "actors/store_actor.hpp"
+#include "app/roles.hpp"
 #include "core/handlers.hpp"
 #include "store/task_store.hpp"
 #include "actor_fixture.hpp"
@@ -31,10 +31,10 @@ struct manager_fixture : actor_fixture {
     error err;
     db = open_store("memory", err);
     REQUIRE(db);
-    store = keep(spawn_store_actor(sys, db, false));
     opts.node = "m";
-    opts.store = store;
-    mgr = keep(spawn_manager(sys, opts));
+    auto manager = spawn_manager_role(sys, std::move(opts), db, false, store);
+    keep(store);
+    mgr = keep(manager);
     sched.run(); // recovery from the (empty) store
   }
 
