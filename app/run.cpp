@@ -278,7 +278,8 @@ int run_roles(run_options o, const http_flags& http) {
   int code = start_roles(sys, o, pre, r, http.token);
   if (code == 0)
     code = wait_until_done(signals, wait_inputs{r.job, r.stopped, r.consumer, r.drained,
-                                                o.drain_timeout_ms, r.ready, o.ready_file});
+                                                o.drain_timeout_ms, r.ready, o.ready_file,
+                                                o.ready_fd});
   if (r.http)
     r.http->stop(); // no request may wait on actors that are going away
   for (auto& a : r.actors)

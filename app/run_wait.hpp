@@ -29,6 +29,7 @@ struct wait_inputs {
   uint32_t drain_ms = 30000;
   std::shared_ptr<readiness> ready;             ///< written to ready_file once every part is up
   std::string ready_file;                       ///< empty: none
+  int ready_fd = -1;                            ///< -1: none
 };
 
 /// Blocks SIGINT/SIGTERM in every thread (CAF's threads inherit the mask),

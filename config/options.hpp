@@ -54,6 +54,7 @@ struct run_options {
   uint32_t connect_timeout_ms = 5000;
   uint32_t reconnect_timeout_ms = 0; ///< members: give up reaching a lost registry/manager after; 0 = never
   std::string ready_file;           ///< written once the roles are up and members registered
+  int ready_fd = -1;                ///< the same JSON written to this inherited fd, then closed; -1: none
   std::string log_level = "info";
   // the producer's job
   uint64_t tasks = 0;
@@ -68,18 +69,18 @@ struct run_options {
   std::string group = "default";
   uint32_t list_size = 8192;
   bool quiet = false;               ///< no progress lines
-  // multi-user data scheduling (#9), flags in config/data_flags.cpp
+  // multi-user data scheduling, flags in config/data_flags.cpp
   std::string data_dir;             ///< consumer: where mailbox-<node>.db lives (see data_flags.cpp)
   uint32_t topology_ms = 5000;      ///< consumer: topology fetch interval
   uint32_t user_queue = 1000;       ///< consumer: items per user queue
   uint32_t max_data = 1048576;      ///< manager: bytes per send_data body
-  // node status, commands and sleep/wake (issue #9 items 5-6, #10 item 5)
+  // node status, commands and sleep/wake of consumers
   uint32_t status_every_ms = 2000;  ///< consumers' status reports; 0 = none
   uint32_t idle_after_ms = 30000;   ///< manager: idle this long -> surplus consumers sleep; 0 = never
   uint32_t min_awake = 1;           ///< manager: consumers the idle policy keeps awake
   uint32_t wake_backlog = 64;       ///< manager: pending tasks per awake consumer that wake more
   std::string config_path;          ///< the --config file (the update command re-reads it)
-  // -- issue 10 --
+  // -- queue bounds, job files and schedules --
   queue_limits queues;              ///< manager: `queues:` bounds, standby, weights
   std::string job_file;             ///< producer: job definition JSON (split, merge)
   std::vector<schedule_input> schedules; ///< config `schedules:`, upserted by name at start
@@ -117,7 +118,7 @@ void add_run_flags(CLI::App& app, run_options& opts);
 /// identity (config/link_flags.cpp) to `app`, bound to `opts`.
 void add_link_flags(CLI::App& app, run_options& opts);
 
-/// Adds the data-scheduling flags (#9) to `app`, bound to `opts`.
+/// Adds the data-scheduling flags to `app`, bound to `opts`.
 void add_data_flags(CLI::App& app, run_options& opts);
 
 /// Adds --tls-cert, --tls-key and --tls-ca to `app`, bound to `files`

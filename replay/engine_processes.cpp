@@ -148,7 +148,9 @@ struct proc_run : wall_driver {
     }
     auto& list = nodes[name];
     auto label = fmt::format("{}.{}", name, list.size() + 1);
-    list.push_back(std::make_unique<child>(member_args(name), dir.path(), label));
+    auto args = member_args(name);
+    args.push_back("--ready-file=" + ready_path(dir.path(), label));
+    list.push_back(std::make_unique<child>(args, dir.path(), label));
     return *list.back();
   }
 
@@ -165,19 +167,20 @@ struct proc_run : wall_driver {
                                   "--rules-poll=0"};
     if (!s.rules_path.empty())
       args.push_back("--rules=" + std::filesystem::absolute(s.rules_path).string());
+    args.push_back("--ready-file=" + ready_path(dir.path(), "manager"));
     core = std::make_unique<child>(args, dir.path(), "manager");
-    if (!core->wait_for_err("http listening on 127.0.0.1:", seconds(10)))
+    ready_doc up;
+    if (!wait_ready(*core, ready_path(dir.path(), "manager"), seconds(10), up))
       return {ec::unreachable, "the registry+manager process did not start within 10 s; logs in "
                                  + dir.path() + ":\n" + core->err()};
-    auto log = core->err();
-    registry = fmt::format("127.0.0.1:{}", listening_port(log, "registry"));
+    registry = fmt::format("127.0.0.1:{}", up.registry_port);
     api = std::make_unique<api_client>(client_options{
-      fmt::format("http://127.0.0.1:{}", listening_port(log, "http")), "", true,
+      fmt::format("http://127.0.0.1:{}", up.http_port), "", true,
       static_cast<uint32_t>(o.reply_ms), ""});
-    for (auto* role : {"consumer", "producer"})
-      for (auto& m : role == std::string{"consumer"} ? names(c.consumers) : names(c.producers)) {
+    for (auto& group : {names(c.consumers), names(c.producers)})
+      for (auto& m : group) {
         auto& ch = start(m);
-        if (!ch.wait_for_err(fmt::format("{} {}: registered", role, m), seconds(10)))
+        if (!wait_ready(ch, ready_path(dir.path(), ch.name()), seconds(10), up))
           return {ec::unreachable, fmt::format("{} did not register within 10 s; logs in {}:\n{}",
                                                m, dir.path(), ch.err())};
       }
