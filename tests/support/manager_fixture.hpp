@@ -38,6 +38,16 @@ struct manager_fixture : actor_fixture {
     sched.run(); // recovery from the (empty) store
   }
 
+  /// The manager's snapshot, asked for as any reader would (a request).
+  manager_snapshot snap(bool with_tasks = false) {
+    manager_snapshot out;
+    auto req = self->request(mgr, caf::infinite, snapshot_atom::value, with_tasks);
+    sched.run();
+    req.receive([&](manager_snapshot& s) { out = std::move(s); },
+                [&](caf::error& e) { FAIL(sys.render(e)); });
+    return out;
+  }
+
   manager_state& st() { return state_of<manager_state>(mgr); }
 
   /// A fake consumer joined with `capacity` credit, running `types` (by
