@@ -77,8 +77,8 @@ struct proc_run : wall_driver {
   observer obs{res.trace, res.outcome};
   steady::time_point t0 = steady::now();
   int64_t t0_unix_ms = 0;
-  std::vector<json> jobs; ///< as of the latest look
   rest_extras extras;
+  std::unique_ptr<rest_probe> prober; ///< once the manager's REST is up
 
   proc_run(const scenario& sc, const real_options& opts, replay_result& r)
     : s(sc), o(opts), res(r) {
@@ -90,17 +90,7 @@ struct proc_run : wall_driver {
     return std::chrono::duration_cast<milliseconds>(steady::now() - t0).count();
   }
 
-  bool take(snapshot& out) override {
-    rest_view v;
-    if (auto err = ask_rest(*api, v)) {
-      res.outcome.aborted = err.message;
-      obs.line(now_ms(), "aborted: " + err.message);
-      return false;
-    }
-    out = snapshot_of_rest(v, extras, now_ms());
-    jobs = std::move(v.jobs);
-    return true;
-  }
+  cluster_probe& probe() override { return *prober; }
 
   child* current(const std::string& name) {
     auto i = nodes.find(name);
@@ -177,6 +167,7 @@ struct proc_run : wall_driver {
     api = std::make_unique<api_client>(client_options{
       fmt::format("http://127.0.0.1:{}", up.http_port), "", true,
       static_cast<uint32_t>(o.reply_ms), ""});
+    prober = std::make_unique<rest_probe>(*api, extras);
     for (auto& group : {names(c.consumers), names(c.producers)})
       for (auto& m : group) {
         auto& ch = start(m);
@@ -202,9 +193,9 @@ struct proc_run : wall_driver {
       [this](const std::string& name) -> child& { return start(name); },
       [this](const std::string& name) { return current(name); },
       [this] {
-        snapshot ignored;
-        take(ignored);
-        return jobs;
+        snapshot fresh;
+        take_or_abort(*prober, now_ms(), obs, res.outcome, fresh);
+        return prober->jobs();
       }};
     apply_process_action(ctx, a);
   }
@@ -218,9 +209,9 @@ struct proc_run : wall_driver {
     for (auto& [name, list] : nodes)
       obs.line(0, fmt::format("start {} (pid {})", name, list.back()->pid()));
     play_on_wall_clock(*this, s, o, obs, res.outcome);
-    if (res.outcome.aborted.empty() && take(res.outcome.final))
-      if (auto err = rest_tasks(*api, jobs, res.outcome.final.counters["tasks"], t0_unix_ms,
-                                res.outcome.tasks))
+    if (res.outcome.aborted.empty()
+        && take_or_abort(*prober, now_ms(), obs, res.outcome, res.outcome.final))
+      if (auto err = prober->tasks(t0_unix_ms, res.outcome.tasks))
         res.outcome.aborted = err.message;
     obs.line(now_ms(), "end");
     stop();
