@@ -94,7 +94,7 @@ struct virtual_run {
       if (p.start)
         start_member(p.name);
     settle();
-    if (!s.cluster.users.empty()) { // multi-user data (#9)
+    if (!s.cluster.users.empty()) { // users and their data need creating first
       auto ctx = context();
       create_data_users(ctx, s.cluster.users);
       settle();
@@ -159,7 +159,8 @@ struct virtual_run {
       return prober.jobs_named(name);
     };
     action_context ctx{sys, cl, obs, res.outcome, now_ms(), [this] { sched.run(); }, named};
-    apply_action(ctx, a);
+    caf_actions transport{ctx};
+    dispatch(transport, a, ctx.now_ms, obs, res.outcome);
   }
 
   ~virtual_run() {

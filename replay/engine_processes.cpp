@@ -197,7 +197,8 @@ struct proc_run : wall_driver {
         take_or_abort(*prober, now_ms(), obs, res.outcome, fresh);
         return prober->jobs();
       }};
-    apply_process_action(ctx, a);
+    process_actions transport{ctx};
+    dispatch(transport, a, ctx.now_ms, obs, res.outcome);
   }
 
   error run() {

@@ -93,7 +93,8 @@ struct real_run : wall_driver {
     };
     action_context ctx{sys, cl, obs, res.outcome, now_ms(), [] {}, named};
     ctx.reply_timeout = milliseconds(o.reply_ms);
-    apply_action(ctx, a);
+    caf_actions transport{ctx};
+    dispatch(transport, a, ctx.now_ms, obs, res.outcome);
   }
 
   void start_member(const std::string& name) {
