@@ -12,7 +12,7 @@ namespace drover::replay {
 
 caf_probe::caf_probe(caf::actor_system& sys, const sim_cluster& cl, std::function<void()> run,
                      std::chrono::milliseconds limit)
-  : sys_(sys), cl_(cl), run_(std::move(run)), limit_(limit), self_(sys, true) {}
+  : sys_(sys), cl_(cl), run_(std::move(run)), limit_(limit) {}
 
 template <class Ok, class... Ts>
 error caf_probe::ask(const char* what, Ok ok, Ts&&... xs) {
@@ -21,12 +21,15 @@ error caf_probe::ask(const char* what, Ok ok, Ts&&... xs) {
     out = error{ec::unreachable,
                 fmt::format("the manager did not answer {}: {}", what, sys_.render(err))};
   };
+  caf::scoped_actor self{sys_, true};
   if (run_) {
-    auto req = self_->request(cl_.manager, caf::infinite, std::forward<Ts>(xs)...);
+    auto req = self->request(cl_.manager, caf::infinite, std::forward<Ts>(xs)...);
     run_();
+    if (self->mailbox().empty()) // a dead manager: waiting would never end
+      return error{ec::unreachable, fmt::format("the manager did not answer {}", what)};
     req.receive(ok, on_error);
   } else {
-    self_->request(cl_.manager, limit_, std::forward<Ts>(xs)...).receive(ok, on_error);
+    self->request(cl_.manager, limit_, std::forward<Ts>(xs)...).receive(ok, on_error);
   }
   return out;
 }

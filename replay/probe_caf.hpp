@@ -8,7 +8,6 @@
 #include <functional>
 
 #include <caf/actor.hpp>
-#include <caf/scoped_actor.hpp>
 
 #include "core/manager_snapshot.hpp"
 #include "replay/probe.hpp"
@@ -40,7 +39,6 @@ private:
   const sim_cluster& cl_;
   std::function<void()> run_;
   std::chrono::milliseconds limit_;
-  caf::scoped_actor self_;
   manager_snapshot last_;
 };
 
