@@ -15,7 +15,7 @@ namespace {
 
 caf::behavior manager(manager_ptr self, manager_options opts) {
   self->state.opts = std::move(opts);
-  self->state.pending.configure(self->state.opts.queues); // issue 10: bounds
+  self->state.pending.configure(self->state.opts.queues); // bounds, standby, weights
   // A stray or malformed message (e.g. from a peer of another version) is
   // logged and dropped; it must never take the manager down.
   self->set_default_handler(caf::print_and_drop);
@@ -47,7 +47,7 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
              log_error("manager: cannot load the store: {}", self->system().render(err));
              self->quit(err);
            });
-  start_node_policy(self); // sleep/wake of idle consumers (#10), if enabled
+  start_node_policy(self); // sleep/wake of idle consumers, if enabled
   return {
     // -- membership (from the registry) --
     [=](joined_atom, const member_info& info, const caf::actor& hdl) {
@@ -196,7 +196,7 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
     },
     [=](get_atom, members_atom) {
       auto out = query_members(self);
-      add_node_views(self->state, out); // modes and status reports (#9)
+      add_node_views(self->state, out); // modes and latest status reports
       return out;
     },
     [=](get_atom, alert_atom) {
@@ -205,11 +205,11 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
     },
     [=](metrics_atom) {
       auto m = query_metrics(self);
-      add_node_metrics(self, m); // nodes and commands (#9)
+      add_node_metrics(self, m); // nodes and commands
       return m;
     },
     [=](health_atom) { return health_info{true, "ready"}; }, // held back while recovering
-    // -- node status, commands, sleep/wake (manager_nodes.cpp, #9 and #10) --
+    // -- node status, commands, sleep/wake (manager_nodes.cpp) --
     [=](nstatus_atom, node_status& s) { return on_node_status(self, s); },
     [=](nstatus_atom, get_atom, const std::string& node, int64_t since_ms) {
       return status_history(self, node, since_ms);
@@ -222,6 +222,16 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
     },
     [=](ncommand_atom, get_atom, const std::string& node) { return list_commands(self, node); },
     [=](npolicy_atom) { on_policy_tick(self); },
+    [=](snapshot_atom) {
+      auto s = snapshot_of(self->state);
+      s.at_ms = now_ms(self);
+      return s;
+    },
+    [=](snapshot_atom, bool with_tasks) {
+      auto s = snapshot_of(self->state, with_tasks);
+      s.at_ms = now_ms(self);
+      return s;
+    },
     [=](stats_atom) {
       auto s = self->state.stats;
       s.pending = self->state.pending.size();

@@ -34,10 +34,10 @@ struct manager_options {
   std::chrono::milliseconds rules_poll{1000}; ///< how often it looks; 0: never
   uint64_t seed = 42;                      ///< for the random strategy
   uint32_t default_timeout_ms = 0;         ///< for tasks that set none; 0: no limit
-  // -- sleep/wake of consumers (#10 item 5, actors/manager_nodes.cpp) --
+  // -- sleep/wake of consumers (actors/manager_nodes.cpp) --
   idle_policy idle{0, 1, 64};              ///< idle_after_ms 0: off (drover run: 30 s)
   std::chrono::milliseconds policy_every{500}; ///< how often the policy looks
-  queue_limits queues;                     ///< issue 10: bounds, standby, weights
+  queue_limits queues;                     ///< bounds, standby, weights
   std::function<void()> on_ready;          ///< after recovery (drover run's --ready-file)
 };
 

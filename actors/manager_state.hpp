@@ -212,6 +212,12 @@ job_page query_jobs(manager_ptr self, uint64_t offset, uint32_t limit);
 std::vector<node_info> query_members(manager_ptr self);
 metrics_snapshot query_metrics(manager_ptr self);
 
+// -- manager_snapshot.cpp ------------------------------------------------------
+
+/// The manager's one consistent look at itself (core/manager_snapshot.hpp);
+/// live tasks only `with_tasks`. at_ms is left 0: the caller has the clock.
+manager_snapshot snapshot_of(const manager_state& st, bool with_tasks = false);
+
 // -- manager_control.cpp -------------------------------------------------------
 
 /// The attempt leased as `lease` ran past its timeout_ms: abort it at the

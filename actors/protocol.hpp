@@ -14,12 +14,14 @@
 
 #include "actors/protocol_compact.hpp" // inspect() for task's compact strings
 #include "core/errors.hpp"
+#include "core/manager_snapshot.hpp"
 #include "core/membership.hpp"
 #include "core/task.hpp"
 #include "http/api_types.hpp" // the manager's query answers (rules_info, job_info, ...)
 #include "rules/rule_set.hpp"
 #include "store/task_store.hpp"
 #include "actors/protocol_nodes.hpp" // inspect() of node_status inside node_info
+#include "actors/protocol_snapshot.hpp" // inspect() of manager_snapshot and manager_stats
 
 CAF_ERROR_CODE_ENUM(drover::ec, "drover")
 
@@ -71,11 +73,14 @@ using health_atom = caf::atom_constant<caf::atom("health")>;
 using drain_atom = caf::atom_constant<caf::atom("drain")>;
 using handback_atom = caf::atom_constant<caf::atom("handback")>;
 using handlers_atom = caf::atom_constant<caf::atom("handlers")>;
+// One consistent look at the manager (core/manager_snapshot.hpp).
+using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;
 
 // -- messages ------------------------------------------------------------------
 
 /// A producer's task list: list `seq` of the job the producer calls `origin`.
-/// Pushing the same (origin, seq) twice stores it once [issue 5].
+/// Pushing the same (origin, seq) twice stores it once, so a producer may
+/// re-send a list it is unsure about.
 struct task_list {
   std::string origin;      ///< producer-chosen job key, unique per job
   std::string job_name;
@@ -130,21 +135,7 @@ struct job_progress {
   int64_t finished_ms = 0;
 };
 
-/// Manager counters for tests, logs and (later) /metrics.
-struct manager_stats {
-  uint64_t tasks = 0;
-  uint64_t pending = 0;
-  uint64_t assigned = 0;       ///< assignments made since start
-  uint64_t acks = 0;
-  uint64_t stale = 0;          ///< updates rejected for an old version
-  uint64_t retries = 0;
-  uint64_t reassigned = 0;
-  uint64_t timeouts = 0;       ///< attempts that ran past their timeout_ms
-  uint64_t cancelled = 0;
-  uint64_t alerts = 0;         ///< supervisors that gave up on a role
-  uint64_t consumers = 0;
-  uint64_t producers = 0;
-};
+// manager_stats and the snapshot types live in core/manager_snapshot.hpp.
 
 /// A parsed, validated rule set on its way from the rules keeper to the
 /// manager. Local only: it is never registered, so it cannot cross the
@@ -208,12 +199,6 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_progress& x) {
   return f(caf::meta::type_name("job_progress"), x.job, x.name, x.total,
            x.sealed, x.by_state, x.unassignable, x.created_ms, x.finished_ms);
-}
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, manager_stats& x) {
-  return f(caf::meta::type_name("manager_stats"), x.tasks, x.pending,
-           x.assigned, x.acks, x.stale, x.retries, x.reassigned, x.timeouts,
-           x.cancelled, x.alerts, x.consumers, x.producers);
 }
 // A summary for printing; rules_update is never serialized (see above).
 template <class Inspector>

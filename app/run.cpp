@@ -19,6 +19,8 @@
 #include "actors/supervisor.hpp"
 #include "app/http_backend.hpp"
 #include "app/ready_file.hpp"
+#include "app/role_box.hpp"
+#include "app/roles.hpp"
 #include "app/run_prepare.hpp"
 #include "app/remote.hpp"
 #include "app/run_wait.hpp"
@@ -40,7 +42,7 @@ struct running {
   std::shared_ptr<producer_outcome> job;        ///< set when a producer runs a job
   std::shared_ptr<std::atomic<uint64_t>> executed; ///< set when a consumer runs
   std::string consumer_node;
-  std::shared_ptr<consumer_slot> consumer;      ///< its current incarnation, for the drain
+  std::shared_ptr<role_box> consumer;           ///< its current incarnation, for the drain
   std::shared_ptr<std::atomic<bool>> drained;   ///< set once its drain finished
   // REST, in a process with the manager: the server goes first on the way
   // out (members are destroyed in reverse), then the backend it calls.
@@ -56,19 +58,6 @@ void watch(running& r, const caf::actor& hdl) {
   r.actors.push_back(hdl);
 }
 
-std::string node_name(const run_options& o, const char* role) {
-  if (!o.node.empty())
-    return o.node;
-  return std::string{role} + "-" + std::to_string(::getpid());
-}
-
-int64_t wall_offset_ms(caf::actor_system& sys) {
-  using namespace std::chrono;
-  auto wall = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-  auto mono = duration_cast<milliseconds>(sys.clock().now().time_since_epoch()).count();
-  return wall - mono;
-}
-
 /// Serves REST in front of the manager on the port prepare_run bound; 2 if
 /// it cannot start.
 int start_http(caf::actor_system& sys, caf::actor mgr, caf::actor registry,
@@ -77,15 +66,15 @@ int start_http(caf::actor_system& sys, caf::actor mgr, caf::actor registry,
   if (!r.http)
     return 0; // --http=off
   caf_backend_options bo{std::move(mgr), std::move(registry), node};
-  bo.courier = std::move(courier); // data scheduling
+  bo.courier = std::move(courier);
   bo.max_data = max_data;
-  bo.scheduler = std::move(scheduler); // schedules
+  bo.scheduler = std::move(scheduler);
   r.backend = make_caf_backend(sys, std::move(bo));
   if (auto err = r.http->serve(*r.backend)) {
     log_error("http: {}", err.message);
     return 2;
   }
-  log_info("http listening on {}:{}{}", r.http_host, r.http->port(), // tests read this line
+  log_info("http listening on {}:{}{}", r.http_host, r.http->port(),
            r.http->tls() ? " with TLS" : "");
   r.ready->http = r.http_host + ":" + std::to_string(r.http->port());
   return 0;
@@ -137,14 +126,58 @@ void add_user_handlers(const run_options& o, prepared_run& pre, consumer_options
   co.user_handlers = pre.handlers;
 }
 
+/// The manager, its store, the courier and the scheduler beside it, and
+/// REST in front of them; 2 if one cannot start.
+int start_manager_side(caf::actor_system& sys, const run_options& o, const role_env& env,
+                       prepared_run& pre, running& r, const caf::actor& registry,
+                       const endpoint& ep) {
+  auto mo = manager_options_of(o, env);
+  if (pre.rules) {
+    mo.rules = std::move(pre.rules);
+    mo.rules_path = pre.rules_path;
+  }
+  mo.on_ready = ready_part(r.ready);
+  caf::actor store;
+  auto mgr = spawn_manager_role(sys, std::move(mo), std::move(pre.store), o.store != "memory",
+                                store, std::move(pre.schedules));
+  watch(r, store);
+  watch(r, mgr);
+  bool local_registry = runs_role(o, "registry");
+  if (local_registry)
+    caf::anon_send(registry, manager_atom::value, mgr);
+  log_info("manager started with store {}", o.store);
+  // Its commits, one per REST call or batch, run on its store worker's thread.
+  auto cop = courier_options_of(o, env);
+  auto courier = spawn_courier_role(sys, cop, cop.store_path != ":memory:");
+  if (!courier)
+    return 2;
+  watch(r, courier);
+  if (local_registry) {
+    caf::anon_send(registry, courier_atom::value, courier);
+  } else { // told again whenever the registry's process restarts
+    announcer_options ao;
+    ao.link = member_link_options(o, ep, false, r, false);
+    ao.link.registry = registry;
+    ao.manager = mgr;
+    ao.courier = courier;
+    watch(r, spawn_announcer(sys, std::move(ao)));
+  }
+  caf::actor sch;
+  if (auto err = start_scheduler(sys, o, env, mgr, store, sch)) {
+    log_error("schedules: {}", err.message);
+    return 2;
+  }
+  watch(r, sch);
+  return start_http(sys, mgr, registry, node_name(o, "manager"), r, courier, o.max_data, sch);
+}
+
 int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre, running& r,
                 const std::string& admin_token) {
+  const role_env env{wall_offset_ms(sys), 42};
   caf::actor registry;
   endpoint ep;
   if (runs_role(o, "registry")) {
-    registry = spawn_registry(sys, registry_options{std::chrono::milliseconds(o.heartbeat_ms),
-                                                    o.heartbeat_misses, wall_offset_ms(sys),
-                                                    admin_token});
+    registry = spawn_registry(sys, registry_options_of(o, env, admin_token));
     watch(r, registry);
     auto listen = parse_endpoint(o.listen, true);
     if (!listen) { // validate() refuses it first; never publish on an empty host
@@ -157,7 +190,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
       log_error("{}", err.message);
       return 2;
     }
-    log_info("registry listening on {}:{}", ep.host, port); // tests read this line
+    log_info("registry listening on {}:{}", ep.host, port);
     r.ready->registry = ep.host + ":" + std::to_string(port);
   } else {
     auto remote = parse_endpoint(o.registry);
@@ -172,84 +205,18 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
       return 2;
     }
   }
-  if (runs_role(o, "manager")) {
-    std::shared_ptr<task_store> db = std::move(pre.store); // opened by prepare_run
-    manager_options mo;
-    if (pre.rules) {
-      mo.rules = std::move(pre.rules);
-      mo.rules_path = pre.rules_path;
-      mo.rules_poll = std::chrono::milliseconds(o.rules_poll_ms);
-    }
-    mo.node = node_name(o, "manager");
-    mo.grace = std::chrono::milliseconds(o.grace_ms);
-    mo.default_timeout_ms = o.default_timeout_ms;
-    // sleep/wake of idle consumers
-    mo.idle = idle_policy{o.idle_after_ms, o.min_awake, o.wake_backlog};
-    mo.queues = o.queues; // queue bounds and standby
-    mo.wall_offset_ms = wall_offset_ms(sys);
-    mo.on_ready = ready_part(r.ready);
-    auto mo_wall_offset = mo.wall_offset_ms;
-    // Only a store that does disk I/O gets a thread of its own; the memory
-    // store never blocks, and waking a thread per request cost ~25-40 % of
-    // the one-task latency (bench W3).
-    bool does_io = o.store != "memory";
-    mo.store = spawn_store_actor(sys, std::move(db), does_io, std::move(pre.schedules));
-    auto store = mo.store; // the scheduler saves through it too
-    watch(r, mo.store);
-    auto mgr = spawn_manager(sys, std::move(mo));
-    watch(r, mgr);
-    if (runs_role(o, "registry"))
-      caf::anon_send(registry, manager_atom::value, mgr);
-    log_info("manager started with store {}", o.store);
-    // -- data scheduling: the courier lives beside the manager ----------
-    courier_options cop;
-    cop.node = node_name(o, "manager");
-    cop.store_path = data_store_path(o.store);
-    cop.grace = std::chrono::milliseconds(o.grace_ms);
-    cop.wall_offset_ms = wall_offset_ms(sys);
-    cop.sync = durability_of(o);
-    // The courier stays on the scheduler (remote mailboxes know it); its
-    // commits, one per REST call or batch, run on its store worker's thread.
-    auto courier = spawn_courier(sys, cop, cop.store_path != ":memory:");
-    if (!courier)
-      return 2;
-    watch(r, courier);
-    if (runs_role(o, "registry")) {
-      caf::anon_send(registry, courier_atom::value, courier);
-    } else { // told again whenever the registry's process restarts
-      announcer_options ao;
-      ao.link = member_link_options(o, ep, false, r, false);
-      ao.link.registry = registry;
-      ao.manager = mgr;
-      ao.courier = courier;
-      watch(r, spawn_announcer(sys, std::move(ao)));
-    }
-    caf::actor sch; // schedules: app/run_schedules.cpp
-    if (auto err = start_scheduler(sys, o, mgr, store, mo_wall_offset, sch)) {
-      log_error("schedules: {}", err.message);
-      return 2;
-    }
-    watch(r, sch);
-    if (int code = start_http(sys, mgr, registry, node_name(o, "manager"), r, courier,
-                              o.max_data, sch))
+  if (runs_role(o, "manager"))
+    if (int code = start_manager_side(sys, o, env, pre, r, registry, ep))
       return code;
-  }
   // Consumers and producers run under the process's root supervisor: a crash
   // restarts the role, too many crashes raise an alert and stop it.
-  supervisor_options so;
-  so.node = node_name(o, "process");
-  so.max_restarts = o.max_restarts;
-  so.within = std::chrono::milliseconds(o.restart_window_ms);
+  auto so = supervisor_options_of(o, node_name(o, "process"));
   so.alert_to = registry;
   bool local_registry = runs_role(o, "registry");
   if (runs_role(o, "consumer")) {
-    consumer_options co;
-    co.info = member_info{node_name(o, "consumer"), member_role::consumer, o.tags,
-                          o.capacity, o.group, {}};
+    auto co = consumer_options_of(o, node_name(o, "consumer"));
     co.registry = registry;
     co.link = member_link_options(o, ep, local_registry, r, true);
-    co.heartbeat = std::chrono::milliseconds(o.heartbeat_ms);
-    co.status_every = std::chrono::milliseconds(o.status_every_ms); // status reports
     co.node.reload = config_reloader(o.config_path);
     add_user_handlers(o, pre, co);
     r.executed = co.executed;
@@ -257,50 +224,23 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
     // Draining hands tasks back to a manager that lives on; a process that
     // runs the manager too just stops (its store has every task).
     if (!runs_role(o, "manager"))
-      r.consumer = std::make_shared<consumer_slot>();
+      r.consumer = std::make_shared<role_box>();
     r.consumer_node = co.info.node;
-    mailbox_options mbo; // data scheduling: this node's user queues
-    mbo.node = co.info.node;
-    // A pid-named node never comes back under its name, so its queues need
-    // no file: the courier re-sends whatever it had after the grace.
-    mbo.path = o.data_dir.empty() && o.node.empty() ? std::string{":memory:"}
-                                                    : mailbox_path(o.data_dir, mbo.node);
-    mbo.bound = o.user_queue;
-    mbo.sync = durability_of(o);
-    mbo.topology_every = std::chrono::milliseconds(o.topology_ms);
+    auto mbo = mailbox_options_of(o, co.info.node);
     mbo.registry = registry;
     // The consumer's registration is what readiness waits for, not the mailbox's.
     mbo.link = member_link_options(o, ep, local_registry, r, false);
-    mbo.backlog = std::make_shared<user_backlog>(); // this node's, read by its reports
     co.node.user_backlog = [b = mbo.backlog] { return b->get(); };
-    auto mb = spawn_mailbox(sys, mbo, mbo.path != ":memory:"); // its file on an I/O thread
+    auto mb = spawn_mailbox_role(sys, mbo, mbo.path != ":memory:"); // its file on an I/O thread
     if (!mb)
       return 2;
     watch(r, mb);
-    so.children.push_back(child_spec{"consumer " + co.info.node,
-                                     [co, slot = r.consumer](caf::actor_system& s) {
-                                       auto hdl = spawn_consumer(s, co);
-                                       if (slot) {
-                                         std::lock_guard<std::mutex> guard{slot->mtx};
-                                         slot->current = hdl;
-                                       }
-                                       return hdl;
-                                     }});
+    so.children.push_back(consumer_child(co, r.consumer));
   }
   if (runs_role(o, "producer")) {
-    producer_options po;
-    po.info = member_info{node_name(o, "producer"), member_role::producer, {}, 0, o.group, {}};
+    auto po = producer_options_of(o, node_name(o, "producer"));
     po.registry = registry;
     po.link = member_link_options(o, ep, local_registry, r, true);
-    po.heartbeat = std::chrono::milliseconds(o.heartbeat_ms);
-    po.tasks = o.tasks;
-    po.spec = o.task;
-    po.job_name = o.job;
-    po.run = o.run;
-    po.idempotency_key = o.idempotency_key;
-    po.list_size = o.list_size;
-    po.print_progress = !o.quiet;
-    po.status_every = std::chrono::milliseconds(o.status_every_ms); // status reports
     if (!o.job_file.empty()) { // tasks, split and merge from a job definition
       po.specs = std::move(pre.job.tasks); // read by prepare_run
       po.tasks = po.specs.size();
@@ -308,8 +248,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
     }
     if (o.tasks > 0 || !o.job_file.empty())
       r.job = po.outcome;
-    so.children.push_back(child_spec{"producer " + po.info.node,
-                                     [po](caf::actor_system& s) { return spawn_producer(s, po); }});
+    so.children.push_back(producer_child(po, nullptr));
   }
   if (!so.children.empty())
     watch(r, spawn_supervisor(sys, std::move(so)));
@@ -350,7 +289,8 @@ int run_roles(run_options o, const http_flags& http) {
   int code = start_roles(sys, o, pre, r, http.token);
   if (code == 0)
     code = wait_until_done(signals, wait_inputs{r.job, r.stopped, r.consumer, r.drained,
-                                                o.drain_timeout_ms, r.ready, o.ready_file});
+                                                o.drain_timeout_ms, r.ready, o.ready_file,
+                                                o.ready_fd});
   if (r.http)
     r.http->stop(); // no request may wait on actors that are going away
   for (auto& a : r.actors)

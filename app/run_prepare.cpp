@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "app/job_file.hpp"
+#include "app/ready_file.hpp"
 #include "core/handlers.hpp"
 
 namespace drover {
@@ -112,6 +113,9 @@ error prepare_run(const run_options& o, const http_flags& http, prepared_run& ou
     return err;
   if (!o.ready_file.empty())
     if (auto err = prepare_ready_file(o.ready_file))
+      return err;
+  if (o.ready_fd >= 0)
+    if (auto err = prepare_ready_fd(o.ready_fd))
       return err;
   if (runs_role(o, "producer") && !o.job_file.empty())
     if (auto err = load_job_file(o.job_file, out.job))

@@ -6,19 +6,14 @@
 
 #include "actors/protocol.hpp"
 #include "actors/protocol_schedules.hpp"
-#include "actors/scheduler.hpp"
 #include "core/log.hpp"
 
 namespace drover {
 
-error start_scheduler(caf::actor_system& sys, const run_options& o, caf::actor manager,
-                      caf::actor store, int64_t wall_offset_ms, caf::actor& out) {
+error start_scheduler(caf::actor_system& sys, const run_options& o, const role_env& env,
+                      caf::actor manager, caf::actor store, caf::actor& out) {
   error err;
-  scheduler_options so;
-  so.manager = std::move(manager);
-  so.store = std::move(store);
-  so.wall_offset_ms = wall_offset_ms;
-  out = spawn_scheduler(sys, std::move(so));
+  out = spawn_scheduler_role(sys, env, std::move(manager), std::move(store));
   caf::scoped_actor self{sys};
   for (auto& in : o.schedules) {
     self->request(out, std::chrono::seconds(10), sch_add_atom::value, in, true)

@@ -1,10 +1,11 @@
-// Starting the scheduler in a process with the manager role: the actor and
-// the config file's schedules.
+// Starting the scheduler in a process with the manager role: the actor
+// (app/roles.hpp) and the config file's schedules.
 #pragma once
 
 #include <caf/fwd.hpp>
 #include <caf/actor.hpp>
 
+#include "app/roles.hpp"
 #include "config/options.hpp"
 
 namespace drover {
@@ -13,7 +14,7 @@ namespace drover {
 /// (the store actor, which owns the schedule store beside the tasks), then
 /// upserts `o.schedules` by name and waits (at most 10 s) until each is in.
 /// An error (the process should exit 2) if a configured schedule is refused.
-error start_scheduler(caf::actor_system& sys, const run_options& o, caf::actor manager,
-                      caf::actor store, int64_t wall_offset_ms, caf::actor& out);
+error start_scheduler(caf::actor_system& sys, const run_options& o, const role_env& env,
+                      caf::actor manager, caf::actor store, caf::actor& out);
 
 } // namespace drover

@@ -31,19 +31,27 @@ int code_on_signal(const wait_inputs& in) {
 caf::actor current_consumer(const wait_inputs& in) {
   if (!in.consumer)
     return {};
-  std::lock_guard<std::mutex> guard{in.consumer->mtx};
-  return in.consumer->current;
+  return in.consumer->get();
 }
 
-/// Writes the ready file once nothing is waiting; true once it is done
-/// (or there is none to write).
+/// Writes the ready file and fd once nothing is waiting; true once it is
+/// done (or there is none to write).
 bool write_when_ready(const wait_inputs& in) {
-  if (in.ready_file.empty() || in.ready->waiting > 0)
-    return in.ready_file.empty();
-  if (auto err = write_ready_file(in.ready_file, *in.ready))
-    log_error("{}", err.message);
-  else
-    log_info("ready: {} written", in.ready_file);
+  bool none = in.ready_file.empty() && in.ready_fd < 0;
+  if (none || in.ready->waiting > 0)
+    return none;
+  if (!in.ready_file.empty()) {
+    if (auto err = write_ready_file(in.ready_file, *in.ready))
+      log_error("{}", err.message);
+    else
+      log_info("ready: {} written", in.ready_file);
+  }
+  if (in.ready_fd >= 0) {
+    if (auto err = write_ready_fd(in.ready_fd, *in.ready))
+      log_error("{}", err.message);
+    else
+      log_info("ready: written to fd {}", in.ready_fd);
+  }
   return true;
 }
 

@@ -16,24 +16,20 @@
 
 #include "actors/producer.hpp"
 #include "app/ready_file.hpp"
+#include "app/role_box.hpp"
 
 namespace drover {
-
-/// The consumer's current incarnation (the supervisor may have restarted it).
-struct consumer_slot {
-  std::mutex mtx;
-  caf::actor current;
-};
 
 /// What the wait loop watches; null members are roles this process lacks.
 struct wait_inputs {
   std::shared_ptr<producer_outcome> job;
   std::shared_ptr<std::atomic<int>> stopped;    ///< roles that ended
-  std::shared_ptr<consumer_slot> consumer;      ///< drained on the first signal
+  std::shared_ptr<role_box> consumer;           ///< its current incarnation, drained on the first signal
   std::shared_ptr<std::atomic<bool>> drained;   ///< set once its drain finished
   uint32_t drain_ms = 30000;
   std::shared_ptr<readiness> ready;             ///< written to ready_file once every part is up
   std::string ready_file;                       ///< empty: none
+  int ready_fd = -1;                            ///< -1: none
 };
 
 /// Blocks SIGINT/SIGTERM in every thread (CAF's threads inherit the mask),

@@ -43,9 +43,13 @@ void add_link_flags(CLI::App& app, run_options& o) {
                  "then stop; 0 = keep trying")
     ->capture_default_str();
   app.add_option("--ready-file", o.ready_file,
-                 "write PATH (JSON: pid, registry and http addresses) once the roles are up "
-                 "and members registered")
+                 "write PATH (JSON: pid, registry and http addresses and ports, node) once "
+                 "the roles are up and members registered")
     ->check(given_non_empty("a file path"));
+  app.add_option("--ready-fd", o.ready_fd,
+                 "write the same JSON to file descriptor N (inherited from the parent, e.g. a "
+                 "pipe) once the roles are up, then close it")
+    ->check(CLI::NonNegativeNumber);
   auto* job = "Producer job";
   app.add_option("--run", o.run,
                  "run key: the run of this job to push or continue (e.g. a date); a new key "

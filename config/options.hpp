@@ -62,6 +62,7 @@ struct run_options {
   uint32_t connect_timeout_ms = 5000;
   uint32_t reconnect_timeout_ms = 0; ///< members: give up reaching a lost registry/manager after; 0 = never
   std::string ready_file;           ///< written once the roles are up and members registered
+  int ready_fd = -1;                ///< the same JSON written to this inherited fd, then closed; -1: none
   std::string log_level = "info";
   // the producer's job
   uint64_t tasks = 0;

@@ -125,6 +125,15 @@ public:
     return it;
   }
   iterator end() { return {&pages_, nullptr, 0, 0}; }
+  /// Calls f(id, value) for every entry, ids ascending, without changing any.
+  template <class F>
+  void for_each(F&& f) const {
+    // Iteration only reads the pages; the iterator type is shared with the
+    // mutable walk, so it is reused here under a const promise.
+    auto& self = const_cast<id_table&>(*this);
+    for (auto i = self.begin(); i != self.end(); ++i)
+      f(i->first, static_cast<const T&>(i->second));
+  }
   std::size_t size() const { return size_; }
   /// Entries the slabs hold room for (live and free): the memory in use.
   std::size_t capacity() const { return slabs_.size() * page_size; }

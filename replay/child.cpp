@@ -15,6 +15,8 @@
 #include <sstream>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 extern char** environ;
 
 namespace drover::replay {
@@ -137,12 +139,29 @@ scratch::~scratch() {
   std::filesystem::remove_all(path_, ec);
 }
 
-uint16_t listening_port(const std::string& log, const std::string& what) {
-  const std::string marker = what + " listening on 127.0.0.1:";
-  auto pos = log.find(marker);
-  if (pos == std::string::npos)
-    return 0;
-  return static_cast<uint16_t>(std::atoi(log.c_str() + pos + marker.size()));
+bool wait_ready(child& c, const std::string& path, std::chrono::milliseconds limit,
+                ready_doc& out) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    // Written to PATH.tmp and renamed: once it exists it is whole.
+    if (std::filesystem::exists(path)) {
+      auto doc = nlohmann::json::parse(slurp(path), nullptr, false);
+      if (!doc.is_object())
+        return false;
+      auto port = [&](const char* role) -> uint16_t {
+        auto& p = doc["ports"][role];
+        return p.is_number_unsigned() ? p.get<uint16_t>() : 0;
+      };
+      out.pid = doc.value("pid", 0L);
+      out.registry_port = port("registry");
+      out.http_port = port("http");
+      out.node = doc.value("node", std::string{});
+      return out.pid == c.pid();
+    }
+    if (!c.running() || std::chrono::steady_clock::now() >= deadline)
+      return false;
+    std::this_thread::sleep_for(poll);
+  }
 }
 
 } // namespace drover::replay

@@ -23,7 +23,7 @@ public:
   /// Starts `args` (args[0] is the program) in `dir`; output goes to
   /// `<dir>/<name>.out` and `<dir>/<name>.err`. pid() is -1 if fork failed.
   child(const std::vector<std::string>& args, const std::string& dir, std::string name);
-  ~child(); ///< SIGKILLs the child if it still runs, then reaps it (bounded)
+  virtual ~child(); ///< SIGKILLs the child if it still runs, then reaps it (bounded)
 
   child(const child&) = delete;
   child& operator=(const child&) = delete;
@@ -70,7 +70,23 @@ private:
   bool keep_ = false;
 };
 
-/// The port in "<what> listening on 127.0.0.1:PORT" in `log`; 0 if absent.
-uint16_t listening_port(const std::string& log, const std::string& what);
+/// What `drover run --ready-file=PATH` wrote once its roles were up.
+struct ready_doc {
+  long pid = 0;
+  uint16_t registry_port = 0; ///< 0: the process runs no registry
+  uint16_t http_port = 0;     ///< 0: it serves no REST
+  std::string node;
+};
+
+/// Where a child named `name` in `dir` is told to write its --ready-file.
+inline std::string ready_path(const std::string& dir, const std::string& name) {
+  return dir + "/" + name + ".ready";
+}
+
+/// Waits at most `limit` for `path`, written by `c` once every role of it
+/// is up and its ports are bound, and reads it into `out`; false if it did
+/// not appear (in time, or before `c` exited) or is not the JSON expected.
+bool wait_ready(child& c, const std::string& path, std::chrono::milliseconds limit,
+                ready_doc& out);
 
 } // namespace drover::replay

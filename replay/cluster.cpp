@@ -1,21 +1,22 @@
-// See cluster.hpp. Every node is built the way app/run.cpp builds a process:
-// a supervisor (one-for-one, alerts to the registry) over its consumer or
-// producer, so kills, crashes and restarts meet the same code as in
-// production. Only the relay in front of the registry is replay's own.
+// See cluster.hpp. Every node is built by app/roles.hpp, as `drover run`
+// builds a process: a supervisor (one-for-one, alerts to the registry) over
+// its consumer or producer, so kills, crashes and restarts meet the same
+// code as in production. Only the relay in front of the registry, the
+// scenario's handlers and its seed are replay's own.
 #include "replay/cluster.hpp"
 
 #include <stdexcept>
 
 #include "actors/consumer.hpp"
-#include "actors/courier.hpp"
 #include "actors/mailbox.hpp"
 #include "actors/manager.hpp"
-#include "actors/scheduler.hpp"
 #include "actors/producer.hpp"
 #include "actors/protocol.hpp"
 #include "actors/registry.hpp"
-#include "actors/store_actor.hpp"
+#include "actors/courier.hpp"
 #include "actors/supervisor.hpp"
+#include "app/roles.hpp"
+#include "config/options.hpp"
 #include "core/handlers.hpp"
 #include "rules/rule_set.hpp"
 #include "store/schedule_store.hpp"
@@ -75,18 +76,6 @@ handler_registry scenario_handlers(std::shared_ptr<std::atomic<uint32_t>> slow) 
   return out;
 }
 
-/// Wraps a role's spawn so the slot always knows the latest incarnation.
-template <class F>
-child_spec tracked(std::string label, std::shared_ptr<role_box> box, F spawn) {
-  return child_spec{std::move(label), [box, spawn](caf::actor_system& sys) {
-                      auto hdl = spawn(sys);
-                      std::lock_guard<std::mutex> guard{box->mtx};
-                      box->current = hdl;
-                      ++box->spawns;
-                      return hdl;
-                    }};
-}
-
 } // namespace
 
 sim_cluster::sim_cluster(caf::actor_system& sys, const scenario& s, bool deterministic)
@@ -105,46 +94,47 @@ sim_cluster::sim_cluster(caf::actor_system& sys, const scenario& s, bool determi
   }
 }
 
-error sim_cluster::start_core() {
+run_options sim_cluster::options() const {
   auto& c = s_.cluster;
-  registry_options ro;
-  ro.heartbeat = milliseconds(c.heartbeat_ms);
-  ro.misses = c.heartbeat_misses;
-  registry = spawn_registry(sys_, ro);
+  run_options o;
+  o.node = "manager";
+  o.store = "memory";
+  o.grace_ms = c.grace_ms;
+  o.heartbeat_ms = c.heartbeat_ms;
+  o.heartbeat_misses = c.heartbeat_misses;
+  o.max_restarts = c.max_restarts;
+  o.restart_window_ms = c.restart_window_ms;
+  o.default_timeout_ms = c.default_timeout_ms;
+  o.user_queue = c.user_queue;
+  o.status_every_ms = c.status_every_ms;
+  o.idle_after_ms = c.idle_after_ms;
+  o.min_awake = c.min_awake;
+  o.wake_backlog = c.wake_backlog;
+  o.queues = c.queues;
+  return o;
+}
+
+error sim_cluster::start_core() {
+  auto o = options();
+  const role_env env{0, s_.seed}; // virtual time: no wall offset
+  registry = spawn_registry(sys_, registry_options_of(o, env, ""));
   auto opened = open_store("memory");
   if (!opened)
     return opened.err();
   db = std::move(*opened);
-  store = spawn_store_actor(sys_, db, !deterministic_,
-                            std::make_shared<memory_schedule_store>()); // the scheduler's
-  manager_options mo;
-  mo.node = "manager";
-  mo.grace = milliseconds(c.grace_ms);
-  mo.store = store;
-  mo.seed = s_.seed;
-  mo.default_timeout_ms = c.default_timeout_ms;
-  // sleep/wake of idle consumers
-  mo.idle = idle_policy{c.idle_after_ms, c.min_awake, c.wake_backlog};
-  mo.queues = c.queues; // queue bounds and standby
+  auto mo = manager_options_of(o, env);
   if (!s_.rules_path.empty()) {
     auto rules = std::make_shared<rule_set>();
     if (auto e = load_rules(s_.rules_path, *rules))
       return e;
     mo.rules = std::move(rules);
   }
-  manager = spawn_manager(sys_, std::move(mo));
+  manager = spawn_manager_role(sys_, std::move(mo), db, !deterministic_, store,
+                               std::make_shared<memory_schedule_store>()); // the scheduler's
   caf::anon_send(registry, manager_atom::value, manager);
-  if (!c.users.empty()) { // multi-user data: a courier beside the manager
-    courier_options cop;
-    cop.node = "manager";
-    cop.grace = milliseconds(c.grace_ms);
-    cop.seed = s_.seed;
-    courier = spawn_courier(sys_, cop, false);
-  }
-  scheduler_options so; // schedules: on the scenario's clock
-  so.manager = manager;
-  so.store = store;
-  scheduler = spawn_scheduler(sys_, std::move(so));
+  if (!s_.cluster.users.empty()) // users' data needs a courier beside the manager
+    courier = spawn_courier_role(sys_, courier_options_of(o, env), false);
+  scheduler = spawn_scheduler_role(sys_, env, manager, store); // on the scenario's clock
   for (auto& [name, m] : members)
     m.relay = sys_.spawn(relay, registry, m.partitioned);
   return {};
@@ -156,55 +146,46 @@ void sim_cluster::start(const std::string& name) {
     return;
   if (m->up)
     kill(name); // a restart of a running node is a new process
-  auto& c = s_.cluster;
-  supervisor_options so;
-  so.node = name;
-  so.max_restarts = c.max_restarts;
-  so.within = milliseconds(c.restart_window_ms);
+  auto o = options();
+  o.node = name;
+  auto so = supervisor_options_of(o, name);
   so.alert_to = registry;
   if (m->is_consumer) {
-    consumer_options co;
-    co.info = member_info{name, member_role::consumer, m->consumer.tags, m->consumer.capacity,
-                          "", "", {}}; // the consumer fills in its types when it registers
+    o.tags = m->consumer.tags;
+    o.capacity = m->consumer.capacity;
+    o.group = ""; // consumers belong to no producer group
+    auto co = consumer_options_of(o, name);
     co.registry = m->relay;
-    co.heartbeat = milliseconds(c.heartbeat_ms);
     co.handlers = scenario_handlers(m->slow_ms);
     co.executed = m->executed;
-    co.status_every = milliseconds(c.status_every_ms); // a fixed host keeps traces equal
+    // A fixed host sample keeps the traces of two runs equal.
     co.node.sample = [](int64_t now_ms) { host_sample s; s.at_ms = now_ms; return s; };
-    auto backlog = std::make_shared<user_backlog>(); // this node's, for its reports
-    co.node.user_backlog = [backlog] { return backlog->get(); };
-    so.children.push_back(tracked("consumer " + name, m->role, [co](caf::actor_system& sys) {
-      return spawn_consumer(sys, co);
-    }));
+    auto mbo = mailbox_options_of(o, name);
+    co.node.user_backlog = [b = mbo.backlog] { return b->get(); };
+    so.children.push_back(consumer_child(co, m->role));
     if (courier) { // its user queues; in memory: a killed node's queues go with it
-      mailbox_options mbo;
-      mbo.node = name;
-      mbo.bound = c.user_queue;
+      mbo.path = ":memory:";
       mbo.courier = courier;
-      mbo.backlog = backlog;
-      m->mailbox = spawn_mailbox(sys_, mbo, false);
+      m->mailbox = spawn_mailbox_role(sys_, mbo, false);
     }
   } else {
-    producer_options po;
-    po.info = member_info{name, member_role::producer, {}, 0, m->producer.group, "", {}};
+    o.group = m->producer.group;
+    auto po = producer_options_of(o, name);
     po.registry = m->relay;
-    po.heartbeat = milliseconds(c.heartbeat_ms);
+    po.status_every = {}; // replay's traces count the consumers' status reports only
     if (m->producer.job) {
       po.tasks = m->producer.job->tasks;
       po.spec = m->producer.job->spec;
       po.job_name = m->producer.job->name;
       po.list_size = m->producer.job->list_size;
-      if (has_parts(*m->producer.job)) { // split, merge
+      if (has_parts(*m->producer.job)) { // split and merge: a task per part
         po.specs = specs_of(*m->producer.job);
         po.tasks = po.specs.size();
       }
     }
     po.print_progress = false;
     po.outcome = m->outcome;
-    so.children.push_back(tracked("producer " + name, m->role, [po](caf::actor_system& sys) {
-      return spawn_producer(sys, po);
-    }));
+    so.children.push_back(producer_child(po, m->role));
   }
   m->supervisor = spawn_supervisor(sys_, std::move(so));
   m->up = true;

@@ -16,6 +16,7 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
+#include "app/role_box.hpp"
 #include "core/errors.hpp"
 #include "core/task.hpp"
 #include "replay/scenario.hpp"
@@ -23,17 +24,11 @@
 namespace drover {
 class task_store;
 struct producer_outcome;
+struct run_options;
 } // namespace drover
 
 namespace drover::replay {
 
-/// The latest incarnation of a node's role; written by its supervisor's
-/// start function (on a scheduler thread in real-time runs), hence the lock.
-struct role_box {
-  std::mutex mtx;
-  caf::actor current;
-  uint64_t spawns = 0;     ///< incarnations so far, supervisor restarts included
-};
 
 struct member_slot {
   std::string name;
@@ -85,6 +80,10 @@ public:
   std::map<std::string, uint64_t> user_ids;   ///< user name -> number
 
 private:
+  /// The scenario's cluster settings as `drover run` options: what every
+  /// node of it would be started with.
+  run_options options() const;
+
   caf::actor_system& sys_;
   const scenario& s_;
   bool deterministic_;

@@ -1,8 +1,9 @@
 // The virtual-clock replay: one actor system on CAF's deterministic test
 // scheduler holds every node. Time jumps from one due timer to the next (so
 // a 1 s grace costs nothing), stopping at every timeline entry and probe
-// time; after each jump the observer traces what changed. Actions are in
-// engine_actions.cpp.
+// time; after each jump the observer traces what changed, read through the
+// manager's public queries like every other replay (probe_caf.hpp).
+// Actions are in engine_actions.cpp.
 #include "replay/engine.hpp"
 
 #include <algorithm>
@@ -10,11 +11,13 @@
 
 #include <caf/all.hpp>
 
-#include "actors/manager_state.hpp"
+#include "actors/protocol.hpp"
 #include "core/log.hpp"
 #include "replay/cluster.hpp"
 #include "replay/engine_actions.hpp"
 #include "replay/observe.hpp"
+#include "replay/probe_caf.hpp"
+#include "replay/wall_clock.hpp"
 
 namespace drover::replay {
 
@@ -28,14 +31,6 @@ struct virtual_config : caf::actor_system_config {
   }
 };
 
-/// Every job is done and nothing is left to run or retry.
-bool all_done(const manager_state& st) {
-  for (auto& [id, j] : st.jobs)
-    if (!j.done)
-      return false;
-  return st.tasks.empty() && st.pending.size() == 0;
-}
-
 struct virtual_run {
   const scenario& s;
   replay_result& res;
@@ -46,6 +41,7 @@ struct virtual_run {
   caf::actor_clock::time_point t0 = sched.clock().now();
   sim_cluster cl{sys, s, true};
   observer obs{res.trace, res.outcome};
+  caf_probe prober{sys, cl, [this] { sched.run(); }, {}};
 
   virtual_run(const scenario& sc, replay_result& r) : s(sc), res(r) {}
 
@@ -53,14 +49,20 @@ struct virtual_run {
     return std::chrono::duration_cast<std::chrono::milliseconds>(sched.clock().now() - t0)
       .count();
   }
-  manager_state& mgr() {
-    auto* ptr = caf::actor_cast<caf::abstract_actor*>(cl.manager);
-    return dynamic_cast<caf::stateful_actor<manager_state>&>(*ptr).state;
+  /// The cluster now. The manager answers on the deterministic scheduler,
+  /// so only a broken run could leave it silent: then the run aborts.
+  snapshot take() {
+    snapshot s;
+    if (auto err = prober.look(now_ms(), s))
+      res.outcome.aborted = err.message;
+    return s;
   }
   void settle() {
     sched.run();
-    obs.look(mgr(), cl, now_ms());
+    obs.look(take());
   }
+  /// Every job is done and nothing is left to run or retry.
+  bool all_done() const { return jobs_all_done(obs.last()); }
 
   /// Runs timers in order up to `target_ms`; stops early once `stop()` holds.
   template <class Stop>
@@ -92,7 +94,7 @@ struct virtual_run {
       if (p.start)
         start_member(p.name);
     settle();
-    if (!s.cluster.users.empty()) { // multi-user data (#9)
+    if (!s.cluster.users.empty()) { // users and their data need creating first
       auto ctx = context();
       create_data_users(ctx, s.cluster.users);
       settle();
@@ -111,8 +113,8 @@ struct virtual_run {
         target = std::min(target, *probes.begin());
       bool last_leg = next >= s.timeline.size() && probes.empty();
       if (last_leg) {
-        run_until(target, [&] { return all_done(mgr()); });
-        res.outcome.hit_limit = !all_done(mgr());
+        run_until(target, [&] { return all_done(); });
+        res.outcome.hit_limit = !all_done();
         if (res.outcome.hit_limit)
           obs.line(now_ms(), "stopped at the scenario's time limit with work left");
         break;
@@ -125,7 +127,7 @@ struct virtual_run {
         settle();
       }
       if (!probes.empty() && *probes.begin() <= target) {
-        res.outcome.probes[*probes.begin()].push_back(observer::take(mgr(), cl, now_ms()));
+        res.outcome.probes[*probes.begin()].push_back(take());
         probes.erase(probes.begin());
       }
     }
@@ -133,10 +135,11 @@ struct virtual_run {
       auto ctx = context();
       collect_user_nodes(ctx);
     }
-    res.outcome.final = observer::take(mgr(), cl, now_ms());
+    res.outcome.final = take();
     auto t0_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(t0.time_since_epoch()).count();
-    obs.collect_tasks(mgr(), *cl.db, t0_ms);
+    if (auto err = prober.tasks(t0_ms, res.outcome.tasks))
+      res.outcome.aborted = err.message;
     obs.line(now_ms(), "end");
     return {};
   }
@@ -152,15 +155,12 @@ struct virtual_run {
 
   void apply(const action& a) {
     auto named = [this](const std::string& name) {
-      std::vector<uint64_t> ids;
-      for (auto& [id, j] : mgr().jobs)
-        if (j.meta.name == name)
-          ids.push_back(id);
-      std::sort(ids.begin(), ids.end()); // jobs is an unordered_map
-      return ids;
+      take(); // the manager's jobs now
+      return prober.jobs_named(name);
     };
     action_context ctx{sys, cl, obs, res.outcome, now_ms(), [this] { sched.run(); }, named};
-    apply_action(ctx, a);
+    caf_actions transport{ctx};
+    dispatch(transport, a, ctx.now_ms, obs, res.outcome);
   }
 
   ~virtual_run() {

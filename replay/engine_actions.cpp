@@ -170,54 +170,42 @@ void schedule(action_context& ctx, const action& a) {
 
 } // namespace
 
-void apply_action(action_context& ctx, const action& a) {
-  auto& m = a.member;
-  auto lost = [&] { ctx.outcome.losses[m].push_back(ctx.now_ms); };
-  switch (a.kind) {
-    case action_kind::submit:
-      return submit(ctx, a);
-    case action_kind::swap_rules:
-      return swap_rules(ctx, a);
-    case action_kind::cancel:
-      return cancel(ctx, a);
-    case action_kind::kill:
-      ctx.cl.kill(m);
-      lost();
-      return ctx.obs.line(ctx.now_ms, "kill " + m + " (node and supervisor, exit_reason::kill)");
-    case action_kind::crash:
-      ctx.cl.crash(m);
-      lost();
-      return ctx.obs.line(ctx.now_ms, "crash " + m + " (role stops with an error)");
-    case action_kind::restart:
-      ctx.cl.start(m);
-      return ctx.obs.line(ctx.now_ms, "restart " + m);
-    case action_kind::partition:
-      ctx.cl.set_partitioned(m, true);
-      lost();
-      return ctx.obs.line(ctx.now_ms, "partition " + m + " (its heartbeats are dropped)");
-    case action_kind::heal:
-      ctx.cl.set_partitioned(m, false);
-      return ctx.obs.line(ctx.now_ms, "heal " + m);
-    case action_kind::deregister:
-      ctx.cl.deregister(m);
-      lost();
-      return ctx.obs.line(ctx.now_ms, "deregister " + m);
-    case action_kind::slow:
-      ctx.cl.slow(m, a.slow_ms);
-      return ctx.obs.line(ctx.now_ms, fmt::format("slow {} by {} ms per task", m, a.slow_ms));
-    case action_kind::advance:
-      return ctx.obs.line(ctx.now_ms, "advance");
-    case action_kind::send_data:
-    case action_kind::recv_data:
-      return apply_data_action(ctx, a);
-    case action_kind::command:
-      return node_command_to(ctx, a);
-    case action_kind::schedule:
-    case action_kind::schedule_stop:
-    case action_kind::schedule_start:
-    case action_kind::schedule_change:
-      return schedule(ctx, a);
-  }
+void caf_actions::submit(const action& a) { replay::submit(ctx_, a); }
+void caf_actions::swap_rules(const action& a) { replay::swap_rules(ctx_, a); }
+void caf_actions::cancel(const action& a) { replay::cancel(ctx_, a); }
+void caf_actions::command(const action& a) { node_command_to(ctx_, a); }
+void caf_actions::schedule(const action& a) { replay::schedule(ctx_, a); }
+void caf_actions::data(const action& a) { apply_data_action(ctx_, a); }
+
+void caf_actions::kill(const action& a) {
+  ctx_.cl.kill(a.member);
+  ctx_.obs.line(ctx_.now_ms, "kill " + a.member + " (node and supervisor, exit_reason::kill)");
+}
+
+void caf_actions::crash(const action& a) {
+  ctx_.cl.crash(a.member);
+  ctx_.obs.line(ctx_.now_ms, "crash " + a.member + " (role stops with an error)");
+}
+
+void caf_actions::restart(const action& a) {
+  ctx_.cl.start(a.member);
+  ctx_.obs.line(ctx_.now_ms, "restart " + a.member);
+}
+
+void caf_actions::partition(const action& a, bool on) {
+  ctx_.cl.set_partitioned(a.member, on);
+  ctx_.obs.line(ctx_.now_ms, on ? "partition " + a.member + " (its heartbeats are dropped)"
+                                : "heal " + a.member);
+}
+
+void caf_actions::deregister(const action& a) {
+  ctx_.cl.deregister(a.member);
+  ctx_.obs.line(ctx_.now_ms, "deregister " + a.member);
+}
+
+void caf_actions::slow(const action& a) {
+  ctx_.cl.slow(a.member, a.slow_ms);
+  ctx_.obs.line(ctx_.now_ms, fmt::format("slow {} by {} ms per task", a.member, a.slow_ms));
 }
 
 } // namespace drover::replay

@@ -79,8 +79,8 @@ struct proc_run : wall_driver {
   observer obs{res.trace, res.outcome};
   steady::time_point t0 = steady::now();
   int64_t t0_unix_ms = 0;
-  std::vector<json> jobs; ///< as of the latest look
   rest_extras extras;
+  std::unique_ptr<rest_probe> prober; ///< once the manager's REST is up
 
   proc_run(const scenario& sc, const real_options& opts, replay_result& r)
     : s(sc), o(opts), res(r) {
@@ -92,17 +92,7 @@ struct proc_run : wall_driver {
     return std::chrono::duration_cast<milliseconds>(steady::now() - t0).count();
   }
 
-  bool take(snapshot& out) override {
-    rest_view v;
-    if (auto err = ask_rest(*api, v)) {
-      res.outcome.aborted = err.message;
-      obs.line(now_ms(), "aborted: " + err.message);
-      return false;
-    }
-    out = snapshot_of_rest(v, extras, now_ms());
-    jobs = std::move(v.jobs);
-    return true;
-  }
+  cluster_probe& probe() override { return *prober; }
 
   child* current(const std::string& name) {
     auto i = nodes.find(name);
@@ -150,7 +140,9 @@ struct proc_run : wall_driver {
     }
     auto& list = nodes[name];
     auto label = fmt::format("{}.{}", name, list.size() + 1);
-    list.push_back(std::make_unique<child>(member_args(name), dir.path(), label));
+    auto args = member_args(name);
+    args.push_back("--ready-file=" + ready_path(dir.path(), label));
+    list.push_back(std::make_unique<child>(args, dir.path(), label));
     return *list.back();
   }
 
@@ -167,19 +159,21 @@ struct proc_run : wall_driver {
                                   "--rules-poll=0"};
     if (!s.rules_path.empty())
       args.push_back("--rules=" + std::filesystem::absolute(s.rules_path).string());
+    args.push_back("--ready-file=" + ready_path(dir.path(), "manager"));
     core = std::make_unique<child>(args, dir.path(), "manager");
-    if (!core->wait_for_err("http listening on 127.0.0.1:", seconds(10)))
+    ready_doc up;
+    if (!wait_ready(*core, ready_path(dir.path(), "manager"), seconds(10), up))
       return {ec::unreachable, "the registry+manager process did not start within 10 s; logs in "
                                  + dir.path() + ":\n" + core->err()};
-    auto log = core->err();
-    registry = fmt::format("127.0.0.1:{}", listening_port(log, "registry"));
+    registry = fmt::format("127.0.0.1:{}", up.registry_port);
     api = std::make_unique<api_client>(client_options{
-      fmt::format("http://127.0.0.1:{}", listening_port(log, "http")), "", true,
+      fmt::format("http://127.0.0.1:{}", up.http_port), "", true,
       static_cast<uint32_t>(o.reply_ms), ""});
-    for (auto* role : {"consumer", "producer"})
-      for (auto& m : role == std::string{"consumer"} ? names(c.consumers) : names(c.producers)) {
+    prober = std::make_unique<rest_probe>(*api, extras);
+    for (auto& group : {names(c.consumers), names(c.producers)})
+      for (auto& m : group) {
         auto& ch = start(m);
-        if (!ch.wait_for_err(fmt::format("{} {}: registered", role, m), seconds(10)))
+        if (!wait_ready(ch, ready_path(dir.path(), ch.name()), seconds(10), up))
           return {ec::unreachable, fmt::format("{} did not register within 10 s; logs in {}:\n{}",
                                                m, dir.path(), ch.err())};
       }
@@ -201,11 +195,12 @@ struct proc_run : wall_driver {
       [this](const std::string& name) -> child& { return start(name); },
       [this](const std::string& name) { return current(name); },
       [this] {
-        snapshot ignored;
-        take(ignored);
-        return jobs;
+        snapshot fresh;
+        take_or_abort(*prober, now_ms(), obs, res.outcome, fresh);
+        return prober->jobs();
       }};
-    apply_process_action(ctx, a);
+    process_actions transport{ctx};
+    dispatch(transport, a, ctx.now_ms, obs, res.outcome);
   }
 
   error run() {
@@ -217,9 +212,9 @@ struct proc_run : wall_driver {
     for (auto& [name, list] : nodes)
       obs.line(0, fmt::format("start {} (pid {})", name, list.back()->pid()));
     play_on_wall_clock(*this, s, o, obs, res.outcome);
-    if (res.outcome.aborted.empty() && take(res.outcome.final))
-      if (auto err = rest_tasks(*api, jobs, res.outcome.final.counters["tasks"], t0_unix_ms,
-                                res.outcome.tasks))
+    if (res.outcome.aborted.empty()
+        && take_or_abort(*prober, now_ms(), obs, res.outcome, res.outcome.final))
+      if (auto err = prober->tasks(t0_unix_ms, res.outcome.tasks))
         res.outcome.aborted = err.message;
     obs.line(now_ms(), "end");
     stop();

@@ -1,8 +1,8 @@
 // The real-clock replay (`--clock=real`): the same cluster as on virtual
 // time (replay/cluster.hpp), but on CAF's normal scheduler. The engine's
 // thread plays the timeline on the wall clock (wall_clock.hpp), applies
-// entries with bounded request waits, and reads the cluster only by asking
-// the manager (probe_real.hpp).
+// entries with bounded request waits, and reads the cluster only through
+// the manager's public queries (probe_caf.hpp).
 #include "replay/engine.hpp"
 
 #include <algorithm>
@@ -10,11 +10,12 @@
 #include <caf/all.hpp>
 #include <fmt/format.h>
 
+#include "actors/protocol.hpp"
 #include "core/log.hpp"
 #include "replay/cluster.hpp"
 #include "replay/engine_actions.hpp"
 #include "replay/observe.hpp"
-#include "replay/probe_real.hpp"
+#include "replay/probe_caf.hpp"
 #include "replay/wall_clock.hpp"
 
 namespace drover::replay {
@@ -68,8 +69,8 @@ struct real_run : wall_driver {
   caf::actor_system sys{cfg};
   sim_cluster cl{sys, s, false};
   observer obs{res.trace, res.outcome};
+  caf_probe prober{sys, cl, nullptr, milliseconds(o.reply_ms)};
   caf::actor_clock::time_point t0;
-  std::vector<job_info> jobs; ///< as of the latest answer
 
   real_run(const scenario& sc, const real_options& opts, replay_result& r)
     : s(sc), o(opts), res(r) {}
@@ -79,34 +80,21 @@ struct real_run : wall_driver {
   }
   bool aborted() const { return !res.outcome.aborted.empty(); }
 
-  bool take(snapshot& out) override {
-    manager_answers a;
-    if (auto err = ask_manager(sys, cl.manager, milliseconds(o.reply_ms), a)) {
-      res.outcome.aborted = err.message;
-      obs.line(now_ms(), "aborted: " + err.message);
-      return false;
-    }
-    out = snapshot_of(a, cl, now_ms());
-    jobs = std::move(a.jobs);
-    return true;
-  }
+  cluster_probe& probe() override { return prober; }
 
   bool all_done(const snapshot& now) override { return cluster_done(now, cl); }
 
   void apply(const action& a) override {
     auto named = [this](const std::string& name) {
-      std::vector<uint64_t> ids;
-      snapshot ignored;
-      if (take(ignored))
-        for (auto& j : jobs)
-          if (j.name == name)
-            ids.push_back(j.id);
-      std::sort(ids.begin(), ids.end());
-      return ids;
+      snapshot fresh;
+      if (!take_or_abort(prober, now_ms(), obs, res.outcome, fresh))
+        return std::vector<uint64_t>{};
+      return prober.jobs_named(name);
     };
     action_context ctx{sys, cl, obs, res.outcome, now_ms(), [] {}, named};
     ctx.reply_timeout = milliseconds(o.reply_ms);
-    apply_action(ctx, a);
+    caf_actions transport{ctx};
+    dispatch(transport, a, ctx.now_ms, obs, res.outcome);
   }
 
   void start_member(const std::string& name) {
@@ -125,10 +113,9 @@ struct real_run : wall_driver {
       if (p.start)
         start_member(p.name);
     play_on_wall_clock(*this, s, o, obs, res.outcome);
-    if (!aborted() && take(res.outcome.final)) {
+    if (!aborted() && take_or_abort(prober, now_ms(), obs, res.outcome, res.outcome.final)) {
       auto t0_ms = std::chrono::duration_cast<milliseconds>(t0.time_since_epoch()).count();
-      if (auto err = ask_tasks(sys, cl.manager, milliseconds(o.reply_ms), jobs,
-                               res.outcome.final.counters["tasks"], t0_ms, res.outcome.tasks))
+      if (auto err = prober.tasks(t0_ms, res.outcome.tasks))
         res.outcome.aborted = err.message;
     }
     obs.line(now_ms(), "end");

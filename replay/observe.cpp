@@ -5,20 +5,12 @@
 
 #include <fmt/format.h>
 
-#include "actors/manager_state.hpp"
+#include "core/manager_snapshot.hpp"
 #include "replay/cluster.hpp"
-#include "store/task_store.hpp"
 
 namespace drover::replay {
 
 namespace {
-
-uint64_t state_total(const manager_state& st, task_state s) {
-  uint64_t n = 0;
-  for (auto& [id, j] : st.jobs)
-    n += j.by_state[static_cast<int>(s)];
-  return n;
-}
 
 std::string counters_diff(const snapshot& a, const snapshot& b) {
   std::string out;
@@ -91,69 +83,6 @@ void observer::line(int64_t at_ms, const std::string& text) {
   trace_ += fmt::format("{:>8} ms  {}\n", at_ms, text);
 }
 
-namespace {
-
-/// Node status reports, commands and modes.
-void add_node_state_counters(const manager_state& st, std::map<std::string, uint64_t>& c) {
-  auto cmds = st.nodes.command_counts();
-  c["status_reports"] = st.nodes.reports();
-  c["commands_done"] = cmds[static_cast<int>(command_state::done)];
-  c["commands_failed"] = cmds[static_cast<int>(command_state::failed)];
-  uint64_t asleep = 0, draining = 0;
-  for (auto& [node, e] : st.consumers) {
-    asleep += e.mode == node_mode::asleep ? 1 : 0;
-    draining += e.mode == node_mode::draining ? 1 : 0;
-  }
-  c["asleep"] = asleep;
-  c["draining"] = draining;
-  c["policy_sleeps"] = st.policy_sleeps;
-  c["policy_wakes"] = st.policy_wakes;
-}
-
-} // namespace
-
-snapshot observer::take(const manager_state& st, const sim_cluster& cl, int64_t at_ms) {
-  snapshot s;
-  s.at_ms = at_ms;
-  auto& c = s.counters;
-  auto& x = st.stats;
-  add_stat_counters(c, x);
-  c["consumers"] = st.consumers.size();
-  c["producers"] = st.producers.size();
-  c["pending"] = st.pending.size();
-  c["rules_version"] = st.chooser.rules().version;
-  c["jobs"] = st.jobs.size();
-  c["lists"] = st.lists.size();
-  c["open"] = st.tasks.size();
-  c["rejected_lists"] = st.rejected_lists; // refused, queues full
-  c["standby"] = st.pending.standby_size();
-  c["completed_twice"] =
-    completed_twice(x, state_total(st, task_state::succeeded), state_total(st, task_state::failed),
-                    state_total(st, task_state::timed_out));
-  add_node_counters(cl, s);
-  uint64_t done = 0, tasks = 0;
-  for (auto& [id, j] : st.jobs) {
-    done += j.done ? 1 : 0;
-    tasks += j.meta.total;
-    auto& state = s.job_states[j.meta.name];
-    state = j.done && state != "running" ? "done" : "running";
-  }
-  c["jobs_done"] = done;
-  c["tasks"] = tasks;
-  add_node_state_counters(st, c); // status reports, commands, modes
-  for (auto& [group, node] : st.active_producer)
-    s.active_producer[group] = node;
-  for (auto& [node, entry] : st.consumers)
-    s.consumers[node] = entry.grace.lost();
-  auto& r = st.chooser.rules();
-  s.rules = fmt::format("{} version {} hash {}", r.source, r.version, r.hash);
-  return s;
-}
-
-const snapshot& observer::look(const manager_state& st, const sim_cluster& cl, int64_t at_ms) {
-  return look(take(st, cl, at_ms));
-}
-
 const snapshot& observer::look(snapshot now) {
   auto at_ms = now.at_ms;
   auto& was = last_;
@@ -186,24 +115,6 @@ const snapshot& observer::look(snapshot now) {
   first_ = false;
   last_ = std::move(now);
   return last_;
-}
-
-void observer::collect_tasks(const manager_state& st, task_store& db, int64_t t0_ms) {
-  for (task_id id = 1; id < st.next_task; ++id) {
-    auto got = db.get(id);
-    if (!got)
-      continue;
-    const task& t = got->t;
-    const auto& events = got->events;
-    task_record r;
-    r.id = id;
-    if (auto i = st.jobs.find(t.job); i != st.jobs.end())
-      r.job = i->second.meta.name;
-    r.state = to_string(t.state);
-    r.consumer = t.consumer;
-    r.reassigned = reassignments_of(events, t0_ms);
-    out_.tasks.push_back(std::move(r));
-  }
 }
 
 } // namespace drover::replay

@@ -1,8 +1,7 @@
-// Watching a replay: snapshots of the manager's state (on virtual time read
-// in place, which is safe only between runs of the deterministic scheduler;
-// on a real clock built from the manager's answers, probe_real.hpp), trace
-// lines for what changed since the last look, and every task's final record
-// from the store. Internal to the replay engine.
+// Watching a replay: trace lines for what changed between two looks at the
+// cluster (the looks come from a cluster_probe, probe.hpp), and the helpers
+// every transport shares to turn the manager's answers into replay's
+// counters and task records. Internal to the replay engine.
 #pragma once
 
 #include <cstdint>
@@ -14,9 +13,7 @@
 #include "store/task_store.hpp"
 
 namespace drover {
-struct manager_state;
 struct manager_stats;
-class task_store;
 } // namespace drover
 
 namespace drover::replay {
@@ -38,17 +35,9 @@ public:
 
   /// Appends "<time> ms  <text>" to the trace.
   void line(int64_t at_ms, const std::string& text);
-  /// The cluster now, as the manager sees it plus the nodes' own counters.
-  static snapshot take(const manager_state& st, const sim_cluster& cl, int64_t at_ms);
-  /// Takes a snapshot and traces what changed since the previous one.
-  const snapshot& look(const manager_state& st, const sim_cluster& cl, int64_t at_ms);
   /// Traces what changed from the previous snapshot to `now`.
   const snapshot& look(snapshot now);
   const snapshot& last() const { return last_; }
-  /// Fills out.tasks from the store; `t0_ms` is the run's start on the
-  /// manager's clock.
-  void collect_tasks(const manager_state& st, task_store& db, int64_t t0_ms);
-
   /// The engine's own counters (executed, restarts) from the nodes.
   static void add_node_counters(const sim_cluster& cl, snapshot& s);
 

@@ -2,6 +2,8 @@
 // per-request time-out, so a manager that stopped answering ends the wait.
 #include "replay/probe_http.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "cli/api_client.hpp"
@@ -31,6 +33,15 @@ uint64_t state_count(const std::vector<json>& jobs, const char* state) {
   return n;
 }
 
+/// One round of answers, as parsed JSON.
+struct rest_view {
+  std::vector<json> jobs; ///< every job of GET /v1/jobs, all pages
+  json nodes;             ///< GET /v1/nodes
+  json overview;          ///< GET /v1/overview
+  json rules;             ///< GET /v1/rules
+  json alerts;            ///< GET /v1/alerts
+};
+
 } // namespace
 
 std::string reply_problem(int status, const std::string& body, const error& err) {
@@ -41,6 +52,8 @@ std::string reply_problem(int status, const std::string& body, const error& err)
     return fmt::format("{} {}", status, j["detail"].get<std::string>());
   return fmt::format("{} {}", status, body.substr(0, 200));
 }
+
+namespace {
 
 error ask_rest(api_client& api, rest_view& out) {
   out = rest_view{};
@@ -146,6 +159,31 @@ error rest_tasks(api_client& api, const std::vector<json>& jobs, uint64_t last,
     out.push_back(std::move(r));
   }
   return {};
+}
+
+} // namespace
+
+error rest_probe::look(int64_t at_ms, snapshot& out) {
+  rest_view v;
+  if (auto err = ask_rest(api_, v))
+    return err;
+  out = snapshot_of_rest(v, extras_, at_ms);
+  jobs_ = std::move(v.jobs);
+  tasks_ = out.counters["tasks"];
+  return {};
+}
+
+std::vector<uint64_t> rest_probe::jobs_named(const std::string& name) const {
+  std::vector<uint64_t> ids;
+  for (auto& j : jobs_)
+    if (j.at("name") == name)
+      ids.push_back(j.at("id").get<uint64_t>());
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+error rest_probe::tasks(int64_t t0_ms, std::vector<task_record>& out) {
+  return rest_tasks(api_, jobs_, tasks_, t0_ms, out);
 }
 
 } // namespace drover::replay

@@ -1,7 +1,7 @@
-// Reading a cluster of `drover run` processes through its manager's REST
-// API (http/API.md), for `replay --processes`: GET /v1/jobs, /v1/nodes,
-// /v1/overview (the /metrics figures as JSON), /v1/rules, /v1/alerts, and
-// /v1/tasks/ID for the final records. No CAF here.
+// The cluster_probe over REST (probe.hpp), for `replay --processes`: the
+// manager's API (http/API.md) GET /v1/jobs, /v1/nodes, /v1/overview (the
+// /metrics figures as JSON), /v1/rules, /v1/alerts, and /v1/tasks/ID for
+// the final records. No CAF here.
 #pragma once
 
 #include <cstdint>
@@ -13,24 +13,13 @@
 
 #include "core/errors.hpp"
 #include "replay/outcome.hpp"
+#include "replay/probe.hpp"
 
 namespace drover {
 class api_client;
 }
 
 namespace drover::replay {
-
-/// One round of answers, as parsed JSON.
-struct rest_view {
-  std::vector<nlohmann::json> jobs;   ///< every job of GET /v1/jobs, all pages
-  nlohmann::json nodes;               ///< GET /v1/nodes
-  nlohmann::json overview;            ///< GET /v1/overview
-  nlohmann::json rules;               ///< GET /v1/rules
-  nlohmann::json alerts;              ///< GET /v1/alerts
-};
-
-/// GETs everything above; the first failure as ec::unreachable.
-error ask_rest(api_client& api, rest_view& out);
 
 /// What REST cannot tell and the engine may know instead.
 struct rest_extras {
@@ -39,17 +28,29 @@ struct rest_extras {
   std::optional<uint64_t> timeouts;
 };
 
-/// A snapshot from REST. Absent (not observable over REST): `lists`,
-/// `restarts`, `executed` (the engine adds it at the end from the
-/// consumers' logs), `timeouts` and `completed_twice` unless
+/// The cluster_probe over REST. A look is absent (not observable over
+/// REST) in: `lists`, `restarts`, `executed` (the engine adds it at the end
+/// from the consumers' exit lines), `timeouts` and `completed_twice` unless
 /// extras.timeouts is known, and the active producer of each group.
 /// `cancelled` is the number of tasks in state CANCELLED.
-snapshot snapshot_of_rest(const rest_view& v, const rest_extras& extras, int64_t at_ms);
+class rest_probe : public cluster_probe {
+public:
+  rest_probe(api_client& api, rest_extras extras) : api_(api), extras_(extras) {}
 
-/// Every task's final record by GET /v1/tasks/ID for ids 1..`last`;
-/// `t0_unix_ms` is the run's start on the manager's (unix ms) clock.
-error rest_tasks(api_client& api, const std::vector<nlohmann::json>& jobs, uint64_t last,
-                 int64_t t0_unix_ms, std::vector<task_record>& out);
+  error look(int64_t at_ms, snapshot& out) override;
+  std::vector<uint64_t> jobs_named(const std::string& name) const override;
+  /// `t0_ms` is the run's start in unix ms (the manager's clock).
+  error tasks(int64_t t0_ms, std::vector<task_record>& out) override;
+
+  /// Every job of the latest look, as GET /v1/jobs gave it.
+  const std::vector<nlohmann::json>& jobs() const { return jobs_; }
+
+private:
+  api_client& api_;
+  rest_extras extras_;
+  std::vector<nlohmann::json> jobs_;
+  uint64_t tasks_ = 0; ///< tasks in the latest look
+};
 
 /// A reply's error message for the trace: the JSON `detail` if there is one.
 std::string reply_problem(int status, const std::string& body, const error& err);

@@ -116,34 +116,28 @@ std::string unsupported_in_processes(const scenario& s) {
   return out;
 }
 
-void apply_process_action(process_action_context& ctx, const action& a) {
+void process_actions::submit(const action& a) { replay::submit(ctx_, a); }
+void process_actions::swap_rules(const action& a) { replay::swap_rules(ctx_, a); }
+void process_actions::cancel(const action& a) { replay::cancel(ctx_, a); }
+
+void process_actions::kill(const action& a) {
   auto& m = a.member;
-  switch (a.kind) {
-    case action_kind::submit:
-      return submit(ctx, a);
-    case action_kind::swap_rules:
-      return swap_rules(ctx, a);
-    case action_kind::cancel:
-      return cancel(ctx, a);
-    case action_kind::kill: {
-      auto* c = ctx.current(m);
-      ctx.outcome.losses[m].push_back(ctx.now_ms);
-      if (c == nullptr || !c->running())
-        return ctx.obs.line(ctx.now_ms, "kill " + m + " (not running)");
-      c->signal(SIGKILL);
-      c->wait(std::chrono::seconds(5));
-      return ctx.obs.line(ctx.now_ms, fmt::format("kill {} (SIGKILL to pid {})", m, c->pid()));
-    }
-    case action_kind::restart: {
-      auto& c = ctx.start(m);
-      return ctx.obs.line(ctx.now_ms, fmt::format("restart {} (pid {})", m, c.pid()));
-    }
-    case action_kind::advance:
-      return ctx.obs.line(ctx.now_ms, "advance");
-    default: // refused before the run (unsupported_in_processes)
-      return ctx.obs.line(ctx.now_ms, fmt::format("{} {}: not possible with processes",
-                                                  to_string(a.kind), m));
-  }
+  auto* c = ctx_.current(m);
+  if (c == nullptr || !c->running())
+    return ctx_.obs.line(ctx_.now_ms, "kill " + m + " (not running)");
+  c->signal(SIGKILL);
+  c->wait(std::chrono::seconds(5));
+  ctx_.obs.line(ctx_.now_ms, fmt::format("kill {} (SIGKILL to pid {})", m, c->pid()));
+}
+
+void process_actions::restart(const action& a) {
+  auto& c = ctx_.start(a.member);
+  ctx_.obs.line(ctx_.now_ms, fmt::format("restart {} (pid {})", a.member, c.pid()));
+}
+
+void process_actions::not_possible(const action& a) { // refused before the run
+  ctx_.obs.line(ctx_.now_ms, fmt::format("{} {}: not possible with processes",
+                                         to_string(a.kind), a.member));
 }
 
 } // namespace drover::replay

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "replay/dispatch.hpp"
 #include "replay/outcome.hpp"
 #include "replay/scenario.hpp"
 
@@ -44,7 +45,28 @@ bool process_can(action_kind k);
 /// empty if it can play them all.
 std::string unsupported_in_processes(const scenario& s);
 
-/// Applies `a` and traces it. A refusal by the manager is traced, not fatal.
-void apply_process_action(process_action_context& ctx, const action& a);
+/// Applies actions to the processes of `ctx` (dispatch.hpp). A refusal by
+/// the manager is traced, not fatal; what a process cannot be made to do
+/// is traced as not possible (the run refuses such entries up front).
+class process_actions : public action_transport {
+public:
+  explicit process_actions(process_action_context& ctx) : ctx_(ctx) {}
+  void submit(const action& a) override;
+  void swap_rules(const action& a) override;
+  void cancel(const action& a) override;
+  void command(const action& a) override { not_possible(a); }
+  void schedule(const action& a) override { not_possible(a); }
+  void data(const action& a) override { not_possible(a); }
+  void kill(const action& a) override;
+  void crash(const action& a) override { not_possible(a); }
+  void restart(const action& a) override;
+  void partition(const action& a, bool) override { not_possible(a); }
+  void deregister(const action& a) override { not_possible(a); }
+  void slow(const action& a) override { not_possible(a); }
+
+private:
+  void not_possible(const action& a);
+  process_action_context& ctx_;
+};
 
 } // namespace drover::replay

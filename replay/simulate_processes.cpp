@@ -92,21 +92,24 @@ struct sim_procs {
       return fail("cannot find /proc/self/exe or make a scratch folder", nullptr);
     manager = std::make_unique<child>(
       std::vector<std::string>{exe, "run", "--role=registry,manager", "--listen=127.0.0.1:0",
-                               "--http=127.0.0.1:0", "--store=memory"},
+                               "--http=127.0.0.1:0", "--store=memory",
+                               "--ready-file=" + ready_path(dir.path(), "manager")},
       dir.path(), "manager");
-    if (!manager->wait_for_err("http listening on 127.0.0.1:", seconds(10)))
+    ready_doc up;
+    if (!wait_ready(*manager, ready_path(dir.path(), "manager"), seconds(10), up))
       return fail("the registry+manager process did not start within 10 s", manager.get());
-    auto log = manager->err();
-    registry = fmt::format("127.0.0.1:{}", listening_port(log, "registry"));
-    server = fmt::format("http://127.0.0.1:{}", listening_port(log, "http"));
-    for (uint32_t i = 1; i <= c.consumers; ++i)
+    registry = fmt::format("127.0.0.1:{}", up.registry_port);
+    server = fmt::format("http://127.0.0.1:{}", up.http_port);
+    for (uint32_t i = 1; i <= c.consumers; ++i) {
+      auto name = fmt::format("c{}", i);
       consumers.push_back(std::make_unique<child>(
         std::vector<std::string>{exe, "run", "--role=consumer", "--registry=" + registry,
-                                 fmt::format("--node=c{}", i),
-                                 fmt::format("--capacity={}", c.capacity)},
-        dir.path(), fmt::format("c{}", i)));
+                                 "--node=" + name, fmt::format("--capacity={}", c.capacity),
+                                 "--ready-file=" + ready_path(dir.path(), name)},
+        dir.path(), name));
+    }
     for (auto& con : consumers)
-      if (!con->wait_for_err("consumer " + con->name() + ": registered", seconds(10)))
+      if (!wait_ready(*con, ready_path(dir.path(), con->name()), seconds(10), up))
         return fail(con->name() + " did not register within 10 s", con.get());
     auto t0 = std::chrono::steady_clock::now();
     for (uint32_t i = 1; i <= c.producers; ++i) {

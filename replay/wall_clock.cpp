@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "replay/observe.hpp"
+#include "replay/probe.hpp"
 
 namespace drover::replay {
 
@@ -60,7 +61,7 @@ struct player {
 
   bool look() {
     snapshot now;
-    if (!d.take(now))
+    if (!take_or_abort(d.probe(), d.now_ms(), obs, out, now))
       return false;
     last_look = now.at_ms;
     obs.look(std::move(now));
@@ -96,7 +97,7 @@ struct player {
         continue;
       }
       snapshot sample;
-      if (!d.take(sample))
+      if (!take_or_abort(d.probe(), d.now_ms(), obs, out, sample))
         break;
       if (std::abs(sample.at_ms - it.probe) <= o.tolerance_ms) // not if it came too late
         out.probes[it.probe].push_back(sample);
@@ -121,6 +122,16 @@ struct player {
 bool jobs_all_done(const snapshot& s) {
   return counter(s, "jobs_done") == counter(s, "jobs") && counter(s, "open") == 0
          && counter(s, "pending") == 0;
+}
+
+bool take_or_abort(cluster_probe& p, int64_t now_ms, observer& obs, run_outcome& out,
+                   snapshot& s) {
+  if (auto err = p.look(now_ms, s)) {
+    out.aborted = err.message;
+    obs.line(now_ms, "aborted: " + err.message);
+    return false;
+  }
+  return true;
 }
 
 void play_on_wall_clock(wall_driver& d, const scenario& s, const real_options& o,

@@ -14,6 +14,7 @@
 
 namespace drover::replay {
 
+class cluster_probe;
 class observer;
 
 class wall_driver {
@@ -21,9 +22,8 @@ public:
   virtual ~wall_driver() = default;
   /// Milliseconds since the run's start.
   virtual int64_t now_ms() = 0;
-  /// The cluster now. False if it cannot be read: the driver has set
-  /// outcome.aborted and traced why.
-  virtual bool take(snapshot& out) = 0;
+  /// How the cluster is read.
+  virtual cluster_probe& probe() = 0;
   /// Applies one timeline entry and traces it.
   virtual void apply(const action& a) = 0;
   /// Nothing is left to do (every job done, none still to be pushed).
@@ -38,5 +38,10 @@ void play_on_wall_clock(wall_driver& d, const scenario& s, const real_options& o
 
 /// The usual end test: every job done, no task open or pending.
 bool jobs_all_done(const snapshot& s);
+
+/// A look through `p` at `now_ms` into `s`. False if the cluster cannot be
+/// read: then out.aborted says why, and so does the trace.
+bool take_or_abort(cluster_probe& p, int64_t now_ms, observer& obs, run_outcome& out,
+                   snapshot& s);
 
 } // namespace drover::replay

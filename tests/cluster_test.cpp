@@ -1,10 +1,10 @@
 // The whole flow across four processes over CAF's middleman on 127.0.0.1:
 // registry+manager, two consumers, a producer. Ports are picked by the OS
-// (--listen=127.0.0.1:0) and read back from the log; every wait is bounded.
+// (--listen=127.0.0.1:0) and read back from the --ready-file, which also says
+// when each member has registered; every wait is bounded.
 #include <doctest/doctest.h>
 
 #include <csignal>
-#include <regex>
 
 #include "support/process.hpp"
 
@@ -16,19 +16,17 @@ TEST_SUITE("cluster") {
 TEST_CASE("a 10,000-task job runs across 4 processes, every task exactly once") {
   scratch_dir dir;
   const std::string bin = DROVER_BINARY;
-  child_process mgr({bin, "run", "--role=registry,manager", "--listen=127.0.0.1:0", "--http=off",
+  ready_process mgr({bin, "run", "--role=registry,manager", "--listen=127.0.0.1:0", "--http=off",
                      "--store=sqlite:" + dir.path + "/m.db", "--threads=2"},
                     dir.path + "/manager");
-  REQUIRE(mgr.wait_for_err("registry listening on", 10s));
-  auto port = listening_port(mgr.err());
-  REQUIRE(port != 0);
-  auto registry = "--registry=127.0.0.1:" + std::to_string(port);
-  child_process c1({bin, "run", "--role=consumer", registry, "--node=c1", "--threads=1"},
+  auto registry = mgr.registry_flag();
+  ready_process c1({bin, "run", "--role=consumer", registry, "--node=c1", "--threads=1"},
                    dir.path + "/c1");
-  child_process c2({bin, "run", "--role=consumer", registry, "--node=c2", "--threads=1"},
+  ready_process c2({bin, "run", "--role=consumer", registry, "--node=c2", "--threads=1"},
                    dir.path + "/c2");
-  REQUIRE(mgr.wait_for_err("consumer c1 joined", 10s));
-  REQUIRE(mgr.wait_for_err("consumer c2 joined", 10s));
+  // Registered: the registry told the manager before it answered them.
+  c1.ready();
+  c2.ready();
   child_process producer({bin, "run", "--role=producer", registry, "--tasks=10000",
                           "--type=echo", "--payload=x", "--threads=1"},
                          dir.path + "/producer");

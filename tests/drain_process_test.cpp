@@ -29,8 +29,8 @@ struct drain_fixture {
                                   "--node=" + node, "--drain-timeout=" + drain, "--threads=2"};
     if (!handlers.empty())
       args.push_back("--handlers=" + handlers);
-    auto c = std::make_unique<child_process>(args, dir.path + "/" + node);
-    REQUIRE(c->wait_for_err("registered", 10s));
+    auto c = std::make_unique<ready_process>(args, dir.path + "/" + node);
+    c->ready();
     return c;
   }
   std::string submit_sleep(int ms) {

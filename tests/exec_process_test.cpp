@@ -105,8 +105,8 @@ TEST_CASE("a consumer restarted after SIGKILL kills the process groups its prede
   std::vector<std::string> consumer_args{DROVER_BINARY, "run", "--role=consumer", registry,
                                          "--node=cx", "--data-dir=" + dir.path,
                                          "--handlers=" + handlers, "--threads=2"};
-  auto first = std::make_unique<child_process>(consumer_args, dir.path + "/c1");
-  REQUIRE(first->wait_for_err("registered", 10s));
+  auto first = std::make_unique<ready_process>(consumer_args, dir.path + "/c1");
+  first->ready();
   submit_job(*mgr.http, job_of("tree", ""));
   auto pgid = wait_pid_file(pidfile, 10s);
   REQUIRE(pgid > 0);
@@ -120,11 +120,11 @@ TEST_CASE("a consumer restarted after SIGKILL kills the process groups its prede
     std::this_thread::sleep_for(10ms);
   REQUIRE(live_in_group(pgid) == 2);
   auto t0 = std::chrono::steady_clock::now();
-  child_process second(consumer_args, dir.path + "/c2");
+  ready_process second(consumer_args, dir.path + "/c2");
   auto took = wait_group_empty(pgid, 5s);
   MESSAGE("the restarted consumer cleaned up " << took.count() << " ms after it was started");
   CHECK(took < 5s);
-  REQUIRE(second.wait_for_err("registered", 10s));
+  second.ready();
   CHECK(live_in_group(pgid) == 0);
   CHECK(second.err().find("killed process group " + std::to_string(pgid)) != std::string::npos);
   (void) t0;

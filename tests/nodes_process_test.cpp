@@ -1,4 +1,4 @@
-// Node status and commands across processes (issue #9 items 5-6): a
+// Node status and commands across processes: a
 // registry+manager process serving REST and a consumer process started
 // with --config; commands are POSTed over HTTP and seen done. 127.0.0.1
 // only, OS-picked ports, every wait bounded, only our own PIDs killed.
@@ -34,18 +34,20 @@ struct two_process_fixture {
     auto reg = rest.registry_port;
     REQUIRE(reg != 0);
     write_config(3);
-    consumer = std::make_unique<child_process>(
+    auto c = std::make_unique<ready_process>(
       std::vector<std::string>{DROVER_BINARY, "run", "--role=consumer",
                                "--registry=127.0.0.1:" + std::to_string(reg), "--node=cx",
                                "--config=" + config, "--status-every=200", "--threads=2"},
       dir.path + "/consumer");
-    REQUIRE(consumer->wait_for_err("registered", 10s));
-    producer = std::make_unique<child_process>(
+    c->ready();
+    consumer = std::move(c);
+    auto p = std::make_unique<ready_process>(
       std::vector<std::string>{DROVER_BINARY, "run", "--role=producer",
                                "--registry=127.0.0.1:" + std::to_string(reg), "--node=px",
                                "--status-every=200", "--threads=2"},
       dir.path + "/producer");
-    REQUIRE(producer->wait_for_err("registered", 10s));
+    p->ready();
+    producer = std::move(p);
   }
 
   ~two_process_fixture() {

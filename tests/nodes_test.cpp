@@ -1,5 +1,5 @@
 // Node status reports, node commands and the idle sleep/wake policy on
-// virtual time (issue #9 items 5-6, #10 item 5): a real manager and a real
+// virtual time: a real manager and a real
 // consumer under its supervisor, with a stub host sampler, or fake
 // consumers for the policy.
 #include <doctest/doctest.h>
@@ -7,6 +7,7 @@
 #include "actors/consumer.hpp"
 #include "actors/protocol_nodes.hpp"
 #include "actors/supervisor.hpp"
+#include "app/roles.hpp"
 #include "support/manager_fixture.hpp"
 
 using namespace drover;
@@ -83,8 +84,7 @@ struct nodes_fixture : manager_fixture {
     };
     supervisor_options so;
     so.node = node;
-    so.children.push_back(child_spec{"consumer " + node,
-                                     [co](caf::actor_system& s) { return spawn_consumer(s, co); }});
+    so.children.push_back(consumer_child(co, nullptr)); // as drover run supervises it
     supervisor = keep(spawn_supervisor(sys, std::move(so)));
     sched.run();
   }

@@ -64,10 +64,9 @@ struct manager_proc {
     : proc({DROVER_BINARY, "run", "--role=registry,manager", "--listen=127.0.0.1:0", "--http=off",
             "--store=sqlite:" + db, "--threads=2"},
            log) {}
-  child_process proc;
-  std::string registry_flag() const {
-    return "--registry=127.0.0.1:" + std::to_string(listening_port(proc.err()));
-  }
+  ready_process proc;
+  /// Once its ready file says it recovered and listens.
+  std::string registry_flag() { return proc.registry_flag(20s); }
 };
 
 std::vector<std::string> consumer_args(const std::string& registry, const std::string& node) {
@@ -91,13 +90,11 @@ TEST_CASE("a manager SIGKILLed mid-job resumes from its store: every task succee
   int64_t done_before = 0, leased_before = 0;
   {
     manager_proc mgr(db, dir.path + "/manager1");
-    REQUIRE(mgr.proc.wait_for_err("registry listening on", 10s));
-    REQUIRE(listening_port(mgr.proc.err()) != 0);
     auto registry = mgr.registry_flag();
-    child_process c1(consumer_args(registry, "c1"), dir.path + "/c1");
-    child_process c2(consumer_args(registry, "c2"), dir.path + "/c2");
-    REQUIRE(mgr.proc.wait_for_err("consumer c1 joined", 10s));
-    REQUIRE(mgr.proc.wait_for_err("consumer c2 joined", 10s));
+    ready_process c1(consumer_args(registry, "c1"), dir.path + "/c1");
+    ready_process c2(consumer_args(registry, "c2"), dir.path + "/c2");
+    c1.ready(); // registered: the registry told the manager before answering
+    c2.ready();
     child_process producer({DROVER_BINARY, "run", "--role=producer", registry,
                             "--tasks=" + std::to_string(total_tasks), "--type=sleep",
                             "--payload=5", "--threads=1"},
@@ -136,9 +133,7 @@ TEST_CASE("a manager SIGKILLed mid-job resumes from its store: every task succee
 
   // -- second life: same file, new port, two new consumers -----------------
   manager_proc mgr(db, dir.path + "/manager2");
-  REQUIRE(mgr.proc.wait_for_err("ready after recovery in", 20s));
-  REQUIRE(mgr.proc.wait_for_err("registry listening on", 10s));
-  REQUIRE(listening_port(mgr.proc.err()) != 0);
+  auto registry = mgr.registry_flag(); // written once the recovery is done
   auto rec = recovered(mgr.proc.err());
   INFO("manager log after restart: " << mgr.proc.err());
   REQUIRE(rec.found);
@@ -146,7 +141,6 @@ TEST_CASE("a manager SIGKILLed mid-job resumes from its store: every task succee
   CHECK(rec.unfinished == total_tasks - done_before);
   CHECK(rec.leased == leased_before); // every leased task waits for its consumer...
   CHECK(rec.leased > 0);
-  auto registry = mgr.registry_flag();
   child_process c3(consumer_args(registry, "c3"), dir.path + "/c3");
   child_process c4(consumer_args(registry, "c4"), dir.path + "/c4");
   auto final_done = wait_for_count(db, succeeded, total_tasks, 60s, 15s);

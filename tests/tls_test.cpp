@@ -55,11 +55,9 @@ std::vector<std::string> tls_manager(const std::string& pki,
               tls_flags(pki, "manager"));
 }
 
-/// The registry port `mgr` listens on, once it does (0 if not within 10 s).
-uint16_t registry_port_of(child_process& mgr) {
-  if (!mgr.wait_for_err("registry listening on", 10s))
-    return 0;
-  return listening_port(mgr.err());
+/// The registry port `mgr` listens on, from its ready file (REQUIREd within 10 s).
+uint16_t registry_port_of(ready_process& mgr) {
+  return mgr.ready(10s).registry_port;
 }
 
 /// Resident memory of `pid` in kB (VmRSS in /proc/PID/status); 0 if unknown.
@@ -170,7 +168,7 @@ TEST_CASE("with TLS on every node link a cluster runs its tasks, and refuses str
   auto rogue = dir.path + "/rogue";
   make_certs(pki, "manager,c1,producer");
   make_certs(rogue, "evil");
-  child_process mgr(tls_manager(pki), dir.path + "/manager");
+  ready_process mgr(tls_manager(pki), dir.path + "/manager");
   auto port = registry_port_of(mgr);
   REQUIRE(port != 0);
   auto registry = "--registry=127.0.0.1:" + std::to_string(port);
@@ -199,12 +197,12 @@ TEST_CASE("with TLS on every node link a cluster runs its tasks, and refuses str
 
   // A real member, through a relay that records its side of the handshake.
   recording_relay relay{port};
-  child_process c1(with({bin, "run", "--role=consumer",
+  ready_process c1(with({bin, "run", "--role=consumer",
                          "--registry=127.0.0.1:" + std::to_string(relay.port), "--node=c1",
                          "--threads=1"},
                         tls_flags(pki, "c1")),
                    dir.path + "/c1");
-  REQUIRE(mgr.wait_for_err("consumer c1 joined", 15s));
+  c1.ready(15s); // registered: the registry told the manager before answering
   child_process producer(with({bin, "run", "--role=producer", registry, "--tasks=200",
                                "--type=echo", "--payload=card-4111", "--threads=1"},
                               tls_flags(pki, "producer")),
@@ -235,7 +233,7 @@ TEST_CASE("junk and a huge BASP length prefix on the TLS port cost the manager n
   scratch_dir dir;
   auto pki = dir.path + "/pki";
   make_certs(pki, "manager");
-  child_process mgr(tls_manager(pki), dir.path + "/manager");
+  ready_process mgr(tls_manager(pki), dir.path + "/manager");
   auto port = registry_port_of(mgr);
   REQUIRE(port != 0);
   std::this_thread::sleep_for(300ms); // let start-up allocations settle
@@ -269,7 +267,7 @@ TEST_CASE("rules over CAF need the token when the cluster has one, and TLS when 
   make_certs(pki, "manager,admin");
   auto rules = dir.path + "/r.yaml";
   std::ofstream{rules} << "version: 7\ndefaults: { strategy: round_robin }\n";
-  child_process mgr(tls_manager(pki, {"--token=s3cret"}), dir.path + "/manager");
+  ready_process mgr(tls_manager(pki, {"--token=s3cret"}), dir.path + "/manager");
   auto port = registry_port_of(mgr);
   REQUIRE(port != 0);
   auto at = "--manager=127.0.0.1:" + std::to_string(port);
@@ -299,7 +297,10 @@ TEST_CASE("rules over CAF need the token when the cluster has one, and TLS when 
   CHECK(ok.wait(20s) == 0);
   INFO(ok.err());
   CHECK(ok.out().find("version 7") != std::string::npos);
-  CHECK(mgr.wait_for_err("rules swapped: " + rules + " version 7", 5s));
+  // The manager serves the new set (read back through its public query).
+  child_process get(with({bin, "rules", "get", at, "--token=s3cret"}, admin), dir.path + "/get");
+  CHECK(get.wait(20s) == 0);
+  CHECK(get.out().find("version 7") != std::string::npos);
   mgr.signal(SIGTERM);
   CHECK(mgr.wait(10s) == 0);
 }
@@ -314,10 +315,10 @@ TEST_CASE("a registry on a non-loopback address needs TLS or --insecure") {
         std::string::npos);
   CHECK(open_port.err().find("--insecure") != std::string::npos);
   CHECK(open_port.err().find("registry listening") == std::string::npos);
-  child_process insecure({bin, "run", "--role=registry,manager", "--listen=0.0.0.0:0",
+  ready_process insecure({bin, "run", "--role=registry,manager", "--listen=0.0.0.0:0",
                           "--http=off", "--store=memory", "--insecure", "--threads=1"},
                          dir.path + "/insecure");
-  CHECK(insecure.wait_for_err("registry listening on", 10s));
+  CHECK(insecure.ready(10s).registry_port != 0);
   insecure.signal(SIGTERM);
   CHECK(insecure.wait(10s) == 0);
 }

@@ -6,11 +6,13 @@ cd "$(dirname "$0")/.."
 
 # python3 and nodejs: the reference worker libraries (workers/) and their
 # examples run under the tests, as users' workers would.
+# librapidcheck-dev: the seeded property tests (tests/property/) generate
+# their cases with it.
 # libssl-dev: CAF's OpenSSL module (mutual TLS between nodes) links it, and
 # drover checks certificates and makes test ones (drover certs init) with it.
 packages=(g++ cmake make ccache libcaf-dev libyaml-cpp-dev libfmt-dev doctest-dev
           libsqlite3-dev libcpp-httplib-dev nlohmann-json3-dev libcli11-dev sqlite3
-          libboost-dev libssl-dev openssl curl python3 nodejs)
+          libboost-dev libssl-dev openssl curl python3 nodejs librapidcheck-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -25,7 +27,7 @@ fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build -j "$(nproc)"
 
-# The dashboard's browser test (web/test/run.sh, issue #11): Debian's Chromium,
+# The dashboard's browser test (web/test/run.sh): Debian's Chromium,
 # and playwright-core from the npm registry at the version in
 # web/test/package-lock.json (it drives /usr/bin/chromium, downloads no browser).
 # Without them CTest reports that one test as skipped.

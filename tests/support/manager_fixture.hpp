@@ -12,7 +12,7 @@
 
 #include "actors/manager.hpp"
 #include "actors/manager_state.hpp"
-#include "actors/store_actor.hpp"
+#include "app/roles.hpp"
 #include "core/handlers.hpp"
 #include "store/task_store.hpp"
 #include "actor_fixture.hpp"
@@ -30,11 +30,21 @@ struct manager_fixture : actor_fixture {
   explicit manager_fixture(manager_options opts) {
     db = *open_store("memory"); // memory: cannot fail
     REQUIRE(db);
-    store = keep(spawn_store_actor(sys, db, false));
     opts.node = "m";
-    opts.store = store;
-    mgr = keep(spawn_manager(sys, opts));
+    auto manager = spawn_manager_role(sys, std::move(opts), db, false, store);
+    keep(store);
+    mgr = keep(manager);
     sched.run(); // recovery from the (empty) store
+  }
+
+  /// The manager's snapshot, asked for as any reader would (a request).
+  manager_snapshot snap(bool with_tasks = false) {
+    manager_snapshot out;
+    auto req = self->request(mgr, caf::infinite, snapshot_atom::value, with_tasks);
+    sched.run();
+    req.receive([&](manager_snapshot& s) { out = std::move(s); },
+                [&](caf::error& e) { FAIL(sys.render(e)); });
+    return out;
   }
 
   manager_state& st() { return state_of<manager_state>(mgr); }

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <regex>
 
+#include <doctest/doctest.h>
+
 namespace drover::testing {
 
 namespace {
@@ -17,6 +19,34 @@ std::string folder_of(const std::string& prefix) {
 
 child_process::child_process(const std::vector<std::string>& args, const std::string& log_prefix)
   : child(args, folder_of(log_prefix), std::filesystem::path{log_prefix}.filename().string()) {}
+
+namespace {
+
+std::vector<std::string> plus_ready_file(std::vector<std::string> args,
+                                         const std::string& log_prefix) {
+  args.push_back("--ready-file=" + log_prefix + ".ready");
+  return args;
+}
+
+} // namespace
+
+ready_process::ready_process(std::vector<std::string> args, const std::string& log_prefix)
+  : child_process(plus_ready_file(std::move(args), log_prefix), log_prefix),
+    path_(log_prefix + ".ready") {}
+
+replay::ready_doc ready_process::ready(std::chrono::milliseconds limit) {
+  replay::ready_doc doc;
+  bool up = replay::wait_ready(*this, path_, limit, doc);
+  REQUIRE_MESSAGE(up, name() << " wrote no ready file within " << limit.count()
+                             << " ms; stderr:\n" << err());
+  return doc;
+}
+
+std::string ready_process::registry_flag(std::chrono::milliseconds limit) {
+  auto doc = ready(limit);
+  REQUIRE(doc.registry_port != 0);
+  return "--registry=127.0.0.1:" + std::to_string(doc.registry_port);
+}
 
 scratch_dir::scratch_dir() {
   char tmpl[] = "/tmp/drover-test-XXXXXX";

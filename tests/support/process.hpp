@@ -4,6 +4,7 @@
 // scratch dir), so no config/rules.yaml or drover.db of the caller's leaks in.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -26,12 +27,24 @@ struct scratch_dir {
   std::string path;
 };
 
-/// The "executed N tasks" a consumer logs when it stops; 0 if absent.
-uint64_t executed_by(const child_process& consumer);
+/// A `drover run` started with --ready-file=<log_prefix>.ready added, so a
+/// test waits for its readiness contract (every role up, ports bound,
+/// members registered) instead of for log wording.
+class ready_process : public child_process {
+public:
+  ready_process(std::vector<std::string> args, const std::string& log_prefix);
 
-/// Finds "<what> listening on 127.0.0.1:PORT" in a log; 0 if absent.
-inline uint16_t listening_port(const std::string& log, const std::string& what = "registry") {
-  return replay::listening_port(log, what);
-}
+  /// REQUIREs the ready file within `limit` (the log is shown if not);
+  /// what it holds: pid, bound ports, node.
+  replay::ready_doc ready(std::chrono::milliseconds limit = std::chrono::seconds(10));
+  /// "--registry=127.0.0.1:PORT" of a process that runs the registry.
+  std::string registry_flag(std::chrono::milliseconds limit = std::chrono::seconds(10));
+
+private:
+  std::string path_;
+};
+
+/// The "executed N tasks" a consumer prints when it stops; 0 if absent.
+uint64_t executed_by(const child_process& consumer);
 
 } // namespace drover::testing

@@ -9,10 +9,11 @@ rest_node::rest_node(const std::vector<std::string>& args, const std::string& lo
   std::vector<std::string> argv{DROVER_BINARY, "run", "--listen=127.0.0.1:0",
                                 "--http=127.0.0.1:0", "--threads=2"};
   argv.insert(argv.end(), args.begin(), args.end());
-  proc = std::make_unique<child_process>(argv, log_prefix);
-  REQUIRE(proc->wait_for_err("http listening on", 10s));
-  registry_port = listening_port(proc->err(), "registry");
-  http_port = listening_port(proc->err(), "http");
+  auto started = std::make_unique<ready_process>(argv, log_prefix);
+  auto up = started->ready(10s);
+  proc = std::move(started);
+  registry_port = up.registry_port;
+  http_port = up.http_port;
   REQUIRE(http_port != 0);
   http = std::make_unique<httplib::Client>("127.0.0.1", http_port);
   http->set_read_timeout(10, 0);

@@ -36,20 +36,27 @@ async function until(what, f, ms = 15_000, every = 100) {
 function startDrover() {
   const dir = mkdtempSync(join(tmpdir(), 'drover-dash-'));
   // cwd: an empty dir, so no config/rules.yaml of the checkout is picked up.
+  // fd 3 is a pipe: drover writes its readiness JSON there once every role
+  // is up (--ready-fd), then closes it.
   const child = spawn(BIN, ['run', '--listen=127.0.0.1:0', '--http=127.0.0.1:0', '--store=memory',
-                            '--node=dash', '--capacity=2', `--token=${TOKEN}`],
-                      {cwd: dir, stdio: ['ignore', 'pipe', 'pipe']});
+                            '--node=dash', '--capacity=2', `--token=${TOKEN}`, '--ready-fd=3'],
+                      {cwd: dir, stdio: ['ignore', 'pipe', 'pipe', 'pipe']});
   let log = '';
+  child.stdout.on('data', (chunk) => { log += chunk; });
+  child.stderr.on('data', (chunk) => { log += chunk; });
   const port = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "http listening" line in 20 s:\n${log}`)), 20_000);
-    const read = (chunk) => {
-      log += chunk;
-      const m = /http listening on 127\.0\.0\.1:(\d+)/.exec(log);
-      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
-    };
-    child.stdout.on('data', read);
-    child.stderr.on('data', read);
-    child.on('exit', (code) => reject(new Error(`drover exited with ${code} before listening:\n${log}`)));
+    const timer = setTimeout(() => reject(new Error(`not ready in 20 s:\n${log}`)), 20_000);
+    let ready = '';
+    child.stdio[3].on('data', (chunk) => { ready += chunk; });
+    child.stdio[3].on('end', () => {
+      clearTimeout(timer);
+      try {
+        resolve(JSON.parse(ready).ports.http);
+      } catch (e) {
+        reject(new Error(`the ready fd held no JSON (${e.message}): '${ready}'\n${log}`));
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`drover exited with ${code} before it was ready:\n${log}`)));
   });
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {

@@ -1,0 +1,115 @@
+// The manager's one consistent look at itself (core/manager_snapshot.hpp):
+// built from its parts in one pass, read-only.
+#include "actors/manager_state.hpp"
+
+namespace drover {
+
+namespace {
+
+job_view view_of(const manager_state& st, const job_entry& j) {
+  job_view v;
+  v.id = j.meta.id;
+  v.name = j.meta.name;
+  v.origin = j.meta.origin;
+  v.group = j.meta.group;
+  v.producer = j.meta.producer;
+  v.total = j.meta.total;
+  v.sealed = j.meta.sealed;
+  v.cancelled = j.meta.cancelled;
+  v.done = j.done;
+  v.by_state = j.by_state;
+  auto id = j.meta.id;
+  for (auto i = st.lists.lower_bound({id, 0}); i != st.lists.end() && i->first.first == id; ++i)
+    ++v.lists;
+  v.merge_task = j.merge_task;
+  v.merge_held = st.merges.count(id) != 0;
+  v.created_ms = j.meta.created_ms;
+  v.started_ms = j.started_ms;
+  v.finished_ms = j.finished_ms;
+  return v;
+}
+
+consumer_view view_of(const consumer_entry& c) {
+  consumer_view v;
+  v.node = c.info.node;
+  v.capacity = c.info.capacity;
+  v.tags = c.info.tags;
+  v.types = c.info.types;
+  v.inflight = c.inflight;
+  v.lost = c.grace.lost();
+  v.mode = c.mode;
+  v.leaving = c.leaving;
+  v.recovered = c.recovered;
+  v.in_doubt = c.in_doubt.size();
+  v.incarnation = c.handle ? c.handle.id() : 0;
+  return v;
+}
+
+queue_view queues_of(const manager_state& st) {
+  queue_view q;
+  const auto& lim = st.pending.limits();
+  for (int p = 0; p < priority_count; ++p) {
+    auto prio = static_cast<priority>(p);
+    q.depth[p] = st.pending.size(prio);
+    q.standby[p] = st.pending.standby_size(prio);
+    q.capacity[p] = lim.capacity[p];
+    q.reserved[p] = st.reserved[p];
+    q.rejected[p] = st.rejected[p];
+  }
+  q.pending = st.pending.size();
+  q.standby_total = st.pending.standby_size();
+  q.standby_capacity = lim.standby;
+  q.rejected_lists = st.rejected_lists;
+  q.waiting = st.waiting.size();
+  q.retry_waiting = st.retry_waiting;
+  return q;
+}
+
+} // namespace
+
+manager_snapshot snapshot_of(const manager_state& st, bool with_tasks) {
+  manager_snapshot s;
+  s.stats = st.stats;
+  s.stats.pending = st.pending.size();
+  s.stats.producers = st.producers.size();
+  s.open_tasks = st.tasks.size();
+  s.next_task = st.next_task;
+  s.lists = st.lists.size();
+  for (auto& [id, j] : st.jobs) {
+    for (int k = 0; k < task_state_count; ++k)
+      s.tasks_by_state[k] += j.by_state[k];
+    s.jobs.emplace(id, view_of(st, j));
+  }
+  for (auto& [node, c] : st.consumers)
+    s.consumers.emplace(node, view_of(c));
+  for (auto& [node, p] : st.producers) {
+    auto active = st.active_producer.find(p.info.group);
+    s.producers.emplace(node, producer_view{node, p.info.group, p.grace.lost(),
+                                            active != st.active_producer.end()
+                                              && active->second == node,
+                                            p.joined});
+  }
+  s.active_producer = st.active_producer;
+  s.queues = queues_of(st);
+  s.merges_waiting = st.merges.size();
+  s.dedupe_followers = st.dedupe.followers();
+  s.holding = st.holding;
+  const auto& rules = st.chooser.rules();
+  s.rules_version = rules.version;
+  s.rules_hash = rules.hash;
+  s.rules_source = rules.source;
+  s.status_reports = st.nodes.reports();
+  s.commands = st.nodes.command_counts();
+  s.policy_sleeps = st.policy_sleeps;
+  s.policy_wakes = st.policy_wakes;
+  if (with_tasks) {
+    s.tasks.reserve(st.tasks.size());
+    st.tasks.for_each([&](task_id id, const task& t) {
+      s.tasks.push_back(task_view{id, t.job, t.state, t.version, t.lease_version, t.attempt,
+                                  std::string{t.consumer}});
+    });
+  }
+  return s;
+}
+
+} // namespace drover
