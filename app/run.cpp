@@ -173,8 +173,8 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
     mo.node = node_name(o, "manager");
     mo.grace = std::chrono::milliseconds(o.grace_ms);
     mo.default_timeout_ms = o.default_timeout_ms;
-    mo.idle = idle_policy{o.idle_after_ms, o.min_awake, o.wake_backlog}; // #10
-    mo.queues = o.queues; // issue 10
+    mo.idle = idle_policy{o.idle_after_ms, o.min_awake, o.wake_backlog}; // consumers sleep when idle
+    mo.queues = o.queues; // bounded: a full queue answers 429, not unbounded memory
     mo.wall_offset_ms = wall_offset_ms(sys);
     mo.on_ready = ready_part(r.ready);
     auto mo_wall_offset = mo.wall_offset_ms;
@@ -189,7 +189,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
     if (runs_role(o, "registry"))
       caf::anon_send(registry, manager_atom::value, mgr);
     log_info("manager started with store {}", o.store);
-    // -- data scheduling (#9): the courier lives beside the manager ----------
+    // -- data scheduling: the courier lives beside the manager ---------------
     courier_options cop;
     cop.node = node_name(o, "manager");
     cop.store_path = data_store_path(o.store);
@@ -214,7 +214,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
       ao.courier = courier;
       watch(r, spawn_announcer(sys, std::move(ao)));
     }
-    caf::actor sch; // schedules (issue #10 item 6): app/run_schedules.cpp
+    caf::actor sch; // schedules: app/run_schedules.cpp
     if (auto err = start_scheduler(sys, o, mgr, mo_wall_offset, sch)) {
       log_error("schedules: {}", err.message);
       return 2;
@@ -239,7 +239,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
     co.registry = registry;
     co.link = member_link_options(o, ep, local_registry, r, true);
     co.heartbeat = std::chrono::milliseconds(o.heartbeat_ms);
-    co.status_every = std::chrono::milliseconds(o.status_every_ms); // #9 status reports
+    co.status_every = std::chrono::milliseconds(o.status_every_ms); // for GET /v1/nodes
     co.node.reload = config_reloader(o.config_path);
     add_user_handlers(o, pre, co);
     r.executed = co.executed;
@@ -249,7 +249,7 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
     if (!runs_role(o, "manager"))
       r.consumer = std::make_shared<consumer_slot>();
     r.consumer_node = co.info.node;
-    mailbox_options mbo; // data scheduling (#9): this node's user queues
+    mailbox_options mbo; // data scheduling: this node's user queues
     mbo.node = co.info.node;
     // A pid-named node never comes back under its name, so its queues need
     // no file: the courier re-sends whatever it had after the grace.
@@ -292,8 +292,8 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
     po.idempotency_key = o.idempotency_key;
     po.list_size = o.list_size;
     po.print_progress = !o.quiet;
-    po.status_every = std::chrono::milliseconds(o.status_every_ms); // #9 status reports
-    if (!o.job_file.empty()) { // issue 10: tasks, split and merge from a job definition
+    po.status_every = std::chrono::milliseconds(o.status_every_ms); // for GET /v1/nodes
+    if (!o.job_file.empty()) { // tasks, split and merge from a job definition
       po.specs = std::move(pre.job.tasks); // read by prepare_run
       po.tasks = po.specs.size();
       po.job_name = pre.job.name;
@@ -333,7 +333,7 @@ int run_roles(run_options o, const http_flags& http) {
   add_data_types(cfg);
   if (o.threads > 0)
     cfg.set("scheduler.max-threads", static_cast<size_t>(o.threads));
-  tune_scheduler(cfg); // issue 8: no 50 us sleeps between a message and its worker
+  tune_scheduler(cfg); // no 50 us sleeps between a message and its worker
   caf::actor_system sys{cfg};
   running r;
   r.ready->node = o.node;
