@@ -46,7 +46,7 @@ struct running {
   std::shared_ptr<std::atomic<bool>> drained;   ///< set once its drain finished
   // REST, in a process with the manager: the server goes first on the way
   // out (members are destroyed in reverse), then the backend it calls.
-  std::unique_ptr<http_backend> backend;
+  std::unique_ptr<caf_backends> backend;
   std::unique_ptr<http_server> http;  ///< bound by prepare_run, served by start_http
   std::string http_host;
   std::shared_ptr<readiness> ready = std::make_shared<readiness>(); ///< --ready-file
@@ -66,11 +66,11 @@ int start_http(caf::actor_system& sys, caf::actor mgr, caf::actor registry,
   if (!r.http)
     return 0; // --http=off
   caf_backend_options bo{std::move(mgr), std::move(registry), node};
-  bo.courier = std::move(courier);
+  bo.courier = std::move(courier); // null: the data routes answer 503
   bo.max_data = max_data;
-  bo.scheduler = std::move(scheduler);
-  r.backend = make_caf_backend(sys, std::move(bo));
-  if (auto err = r.http->serve(*r.backend)) {
+  bo.scheduler = std::move(scheduler); // null: the schedule routes answer 503
+  r.backend = std::make_unique<caf_backends>(sys, bo);
+  if (auto err = r.http->serve(r.backend->bundle())) {
     log_error("http: {}", err.message);
     return 2;
   }

@@ -1,13 +1,15 @@
-// REST endpoints of multi-user data scheduling: check the input (headers,
-// ids, sizes), make one backend call, encode the answer. Bad input is a 4xx
-// naming what to fix, before anything reaches the courier.
-#include "http/routes_data.hpp"
-
+// The multi-user data endpoints: check the input (headers, ids, sizes), make
+// one data_backend call, encode the answer. Bad input is a 4xx naming what
+// to fix, before anything reaches the courier.
+//   POST/GET /v1/users[/{id}], POST /v1/send_data/{type},
+//   GET /v1/recv_data?user=&max=, POST /v1/recv_data/ack
+//   GET /v1/tasks/{id} for a delivery id (serve_delivery, via the jobs routes)
 #include <cctype>
 #include <charconv>
 
 #include <nlohmann/json.hpp>
 
+#include "http/backend_data.hpp"
 #include "http/data_json.hpp"
 #include "http/json_codec.hpp"
 #include "http/routes.hpp"
@@ -22,8 +24,6 @@ using Response = http_response;
 using nlohmann::json;
 
 constexpr uint32_t max_read = 1000;
-
-
 
 bool user_from(const std::string& text, const char* what, Response& res, uint64_t& id) {
   if (auto parsed = parse_user_id(text)) {
@@ -51,7 +51,7 @@ const std::string* header(const Request& req, const char* name, std::string& kee
   return &keep;
 }
 
-void send_data(const Request& req, Response& res, http_backend& b) {
+void send_data(const Request& req, Response& res, data_backend& b) {
   auto type = req.matches[1];
   if (!data_type_ok(type, res))
     return;
@@ -72,7 +72,7 @@ void send_data(const Request& req, Response& res, http_backend& b) {
     reply_json(res, 201, to_json(r.value()));
 }
 
-void recv_data(const Request& req, Response& res, http_backend& b) {
+void recv_data(const Request& req, Response& res, data_backend& b) {
   uint64_t user = 0;
   uint64_t max = 100;
   bool have_user = false;
@@ -127,7 +127,7 @@ bool string_field(const json& j, const char* key, Response& res, std::string& ou
   return false;
 }
 
-void ack_data(const Request& req, Response& res, http_backend& b) {
+void ack_data(const Request& req, Response& res, data_backend& b) {
   json j;
   std::string user_text, last;
   uint64_t user = 0;
@@ -139,7 +139,7 @@ void ack_data(const Request& req, Response& res, http_backend& b) {
     reply_json(res, 200, {{"user", user_text}, {"consumed", r.value()}});
 }
 
-void create_user(const Request& req, Response& res, http_backend& b) {
+void create_user(const Request& req, Response& res, data_backend& b) {
   json j;
   std::string name;
   if (!object_body(req, res, j) || !string_field(j, "name", res, name))
@@ -155,15 +155,16 @@ void create_user(const Request& req, Response& res, http_backend& b) {
 
 } // namespace
 
-void add_data_routes(const data_route_adder& get, const data_route_adder& post, http_backend& b) {
+void add_data_routes(const route_adder& add, data_backend& b) {
   auto* bk = &b;
-  post("/v1/users", [bk](const Request& req, Response& res) { create_user(req, res, *bk); });
-  get("/v1/users", [bk](const Request&, Response& res) {
+  add("POST", "/v1/users",
+      [bk](const Request& req, Response& res) { create_user(req, res, *bk); });
+  add("GET", "/v1/users", [bk](const Request&, Response& res) {
     auto r = bk->list_users();
     if (!reply_failed(res, r))
       reply_json(res, 200, to_json(r.value()));
   });
-  get(R"(/v1/users/([^/]+))", [bk](const Request& req, Response& res) {
+  add("GET", R"(/v1/users/([^/]+))", [bk](const Request& req, Response& res) {
     uint64_t id = 0;
     if (!user_from(req.matches[1], "user id", res, id))
       return;
@@ -171,13 +172,15 @@ void add_data_routes(const data_route_adder& get, const data_route_adder& post, 
     if (!reply_failed(res, r))
       reply_json(res, 200, to_json(r.value()));
   });
-  post(R"(/v1/send_data/([^/]+))",
-       [bk](const Request& req, Response& res) { send_data(req, res, *bk); });
-  get("/v1/recv_data", [bk](const Request& req, Response& res) { recv_data(req, res, *bk); });
-  post("/v1/recv_data/ack", [bk](const Request& req, Response& res) { ack_data(req, res, *bk); });
+  add("POST", R"(/v1/send_data/([^/]+))",
+      [bk](const Request& req, Response& res) { send_data(req, res, *bk); });
+  add("GET", "/v1/recv_data",
+      [bk](const Request& req, Response& res) { recv_data(req, res, *bk); });
+  add("POST", "/v1/recv_data/ack",
+      [bk](const Request& req, Response& res) { ack_data(req, res, *bk); });
 }
 
-bool serve_delivery(const std::string& id, Response& res, http_backend& b) {
+bool serve_delivery(const std::string& id, Response& res, data_backend& b) {
   if (!looks_like_delivery_id(id))
     return false;
   auto r = b.get_delivery(id);

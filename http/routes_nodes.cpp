@@ -1,11 +1,13 @@
-// Endpoints of node status reports and node commands (issue #9 items 5-6):
+// The nodes endpoints, one nodes_backend call each:
+//   GET  /v1/nodes                         every member, its state, load and latest report
 //   GET  /v1/nodes/{id}/status?since=MS   recent reports of one node
 //   POST /v1/nodes/{id}/commands           {"command": "drain"} -> 202
 //   GET  /v1/nodes/{id}/commands           every command and its state
-// GET /v1/nodes and /metrics (routes.cpp) show the latest report of each.
-#include "http/routes_nodes.hpp"
-
 #include <charconv>
+
+#include <nlohmann/json.hpp>
+
+#include "http/backend_nodes.hpp"
 
 #include "http/json_codec.hpp"
 #include "http/node_json.hpp"
@@ -18,8 +20,6 @@ namespace {
 
 using Request = http_request;
 using Response = http_response;
-
-
 
 /// ?since=MS (unix ms, default 0: everything kept); anything else is a 400.
 bool since_from(const Request& req, Response& res, int64_t& since) {
@@ -40,9 +40,13 @@ bool since_from(const Request& req, Response& res, int64_t& since) {
 
 } // namespace
 
-void add_node_routes(const add_route& get, const add_route& post, http_backend& b,
-                     const http_server_options& opts) {
-  get(R"(/v1/nodes/([^/]+)/status)", [bk = &b](const Request& req, Response& res) {
+void add_node_routes(const route_adder& add, nodes_backend& b, const http_server_options& opts) {
+  add("GET", "/v1/nodes", [bk = &b](const Request&, Response& res) {
+    auto r = bk->nodes();
+    if (!reply_failed(res, r))
+      reply_json(res, 200, to_json(r.value()));
+  });
+  add("GET", R"(/v1/nodes/([^/]+)/status)", [bk = &b](const Request& req, Response& res) {
     int64_t since = 0;
     if (!since_from(req, res, since))
       return;
@@ -51,13 +55,14 @@ void add_node_routes(const add_route& get, const add_route& post, http_backend& 
     if (!reply_failed(res, r))
       reply_json(res, 200, history_json(node, since, r.value()));
   });
-  get(R"(/v1/nodes/([^/]+)/commands)", [bk = &b](const Request& req, Response& res) {
+  add("GET", R"(/v1/nodes/([^/]+)/commands)", [bk = &b](const Request& req, Response& res) {
     auto node = req.matches[1];
     auto r = bk->node_commands(node);
     if (!reply_failed(res, r))
       reply_json(res, 200, commands_json(node, r.value()));
   });
-  post(R"(/v1/nodes/([^/]+)/commands)", [bk = &b, o = &opts](const Request& req, Response& res) {
+  add("POST", R"(/v1/nodes/([^/]+)/commands)", [bk = &b, o = &opts](const Request& req,
+                                                                      Response& res) {
     if (req.body.size() > o->max_body)
       return reply_error(res, 413, "body_too_large", "the body is larger than the limit of "
                                                        + std::to_string(o->max_body) + " bytes");

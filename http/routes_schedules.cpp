@@ -1,4 +1,4 @@
-// The schedule endpoints (issue #10 item 6), registered by add_routes():
+// The schedule endpoints, one schedules_backend call each:
 //   POST   /v1/schedules                 201 + the schedule
 //   GET    /v1/schedules                 {"schedules": [...]}
 //   GET    /v1/schedules/{id}            one, with its recent runs and job ids
@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/backend_schedules.hpp"
 #include "http/json_codec.hpp"
 #include "http/routes.hpp"
 #include "http/schedule_json.hpp"
@@ -43,7 +44,7 @@ bool id_from(const Request& req, Response& res, uint64_t& id) {
 
 } // namespace
 
-void add_schedule_routes(const route_adder& add, http_backend& b) {
+void add_schedule_routes(const route_adder& add, schedules_backend& b) {
   const char* one = R"(/v1/schedules/([^/]+))";
   add("POST", "/v1/schedules", [bk = &b](const Request& req, Response& res) {
     schedule_input in;

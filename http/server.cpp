@@ -1,11 +1,13 @@
 // http_server (http/server.hpp): binding (TLS files checked first), the
 // accept loop with its connection slots, the event-loop and worker
-// threads, and stop(). A connection's life: http/connection.cpp. Endpoints:
+// threads, and stop(). A connection's life: http/connection.hpp. Endpoints:
 // http/routes.cpp; the token: http/auth.cpp.
 #include "http/server.hpp"
 
 #include <sys/resource.h>
 
+#include <algorithm>
+#include <optional>
 #include <thread>
 #include <tuple>
 #include <vector>
@@ -61,8 +63,20 @@ error make_tls_context(const http_server_options& o, std::unique_ptr<asio::ssl::
 
 } // namespace
 
+bool server_core::reserve_body(std::size_t n) {
+  std::size_t limit = opts.max_body_bytes_in_flight != 0
+                        ? opts.max_body_bytes_in_flight
+                        : std::max(std::size_t{256} << 20, opts.max_body);
+  auto now = body_bytes.load();
+  do {
+    if (n > limit || now > limit - n)
+      return false;
+  } while (!body_bytes.compare_exchange_weak(now, now + n));
+  return true;
+}
+
 struct http_server::impl {
-  http_backend* backend; ///< null until serve() when constructed without one
+  std::optional<http_backends> backends; ///< none until serve() when constructed without
   http_server_options opts;
   std::vector<std::tuple<std::string, std::string, http_handler>> extra_routes;
   std::mutex mtx; // guards bind/serve/stop
@@ -78,7 +92,8 @@ struct http_server::impl {
   bool started = false;
   uint16_t port = 0;
 
-  impl(http_backend* b, http_server_options o) : backend(b), opts(std::move(o)) {}
+  impl(std::optional<http_backends> b, http_server_options o)
+    : backends(b), opts(std::move(o)) {}
 
   void accept();
   void on_accepted(tcp::socket sock);
@@ -120,11 +135,11 @@ void http_server::impl::on_accepted(tcp::socket sock) {
   }
 }
 
-http_server::http_server(http_backend& backend, http_server_options opts)
-  : impl_(std::make_unique<impl>(&backend, std::move(opts))) {}
+http_server::http_server(http_backends backends, http_server_options opts)
+  : impl_(std::make_unique<impl>(backends, std::move(opts))) {}
 
 http_server::http_server(http_server_options opts)
-  : impl_(std::make_unique<impl>(nullptr, std::move(opts))) {}
+  : impl_(std::make_unique<impl>(std::nullopt, std::move(opts))) {}
 
 http_server::~http_server() { stop(); }
 
@@ -179,13 +194,13 @@ void http_server::add_route(const std::string& method, const std::string& patter
   impl_->extra_routes.emplace_back(method, pattern, std::move(handler));
 }
 
-error http_server::serve(http_backend& backend) {
+error http_server::serve(http_backends backends) {
   std::lock_guard<std::mutex> guard{impl_->mtx};
   auto& m = *impl_;
   if (!m.acceptor || m.started)
     return {ec::bad_input, "the HTTP server is not bound, or already serves"};
-  m.backend = &backend;
-  add_routes(m.core->routes, backend, m.core->opts);
+  m.backends = backends;
+  add_routes(m.core->routes, backends, m.core->opts);
   for (auto& [method, pattern, handler] : m.extra_routes)
     m.core->routes.add(method, pattern, handler);
   m.pool = std::make_unique<route_threads>(m.opts.threads == 0 ? 8 : m.opts.threads);
@@ -204,11 +219,11 @@ error http_server::serve(http_backend& backend) {
 }
 
 error http_server::start(const std::string& host, uint16_t port) {
-  if (!impl_->backend)
-    return {ec::bad_input, "the HTTP server has no backend: use bind() and serve()"};
+  if (!impl_->backends)
+    return {ec::bad_input, "the HTTP server has no backends: use bind() and serve()"};
   if (auto err = bind(host, port))
     return err;
-  return serve(*impl_->backend);
+  return serve(*impl_->backends);
 }
 
 uint16_t http_server::port() const { return impl_->port; }

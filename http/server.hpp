@@ -43,8 +43,8 @@ struct http_server_options {
 
 class http_server {
 public:
-  /// REQUIRES: `backend` outlives this server.
-  explicit http_server(http_backend& backend, http_server_options opts = {});
+  /// REQUIRES: every backend in `backends` outlives this server.
+  explicit http_server(http_backends backends, http_server_options opts = {});
   /// A server whose backend comes later, in serve(): bind the port first,
   /// before anything else of the process listens, then serve.
   explicit http_server(http_server_options opts);
@@ -61,9 +61,9 @@ public:
 
   /// The two halves of start(): bind() checks the TLS files and takes the
   /// port (connections wait in the backlog; ec::bad_input naming what to
-  /// fix), serve() answers them with `backend`, which must outlive this server.
+  /// fix), serve() answers them with `backends`, which must outlive this server.
   error bind(const std::string& host, uint16_t port);
-  error serve(http_backend& backend);
+  error serve(http_backends backends);
 
   /// Adds a route besides the API's own (a test's, say), behind the same
   /// token check. REQUIRES: before serve() or start().
@@ -75,7 +75,7 @@ public:
   bool tls() const;
 
   /// Stops accepting, waits for requests in flight (each bounded by the
-  /// backend's own timeout), closes every connection (parked ones too), and
+  /// backends' own timeouts), closes every connection (parked ones too), and
   /// joins every thread. Safe to call twice.
   void stop();
 

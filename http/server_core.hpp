@@ -1,4 +1,4 @@
-// Internal to http/server*.cpp and http/connection.cpp: what every
+// Internal to http/server*.cpp and http/connection*.cpp: what every
 // connection of one http_server shares (options, routes, the worker pool,
 // connection slots, the TLS context), and the Asio names they use. Only
 // these files include Boost.Asio.

@@ -15,12 +15,19 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
-#include "http_fake_backend.hpp"
+#include "http_fake_jobs.hpp"
+#include "http_fake_nodes.hpp"
+#include "http_fake_rules.hpp"
+#include "http_fake_server.hpp"
 
 using namespace drover;
 using namespace drover::http_test;
 
 namespace {
+
+using cli_fakes = fakes<fake_jobs, fake_nodes, fake_rules>;
+using server_fixture = fake_server<cli_fakes>;
+using token_fixture = token_server<cli_fakes>;
 
 struct cli_result {
   int code = -1;
@@ -311,10 +318,10 @@ TEST_CASE_FIXTURE(token_fixture, "the client sends --token; without it the serve
 }
 
 TEST_CASE("an unreachable server is exit 1 (runtime), a bad URL exit 2 (usage), each with a hint") {
-  fake_backend backend;
+  cli_fakes backend;
   std::string url;
   {
-    http_server gone{backend};
+    http_server gone{bundle_of(backend)};
     REQUIRE_FALSE(gone.start("127.0.0.1", 0));
     url = "http://127.0.0.1:" + std::to_string(gone.port());
   } // stopped: nothing listens on that port any more

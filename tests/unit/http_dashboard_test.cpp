@@ -8,13 +8,19 @@
 #include <nlohmann/json.hpp>
 
 #include "http/dashboard.hpp"
-#include "http_fake_backend.hpp"
+#include "http_fake_monitor.hpp"
+#include "http_fake_nodes.hpp"
+#include "http_fake_server.hpp"
 
 using namespace drover;
 using namespace drover::http_test;
 using json = nlohmann::json;
 
 namespace {
+
+using dashboard_fakes = fakes<fake_monitor, fake_nodes>;
+using server_fixture = fake_server<dashboard_fakes>;
+using token_fixture = token_server<dashboard_fakes>;
 
 } // namespace
 
@@ -27,7 +33,7 @@ TEST_CASE_FIXTURE(server_fixture, "GET / serves the embedded index.html as HTML"
   CHECK(res->get_header_value("Content-Type") == "text/html; charset=utf-8");
   CHECK(res->body.find("<title>drover</title>") != std::string::npos);
   CHECK(res->body.find("/web/app.js") != std::string::npos);
-  // Nothing from another origin: no CDN, no web fonts (issue #11).
+  // Nothing from another origin: no CDN, no web fonts (the page must work offline).
   CHECK(res->body.find("http://") == std::string::npos);
   CHECK(res->body.find("https://") == std::string::npos);
   CHECK(res->get_header_value("Content-Security-Policy").find("default-src 'self'") == 0);

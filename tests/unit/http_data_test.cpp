@@ -1,14 +1,16 @@
-// The data-scheduling endpoints (#9 item 7) on the real REST server over an
-// in-memory backend: what reaches the backend, and every refusal (400 naming
-// the header, 404, 413, 429) with nothing stored.
+// The multi-user data endpoints on the real REST server over an in-memory
+// data backend (and the jobs fake, for task ids on GET /v1/tasks/{id}):
+// what reaches the backend, and every refusal (400 naming the header, 404,
+// 413, 429) with nothing stored.
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "http/backend.hpp"
+#include "http/backend_data.hpp"
 #include "http/httplib_abi.hpp"
 #include "http/server.hpp"
-#include "http_fake_backend.hpp"
+#include "http_fake_jobs.hpp"
+#include "http_fake_server.hpp"
 
 using namespace drover;
 using json = nlohmann::json;
@@ -16,7 +18,7 @@ using json = nlohmann::json;
 namespace {
 
 /// Users 1 and 2 exist; sends are kept; reads answer the kept items.
-class data_fake : public http_test::fake_backend {
+class data_fake : public data_backend {
 public:
   std::vector<send_request> sent;
   std::vector<std::pair<uint64_t, std::string>> acks;
@@ -24,6 +26,9 @@ public:
 
   result<user_info> create_user(const std::string& name) override {
     return user_info{3, name, "c1", 0, 0, 0, 0, 1};
+  }
+  result<std::vector<user_info>> list_users() override {
+    return std::vector<user_info>{user_info{1, "x", "c1", 0, 0, 0, 0, 1}};
   }
   result<user_info> get_user(uint64_t id) override {
     if (id > 2)
@@ -64,8 +69,8 @@ public:
 };
 
 struct data_server {
-  data_fake backend;
-  http_server server{backend};
+  http_test::fakes<http_test::fake_jobs, data_fake> backend;
+  http_server server{http_test::bundle_of(backend)};
   std::unique_ptr<httplib::Client> client;
   data_server() {
     REQUIRE_FALSE(server.start("127.0.0.1", 0));

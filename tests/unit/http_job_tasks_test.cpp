@@ -10,7 +10,8 @@
 #include "http/json_codec.hpp"
 #include "http/metrics_text.hpp"
 #include "http/query_params.hpp"
-#include "http_fake_backend.hpp"
+#include "http_fake_jobs.hpp"
+#include "http_fake_server.hpp"
 
 using namespace drover;
 using namespace drover::http_test;
@@ -18,10 +19,12 @@ using json = nlohmann::json;
 
 namespace {
 
+using server_fixture = fake_server<fake_jobs>;
+
 const char* four_tasks = R"({"name": "thumbs", "tasks": [{"type": "resize", "count": 4}]})";
 
 /// Ends task `id` of the fake in `s` with `result` at attempt `attempt`.
-void end_task(fake_backend& b, task_id id, task_state s, std::string result,
+void end_task(fake_jobs& b, task_id id, task_state s, std::string result,
               uint32_t attempt = 1) {
   std::lock_guard<std::mutex> g{b.mtx};
   auto& t = b.tasks[id].t;

@@ -8,7 +8,9 @@
 #include <chrono>
 #include <string>
 
-#include "http_fake_backend.hpp"
+#include "http_fake_jobs.hpp"
+#include "http_fake_monitor.hpp"
+#include "http_fake_server.hpp"
 #include "tests/support/hostile_http.hpp"
 #include "tests/support/raw_http.hpp"
 
@@ -18,6 +20,8 @@ using namespace drover::testing;
 using namespace std::chrono_literals;
 
 namespace {
+
+using server_fixture = fake_server<fakes<fake_jobs, fake_monitor>>;
 
 http_server_options quick() {
   http_server_options o;

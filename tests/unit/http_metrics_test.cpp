@@ -8,12 +8,26 @@
 #include <string>
 
 #include "http/metrics_text.hpp"
-#include "http_fake_backend.hpp"
+#include "http_fake_jobs.hpp"
+#include "http_fake_monitor.hpp"
+#include "http_fake_server.hpp"
 
 using namespace drover;
 using namespace drover::http_test;
 
 namespace {
+
+/// The monitor counts the fake's tasks by state, as the manager counts its own.
+struct counting_fakes : fakes<fake_jobs, fake_monitor> {
+  result<metrics_snapshot> metrics() override {
+    auto m = fake_monitor::metrics();
+    std::lock_guard<std::mutex> g{fake_jobs::mtx};
+    for (auto& [id, t] : tasks)
+      m.value().tasks_by_state[static_cast<int>(t.t.state)] += 1;
+    return m;
+  }
+};
+using server_fixture = fake_server<counting_fakes>;
 
 /// A strict little reader of the text format: every sample must follow a
 /// # TYPE line of its family; samples are keyed "name{labels}".

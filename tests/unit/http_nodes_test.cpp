@@ -6,13 +6,16 @@
 
 #include "http/metrics_text.hpp"
 #include "http/node_json.hpp"
-#include "http_fake_backend.hpp"
+#include "http_fake_nodes.hpp"
+#include "http_fake_server.hpp"
 
 using namespace drover;
 using namespace drover::http_test;
 using json = nlohmann::json;
 
 namespace {
+
+using server_fixture = fake_server<fake_nodes>;
 
 void refused(const httplib::Result& res, int status, const std::string& part) {
   REQUIRE(res);

@@ -17,7 +17,8 @@
 #include <vector>
 
 #include "http/deferred_reply.hpp"
-#include "http_fake_backend.hpp"
+#include "http_fake_monitor.hpp"
+#include "http_fake_server.hpp"
 #include "tests/support/raw_http.hpp"
 
 using namespace drover;
@@ -25,6 +26,7 @@ using namespace drover::http_test;
 using namespace std::chrono_literals;
 
 namespace {
+
 
 /// Requests parked by the test route, in arrival order.
 struct parking_lot {
@@ -77,11 +79,11 @@ bool eventually(F cond) {
 
 /// A server with two route threads and the test's parking routes.
 struct parked_fixture {
-  fake_backend backend;
+  fake_monitor backend;
   parking_lot lot;
   http_server server;
 
-  parked_fixture() : server(backend, options()) {
+  parked_fixture() : server(bundle_of(backend), options()) {
     // Parks for `ms` (query ?ms=, default 10 s); on timeout answers 204.
     server.add_route("GET", "/test/park", [this](const http_request& req, http_response& res) {
       auto ms = req.params.count("ms") ? std::stoi(req.params.find("ms")->second) : 10000;

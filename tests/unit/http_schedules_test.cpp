@@ -7,13 +7,16 @@
 
 #include <nlohmann/json.hpp>
 
-#include "http_fake_backend.hpp"
+#include "http_fake_schedules.hpp"
+#include "http_fake_server.hpp"
 
 using namespace drover;
 using namespace drover::http_test;
 using json = nlohmann::json;
 
 namespace {
+
+using server_fixture = fake_server<fake_schedules>;
 
 const char* nightly = R"({"name": "nightly", "every": "30s", "catch_up": "all",
   "job": {"name": "report", "tasks": [{"type": "echo", "payload": "hi"}]}})";

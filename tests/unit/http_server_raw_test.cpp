@@ -6,7 +6,9 @@
 
 #include <string>
 
-#include "http_fake_backend.hpp"
+#include "http_fake_jobs.hpp"
+#include "http_fake_monitor.hpp"
+#include "http_fake_server.hpp"
 #include "tests/support/raw_http.hpp"
 
 using namespace drover;
@@ -14,6 +16,9 @@ using namespace drover::http_test;
 using drover::testing::exchange;
 
 namespace {
+
+using server_fixture = fake_server<fakes<fake_jobs, fake_monitor>>;
+using token_fixture = token_server<fakes<fake_jobs, fake_monitor>>;
 
 bool starts_with(const std::string& s, const std::string& prefix) {
   return s.compare(0, prefix.size(), prefix) == 0;
@@ -59,7 +64,7 @@ TEST_CASE_FIXTURE(server_fixture, "garbage and broken requests get a 4xx and the
 }
 
 TEST_CASE("an unauthorized upload gets 401, even one over the size limit") {
-  http_server_options opts = token_fixture::options();
+  http_server_options opts = token_options();
   opts.max_body = 1024;
   server_fixture f{opts};
   auto small = exchange(f.server.port(),

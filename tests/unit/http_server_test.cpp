@@ -9,13 +9,32 @@
 
 #include <nlohmann/json.hpp>
 
-#include "http_fake_backend.hpp"
+#include "http_fake_jobs.hpp"
+#include "http_fake_monitor.hpp"
+#include "http_fake_nodes.hpp"
+#include "http_fake_rules.hpp"
+#include "http_fake_server.hpp"
 
 using namespace drover;
 using namespace drover::http_test;
 using json = nlohmann::json;
 
 namespace {
+
+using server_fakes = fakes<fake_jobs, fake_rules, fake_nodes, fake_monitor>;
+using server_fixture = fake_server<server_fakes>;
+using token_fixture = token_server<server_fakes>;
+
+/// Small limits, to test 413 without megabytes.
+struct small_limits_fixture : fake_server<server_fakes> {
+  small_limits_fixture() : fake_server<server_fakes>(options()) {}
+  static http_server_options options() {
+    http_server_options o;
+    o.max_body = 1024;
+    o.max_tasks = 5;
+    return o;
+  }
+};
 
 const char* two_tasks = R"({"name": "etl", "group": "g", "tasks": [
   {"type": "echo", "payload": "hi", "priority": "high", "tags": ["gpu"]},
@@ -236,7 +255,10 @@ TEST_CASE_FIXTURE(server_fixture, "healthz is 200 when ready, 503 when not or wh
   CHECK(body_of(client.Get("/healthz"))["status"] == "ok");
   backend.healthy.ready = false;
   CHECK(client.Get("/healthz")->status == 503);
-  backend.fail_all = error{ec::unreachable, "the manager did not answer within 5000 ms"};
+  error gone{ec::unreachable, "the manager did not answer within 5000 ms"};
+  backend.fake_monitor::fail_all = gone; // every feature asks the manager
+  backend.fake_jobs::fail_all = gone;
+  backend.fake_nodes::fail_all = gone;
   auto res = client.Get("/healthz");
   CHECK(res->status == 503);
   CHECK(body_of(res)["status"] == "unavailable");
@@ -300,7 +322,7 @@ TEST_CASE_FIXTURE(small_limits_fixture, "a chunked body is refused with 411: it 
 TEST_CASE("a slow backend call does not hold up other requests") {
   // health() blocks until released; nodes() must still answer meanwhile,
   // which shows requests run on the server's pool, several at once.
-  struct slow_backend : fake_backend {
+  struct slow_backend : fakes<fake_nodes, fake_monitor> {
     std::mutex m;
     std::condition_variable cv;
     bool release = false;
@@ -310,7 +332,7 @@ TEST_CASE("a slow backend call does not hold up other requests") {
       return health_info{};
     }
   } backend;
-  http_server server{backend};
+  http_server server{bundle_of(backend)};
   REQUIRE_FALSE(server.start("127.0.0.1", 0));
   httplib::Client slow{"127.0.0.1", server.port()};
   auto pending = std::async(std::launch::async, [&] { return slow.Get("/healthz"); });
@@ -331,10 +353,10 @@ TEST_CASE("a slow backend call does not hold up other requests") {
 }
 
 TEST_CASE("start reports an address it cannot bind, and a second start") {
-  fake_backend backend;
-  http_server first{backend};
+  fake_monitor backend;
+  http_server first{bundle_of(backend)};
   REQUIRE_FALSE(first.start("127.0.0.1", 0));
-  http_server second{backend};
+  http_server second{bundle_of(backend)};
   auto err = second.start("127.0.0.1", first.port());
   CHECK(err.code == ec::bad_input);
   CHECK(err.message.find("cannot listen on 127.0.0.1:") == 0);

@@ -1,4 +1,4 @@
-// Issue 10 items 1-3 as pure logic: bounded queues with standby and weights,
+// Queues, dedupe and splitting as pure logic: bounded queues with standby and weights,
 // dedupe bookkeeping, split expansion and the job JSON's split/merge fields,
 // and the REST answer (429 + Retry-After) when the queues are full.
 #include <doctest/doctest.h>
@@ -16,7 +16,8 @@
 #include "http/job_json.hpp"
 #include "http/json_codec.hpp"
 #include "http/job_split_json.hpp"
-#include "http_fake_backend.hpp"
+#include "http_fake_jobs.hpp"
+#include "http_fake_server.hpp"
 
 using namespace drover;
 using json = nlohmann::json;
@@ -286,7 +287,7 @@ TEST_CASE("an expanded job body parses back to the same tasks") {
 
 TEST_SUITE("http_server") {
 
-TEST_CASE_FIXTURE(http_test::server_fixture, "POST /v1/jobs answers 429 with Retry-After when the queues are full") {
+TEST_CASE_FIXTURE(http_test::fake_server<http_test::fake_jobs>, "POST /v1/jobs answers 429 with Retry-After when the queues are full") {
   backend.fail_all = error{ec::overloaded, "the queues are full (normal 10/10, standby 0/0)"};
   auto res = client.Post("/v1/jobs", R"({"name": "j", "tasks": [{"type": "noop"}]})",
                          "application/json");

@@ -1,0 +1,151 @@
+// The jobs and tasks endpoints: check the input, make one jobs_backend call,
+// map its error through http/status.cpp or encode its value through
+// http/json_codec.cpp.
+//   POST /v1/jobs                   201 (200 for a known Idempotency-Key)
+//   GET  /v1/jobs?offset=&limit=    a page of jobs
+//   GET  /v1/jobs/{id}              one job's progress
+//   POST /v1/jobs/{id}/seal|cancel
+//   GET  /v1/jobs/{id}/tasks        a page of its tasks
+//   GET  /v1/tasks/{id}, POST /v1/tasks/{id}/cancel
+#include <chrono>
+
+#include <nlohmann/json.hpp>
+
+#include "http/backend_jobs.hpp"
+#include "http/job_json.hpp"
+#include "http/json_codec.hpp"
+#include "http/query_params.hpp"
+#include "http/routes.hpp"
+
+namespace drover {
+
+namespace {
+
+using Request = http_request;
+using Response = http_response;
+
+int64_t now_ms() { // the wall clock, read only here at the edge (job rates)
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+bool job_id_from(const Request& req, Response& res, job_id& id) {
+  auto text = req.matches[1];
+  if (parse_u64(text, id))
+    return true;
+  reply_error(res, 400, "bad_input", "job id '" + text + "' is not a number");
+  return false;
+}
+
+bool task_id_from(const Request& req, Response& res, task_id& id) {
+  auto text = req.matches[1];
+  if (parse_task_id(text, id))
+    return true;
+  reply_error(res, 400, "bad_input", "task id '" + text
+                                       + "' is neither a number nor NODE_MS_NUMBER");
+  return false;
+}
+
+/// Reads ?offset=&limit= for GET /v1/jobs; anything else is a 400.
+bool paging_from(const Request& req, Response& res, uint64_t& offset, uint32_t& limit) {
+  if (auto err = read_paging(req.params, offset, limit)) {
+    reply_error(res, 400, "bad_input", err.message);
+    return false;
+  }
+  return true;
+}
+
+/// A route on /v1/jobs/{id}...: the id checked, then `call` answers the job.
+template <class Call>
+http_handler on_job(jobs_backend& b, Call call) {
+  return [bk = &b, call](const Request& req, Response& res) {
+    job_id id = 0;
+    if (!job_id_from(req, res, id))
+      return;
+    auto r = call(*bk, id);
+    if (!reply_failed(res, r))
+      reply_json(res, 200, to_json(r.value(), now_ms()));
+  };
+}
+
+void submit(const Request& req, Response& res, jobs_backend& b, const http_server_options& o) {
+  if (!json_typed(req, res))
+    return;
+  auto parsed = parse_job_request(req.body, job_limits{o.max_tasks});
+  if (parsed.err)
+    return reply_error(res, parsed.too_many ? 413 : 400,
+                       parsed.too_many ? "too_many_tasks" : "bad_input", parsed.err.message);
+  auto key = idempotency_key(req.get_header_value("Idempotency-Key"), parsed.job.origin);
+  if (!key)
+    return reply_failure(res, key.err());
+  parsed.job.origin = key.value();
+  auto r = b.submit_job(std::move(parsed.job));
+  if (reply_failed(res, r))
+    return;
+  res.set_header("Location", "/v1/jobs/" + std::to_string(r->job));
+  // A known key answers the job stored before: 200, nothing new was made.
+  reply_json(res, r->existing ? 200 : 201, to_json(r.value()));
+}
+
+} // namespace
+
+void add_job_routes(const route_adder& add, jobs_backend& b, const http_server_options& opts,
+                    task_id_owner other) {
+  add("POST", "/v1/jobs", [bk = &b, o = &opts](const Request& req, Response& res) {
+    submit(req, res, *bk, *o);
+  });
+  add("GET", "/v1/jobs", [bk = &b](const Request& req, Response& res) {
+    uint64_t offset = 0;
+    uint32_t limit = 0;
+    if (!paging_from(req, res, offset, limit))
+      return;
+    auto r = bk->list_jobs(offset, limit);
+    if (!reply_failed(res, r))
+      reply_json(res, 200, to_json(r.value(), offset, limit, now_ms()));
+  });
+  add("GET", R"(/v1/jobs/([^/]+))", on_job(b, [](jobs_backend& bk, job_id id) {
+        return bk.get_job(id);
+      }));
+  add("POST", R"(/v1/jobs/([^/]+)/seal)", on_job(b, [](jobs_backend& bk, job_id id) {
+        return bk.seal_job(id);
+      }));
+  add("GET", R"(/v1/jobs/([^/]+)/tasks)", [bk = &b](const Request& req, Response& res) {
+    task_query q;
+    if (!job_id_from(req, res, q.job))
+      return;
+    if (auto err = read_task_query(req.params, q))
+      return reply_error(res, 400, "bad_input", err.message);
+    auto r = bk->list_job_tasks(q);
+    if (!reply_failed(res, r))
+      reply_json(res, 200, to_json(r.value()));
+  });
+  add("POST", R"(/v1/jobs/([^/]+)/cancel)", [bk = &b](const Request& req, Response& res) {
+    job_id id = 0;
+    if (!job_id_from(req, res, id))
+      return;
+    auto r = bk->cancel_job(id);
+    if (!reply_failed(res, r))
+      reply_json(res, 200, to_json(r.value()));
+  });
+  add("GET", R"(/v1/tasks/([^/]+))",
+      [bk = &b, other = std::move(other)](const Request& req, Response& res) {
+        if (other && other(req.matches[1], res))
+          return;
+        task_id id = 0;
+        if (!task_id_from(req, res, id))
+          return;
+        auto r = bk->get_task(id);
+        if (!reply_failed(res, r))
+          reply_json(res, 200, to_json(r.value()));
+      });
+  add("POST", R"(/v1/tasks/([^/]+)/cancel)", [bk = &b](const Request& req, Response& res) {
+    task_id id = 0;
+    if (!task_id_from(req, res, id))
+      return;
+    auto r = bk->cancel_task(id);
+    if (!reply_failed(res, r))
+      reply_json(res, 200, to_json(r.value()));
+  });
+}
+
+} // namespace drover
