@@ -1,4 +1,4 @@
-// A node's side of status reports and commands (issue #9 items 5-6): what
+// A node's side of status reports and commands: what
 // the consumer keeps between reports (the last host sample for deltas, the
 // command updates not yet told, its mode and its one cache) and how it
 // builds a report and applies the commands that need no actor. No CAF
@@ -23,8 +23,8 @@ namespace drover {
 struct node_hooks {
   /// Reads the host at `now_ms` (default: /proc and statvfs of ".").
   std::function<host_sample(int64_t now_ms)> sample;
-  /// Messages in this node's per-user queues; 0 until the users part of
-  /// issue #9 provides it.
+  /// Messages in this node's per-user queues (default: the process-wide
+  /// count the mailbox keeps, core/user_backlog.hpp).
   std::function<uint64_t()> user_backlog;
   /// Re-reads the node's config file into `info` (tags, capacity) for the
   /// update command; null: the node has no config file.

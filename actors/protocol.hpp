@@ -75,7 +75,8 @@ using handlers_atom = caf::atom_constant<caf::atom("handlers")>;
 // -- messages ------------------------------------------------------------------
 
 /// A producer's task list: list `seq` of the job the producer calls `origin`.
-/// Pushing the same (origin, seq) twice stores it once [issue 5].
+/// Pushing the same (origin, seq) twice stores it once, so a producer may
+/// re-send a list whose acknowledgement it never saw.
 struct task_list {
   std::string origin;      ///< producer-chosen job key, unique per job
   std::string job_name;

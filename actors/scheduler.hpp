@@ -1,4 +1,4 @@
-// The scheduler (issue #10 item 6): recurring jobs in the manager process.
+// The scheduler: recurring jobs in the manager process.
 // Keeps a schedule_book (core/schedule_book.hpp), fires each running
 // schedule on a CAF timer and submits every run to the manager as a normal
 // job, the way POST /v1/jobs does, so each run has progress at

@@ -1,5 +1,5 @@
-// The node-side hook for status reports (#9 items 5-6 wire it into the
-// node's `user_backlog` field): items waiting in this process's per-user
+// The node-side hook for status reports (actors/node_agent.cpp copies it into
+// the node's `user_backlog` field): items waiting in this process's per-user
 // queues, kept current by the mailbox actor (actors/mailbox.hpp).
 #pragma once
 
