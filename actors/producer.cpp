@@ -30,7 +30,7 @@ struct producer_state {
   bool active = false;              ///< the manager activated us; standbys never push
   uint64_t push_gen = 0;            ///< answers of an older push (before a loss) are ignored
   bool heartbeating = false;
-  node_agent agent;                 ///< status reports (#9); producers run no commands
+  node_agent agent;                 ///< status reports; producers run no commands
   bool reporting = false;
   std::set<uint32_t> stored;        ///< seqs the manager has (acknowledged or found stored)
   bool started_clock = false;
@@ -181,7 +181,7 @@ void push_lists(producer_ptr self) {
     ++st.next_seq;
   while (st.in_flight < st.opts.window && st.next_seq < st.lists_total) {
     // The last list seals the job: send it only once every other list is
-    // stored, so a list refused for full queues (issue 10) and sent again
+    // stored, so a list refused for full queues and sent again
     // later cannot arrive after the job already counts as complete.
     if (st.next_seq + 1 == st.lists_total && st.stored.size() + 1 < st.lists_total)
       break;
@@ -329,7 +329,7 @@ caf::behavior producer(producer_ptr self, producer_options opts) {
       self->delayed_send(self, st.opts.status_every, nstatus_atom::value);
     },
     [](const std::vector<node_command>&) { /* the manager's (empty) reply */ },
-    [=](retry_atom, uint32_t seq, uint64_t gen) { // issue 10: queues were full
+    [=](retry_atom, uint32_t seq, uint64_t gen) { // the manager's queues were full
       if (gen == self->state.push_gen)
         send_list(self, seq);
     },

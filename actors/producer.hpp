@@ -40,7 +40,7 @@ struct producer_options {
   std::chrono::milliseconds heartbeat{1000}; ///< to the registry; 0: none
   uint64_t tasks = 0;               ///< 0: no job, stay registered
   task_spec spec;                   ///< every task of the job looks like this
-  std::vector<task_spec> specs;     ///< issue 10: a job file's tasks (split, merge); overrides spec
+  std::vector<task_spec> specs;     ///< a job file's tasks (split, merge); overrides spec
   std::string job_name = "job";
   std::string run;                  ///< --run: a new run of the same job (e.g. a date)
   std::string idempotency_key;      ///< --idempotency-key: the run's identity, verbatim
@@ -48,7 +48,7 @@ struct producer_options {
   uint32_t window = 4;              ///< lists in flight at once
   bool print_progress = true;       ///< a line per second on stdout
   std::shared_ptr<producer_outcome> outcome = std::make_shared<producer_outcome>();
-  // -- node status reports (issue #9, actors/node_agent.hpp); producers take no commands --
+  // -- node status reports (actors/node_agent.hpp); producers take no commands --
   std::chrono::milliseconds status_every{0}; ///< reports to the manager; 0: none
   node_hooks node;                            ///< host sampler, user backlog
 };

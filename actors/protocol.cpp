@@ -22,7 +22,7 @@ void add_drover_types(caf::actor_system_config& cfg) {
     .add_message_type<task_event>("drover::task_event")
     .add_message_type<recovered_state>("drover::recovered_state");
   add_node_types(cfg); // node status and commands (actors/protocol_nodes.hpp)
-  add_schedule_types(cfg); // schedules (issue #10 item 6)
+  add_schedule_types(cfg); // schedules (actors/protocol_schedules.hpp)
   // Renders as "drover: unknown_task: no task 42" in logs and errors.
   cfg.add_error_category(
     caf::atom("drover"),

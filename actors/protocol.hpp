@@ -80,7 +80,7 @@ using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;
 
 /// A producer's task list: list `seq` of the job the producer calls `origin`.
 /// Pushing the same (origin, seq) twice stores it once, so a producer may
-/// re-send a list it is unsure about.
+/// re-send a list whose acknowledgement it never saw.
 struct task_list {
   std::string origin;      ///< producer-chosen job key, unique per job
   std::string job_name;

@@ -1,4 +1,4 @@
-// Messages of multi-user data scheduling (issue #9): courier (manager side)
+// Messages of multi-user data scheduling: courier (manager side)
 // <-> mailbox (consumer nodes) and the REST backend -> courier. Kept apart
 // from actors/protocol.hpp so this area rebuilds and merges on its own.
 // Register with add_data_types() in every process that runs either actor.

@@ -1,5 +1,5 @@
-// Messages of node status reports and node commands (issue #9 items 5-6,
-// #10 item 5), kept out of actors/protocol.hpp so that file stays small.
+// Messages of node status reports, node commands and the sleep/wake policy,
+// kept out of actors/protocol.hpp so that file stays small.
 // Registered by add_node_types(), which add_drover_types() calls.
 //   node -> manager:  (nstatus, node_status) -> std::vector<node_command>
 //   REST -> manager:  (ncommand, node, kind) -> node_command

@@ -22,7 +22,7 @@ struct registry_state {
   caf::actor manager;
   std::map<std::string, member_entry> members; ///< by member_key()
   std::vector<caf::response_promise> waiting; ///< members waiting for a manager
-  caf::actor courier; ///< data scheduling (#9): consumer nodes' mailboxes ask for it
+  caf::actor courier; ///< multi-user data: consumer nodes' mailboxes ask for it
   static inline const char* name = "registry";
 };
 
@@ -43,7 +43,7 @@ void drop_lost(registry_ptr self, std::map<std::string, member_entry>::iterator 
   if (self->state.manager)
     self->send(self->state.manager, lost_atom::value, info);
   // A silent consumer may keep its connection (and its mailbox) up: the
-  // courier hears of the loss here, not only from a down message (#9).
+  // courier hears of the loss here, not only from a down message.
   if (self->state.courier && info.role == member_role::consumer)
     self->send(self->state.courier, lost_atom::value, info);
 }
@@ -177,7 +177,7 @@ caf::behavior registry(registry_ptr self, registry_options opts) {
       else
         log_error("ALERT from {} (no manager to report it to): {}", node, text);
     },
-    // -- data scheduling (#9): mailboxes find the courier here ---------------
+    // -- multi-user data: mailboxes find the courier here -------------------
     [=](courier_atom, const caf::actor& c) { self->state.courier = c; },
     [=](courier_atom, get_atom) -> caf::result<caf::actor> {
       if (!self->state.courier)

@@ -36,7 +36,7 @@ struct supervisor_options {
 caf::actor spawn_supervisor(caf::actor_system& sys, supervisor_options opts);
 
 /// The exit reason with which a child asks to be restarted (the node
-/// command `restart`, issue #9): its supervisor starts it again at once and
+/// command `restart`): its supervisor starts it again at once and
 /// does not count it against max_restarts.
 caf::error restart_request();
 bool is_restart_request(const caf::error& reason);

@@ -40,7 +40,7 @@ int build_body(const submit_options& s, std::string& body, std::set<std::string>
       return 2;
     }
     job_limits local{std::numeric_limits<std::size_t>::max()};
-    local.read_files = true; // issue 10: split.lines reads its file here, not on the server
+    local.read_files = true; // split.lines reads its file here: the server reads no client files
     auto parsed = parse_job_request(body, local);
     if (parsed.err) {
       err << "drover: " << s.file << ": " << parsed.err.message << "\n";

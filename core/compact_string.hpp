@@ -1,10 +1,11 @@
-// An immutable 8-byte string for the text fields of task and task_spec
-// (issue 8, W5: a std::string costs 32 bytes even when empty, and a task has
-// six of them). Up to 6 characters live inside the 8 bytes ("noop", "c1");
-// longer text is one heap block shared by reference count, so the copies a
-// task makes (manager table, memory store, store requests) share its payload
-// instead of duplicating it. Reads like a const std::string: converts to
-// std::string_view and std::string, compares with both, formats with fmt.
+// An immutable 8-byte string for the text fields of task and task_spec (a
+// std::string costs 32 bytes even when empty, and a task has six of them:
+// most of the memory per queued task that benchmark W5 measures). Up to 6
+// characters live inside the 8 bytes ("noop", "c1"); longer text is one heap
+// block shared by reference count, so the copies a task makes (manager table,
+// memory store, store requests) share its payload instead of duplicating it.
+// Reads like a const std::string: converts to std::string_view and
+// std::string, compares with both, formats with fmt.
 #pragma once
 
 #include <atomic>

@@ -1,6 +1,6 @@
-// Dedupe of identical sub-tasks (DESIGN.md §5, issue 10 item 3): while a
-// task with a given dedupe_key is pending, assigned or running, later tasks
-// with the same key, in any job, attach to it as followers instead of
+// Dedupe of identical sub-tasks (DESIGN.md §5), so shared work runs once:
+// while a task with a given dedupe_key is pending, assigned or running, later
+// tasks with the same key, in any job, attach to it as followers instead of
 // running. The leader runs once; when it ends, every follower ends the same
 // way with the same result. Pure bookkeeping, no actor: the manager calls it.
 #pragma once

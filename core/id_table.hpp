@@ -1,7 +1,7 @@
 // A map from 64-bit ids to values, for ids that are handed out densely (task
-// ids: next_task++). Issue 8, W5: an unordered_map<task_id, task> costs a
-// heap node per entry (malloc's header, the next pointer) and a bucket, and a
-// malloc/free per task. Here:
+// ids: next_task++), because memory per queued task (benchmark W5) matters:
+// an unordered_map<task_id, task> costs a heap node per entry (malloc's
+// header, the next pointer) and a bucket, and a malloc/free per task. Here:
 // - the index is pages of 512 pointers by id (4 KB a page, freed with the
 //   page's last entry), so a straggler keeps 4 KB, not its neighbours;
 // - the entries live in slabs of 512 and freed ones are reused (a free list),

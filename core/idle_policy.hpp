@@ -1,8 +1,9 @@
-// The manager's sleep/wake policy (issue #10 item 5) as pure functions:
-// after the cluster has been idle for `idle_after_ms`, surplus consumers
-// sleep (all but `min_awake`, the fastest stay up); when the backlog per
-// awake consumer passes `wake_backlog`, sleeping ones wake, fastest first.
-// actors/manager_nodes.cpp applies the answers on a CAF timer.
+// The manager's sleep/wake policy as pure functions, so it can be tested
+// without a clock or actors: after the cluster has been idle for
+// `idle_after_ms`, surplus consumers sleep (all but `min_awake`, the fastest
+// stay up); when the backlog per awake consumer passes `wake_backlog`,
+// sleeping ones wake, fastest first. actors/manager_nodes.cpp applies the
+// answers on a CAF timer.
 #pragma once
 
 #include <cstdint>

@@ -1,8 +1,9 @@
-// Bounded priority queues with a standby (overflow) queue: DESIGN.md §5 and
-// issue 10 item 1. Each of high / normal / low holds at most `capacity`
-// pending task ids; a task that finds its queue full waits in the standby
-// queue and moves up, oldest first, as its queue drains. Queues are served
-// by weight (default high 8 : normal 3 : low 1) so low never starves.
+// Bounded priority queues with a standby (overflow) queue (DESIGN.md §5), so
+// memory stays bounded under a flood of work. Each of high / normal / low
+// holds at most `capacity` pending task ids; a task that finds its queue full
+// waits in the standby queue and moves up, oldest first, as its queue drains.
+// Queues are served by weight (default high 8 : normal 3 : low 1) so low
+// never starves.
 //
 // push() never refuses: tasks the manager already owns (retries, recovered
 // tasks, reclaimed leases) must not be dropped, so they may overfill the

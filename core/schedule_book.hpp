@@ -1,4 +1,4 @@
-// The schedules a manager process keeps: what each one
+// The schedules (recurring jobs) a manager process keeps: what each one
 // is, what it has run, and the pure decisions on it. The scheduler actor
 // (actors/scheduler.cpp) owns one book, arms the timers it asks for and
 // submits the runs; store/schedule_store.hpp persists the records.

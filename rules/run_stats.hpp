@@ -32,7 +32,7 @@ public:
   double average(const std::string& node, const std::string& type) const;
 
   /// The mean of `node`'s averages over every type it ran, or a negative
-  /// number if it ran none: its speed for waking the fastest first (#10).
+  /// number if it ran none: its speed for waking the fastest first.
   double node_average(const std::string& node) const;
 
 private:

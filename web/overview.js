@@ -75,7 +75,7 @@ function members(nodes, overview) {
     h('tbody', {}, rows))];
 }
 
-/// Mode and the latest status report (#9, #10); n/a where none arrived.
+/// Mode and the latest status report; n/a where none arrived (a node that never reported).
 function nodeCells(n) {
   const s = n.status;
   const pct = (v) => h('td', {class: 'num'}, `${Math.round(v)} %`);

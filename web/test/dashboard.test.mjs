@@ -1,4 +1,4 @@
-// End-to-end test of the dashboard (issue #11): a real `drover run` on
+// End-to-end test of the dashboard in a real browser: a real `drover run` on
 // loopback with a token, driven in headless Chromium (Debian's
 // /usr/bin/chromium) through playwright-core. Usage (run.sh does this):
 //   node dashboard.test.mjs --bin=PATH/drover [--screenshot=FILE.png]
