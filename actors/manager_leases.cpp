@@ -38,7 +38,7 @@ consumer_entry& recovered_entry(manager_state& st, const std::string& node) {
 
 } // namespace
 
-void recover_lease(manager_ptr self, task& t, int64_t now) {
+void recover_lease(manager_ptr self, const task& t, int64_t now) {
   auto& st = self->state;
   st.dedupe.join(t.id, t.spec.dedupe_key); // a running leader keeps its followers
   auto& c = recovered_entry(st, std::string{t.consumer});
@@ -68,10 +68,11 @@ void end_restart_hold(manager_ptr self) {
 
 void mark_in_doubt(manager_state& st, consumer_entry& c) {
   c.in_doubt.clear();
-  for (auto& [id, t] : st.tasks)
+  st.table.for_each([&](const task& t) {
     if (t.consumer == c.info.node
         && (t.state == task_state::assigned || t.state == task_state::running))
-      c.in_doubt.insert(id);
+      c.in_doubt.insert(t.id);
+  });
 }
 
 void reclaim_in_doubt(manager_ptr self, consumer_entry& c, const char* why) {
@@ -80,11 +81,11 @@ void reclaim_in_doubt(manager_ptr self, consumer_entry& c, const char* why) {
   auto detail = fmt::format("from {}: {}", c.info.node, why);
   uint64_t moved = 0;
   for (auto id : c.in_doubt) {
-    auto ti = st.tasks.find(id);
-    if (ti == st.tasks.end() || ti->second.consumer != c.info.node
-        || (ti->second.state != task_state::assigned && ti->second.state != task_state::running))
+    auto t = st.table.edit(id);
+    if (!t || t->consumer != c.info.node
+        || (t->state != task_state::assigned && t->state != task_state::running))
       continue;
-    take_back(self, ti->second, detail, now);
+    take_back(self, t, detail, now);
     if (c.inflight > 0)
       --c.inflight;
     ++moved;
@@ -104,15 +105,15 @@ void on_lease_report(manager_ptr self, const std::string& node,
   auto now = now_ms(self);
   uint64_t kept = 0, adopted = 0;
   for (auto& r : refs) {
-    auto ti = st.tasks.find(r.id);
-    if (ti == st.tasks.end())
+    auto edit = st.table.edit(r.id);
+    if (!edit)
       continue; // finished meanwhile; its report, if any, is stale
-    auto& t = ti->second;
+    auto& t = *edit;
     if (t.consumer == node && t.lease_version == r.lease
         && (t.state == task_state::assigned || t.state == task_state::running)) {
       kept += c.in_doubt.erase(r.id);
     } else if (st.holding && r.lease < st.lease_floor && adopt_lease(t, node, r.lease, now)) {
-      count_move(st, t, task_state::pending);
+      edit.commit();
       st.changes.push_back(change_of(t, event_kind::assigned,
                                      fmt::format("to {}: kept after a manager restart", node),
                                      now));

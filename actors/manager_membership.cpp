@@ -7,13 +7,12 @@
 
 namespace drover {
 
-void take_back(manager_ptr self, task& t, const std::string& detail, int64_t now) {
+void take_back(manager_ptr self, task_edit& t, const std::string& detail, int64_t now) {
   auto& st = self->state;
-  auto from = t.state;
-  reclaim(t);
-  count_move(st, t, from);
-  st.changes.push_back(change_of(t, event_kind::reassigned, detail, now));
-  st.pending.push_front(t.id, t.spec.prio);
+  reclaim(*t);
+  t.commit();
+  st.changes.push_back(change_of(*t, event_kind::reassigned, detail, now));
+  st.pending.push_front(t->id, t->spec.prio);
   ++st.stats.reassigned;
 }
 
@@ -25,9 +24,11 @@ void reclaim_from(manager_ptr self, const std::string& node, const char* why) {
   auto now = now_ms(self);
   uint64_t moved = 0;
   auto detail = fmt::format("from {}: {}", node, why);
-  for (auto& [id, t] : st.tasks) {
-    if (t.consumer != node || is_terminal(t.state) || t.state == task_state::pending)
-      continue;
+  auto leased = st.table.ids_where([&](const task& t) {
+    return t.consumer == node && !is_terminal(t.state) && t.state != task_state::pending;
+  });
+  for (auto id : leased) {
+    auto t = st.table.edit(id);
     take_back(self, t, detail, now);
     ++moved;
   }
@@ -130,12 +131,9 @@ void on_handback(manager_ptr self, const std::string& node, const std::vector<le
   auto ci = st.consumers.find(node);
   uint64_t moved = 0;
   for (auto& r : refs) {
-    auto ti = st.tasks.find(r.id);
-    if (ti == st.tasks.end())
-      continue;
-    auto& t = ti->second;
-    if (t.consumer != node || t.lease_version != r.lease
-        || (t.state != task_state::assigned && t.state != task_state::running))
+    auto t = st.table.edit(r.id);
+    if (!t || t->consumer != node || t->lease_version != r.lease
+        || (t->state != task_state::assigned && t->state != task_state::running))
       continue; // already finished, reclaimed or reassigned
     take_back(self, t, fmt::format("from {}: handed back while draining", node), now);
     if (ci != st.consumers.end() && ci->second.inflight > 0)

@@ -1,5 +1,5 @@
 // The manager's side of node status reports, node commands and the idle
-// sleep/wake policy (issue #9 items 5-6, #10 item 5). Records live in
+// sleep/wake policy. Records live in
 // core/node_board.hpp, decisions in core/idle_policy.hpp; this file applies
 // them to the consumers' modes, which gate assignment (sync_candidates).
 // Kept in the manager, not a separate actor: a mode change and the next

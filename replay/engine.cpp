@@ -30,10 +30,10 @@ struct virtual_config : caf::actor_system_config {
 
 /// Every job is done and nothing is left to run or retry.
 bool all_done(const manager_state& st) {
-  for (auto& [id, j] : st.jobs)
+  for (auto& [id, j] : st.table.jobs())
     if (!j.done)
       return false;
-  return st.tasks.empty() && st.pending.size() == 0;
+  return st.table.empty() && st.pending.size() == 0;
 }
 
 struct virtual_run {
@@ -92,7 +92,7 @@ struct virtual_run {
       if (p.start)
         start_member(p.name);
     settle();
-    if (!s.cluster.users.empty()) { // multi-user data (#9)
+    if (!s.cluster.users.empty()) { // multi-user data
       auto ctx = context();
       create_data_users(ctx, s.cluster.users);
       settle();
@@ -153,7 +153,7 @@ struct virtual_run {
   void apply(const action& a) {
     auto named = [this](const std::string& name) {
       std::vector<uint64_t> ids;
-      for (auto& [id, j] : mgr().jobs)
+      for (auto& [id, j] : mgr().table.jobs())
         if (j.meta.name == name)
           ids.push_back(id);
       std::sort(ids.begin(), ids.end()); // jobs is an unordered_map

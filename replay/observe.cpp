@@ -15,7 +15,7 @@ namespace {
 
 uint64_t state_total(const manager_state& st, task_state s) {
   uint64_t n = 0;
-  for (auto& [id, j] : st.jobs)
+  for (auto& [id, j] : st.table.jobs())
     n += j.by_state[static_cast<int>(s)];
   return n;
 }
@@ -93,7 +93,7 @@ void observer::line(int64_t at_ms, const std::string& text) {
 
 namespace {
 
-/// Node status reports, commands and modes (#9 items 5-6, #10 item 5).
+/// Node status reports, commands and modes.
 void add_node_state_counters(const manager_state& st, std::map<std::string, uint64_t>& c) {
   auto cmds = st.nodes.command_counts();
   c["status_reports"] = st.nodes.reports();
@@ -122,17 +122,17 @@ snapshot observer::take(const manager_state& st, const sim_cluster& cl, int64_t 
   c["producers"] = st.producers.size();
   c["pending"] = st.pending.size();
   c["rules_version"] = st.chooser.rules().version;
-  c["jobs"] = st.jobs.size();
-  c["lists"] = st.lists.size();
-  c["open"] = st.tasks.size();
-  c["rejected_lists"] = st.rejected_lists; // issue 10: refused, queues full
+  c["jobs"] = st.table.job_count();
+  c["lists"] = st.table.list_count();
+  c["open"] = st.table.size();
+  c["rejected_lists"] = st.admissions.rejected_lists(); // refused, queues full
   c["standby"] = st.pending.standby_size();
   c["completed_twice"] =
     completed_twice(x, state_total(st, task_state::succeeded), state_total(st, task_state::failed),
                     state_total(st, task_state::timed_out));
   add_node_counters(cl, s);
   uint64_t done = 0, tasks = 0;
-  for (auto& [id, j] : st.jobs) {
+  for (auto& [id, j] : st.table.jobs()) {
     done += j.done ? 1 : 0;
     tasks += j.meta.total;
     auto& state = s.job_states[j.meta.name];
@@ -140,8 +140,8 @@ snapshot observer::take(const manager_state& st, const sim_cluster& cl, int64_t 
   }
   c["jobs_done"] = done;
   c["tasks"] = tasks;
-  add_node_state_counters(st, c); // #9, #10
-  for (auto& [group, node] : st.active_producer)
+  add_node_state_counters(st, c);
+  for (auto& [group, node] : st.producers.active())
     s.active_producer[group] = node;
   for (auto& [node, entry] : st.consumers)
     s.consumers[node] = entry.grace.lost();
@@ -189,15 +189,15 @@ const snapshot& observer::look(snapshot now) {
 }
 
 void observer::collect_tasks(const manager_state& st, task_store& db, int64_t t0_ms) {
-  for (task_id id = 1; id < st.next_task; ++id) {
+  for (task_id id = 1; id < st.table.next_task(); ++id) {
     task t;
     std::vector<task_event> events;
     if (db.get(id, t, events))
       continue;
     task_record r;
     r.id = id;
-    if (auto i = st.jobs.find(t.job); i != st.jobs.end())
-      r.job = i->second.meta.name;
+    if (auto* j = st.table.job(t.job))
+      r.job = j->meta.name;
     r.state = to_string(t.state);
     r.consumer = t.consumer;
     r.reassigned = reassignments_of(events, t0_ms);
