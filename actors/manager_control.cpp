@@ -12,14 +12,15 @@ namespace {
 /// Tells the task's consumer to drop the attempt and gives back the credit.
 void abort_at_consumer(manager_ptr self, const task& t) {
   auto& st = self->state;
-  auto ci = st.consumers.find(t.consumer);
-  if (ci == st.consumers.end())
+  std::string node{t.consumer};
+  auto* c = st.consumers.find(node);
+  if (c == nullptr)
     return; // lost past the grace: nothing runs there any more
-  auto& c = ci->second;
-  if (c.inflight > 0)
-    --c.inflight;
-  if (c.handle) // none for a consumer known only from the store (after a restart)
-    self->send(c.handle, abort_atom::value, std::vector<lease_ref>{{t.id, t.lease_version}});
+  c->release();
+  auto link = st.links.find(node);
+  if (link != st.links.end() && link->second.handle) // none for one known only from the store
+    self->send(link->second.handle, abort_atom::value,
+               std::vector<lease_ref>{{t.id, t.lease_version}});
 }
 
 /// Cancels the task of `edit`, which is not terminal; it leaves the table.

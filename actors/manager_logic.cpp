@@ -32,31 +32,20 @@ std::chrono::milliseconds retry_backoff(uint32_t attempt) {
                        attempt - 1);
 }
 
-/// Brings the candidates rules/ chooses from in line with the consumers.
-void sync_candidates(manager_state& st) {
-  if (st.members_dirty || st.candidates.size() != st.consumers.size()) {
-    st.candidates.clear();
-    st.candidate_of.clear();
-    for (auto& [node, c] : st.consumers) {
-      st.candidates.push_back(
-        candidate{node, c.info.tags, c.info.capacity, 0, true, c.info.types});
-      st.candidate_of.push_back(&c);
-    }
+/// The candidates rules/ chooses from, in line with the consumers; the
+/// assigner hears when the members changed.
+std::vector<candidate>& candidates_of(manager_state& st) {
+  auto& cands = st.consumers.candidates();
+  if (st.consumers.take_rebuilt())
     st.chooser.members_changed();
-    st.members_dirty = false;
-  }
-  for (size_t i = 0; i < st.candidates.size(); ++i) {
-    st.candidates[i].inflight = st.candidate_of[i]->inflight;
-    st.candidates[i].accepting = !st.candidate_of[i]->grace.lost()
-                                 && st.candidate_of[i]->mode == node_mode::awake; // asleep/draining: no new work
-  }
+  return cands;
 }
 
-void send_outbox(manager_ptr self, consumer_entry& c) {
-  if (c.outbox.empty())
+void send_outbox(manager_ptr self, consumer_link& l) {
+  if (l.outbox.empty())
     return;
-  self->send(c.handle, assign_atom::value, std::move(c.outbox));
-  c.outbox = {};
+  self->send(l.handle, assign_atom::value, std::move(l.outbox));
+  l.outbox = {};
 }
 
 } // namespace
@@ -206,7 +195,7 @@ void dispatch(manager_ptr self) {
   if (st.pending.empty() || st.consumers.empty() || st.holding)
     return;
   auto now = now_ms(self);
-  sync_candidates(st);
+  auto& cands = candidates_of(st);
   task_id id = 0;
   while (st.pending.pop(id)) {
     auto* queued = st.table.get(id);
@@ -215,7 +204,7 @@ void dispatch(manager_ptr self) {
     auto* j = st.table.job(queued->job);
     auto& t = *queued;
     auto ch = st.chooser.choose(t, j ? std::string_view{j->meta.name} : std::string_view{},
-                                st.candidates);
+                                cands);
     if (ch.status != choice_status::chosen) {
       if (ch.status == choice_status::unassignable) { // wait for a fitting member
         st.waiting.park(id, t.job, t.spec.prio, ch.why, t.spec.type, t.spec.tags,
@@ -225,35 +214,35 @@ void dispatch(manager_ptr self) {
       st.pending.push_front(id, t.spec.prio); // everyone that fits is busy
       break;
     }
-    auto* c = st.candidate_of[ch.index];
-    ++st.candidates[ch.index].inflight;
+    auto& c = st.consumers.member_of(ch.index);
+    auto& link = st.links[c.info.node];
+    ++cands[ch.index].inflight;
     auto leased = st.table.edit(id);
     if (leased->version < st.lease_floor) // above any lease an earlier manager gave (epoch)
       leased->version = st.lease_floor;
-    assign(*leased, c->info.node, now);
+    assign(*leased, c.info.node, now);
     leased.commit();
     if (j != nullptr && j->started_ms == 0)
       j->started_ms = now;
-    ++c->inflight;
+    ++c.inflight;
     ++st.stats.assigned;
-    c->outbox.push_back(assignment{t.id, t.lease_version, t.attempt,
+    link.outbox.push_back(assignment{t.id, t.lease_version, t.attempt,
                                    t.spec.timeout_ms, t.spec.type, t.spec.payload});
     if (t.spec.timeout_ms > 0) // counted from the assignment, on the actor clock
       self->delayed_send(self, std::chrono::milliseconds(t.spec.timeout_ms),
                          timeout_atom::value, t.id, t.lease_version);
     st.changes.push_back(change_of(t));
-    if (c->outbox.size() >= st.opts.max_batch)
-      send_outbox(self, *c);
+    if (link.outbox.size() >= st.opts.max_batch)
+      send_outbox(self, link);
   }
-  for (auto& [node, c] : st.consumers)
-    send_outbox(self, c);
+  for (auto& [node, l] : st.links)
+    send_outbox(self, l);
 }
 
 void on_reports(manager_ptr self, const std::string& node,
                 std::vector<task_report>& reports) {
   auto& st = self->state;
-  auto ci = st.consumers.find(node);
-  auto* c = ci == st.consumers.end() ? nullptr : &ci->second;
+  auto* c = st.consumers.find(node);
   auto now = now_ms(self);
   for (auto& r : reports) {
     ++st.stats.acks;
@@ -272,8 +261,8 @@ void on_reports(manager_ptr self, const std::string& node,
     }
     if (!r.log.empty()) // the attempt's stderr / worker log, in its history
       st.changes.push_back(change_of(t, event_kind::attempt_log, std::move(r.log), now));
-    if (c != nullptr && c->inflight > 0)
-      --c->inflight;
+    if (c != nullptr)
+      c->release();
     st.ack_latency.observe(static_cast<double>(now - t.assigned_ms) / 1000.0);
     st.chooser.record_run(node, t.spec.type, r.run_us / 1000.0); // for fastest/weighted
     settle(self, edit, effect, now);

@@ -84,7 +84,7 @@ job_page query_jobs(manager_ptr self, uint64_t offset, uint32_t limit) {
 std::vector<node_info> query_members(manager_ptr self) {
   auto& st = self->state;
   std::vector<node_info> out;
-  for (auto& [node, c] : st.consumers)
+  for (auto& [node, c] : st.consumers.members())
     out.push_back(node_info{c.info, c.grace.lost() ? node_state::lost : node_state::up, c.inflight, 0});
   for (auto& [node, p] : st.producers.members())
     out.push_back(node_info{p.info, p.grace.lost() ? node_state::lost : node_state::up, 0, 0,

@@ -28,7 +28,7 @@ job_view view_of(const manager_state& st, const job_record& j) {
   return v;
 }
 
-consumer_view view_of(const consumer_entry& c) {
+consumer_view view_of(const manager_state& st, const consumer_member& c) {
   consumer_view v;
   v.node = c.info.node;
   v.capacity = c.info.capacity;
@@ -40,7 +40,8 @@ consumer_view view_of(const consumer_entry& c) {
   v.leaving = c.leaving;
   v.recovered = c.recovered;
   v.in_doubt = c.in_doubt.size();
-  v.incarnation = c.handle ? c.handle.id() : 0;
+  auto link = st.links.find(c.info.node);
+  v.incarnation = link != st.links.end() && link->second.handle ? link->second.handle.id() : 0;
   return v;
 }
 
@@ -79,8 +80,8 @@ manager_snapshot snapshot_of(const manager_state& st, bool with_tasks) {
       s.tasks_by_state[k] += j.by_state[k];
     s.jobs.emplace(id, view_of(st, j));
   }
-  for (auto& [node, c] : st.consumers)
-    s.consumers.emplace(node, view_of(c));
+  for (auto& [node, c] : st.consumers.members())
+    s.consumers.emplace(node, view_of(st, c));
   for (auto& [node, p] : st.producers.members())
     s.producers.emplace(node, producer_view{node, p.info.group, p.grace.lost(),
                                             st.producers.is_active(node), p.joined});

@@ -23,6 +23,7 @@
 #include "core/queue_bounds.hpp"
 #include "core/task_state.hpp"
 #include "manager/admission.hpp"
+#include "manager/consumer_pool.hpp"
 #include "manager/producer_groups.hpp"
 #include "manager/task_table.hpp"
 #include "rules/assign.hpp"
@@ -30,17 +31,11 @@
 
 namespace drover {
 
-struct consumer_entry {
-  member_info info;
+/// How the manager reaches a consumer: its process, and the assignments
+/// collected for it in this dispatch round.
+struct consumer_link {
   caf::actor handle;
-  uint32_t inflight = 0;      ///< tasks leased and not yet reported
-  grace_period grace;         ///< lost: down or deregistered, grace running
   std::vector<assignment> outbox;
-  node_mode mode = node_mode::awake; ///< asleep/draining: no new work (manager_nodes.cpp)
-  bool leaving = false;       ///< drained on SIGTERM: its next incarnation starts awake
-  // -- members outlive the manager (manager_leases.cpp) --
-  bool recovered = false;     ///< known from the store only: its process has not joined yet
-  std::unordered_set<task_id> in_doubt; ///< leases its next report must confirm
 };
 
 /// A job's merge task, held out of the queues until its parts succeeded.
@@ -56,13 +51,11 @@ struct manager_state {
   bounded_queues pending;                    ///< bounded, with standby
   waiting_tasks waiting;                     ///< rules/waiting.hpp: no live consumer can take them
   admission admissions;                      ///< room reserved for lists on their way to the store
-  std::map<std::string, consumer_entry> consumers;
+  consumer_pool consumers;                   ///< members, credit, grace, modes, candidates
+  std::map<std::string, consumer_link> links; ///< by node, of the joined consumers
   assigner chooser;                          ///< rules/: who gets each task
   caf::actor rules_keeper;                   ///< parses new rule sets, watches the file
   int64_t rules_since_ms = 0;                ///< when the set in force was swapped in
-  std::vector<candidate> candidates;         ///< the consumers, as rules/ sees them
-  std::vector<consumer_entry*> candidate_of; ///< same order as candidates
-  bool members_dirty = true;                 ///< rebuild candidates before choosing
   producer_groups producers;                 ///< active and standby per group
   std::map<std::string, caf::actor> producer_handles; ///< by node, of the members
   bool holding = false;                      ///< after a restart: no assignments until the grace passed
@@ -143,9 +136,9 @@ void end_restart_hold(manager_ptr self);
 void on_lease_report(manager_ptr self, const std::string& node,
                      const std::vector<lease_ref>& refs);
 /// `c` was lost: every task leased to it is in doubt until it reports.
-void mark_in_doubt(manager_state& st, consumer_entry& c);
+void mark_in_doubt(manager_state& st, consumer_member& c);
 /// Takes back the tasks in `c.in_doubt` (not reported in time).
-void reclaim_in_doubt(manager_ptr self, consumer_entry& c, const char* why);
+void reclaim_in_doubt(manager_ptr self, consumer_member& c, const char* why);
 /// Answers a consumer's ACK once the changes it caused are committed (an
 /// ACK sent without request is not answered).
 caf::response_promise when_stored(manager_ptr self);

@@ -100,7 +100,7 @@ void add_node_state_counters(const manager_state& st, std::map<std::string, uint
   c["commands_done"] = cmds[static_cast<int>(command_state::done)];
   c["commands_failed"] = cmds[static_cast<int>(command_state::failed)];
   uint64_t asleep = 0, draining = 0;
-  for (auto& [node, e] : st.consumers) {
+  for (auto& [node, e] : st.consumers.members()) {
     asleep += e.mode == node_mode::asleep ? 1 : 0;
     draining += e.mode == node_mode::draining ? 1 : 0;
   }
@@ -143,7 +143,7 @@ snapshot observer::take(const manager_state& st, const sim_cluster& cl, int64_t 
   add_node_state_counters(st, c);
   for (auto& [group, node] : st.producers.active())
     s.active_producer[group] = node;
-  for (auto& [node, entry] : st.consumers)
+  for (auto& [node, entry] : st.consumers.members())
     s.consumers[node] = entry.grace.lost();
   auto& r = st.chooser.rules();
   s.rules = fmt::format("{} version {} hash {}", r.source, r.version, r.hash);

@@ -199,9 +199,9 @@ TEST_CASE_FIXTURE(types_fixture, "cancelling parked tasks clears them from the c
 TEST_CASE_FIXTURE(small_queues, "parked tasks still count against the queue bounds") {
   join("c1", 10, {}, types{"noop"});
   submit(4, "resize"); // parked: out of the queue, not out of the bound
-  auto s = snap();
-  CHECK(s.queues.pending == 0);
-  CHECK(s.queues.waiting == 4);
+  auto before = snap();
+  CHECK(before.queues.pending == 0);
+  CHECK(before.queues.waiting == 4);
   list_ack ack;
   task_list more;
   more.origin = "more";
