@@ -155,20 +155,20 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
     },
     // -- queries --
     [=](progress_atom, job_id id) -> caf::result<job_progress> {
-      auto i = self->state.jobs.find(id);
-      if (i == self->state.jobs.end())
+      auto* j = self->state.table.job(id);
+      if (j == nullptr)
         return caf::error{ec::unknown_job, "no job " + std::to_string(id)};
-      return progress_of(self->state, i->second);
+      return progress_of(self->state, *j);
     },
     [=](watch_atom, job_id id) -> caf::result<void> {
-      auto i = self->state.jobs.find(id);
-      if (i == self->state.jobs.end())
+      auto* j = self->state.table.job(id);
+      if (j == nullptr)
         return caf::error{ec::unknown_job, "no job " + std::to_string(id)};
       auto watcher = caf::actor_cast<caf::actor>(self->current_sender());
-      if (i->second.done)
-        self->send(watcher, job_done_atom::value, progress_of(self->state, i->second));
+      if (j->done)
+        self->send(watcher, job_done_atom::value, progress_of(self->state, *j));
       else
-        i->second.watchers.push_back(watcher);
+        self->state.watchers[id].push_back(watcher);
       return caf::unit;
     },
     // -- queries for REST (app/http_backend.cpp) --
@@ -187,7 +187,7 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
     [=](get_atom, const task_query& q) -> caf::result<task_page> {
       // Finished tasks live only in the store: it answers, after the
       // changes this manager has not sent yet (one mailbox, in order).
-      if (find_job(self->state, q.job) == nullptr)
+      if (self->state.table.job(q.job) == nullptr)
         return caf::error{ec::unknown_job, "no job " + std::to_string(q.job)};
       flush_changes(self);
       auto rp = self->make_response_promise();

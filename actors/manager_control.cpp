@@ -12,32 +12,31 @@ namespace {
 /// Tells the task's consumer to drop the attempt and gives back the credit.
 void abort_at_consumer(manager_ptr self, const task& t) {
   auto& st = self->state;
-  auto ci = st.consumers.find(t.consumer);
-  if (ci == st.consumers.end())
+  std::string node{t.consumer};
+  auto* c = st.consumers.find(node);
+  if (c == nullptr)
     return; // lost past the grace: nothing runs there any more
-  auto& c = ci->second;
-  if (c.inflight > 0)
-    --c.inflight;
-  if (c.handle) // none for a consumer known only from the store (after a restart)
-    self->send(c.handle, abort_atom::value, std::vector<lease_ref>{{t.id, t.lease_version}});
+  c->release();
+  auto link = st.links.find(node);
+  if (link != st.links.end() && link->second.handle) // none for one known only from the store
+    self->send(link->second.handle, abort_atom::value,
+               std::vector<lease_ref>{{t.id, t.lease_version}});
 }
 
-/// Cancels `t`, which is not terminal; erases it from the table. Returns
-/// the task's version after the cancel.
-uint64_t cancel_one(manager_ptr self, id_table<task>::iterator ti,
-                    int64_t now) {
+/// Cancels the task of `edit`, which is not terminal; it leaves the table.
+/// Returns the task's version after the cancel.
+uint64_t cancel_one(manager_ptr self, task_edit& edit, int64_t now) {
   auto& st = self->state;
-  auto& t = ti->second;
-  auto from = t.state;
-  if (from == task_state::assigned || from == task_state::running)
+  auto& t = *edit;
+  if (t.state == task_state::assigned || t.state == task_state::running)
     abort_at_consumer(self, t);
   cancel(t, now);
-  count_move(st, t, from);
+  edit.commit();
   ++st.stats.cancelled;
   st.changes.push_back(change_of(t, event_kind::cancelled, {}, now));
   auto version = t.version;
-  dedupe_dropped(st, t); // issue 10: a follower takes over a cancelled leader
-  st.tasks.erase(ti); // a queued id whose task is gone is skipped by dispatch
+  dedupe_dropped(st, t); // a follower takes over a cancelled leader
+  st.table.retire(edit); // a queued id whose task is gone is skipped by dispatch
   return version;
 }
 
@@ -45,33 +44,32 @@ uint64_t cancel_one(manager_ptr self, id_table<task>::iterator ti,
 
 void on_timeout(manager_ptr self, task_id id, uint64_t lease) {
   auto& st = self->state;
-  auto ti = st.tasks.find(id);
-  if (ti == st.tasks.end() || ti->second.lease_version != lease
-      || (ti->second.state != task_state::assigned && ti->second.state != task_state::running))
+  auto edit = st.table.edit(id);
+  if (!edit || edit->lease_version != lease
+      || (edit->state != task_state::assigned && edit->state != task_state::running))
     return; // finished, cancelled or moved on in time
-  auto& t = ti->second;
+  auto& t = *edit;
   auto now = now_ms(self);
   abort_at_consumer(self, t);
   ++st.stats.timeouts;
-  auto from = t.state;
   auto why = fmt::format("timed out after {} ms on {}", t.spec.timeout_ms, t.consumer);
   auto effect = apply_ack(t, lease, task_outcome::timed_out, why, now);
   log_debug("manager: task {} {}", id, why);
-  settle(self, ti, from, effect, now);
+  settle(self, edit, effect, now);
   dispatch(self);
 }
 
 caf::expected<uint64_t> cancel_task(manager_ptr self, task_id id) {
   auto& st = self->state;
-  auto ti = st.tasks.find(id);
-  if (ti == st.tasks.end())
+  auto edit = st.table.edit(id);
+  if (!edit)
     return caf::error{ec::unknown_task,
                       fmt::format("task {} is not queued or running (unknown or already "
                                   "finished)", id)};
-  auto job = ti->second.job;
+  auto job = edit->job;
   st.waiting.forget(id); // if it was parked: it waits no more
-  auto version = cancel_one(self, ti, now_ms(self));
-  if (auto* j = find_job(st, job))
+  auto version = cancel_one(self, edit, now_ms(self));
+  if (auto* j = st.table.job(job))
     check_done(self, *j);
   dispatch(self); // the freed credit goes to other tasks
   return version;
@@ -79,7 +77,7 @@ caf::expected<uint64_t> cancel_task(manager_ptr self, task_id id) {
 
 caf::expected<uint64_t> cancel_job(manager_ptr self, job_id id) {
   auto& st = self->state;
-  auto* j = find_job(st, id);
+  auto* j = st.table.job(id);
   if (j == nullptr)
     return caf::error{ec::unknown_job, "no job " + std::to_string(id)};
   j->meta.cancelled = true;
@@ -88,13 +86,12 @@ caf::expected<uint64_t> cancel_job(manager_ptr self, job_id id) {
   st.waiting.forget_job(id);
   auto now = now_ms(self);
   uint64_t n = 0;
-  for (auto ti = st.tasks.begin(); ti != st.tasks.end();) {
-    auto next = std::next(ti);
-    if (ti->second.job == id) {
-      cancel_one(self, ti, now);
-      ++n;
-    }
-    ti = next;
+  for (auto tid : st.table.ids_where([&](const task& t) { return t.job == id; })) {
+    auto edit = st.table.edit(tid);
+    if (!edit)
+      continue;
+    cancel_one(self, edit, now);
+    ++n;
   }
   log_info("manager: job {} cancelled ({} unfinished tasks)", id, n);
   check_done(self, *j);

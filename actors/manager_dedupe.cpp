@@ -1,4 +1,4 @@
-// Dedupe in the manager (issue 10 item 3; the bookkeeping is core/dedupe):
+// Dedupe in the manager (the bookkeeping is core/dedupe):
 // a follower stays PENDING in its own job, outside the queues, until its
 // leader ends; then it ends the same way with the same result, so each job
 // counts its own task. A failed or timed-out leader fails its followers too
@@ -14,7 +14,8 @@ namespace drover {
 void enqueue_new(manager_state& st, const task& t) {
   if (is_merge(t.spec)) {
     st.merges[t.job] = merge_hold{t.id, false}; // held until its parts succeeded
-    st.jobs[t.job].merge_task = t.id;
+    if (auto* j = st.table.job(t.job))
+      j->merge_task = t.id;
     return;
   }
   if (st.dedupe.join(t.id, t.spec.dedupe_key))
@@ -26,30 +27,29 @@ void dedupe_settled(manager_ptr self, const task& leader, int64_t now) {
   auto followers = st.dedupe.finish(leader.id);
   std::vector<job_id> jobs;
   for (auto id : followers) {
-    auto fi = st.tasks.find(id);
-    if (fi == st.tasks.end())
+    auto edit = st.table.edit(id);
+    if (!edit)
       continue;
-    auto& f = fi->second;
-    auto from = f.state;
+    auto& f = *edit;
     finish_like(f, leader, now);
-    count_move(st, f, from);
+    edit.commit();
     auto kind = f.state == task_state::succeeded ? event_kind::succeeded
                 : f.state == task_state::timed_out ? event_kind::timed_out
                                                    : event_kind::failed;
     st.changes.push_back(change_of(f, kind, fmt::format("deduped: result of task {} (same "
                                                         "dedupe_key)", leader.id), now));
     jobs.push_back(f.job);
-    st.tasks.erase(fi);
+    st.table.retire(edit);
   }
   for (auto jid : jobs)
-    if (auto* j = find_job(st, jid))
+    if (auto* j = st.table.job(jid))
       check_done(self, *j);
 }
 
 void dedupe_dropped(manager_state& st, const task& t) {
   if (auto next = st.dedupe.drop(t.id); next != 0)
-    if (auto ni = st.tasks.find(next); ni != st.tasks.end())
-      st.pending.push(next, ni->second.spec.prio); // the oldest follower runs instead
+    if (auto* n = st.table.get(next))
+      st.pending.push(next, n->spec.prio); // the oldest follower runs instead
 }
 
 } // namespace drover

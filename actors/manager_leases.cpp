@@ -25,23 +25,12 @@ void arm_timeout(manager_ptr self, const task& t, int64_t now) {
                      t.lease_version);
 }
 
-consumer_entry& recovered_entry(manager_state& st, const std::string& node) {
-  auto& c = st.consumers[node];
-  if (!c.recovered && c.info.node.empty()) {
-    c.info = member_info{node, member_role::consumer, {}, 0, "", ""};
-    c.recovered = true;
-    c.grace.lose(); // no process yet: nothing is assigned to it
-    st.members_dirty = true;
-  }
-  return c;
-}
-
 } // namespace
 
-void recover_lease(manager_ptr self, task& t, int64_t now) {
+void recover_lease(manager_ptr self, const task& t, int64_t now) {
   auto& st = self->state;
   st.dedupe.join(t.id, t.spec.dedupe_key); // a running leader keeps its followers
-  auto& c = recovered_entry(st, std::string{t.consumer});
+  auto& c = st.consumers.recovered(std::string{t.consumer});
   c.in_doubt.insert(t.id);
   ++c.inflight;
   arm_timeout(self, t, now);
@@ -49,9 +38,10 @@ void recover_lease(manager_ptr self, task& t, int64_t now) {
 
 void start_restart_grace(manager_ptr self, bool had_unfinished) {
   auto& st = self->state;
-  for (auto& [node, c] : st.consumers)
+  st.consumers.for_each([&](consumer_member& c) {
     if (c.recovered)
-      self->delayed_send(self, st.opts.grace, grace_atom::value, node, c.grace.rearm());
+      self->delayed_send(self, st.opts.grace, grace_atom::value, c.info.node, c.grace.rearm());
+  });
   st.stats.consumers = st.consumers.size();
   if (!had_unfinished || st.opts.grace.count() <= 0)
     return;
@@ -66,27 +56,27 @@ void end_restart_hold(manager_ptr self) {
   dispatch(self);
 }
 
-void mark_in_doubt(manager_state& st, consumer_entry& c) {
+void mark_in_doubt(manager_state& st, consumer_member& c) {
   c.in_doubt.clear();
-  for (auto& [id, t] : st.tasks)
+  st.table.for_each([&](const task& t) {
     if (t.consumer == c.info.node
         && (t.state == task_state::assigned || t.state == task_state::running))
-      c.in_doubt.insert(id);
+      c.in_doubt.insert(t.id);
+  });
 }
 
-void reclaim_in_doubt(manager_ptr self, consumer_entry& c, const char* why) {
+void reclaim_in_doubt(manager_ptr self, consumer_member& c, const char* why) {
   auto& st = self->state;
   auto now = now_ms(self);
   auto detail = fmt::format("from {}: {}", c.info.node, why);
   uint64_t moved = 0;
   for (auto id : c.in_doubt) {
-    auto ti = st.tasks.find(id);
-    if (ti == st.tasks.end() || ti->second.consumer != c.info.node
-        || (ti->second.state != task_state::assigned && ti->second.state != task_state::running))
+    auto t = st.table.edit(id);
+    if (!t || t->consumer != c.info.node
+        || (t->state != task_state::assigned && t->state != task_state::running))
       continue;
-    take_back(self, ti->second, detail, now);
-    if (c.inflight > 0)
-      --c.inflight;
+    take_back(self, t, detail, now);
+    c.release();
     ++moved;
   }
   c.in_doubt.clear();
@@ -97,22 +87,22 @@ void reclaim_in_doubt(manager_ptr self, consumer_entry& c, const char* why) {
 void on_lease_report(manager_ptr self, const std::string& node,
                      const std::vector<lease_ref>& refs) {
   auto& st = self->state;
-  auto ci = st.consumers.find(node);
-  if (ci == st.consumers.end())
+  auto* found = st.consumers.find(node);
+  if (found == nullptr)
     return; // lost past the grace: its tasks moved already
-  auto& c = ci->second;
+  auto& c = *found;
   auto now = now_ms(self);
   uint64_t kept = 0, adopted = 0;
   for (auto& r : refs) {
-    auto ti = st.tasks.find(r.id);
-    if (ti == st.tasks.end())
+    auto edit = st.table.edit(r.id);
+    if (!edit)
       continue; // finished meanwhile; its report, if any, is stale
-    auto& t = ti->second;
+    auto& t = *edit;
     if (t.consumer == node && t.lease_version == r.lease
         && (t.state == task_state::assigned || t.state == task_state::running)) {
       kept += c.in_doubt.erase(r.id);
     } else if (st.holding && r.lease < st.lease_floor && adopt_lease(t, node, r.lease, now)) {
-      count_move(st, t, task_state::pending);
+      edit.commit();
       st.changes.push_back(change_of(t, event_kind::assigned,
                                      fmt::format("to {}: kept after a manager restart", node),
                                      now));

@@ -10,43 +10,17 @@
 
 namespace drover {
 
-job_entry* find_job(manager_state& st, job_id id) {
-  auto i = st.jobs.find(id);
-  return i == st.jobs.end() ? nullptr : &i->second;
-}
-
-/// Keeps the per-job state counts in step with a task that moved `from`.
-void count_move(manager_state& st, const task& t, task_state from) {
-  if (t.state == from)
+void check_done(manager_ptr self, job_record& j) {
+  merge_check(self, j); // a held merge step may be due now
+  if (!task_table::complete_if_done(j, now_ms(self)))
     return;
-  if (auto* j = find_job(st, t.job)) {
-    --j->by_state[static_cast<int>(from)];
-    ++j->by_state[static_cast<int>(t.state)];
-  }
-}
-
-namespace {
-
-uint64_t terminal_count(const job_entry& j) {
-  uint64_t n = 0;
-  for (int s = 0; s < task_state_count; ++s)
-    if (is_terminal(static_cast<task_state>(s)))
-      n += j.by_state[s];
-  return n;
-}
-
-} // namespace
-
-void check_done(manager_ptr self, job_entry& j) {
-  merge_check(self, j); // issue 10: a held merge may be due now
-  if (!j.meta.sealed || j.done || terminal_count(j) < j.meta.total)
+  auto w = self->state.watchers.find(j.meta.id);
+  if (w == self->state.watchers.end())
     return;
-  j.done = true;
-  j.finished_ms = now_ms(self);
   auto p = progress_of(self->state, j);
-  for (auto& w : j.watchers)
-    self->send(w, job_done_atom::value, p);
-  j.watchers.clear();
+  for (auto& watcher : w->second)
+    self->send(watcher, job_done_atom::value, p);
+  self->state.watchers.erase(w);
 }
 
 namespace {
@@ -58,31 +32,20 @@ std::chrono::milliseconds retry_backoff(uint32_t attempt) {
                        attempt - 1);
 }
 
-/// Brings the candidates rules/ chooses from in line with the consumers.
-void sync_candidates(manager_state& st) {
-  if (st.members_dirty || st.candidates.size() != st.consumers.size()) {
-    st.candidates.clear();
-    st.candidate_of.clear();
-    for (auto& [node, c] : st.consumers) {
-      st.candidates.push_back(
-        candidate{node, c.info.tags, c.info.capacity, 0, true, c.info.types});
-      st.candidate_of.push_back(&c);
-    }
+/// The candidates rules/ chooses from, in line with the consumers; the
+/// assigner hears when the members changed.
+std::vector<candidate>& candidates_of(manager_state& st) {
+  auto& cands = st.consumers.candidates();
+  if (st.consumers.take_rebuilt())
     st.chooser.members_changed();
-    st.members_dirty = false;
-  }
-  for (size_t i = 0; i < st.candidates.size(); ++i) {
-    st.candidates[i].inflight = st.candidate_of[i]->inflight;
-    st.candidates[i].accepting = !st.candidate_of[i]->grace.lost()
-                                 && st.candidate_of[i]->mode == node_mode::awake; // #10
-  }
+  return cands;
 }
 
-void send_outbox(manager_ptr self, consumer_entry& c) {
-  if (c.outbox.empty())
+void send_outbox(manager_ptr self, consumer_link& l) {
+  if (l.outbox.empty())
     return;
-  self->send(c.handle, assign_atom::value, std::move(c.outbox));
-  c.outbox = {};
+  self->send(l.handle, assign_atom::value, std::move(l.outbox));
+  l.outbox = {};
 }
 
 } // namespace
@@ -93,7 +56,7 @@ int64_t now_ms(manager_ptr self) {
          + self->state.opts.wall_offset_ms;
 }
 
-job_progress progress_of(const manager_state& st, const job_entry& j) {
+job_progress progress_of(const manager_state& st, const job_record& j) {
   job_progress p;
   p.job = j.meta.id;
   fill_job_figures(st, j, p);
@@ -110,18 +73,8 @@ void flush_changes(manager_ptr self) {
 
 void recover(manager_ptr self, recovered_state& rs) {
   auto& st = self->state;
-  for (auto& j : rs.jobs) {
-    st.job_by_origin[j.origin] = j.id;
-    st.jobs[j.id].meta = j;
-  }
-  for (auto& c : rs.counts)
-    if (auto* j = find_job(st, c.job))
-      j->by_state = c.by_state;
-  for (auto& l : rs.lists)
-    st.lists[{l.job, l.seq}] = l;
+  st.table.recover(rs);
   st.lease_floor = rs.epoch > 0 ? (rs.epoch - 1) << 32 : 0;
-  st.next_task = std::max(st.next_task, rs.max_task_id + 1);
-  st.next_job = std::max(st.next_job, rs.max_job_id + 1);
   auto now = now_ms(self);
   uint64_t leased = 0;
   for (auto& t : rs.unfinished) {
@@ -129,16 +82,15 @@ void recover(manager_ptr self, recovered_state& rs) {
       recover_lease(self, t, now); // its consumer may outlive the old manager
       ++leased;
     } else {
-      enqueue_new(st, t); // issue 10: merges held, dedupe followers attached
+      enqueue_new(st, t); // merges held, dedupe followers attached
     }
-    auto id = t.id;
-    st.tasks.emplace(id, std::move(t));
+    st.table.add_recovered(std::move(t));
   }
-  st.stats.tasks = st.tasks.size();
-  for (auto& [id, j] : st.jobs)
-    check_done(self, j);
+  st.stats.tasks = st.table.size();
+  for (auto id : st.table.job_ids())
+    check_done(self, *st.table.job(id));
   log_info("manager: recovered {} jobs, {} unfinished tasks ({} were leased)",
-           rs.jobs.size(), st.tasks.size(), leased);
+           rs.jobs.size(), st.table.size(), leased);
   start_restart_grace(self, !rs.unfinished.empty());
 }
 
@@ -150,20 +102,16 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
     if (spec.type.empty() || spec.max_attempts == 0)
       return caf::error{ec::bad_input,
                         std::string{"every task needs a type and max_attempts >= 1"}};
-  auto [it, is_new] = st.job_by_origin.emplace(list.origin, st.next_job);
-  auto jid = it->second;
-  auto& entry = st.jobs[jid];
-  if (is_new) {
-    ++st.next_job;
+  auto [opened, is_new] = st.table.open_job(list.origin);
+  auto& entry = *opened;
+  auto jid = entry.meta.id;
+  if (is_new)
     entry.meta = job{jid, list.job_name, list.group, list.origin, 0, false, now_ms(self),
                      list.producer, 0, false};
-  }
-  if (auto l = st.lists.find({jid, list.seq}); l != st.lists.end())
-    return list_ack{jid, list.seq, l->second.first, l->second.count,
-                    entry.meta.created_ms, true}; // re-sent list
-  auto first_stored = st.lists.lower_bound({jid, 0});
-  if (entry.meta.sealed && !entry.meta.cancelled
-      && (first_stored == st.lists.end() || first_stored->first.first != jid))
+  if (auto* l = st.table.list(jid, list.seq))
+    return list_ack{jid, list.seq, l->first, l->count, entry.meta.created_ms,
+                    true}; // re-sent list
+  if (entry.meta.sealed && !entry.meta.cancelled && !st.table.has_lists(jid))
     return caf::error{ec::overloaded, fmt::format("job {} with this key is being stored right "
                                                   "now; ask again in a moment", jid)};
   if (entry.meta.cancelled || entry.meta.sealed)
@@ -171,15 +119,14 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
                       fmt::format("job {} was {}; it takes no more task lists (start a new "
                                   "run of it with another --run key)",
                                   jid, entry.meta.cancelled ? "cancelled" : "sealed")};
-  std::array<uint64_t, priority_count> need{}; // issue 10: backpressure
+  prio_counts need{}; // backpressure: refused whole before anything is stored
   if (auto refused = admit(st, list, need)) {
     if (is_new)
-      forget_job(st, jid); // refused whole: no trace of it stays
+      st.table.forget_job(jid); // refused whole: no trace of it stays
     return refused;
   }
   auto count = static_cast<uint32_t>(list.tasks.size());
-  auto first = st.next_task;
-  st.next_task += count;
+  auto first = st.table.take_ids(count);
   auto now = now_ms(self);
   std::vector<task> fresh;
   fresh.reserve(count);
@@ -208,28 +155,26 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
     .then(
       [=](std::vector<task>& stored) mutable {
         auto& st = self->state;
-        unreserve(st, need);
-        auto& j = st.jobs[jid];
-        st.lists[{jid, seq}] = stored_list{jid, seq, first, count};
-        j.by_state[static_cast<int>(task_state::pending)] += stored.size();
-        for (auto& t : stored) {
+        st.admissions.release(need);
+        for (auto& t : stored)
           enqueue_new(st, t);
-          auto id = t.id;
-          st.tasks.emplace(id, std::move(t));
-        }
+        st.table.add_list(stored_list{jid, seq, first, count}, stored);
         st.stats.tasks += count;
-        rp.deliver(list_ack{jid, seq, first, count, j.meta.created_ms, false});
+        auto* j = st.table.job(jid);
+        rp.deliver(list_ack{jid, seq, first, count, j ? j->meta.created_ms : 0, false});
         dispatch(self);
-        check_done(self, j);
+        if ((j = st.table.job(jid)) != nullptr)
+          check_done(self, *j);
         flush_changes(self);
       },
       [=](caf::error& err) mutable {
         // Nothing was stored: undo the prospective total so a re-send fits.
-        auto& j = self->state.jobs[jid];
-        unreserve(self->state, need);
-        j.meta.total -= count;
-        if (last)
-          j.meta.sealed = false;
+        self->state.admissions.release(need);
+        if (auto* j = self->state.table.job(jid)) {
+          j->meta.total -= count;
+          if (last)
+            j->meta.sealed = false;
+        }
         log_error("manager: storing list {} of job {} failed: {}", seq, jid,
                   self->system().render(err));
         rp.deliver(std::move(err));
@@ -239,9 +184,9 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
 
 void requeue_unassignable(manager_state& st) {
   for (auto id : st.waiting.take_all()) {
-    auto ti = st.tasks.find(id);
-    if (ti != st.tasks.end() && ti->second.state == task_state::pending)
-      st.pending.push(id, ti->second.spec.prio);
+    auto* t = st.table.get(id);
+    if (t != nullptr && t->state == task_state::pending)
+      st.pending.push(id, t->spec.prio);
   }
 }
 
@@ -250,16 +195,16 @@ void dispatch(manager_ptr self) {
   if (st.pending.empty() || st.consumers.empty() || st.holding)
     return;
   auto now = now_ms(self);
-  sync_candidates(st);
+  auto& cands = candidates_of(st);
   task_id id = 0;
   while (st.pending.pop(id)) {
-    auto ti = st.tasks.find(id);
-    if (ti == st.tasks.end() || ti->second.state != task_state::pending)
+    auto* queued = st.table.get(id);
+    if (queued == nullptr || queued->state != task_state::pending)
       continue; // cancelled or finished while queued
-    auto& t = ti->second;
-    auto* j = find_job(st, t.job);
+    auto* j = st.table.job(queued->job);
+    auto& t = *queued;
     auto ch = st.chooser.choose(t, j ? std::string_view{j->meta.name} : std::string_view{},
-                                st.candidates);
+                                cands);
     if (ch.status != choice_status::chosen) {
       if (ch.status == choice_status::unassignable) { // wait for a fitting member
         st.waiting.park(id, t.job, t.spec.prio, ch.why, t.spec.type, t.spec.tags,
@@ -269,45 +214,44 @@ void dispatch(manager_ptr self) {
       st.pending.push_front(id, t.spec.prio); // everyone that fits is busy
       break;
     }
-    auto* c = st.candidate_of[ch.index];
-    ++st.candidates[ch.index].inflight;
-    auto from = t.state;
-    if (t.version < st.lease_floor) // above any lease an earlier manager gave (epoch)
-      t.version = st.lease_floor;
-    assign(t, c->info.node, now);
+    auto& c = st.consumers.member_of(ch.index);
+    auto& link = st.links[c.info.node];
+    ++cands[ch.index].inflight;
+    auto leased = st.table.edit(id);
+    if (leased->version < st.lease_floor) // above any lease an earlier manager gave (epoch)
+      leased->version = st.lease_floor;
+    assign(*leased, c.info.node, now);
+    leased.commit();
     if (j != nullptr && j->started_ms == 0)
       j->started_ms = now;
-    count_move(st, t, from);
-    ++c->inflight;
+    ++c.inflight;
     ++st.stats.assigned;
-    c->outbox.push_back(assignment{t.id, t.lease_version, t.attempt,
+    link.outbox.push_back(assignment{t.id, t.lease_version, t.attempt,
                                    t.spec.timeout_ms, t.spec.type, t.spec.payload});
     if (t.spec.timeout_ms > 0) // counted from the assignment, on the actor clock
       self->delayed_send(self, std::chrono::milliseconds(t.spec.timeout_ms),
                          timeout_atom::value, t.id, t.lease_version);
     st.changes.push_back(change_of(t));
-    if (c->outbox.size() >= st.opts.max_batch)
-      send_outbox(self, *c);
+    if (link.outbox.size() >= st.opts.max_batch)
+      send_outbox(self, link);
   }
-  for (auto& [node, c] : st.consumers)
-    send_outbox(self, c);
+  for (auto& [node, l] : st.links)
+    send_outbox(self, l);
 }
 
 void on_reports(manager_ptr self, const std::string& node,
                 std::vector<task_report>& reports) {
   auto& st = self->state;
-  auto ci = st.consumers.find(node);
-  auto* c = ci == st.consumers.end() ? nullptr : &ci->second;
+  auto* c = st.consumers.find(node);
   auto now = now_ms(self);
   for (auto& r : reports) {
     ++st.stats.acks;
-    auto ti = st.tasks.find(r.id);
-    if (ti == st.tasks.end()) { // finished long ago, or never ours
+    auto edit = st.table.edit(r.id);
+    if (!edit) { // finished long ago, or never ours
       ++st.stats.stale;
       continue;
     }
-    auto& t = ti->second;
-    auto from = t.state;
+    auto& t = *edit;
     auto effect = apply_ack(t, r.lease, r.outcome, std::move(r.result), now, r.retryable);
     if (effect == ack_effect::stale) {
       ++st.stats.stale;
@@ -317,20 +261,19 @@ void on_reports(manager_ptr self, const std::string& node,
     }
     if (!r.log.empty()) // the attempt's stderr / worker log, in its history
       st.changes.push_back(change_of(t, event_kind::attempt_log, std::move(r.log), now));
-    if (c != nullptr && c->inflight > 0)
-      --c->inflight;
+    if (c != nullptr)
+      c->release();
     st.ack_latency.observe(static_cast<double>(now - t.assigned_ms) / 1000.0);
     st.chooser.record_run(node, t.spec.type, r.run_us / 1000.0); // for fastest/weighted
-    settle(self, ti, from, effect, now);
+    settle(self, edit, effect, now);
   }
   dispatch(self);
 }
 
-void settle(manager_ptr self, id_table<task>::iterator ti,
-            task_state from, ack_effect effect, int64_t now) {
+void settle(manager_ptr self, task_edit& edit, ack_effect effect, int64_t now) {
   auto& st = self->state;
-  auto& t = ti->second;
-  count_move(st, t, from);
+  edit.commit();
+  auto& t = *edit;
   if (effect == ack_effect::retry) {
     ++st.stats.retries;
     ++st.retry_waiting; // every scheduled retry fires once: on_retry_due counts it down
@@ -342,10 +285,10 @@ void settle(manager_ptr self, id_table<task>::iterator ti,
                : effect == ack_effect::failed  ? event_kind::failed
                                                : event_kind::timed_out;
   st.changes.push_back(change_of(t, event, {}, now));
-  dedupe_settled(self, t, now); // issue 10: followers end like their leader
+  dedupe_settled(self, t, now); // followers end like their leader
   auto job = t.job;
-  st.tasks.erase(ti); // terminal: the store has it from now on
-  if (auto* j = find_job(st, job))
+  st.table.retire(edit); // terminal: the store has it from now on
+  if (auto* j = st.table.job(job))
     check_done(self, *j);
 }
 
@@ -353,13 +296,10 @@ void on_started(manager_ptr self, const std::string&, const std::vector<lease_re
   auto& st = self->state;
   auto now = now_ms(self);
   for (auto& r : refs) {
-    auto ti = st.tasks.find(r.id);
-    if (ti == st.tasks.end())
-      continue;
-    auto from = ti->second.state;
-    if (apply_started(ti->second, r.lease, now) == ack_effect::started) {
-      count_move(st, ti->second, from);
-      st.changes.push_back(change_of(ti->second));
+    auto t = st.table.edit(r.id);
+    if (t && apply_started(*t, r.lease, now) == ack_effect::started) {
+      t.commit();
+      st.changes.push_back(change_of(*t));
     }
   }
 }
@@ -368,11 +308,10 @@ void on_retry_due(manager_ptr self, task_id id, uint64_t version) {
   auto& st = self->state;
   if (st.retry_waiting > 0)
     --st.retry_waiting;
-  auto ti = st.tasks.find(id);
-  if (ti == st.tasks.end() || ti->second.state != task_state::pending
-      || ti->second.version != version)
+  auto* t = st.table.get(id);
+  if (t == nullptr || t->state != task_state::pending || t->version != version)
     return;
-  st.pending.push(id, ti->second.spec.prio);
+  st.pending.push(id, t->spec.prio);
   dispatch(self);
 }
 

@@ -7,13 +7,12 @@
 
 namespace drover {
 
-void take_back(manager_ptr self, task& t, const std::string& detail, int64_t now) {
+void take_back(manager_ptr self, task_edit& t, const std::string& detail, int64_t now) {
   auto& st = self->state;
-  auto from = t.state;
-  reclaim(t);
-  count_move(st, t, from);
-  st.changes.push_back(change_of(t, event_kind::reassigned, detail, now));
-  st.pending.push_front(t.id, t.spec.prio);
+  reclaim(*t);
+  t.commit();
+  st.changes.push_back(change_of(*t, event_kind::reassigned, detail, now));
+  st.pending.push_front(t->id, t->spec.prio);
   ++st.stats.reassigned;
 }
 
@@ -25,9 +24,11 @@ void reclaim_from(manager_ptr self, const std::string& node, const char* why) {
   auto now = now_ms(self);
   uint64_t moved = 0;
   auto detail = fmt::format("from {}: {}", node, why);
-  for (auto& [id, t] : st.tasks) {
-    if (t.consumer != node || is_terminal(t.state) || t.state == task_state::pending)
-      continue;
+  auto leased = st.table.ids_where([&](const task& t) {
+    return t.consumer == node && !is_terminal(t.state) && t.state != task_state::pending;
+  });
+  for (auto id : leased) {
+    auto t = st.table.edit(id);
     take_back(self, t, detail, now);
     ++moved;
   }
@@ -43,40 +44,28 @@ void on_joined(manager_ptr self, const member_info& info, const caf::actor& hdl)
     return on_producer_joined(self, info, hdl);
   if (info.role != member_role::consumer)
     return;
-  auto i = st.consumers.find(info.node);
-  if (i != st.consumers.end() && (i->second.handle == hdl || i->second.recovered)) {
-    auto& c = i->second;
-    if (c.recovered)
+  auto link = st.links.find(info.node);
+  bool same_process = link != st.links.end() && link->second.handle == hdl;
+  // A returning member keeps its leases; a new one starts empty (see
+  // manager/consumer_pool.hpp for what survives an incarnation).
+  auto joined = st.consumers.join(info, same_process);
+  auto& c = *st.consumers.find(info.node);
+  if (joined.returned) {
+    st.links[info.node].handle = hdl;
+    if (joined.was_recovered)
       log_info("manager: consumer {} is back after the restart; {} leases wait for its report",
                info.node, c.in_doubt.size());
-    else if (c.grace.lost())
+    else if (joined.was_lost)
       log_info("manager: {} is back within the grace; nothing moves", info.node);
-    c.grace.back(); // the pending grace timer is now stale
-    c.recovered = false;
-    c.handle = hdl;
-    c.info = info;
     if (!c.in_doubt.empty()) // its lease report settles them; this timer, if it never comes
       self->delayed_send(self, st.opts.grace, grace_atom::value, info.node, c.grace.rearm());
   } else {
-    if (i != st.consumers.end()) // a new incarnation: the old one's leases are void
+    st.links[info.node] = consumer_link{hdl, {}};
+    if (joined.new_incarnation) // the old one's leases are void
       reclaim_from(self, info.node, "re-registered as a new process");
-    auto& c = st.consumers[info.node];
-    // The grace generation survives incarnations: a timer left from an
-    // earlier loss must never match a later one.
-    auto grace = c.grace;
-    // asleep/draining outlive a restart (manager_nodes.cpp), but a consumer
-    // that drained on SIGTERM comes back as a fresh process: awake.
-    auto mode = c.leaving ? node_mode::awake : c.mode;
-    c = consumer_entry{};
-    c.grace = grace;
-    c.grace.back();
-    c.mode = mode;
-    c.info = info;
-    c.handle = hdl;
     log_info("manager: consumer {} joined (capacity {})", info.node, info.capacity);
   }
   st.stats.consumers = st.consumers.size();
-  st.members_dirty = true;
   requeue_unassignable(st); // a new member may have the missing tags
   dispatch(self);
 }
@@ -86,10 +75,10 @@ void on_lost(manager_ptr self, const member_info& who, const char* why) {
   auto& node = who.node;
   if (who.role == member_role::producer)
     return on_producer_lost(self, who, why);
-  auto i = st.consumers.find(node);
-  if (i == st.consumers.end())
+  auto* found = st.consumers.find(node);
+  if (found == nullptr)
     return;
-  auto& c = i->second;
+  auto& c = *found;
   auto gen = c.grace.lose();
   mark_in_doubt(st, c); // if it comes back, its lease report says what still runs there
   log_info("manager: consumer {} {}; its {} tasks move in {} ms unless it returns",
@@ -99,47 +88,44 @@ void on_lost(manager_ptr self, const member_info& who, const char* why) {
 
 void on_grace_expired(manager_ptr self, const std::string& node, uint64_t gen) {
   auto& st = self->state;
-  auto i = st.consumers.find(node);
-  if (i == st.consumers.end() || !i->second.grace.current(gen))
+  auto* c = st.consumers.find(node);
+  if (c == nullptr || !c->grace.current(gen))
     return; // this timer is an old one
-  if (!i->second.grace.lost()) { // back, but its lease report never came
-    reclaim_in_doubt(self, i->second, "no lease report within the grace");
+  if (!c->grace.lost()) { // back, but its lease report never came
+    reclaim_in_doubt(self, *c, "no lease report within the grace");
     dispatch(self);
     return;
   }
-  st.consumers.erase(i);
+  st.consumers.erase(node);
+  st.links.erase(node);
   st.stats.consumers = st.consumers.size();
-  st.members_dirty = true;
   reclaim_from(self, node, "lost past the grace");
   dispatch(self);
 }
 
 void on_drain(manager_ptr self, const std::string& node) {
   auto& st = self->state;
-  auto i = st.consumers.find(node);
-  if (i == st.consumers.end())
+  auto* c = st.consumers.find(node);
+  if (c == nullptr)
     return;
-  i->second.mode = node_mode::draining;
-  i->second.leaving = true;
+  c->mode = node_mode::draining;
+  c->leaving = true;
   log_info("manager: consumer {} is draining (SIGTERM): no new tasks for it", node);
 }
 
 void on_handback(manager_ptr self, const std::string& node, const std::vector<lease_ref>& refs) {
   auto& st = self->state;
   auto now = now_ms(self);
-  auto ci = st.consumers.find(node);
+  auto* c = st.consumers.find(node);
   uint64_t moved = 0;
   for (auto& r : refs) {
-    auto ti = st.tasks.find(r.id);
-    if (ti == st.tasks.end())
-      continue;
-    auto& t = ti->second;
-    if (t.consumer != node || t.lease_version != r.lease
-        || (t.state != task_state::assigned && t.state != task_state::running))
+    auto t = st.table.edit(r.id);
+    if (!t || t->consumer != node || t->lease_version != r.lease
+        || (t->state != task_state::assigned && t->state != task_state::running))
       continue; // already finished, reclaimed or reassigned
     take_back(self, t, fmt::format("from {}: handed back while draining", node), now);
-    if (ci != st.consumers.end() && ci->second.inflight > 0)
-      --ci->second.inflight;
+    if (c != nullptr)
+      c->release();
     ++moved;
   }
   if (moved > 0)

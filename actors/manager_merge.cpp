@@ -1,4 +1,4 @@
-// The merge step of a split job (issue 10 item 2): the job's merge task is
+// The merge step of a split job: the job's merge task is
 // stored with its parts (so it is durable) but held outside the queues.
 // Once the job is sealed and every part SUCCEEDED, the parts' results are
 // read back from the store and the merge is queued with the payload
@@ -7,6 +7,7 @@
 // way cancels the merge, with the reason as its result. After a manager
 // restart the held merge is found again (its dedupe_key marks it) and the
 // check runs again, so a merge released before the restart is released again.
+#include <algorithm>
 #include <memory>
 
 #include <nlohmann/json.hpp>
@@ -22,29 +23,23 @@ namespace {
 void cancel_merge(manager_ptr self, job_id jid, task_id id, const std::string& why) {
   auto& st = self->state;
   st.merges.erase(jid);
-  auto ti = st.tasks.find(id);
-  if (ti == st.tasks.end() || is_terminal(ti->second.state))
+  auto edit = st.table.edit(id);
+  if (!edit || is_terminal(edit->state))
     return;
-  auto& t = ti->second;
-  auto from = t.state;
+  auto& t = *edit;
   auto now = now_ms(self);
   cancel(t, now);
   t.result = why;
-  count_move(st, t, from);
+  edit.commit();
   ++st.stats.cancelled;
   st.changes.push_back(change_of(t, event_kind::cancelled, why, now));
-  st.tasks.erase(ti);
+  st.table.retire(edit);
   log_info("manager: merge task {} of job {} cancelled: {}", id, jid, why);
 }
 
 std::vector<task_id> parts_of(const manager_state& st, job_id jid, task_id merge) {
-  std::vector<task_id> ids;
-  for (auto l = st.lists.lower_bound({jid, 0}); l != st.lists.end() && l->first.first == jid;
-       ++l)
-    for (uint32_t i = 0; i < l->second.count; ++i)
-      if (l->second.first + i != merge)
-        ids.push_back(l->second.first + i);
-  std::sort(ids.begin(), ids.end());
+  auto ids = st.table.list_task_ids(jid);
+  ids.erase(std::remove(ids.begin(), ids.end(), merge), ids.end());
   return ids;
 }
 
@@ -52,10 +47,10 @@ void release(manager_ptr self, job_id jid, task_id id,
              const std::vector<std::string>& results) {
   auto& st = self->state;
   st.merges.erase(jid);
-  auto ti = st.tasks.find(id);
-  if (ti == st.tasks.end() || ti->second.state != task_state::pending)
+  auto edit = st.table.edit(id);
+  if (!edit || edit->state != task_state::pending)
     return; // cancelled meanwhile
-  auto& t = ti->second;
+  auto& t = *edit;
   t.spec.payload = nlohmann::json{{"payload", t.spec.payload}, {"results", results}}.dump();
   st.pending.push(id, t.spec.prio);
   log_info("manager: merge task {} of job {} queued with {} part results", id, jid,
@@ -101,13 +96,13 @@ void fetch_results(manager_ptr self, job_id jid, task_id id) {
 
 } // namespace
 
-void merge_check(manager_ptr self, job_entry& j) {
+void merge_check(manager_ptr self, job_record& j) {
   auto& st = self->state;
   auto m = st.merges.find(j.meta.id);
   if (m == st.merges.end() || m->second.fetching)
     return;
   auto id = m->second.task;
-  if (st.tasks.count(id) == 0) { // cancelled with its job
+  if (!st.table.contains(id)) { // cancelled with its job
     st.merges.erase(m);
     return;
   }

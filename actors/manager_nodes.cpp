@@ -1,5 +1,5 @@
 // The manager's side of node status reports, node commands and the idle
-// sleep/wake policy (issue #9 items 5-6, #10 item 5). Records live in
+// sleep/wake policy. Records live in
 // core/node_board.hpp, decisions in core/idle_policy.hpp; this file applies
 // them to the consumers' modes, which gate assignment (sync_candidates).
 // Kept in the manager, not a separate actor: a mode change and the next
@@ -24,7 +24,7 @@ bool mode_after(command_kind k, node_mode& out) {
   }
 }
 
-node_command queue_command(manager_ptr self, consumer_entry& c, command_kind k,
+node_command queue_command(manager_ptr self, consumer_member& c, command_kind k,
                            const std::string& by) {
   auto& st = self->state;
   auto cmd = st.nodes.queue(c.info.node, k, by, now_ms(self));
@@ -41,7 +41,7 @@ node_command queue_command(manager_ptr self, consumer_entry& c, command_kind k,
 bool cluster_idle(const manager_state& st) {
   if (!st.pending.empty() || st.retry_waiting > 0)
     return false;
-  for (auto& [node, c] : st.consumers)
+  for (auto& [node, c] : st.consumers.members())
     if (c.inflight > 0)
       return false;
   return true;
@@ -67,8 +67,8 @@ caf::result<node_command> post_command(manager_ptr self, const std::string& node
   if (!parse_command_kind(kind, k))
     return caf::error{ec::bad_input, fmt::format("unknown command '{}'; known commands: {}",
                                                  kind, command_names())};
-  auto ci = st.consumers.find(node);
-  if (ci == st.consumers.end()) {
+  auto* c = st.consumers.find(node);
+  if (c == nullptr) {
     if (st.producers.count(node) > 0)
       return caf::error{ec::bad_input,
                         fmt::format("node '{}' is a producer; only consumers take commands "
@@ -76,7 +76,7 @@ caf::result<node_command> post_command(manager_ptr self, const std::string& node
     return caf::error{ec::unknown_member,
                       fmt::format("no node '{}'; GET /v1/nodes lists the members", node)};
   }
-  auto cmd = queue_command(self, ci->second, k, "rest");
+  auto cmd = queue_command(self, *c, k, "rest");
   flush_changes(self);
   return cmd;
 }
@@ -108,15 +108,15 @@ void on_policy_tick(manager_ptr self) {
   bool idle_long = idle_long_enough(cluster_idle(st), now, st.opts.idle.idle_after_ms,
                                     st.idle_since_ms);
   std::vector<policy_member> ms;
-  for (auto& [node, c] : st.consumers)
+  for (auto& [node, c] : st.consumers.members())
     ms.push_back(policy_member{node, c.mode, c.inflight, c.grace.lost(),
                                st.chooser.node_speed_ms(node)});
   for (auto& node : to_sleep(ms, st.opts.idle, idle_long)) {
-    queue_command(self, st.consumers[node], command_kind::sleep, "policy");
+    queue_command(self, *st.consumers.find(node), command_kind::sleep, "policy");
     ++st.policy_sleeps;
   }
   for (auto& node : to_wake(ms, st.pending.size(), st.opts.idle)) {
-    queue_command(self, st.consumers[node], command_kind::wake, "policy");
+    queue_command(self, *st.consumers.find(node), command_kind::wake, "policy");
     ++st.policy_wakes;
   }
   flush_changes(self);
@@ -125,9 +125,9 @@ void on_policy_tick(manager_ptr self) {
 
 void add_node_views(const manager_state& st, std::vector<node_info>& out) {
   for (auto& n : out) {
-    if (auto c = st.consumers.find(n.member.node);
-        n.member.role == member_role::consumer && c != st.consumers.end())
-      n.mode = c->second.mode;
+    if (auto* c = st.consumers.find(n.member.node);
+        n.member.role == member_role::consumer && c != nullptr)
+      n.mode = c->mode;
     if (auto* s = st.nodes.latest(n.member.node)) {
       n.has_status = true;
       n.status = *s;

@@ -19,124 +19,97 @@ namespace {
 std::vector<job_resume> jobs_pushed_by(const manager_state& st, const std::string& node,
                                        bool unsealed_only) {
   std::vector<job_resume> out;
-  for (auto& [id, j] : st.jobs) {
-    if (j.meta.producer != node || node.empty() || (unsealed_only && j.meta.sealed))
+  if (node.empty())
+    return out;
+  for (auto& [id, j] : st.table.jobs()) {
+    if (j.meta.producer != node || (unsealed_only && j.meta.sealed))
       continue;
     out.push_back(resume_of(st, j));
   }
   return out;
 }
 
-void activate(manager_ptr self, producer_entry& p, std::vector<job_resume> resumes) {
+void activate(manager_ptr self, const std::string& node, std::vector<job_resume> resumes) {
   auto& st = self->state;
-  st.active_producer[p.info.group] = p.info.node;
-  log_info("manager: producer {} is active in group {}{}", p.info.node, p.info.group,
+  auto* p = st.producers.member(node);
+  if (p == nullptr)
+    return;
+  log_info("manager: producer {} is active in group {}{}", node, p->info.group,
            resumes.empty() ? std::string{}
                            : fmt::format(" (takes over {} jobs)", resumes.size()));
-  self->send(p.handle, activate_atom::value, std::move(resumes));
-}
-
-/// The earliest-joined live producer of `group` other than `except`.
-producer_entry* first_standby(manager_state& st, const std::string& group,
-                              const std::string& except) {
-  producer_entry* best = nullptr;
-  for (auto& [node, p] : st.producers)
-    if (p.info.group == group && node != except && !p.grace.lost()
-        && (best == nullptr || p.joined < best->joined))
-      best = &p;
-  return best;
+  self->send(st.producer_handles[node], activate_atom::value, std::move(resumes));
 }
 
 } // namespace
 
-job_resume resume_of(const manager_state& st, const job_entry& j) {
-  job_resume r{j.meta.id, j.meta.origin, j.meta.name, {}, j.meta.sealed};
-  auto id = j.meta.id;
-  for (auto i = st.lists.lower_bound({id, 0}); i != st.lists.end() && i->first.first == id; ++i)
-    r.stored.push_back(i->first.second);
-  return r;
+job_resume resume_of(const manager_state& st, const job_record& j) {
+  return job_resume{j.meta.id, j.meta.origin, j.meta.name, st.table.list_seqs(j.meta.id),
+                    j.meta.sealed};
 }
 
 job_resume lookup_run(const manager_state& st, const std::string& origin) {
-  auto i = st.job_by_origin.find(origin);
-  if (i == st.job_by_origin.end())
+  auto* j = st.table.job(st.table.job_of_origin(origin));
+  if (j == nullptr)
     return job_resume{0, origin, {}, {}, false};
-  auto j = st.jobs.find(i->second);
-  if (j == st.jobs.end())
-    return job_resume{0, origin, {}, {}, false};
-  return resume_of(st, j->second);
+  return resume_of(st, *j);
 }
 
 void on_producer_joined(manager_ptr self, const member_info& info, const caf::actor& hdl) {
   auto& st = self->state;
-  auto i = st.producers.find(info.node);
-  bool back = i != st.producers.end() && i->second.grace.lost();
-  bool same_process = i != st.producers.end() && i->second.handle == hdl;
-  auto& p = st.producers[info.node];
-  if (!same_process) {
-    p.handle = hdl;
-    p.joined = ++st.producer_joins;
-  }
-  p.info = info;
-  p.grace.back(); // a grace timer still running is now stale
+  auto h = st.producer_handles.find(info.node);
+  bool same_process = h != st.producer_handles.end() && h->second == hdl;
+  auto joined = st.producers.join(info, same_process);
+  st.producer_handles[info.node] = hdl;
   st.stats.producers = st.producers.size();
-  auto active = st.active_producer.find(info.group);
-  if (active == st.active_producer.end()) {
-    // The first of its group, or the first after an active one was lost with
-    // no standby around: then it takes over that one's jobs.
-    std::vector<job_resume> resumes;
-    if (auto o = st.orphaned_by.find(info.group); o != st.orphaned_by.end()) {
-      resumes = jobs_pushed_by(st, o->second, true);
-      st.orphaned_by.erase(o);
-    }
-    activate(self, p, std::move(resumes));
-  } else if (active->second == info.node) {
-    if (back)
-      log_info("manager: producer {} is back within the grace; it stays active", info.node);
-    // Always: a producer that rejoined has paused its push (or is a new
-    // process); it looks its run up again and continues.
-    activate(self, p, jobs_pushed_by(st, info.node, false));
-  } else {
-    log_info("manager: producer {} stands by in group {} (active: {})", info.node,
-             info.group, active->second);
+  switch (joined.as) {
+    case producer_groups::role::active:
+      // The first of its group, or the first after an active one was lost
+      // with no standby around: then it takes over that one's jobs.
+      activate(self, info.node, jobs_pushed_by(st, joined.takes_over, true));
+      break;
+    case producer_groups::role::active_again:
+      if (joined.back)
+        log_info("manager: producer {} is back within the grace; it stays active", info.node);
+      // Always: a producer that rejoined has paused its push (or is a new
+      // process); it looks its run up again and continues.
+      activate(self, info.node, jobs_pushed_by(st, info.node, false));
+      break;
+    case producer_groups::role::standby:
+      log_info("manager: producer {} stands by in group {} (active: {})", info.node,
+               info.group, joined.active);
+      break;
   }
 }
 
 void on_producer_lost(manager_ptr self, const member_info& who, const char* why) {
   auto& st = self->state;
-  auto i = st.producers.find(who.node);
-  if (i == st.producers.end())
+  producer_groups::lost lost;
+  if (!st.producers.lose(who.node, lost))
     return;
-  auto& p = i->second;
-  auto gen = p.grace.lose();
-  auto active = st.active_producer.find(p.info.group);
-  bool was_active = active != st.active_producer.end() && active->second == who.node;
   log_info("manager: producer {} {}{}", who.node, why,
-           was_active ? fmt::format("; a standby takes over in {} ms unless it returns",
-                                    st.opts.grace.count())
-                      : std::string{});
-  self->delayed_send(self, st.opts.grace, activate_atom::value, who.node, gen);
+           lost.was_active ? fmt::format("; a standby takes over in {} ms unless it returns",
+                                         st.opts.grace.count())
+                           : std::string{});
+  self->delayed_send(self, st.opts.grace, activate_atom::value, who.node, lost.gen);
 }
 
 void on_producer_grace_expired(manager_ptr self, const std::string& node, uint64_t gen) {
   auto& st = self->state;
-  auto i = st.producers.find(node);
-  if (i == st.producers.end() || !i->second.grace.expired(gen))
+  auto* p = st.producers.member(node);
+  if (p == nullptr)
+    return;
+  auto group = p->info.group;
+  bool left_work = !jobs_pushed_by(st, node, true).empty();
+  producer_groups::expired out;
+  if (!st.producers.expire(node, gen, left_work, out))
     return; // it came back, or this timer is an old one
-  auto group = i->second.info.group;
-  st.producers.erase(i);
+  st.producer_handles.erase(node);
   st.stats.producers = st.producers.size();
-  auto active = st.active_producer.find(group);
-  if (active == st.active_producer.end() || active->second != node)
-    return; // a standby left: nothing to hand over
-  st.active_producer.erase(active);
-  if (auto* next = first_standby(st, group, node)) {
-    activate(self, *next, jobs_pushed_by(st, node, false));
-  } else if (!jobs_pushed_by(st, node, true).empty()) {
-    st.orphaned_by[group] = node;
+  if (!out.successor.empty())
+    activate(self, out.successor, jobs_pushed_by(st, node, false));
+  else if (out.orphaned)
     log_warn("manager: producer {} lost past the grace while pushing a job, and group {} "
              "has no standby; the next producer to join continues it", node, group);
-  }
 }
 
 } // namespace drover

@@ -9,17 +9,18 @@ namespace drover {
 
 namespace {
 
-/// issue 10: where the job's merge step is.
-std::string merge_state_of(const manager_state& st, const job_entry& j) {
+/// Where the job's merge step is: WAITING for its parts, its task's state,
+/// or ENDED once it left memory.
+std::string merge_state_of(const manager_state& st, const job_record& j) {
   if (j.merge_task == 0)
     return {};
   if (st.merges.count(j.meta.id) != 0)
     return "WAITING";
-  auto* t = st.tasks.get(j.merge_task);
+  auto* t = st.table.get(j.merge_task);
   return t == nullptr ? "ENDED" : to_string(t->state);
 }
 
-job_info info_of(const manager_state& st, const job_entry& j) {
+job_info info_of(const manager_state& st, const job_record& j) {
   job_info out;
   out.id = j.meta.id;
   out.group = j.meta.group;
@@ -36,13 +37,13 @@ job_info info_of(const manager_state& st, const job_entry& j) {
 
 } // namespace
 
-uint64_t unassignable_of(const manager_state& st, const job_entry& j) {
+uint64_t unassignable_of(const manager_state& st, const job_record& j) {
   auto parked = st.waiting.count_of(j.meta.id);
   auto pending = j.by_state[static_cast<int>(task_state::pending)];
   return st.consumers.empty() ? std::max(parked, pending) : parked;
 }
 
-std::vector<waiting_group> waiting_of(const manager_state& st, const job_entry& j) {
+std::vector<waiting_group> waiting_of(const manager_state& st, const job_record& j) {
   auto out = st.waiting.groups_of(j.meta.id);
   if (!st.consumers.empty())
     return out;
@@ -56,15 +57,15 @@ std::vector<waiting_group> waiting_of(const manager_state& st, const job_entry& 
   return out;
 }
 
-job_info describe_job(const manager_state& st, const job_entry& j) {
+job_info describe_job(const manager_state& st, const job_record& j) {
   auto out = info_of(st, j);
-  out.merge_task = j.merge_task; // issue 10
+  out.merge_task = j.merge_task;
   out.merge_state = merge_state_of(st, j);
   return out;
 }
 
 caf::result<job_info> query_job(manager_ptr self, job_id id) {
-  auto* j = find_job(self->state, id);
+  auto* j = self->state.table.job(id);
   if (j == nullptr)
     return caf::error{ec::unknown_job, "no job " + std::to_string(id)};
   return describe_job(self->state, *j);
@@ -72,35 +73,29 @@ caf::result<job_info> query_job(manager_ptr self, job_id id) {
 
 job_page query_jobs(manager_ptr self, uint64_t offset, uint32_t limit) {
   auto& st = self->state;
-  std::vector<job_id> ids;
-  ids.reserve(st.jobs.size());
-  for (auto& [id, j] : st.jobs)
-    ids.push_back(id);
-  std::sort(ids.begin(), ids.end());
+  auto ids = st.table.job_ids();
   job_page page;
   page.total = ids.size();
   for (auto i = offset; i < ids.size() && page.jobs.size() < limit; ++i)
-    page.jobs.push_back(info_of(st, st.jobs[ids[i]]));
+    page.jobs.push_back(info_of(st, *st.table.job(ids[i])));
   return page;
 }
 
 std::vector<node_info> query_members(manager_ptr self) {
   auto& st = self->state;
   std::vector<node_info> out;
-  for (auto& [node, c] : st.consumers)
+  for (auto& [node, c] : st.consumers.members())
     out.push_back(node_info{c.info, c.grace.lost() ? node_state::lost : node_state::up, c.inflight, 0});
-  for (auto& [node, p] : st.producers) {
-    auto active = st.active_producer.find(p.info.group);
-    bool is_active = active != st.active_producer.end() && active->second == node;
-    out.push_back(node_info{p.info, p.grace.lost() ? node_state::lost : node_state::up, 0, 0, is_active});
-  }
+  for (auto& [node, p] : st.producers.members())
+    out.push_back(node_info{p.info, p.grace.lost() ? node_state::lost : node_state::up, 0, 0,
+                            st.producers.is_active(node)});
   return out;
 }
 
 metrics_snapshot query_metrics(manager_ptr self) {
   auto& st = self->state;
   metrics_snapshot m;
-  for (auto& [id, j] : st.jobs)
+  for (auto& [id, j] : st.table.jobs())
     for (int s = 0; s < task_state_count; ++s)
       m.tasks_by_state[s] += j.by_state[s];
   for (int p = 0; p < priority_count; ++p)
@@ -118,7 +113,7 @@ metrics_snapshot query_metrics(manager_ptr self) {
   m.members_by_role[static_cast<int>(member_role::producer)] = st.producers.size();
   m.members_by_role[static_cast<int>(member_role::consumer)] = st.consumers.size();
   m.members_by_role[static_cast<int>(member_role::manager)] = 1;
-  fill_queue_metrics(st, m); // issue 10
+  fill_queue_metrics(st, m); // bounds, standby, refusals, dedupe, merges
   m.waiting = st.waiting.groups();
   if (st.consumers.empty() && !st.pending.empty())
     m.waiting.push_back(waiting_group{"no_consumer", "", "", "no consumer is registered",

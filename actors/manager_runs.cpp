@@ -8,17 +8,13 @@
 
 namespace drover {
 
-std::string push_state_of(const manager_state& st, const job_entry& j) {
+std::string push_state_of(const manager_state& st, const job_record& j) {
   if (j.meta.sealed)
     return "complete";
-  auto p = st.producers.find(j.meta.producer);
-  auto active = st.active_producer.find(j.meta.group);
-  bool pushing = p != st.producers.end() && !p->second.grace.lost() && active != st.active_producer.end()
-                 && active->second == j.meta.producer;
-  return pushing ? "pushing" : "incomplete";
+  return st.producers.pushing(j.meta.producer, j.meta.group) ? "pushing" : "incomplete";
 }
 
-void persist_job(manager_ptr self, const job_entry& j) {
+void persist_job(manager_ptr self, const job_record& j) {
   auto id = j.meta.id;
   self->request(self->state.opts.store, caf::infinite, put_atom::value, j.meta)
     .then([] {},
@@ -29,7 +25,7 @@ void persist_job(manager_ptr self, const job_entry& j) {
 
 caf::result<job_info> seal_job(manager_ptr self, job_id id) {
   auto& st = self->state;
-  auto* j = find_job(st, id);
+  auto* j = st.table.job(id);
   if (j == nullptr)
     return caf::error{ec::unknown_job, "no job " + std::to_string(id)};
   if (!j->meta.sealed)
@@ -40,7 +36,7 @@ caf::result<job_info> seal_job(manager_ptr self, job_id id) {
   self->request(st.opts.store, caf::infinite, put_atom::value, j->meta)
     .then(
       [=]() mutable {
-        auto* j = find_job(self->state, id);
+        auto* j = self->state.table.job(id);
         if (j == nullptr) {
           rp.deliver(caf::error{ec::unknown_job, "no job " + std::to_string(id)});
           return;

@@ -6,7 +6,7 @@ namespace drover {
 
 namespace {
 
-job_view view_of(const manager_state& st, const job_entry& j) {
+job_view view_of(const manager_state& st, const job_record& j) {
   job_view v;
   v.id = j.meta.id;
   v.name = j.meta.name;
@@ -19,8 +19,7 @@ job_view view_of(const manager_state& st, const job_entry& j) {
   v.done = j.done;
   v.by_state = j.by_state;
   auto id = j.meta.id;
-  for (auto i = st.lists.lower_bound({id, 0}); i != st.lists.end() && i->first.first == id; ++i)
-    ++v.lists;
+  v.lists = static_cast<uint32_t>(st.table.list_seqs(id).size());
   v.merge_task = j.merge_task;
   v.merge_held = st.merges.count(id) != 0;
   v.created_ms = j.meta.created_ms;
@@ -29,7 +28,7 @@ job_view view_of(const manager_state& st, const job_entry& j) {
   return v;
 }
 
-consumer_view view_of(const consumer_entry& c) {
+consumer_view view_of(const manager_state& st, const consumer_member& c) {
   consumer_view v;
   v.node = c.info.node;
   v.capacity = c.info.capacity;
@@ -41,7 +40,8 @@ consumer_view view_of(const consumer_entry& c) {
   v.leaving = c.leaving;
   v.recovered = c.recovered;
   v.in_doubt = c.in_doubt.size();
-  v.incarnation = c.handle ? c.handle.id() : 0;
+  auto link = st.links.find(c.info.node);
+  v.incarnation = link != st.links.end() && link->second.handle ? link->second.handle.id() : 0;
   return v;
 }
 
@@ -53,13 +53,13 @@ queue_view queues_of(const manager_state& st) {
     q.depth[p] = st.pending.size(prio);
     q.standby[p] = st.pending.standby_size(prio);
     q.capacity[p] = lim.capacity[p];
-    q.reserved[p] = st.reserved[p];
-    q.rejected[p] = st.rejected[p];
+    q.reserved[p] = st.admissions.reserved()[p];
+    q.rejected[p] = st.admissions.rejected()[p];
   }
   q.pending = st.pending.size();
   q.standby_total = st.pending.standby_size();
   q.standby_capacity = lim.standby;
-  q.rejected_lists = st.rejected_lists;
+  q.rejected_lists = st.admissions.rejected_lists();
   q.waiting = st.waiting.size();
   q.retry_waiting = st.retry_waiting;
   return q;
@@ -72,24 +72,20 @@ manager_snapshot snapshot_of(const manager_state& st, bool with_tasks) {
   s.stats = st.stats;
   s.stats.pending = st.pending.size();
   s.stats.producers = st.producers.size();
-  s.open_tasks = st.tasks.size();
-  s.next_task = st.next_task;
-  s.lists = st.lists.size();
-  for (auto& [id, j] : st.jobs) {
+  s.open_tasks = st.table.size();
+  s.next_task = st.table.next_task();
+  s.lists = st.table.list_count();
+  for (auto& [id, j] : st.table.jobs()) {
     for (int k = 0; k < task_state_count; ++k)
       s.tasks_by_state[k] += j.by_state[k];
     s.jobs.emplace(id, view_of(st, j));
   }
-  for (auto& [node, c] : st.consumers)
-    s.consumers.emplace(node, view_of(c));
-  for (auto& [node, p] : st.producers) {
-    auto active = st.active_producer.find(p.info.group);
+  for (auto& [node, c] : st.consumers.members())
+    s.consumers.emplace(node, view_of(st, c));
+  for (auto& [node, p] : st.producers.members())
     s.producers.emplace(node, producer_view{node, p.info.group, p.grace.lost(),
-                                            active != st.active_producer.end()
-                                              && active->second == node,
-                                            p.joined});
-  }
-  s.active_producer = st.active_producer;
+                                            st.producers.is_active(node), p.joined});
+  s.active_producer = st.producers.active();
   s.queues = queues_of(st);
   s.merges_waiting = st.merges.size();
   s.dedupe_followers = st.dedupe.followers();
@@ -103,9 +99,9 @@ manager_snapshot snapshot_of(const manager_state& st, bool with_tasks) {
   s.policy_sleeps = st.policy_sleeps;
   s.policy_wakes = st.policy_wakes;
   if (with_tasks) {
-    s.tasks.reserve(st.tasks.size());
-    st.tasks.for_each([&](task_id id, const task& t) {
-      s.tasks.push_back(task_view{id, t.job, t.state, t.version, t.lease_version, t.attempt,
+    s.tasks.reserve(st.table.size());
+    st.table.for_each([&](const task& t) {
+      s.tasks.push_back(task_view{t.id, t.job, t.state, t.version, t.lease_version, t.attempt,
                                   std::string{t.consumer}});
     });
   }

@@ -1,6 +1,8 @@
 // The manager's state and the functions that change it (manager_logic.cpp).
-// The behavior in manager.cpp only routes messages to these functions.
-// Tests read this state directly on the deterministic scheduler.
+// The behavior in manager.cpp only routes messages to these functions. The
+// state is made of parts that own their invariants (manager/: the task
+// table, producer groups, admission); readers outside the manager use its
+// snapshot (core/manager_snapshot.hpp), not this state.
 #pragma once
 
 #include <array>
@@ -15,45 +17,25 @@
 #include "actors/manager.hpp"
 #include "actors/protocol.hpp"
 #include "core/dedupe.hpp"
-#include "core/id_table.hpp"
 #include "core/node_board.hpp"
 #include "core/grace.hpp"
+#include "core/manager_snapshot.hpp"
 #include "core/queue_bounds.hpp"
 #include "core/task_state.hpp"
+#include "manager/admission.hpp"
+#include "manager/consumer_pool.hpp"
+#include "manager/producer_groups.hpp"
+#include "manager/task_table.hpp"
 #include "rules/assign.hpp"
 #include "rules/waiting.hpp"
 
 namespace drover {
 
-struct consumer_entry {
-  member_info info;
+/// How the manager reaches a consumer: its process, and the assignments
+/// collected for it in this dispatch round.
+struct consumer_link {
   caf::actor handle;
-  uint32_t inflight = 0;      ///< tasks leased and not yet reported
-  grace_period grace;         ///< lost: down or deregistered, grace running
   std::vector<assignment> outbox;
-  node_mode mode = node_mode::awake; ///< asleep/draining: no new work (manager_nodes.cpp)
-  bool leaving = false;       ///< drained on SIGTERM: its next incarnation starts awake
-  // -- members outlive the manager (manager_leases.cpp) --
-  bool recovered = false;     ///< known from the store only: its process has not joined yet
-  std::unordered_set<task_id> in_doubt; ///< leases its next report must confirm
-};
-
-/// A producer; per group one is active, the others stand by (DESIGN.md §6).
-struct producer_entry {
-  member_info info;
-  caf::actor handle;
-  uint64_t joined = 0;        ///< join order: the earliest standby is promoted
-  grace_period grace;         ///< lost: down or deregistered, grace running
-};
-
-struct job_entry {
-  job meta;                          ///< meta.producer: node of its latest list (takeover)
-  int64_t started_ms = 0;            ///< first assignment, unix ms
-  std::array<uint64_t, task_state_count> by_state{};
-  int64_t finished_ms = 0;
-  bool done = false;                 ///< sealed and every task terminal
-  std::vector<caf::actor> watchers;  ///< told job_done when it completes
-  task_id merge_task = 0;            ///< issue 10: its merge step, if any
 };
 
 /// A job's merge task, held out of the queues until its parts succeeded.
@@ -64,28 +46,21 @@ struct merge_hold {
 
 struct manager_state {
   manager_options opts;
-  id_table<task> tasks;                     ///< live tasks, dense pages by id (issue 8, W5)
-  std::unordered_map<job_id, job_entry> jobs;
-  std::unordered_map<std::string, job_id> job_by_origin;
-  std::map<std::pair<job_id, uint32_t>, stored_list> lists;
-  bounded_queues pending;                   ///< bounded, with standby (issue 10)
+  task_table table;                          ///< live tasks, jobs, lists, counts per state
+  std::unordered_map<job_id, std::vector<caf::actor>> watchers; ///< told job_done, by job
+  bounded_queues pending;                    ///< bounded, with standby
   waiting_tasks waiting;                     ///< rules/waiting.hpp: no live consumer can take them
-  std::map<std::string, consumer_entry> consumers;
+  admission admissions;                      ///< room reserved for lists on their way to the store
+  consumer_pool consumers;                   ///< members, credit, grace, modes, candidates
+  std::map<std::string, consumer_link> links; ///< by node, of the joined consumers
   assigner chooser;                          ///< rules/: who gets each task
   caf::actor rules_keeper;                   ///< parses new rule sets, watches the file
   int64_t rules_since_ms = 0;                ///< when the set in force was swapped in
-  std::vector<candidate> candidates;         ///< the consumers, as rules/ sees them
-  std::vector<consumer_entry*> candidate_of; ///< same order as candidates
-  bool members_dirty = true;                 ///< rebuild candidates before choosing
-  std::map<std::string, producer_entry> producers;      ///< by node
-  std::map<std::string, std::string> active_producer;  ///< group -> node
-  std::map<std::string, std::string> orphaned_by;      ///< group -> lost active, no standby
-  uint64_t producer_joins = 0;
+  producer_groups producers;                 ///< active and standby per group
+  std::map<std::string, caf::actor> producer_handles; ///< by node, of the members
   bool holding = false;                      ///< after a restart: no assignments until the grace passed
   uint64_t lease_floor = 0;                  ///< every lease this manager gives is above it (epoch)
   std::vector<task_change> changes;          ///< to the store after each message
-  task_id next_task = 1;
-  job_id next_job = 1;
   manager_stats stats;
   latency_histogram ack_latency;             ///< assignment -> ACK applied
   uint64_t retry_waiting = 0;                ///< retries waiting out their backoff
@@ -95,10 +70,7 @@ struct manager_state {
   node_board nodes;
   int64_t idle_since_ms = -1;                ///< cluster idle since (unix ms); -1: busy
   uint64_t policy_sleeps = 0, policy_wakes = 0;
-  // -- issue 10: bounds, dedupe, merge ----------------------------------------
-  std::array<uint64_t, priority_count> reserved{}; ///< admitted, not yet stored
-  std::array<uint64_t, priority_count> rejected{}; ///< tasks refused: queues full
-  uint64_t rejected_lists = 0;
+  // -- dedupe and merge steps (manager_dedupe.cpp, manager_merge.cpp) --
   dedupe_index dedupe;                       ///< core/dedupe.hpp
   std::map<job_id, merge_hold> merges;       ///< by job
   static inline const char* name = "manager";
@@ -108,10 +80,6 @@ using manager_ptr = caf::stateful_actor<manager_state>*;
 
 // -- manager_logic.cpp ---------------------------------------------------------
 
-/// The job's entry, or nullptr.
-job_entry* find_job(manager_state& st, job_id id);
-/// Keeps the per-job state counts in step with a task that moved `from`.
-void count_move(manager_state& st, const task& t, task_state from);
 /// Unix milliseconds now, on the actor clock (virtual in tests).
 int64_t now_ms(manager_ptr self);
 /// Fills the tables from what the store kept; leased tasks go back to PENDING.
@@ -126,9 +94,9 @@ void requeue_unassignable(manager_state& st);
 /// Why the job's pending tasks wait, if no live member can take them: the
 /// parked groups, plus the job's other pending tasks while no consumer at
 /// all is registered (dispatch then does not look at them).
-std::vector<waiting_group> waiting_of(const manager_state& st, const job_entry& j);
+std::vector<waiting_group> waiting_of(const manager_state& st, const job_record& j);
 /// The number of those tasks (the sum of waiting_of's groups, built cheaply).
-uint64_t unassignable_of(const manager_state& st, const job_entry& j);
+uint64_t unassignable_of(const manager_state& st, const job_record& j);
 void on_reports(manager_ptr self, const std::string& node,
                 std::vector<task_report>& reports);
 void on_started(manager_ptr self, const std::string& node,
@@ -144,20 +112,19 @@ void on_drain(manager_ptr self, const std::string& node);
 void on_handback(manager_ptr self, const std::string& node, const std::vector<lease_ref>& refs);
 void on_retry_due(manager_ptr self, task_id id, uint64_t version);
 /// Tells the watchers once every task of a sealed job is terminal.
-void check_done(manager_ptr self, job_entry& j);
+void check_done(manager_ptr self, job_record& j);
 /// After a task's attempt ended with `effect` (it was in state `from`):
 /// counts, persists, schedules the retry, or forgets the finished task.
-void settle(manager_ptr self, id_table<task>::iterator ti,
-            task_state from, ack_effect effect, int64_t now);
+void settle(manager_ptr self, task_edit& t, ack_effect effect, int64_t now);
 
 // -- manager_leases.cpp (members outlive the manager) ---------------------------
 
 /// `t` leaves its consumer: PENDING again with a new version, at the head
 /// of its queue, with a "reassigned" event saying `detail`.
-void take_back(manager_ptr self, task& t, const std::string& detail, int64_t now);
+void take_back(manager_ptr self, task_edit& t, const std::string& detail, int64_t now);
 /// Recovery: `t` (ASSIGNED/RUNNING in the store) stays leased to its
 /// consumer, which may come back and report it; in doubt until then.
-void recover_lease(manager_ptr self, task& t, int64_t now);
+void recover_lease(manager_ptr self, const task& t, int64_t now);
 /// After recovery: grace timers for the consumers known from the store, and
 /// no assignments for a grace so that surviving consumers report first.
 void start_restart_grace(manager_ptr self, bool had_unfinished);
@@ -169,9 +136,9 @@ void end_restart_hold(manager_ptr self);
 void on_lease_report(manager_ptr self, const std::string& node,
                      const std::vector<lease_ref>& refs);
 /// `c` was lost: every task leased to it is in doubt until it reports.
-void mark_in_doubt(manager_state& st, consumer_entry& c);
+void mark_in_doubt(manager_state& st, consumer_member& c);
 /// Takes back the tasks in `c.in_doubt` (not reported in time).
-void reclaim_in_doubt(manager_ptr self, consumer_entry& c, const char* why);
+void reclaim_in_doubt(manager_ptr self, consumer_member& c, const char* why);
 /// Answers a consumer's ACK once the changes it caused are committed (an
 /// ACK sent without request is not answered).
 caf::response_promise when_stored(manager_ptr self);
@@ -180,9 +147,9 @@ caf::response_promise when_stored(manager_ptr self);
 
 /// "complete" (sealed), "pushing" (its producer is the live active one of
 /// the group) or "incomplete" (its producer vanished with no successor yet).
-std::string push_state_of(const manager_state& st, const job_entry& j);
+std::string push_state_of(const manager_state& st, const job_record& j);
 /// Writes the job's row (seal, cancel); a failure is logged.
-void persist_job(manager_ptr self, const job_entry& j);
+void persist_job(manager_ptr self, const job_record& j);
 /// POST /v1/jobs/{id}/seal: the job takes no more lists and is done once
 /// the tasks it has end; answered once that is stored. ec::unknown_job.
 caf::result<job_info> seal_job(manager_ptr self, job_id id);
@@ -196,7 +163,7 @@ void on_producer_joined(manager_ptr self, const member_info& info, const caf::ac
 void on_producer_lost(manager_ptr self, const member_info& who, const char* why);
 void on_producer_grace_expired(manager_ptr self, const std::string& node, uint64_t gen);
 /// What the manager has of job `j`: its stored lists and whether it is sealed.
-job_resume resume_of(const manager_state& st, const job_entry& j);
+job_resume resume_of(const manager_state& st, const job_record& j);
 /// The run whose identity is `origin`; job 0 if there is none yet.
 job_resume lookup_run(const manager_state& st, const std::string& origin);
 
@@ -204,7 +171,7 @@ job_resume lookup_run(const manager_state& st, const std::string& origin);
 
 caf::result<job_info> query_job(manager_ptr self, job_id id);
 /// GET /v1/jobs/{id}'s view of `j`.
-job_info describe_job(const manager_state& st, const job_entry& j);
+job_info describe_job(const manager_state& st, const job_record& j);
 /// Jobs by id ascending: `limit` of them after skipping `offset`.
 job_page query_jobs(manager_ptr self, uint64_t offset, uint32_t limit);
 /// Consumers and producers as the manager sees them (no heartbeat times:
@@ -235,10 +202,10 @@ rules_info describe_rules(const manager_state& st);
 /// Swaps the rule set in force for `next` (already validated) between two
 /// dispatch rounds: tasks already assigned stay where they are.
 rules_info swap_rules(manager_ptr self, std::shared_ptr<const rule_set> next);
-job_progress progress_of(const manager_state& st, const job_entry& j);
+job_progress progress_of(const manager_state& st, const job_record& j);
 /// The figures job_progress and job_info (GET /v1/jobs) share.
 template <class Report>
-void fill_job_figures(const manager_state& st, const job_entry& j, Report& out) {
+void fill_job_figures(const manager_state& st, const job_record& j, Report& out) {
   out.name = j.meta.name;
   out.total = j.meta.total;
   out.sealed = j.meta.sealed;
@@ -271,19 +238,14 @@ void on_policy_tick(manager_ptr self);
 void add_node_views(const manager_state& st, std::vector<node_info>& out);
 /// Adds the nodes and command counts to a metrics snapshot.
 void add_node_metrics(manager_ptr self, metrics_snapshot& m);
-// -- manager_admit.cpp (issue 10: bounded queues) -------------------------------
+// -- manager_admit.cpp (backpressure: bounded queues) ----------------------------
 
 /// Refuses a list that does not fit the queues plus standby (ec::overloaded,
 /// saying how full they are); else reserves room for it in `need`.
-caf::error admit(manager_state& st, const task_list& list,
-                 std::array<uint64_t, priority_count>& need);
-/// The list was stored (its tasks are queued now) or failed to store.
-void unreserve(manager_state& st, const std::array<uint64_t, priority_count>& need);
-/// Drops a job that was just created for a list that was then refused.
-void forget_job(manager_state& st, job_id jid);
+caf::error admit(manager_state& st, const task_list& list, prio_counts& need);
 void fill_queue_metrics(const manager_state& st, metrics_snapshot& m);
 
-// -- manager_dedupe.cpp / manager_merge.cpp (issue 10) ---------------------------
+// -- manager_dedupe.cpp / manager_merge.cpp ---------------------------------------
 
 /// Queues a new or recovered task, unless it is a merge (held) or a
 /// follower of a running task with the same dedupe_key.
@@ -294,6 +256,6 @@ void dedupe_settled(manager_ptr self, const task& leader, int64_t now);
 void dedupe_dropped(manager_state& st, const task& t);
 /// Queues the job's held merge once every part succeeded, or cancels it if
 /// one did not. Called from check_done.
-void merge_check(manager_ptr self, job_entry& j);
+void merge_check(manager_ptr self, job_record& j);
 
 } // namespace drover

@@ -1,4 +1,4 @@
-// Timeouts and cancels on virtual time (DESIGN.md §6, issue 5): the manager
+// Timeouts and cancels on virtual time (DESIGN.md §6): the manager
 // ends attempts before their consumer does, tells the consumer to abort,
 // frees the credit, and rejects the consumer's late report as stale.
 #include <doctest/doctest.h>
@@ -66,10 +66,10 @@ TEST_CASE_FIXTURE(control_fixture, "an attempt past its timeout is aborted and e
   REQUIRE(c->aborts.size() == 1);
   CHECK(c->aborts[0].id == c->tasks[0].id);
   CHECK(c->aborts[0].lease == c->tasks[0].lease);
-  CHECK(st().consumers["c1"].inflight == 0); // the credit came back at once
-  CHECK(st().stats.timeouts == 1);
+  CHECK(snap().consumers.at("c1").inflight == 0); // the credit came back at once
+  CHECK(snap().stats.timeouts == 1);
   report("c1", ok_all(*c)); // the consumer finished anyway: too late
-  CHECK(st().stats.stale == 1);
+  CHECK(snap().stats.stale == 1);
   CHECK(count(progress(ack.job), task_state::succeeded) == 0);
 }
 
@@ -78,7 +78,7 @@ TEST_CASE_FIXTURE(control_fixture, "a timed-out attempt is retried while attempt
   auto ack = submit_spec(1, sleeper(300, 2));
   advance(300ms);
   CHECK(count(progress(ack.job), task_state::pending) == 1);
-  CHECK(st().stats.retries == 1);
+  CHECK(snap().stats.retries == 1);
   advance(100ms); // the first retry backoff
   REQUIRE(c->tasks.size() == 2);
   CHECK(c->tasks[1].attempt == 2);
@@ -86,7 +86,7 @@ TEST_CASE_FIXTURE(control_fixture, "a timed-out attempt is retried while attempt
   report("c1", {task_report{c->tasks[1].id, c->tasks[1].lease, task_outcome::succeeded, "", 1}});
   CHECK(count(progress(ack.job), task_state::succeeded) == 1);
   advance(1s); // the second attempt's timer finds nothing to do
-  CHECK(st().stats.timeouts == 1);
+  CHECK(snap().stats.timeouts == 1);
 }
 
 TEST_CASE_FIXTURE(control_fixture, "an attempt that ends in time is never timed out") {
@@ -95,7 +95,7 @@ TEST_CASE_FIXTURE(control_fixture, "an attempt that ends in time is never timed 
   report("c1", ok_all(*c));
   advance(5s);
   CHECK(count(progress(ack.job), task_state::succeeded) == 3);
-  CHECK(st().stats.timeouts == 0);
+  CHECK(snap().stats.timeouts == 0);
   CHECK(c->aborts.empty());
 }
 
@@ -136,7 +136,7 @@ TEST_CASE_FIXTURE(control_fixture, "a cancelled RUNNING task is aborted and its 
   CHECK(c->aborts[0].id == first.id);
   REQUIRE(c->tasks.size() == 2); // the freed slot took the next task
   report("c1", {task_report{first.id, first.lease, task_outcome::succeeded, "", 1}});
-  CHECK(st().stats.stale == 1); // the late ACK of the cancelled attempt
+  CHECK(snap().stats.stale == 1); // the late ACK of the cancelled attempt
   auto p = progress(ack.job);
   CHECK(count(p, task_state::cancelled) == 1);
   CHECK(count(p, task_state::succeeded) == 0);

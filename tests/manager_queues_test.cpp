@@ -86,21 +86,21 @@ TEST_SUITE("manager_queues") {
 TEST_CASE_FIXTURE(small_queues, "a list that does not fit queues plus standby is refused before it is stored") {
   list_ack ack;
   REQUIRE_FALSE(try_submit(list_of("a", 0, true, std::vector<task_spec>(6, spec("noop"))), ack));
-  CHECK(st().pending.size(priority::normal) == 4);
-  CHECK(st().pending.standby_size() == 2);
+  CHECK(snap().queues.depth[static_cast<int>(priority::normal)] == 4);
+  CHECK(snap().queues.standby_total == 2);
   auto err = try_submit(list_of("b", 0, true, {spec("noop")}), ack);
   REQUIRE(err);
   CHECK(err.code() == static_cast<uint8_t>(ec::overloaded));
   CHECK(sys.render(err).find("queues are full") != std::string::npos);
   CHECK(stored_tasks(*db) == 6); // nothing of "b" was stored
-  CHECK(st().rejected[1] == 1);
-  CHECK(st().rejected_lists == 1);
-  CHECK(st().reserved == std::array<uint64_t, priority_count>{});
+  CHECK(snap().queues.rejected[1] == 1);
+  CHECK(snap().queues.rejected_lists == 1);
+  CHECK(snap().queues.reserved == std::array<uint64_t, priority_count>{});
   // A consumer drains 3: standby moves up, and the same list now fits.
   auto c1 = join("c1", 3);
   CHECK(c1->tasks.size() == 3);
-  CHECK(st().pending.standby_size() == 0);
-  CHECK(st().pending.size(priority::normal) == 3);
+  CHECK(snap().queues.standby_total == 0);
+  CHECK(snap().queues.depth[static_cast<int>(priority::normal)] == 3);
   REQUIRE_FALSE(try_submit(list_of("b", 0, true, {spec("noop")}), ack));
   CHECK(stored_tasks(*db) == 7);
   metrics_snapshot m;
@@ -121,10 +121,10 @@ TEST_CASE_FIXTURE(small_queues, "retries and reclaimed tasks re-enter the queues
   REQUIRE_FALSE(try_submit(list_of("full", 0, true, std::vector<task_spec>(6, spec("noop"))), ack));
   report_from(*this, "c1", *c1, 0, task_outcome::failed); // both retry later
   advance(100ms);
-  CHECK(st().pending.size() == 6 + 2 - 2); // 2 retries queued, c1 took 2 others
-  CHECK(st().pending.standby_size() == 2);  // the retries overflow: kept, not refused
-  CHECK(st().stats.retries == 2);
-  CHECK(st().rejected_lists == 0);
+  CHECK(snap().queues.pending == 6 + 2 - 2); // 2 retries queued, c1 took 2 others
+  CHECK(snap().queues.standby_total == 2);  // the retries overflow: kept, not refused
+  CHECK(snap().stats.retries == 2);
+  CHECK(snap().queues.rejected_lists == 0);
 }
 
 TEST_CASE("tasks recovered after a restart are never dropped, even beyond the bounds") {
@@ -146,10 +146,10 @@ TEST_CASE("tasks recovered after a restart are never dropped, even beyond the bo
   opts.store = store;
   auto mgr = f.keep(spawn_manager(f.sys, opts));
   f.sched.run();
-  auto& st = f.state_of<manager_state>(mgr);
-  CHECK(st.pending.size(priority::normal) == 2);
-  CHECK(st.pending.standby_size() == 8); // over its bound of 1: owned work is kept
-  CHECK(st.tasks.size() == 10);
+  auto s = snapshot_from(f, mgr);
+  CHECK(s.queues.depth[static_cast<int>(priority::normal)] == 2);
+  CHECK(s.queues.standby_total == 8); // over its bound of 1: owned work is kept
+  CHECK(s.open_tasks == 10);
 }
 
 TEST_CASE_FIXTURE(manager_fixture, "the producer retries a refused list with backoff and nothing is lost or doubled") {
@@ -174,9 +174,9 @@ TEST_CASE_FIXTURE(manager_fixture, "the producer retries a refused list with bac
   // Activated: lists 0 and 1 go out together and 1 does not fit; the last
   // list (2) waits until the others are stored.
   sched.run();
-  CHECK(st().rejected_lists == 1);
+  CHECK(snap().queues.rejected_lists == 1);
   CHECK(c1->tasks.size() == 5);
-  CHECK_FALSE(st().jobs.begin()->second.meta.sealed);
+  CHECK_FALSE(snap().jobs.begin()->second.sealed);
   advance(99ms);
   CHECK(c1->tasks.size() == 5);
   advance(1ms); // the producer's 100 ms backoff: list 1 again, then list 2
@@ -198,7 +198,7 @@ TEST_CASE_FIXTURE(manager_fixture, "the merge runs after every part succeeded an
   list_ack ack;
   REQUIRE_FALSE(try_submit(list_of("split", 0, true, tasks), ack));
   REQUIRE(c1->tasks.size() == 3); // the merge is held
-  CHECK(st().merges.size() == 1);
+  CHECK(snap().merges_waiting == 1);
   // Parts finish out of order; the merge waits for the last.
   std::vector<task_report> r{{c1->tasks[2].id, c1->tasks[2].lease, task_outcome::succeeded, "r2", 1},
                              {c1->tasks[0].id, c1->tasks[0].lease, task_outcome::succeeded, "r0", 1}};
@@ -214,7 +214,7 @@ TEST_CASE_FIXTURE(manager_fixture, "the merge runs after every part succeeded an
   report_from(*this, "c1", *c1, 3);
   auto p = progress(ack.job);
   CHECK(count(p, task_state::succeeded) == 4);
-  CHECK(st().jobs.at(ack.job).done);
+  CHECK(snap().jobs.at(ack.job).done);
 }
 
 TEST_CASE_FIXTURE(manager_fixture, "a part that fails for good cancels the merge with a reason") {
@@ -226,10 +226,10 @@ TEST_CASE_FIXTURE(manager_fixture, "a part that fails for good cancels the merge
   report("c1", {{c1->tasks[0].id, c1->tasks[0].lease, task_outcome::failed, "boom", 1}});
   auto p = progress(ack.job);
   CHECK(count(p, task_state::cancelled) == 1); // the merge
-  CHECK(st().merges.empty());
+  CHECK(snap().merges_waiting == 0);
   report("c1", {{c1->tasks[1].id, c1->tasks[1].lease, task_outcome::succeeded, "ok", 1}});
   CHECK(c1->tasks.size() == 2); // the merge never ran
-  CHECK(st().jobs.at(ack.job).done);
+  CHECK(snap().jobs.at(ack.job).done);
   auto stored_t = db->get(ack.first + 2);
   REQUIRE(stored_t);
   auto& t = stored_t->t;
@@ -246,7 +246,7 @@ TEST_CASE_FIXTURE(manager_fixture, "a held merge survives a manager restart and 
   report("c1", {{c1->tasks[0].id, c1->tasks[0].lease, task_outcome::succeeded, "a", 1}});
   // Restart: a new manager on the same store.
   restart(*this);
-  CHECK(st().merges.size() == 1);
+  CHECK(snap().merges_waiting == 1);
   auto c2 = join("c2", 10, {}, test_types);
   CHECK(c2->tasks.empty()); // part 1 waits the grace for c1's lease report
   advance(1000ms);          // none came (c1 is gone): it moves
@@ -265,15 +265,15 @@ TEST_CASE_FIXTURE(manager_fixture, "same dedupe_key across jobs: runs once, ever
                                                    spec("t", "z")}), a));
   REQUIRE_FALSE(try_submit(list_of("jb", 0, true, {spec("t", "x", "k1")}), b));
   REQUIRE(c1->tasks.size() == 2); // the k1 leader and the keyless one
-  CHECK(st().dedupe.followers() == 2);
+  CHECK(snap().dedupe_followers == 2);
   report_from(*this, "c1", *c1, 0);
   auto pa = progress(a.job);
   auto pb = progress(b.job);
   CHECK(count(pa, task_state::succeeded) == 3);
   CHECK(count(pb, task_state::succeeded) == 1);
-  CHECK(st().jobs.at(a.job).done);
-  CHECK(st().jobs.at(b.job).done);
-  CHECK(st().stats.assigned == 2);
+  CHECK(snap().jobs.at(a.job).done);
+  CHECK(snap().jobs.at(b.job).done);
+  CHECK(snap().stats.assigned == 2);
   auto stored_t = db->get(b.first);
   REQUIRE(stored_t);
   auto& t = stored_t->t;

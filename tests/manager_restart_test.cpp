@@ -6,7 +6,7 @@
 #include <doctest/doctest.h>
 
 #include "actors/manager.hpp"
-#include "actors/manager_state.hpp"
+#include "support/manager_fixture.hpp"
 #include "actors/protocol_links.hpp"
 #include "actors/store_actor.hpp"
 #include "core/handlers.hpp"
@@ -59,8 +59,15 @@ struct restart_fixture : actor_fixture {
     sched.run(); // recovery
   }
 
-  manager_state& st() { return state_of<manager_state>(mgr); }
-  const task& at(task_id id) { return *st().tasks.get(id); }
+  manager_snapshot snap() { return snapshot_from(*this, mgr, true); }
+  /// Live task `id` as the manager's snapshot shows it.
+  task_view at(task_id id) {
+    for (auto& t : snap().tasks)
+      if (t.id == id)
+        return t;
+    FAIL("task " << id << " is not live");
+    return {};
+  }
 
   std::shared_ptr<inbox> join_c1() {
     auto box = std::make_shared<inbox>();
@@ -86,13 +93,13 @@ TEST_SUITE("manager restart") {
 TEST_CASE_FIXTURE(restart_fixture, "recovered leases stay with their consumer and nothing is assigned during the grace") {
   CHECK(at(1).state == task_state::assigned);
   CHECK(at(2).state == task_state::running);
-  CHECK(st().holding);
-  REQUIRE(st().consumers.count("c1") == 1);
-  CHECK(st().consumers["c1"].recovered);
-  CHECK(st().consumers["c1"].in_doubt.size() == 2);
+  CHECK(snap().holding);
+  REQUIRE(snap().consumers.count("c1") == 1);
+  CHECK(snap().consumers.at("c1").recovered);
+  CHECK(snap().consumers.at("c1").in_doubt == 2);
   auto box = join_c1();
   CHECK(box->tasks.empty()); // task 3 is queued, but the hold is on
-  CHECK_FALSE(st().consumers["c1"].recovered);
+  CHECK_FALSE(snap().consumers.at("c1").recovered);
 }
 
 TEST_CASE_FIXTURE(restart_fixture, "a lease report keeps what it names, moves the rest, and takes back an unstored assignment") {
@@ -106,19 +113,20 @@ TEST_CASE_FIXTURE(restart_fixture, "a lease report keeps what it names, moves th
   CHECK(at(2).version == 3);                  // a new version: a late ACK is stale
   CHECK(at(3).state == task_state::assigned); // the old manager's lease 1, taken back on
   CHECK(at(3).lease_version == 1);
-  CHECK(std::string{at(3).consumer} == "c1");
-  CHECK(st().consumers["c1"].in_doubt.empty());
+  CHECK(at(3).consumer == "c1");
+  CHECK(snap().consumers.at("c1").in_doubt == 0);
   CHECK(box->tasks.empty());
   // c1's ACK of the kept lease completes task 1 without running it again.
   self->send(mgr, ack_atom::value, std::string{"c1"},
              std::vector<task_report>{{1, 1, task_outcome::succeeded, "ok", 1}});
   sched.run();
-  CHECK(st().tasks.get(1) == nullptr);
+  for (auto& t : snap().tasks)
+    CHECK(t.id != 1); // ended: it left memory
   // After the grace: the hold ends, task 2 goes out again; c9 never came
   // back, so task 4 moves too.
   advance(1000ms);
-  CHECK_FALSE(st().holding);
-  CHECK(std::string{at(4).consumer} == "c1");
+  CHECK_FALSE(snap().holding);
+  CHECK(at(4).consumer == "c1");
   std::vector<task_id> sent;
   for (auto& a : box->tasks) {
     sent.push_back(a.id);
@@ -126,7 +134,7 @@ TEST_CASE_FIXTURE(restart_fixture, "a lease report keeps what it names, moves th
   }
   std::sort(sent.begin(), sent.end());
   CHECK(sent == std::vector<task_id>{2, 4});
-  CHECK(st().consumers.count("c9") == 0);
+  CHECK(snap().consumers.count("c9") == 0);
   self->send(mgr, get_atom::value, task_id{1}); // flushes the changes to the store
   sched.run();
   CHECK(stored(1).state == task_state::succeeded);
@@ -140,7 +148,7 @@ TEST_CASE_FIXTURE(restart_fixture, "a consumer that comes back but never reports
   advance(1ms); // taken back, then (the hold is over too) leased again with new leases
   CHECK(at(1).lease_version > (uint64_t{1} << 32));
   CHECK(at(2).lease_version > (uint64_t{1} << 32));
-  CHECK(st().stats.reassigned >= 2);
+  CHECK(snap().stats.reassigned >= 2);
 }
 
 } // TEST_SUITE

@@ -158,7 +158,7 @@ TEST_CASE_FIXTURE(types_fixture, "when the only consumer of a type is lost past 
   auto j = job(ack.job);
   CHECK(j.unassignable == 3);
   CHECK(j.waiting.at(0).reason == "no live consumer runs type 'resize'");
-  CHECK(st().stats.reassigned == 1);
+  CHECK(snap().stats.reassigned == 1);
 }
 
 TEST_CASE_FIXTURE(types_fixture, "with no consumer at all the job says so") {
@@ -199,8 +199,9 @@ TEST_CASE_FIXTURE(types_fixture, "cancelling parked tasks clears them from the c
 TEST_CASE_FIXTURE(small_queues, "parked tasks still count against the queue bounds") {
   join("c1", 10, {}, types{"noop"});
   submit(4, "resize"); // parked: out of the queue, not out of the bound
-  CHECK(st().pending.size() == 0);
-  CHECK(st().waiting.size() == 4);
+  auto before = snap();
+  CHECK(before.queues.pending == 0);
+  CHECK(before.queues.waiting == 4);
   list_ack ack;
   task_list more;
   more.origin = "more";

@@ -16,6 +16,36 @@ using namespace std::chrono_literals;
 
 namespace {
 
+/// Commands of `node`, as GET /v1/nodes/{node}/commands asks for them.
+std::vector<node_command> commands_of(manager_fixture& f, const std::string& node) {
+  std::vector<node_command> out;
+  auto req = f.self->request(f.mgr, caf::infinite, ncommand_atom::value, get_atom::value, node);
+  f.sched.run();
+  req.receive([&](std::vector<node_command>& cs) { out = std::move(cs); },
+              [&](caf::error& e) { FAIL(f.sys.render(e)); });
+  return out;
+}
+
+/// Status reports of `node` after `since_ms`, as the REST history asks.
+std::vector<node_status> history_of(manager_fixture& f, const std::string& node,
+                                    int64_t since_ms) {
+  std::vector<node_status> out;
+  auto req = f.self->request(f.mgr, caf::infinite, nstatus_atom::value, get_atom::value, node,
+                             since_ms);
+  f.sched.run();
+  req.receive([&](std::vector<node_status>& h) { out = std::move(h); },
+              [&](caf::error& e) { FAIL(f.sys.render(e)); });
+  return out;
+}
+
+/// The latest status report of `node`, if any.
+std::optional<node_status> latest_of(manager_fixture& f, const std::string& node) {
+  auto h = history_of(f, node, -1);
+  if (h.empty())
+    return std::nullopt;
+  return h.back();
+}
+
 /// A host whose counters grow by fixed steps per sample: 25 % CPU and
 /// 1000 bytes received per sample.
 host_sample stub_host(int64_t now_ms, uint64_t n) {
@@ -99,12 +129,12 @@ struct nodes_fixture : manager_fixture {
   }
 
   node_command last_command(const std::string& node) {
-    auto cs = st().nodes.commands(node);
+    auto cs = commands_of(*this, node);
     REQUIRE_FALSE(cs.empty());
     return cs.back();
   }
 
-  node_mode mode_of(const std::string& node) { return st().consumers.at(node).mode; }
+  node_mode mode_of(const std::string& node) { return snap().consumers.at(node).mode; }
 };
 
 } // namespace
@@ -113,10 +143,10 @@ TEST_SUITE("nodes") {
 
 TEST_CASE_FIXTURE(nodes_fixture, "a consumer reports every --status-every with /proc figures") {
   start_consumer("c1");
-  REQUIRE(st().nodes.latest("c1") != nullptr); // the first report goes at registration
+  REQUIRE(latest_of(*this, "c1").has_value()); // the first report goes at registration
   step(*this, 1000ms);
   step(*this, 1000ms);
-  auto h = st().nodes.history("c1", -1);
+  auto h = history_of(*this, "c1", -1);
   REQUIRE(h.size() == 3);
   CHECK(h[0].cpu_pct == 0); // no earlier sample yet
   CHECK(h[2].cpu_pct == doctest::Approx(25.0));
@@ -126,28 +156,28 @@ TEST_CASE_FIXTURE(nodes_fixture, "a consumer reports every --status-every with /
   CHECK(h[2].disk_pct == doctest::Approx(50.0));
   CHECK(h[2].user_backlog == 0);
   CHECK(h[2].at_ms - h[1].at_ms == 1000);
-  CHECK(st().nodes.history("c1", h[1].at_ms).size() == 1);
+  CHECK(history_of(*this, "c1", h[1].at_ms).size() == 1);
 }
 
 TEST_CASE_FIXTURE(nodes_fixture, "drain: no new work, work in flight finishes, wake resumes") {
   start_consumer("c1");
   submit_spec(2, [] { task_spec s; s.type = "sleep"; s.payload = "3000"; return s; }());
-  CHECK(st().consumers.at("c1").inflight == 2);
+  CHECK(snap().consumers.at("c1").inflight == 2);
   REQUIRE_FALSE(post("c1", "drain"));
   CHECK(mode_of("c1") == node_mode::draining);
   CHECK(last_command("c1").state == command_state::queued);
   step(*this, 1000ms); // the report fetches it, the next one says done
   step(*this, 1000ms);
   CHECK(last_command("c1").state == command_state::done);
-  CHECK(st().nodes.latest("c1")->mode == node_mode::draining);
+  CHECK(latest_of(*this, "c1")->mode == node_mode::draining);
   submit(2, "noop", 1, "second");
-  CHECK(st().pending.size() == 2); // nothing new for a draining node
+  CHECK(snap().queues.pending == 2); // nothing new for a draining node
   step(*this, 1000ms);                 // the sleeps end at 3000 ms
-  CHECK(st().consumers.at("c1").inflight == 0);
-  CHECK(st().pending.size() == 2);
+  CHECK(snap().consumers.at("c1").inflight == 0);
+  CHECK(snap().queues.pending == 2);
   REQUIRE_FALSE(post("c1", "wake"));
-  CHECK(st().pending.size() == 0);
-  CHECK(st().stats.acks == 4);
+  CHECK(snap().queues.pending == 0);
+  CHECK(snap().stats.acks == 4);
 }
 
 TEST_CASE_FIXTURE(nodes_fixture, "sleep: the consumer takes no work but keeps reporting") {
@@ -156,29 +186,29 @@ TEST_CASE_FIXTURE(nodes_fixture, "sleep: the consumer takes no work but keeps re
   step(*this, 1000ms);
   step(*this, 1000ms);
   CHECK(last_command("c1").state == command_state::done);
-  CHECK(st().nodes.latest("c1")->mode == node_mode::asleep);
+  CHECK(latest_of(*this, "c1")->mode == node_mode::asleep);
   submit(3);
-  CHECK(st().pending.size() == 3);
-  auto reports = st().nodes.reports();
+  CHECK(snap().queues.pending == 3);
+  auto reports = snap().status_reports;
   step(*this, 1000ms);
-  CHECK(st().nodes.reports() == reports + 1);
+  CHECK(snap().status_reports == reports + 1);
   REQUIRE_FALSE(post("c1", "wake"));
   sched.run();
-  CHECK(st().stats.acks == 3);
+  CHECK(snap().stats.acks == 3);
 }
 
 TEST_CASE_FIXTURE(nodes_fixture, "restart: the supervisor restarts the consumer, then it is done") {
   start_consumer("c1");
-  auto before = st().consumers.at("c1").handle;
+  auto before = snap().consumers.at("c1").incarnation;
   REQUIRE_FALSE(post("c1", "restart"));
   step(*this, 1000ms); // fetched: running, the role quits, the supervisor starts it again
   step(*this, 1000ms);
   auto c = last_command("c1");
   CHECK(c.state == command_state::done);
   CHECK(c.reason == "restarted");
-  CHECK(st().consumers.at("c1").handle != before);
+  CHECK(snap().consumers.at("c1").incarnation != before);
   submit(2);
-  CHECK(st().stats.acks == 2); // the new incarnation takes work
+  CHECK(snap().stats.acks == 2); // the new incarnation takes work
 }
 
 TEST_CASE_FIXTURE(nodes_fixture, "update re-reads the config file and re-announces the node") {
@@ -188,8 +218,8 @@ TEST_CASE_FIXTURE(nodes_fixture, "update re-reads the config file and re-announc
   step(*this, 1000ms);
   step(*this, 1000ms);
   CHECK(last_command("c1").state == command_state::done);
-  CHECK(st().consumers.at("c1").info.capacity == 5);
-  CHECK(st().consumers.at("c1").info.tags == std::vector<std::string>{"gpu"});
+  CHECK(snap().consumers.at("c1").capacity == 5);
+  CHECK(snap().consumers.at("c1").tags == std::vector<std::string>{"gpu"});
   *file_capacity = 0; // a broken file: the command fails with the reason
   REQUIRE_FALSE(post("c1", "update"));
   step(*this, 1000ms);
@@ -197,7 +227,7 @@ TEST_CASE_FIXTURE(nodes_fixture, "update re-reads the config file and re-announc
   auto c = last_command("c1");
   CHECK(c.state == command_state::failed);
   CHECK(c.reason.find("capacity must be at least 1") != std::string::npos);
-  CHECK(st().consumers.at("c1").info.capacity == 5);
+  CHECK(snap().consumers.at("c1").capacity == 5);
 }
 
 TEST_CASE_FIXTURE(nodes_fixture, "clear_cache drops the consumer's per-type run tallies") {
@@ -205,12 +235,12 @@ TEST_CASE_FIXTURE(nodes_fixture, "clear_cache drops the consumer's per-type run 
   submit(2, "noop");
   submit(1, "echo", 1, "other");
   step(*this, 1000ms);
-  CHECK(st().nodes.latest("c1")->cache_entries == 2);
+  CHECK(latest_of(*this, "c1")->cache_entries == 2);
   REQUIRE_FALSE(post("c1", "clear_cache"));
   step(*this, 1000ms);
   step(*this, 1000ms);
   CHECK(last_command("c1").reason == "dropped 2 per-type run tallies");
-  CHECK(st().nodes.latest("c1")->cache_entries == 0);
+  CHECK(latest_of(*this, "c1")->cache_entries == 0);
 }
 
 TEST_CASE_FIXTURE(nodes_fixture, "unknown nodes and commands are refused, nothing queued") {
@@ -219,7 +249,7 @@ TEST_CASE_FIXTURE(nodes_fixture, "unknown nodes and commands are refused, nothin
   CHECK(err.code() == static_cast<uint8_t>(ec::unknown_member));
   err = post("c1", "reboot");
   CHECK(err.code() == static_cast<uint8_t>(ec::bad_input));
-  CHECK(st().nodes.commands("c1").empty());
+  CHECK(commands_of(*this, "c1").empty());
   CHECK(mode_of("c1") == node_mode::awake);
 }
 
@@ -229,7 +259,7 @@ namespace {
 
 struct policy_fixture : manager_fixture {
   policy_fixture() : manager_fixture(with_policy(1000, 4)) {}
-  node_mode mode_of(const std::string& node) { return st().consumers.at(node).mode; }
+  node_mode mode_of(const std::string& node) { return snap().consumers.at(node).mode; }
   /// What rules/run_stats would have learnt from ACKs: `node` runs in `ms`.
   void runs_in(const std::string& node, double ms) { st().chooser.record_run(node, "noop", ms); }
 };
@@ -248,13 +278,13 @@ TEST_CASE_FIXTURE(policy_fixture, "after --idle-after of idleness all but --min-
   step(*this, 900ms);
   CHECK(mode_of("c1") == node_mode::awake);
   step(*this, 200ms);
-  CHECK(st().policy_sleeps == 2);
+  CHECK(snap().policy_sleeps == 2);
   CHECK(mode_of("c1") == node_mode::asleep);
   CHECK(mode_of("c2") == node_mode::asleep);
   CHECK(mode_of("c3") == node_mode::awake);
   submit(2); // the one awake takes work; nobody else gets any
-  CHECK(st().consumers.at("c3").inflight == 2);
-  CHECK(st().nodes.commands("c1").back().by == "policy");
+  CHECK(snap().consumers.at("c3").inflight == 2);
+  CHECK(commands_of(*this, "c1").back().by == "policy");
 }
 
 TEST_CASE_FIXTURE(policy_fixture, "backlog per awake consumer past --wake-backlog wakes the fastest sleepers") {
@@ -268,12 +298,12 @@ TEST_CASE_FIXTURE(policy_fixture, "backlog per awake consumer past --wake-backlo
   REQUIRE(mode_of("c1") == node_mode::asleep); // c3 is kept: the fastest
   REQUIRE(mode_of("c2") == node_mode::asleep);
   submit(9, "noop", 1, "burst"); // c3 takes 4, 5 pending > 4 per awake consumer
-  CHECK(st().pending.size() == 5);
+  CHECK(snap().queues.pending == 5);
   step(*this, 100ms);
   CHECK(mode_of("c1") == node_mode::awake); // faster than c2
   CHECK(mode_of("c2") == node_mode::asleep);
-  CHECK(st().pending.size() == 1);
-  CHECK(st().policy_wakes == 1);
+  CHECK(snap().queues.pending == 1);
+  CHECK(snap().policy_wakes == 1);
 }
 
 TEST_CASE_FIXTURE(policy_fixture, "a consumer that joins while others sleep takes work at once") {
@@ -284,9 +314,9 @@ TEST_CASE_FIXTURE(policy_fixture, "a consumer that joins while others sleep take
   auto b3 = join("c3", 4);
   CHECK(mode_of("c3") == node_mode::awake);
   submit(2);
-  CHECK(st().pending.size() == 0);
+  CHECK(snap().queues.pending == 0);
   CHECK(b3->tasks.size() >= 1);
-  CHECK(st().consumers.at("c2").inflight == 0);
+  CHECK(snap().consumers.at("c2").inflight == 0);
 }
 
 }

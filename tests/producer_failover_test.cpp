@@ -1,4 +1,4 @@
-// Producers active–standby per group on virtual time (DESIGN.md §6, issue 5):
+// Producers active–standby per group on virtual time (DESIGN.md §6):
 // one active per group, the earliest standby promoted when the active one is
 // lost past the grace, told which lists of its predecessor's job are stored,
 // and pushing only the rest. A standby never pushes.
@@ -118,8 +118,8 @@ TEST_CASE_FIXTURE(producers_fixture, "one producer per group is active; the othe
   CHECK(told["p1"]->calls.size() == 1);
   CHECK(told["p2"]->calls.empty());
   CHECK(told["p3"]->calls.size() == 1); // another group, its own active
-  CHECK(st().active_producer["g"] == "p1");
-  CHECK(st().active_producer["h"] == "p3");
+  CHECK(snap().active_producer["g"] == "p1");
+  CHECK(snap().active_producer["h"] == "p3");
 }
 
 TEST_CASE_FIXTURE(producers_fixture, "a standby is promoted exactly when the grace expires and resumes the job") {
@@ -140,7 +140,7 @@ TEST_CASE_FIXTURE(producers_fixture, "a standby is promoted exactly when the gra
   CHECK(resumes[0].job_name == "etl");
   CHECK(resumes[0].stored == std::vector<uint32_t>{0, 1});
   CHECK_FALSE(resumes[0].sealed);
-  CHECK(st().active_producer["g"] == "p2");
+  CHECK(snap().active_producer["g"] == "p2");
 }
 
 TEST_CASE_FIXTURE(producers_fixture, "an active producer back within the grace stays active") {
@@ -151,7 +151,7 @@ TEST_CASE_FIXTURE(producers_fixture, "an active producer back within the grace s
   rejoin_producer("p1", "g");
   advance(2s);
   CHECK(told["p2"]->calls.empty());
-  CHECK(st().active_producer["g"] == "p1");
+  CHECK(snap().active_producer["g"] == "p1");
 }
 
 TEST_CASE_FIXTURE(producers_fixture, "with no standby, the next producer to join takes over") {
@@ -159,7 +159,7 @@ TEST_CASE_FIXTURE(producers_fixture, "with no standby, the next producer to join
   push("p1", 0, false);
   lose_producer("p1", "g");
   advance(1s);
-  CHECK(st().active_producer.count("g") == 0);
+  CHECK(snap().active_producer.count("g") == 0);
   join_producer("p9", "g");
   REQUIRE(told["p9"]->calls.size() == 1);
   REQUIRE(told["p9"]->calls[0].size() == 1);
@@ -181,16 +181,23 @@ TEST_CASE_FIXTURE(producers_fixture, "a promoted producer pushes only the lists 
   push("p1", 1, false);
   auto prod = spawn_etl("p2", false);
   sched.run();
-  CHECK(st().stats.tasks == 20); // standby: registered, pushed nothing
+  CHECK(snap().stats.tasks == 20); // standby: registered, pushed nothing
 
-  job_resume r{st().job_by_origin["g/etl"], "g/etl", "etl", {0, 1}, false};
+  job_id run = 0;
+  for (auto& [id, j] : snap().jobs)
+    if (j.origin == "g/etl")
+      run = id;
+  REQUIRE(run != 0);
+  job_resume r{run, "g/etl", "etl", {0, 1}, false};
   self->send(prod, activate_atom::value, std::vector<job_resume>{r});
   sched.run();
-  CHECK(st().stats.tasks == 40); // lists 2 and 3 only: no task twice
-  auto& j = st().jobs[r.job];
-  CHECK(j.meta.total == 40);
-  CHECK(j.meta.sealed);
-  CHECK(st().lists.size() == 4);
+  CHECK(snap().stats.tasks == 40); // lists 2 and 3 only: no task twice
+  auto s = snap();
+  auto& j = s.jobs.at(r.job);
+  CHECK(j.total == 40);
+  CHECK(j.sealed);
+  CHECK(j.lists == 4);
+  CHECK(s.lists == 4);
 }
 
 TEST_CASE_FIXTURE(producers_fixture, "a producer whose run is stored whole only waits for its result") {
@@ -198,8 +205,8 @@ TEST_CASE_FIXTURE(producers_fixture, "a producer whose run is stored whole only 
   auto first = std::make_shared<producer_outcome>();
   spawn_etl("p1", true, first);
   sched.run();
-  REQUIRE(st().jobs.size() == 1);
-  CHECK(st().stats.tasks == 40);
+  REQUIRE(snap().jobs.size() == 1);
+  CHECK(snap().stats.tasks == 40);
   complete_all(box);
   CHECK(first->exit_code == 0);
   // A -> B -> A: a later producer of the group with the same flags (the
@@ -208,8 +215,8 @@ TEST_CASE_FIXTURE(producers_fixture, "a producer whose run is stored whole only 
   spawn_etl("p1", true, again);
   sched.run();
   CHECK(again->exit_code == 0);
-  CHECK(st().jobs.size() == 1); // never stored twice
-  CHECK(st().stats.tasks == 40);
+  CHECK(snap().jobs.size() == 1); // never stored twice
+  CHECK(snap().stats.tasks == 40);
   CHECK(box->tasks.empty());
 }
 
@@ -221,10 +228,10 @@ TEST_CASE_FIXTURE(producers_fixture, "a new run key starts a new run of the same
   list_ack ack;
   REQUIRE_FALSE(try_submit(l, ack));
   CHECK_FALSE(ack.resent);
-  CHECK(st().jobs.size() == 2);
+  CHECK(snap().jobs.size() == 2);
   REQUIRE_FALSE(try_submit(l, ack)); // the same key again: the same job, answered again
   CHECK(ack.resent);
-  CHECK(st().jobs.size() == 2);
+  CHECK(snap().jobs.size() == 2);
 }
 
 } // TEST_SUITE

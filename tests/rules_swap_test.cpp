@@ -1,4 +1,4 @@
-// Hot swap of the assignment rules (DESIGN.md §4, issue 4) on virtual time:
+// Hot swap of the assignment rules (DESIGN.md §4) on virtual time:
 // by message (what `drover rules apply` and REST send) and by watching the
 // rules file. A swap happens between two dispatch rounds, so no task is
 // assigned under two rule sets and nothing already assigned moves.
@@ -77,10 +77,10 @@ TEST_CASE_FIXTURE(swap_fixture, "a swap under load: assigned tasks stay, new one
   REQUIRE(info);
   CHECK(info->version == 2);
   CHECK(info->source == "<test>");
-  CHECK(st().chooser.rules().version == 2);
+  CHECK(snap().rules_version == 2);
   CHECK(b->tasks.size() == 10); // the very next round used the b-rules
-  for (auto& [id, t] : st().tasks)
-    if (held_by_a.count(id))
+  for (auto& t : snap(true).tasks)
+    if (held_by_a.count(t.id))
       CHECK(t.consumer == "ca"); // nothing already assigned moved
 
   std::multiset<task_id> ran_on_a;
@@ -102,7 +102,7 @@ TEST_CASE_FIXTURE(swap_fixture, "a swap under load: assigned tasks stay, new one
 
 TEST_CASE_FIXTURE(swap_fixture, "a bad set is refused with positions and the old one stays") {
   REQUIRE(apply(rules_to("a", 3)));
-  auto hash = st().chooser.rules().hash;
+  auto hash = snap().rules_hash;
   auto res = apply("version: 4\nrules:\n  - name: x\n    strategy: fastest-ever\n    extra: 1\n");
   REQUIRE_FALSE(res);
   auto text = sys.render(res.error());
@@ -110,8 +110,8 @@ TEST_CASE_FIXTURE(swap_fixture, "a bad set is refused with positions and the old
   CHECK(res.error().code() == static_cast<uint8_t>(ec::invalid_rules));
   CHECK(text.find("<test>:4:15: unknown strategy 'fastest-ever'") != std::string::npos);
   CHECK(text.find("<test>:5:5: unknown key 'extra'") != std::string::npos);
-  CHECK(st().chooser.rules().hash == hash);
-  CHECK(st().chooser.rules().version == 3);
+  CHECK(snap().rules_hash == hash);
+  CHECK(snap().rules_version == 3);
 }
 
 TEST_CASE_FIXTURE(swap_fixture, "tasks no member could take are assigned once a swap lets them") {
@@ -166,34 +166,34 @@ struct watched_manager : watch_fixture, swap_fixture {
 TEST_SUITE("rules swap") {
 
 TEST_CASE_FIXTURE(watched_manager, "the manager swaps in a changed rules file at the next poll") {
-  CHECK(st().chooser.rules().version == 1);
+  CHECK(snap().rules_version == 1);
   write_file(path, rules_to("b", 2));
   advance(999ms);
-  CHECK(st().chooser.rules().version == 1); // not looked at yet
+  CHECK(snap().rules_version == 1); // not looked at yet
   advance(1ms);
-  CHECK(st().chooser.rules().version == 2);
-  CHECK(st().chooser.rules().source == path);
+  CHECK(snap().rules_version == 2);
+  CHECK(snap().rules_source == path);
 
   write_file(path, "version: 3\nrules: 7\n"); // a bad edit
   advance(1s);
-  CHECK(st().chooser.rules().version == 2);  // refused: the old set stays
+  CHECK(snap().rules_version == 2);  // refused: the old set stays
 
   std::remove(path.c_str());                 // a missing file changes nothing
   advance(1s);
-  CHECK(st().chooser.rules().version == 2);
+  CHECK(snap().rules_version == 2);
 
   write_file(path, rules_to("a", 4));        // fixed: swapped in
   advance(1s);
-  CHECK(st().chooser.rules().version == 4);
+  CHECK(snap().rules_version == 4);
 }
 
 TEST_CASE_FIXTURE(watched_manager, "a set applied by message stays until the file changes again") {
   REQUIRE(apply(rules_to("b", 5)));
   advance(3s); // the file is unchanged: it does not undo the applied set
-  CHECK(st().chooser.rules().version == 5);
+  CHECK(snap().rules_version == 5);
   write_file(path, rules_to("a", 6));
   advance(1s);
-  CHECK(st().chooser.rules().version == 6);
+  CHECK(snap().rules_version == 6);
 }
 
 } // TEST_SUITE

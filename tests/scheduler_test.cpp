@@ -96,7 +96,7 @@ TEST_CASE_FIXTURE(scheduler_fixture, "every fires on time, each run a stored job
   CHECK(r.runs == 4);
   REQUIRE(r.recent.size() == 4);
   CHECK(r.recent[3].fire_ms == r.anchor_ms + 4000);
-  CHECK(st().jobs.size() == 4); // four normal jobs at the manager
+  CHECK(snap().jobs.size() == 4); // four normal jobs at the manager
   for (auto& run : r.recent) {
     CHECK(run.job != 0);
     CHECK(run.error.empty());
@@ -199,7 +199,7 @@ TEST_CASE_FIXTURE(scheduler_fixture, "delete removes the schedule and its timer"
   auto gone = ask(sch_del_atom::value, uint64_t{1});
   CHECK(gone.id == 1);
   run_for(5s);
-  CHECK(st().jobs.empty());
+  CHECK(snap().jobs.empty());
   CHECK(ask_error(sch_get_atom::value, uint64_t{1}) == "no schedule 1");
   auto stored = db_sched->load();
   REQUIRE(stored);
@@ -213,16 +213,16 @@ TEST_CASE_FIXTURE(scheduler_fixture, "after a restart catch_up decides the misse
   add("1s", "one", "o");
   add("1s", "all", "a");
   run_for(1s);
-  CHECK(st().jobs.size() == 3);
+  CHECK(snap().jobs.size() == 3);
   caf::anon_send_exit(sch, caf::exit_reason::kill);
   sched.run();
   run_for(10500ms);
-  CHECK(st().jobs.size() == 3); // nobody fired while it was down
+  CHECK(snap().jobs.size() == 3); // nobody fired while it was down
   sch = start_scheduler();
   CHECK(runs(1) == 1);  // none: skipped
   CHECK(runs(2) == 2);  // one: the newest missed run
   CHECK(runs(3) == 11); // all: each of the 10
-  CHECK(st().jobs.size() == 3 + 1 + 10);
+  CHECK(snap().jobs.size() == 3 + 1 + 10);
   auto one = ask(sch_get_atom::value, uint64_t{2});
   CHECK(one.recent.back().fire_ms == one.anchor_ms + 11'000);
   // All three are back on their 1 s grid: next at 12 s.

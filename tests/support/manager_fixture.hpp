@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +19,17 @@
 #include "actor_fixture.hpp"
 
 namespace drover::testing {
+
+/// Manager `mgr`'s snapshot, asked for as any reader would (a request).
+inline manager_snapshot snapshot_from(actor_fixture& f, const caf::actor& mgr,
+                                      bool with_tasks = false) {
+  manager_snapshot out;
+  auto req = f.self->request(mgr, caf::infinite, snapshot_atom::value, with_tasks);
+  f.sched.run();
+  req.receive([&](manager_snapshot& s) { out = std::move(s); },
+              [&](caf::error& e) { FAIL(f.sys.render(e)); });
+  return out;
+}
 
 struct manager_fixture : actor_fixture {
   std::shared_ptr<task_store> db;
@@ -37,14 +49,15 @@ struct manager_fixture : actor_fixture {
     sched.run(); // recovery from the (empty) store
   }
 
-  /// The manager's snapshot, asked for as any reader would (a request).
-  manager_snapshot snap(bool with_tasks = false) {
-    manager_snapshot out;
-    auto req = self->request(mgr, caf::infinite, snapshot_atom::value, with_tasks);
-    sched.run();
-    req.receive([&](manager_snapshot& s) { out = std::move(s); },
-                [&](caf::error& e) { FAIL(sys.render(e)); });
-    return out;
+  /// The manager's snapshot (see snapshot_from).
+  manager_snapshot snap(bool with_tasks = false) { return snapshot_from(*this, mgr, with_tasks); }
+
+  /// Live task `id` as the snapshot shows it; none once it left memory.
+  std::optional<task_view> task_of(task_id id) {
+    for (auto& t : snap(true).tasks)
+      if (t.id == id)
+        return t;
+    return std::nullopt;
   }
 
   manager_state& st() { return state_of<manager_state>(mgr); }

@@ -1,0 +1,82 @@
+// See consumer_pool.hpp.
+#include "manager/consumer_pool.hpp"
+
+namespace drover {
+
+consumer_pool::joined consumer_pool::join(const member_info& info, bool same_process) {
+  joined out;
+  auto i = members_.find(info.node);
+  if (i != members_.end() && (same_process || i->second.recovered)) {
+    auto& c = i->second;
+    out.returned = true;
+    out.was_recovered = c.recovered;
+    out.was_lost = c.grace.lost();
+    c.grace.back(); // the pending grace timer is now stale
+    c.recovered = false;
+    c.info = info;
+  } else {
+    out.new_incarnation = i != members_.end();
+    auto& c = members_[info.node];
+    auto grace = c.grace;
+    auto mode = c.leaving ? node_mode::awake : c.mode;
+    c = consumer_member{};
+    c.grace = grace;
+    c.grace.back();
+    c.mode = mode;
+    c.info = info;
+  }
+  dirty_ = true;
+  return out;
+}
+
+consumer_member& consumer_pool::recovered(const std::string& node) {
+  auto& c = members_[node];
+  if (!c.recovered && c.info.node.empty()) {
+    c.info = member_info{node, member_role::consumer, {}, 0, "", "", {}};
+    c.recovered = true;
+    c.grace.lose(); // no process yet: nothing is assigned to it
+    dirty_ = true;
+  }
+  return c;
+}
+
+void consumer_pool::erase(const std::string& node) {
+  if (members_.erase(node) > 0)
+    dirty_ = true;
+}
+
+consumer_member* consumer_pool::find(const std::string& node) {
+  auto i = members_.find(node);
+  return i == members_.end() ? nullptr : &i->second;
+}
+
+const consumer_member* consumer_pool::find(const std::string& node) const {
+  auto i = members_.find(node);
+  return i == members_.end() ? nullptr : &i->second;
+}
+
+std::vector<candidate>& consumer_pool::candidates() {
+  if (dirty_ || candidates_.size() != members_.size()) {
+    candidates_.clear();
+    candidate_of_.clear();
+    for (auto& [node, c] : members_) {
+      candidates_.push_back(candidate{node, c.info.tags, c.info.capacity, 0, true, c.info.types});
+      candidate_of_.push_back(&c);
+    }
+    dirty_ = false;
+    rebuilt_ = true;
+  }
+  for (std::size_t i = 0; i < candidates_.size(); ++i) {
+    candidates_[i].inflight = candidate_of_[i]->inflight;
+    candidates_[i].accepting = candidate_of_[i]->accepting();
+  }
+  return candidates_;
+}
+
+bool consumer_pool::take_rebuilt() {
+  bool r = rebuilt_;
+  rebuilt_ = false;
+  return r;
+}
+
+} // namespace drover

@@ -1,0 +1,91 @@
+// The manager's consumers: who is a member, its credit in use (tasks leased
+// and not yet reported), its grace, its mode, and its leases in doubt after
+// a loss or a manager restart; and the candidates rules/ chooses from, kept
+// in step with the members. It owns two invariants: in-flight counts never
+// go below zero, and a candidate accepts work only while its member is
+// present and awake. Pure: the actor keeps the handles and the outboxes.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "core/grace.hpp"
+#include "core/membership.hpp"
+#include "core/node_status.hpp"
+#include "core/task.hpp"
+#include "rules/candidate.hpp"
+
+namespace drover {
+
+struct consumer_member {
+  member_info info;
+  uint32_t inflight = 0;      ///< tasks leased and not yet reported
+  grace_period grace;         ///< lost: down or deregistered, grace running
+  node_mode mode = node_mode::awake; ///< asleep/draining: no new work
+  bool leaving = false;       ///< drained on SIGTERM: its next incarnation starts awake
+  bool recovered = false;     ///< known from the store only: its process has not joined yet
+  std::unordered_set<task_id> in_doubt; ///< leases its next report must confirm
+
+  /// Present and awake: it may get new work.
+  bool accepting() const { return !grace.lost() && mode == node_mode::awake; }
+  /// One lease fewer (reported, aborted, handed or taken back).
+  void release() {
+    if (inflight > 0)
+      --inflight;
+  }
+};
+
+class consumer_pool {
+public:
+  struct joined {
+    bool returned = false;        ///< the same process (or the one the store knew) is back
+    bool new_incarnation = false; ///< a new process took the name: the old leases are void
+    bool was_recovered = false;   ///< it was known from the store only
+    bool was_lost = false;        ///< its grace was running
+  };
+  /// Consumer `info` joined. `same_process`: the actor knows this very
+  /// process already. A returning member keeps its leases and counts; a new
+  /// one starts empty, keeping only its grace generation (so a timer left
+  /// from an earlier loss never matches a later one) and its mode (unless it
+  /// drained on SIGTERM: then it comes back awake).
+  joined join(const member_info& info, bool same_process);
+  /// `node` is known from the store only (a manager restart): created lost,
+  /// until its process joins.
+  consumer_member& recovered(const std::string& node);
+  /// `node` left for good (its grace ran out).
+  void erase(const std::string& node);
+
+  consumer_member* find(const std::string& node);
+  const consumer_member* find(const std::string& node) const;
+  std::size_t count(const std::string& node) const { return members_.count(node); }
+  std::size_t size() const { return members_.size(); }
+  bool empty() const { return members_.empty(); }
+  const std::map<std::string, consumer_member>& members() const { return members_; }
+  /// Calls f(member&) for each member, by node name.
+  template <class F>
+  void for_each(F&& f) {
+    for (auto& [node, c] : members_)
+      f(c);
+  }
+
+  /// The candidates rules/ chooses from, in step with the members (rebuilt
+  /// after a join or a leave, credit and acceptance refreshed every time).
+  std::vector<candidate>& candidates();
+  /// The member behind candidates()[i].
+  consumer_member& member_of(std::size_t i) { return *candidate_of_[i]; }
+  /// The rebuild happened since the last call: the assigner forgets what it
+  /// knew of the old members' order.
+  bool take_rebuilt();
+
+private:
+  std::map<std::string, consumer_member> members_;
+  std::vector<candidate> candidates_;
+  std::vector<consumer_member*> candidate_of_; ///< same order as candidates_
+  bool dirty_ = true;
+  bool rebuilt_ = false;
+};
+
+} // namespace drover
