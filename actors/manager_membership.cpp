@@ -41,7 +41,7 @@ void on_joined(manager_ptr self, const member_info& info, const caf::actor& hdl)
   auto& st = self->state;
   if (info.role == member_role::producer)
     return on_producer_joined(self, info, hdl);
-  if (info.role != member_role::consumer)
+  if (!takes_tasks(info.role))
     return;
   auto i = st.consumers.find(info.node);
   if (i != st.consumers.end() && (i->second.handle == hdl || i->second.recovered)) {

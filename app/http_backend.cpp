@@ -8,7 +8,9 @@
 
 #include "actors/protocol.hpp"
 #include "actors/protocol_links.hpp"
+#include "app/caf_ask.hpp"
 #include "app/http_backend_data.hpp"
+#include "app/worker_backend.hpp"
 #include "actors/protocol_nodes.hpp"
 #include "actors/protocol_schedules.hpp"
 
@@ -19,7 +21,12 @@ namespace {
 class caf_backend : public http_backend {
 public:
   caf_backend(caf::actor_system& sys, caf_backend_options opts)
-    : sys_(sys), opts_(std::move(opts)) {}
+    : sys_(sys), opts_(std::move(opts)) {
+    if (opts_.worker_hub)
+      workers_ = make_caf_worker_backend(sys_, opts_.worker_hub, opts_.timeout);
+  }
+
+  worker_backend* workers_api() override { return workers_.get(); }
 
   result<job_created> submit_job(job_request req) override {
     task_list list;
@@ -136,7 +143,25 @@ public:
     for (auto& n : members.value())
       if (auto i = last.find({n.member.role, n.member.node}); i != last.end())
         n.last_heartbeat_ms = i->second;
+    add_worker_contacts(members.value());
     return members;
+  }
+
+  /// An HTTP worker's heartbeat age is that of its last request (its
+  /// stand-in heartbeats the registry while the worker's lease runs).
+  void add_worker_contacts(std::vector<node_info>& nodes) {
+    if (!workers_)
+      return;
+    auto views = workers_->workers();
+    if (!views)
+      return;
+    std::map<std::string, int64_t> contact;
+    for (auto& v : views.value())
+      contact[v.worker] = std::max(v.last_poll_ms, v.last_heartbeat_ms);
+    for (auto& n : nodes)
+      if (auto i = contact.find(n.member.node); n.member.role == member_role::worker
+                                                  && i != contact.end())
+        n.last_heartbeat_ms = i->second;
   }
 
   result<metrics_snapshot> metrics() override {
@@ -227,35 +252,18 @@ private:
 
   /// drover's error from a CAF one: drover codes keep their message; a
   /// time-out or a dead manager becomes ec::unreachable.
-  error from_caf(const caf::error& e) const {
-    if (e.category() == caf::atom("drover")) {
-      std::string msg = sys_.render(e);
-      if (e.context().match_elements<std::string>())
-        msg = e.context().get_as<std::string>(0);
-      return error{static_cast<ec>(e.code()), msg};
-    }
-    if (e == caf::sec::request_timeout)
-      return error{ec::unreachable, "the manager did not answer in time"};
-    return error{ec::unreachable, "the manager cannot be reached: " + sys_.render(e)};
-  }
+  error from_caf(const caf::error& e) const { return drover::from_caf(sys_, e); }
 
-  /// One request, answered with a T or an error, within `timeout`.
   template <class T, class... Ts>
   result<T> ask(const caf::actor& dest, std::chrono::milliseconds timeout, Ts&&... xs) {
-    caf::scoped_actor self{sys_};
-    std::optional<T> value;
-    error err;
-    self->request(dest, timeout, std::forward<Ts>(xs)...)
-      .receive([&](T& x) { value = std::move(x); }, [&](caf::error& e) { err = from_caf(e); });
-    if (!value)
-      return err ? err : error{ec::unreachable, "no answer"};
-    return std::move(*value);
+    return drover::ask<T>(sys_, dest, timeout, std::forward<Ts>(xs)...);
   }
 
   caf::actor_system& sys_;
   caf_backend_options opts_;
   std::atomic<uint64_t> submissions_{0};
   data_calls data_{sys_, opts_.courier, opts_.timeout};
+  std::unique_ptr<worker_backend> workers_; ///< null without a worker hub
 };
 
 } // namespace

@@ -23,7 +23,8 @@ struct caf_backend_options {
   std::chrono::milliseconds submit_timeout{120000}; ///< storing a big job takes longer
   caf::actor courier = {};                   ///< data scheduling (#9); may be null
   std::size_t max_data = std::size_t{1} << 20; ///< bytes per send_data body
-  caf::actor scheduler{};                    ///< schedules (issue #10 item 6); may be null
+  caf::actor scheduler{};
+  caf::actor worker_hub{};                   ///< remote HTTP workers (actors/worker_hub.hpp); may be null                    ///< schedules (issue #10 item 6); may be null
 };
 
 std::unique_ptr<http_backend> make_caf_backend(caf::actor_system& sys,

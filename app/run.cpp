@@ -15,6 +15,7 @@
 #include "actors/producer.hpp"
 #include "actors/protocol.hpp"
 #include "actors/registry.hpp"
+#include "actors/worker_hub.hpp"
 #include "actors/store_actor.hpp"
 #include "actors/supervisor.hpp"
 #include "app/http_backend.hpp"
@@ -73,13 +74,14 @@ int64_t wall_offset_ms(caf::actor_system& sys) {
 /// it cannot start.
 int start_http(caf::actor_system& sys, caf::actor mgr, caf::actor registry,
                const std::string& node, running& r, caf::actor courier, std::size_t max_data,
-               caf::actor scheduler) {
+               caf::actor scheduler, caf::actor worker_hub) {
   if (!r.http)
     return 0; // --http=off
   caf_backend_options bo{std::move(mgr), std::move(registry), node};
   bo.courier = std::move(courier); // data scheduling (#9)
   bo.max_data = max_data;
   bo.scheduler = std::move(scheduler); // schedules (issue #10 item 6)
+  bo.worker_hub = std::move(worker_hub);
   r.backend = make_caf_backend(sys, std::move(bo));
   if (auto err = r.http->serve(*r.backend)) {
     log_error("http: {}", err.message);
@@ -220,8 +222,15 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
       return 2;
     }
     watch(r, sch);
+    // Remote workers over HTTP join as members through the same registry.
+    auto hub = spawn_worker_hub(
+      sys, worker_hub_options{mgr, registry,
+                              member_link_options(o, ep, runs_role(o, "registry"), r, false),
+                              std::chrono::milliseconds(o.heartbeat_ms),
+                              std::chrono::milliseconds(o.grace_ms)});
+    watch(r, hub);
     if (int code = start_http(sys, mgr, registry, node_name(o, "manager"), r, courier,
-                              o.max_data, sch))
+                              o.max_data, sch, hub))
       return code;
   }
   // Consumers and producers run under the process's root supervisor: a crash

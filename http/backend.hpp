@@ -14,6 +14,8 @@
 
 namespace drover {
 
+class worker_backend;
+
 /// Calls run on the HTTP server's own threads, several at once, and may
 /// block until the manager answers: an implementation must be thread-safe
 /// and must bound every wait (answer ec::unreachable on a timeout).
@@ -131,6 +133,9 @@ public:
   }
   /// Removes it; answers it as it was, stopped.
   virtual result<schedule_record> delete_schedule(uint64_t /*id*/) { return no_schedules(); }
+
+  /// Remote workers over HTTP (http/worker_backend.hpp); null: none here.
+  virtual worker_backend* workers_api() { return nullptr; }
 
 private:
   static error data_off(const std::string&) {

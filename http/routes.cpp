@@ -17,6 +17,7 @@
 #include "http/query_params.hpp"
 #include "http/routes_data.hpp"
 #include "http/routes_nodes.hpp"
+#include "http/routes_workers.hpp"
 #include "http/status.hpp"
 
 namespace drover {
@@ -224,6 +225,9 @@ void add_routes(router& routes, http_backend& b, const http_server_options& opts
       routes.add(method, path, std::move(h));
     },
     b);
+  add_worker_routes( // remote workers over HTTP: http/routes_workers.cpp
+    [&](const char* method, const char* path, http_handler h) { routes.add(method, path, std::move(h)); },
+    b.workers_api());
   add_dashboard(routes); // GET / and /web/*: open, the page asks for the token
 }
 
