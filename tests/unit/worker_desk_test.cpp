@@ -32,7 +32,7 @@ std::vector<worker_task> tasks(task_id first, size_t n, uint64_t lease = 7) {
 
 TEST_SUITE("worker_desk") {
 
-TEST_CASE("a first poll registers the worker; with nothing queued it parks") {
+TEST_CASE("a first poll registers the worker, with nothing queued it parks") {
   worker_desk d{1000};
   auto a = d.poll(poll_of("w1", 4, 500), 1, 10'000);
   CHECK(a.step == worker_desk::join_step::spawn);
@@ -85,7 +85,7 @@ TEST_CASE("an answer whose client left goes back and on to the next parked poll"
   CHECK(d.views().front().held == 3);
 }
 
-TEST_CASE("heartbeats extend the lease and carry the cancel; queued aborted tasks vanish") {
+TEST_CASE("heartbeats extend the lease and carry the cancel, queued aborted tasks vanish") {
   worker_desk d{1000};
   (void)d.poll(poll_of("w1", 1, 500), 1, 0);
   (void)d.leased("w1", tasks(1, 2), 0); // one handed out, one queued
@@ -103,7 +103,7 @@ TEST_CASE("heartbeats extend the lease and carry the cancel; queued aborted task
   CHECK_FALSE(d.heartbeat(1, 7, 2200, b));
 }
 
-TEST_CASE("silent past its lease a worker is lost, its queue handed back; the grace forgets it") {
+TEST_CASE("silent past its lease a worker is lost, its queue handed back, and the grace forgets it") {
   worker_desk d{1000};
   (void)d.poll(poll_of("w1", 1, 0, 3000), 1, 0);
   (void)d.leased("w1", tasks(1, 3), 0);
@@ -120,7 +120,7 @@ TEST_CASE("silent past its lease a worker is lost, its queue handed back; the gr
   CHECK(d.holder(1, 7, 4100).empty());
 }
 
-TEST_CASE("a parked poll keeps its worker alive; back within the grace it rejoins") {
+TEST_CASE("a parked poll keeps its worker alive, and back within the grace it rejoins") {
   worker_desk d{1000};
   (void)d.poll(poll_of("w1", 1, 60'000, 1000), 1, 0);
   CHECK(d.tick(50'000).lost.empty());
