@@ -6,6 +6,7 @@
 #include "actors/manager_state.hpp"
 #include "actors/protocol_links.hpp"
 #include "actors/protocol_nodes.hpp"
+#include "actors/protocol_workers.hpp"
 #include "actors/rules_keeper.hpp"
 #include "core/log.hpp"
 
@@ -73,6 +74,9 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
       on_reports(self, node, reports);
       flush_changes(self);
       return when_stored(self); // the consumer forgets the reports only then
+    },
+    [=](ack_atom, worker_atom, std::vector<task_report>& reports) { // HTTP workers: 200 or 409
+      return on_worker_reports(self, reports);
     },
     [=](leases_atom, const std::string& node, const std::vector<lease_ref>& refs) {
       on_lease_report(self, node, refs);

@@ -42,7 +42,7 @@ void on_joined(manager_ptr self, const member_info& info, const caf::actor& hdl)
   auto& st = self->state;
   if (info.role == member_role::producer)
     return on_producer_joined(self, info, hdl);
-  if (info.role != member_role::consumer)
+  if (!takes_tasks(info.role))
     return;
   auto link = st.links.find(info.node);
   bool same_process = link != st.links.end() && link->second.handle == hdl;

@@ -16,6 +16,7 @@
 
 #include "actors/manager.hpp"
 #include "actors/protocol.hpp"
+#include "core/worker_types.hpp"
 #include "core/dedupe.hpp"
 #include "core/node_board.hpp"
 #include "core/grace.hpp"
@@ -142,6 +143,12 @@ void reclaim_in_doubt(manager_ptr self, consumer_member& c, const char* why);
 /// Answers a consumer's ACK once the changes it caused are committed (an
 /// ACK sent without request is not answered).
 caf::response_promise when_stored(manager_ptr self);
+
+// -- manager_workers.cpp (remote HTTP workers) --------------------------------
+
+/// Applies HTTP workers' completions like consumers' ACKs and answers one
+/// worker_verdict per report (as uint8_t) once the changes are stored.
+caf::response_promise on_worker_reports(manager_ptr self, std::vector<task_report>& reports);
 
 // -- manager_runs.cpp (a job run's push: seal, cancel, who pushes it) --------
 

@@ -6,6 +6,7 @@
 #include "actors/protocol.hpp"
 #include "actors/protocol_links.hpp"
 #include "app/http_backend_calls.hpp"
+#include "app/worker_backend.hpp"
 #include "http/backend_data.hpp"
 #include "http/backend_jobs.hpp"
 #include "http/backend_monitor.hpp"
@@ -69,8 +70,10 @@ private:
 } // namespace
 
 caf_backends::caf_backends(caf::actor_system& sys, const caf_backend_options& opts)
-  : jobs_(make_caf_jobs(sys, opts)), rules_(std::make_unique<caf_rules>(sys, opts)),
-    nodes_(make_caf_nodes(sys, opts)), monitor_(std::make_unique<caf_monitor>(sys, opts)),
+  : workers_(opts.worker_hub ? make_caf_worker_backend(sys, opts.worker_hub, opts.timeout)
+                             : nullptr),
+    jobs_(make_caf_jobs(sys, opts)), rules_(std::make_unique<caf_rules>(sys, opts)),
+    nodes_(make_caf_nodes(sys, opts, workers_.get())), monitor_(std::make_unique<caf_monitor>(sys, opts)),
     data_(make_caf_data(sys, opts)), schedules_(make_caf_schedules(sys, opts)) {}
 
 caf_backends::~caf_backends() = default;
@@ -83,6 +86,7 @@ http_backends caf_backends::bundle() const {
   b.monitor = monitor_.get();
   b.data = data_.get();
   b.schedules = schedules_.get();
+  b.workers = workers_.get();
   return b;
 }
 

@@ -13,6 +13,7 @@
 #include <caf/fwd.hpp>
 
 #include "http/backend.hpp"
+#include "http/worker_backend.hpp"
 
 namespace drover {
 
@@ -25,6 +26,7 @@ struct caf_backend_options {
   caf::actor courier = {};                   ///< data scheduling; null: its calls answer 503
   std::size_t max_data = std::size_t{1} << 20; ///< bytes per send_data body
   caf::actor scheduler{};                    ///< schedules; null: their calls answer 503
+  caf::actor worker_hub{};                   ///< remote HTTP workers (actors/worker_hub.hpp); may be null
 };
 
 /// Owns one backend per feature; bundle() hands them to http_server.
@@ -39,6 +41,7 @@ public:
   http_backends bundle() const;
 
 private:
+  std::unique_ptr<worker_backend> workers_; ///< first: the nodes backend reads its contacts
   std::unique_ptr<jobs_backend> jobs_;
   std::unique_ptr<rules_backend> rules_;
   std::unique_ptr<nodes_backend> nodes_;

@@ -78,7 +78,9 @@ inline actor_wording manager_wording() {
 struct caf_backend_options;
 
 std::unique_ptr<jobs_backend> make_caf_jobs(caf::actor_system& sys, const caf_backend_options& o);
-std::unique_ptr<nodes_backend> make_caf_nodes(caf::actor_system& sys, const caf_backend_options& o);
+/// `workers` (may be null) adds HTTP workers' last contact to their rows.
+std::unique_ptr<nodes_backend> make_caf_nodes(caf::actor_system& sys, const caf_backend_options& o,
+                                              worker_backend* workers);
 std::unique_ptr<data_backend> make_caf_data(caf::actor_system& sys, const caf_backend_options& o);
 std::unique_ptr<schedules_backend> make_caf_schedules(caf::actor_system& sys,
                                                       const caf_backend_options& o);

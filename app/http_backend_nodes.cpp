@@ -1,5 +1,6 @@
 // The nodes backend of a real process: members, status reports and
 // commands from the manager, with last-heartbeat times from the registry.
+#include <algorithm>
 #include <map>
 
 #include "actors/protocol.hpp"
@@ -8,6 +9,7 @@
 #include "app/http_backend.hpp"
 #include "app/http_backend_calls.hpp"
 #include "http/backend_nodes.hpp"
+#include "http/worker_backend.hpp"
 
 namespace drover {
 
@@ -15,9 +17,9 @@ namespace {
 
 class caf_nodes : public nodes_backend {
 public:
-  caf_nodes(caf::actor_system& sys, const caf_backend_options& o)
+  caf_nodes(caf::actor_system& sys, const caf_backend_options& o, worker_backend* workers)
     : calls_(sys, manager_wording()), manager_(o.manager), registry_(o.registry),
-      timeout_(o.timeout) {}
+      timeout_(o.timeout), workers_(workers) {}
 
   result<std::vector<node_info>> nodes() override {
     auto members = calls_.ask<std::vector<node_info>>(manager_, timeout_, get_atom::value,
@@ -34,7 +36,25 @@ public:
     for (auto& n : members.value())
       if (auto i = last.find({n.member.role, n.member.node}); i != last.end())
         n.last_heartbeat_ms = i->second;
+    add_worker_contacts(members.value());
     return members;
+  }
+
+  /// An HTTP worker's heartbeat age is that of its last request (its
+  /// stand-in heartbeats the registry while the worker's lease runs).
+  void add_worker_contacts(std::vector<node_info>& nodes) {
+    if (!workers_)
+      return;
+    auto views = workers_->workers();
+    if (!views)
+      return;
+    std::map<std::string, int64_t> contact;
+    for (auto& v : views.value())
+      contact[v.worker] = std::max(v.last_poll_ms, v.last_heartbeat_ms);
+    for (auto& n : nodes)
+      if (auto i = contact.find(n.member.node);
+          n.member.role == member_role::worker && i != contact.end())
+        n.last_heartbeat_ms = i->second;
   }
 
   result<std::vector<node_status>> node_history(const std::string& node,
@@ -58,13 +78,15 @@ private:
   caf::actor manager_;
   caf::actor registry_;
   std::chrono::milliseconds timeout_;
+  worker_backend* workers_; ///< may be null: no HTTP workers here
 };
 
 } // namespace
 
 std::unique_ptr<nodes_backend> make_caf_nodes(caf::actor_system& sys,
-                                              const caf_backend_options& o) {
-  return std::make_unique<caf_nodes>(sys, o);
+                                              const caf_backend_options& o,
+                                              worker_backend* workers) {
+  return std::make_unique<caf_nodes>(sys, o, workers);
 }
 
 } // namespace drover

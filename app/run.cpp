@@ -15,6 +15,7 @@
 #include "actors/producer.hpp"
 #include "actors/protocol.hpp"
 #include "actors/registry.hpp"
+#include "actors/worker_hub.hpp"
 #include "actors/store_actor.hpp"
 #include "actors/supervisor.hpp"
 #include "app/http_backend.hpp"
@@ -62,13 +63,14 @@ void watch(running& r, const caf::actor& hdl) {
 /// it cannot start.
 int start_http(caf::actor_system& sys, caf::actor mgr, caf::actor registry,
                const std::string& node, running& r, caf::actor courier, std::size_t max_data,
-               caf::actor scheduler) {
+               caf::actor scheduler, caf::actor worker_hub) {
   if (!r.http)
     return 0; // --http=off
   caf_backend_options bo{std::move(mgr), std::move(registry), node};
   bo.courier = std::move(courier); // null: the data routes answer 503
   bo.max_data = max_data;
   bo.scheduler = std::move(scheduler); // null: the schedule routes answer 503
+  bo.worker_hub = std::move(worker_hub);
   r.backend = std::make_unique<caf_backends>(sys, bo);
   if (auto err = r.http->serve(r.backend->bundle())) {
     log_error("http: {}", err.message);
@@ -168,7 +170,14 @@ int start_manager_side(caf::actor_system& sys, const run_options& o, const role_
     return 2;
   }
   watch(r, sch);
-  return start_http(sys, mgr, registry, node_name(o, "manager"), r, courier, o.max_data, sch);
+  // Remote workers over HTTP join as members through the same registry.
+  auto hub = spawn_worker_hub(
+    sys, worker_hub_options{mgr, registry, member_link_options(o, ep, local_registry, r, false),
+                            std::chrono::milliseconds(o.heartbeat_ms),
+                            std::chrono::milliseconds(o.grace_ms)});
+  watch(r, hub);
+  return start_http(sys, mgr, registry, node_name(o, "manager"), r, courier, o.max_data, sch,
+                    hub);
 }
 
 int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre, running& r,

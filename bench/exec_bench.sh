@@ -38,10 +38,9 @@ trap cleanup EXIT
 note() { printf '[%3ds] %s\n' "$SECONDS" "$*" >&2; }
 secs() { python3 -c "import time; print(time.monotonic())"; }
 
-need=()
+source "$HERE/lib/celery_peer.sh"
+need=($(celery_missing))
 command -v parallel >/dev/null || need+=(parallel)
-/usr/bin/python3 -c "import celery, redis" 2>/dev/null || need+=(python3-celery python3-redis)
-command -v redis-server >/dev/null || need+=(redis-server)
 if ((${#need[@]})); then
   note "installing ${need[*]}"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
@@ -78,33 +77,9 @@ L_NOOP=$("$BUILD/latency_bench" --in-process --tasks=1000 | grep -o 'p50 [0-9]*'
 
 note "E3: $PYN no-op Python tasks, drover workers vs Celery"
 D3=$(drover_tput py.noop "$PYN" 64)
-PORT=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])")
-redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no >redis.log 2>&1 &
-PIDS+=($!)
-cat > celery_app.py <<PY
-from celery import Celery
-app = Celery("bench", broker="redis://127.0.0.1:$PORT/0", backend="redis://127.0.0.1:$PORT/1")
-@app.task
-def noop(payload):
-    return ""
-PY
-for i in $(seq 50); do redis-cli -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
-/usr/bin/python3 -m celery -A celery_app worker -c 2 --pool=prefork --loglevel=WARNING >celery.log 2>&1 &
-PIDS+=($!)
+celery_start
 CN=$((PYN / 4))
-C3=$(timeout 600 /usr/bin/python3 - "$CN" <<'PY'
-import sys, time
-sys.path.insert(0, ".")
-from celery_app import noop
-n = int(sys.argv[1])
-noop.delay("").get(timeout=60)            # the workers are up
-t0 = time.monotonic()
-rs = [noop.delay("") for _ in range(n)]
-for r in rs:
-    r.get(timeout=600)
-print(round(n / (time.monotonic() - t0)))
-PY
-)
+C3=$(celery_noop_rate "$CN")
 note "E4: $PYN no-op Node tasks"
 D4=$(drover_tput js.noop "$PYN" 64)
 

@@ -7,6 +7,7 @@ const char* to_string(member_role r) {
     case member_role::producer: return "producer";
     case member_role::consumer: return "consumer";
     case member_role::manager: return "manager";
+    case member_role::worker: return "worker";
   }
   return "unknown";
 }

@@ -8,8 +8,14 @@
 
 namespace drover {
 
-enum class member_role : uint8_t { producer = 0, consumer = 1, manager = 2 };
+/// worker: a remote worker over HTTP, which the manager leases tasks to
+/// as to a consumer (actors/worker_hub.hpp stands in for it).
+enum class member_role : uint8_t { producer = 0, consumer = 1, manager = 2, worker = 3 };
 const char* to_string(member_role r);
+/// Consumers and HTTP workers: the members the manager leases tasks to.
+inline bool takes_tasks(member_role r) {
+  return r == member_role::consumer || r == member_role::worker;
+}
 
 struct member_info {
   std::string node;                ///< unique node name, e.g. "c1"

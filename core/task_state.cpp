@@ -38,12 +38,12 @@ ec assign(task& t, const std::string& consumer, int64_t now_ms) {
   return ec::none;
 }
 
-namespace {
-
 bool holds_lease(const task& t, uint64_t lease) {
   return lease == t.lease_version
          && (t.state == task_state::assigned || t.state == task_state::running);
 }
+
+namespace {
 
 void to_running(task& t, int64_t now_ms) {
   t.state = task_state::running;

@@ -38,6 +38,10 @@ enum class ack_effect : uint8_t {
 /// A consumer says it started the attempt it was leased.
 ack_effect apply_started(task& t, uint64_t lease, int64_t now_ms);
 
+/// True if `lease` is the task's current lease and the attempt is still out
+/// (ASSIGNED or RUNNING): a report naming it is applied, any other is stale.
+bool holds_lease(const task& t, uint64_t lease);
+
 /// A consumer reports the end of the attempt it was leased. A report for a
 /// task still ASSIGNED implies it started (short tasks report both at once).
 /// A failure that is not `retryable` ends the task whatever attempts remain.

@@ -22,6 +22,7 @@ class nodes_backend;
 class monitor_backend;
 class data_backend;
 class schedules_backend;
+class worker_backend;
 
 /// The features one http_server serves; each must outlive the server. A
 /// null member leaves that feature's routes out (they answer 404), so a
@@ -33,6 +34,7 @@ struct http_backends {
   monitor_backend* monitor = nullptr;     ///< /healthz, /metrics, /v1/overview, /v1/alerts
   data_backend* data = nullptr;           ///< /v1/users, /v1/send_data, /v1/recv_data
   schedules_backend* schedules = nullptr; ///< /v1/schedules...
+  worker_backend* workers = nullptr;      ///< /v1/workers/poll, /v1/tasks/{id}/heartbeat|complete|fail
 };
 
 } // namespace drover

@@ -11,6 +11,7 @@
 
 #include "core/job_split.hpp"
 #include "http/job_split_json.hpp"
+#include "http/json_fields.hpp"
 
 namespace drover {
 
@@ -83,6 +84,13 @@ bool has_control(std::string_view s) {
 constexpr const char* no_control = "must not contain control characters such as NUL or a "
                                    "newline (it is a name, not data)";
 
+} // namespace
+
+// Shared with the worker routes (declared in http/json_fields.hpp).
+std::string describe_json(const json& v) {
+  return describe(v);
+}
+
 /// Reads a string field if present; `required` fields must exist and
 /// `nonempty` ones must not be "". Every field but the payload is a name,
 /// shown in tables and logs: no control characters.
@@ -121,6 +129,11 @@ error read_uint(const json& obj, const char* key, const std::string& prefix,
   return fail(field_path(prefix, key), "expected " + range + ", got " + describe(*it));
 }
 
+template error read_string<std::string>(const json&, const char*, const std::string&,
+                                        std::string&, bool, bool);
+
+namespace {
+
 /// The payload: a string is passed as is, any other JSON value as its JSON
 /// text, so {"path": "/a.png"} reaches the handler as {"path":"/a.png"}.
 error read_payload(const json& obj, compact_string& out) {
@@ -131,11 +144,14 @@ error read_payload(const json& obj, compact_string& out) {
   return {};
 }
 
-error read_tags(const json& obj, const std::string& prefix, std::vector<std::string>& out) {
-  auto it = obj.find("tags");
+} // namespace
+
+error read_names(const json& obj, const char* key, const std::string& prefix,
+                 std::vector<std::string>& out) {
+  auto it = obj.find(key);
   if (it == obj.end())
     return {};
-  auto path = field_path(prefix, "tags");
+  auto path = field_path(prefix, key);
   if (!it->is_array())
     return fail(path, "expected an array of strings, got " + describe(*it));
   for (size_t i = 0; i < it->size(); ++i) {
@@ -151,6 +167,12 @@ error read_tags(const json& obj, const std::string& prefix, std::vector<std::str
   }
   return {};
 }
+
+error read_tags(const json& obj, const std::string& prefix, std::vector<std::string>& out) {
+  return read_names(obj, "tags", prefix, out);
+}
+
+namespace {
 
 /// Reads tasks[i] into `spec` and its repeat count.
 error read_task(const json& v, const std::string& path, task_spec& spec, uint64_t& count) {

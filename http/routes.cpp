@@ -10,6 +10,7 @@
 
 #include "http/dashboard.hpp"
 #include "http/json_codec.hpp"
+#include "http/routes_workers.hpp"
 #include "http/status.hpp"
 
 namespace drover {
@@ -71,6 +72,7 @@ void add_routes(router& routes, const http_backends& b, const http_server_option
     add_data_routes(add, *b.data);
   if (b.schedules)
     add_schedule_routes(add, *b.schedules);
+  add_worker_routes(add, b.workers); // null: they answer that no workers are served here
   add_dashboard(routes); // GET / and /web/*: open, the page asks for the token
 }
 

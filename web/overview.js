@@ -5,7 +5,7 @@ import {api, h, bar, render, percent, NA, fmtTime, fmtDuration, fmtRate, fmtNum,
   STATES} from '/web/api.js';
 
 const JOBS_SHOWN = 20;
-const ROLE_ORDER = {manager: 0, producer: 1, consumer: 2};
+const ROLE_ORDER = {manager: 0, producer: 1, consumer: 2, worker: 3};
 const na = () => h('td', {class: 'na', title: 'not reported by drover yet'}, NA);
 
 function section(title, id, extra) {
@@ -64,7 +64,7 @@ function members(nodes, overview) {
     h('td', {}, n.node, n.types && n.types.length
       ? h('div', {class: 'types muted', title: 'task types it runs'}, n.types.join(', ')) : null),
     h('td', {}, n.role), h('td', {}, h('span', {class: `state ${n.state}`}, n.state)),
-    h('td', {}, n.role === 'consumer'
+    h('td', {}, n.role === 'consumer' || n.role === 'worker' // workers: remote, over HTTP
       ? bar(n.load, `${n.inflight}/${n.capacity}`) : h('span', {class: 'muted'}, '—')),
     h('td', {class: 'num'}, n.last_heartbeat_ms ? fmtDuration(Math.max(0, now - n.last_heartbeat_ms) / 1000) : 'never'),
     ...nodeCells(n)));

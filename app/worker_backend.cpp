@@ -1,0 +1,57 @@
+// See app/worker_backend.hpp.
+#include "app/worker_backend.hpp"
+
+#include "actors/protocol.hpp"
+#include "actors/protocol_workers.hpp"
+#include "app/caf_ask.hpp"
+
+namespace drover {
+
+namespace {
+
+class caf_worker_backend : public worker_backend {
+public:
+  caf_worker_backend(caf::actor_system& sys, caf::actor hub, std::chrono::milliseconds timeout)
+    : sys_(sys), hub_(std::move(hub)), timeout_(timeout) {}
+
+  void poll(worker_poll p, poll_answer answer) override {
+    auto send = std::make_shared<std::function<bool(const std::vector<worker_task>&)>>(
+      std::move(answer));
+    caf::anon_send(hub_, wpoll_atom::value, std::move(p), poll_reply{std::move(send)});
+  }
+
+  result<worker_beat> heartbeat(task_id id, uint64_t lease) override {
+    return ask<worker_beat>(sys_, hub_, timeout_, wbeat_atom::value, id, lease);
+  }
+
+  result<std::vector<worker_verdict>> complete(std::vector<worker_result> results) override {
+    auto v = ask<std::vector<uint8_t>>(sys_, hub_, timeout_, wdone_atom::value,
+                                       std::move(results));
+    if (!v)
+      return v.err();
+    std::vector<worker_verdict> out;
+    out.reserve(v->size());
+    for (auto x : v.value())
+      out.push_back(static_cast<worker_verdict>(x));
+    return out;
+  }
+
+  result<std::vector<worker_view>> workers() override {
+    return ask<std::vector<worker_view>>(sys_, hub_, timeout_, get_atom::value,
+                                         wview_atom::value);
+  }
+
+private:
+  caf::actor_system& sys_;
+  caf::actor hub_;
+  std::chrono::milliseconds timeout_;
+};
+
+} // namespace
+
+std::unique_ptr<worker_backend> make_caf_worker_backend(caf::actor_system& sys, caf::actor hub,
+                                                        std::chrono::milliseconds timeout) {
+  return std::make_unique<caf_worker_backend>(sys, std::move(hub), timeout);
+}
+
+} // namespace drover
