@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "actors/protocol.hpp"
+#include "actors/protocol_links.hpp"
 #include "app/http_backend.hpp"
 #include "app/http_backend_calls.hpp"
 #include "http/backend_jobs.hpp"

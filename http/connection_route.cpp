@@ -8,6 +8,24 @@
 
 namespace drover {
 
+namespace {
+
+/// A route's answer on its way to the connection's strand. Should the loop
+/// go away before it arrives (the server stops), a parked reply in it is
+/// abandoned, so its complete() says false instead of claiming delivery.
+struct answer_in_transit {
+  http_response res;
+  explicit answer_in_transit(http_response r) : res(std::move(r)) {}
+  answer_in_transit(answer_in_transit&&) = default; // leaves `res.deferred` null
+  answer_in_transit& operator=(answer_in_transit&&) = delete;
+  ~answer_in_transit() {
+    if (res.deferred)
+      res.deferred->abandon();
+  }
+};
+
+} // namespace
+
 void connection::dispatch() {
   phase_ = phase::busy;
   disarm();
@@ -16,9 +34,10 @@ void connection::dispatch() {
     http_response res;
     self->core_.routes.dispatch(req, res);
     req = http_request{}; // the body's memory goes before the budget is given back
-    asio::post(self->stream_.socket().get_executor(), [self, res = std::move(res)]() mutable {
-      self->on_routed(std::move(res));
-    });
+    asio::post(self->stream_.socket().get_executor(),
+               [self, a = answer_in_transit{std::move(res)}]() mutable {
+                 self->on_routed(std::move(a.res));
+               });
   };
   req_ = http_request{};
   if (!core_.pool->submit(std::move(job)))
@@ -29,8 +48,11 @@ void connection::dispatch() {
 void connection::on_routed(http_response res) {
   core_.release_body(reserved_);
   reserved_ = 0;
-  if (phase_ == phase::closed)
+  if (phase_ == phase::closed) {
+    if (res.deferred) // nobody will send it: complete() must say so
+      res.deferred->abandon();
     return;
+  }
   if (!res.deferred)
     return respond(std::move(res));
   park(std::move(res.deferred));

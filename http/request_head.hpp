@@ -1,7 +1,7 @@
 // The request head, read by drover itself: where it ends (a read at a
 // time, with limits on its size and field count), the request line and
 // fields, and the framing checks made before any body byte is read. Pure
-// functions over bytes; http/connection.cpp feeds them from the socket.
+// functions over bytes; http/connection_read.cpp feeds them from the socket.
 // Strict on purpose: no chunked bodies, no repeated framing headers, no
 // folded lines, so no two readers can disagree on where a request ends.
 #pragma once

@@ -66,6 +66,13 @@ bool reply_failed(http_response& res, const result<T>& r) {
   return true;
 }
 
+/// Answers 200 with r's value as JSON (its to_json), or r's error.
+template <class T>
+void reply_value(http_response& res, const result<T>& r) {
+  if (!reply_failed(res, r))
+    reply_json(res, 200, to_json(r.value()));
+}
+
 /// True if the request's body may be read as JSON: Content-Type
 /// application/json (any parameters) or `+json`, or none at all (a client
 /// that names no type is taken at its word that it sends JSON). Otherwise

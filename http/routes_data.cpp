@@ -95,9 +95,7 @@ void recv_data(const Request& req, Response& res, data_backend& b) {
   }
   if (!have_user)
     return reply_error(res, 400, "bad_input", "user is missing: GET /v1/recv_data?user=u<N>");
-  auto r = b.recv_data(user, static_cast<uint32_t>(max));
-  if (!reply_failed(res, r))
-    reply_json(res, 200, to_json(r.value()));
+  reply_value(res, b.recv_data(user, static_cast<uint32_t>(max)));
 }
 
 /// Parses a JSON object body; writes a 400 and returns false if it is not one.
@@ -160,17 +158,13 @@ void add_data_routes(const route_adder& add, data_backend& b) {
   add("POST", "/v1/users",
       [bk](const Request& req, Response& res) { create_user(req, res, *bk); });
   add("GET", "/v1/users", [bk](const Request&, Response& res) {
-    auto r = bk->list_users();
-    if (!reply_failed(res, r))
-      reply_json(res, 200, to_json(r.value()));
+    reply_value(res, bk->list_users());
   });
   add("GET", R"(/v1/users/([^/]+))", [bk](const Request& req, Response& res) {
     uint64_t id = 0;
     if (!user_from(req.matches[1], "user id", res, id))
       return;
-    auto r = bk->get_user(id);
-    if (!reply_failed(res, r))
-      reply_json(res, 200, to_json(r.value()));
+    reply_value(res, bk->get_user(id));
   });
   add("POST", R"(/v1/send_data/([^/]+))",
       [bk](const Request& req, Response& res) { send_data(req, res, *bk); });
@@ -186,8 +180,7 @@ bool serve_delivery(const std::string& id, Response& res, data_backend& b) {
   auto r = b.get_delivery(id);
   if (!r && r.err().code == ec::unknown_task)
     return false; // maybe a task id of the same shape
-  if (!reply_failed(res, r))
-    reply_json(res, 200, to_json(r.value()));
+  reply_value(res, r);
   return true;
 }
 

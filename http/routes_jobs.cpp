@@ -115,17 +115,13 @@ void add_job_routes(const route_adder& add, jobs_backend& b, const http_server_o
       return;
     if (auto err = read_task_query(req.params, q))
       return reply_error(res, 400, "bad_input", err.message);
-    auto r = bk->list_job_tasks(q);
-    if (!reply_failed(res, r))
-      reply_json(res, 200, to_json(r.value()));
+    reply_value(res, bk->list_job_tasks(q));
   });
   add("POST", R"(/v1/jobs/([^/]+)/cancel)", [bk = &b](const Request& req, Response& res) {
     job_id id = 0;
     if (!job_id_from(req, res, id))
       return;
-    auto r = bk->cancel_job(id);
-    if (!reply_failed(res, r))
-      reply_json(res, 200, to_json(r.value()));
+    reply_value(res, bk->cancel_job(id));
   });
   add("GET", R"(/v1/tasks/([^/]+))",
       [bk = &b, other = std::move(other)](const Request& req, Response& res) {
@@ -134,17 +130,13 @@ void add_job_routes(const route_adder& add, jobs_backend& b, const http_server_o
         task_id id = 0;
         if (!task_id_from(req, res, id))
           return;
-        auto r = bk->get_task(id);
-        if (!reply_failed(res, r))
-          reply_json(res, 200, to_json(r.value()));
+        reply_value(res, bk->get_task(id));
       });
   add("POST", R"(/v1/tasks/([^/]+)/cancel)", [bk = &b](const Request& req, Response& res) {
     task_id id = 0;
     if (!task_id_from(req, res, id))
       return;
-    auto r = bk->cancel_task(id);
-    if (!reply_failed(res, r))
-      reply_json(res, 200, to_json(r.value()));
+    reply_value(res, bk->cancel_task(id));
   });
 }
 

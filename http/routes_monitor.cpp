@@ -14,14 +14,10 @@ namespace drover {
 
 void add_monitor_routes(const route_adder& add, monitor_backend& b) {
   add("GET", "/v1/overview", [bk = &b](const http_request&, http_response& res) {
-    auto r = bk->metrics();
-    if (!reply_failed(res, r))
-      reply_json(res, 200, to_json(r.value()));
+    reply_value(res, bk->metrics());
   });
   add("GET", "/v1/alerts", [bk = &b](const http_request&, http_response& res) {
-    auto r = bk->alerts();
-    if (!reply_failed(res, r))
-      reply_json(res, 200, to_json(r.value()));
+    reply_value(res, bk->alerts());
   });
   add("GET", "/metrics", [bk = &b](const http_request&, http_response& res) {
     auto r = bk->metrics();

@@ -42,9 +42,7 @@ bool since_from(const Request& req, Response& res, int64_t& since) {
 
 void add_node_routes(const route_adder& add, nodes_backend& b, const http_server_options& opts) {
   add("GET", "/v1/nodes", [bk = &b](const Request&, Response& res) {
-    auto r = bk->nodes();
-    if (!reply_failed(res, r))
-      reply_json(res, 200, to_json(r.value()));
+    reply_value(res, bk->nodes());
   });
   add("GET", R"(/v1/nodes/([^/]+)/status)", [bk = &b](const Request& req, Response& res) {
     int64_t since = 0;

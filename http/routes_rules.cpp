@@ -11,14 +11,10 @@ namespace drover {
 
 void add_rules_routes(const route_adder& add, rules_backend& b) {
   add("GET", "/v1/rules", [bk = &b](const http_request&, http_response& res) {
-    auto r = bk->get_rules();
-    if (!reply_failed(res, r))
-      reply_json(res, 200, to_json(r.value()));
+    reply_value(res, bk->get_rules());
   });
   add("PUT", "/v1/rules", [bk = &b](const http_request& req, http_response& res) {
-    auto r = bk->put_rules(req.body);
-    if (!reply_failed(res, r))
-      reply_json(res, 200, to_json(r.value()));
+    reply_value(res, bk->put_rules(req.body));
   });
 }
 
