@@ -49,7 +49,11 @@ void add_link_flags(CLI::App& app, run_options& o) {
   app.add_option("--ready-fd", o.ready_fd,
                  "write the same JSON to file descriptor N (inherited from the parent, e.g. a "
                  "pipe) once the roles are up, then close it")
-    ->check(CLI::NonNegativeNumber);
+    ->check([](const std::string& v) -> std::string {
+      return !v.empty() && v[0] == '-'
+               ? "'" + v + "' is not a file descriptor; give its number (0 or more)"
+               : "";
+    });
   auto* job = "Producer job";
   app.add_option("--run", o.run,
                  "run key: the run of this job to push or continue (e.g. a date); a new key "
