@@ -18,13 +18,13 @@ caf::response_promise on_worker_reports(manager_ptr self, std::vector<task_repor
   std::unordered_set<task_id> applied; // a second report of one lease in a batch is stale
   for (size_t i = 0; i < reports.size(); ++i) {
     auto& r = reports[i];
-    auto ti = st.tasks.find(r.id);
-    if (ti == st.tasks.end() || !holds_lease(ti->second, r.lease) || !applied.insert(r.id).second) {
+    const task* t = st.table.get(r.id);
+    if (!t || !holds_lease(*t, r.lease) || !applied.insert(r.id).second) {
       stale.push_back(std::move(r)); // counted by on_reports, noted in the task's history
       continue;
     }
     verdicts[i] = static_cast<uint8_t>(worker_verdict::applied);
-    by_holder[std::string{ti->second.consumer}].push_back(std::move(r));
+    by_holder[std::string{t->consumer.view()}].push_back(std::move(r));
   }
   for (auto& [node, group] : by_holder)
     on_reports(self, node, group);
