@@ -38,8 +38,10 @@ caf::result<user_info> create_user(courier_ptr self, const std::string& name) {
   on_store<data_store>(
     self, st.store, [u](data_store& db) { return db.put_user(u); },
     [=](error& err) mutable {
-      if (err)
-        return rp.deliver(to_caf_error(err));
+      if (err) {
+        rp.deliver(to_caf_error(err));
+        return;
+      }
       self->state.users[u.id] = u;
       log_info("courier: user {} ({}) bound to {}", format_user_id(u.id), u.name,
                u.node.empty() ? "nobody yet" : u.node);
@@ -77,14 +79,17 @@ caf::result<send_receipt> accept(courier_ptr self, send_request& req) {
   auto sender = req.sender, to = req.dest;
   auto node = dest->second.node;
   // Durable before the answer; the delivery joins its lane only then.
+  // Made before the call: the continuation below takes `d` by move, and
+  // the order in which arguments are built is unspecified.
+  auto write = [item = d.item, gen](data_store& db) { return db.put_delivery(item, gen); };
   on_store<data_store>(
-    self, st.store, [item = d.item, gen](data_store& db) { return db.put_delivery(item, gen); },
-    [=, d = std::move(d)](error& err) mutable {
+    self, st.store, std::move(write), [=, d = std::move(d)](error& err) mutable {
       auto& st = self->state;
       --st.accepting;
       if (err) {
         st.ids.erase(d.item.id);
-        return rp.deliver(to_caf_error(err));
+        rp.deliver(to_caf_error(err));
+        return;
       }
       send_receipt out{d.item.id, to, node};
       st.lanes[to].queued.push_back(d.item.seq);
@@ -196,10 +201,14 @@ caf::behavior courier(courier_ptr self, courier_options opts, caf::actor db,
       on_store<data_store>(
         self, self->state.store, [id](data_store& db) { return db.get(id); },
         [=](result<std::optional<delivery_info>>& d) mutable {
-          if (!d)
-            return rp.deliver(to_caf_error(d.err()));
-          if (!*d)
-            return rp.deliver(caf::error{ec::unknown_task, "no delivery " + id});
+          if (!d) {
+            rp.deliver(to_caf_error(d.err()));
+            return;
+          }
+          if (!*d) {
+            rp.deliver(caf::error{ec::unknown_task, "no delivery " + id});
+            return;
+          }
           rp.deliver(std::move(**d));
         });
       return rp;

@@ -155,8 +155,10 @@ caf::behavior mailbox(mailbox_ptr self, mailbox_options opts, caf::actor q) {
           return with_backlog(q, q.offer(items, bound));
         },
         [=](changed<result<std::vector<offer_result>>>& c) mutable {
-          if (!c.answer)
-            return rp.deliver(to_caf_error(c.answer.err()));
+          if (!c.answer) {
+            rp.deliver(to_caf_error(c.answer.err()));
+            return;
+          }
           publish_backlog(self, c.backlog);
           offer_answer out;
           for (auto r : *c.answer)
@@ -170,8 +172,10 @@ caf::behavior mailbox(mailbox_ptr self, mailbox_options opts, caf::actor q) {
       on_store<user_queue>(
         self, self->state.queue, [=](user_queue& q) { return q.read(user, max); },
         [=](result<std::vector<data_item>>& items) mutable {
-          if (!items)
-            return rp.deliver(to_caf_error(items.err()));
+          if (!items) {
+            rp.deliver(to_caf_error(items.err()));
+            return;
+          }
           rp.deliver(recv_batch{user, std::move(*items)});
         });
       return rp;
@@ -182,8 +186,10 @@ caf::behavior mailbox(mailbox_ptr self, mailbox_options opts, caf::actor q) {
         self, self->state.queue,
         [=](user_queue& q) { return with_backlog(q, q.ack(user, last)); },
         [=](changed<result<std::vector<std::string>>>& c) mutable {
-          if (!c.answer)
-            return rp.deliver(to_caf_error(c.answer.err()));
+          if (!c.answer) {
+            rp.deliver(to_caf_error(c.answer.err()));
+            return;
+          }
           publish_backlog(self, c.backlog);
           rp.deliver(std::move(*c.answer));
         });
