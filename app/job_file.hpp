@@ -1,4 +1,4 @@
-// A producer's job definition file (`--job-file`, issue 10 item 2): the same
+// A producer's job definition file (`--job-file`): the same
 // JSON as a POST /v1/jobs body, with `split` and `merge` (see
 // http/job_split_json.hpp). Parsed and expanded before any role starts.
 #pragma once

@@ -1,4 +1,4 @@
-// How CAF's worker threads wait for work (issue 8, W3). CAF 0.17's default
+// How CAF's worker threads wait for work (bench W3). CAF 0.17's default
 // lets an idle worker poll its queue 500 times with a 50 us sleep in between
 // before it blocks; a message sent to such a worker from another thread
 // (the middleman, a scoped_actor, the store's thread) waits out that sleep

@@ -1,4 +1,4 @@
-// Assignment decisions per second (issue 4): for each strategy, 10,000 tasks
+// Assignment decisions per second: for each strategy, 10,000 tasks
 // over 64 members through assigner::choose(), the manager's hot path. inflight
 // goes up as tasks are assigned and back to 0 when a choice comes back busy,
 // so we time real decisions, not a saturated no-op. Each strategy runs ~0.5 s.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# drover vs gearmand, same machine, same run (issue 8). Performance is a ratio
+# drover vs gearmand, same machine, same run. Performance is a ratio
 # against the peer, never an absolute pass/fail: every workload runs on drover
 # and on gearmand one after the other, ROUNDS rounds alternating, and the
 # table shows medians and drover/gearmand.

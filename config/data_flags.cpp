@@ -1,4 +1,4 @@
-// Flags of multi-user data scheduling (#9); see README "Multi-user data".
+// Flags of multi-user data scheduling ; see README "Multi-user data".
 #include <CLI/CLI.hpp>
 
 #include "config/options.hpp"
@@ -6,7 +6,7 @@
 namespace drover {
 
 void add_data_flags(CLI::App& app, run_options& o) {
-  auto* data = "Multi-user data (#9)";
+  auto* data = "Multi-user data";
   app.add_option("--data-dir", o.data_dir, "consumer: directory of its user queues (mailbox-<node>.db) and of its record of "
                  "handler process groups (exec-groups-<node>); "
                  "default: the working directory with --node, else in memory")

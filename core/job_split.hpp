@@ -1,4 +1,4 @@
-// Job splitting (issue 10 item 2): one task template becomes N part tasks,
+// Job splitting: one task template becomes N part tasks,
 // by `range` (shards of an integer range), `lines` (K lines of a file per
 // part) or `list` (one part per item). Each kind only computes the parts'
 // payloads; the caller copies the template. An optional merge task runs

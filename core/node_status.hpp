@@ -1,7 +1,7 @@
 // What a node reports about itself every --status-every ms, and the
-// commands an operator (REST) or the manager's idle policy sends it
-// (issue #9 items 5-6, #10 item 5). Plain data with names for JSON, logs
-// and the protocol; no CAF. The manager keeps them in core/node_board.hpp.
+// commands an operator (REST) or the manager's idle policy sends it.
+// Plain data with names for JSON, logs and the protocol; no CAF. The
+// manager keeps them in core/node_board.hpp.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// The web dashboard of issue #11: web/* compiled into the binary (web/embed.cmake
+// The web dashboard: web/* compiled into the binary (web/embed.cmake
 // writes the byte arrays at build time) and served by the REST server. Open
 // without a token, so the login field can load; its data comes from /v1.
 #pragma once

@@ -1,4 +1,4 @@
-// JSON of the data-scheduling endpoints (#9; shapes in http/API.md).
+// JSON of the data-scheduling endpoints (shapes in http/API.md).
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>

@@ -259,7 +259,7 @@ void read_job(const json& doc, const job_limits& limits, job_parse_result& out) 
       job.tasks.push_back(spec);
     job.tasks.push_back(std::move(spec));
   }
-  // issue 10: split the template into parts, then append the merge step.
+  // split the template into parts, then append the merge step.
   if ((out.err = check_reserved_keys(job.tasks)) || (out.err = apply_split(doc, limits, job.tasks)))
     return;
   if (auto m = doc.find("merge"); m != doc.end()) {

@@ -1,4 +1,4 @@
-// The `split` and `merge` fields of a job body (issue 10 item 2), read after
+// The `split` and `merge` fields of a job body , read after
 // its `tasks`:
 //   {"name": "sum", "tasks": [{"type": "sum"}],
 //    "split": {"range": {"from": 0, "to": 1000000, "shards": 8}},

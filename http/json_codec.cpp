@@ -56,7 +56,7 @@ json to_json(const job_info& j, int64_t now_ms) {
   }
   if (j.cancelled)
     out["cancelled"] = true;
-  if (j.merge_task != 0) // issue 10: parts and merge apart (counts include both)
+  if (j.merge_task != 0) // parts and merge apart (counts include both)
     out["merge"] = {{"task", j.merge_task}, {"state", j.merge_state}, {"parts", j.total - 1}};
   return out;
 }
@@ -201,7 +201,7 @@ json to_json(const std::vector<node_info>& nodes) {
                    {"address", m.address},
                    {"last_heartbeat_ms", n.last_heartbeat_ms},
                    {"active", n.active}});
-    add_node_fields(arr.back(), n); // mode and latest status report (#9)
+    add_node_fields(arr.back(), n); // mode and latest status report
   }
   return {{"nodes", std::move(arr)}};
 }

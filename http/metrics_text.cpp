@@ -77,7 +77,7 @@ void histogram(std::string& out, const char* name, const char* help,
   sample(out, base + "_count", "", std::to_string(h.count));
 }
 
-// -- nodes: status reports, commands, sleep/wake (#9 items 5-6, #10 item 5) --
+// -- nodes: status reports, commands, sleep/wake --
 
 /// A label value: node names come from users, so \, " and newlines are escaped.
 std::string label(const char* key, const std::string& v) {
@@ -167,8 +167,8 @@ std::string write_metrics(const metrics_snapshot& m) {
   for (int r = 0; r < member_role_count; ++r)
     sample(out, "drover_members", "role=\"" + std::string{to_string(static_cast<member_role>(r))} + "\"",
            std::to_string(m.members_by_role[r]));
-  write_nodes(out, m); // #9, #10
-  // -- issue 10: bounded queues, standby, backpressure, dedupe, merge --
+  write_nodes(out, m);
+  // -- bounded queues, standby, backpressure, dedupe, merge --
   auto per_priority = [&](const char* name, const char* type, const char* help,
                           const std::array<uint64_t, priority_count>& v) {
     family(out, name, type, help);

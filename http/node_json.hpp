@@ -1,4 +1,4 @@
-// JSON of node status reports and node commands (issue #9 items 5-6) for
+// JSON of node status reports and node commands for
 // GET /v1/nodes, GET /v1/nodes/{id}/status and /v1/nodes/{id}/commands, and
 // the parser of a command request. No CAF; nlohmann::json throws only here.
 #pragma once

@@ -19,7 +19,7 @@ int http_status(ec code) {
     case ec::bad_transition: return 409;
     case ec::unreachable:
     case ec::no_manager: return 503;
-    case ec::overloaded: return 429; // issue 10: the queues are full, retry later
+    case ec::overloaded: return 429; // the queues are full, retry later
     case ec::store_failure:
     case ec::store_corrupt: return 500;
   }

@@ -1,4 +1,4 @@
-// Judging multi-user data expectations (#9) on what a replay observed.
+// Judging multi-user data expectations on what a replay observed.
 // Pure, like expect.cpp.
 #include <map>
 

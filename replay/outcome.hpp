@@ -45,7 +45,7 @@ struct run_outcome {
   std::map<std::string, std::vector<int64_t>> losses;    ///< member -> kill/partition/... times
   std::map<std::string, std::vector<std::pair<int64_t, std::string>>> producer_history; ///< group -> (time, node)
   std::vector<task_record> tasks;
-  // multi-user data (#9): "sender#k" items each user acknowledged, in order;
+  // multi-user data: "sender#k" items each user acknowledged, in order;
   // items sent per "from>to"; each user's node at the end.
   std::map<std::string, std::vector<std::string>> data_received;
   std::map<std::string, uint64_t> data_sent;

@@ -20,13 +20,13 @@ void check_rules_file(yaml_reader& r, const field& f, const std::string& path);
 void read_timeline(yaml_reader& r, const field& f, const std::string& base_dir,
                    scenario& out);
 void read_expectations(yaml_reader& r, const field& f, scenario& out);
-// -- multi-user data (#9), replay/data_parse.cpp -----------------------------
+// -- multi-user data, replay/data_parse.cpp -----------------------------
 void read_data_action(yaml_reader& r, const field& f, const scenario& s, action& a);
 void read_data_expectation(yaml_reader& r, const YAML::Node& n, const field& kf,
                            const scenario& s, expectation& e);
-/// issue 10: a job's dedupe_key, split and merge keys.
+/// A job's dedupe_key, split and merge keys.
 void read_job_extras(yaml_reader& r, const YAML::Node& n, job_def& out);
-/// issue 10: the cluster's `queues:` bounds.
+/// The cluster's `queues:` bounds.
 void read_cluster_queues(yaml_reader& r, const field& f, cluster_def& out);
 /// schedule / schedule_stop / schedule_start / schedule_change entries
 /// (replay/scenario_schedules.cpp).

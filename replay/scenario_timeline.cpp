@@ -78,7 +78,7 @@ void read_action(yaml_reader& r, const field& f, const std::string& base_dir,
     case action_kind::send_data:
     case action_kind::recv_data:
       return read_data_action(r, f, s, a);
-    case action_kind::command: { // a node command, as POST /v1/nodes/{id}/commands (#9)
+    case action_kind::command: { // a node command, as POST /v1/nodes/{id}/commands
       if (!r.check_map(n, f.mark(), "command", {"consumer", "command"}))
         return;
       if (!find(n, "consumer") || !find(n, "command"))

@@ -1,4 +1,4 @@
-// Multi-user data across processes (#9 item 8): a registry+manager process
+// Multi-user data across processes: a registry+manager process
 // and two consumer processes; two users on the two nodes exchange data over
 // REST; one consumer is SIGKILLed mid-stream. Every acknowledged item
 // arrives exactly once and in order. 127.0.0.1, OS-picked ports, bounded waits.

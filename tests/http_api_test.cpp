@@ -1,4 +1,4 @@
-// REST against a real manager (issue 6): a `drover run` process with every
+// REST against a real manager: a `drover run` process with every
 // role serves HTTP on an OS-picked loopback port; the test talks to it with
 // an HTTP client and with the `drover` client commands. Every wait is bounded.
 #include <doctest/doctest.h>

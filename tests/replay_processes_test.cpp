@@ -1,4 +1,4 @@
-// drover replay --processes (issue 7): each member a `drover run` process,
+// drover replay --processes: each member a `drover run` process,
 // kill = SIGKILL, expectations read over REST. Run through the drover
 // binary (the engine starts children from /proc/self/exe). About 2.5 s.
 #include <doctest/doctest.h>

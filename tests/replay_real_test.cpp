@@ -1,4 +1,4 @@
-// drover replay --clock=real (issue 7): three scenarios that make sense on a
+// drover replay --clock=real: three scenarios that make sense on a
 // wall clock pass on the normal scheduler (kill + 1 s grace + reassignment,
 // timeouts, cancel), about 2.5 s in all; and the judging rules a real clock
 // needs (tolerance windows, what cannot be observed) on made-up outcomes.

@@ -1,4 +1,4 @@
-// drover replay on virtual time (issue 7): every scenario in scenarios/
+// drover replay on virtual time: every scenario in scenarios/
 // passes, the same scenario gives the same trace byte for byte, a failing
 // expectation and a bad file give non-zero exits.
 #include <doctest/doctest.h>

@@ -1,4 +1,4 @@
-// drover simulate's pure parts (issue 7): --type parsing and the latency
+// drover simulate's pure parts: --type parsing and the latency
 // percentiles it prints.
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-// A gearman client for bench/run.sh (issue 8): the peer of a drover producer.
+// A gearman client for bench/run.sh: the peer of a drover producer.
 // Talks to the gearmand at 127.0.0.1:PORT; every mode prints one result line
 // the script greps and exits 0 on success, 1 on failure. Not built by CMake
 // (libgearman is no project dependency): run.sh compiles it with g++.

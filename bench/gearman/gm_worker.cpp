@@ -1,4 +1,4 @@
-// A gearman worker for bench/run.sh (issue 8): the peer of a drover consumer.
+// A gearman worker for bench/run.sh: the peer of a drover consumer.
 // Registers two functions with the gearmand at 127.0.0.1:PORT and serves jobs
 // one at a time until it is signalled:
 //   noop   returns an empty result at once

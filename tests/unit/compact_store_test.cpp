@@ -1,4 +1,4 @@
-// The compact task representation of issue 8 (W5): compact_string keeps a
+// The compact task representation (bench W5): compact_string keeps a
 // task's text in 8 bytes, id_table keeps tasks in dense pages.
 #include <doctest/doctest.h>
 
