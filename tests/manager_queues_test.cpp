@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/producer.hpp"
+#include "actors/store_actor.hpp"
 #include "core/job_split.hpp"
 #include "support/manager_fixture.hpp"
 

@@ -1,0 +1,119 @@
+// Remote workers over HTTP, continued: membership and rules, bad input,
+// and the Node.js client, against a real `drover run`.
+#include "support/http_workers.hpp"
+
+TEST_SUITE("http_workers") {
+
+TEST_CASE("HTTP workers are members: nodes, workers, rules by tags") {
+  worker_node n;
+  auto p = post(n.http(), "/v1/workers/poll",
+                json{{"worker", "gpu1"}, {"types", {"render", "blur"}}, {"tags", {"gpu"}},
+                     {"capacity", 4}});
+  REQUIRE(p.status == 200);
+  auto node = wait_node(n.http(), "gpu1", 10s);
+  CHECK(node["role"] == "worker");
+  CHECK(node["types"] == json::array({"blur", "render"}));
+  CHECK(node["tags"] == json::array({"gpu"}));
+  CHECK(node["capacity"] == 4);
+  auto ws = get_json(n.http(), "/v1/workers")["workers"];
+  REQUIRE(ws.size() == 1);
+  CHECK(ws[0]["worker"] == "gpu1");
+  CHECK(ws[0]["last_poll_ms"].get<int64_t>() > 0);
+  CHECK(ws[0]["state"] == "up");
+  // A task that needs a tag only the other worker has never reaches this one.
+  (void)post(n.http(), "/v1/workers/poll", json{{"worker", "cpu1"}, {"types", {"render"}}});
+  wait_node(n.http(), "cpu1", 10s);
+  auto job = submit_job(n.http(), json{{"name", "r"}, {"tasks", json::array({{{"type", "render"},
+                                                                              {"tags", {"gpu"}},
+                                                                              {"count", 3}}})}});
+  auto none = post(n.http(), "/v1/workers/poll",
+                   json{{"worker", "cpu1"}, {"types", {"render"}}, {"max", 8}, {"wait_ms", 300}});
+  CHECK(none.body["tasks"].empty());
+  auto got = post(n.http(), "/v1/workers/poll",
+                  json{{"worker", "gpu1"}, {"types", {"render", "blur"}}, {"tags", {"gpu"}},
+                       {"max", 8}, {"wait_ms", 5000}, {"capacity", 4}});
+  CHECK(got.body["tasks"].size() >= 1);
+  (void)job;
+}
+
+TEST_CASE("bad input to the worker endpoints is a 4xx naming the problem, nothing changes") {
+  worker_node n;
+  auto job = submit_job(n.http(), job_of("b", 1));
+  auto t = poll_one(n.http(), "wb", "b");
+  auto id = t["id"].get<std::string>();
+  auto lease = t["lease"].get<uint64_t>();
+  struct bad {
+    std::string path, body, names;
+    int status;
+  };
+  std::vector<bad> cases{
+    {"/v1/workers/poll", "not json", "not valid JSON", 400},
+    {"/v1/workers/poll", "[]", "JSON object", 400},
+    {"/v1/workers/poll", R"({"types":["b"]})", "worker", 400},
+    {"/v1/workers/poll", R"({"worker":"w"})", "types", 400},
+    {"/v1/workers/poll", R"({"worker":"w","types":[]})", "types", 400},
+    {"/v1/workers/poll", R"({"worker":"w","types":[""]})", "types[0]", 400},
+    {"/v1/workers/poll", R"({"worker":"w","types":["b"],"max":-1})", "max", 400},
+    {"/v1/workers/poll", R"({"worker":"w","types":["b"],"max":0})", "max", 400},
+    {"/v1/workers/poll", R"({"worker":"w","types":["b"],"max":100000})", "max", 400},
+    {"/v1/workers/poll", R"({"worker":"w","types":["b"],"wait_ms":60001})", "wait_ms", 400},
+    {"/v1/workers/poll", R"({"worker":"w","types":["b"],"wait_ms":1e9})", "wait_ms", 400},
+    {"/v1/workers/poll", R"({"worker":"w","types":["b"],"lease_ms":5})", "lease_ms", 400},
+    {"/v1/workers/poll", R"({"worker":"w","types":["b"],"mystery":1})", "mystery", 400},
+    {"/v1/workers/poll", R"({"worker":"a\nb","types":["b"]})", "worker", 400},
+    {"/v1/tasks/abc/complete", R"({"lease":1})", "abc", 400},
+    {"/v1/tasks/" + id + "/complete", R"({"result":"x"})", "lease", 400},
+    {"/v1/tasks/" + id + "/complete", R"({"lease":"7"})", "lease", 400},
+    {"/v1/tasks/" + id + "/complete", R"({"lease":-3})", "lease", 400},
+    {"/v1/tasks/" + id + "/fail", R"({"lease":1,"error":"boom"})", "error", 400},
+    {"/v1/tasks/" + id + "/fail", R"({"lease":1,"error":{"retryable":"no"}})", "retryable", 400},
+    {"/v1/tasks/" + id + "/heartbeat", R"({})", "lease", 400},
+    {"/v1/tasks/complete", R"({"results":{}})", "results", 400},
+    {"/v1/tasks/complete", R"({"results":[{"id":")" + id + R"(","lease":1},7]})", "results[1]", 400},
+    {"/v1/tasks/complete", R"({"results":[{"lease":1}]})", "results[0].id", 400},
+    {"/v1/tasks/" + id + "/complete", R"({"lease":999999})", "lease", 409},
+    {"/v1/tasks/" + id + "/heartbeat", R"({"lease":999999})", "", 409},
+    {"/v1/tasks/424242/complete", R"({"lease":1})", "", 409},
+  };
+  for (auto& c : cases) {
+    auto r = post(n.http(), c.path, c.body);
+    INFO(c.path << " " << c.body << " -> " << r.body.dump());
+    CHECK(r.status == c.status);
+    CHECK(r.body.contains("error"));
+    CHECK(r.body.value("detail", "").find(c.names) != std::string::npos);
+  }
+  // A body over the server's limit is refused before it is read.
+  auto huge = n.http().Post("/v1/tasks/complete", std::string(17u << 20, ' '), "application/json");
+  REQUIRE(huge);
+  CHECK(huge->status == 413);
+  // Nothing of that changed the task: still leased as before, and it completes.
+  auto beat = post(n.http(), "/v1/tasks/" + id + "/heartbeat", json{{"lease", lease}});
+  CHECK(beat.status == 200);
+  auto ok = post(n.http(), "/v1/tasks/" + id + "/complete", json{{"lease", lease}, {"result", "fine"}});
+  CHECK(ok.status == 200);
+  auto again = post(n.http(), "/v1/tasks/" + id + "/complete", json{{"lease", lease}, {"result", "twice"}});
+  CHECK(again.status == 409); // a second completion of one lease is stale
+  CHECK(get_json(n.http(), "/v1/tasks/" + id)["result"] == "fine");
+  CHECK(wait_job(n.http(), job["job_id"], 10s)["counts"]["SUCCEEDED"] == 1);
+}
+
+TEST_CASE("the Node.js client and example run tasks against a real manager") {
+  worker_node n;
+  child_process js({"node", src + "/examples/http_worker/worker.js", "--server=" + n.node.url(),
+                    "--worker=js1", "--wait-ms=1000"},
+                   n.dir.path + "/js1");
+  wait_node(n.http(), "js1", 10s);
+  auto job = submit_job(n.http(), job_of("wc", 200, "the quick brown fox"));
+  auto done = wait_job(n.http(), job["job_id"], 30s);
+  CHECK(done["counts"]["SUCCEEDED"] == 200);
+  auto first = job["task_ids"][0].get<std::string>();
+  CHECK(get_json(n.http(), "/v1/tasks/" + first)["result"] == "4");
+  auto empty = submit_job(n.http(), job_of("wc", 1, "   "));
+  auto failed = wait_job(n.http(), empty["job_id"], 30s);
+  CHECK(failed["counts"]["FAILED"] == 1); // PermanentError: no retry
+  js.signal(SIGTERM);
+  CHECK(js.wait(15s) == 0);
+  CHECK(js.err().find("completed 201, stale 0") != std::string::npos);
+}
+
+} // TEST_SUITE
