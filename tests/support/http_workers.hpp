@@ -13,8 +13,8 @@
 #include <sstream>
 #include <thread>
 
-#include "support/exec_node.hpp"
-#include "support/process.hpp"
+#include "exec_node.hpp"
+#include "process.hpp"
 
 using namespace drover::testing;
 using namespace std::chrono_literals;
