@@ -23,13 +23,16 @@ struct drain_fixture {
                 dir.path + "/manager"};
   std::string registry = "--registry=127.0.0.1:" + std::to_string(mgr.registry_port);
 
+  /// `log` names the process's log and ready files (default: the node);
+  /// a node that comes back gets its own, so nothing of the first is read.
   std::unique_ptr<child_process> consumer(const std::string& node, const std::string& drain,
-                                          const std::string& handlers = {}) {
+                                          const std::string& handlers = {},
+                                          const std::string& log = {}) {
     std::vector<std::string> args{DROVER_BINARY, "run", "--role=consumer", registry,
                                   "--node=" + node, "--drain-timeout=" + drain, "--threads=2"};
     if (!handlers.empty())
       args.push_back("--handlers=" + handlers);
-    auto c = std::make_unique<ready_process>(args, dir.path + "/" + node);
+    auto c = std::make_unique<ready_process>(args, dir.path + "/" + (log.empty() ? node : log));
     c->ready();
     return c;
   }
@@ -80,7 +83,7 @@ TEST_CASE_FIXTURE(drain_fixture, "past the drain timeout running tasks go back a
   CHECK(handed_back);
   CHECK(executed_by(*c1) == 0);
   // A drained consumer that comes back under its name gets work again.
-  auto again = consumer("c1", "300");
+  auto again = consumer("c1", "300", {}, "c1-again");
   c2->signal(SIGTERM);
   CHECK(c2->wait(5s) == 0);
   auto id2 = submit_sleep(10);

@@ -201,7 +201,8 @@ TEST_CASE("100 concurrent idle pollers hold no server thread") {
   size_t parked = 0;
   while (clock_type::now() < until) {
     parked = 0;
-    for (auto& w : get_json(n.http(), "/v1/workers")["workers"])
+    auto all = get_json(n.http(), "/v1/workers"); // kept: a range over a temporary's member dangles
+    for (auto& w : all["workers"])
       parked += w["parked_polls"].get<size_t>();
     if (parked == pollers)
       break;

@@ -63,7 +63,7 @@ struct py_worker {
   std::unique_ptr<child_process> proc;
   py_worker(worker_node& n, const std::string& name, std::vector<std::string> extra = {}) {
     record = n.dir.path + "/" + name + ".record";
-    std::vector<std::string> argv{"python3", src + "/tests/support/http_worker.py",
+    std::vector<std::string> argv{"/usr/bin/python3", src + "/tests/support/http_worker.py",
                                   "--server=" + n.node.url(), "--worker=" + name,
                                   "--record=" + record};
     argv.insert(argv.end(), extra.begin(), extra.end());
@@ -93,7 +93,8 @@ json job_of(const std::string& type, uint64_t count, const std::string& payload 
 }
 
 json find_node(httplib::Client& http, const std::string& name) {
-  for (auto& n : get_json(http, "/v1/nodes"))
+  auto all = get_json(http, "/v1/nodes"); // kept: a range over a temporary's member dangles
+  for (auto& n : all["nodes"])
     if (n.value("node", "") == name)
       return n;
   return json{};
