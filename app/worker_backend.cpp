@@ -3,7 +3,7 @@
 
 #include "actors/protocol.hpp"
 #include "actors/protocol_workers.hpp"
-#include "app/caf_ask.hpp"
+#include "app/http_backend_calls.hpp"
 
 namespace drover {
 
@@ -12,7 +12,7 @@ namespace {
 class caf_worker_backend : public worker_backend {
 public:
   caf_worker_backend(caf::actor_system& sys, caf::actor hub, std::chrono::milliseconds timeout)
-    : sys_(sys), hub_(std::move(hub)), timeout_(timeout) {}
+    : calls_(sys, manager_wording()), hub_(std::move(hub)), timeout_(timeout) {}
 
   void poll(worker_poll p, poll_answer answer) override {
     auto send = std::make_shared<std::function<bool(const std::vector<worker_task>&)>>(
@@ -21,12 +21,12 @@ public:
   }
 
   result<worker_beat> heartbeat(task_id id, uint64_t lease) override {
-    return ask<worker_beat>(sys_, hub_, timeout_, wbeat_atom::value, id, lease);
+    return calls_.ask<worker_beat>(hub_, timeout_, wbeat_atom::value, id, lease);
   }
 
   result<std::vector<worker_verdict>> complete(std::vector<worker_result> results) override {
-    auto v = ask<std::vector<uint8_t>>(sys_, hub_, timeout_, wdone_atom::value,
-                                       std::move(results));
+    auto v = calls_.ask<std::vector<uint8_t>>(hub_, timeout_, wdone_atom::value,
+                                              std::move(results));
     if (!v)
       return v.err();
     std::vector<worker_verdict> out;
@@ -37,12 +37,12 @@ public:
   }
 
   result<std::vector<worker_view>> workers() override {
-    return ask<std::vector<worker_view>>(sys_, hub_, timeout_, get_atom::value,
-                                         wview_atom::value);
+    return calls_.ask<std::vector<worker_view>>(hub_, timeout_, get_atom::value,
+                                                wview_atom::value);
   }
 
 private:
-  caf::actor_system& sys_;
+  actor_calls calls_; ///< the hub lives beside the manager: the manager's wording
   caf::actor hub_;
   std::chrono::milliseconds timeout_;
 };
