@@ -219,7 +219,8 @@ void on_assign(consumer_ptr self, std::vector<assignment>& batch) {
     for (auto& a : batch)
       refs.push_back(lease_ref{a.id, a.lease});
     if (st.manager)
-      self->send(st.manager, handback_atom::value, st.opts.info.node, std::move(refs));
+      self->send(st.manager, handback_atom::value, st.opts.info.node, std::move(refs),
+                 std::string{"handed back while draining"});
     return;
   }
   std::vector<exec_request> to_handlers;

@@ -143,7 +143,8 @@ void check_drained(consumer_ptr self, bool force) {
     log_info("consumer {}: drain timeout: handing {} running tasks back", st.opts.info.node,
              back.size());
   if (st.manager)
-    self->send(st.manager, handback_atom::value, st.opts.info.node, std::move(back));
+    self->send(st.manager, handback_atom::value, st.opts.info.node, std::move(back),
+               std::string{"handed back at the drain timeout"});
   else if (!back.empty() || st.book.unconfirmed_reports() > 0)
     log_warn("consumer {}: the manager is away: {} running tasks and {} results it never "
              "confirmed go back to it after its grace (they run again)",

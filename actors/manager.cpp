@@ -87,8 +87,9 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
       flush_changes(self);
     },
     [=](drain_atom, const std::string& node) { on_drain(self, node); },
-    [=](handback_atom, const std::string& node, const std::vector<lease_ref>& refs) {
-      on_handback(self, node, refs);
+    [=](handback_atom, const std::string& node, const std::vector<lease_ref>& refs,
+        const std::string& why) {
+      on_handback(self, node, refs, why);
       flush_changes(self);
     },
     [=](started_atom, const std::string& node, const std::vector<lease_ref>& refs) {

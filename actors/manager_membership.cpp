@@ -113,7 +113,8 @@ void on_drain(manager_ptr self, const std::string& node) {
   log_info("manager: consumer {} is draining (SIGTERM): no new tasks for it", node);
 }
 
-void on_handback(manager_ptr self, const std::string& node, const std::vector<lease_ref>& refs) {
+void on_handback(manager_ptr self, const std::string& node, const std::vector<lease_ref>& refs,
+                 const std::string& why) {
   auto& st = self->state;
   auto now = now_ms(self);
   auto* c = st.consumers.find(node);
@@ -123,13 +124,13 @@ void on_handback(manager_ptr self, const std::string& node, const std::vector<le
     if (!t || t->consumer != node || t->lease_version != r.lease
         || (t->state != task_state::assigned && t->state != task_state::running))
       continue; // already finished, reclaimed or reassigned
-    take_back(self, t, fmt::format("from {}: handed back while draining", node), now);
+    take_back(self, t, fmt::format("from {}: {}", node, why), now);
     if (c != nullptr)
       c->release();
     ++moved;
   }
   if (moved > 0)
-    log_info("manager: {} tasks handed back by draining {}", moved, node);
+    log_info("manager: {} tasks handed back by {} ({})", moved, node, why);
   dispatch(self);
 }
 

@@ -111,7 +111,8 @@ metrics_snapshot query_metrics(manager_ptr self) {
   m.alerts = st.stats.alerts;
   m.ack_latency = st.ack_latency;
   m.members_by_role[static_cast<int>(member_role::producer)] = st.producers.size();
-  m.members_by_role[static_cast<int>(member_role::consumer)] = st.consumers.size();
+  for (auto& [node, c] : st.consumers.members()) // consumers and HTTP workers, each its own
+    ++m.members_by_role[static_cast<int>(c.info.role)];
   m.members_by_role[static_cast<int>(member_role::manager)] = 1;
   fill_queue_metrics(st, m); // bounds, standby, refusals, dedupe, merges
   m.waiting = st.waiting.groups();

@@ -110,7 +110,10 @@ void on_grace_expired(manager_ptr self, const std::string& node, uint64_t gen);
 void on_drain(manager_ptr self, const std::string& node);
 /// A draining consumer hands back attempts it will not finish: PENDING at
 /// once with a new version (no grace), at the head of their queue.
-void on_handback(manager_ptr self, const std::string& node, const std::vector<lease_ref>& refs);
+/// `node` gives `refs` back (draining, lost, a lease expired): `why` goes
+/// into each task's history.
+void on_handback(manager_ptr self, const std::string& node, const std::vector<lease_ref>& refs,
+                 const std::string& why);
 void on_retry_due(manager_ptr self, task_id id, uint64_t version);
 /// Tells the watchers once every task of a sealed job is terminal.
 void check_done(manager_ptr self, job_record& j);

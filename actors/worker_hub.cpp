@@ -100,7 +100,8 @@ void on_leased(hub_ptr self, const std::string& worker, std::vector<assignment>&
     std::vector<lease_ref> refs;
     for (auto& a : batch)
       refs.push_back(lease_ref{a.id, a.lease});
-    self->send(st.opts.manager, handback_atom::value, worker, std::move(refs));
+    self->send(st.opts.manager, handback_atom::value, worker, std::move(refs),
+               std::string{"the worker was lost before it took them"});
     return;
   }
   std::vector<worker_task> tasks;
@@ -150,7 +151,18 @@ void on_tick(hub_ptr self) {
     if (auto i = st.stand_ins.find(l.worker); i != st.stand_ins.end())
       self->send(i->second, deregister_atom::value);
     if (!l.queued.empty())
-      self->send(st.opts.manager, handback_atom::value, l.worker, refs_of(l.queued));
+      self->send(st.opts.manager, handback_atom::value, l.worker, refs_of(l.queued),
+                 std::string{"the worker was lost before it took them"});
+  }
+  std::map<std::string, std::vector<lease_ref>> expired;
+  for (auto& e : out.expired)
+    expired[e.worker].push_back(lease_ref{e.id, e.lease});
+  for (auto& [worker, refs] : expired) {
+    log_info("worker hub: worker {} polls but sent no heartbeat for {} tasks past their lease "
+             "and the grace: they go back",
+             worker, refs.size());
+    self->send(st.opts.manager, handback_atom::value, worker, std::move(refs),
+               std::string{"its lease expired without a heartbeat"});
   }
   for (auto& w : out.dropped) {
     if (auto i = st.stand_ins.find(w); i != st.stand_ins.end()) {

@@ -27,7 +27,7 @@ std::vector<worker_task> worker_desk::hand_out(worker_entry& w, uint32_t max, in
     w.queue.pop_front();
     t.lease_expires_ms = now + w.info.lease_ms;
     t.heartbeat_ms = std::max<uint32_t>(1, w.info.lease_ms / 3);
-    held_[t.id] = held_lease{t.lease, w.info.worker, false};
+    held_[t.id] = held_lease{t.lease, w.info.worker, false, t.lease_expires_ms};
     ++w.held;
     out.push_back(std::move(t));
   }
@@ -134,7 +134,7 @@ bool worker_desk::heartbeat(task_id id, uint64_t lease, int64_t now, worker_beat
     return false;
   auto& w = workers_.at(h->second.worker);
   w.last_beat_ms = w.last_contact_ms = now;
-  out.lease_expires_ms = now + w.info.lease_ms;
+  out.lease_expires_ms = h->second.expires_ms = now + w.info.lease_ms;
   out.cancel_requested = h->second.cancel;
   return true;
 }
@@ -160,8 +160,26 @@ void worker_desk::settled(task_id id, uint64_t lease) {
     forget(h);
 }
 
+void worker_desk::expire_leases(int64_t now, std::vector<expired_lease>& out) {
+  for (auto h = held_.begin(); h != held_.end();) {
+    auto& l = h->second;
+    auto w = workers_.find(l.worker);
+    bool worker_lost = w == workers_.end() || w->second.lost; // the membership moves those
+    if (worker_lost || now - l.expires_ms <= grace_ms_) {
+      ++h;
+      continue;
+    }
+    if (!l.cancel) // an aborted lease is the manager's no more
+      out.push_back(expired_lease{l.worker, h->first, l.lease});
+    auto next = std::next(h);
+    forget(h);
+    h = next;
+  }
+}
+
 worker_desk::tick_result worker_desk::tick(int64_t now) {
   tick_result out;
+  expire_leases(now, out.expired);
   for (auto i = workers_.begin(); i != workers_.end();) {
     auto& w = i->second;
     if (!w.lost && w.polls.empty() && now - w.last_contact_ms > w.info.lease_ms) {

@@ -67,14 +67,23 @@ public:
 
   /// What time did: workers silent past their lease are lost (their
   /// queued, never handed-out leases go back to the manager at once), lost
-  /// ones past the grace are forgotten.
+  /// ones past the grace are forgotten. A live worker that keeps polling
+  /// but stops heartbeating one task loses that task alone: its lease
+  /// expired and the grace passed, so the manager moves it (the worker's
+  /// later heartbeat and completion of it get 409).
   struct lost_worker {
     std::string worker;
     std::vector<worker_task> queued;  ///< hand these back
   };
+  struct expired_lease {
+    std::string worker;
+    task_id id = 0;
+    uint64_t lease = 0;
+  };
   struct tick_result {
     std::vector<lost_worker> lost;
     std::vector<std::string> dropped;
+    std::vector<expired_lease> expired;  ///< hand these back
   };
   tick_result tick(int64_t now);
 
@@ -111,11 +120,13 @@ private:
     uint64_t lease = 0;
     std::string worker;
     bool cancel = false;
+    int64_t expires_ms = 0;  ///< renewed by the task's heartbeats
   };
 
   std::vector<worker_task> hand_out(worker_entry& w, uint32_t max, int64_t now);
   std::vector<delivery> serve_parked(worker_entry& w, int64_t now);
   void forget(std::unordered_map<task_id, held_lease>::iterator i);
+  void expire_leases(int64_t now, std::vector<expired_lease>& out);
 
   int64_t grace_ms_;
   std::map<std::string, worker_entry> workers_;

@@ -159,7 +159,7 @@ struct alert_info {
 
 // -- metrics -------------------------------------------------------------------
 
-constexpr int member_role_count = 3; ///< producer, consumer, manager
+constexpr int member_role_count = 4; ///< producer, consumer, manager, worker
 
 /// Latency counts per bucket, Prometheus style. Buckets are fixed so every
 /// scrape of every manager can be summed; counts are per bucket here and

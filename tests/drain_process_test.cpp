@@ -78,8 +78,9 @@ TEST_CASE_FIXTURE(drain_fixture, "past the drain timeout running tasks go back a
   CHECK(t["attempt"] == 1); // a hand-back is not the task's failure
   bool handed_back = false;
   for (auto& e : t["history"])
-    handed_back = handed_back || e["detail"].get<std::string>().find("handed back while draining")
-                                   != std::string::npos;
+    handed_back = handed_back
+                  || e["detail"].get<std::string>().find("handed back at the drain timeout")
+                       != std::string::npos;
   CHECK(handed_back);
   CHECK(executed_by(*c1) == 0);
   // A drained consumer that comes back under its name gets work again.

@@ -24,6 +24,17 @@ TEST_CASE("HTTP workers are members: nodes, workers, rules by tags") {
   // A task that needs a tag only the other worker has never reaches this one.
   (void)post(n.http(), "/v1/workers/poll", json{{"worker", "cpu1"}, {"types", {"render"}}});
   wait_node(n.http(), "cpu1", 10s);
+  // /metrics counts them as workers, not as consumers.
+  std::string metrics;
+  auto until = clock_type::now() + 10s;
+  do {
+    auto res = n.http().Get("/metrics");
+    REQUIRE(res);
+    metrics = res->body;
+  } while (metrics.find("drover_members{role=\"worker\"} 2") == std::string::npos
+           && clock_type::now() < until && (std::this_thread::sleep_for(20ms), true));
+  CHECK(metrics.find("drover_members{role=\"worker\"} 2") != std::string::npos);
+  CHECK(metrics.find("drover_members{role=\"consumer\"} 0") != std::string::npos);
   auto job = submit_job(n.http(), json{{"name", "r"}, {"tasks", json::array({{{"type", "render"},
                                                                               {"tags", {"gpu"}},
                                                                               {"count", 3}}})}});

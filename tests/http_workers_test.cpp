@@ -138,6 +138,56 @@ TEST_CASE("cancel reaches an HTTP worker through its heartbeat, its completion t
   }
 }
 
+TEST_CASE("a task its worker stops heartbeating goes back after its lease and the grace, though the worker polls on") {
+  worker_node n{{"--grace=500"}};
+  auto job = submit_job(n.http(), job_of("e", 2));
+  auto poll = [&](uint32_t wait_ms) {
+    return post(n.http(), "/v1/workers/poll",
+                json{{"worker", "forgetful"}, {"types", {"e"}}, {"max", 2}, {"wait_ms", wait_ms},
+                     {"lease_ms", 1000}, {"capacity", 2}});
+  };
+  auto first = poll(5000);
+  REQUIRE(first.body["tasks"].size() == 2);
+  auto handed = clock_type::now();
+  auto kept = first.body["tasks"][0], dropped = first.body["tasks"][1];
+  auto kept_id = kept["id"].get<std::string>(), dropped_id = dropped["id"].get<std::string>();
+  // It beats the one task and keeps polling, so it stays a live member.
+  json again;
+  auto until = clock_type::now() + 15s;
+  while (again.is_null() && clock_type::now() < until) {
+    REQUIRE(post(n.http(), "/v1/tasks/" + kept_id + "/heartbeat", json{{"lease", kept["lease"]}})
+              .status == 200);
+    auto p = poll(200);
+    if (!p.body["tasks"].empty())
+      again = p.body["tasks"][0];
+  }
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - handed);
+  MESSAGE("the task not heartbeaten came back " << took.count() << " ms after it was handed out");
+  REQUIRE_FALSE(again.is_null());
+  CHECK(took >= 1400ms); // lease 1000 ms + grace 500 ms, less the clocks' granularity
+  CHECK(again["id"] == dropped_id);
+  CHECK(again["lease"].get<uint64_t>() > dropped["lease"].get<uint64_t>());
+  CHECK(again["attempt"] == 1); // moved, as from a lost consumer: not a failed attempt
+  CHECK(find_node(n.http(), "forgetful")["state"] != "lost");
+  // The old lease is fenced; the kept task and the new lease complete.
+  CHECK(post(n.http(), "/v1/tasks/" + dropped_id + "/heartbeat", json{{"lease", dropped["lease"]}})
+          .status == 409);
+  CHECK(post(n.http(), "/v1/tasks/" + dropped_id + "/complete",
+             json{{"lease", dropped["lease"]}, {"result", "late"}})
+          .status == 409);
+  CHECK(post(n.http(), "/v1/tasks/" + kept_id + "/complete",
+             json{{"lease", kept["lease"]}, {"result", "kept"}})
+          .status == 200);
+  CHECK(post(n.http(), "/v1/tasks/" + dropped_id + "/complete",
+             json{{"lease", again["lease"]}, {"result", "again"}})
+          .status == 200);
+  auto done = wait_job(n.http(), job["job_id"], 10s);
+  CHECK(done["counts"]["SUCCEEDED"] == 2);
+  auto task = get_json(n.http(), "/v1/tasks/" + dropped_id);
+  CHECK(task["result"] == "again");
+  CHECK(task.dump().find("its lease expired without a heartbeat") != std::string::npos);
+}
+
 TEST_CASE("a poll with nothing to do returns after wait_ms, empty, one with work at once") {
   worker_node n;
   auto t0 = clock_type::now();

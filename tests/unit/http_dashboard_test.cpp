@@ -94,13 +94,13 @@ TEST_CASE_FIXTURE(server_fixture, "GET /v1/alerts lists supervisor alerts oldest
 TEST_CASE_FIXTURE(server_fixture, "GET /v1/overview is the metrics snapshot as JSON") {
   backend.snapshot.queue_depth = {3, 2, 1};
   backend.snapshot.retry_queue = 4;
-  backend.snapshot.members_by_role = {1, 2, 1};
+  backend.snapshot.members_by_role = {1, 2, 1, 3};
   backend.snapshot.acks = 9;
   backend.snapshot.ack_latency.observe(0.002);
   auto doc = body_of(client.Get("/v1/overview"));
   CHECK(doc["queue_depth"] == json{{"high", 3}, {"normal", 2}, {"low", 1}});
   CHECK(doc["retry_queue"] == 4);
-  CHECK(doc["members"] == json{{"producer", 1}, {"consumer", 2}, {"manager", 1}});
+  CHECK(doc["members"] == json{{"producer", 1}, {"consumer", 2}, {"manager", 1}, {"worker", 3}});
   CHECK(doc["tasks"]["PENDING"] == 0);
   CHECK(doc["acks"] == 9);
   CHECK(doc["ack_latency"]["count"] == 1);

@@ -83,7 +83,7 @@ metrics_snapshot sample_snapshot() {
   m.stale_rejected = 7;
   m.retries = 4;
   m.reassignments = 6;
-  m.members_by_role = {1, 3, 1};
+  m.members_by_role = {1, 3, 1, 2};
   for (double s : {0.0002, 0.0005, 0.003, 0.003, 0.2, 9.0})
     m.ack_latency.observe(s);
   return m;
@@ -110,6 +110,7 @@ TEST_CASE("every family has HELP and TYPE, and the values read back") {
   CHECK(s.samples["drover_retries_total"] == 4);
   CHECK(s.samples["drover_reassignments_total"] == 6);
   CHECK(s.samples["drover_members{role=\"consumer\"}"] == 3);
+  CHECK(s.samples["drover_members{role=\"worker\"}"] == 2);
 }
 
 TEST_CASE("the ACK latency histogram is cumulative and ends in +Inf == _count") {

@@ -1,7 +1,8 @@
 // The worker desk on its own (core/worker_desk.hpp): polls answered at once
 // or parked, leases handed to parked polls first come first served, an
 // answer its client did not take goes to the next poll, heartbeats and
-// cancel, silence past the lease loses a worker, the grace forgets it.
+// cancel, silence past the lease loses a worker, the grace forgets it, a
+// task not heartbeaten past its lease goes back alone.
 #include <doctest/doctest.h>
 
 #include "core/worker_desk.hpp"
@@ -118,6 +119,59 @@ TEST_CASE("silent past its lease a worker is lost, its queue handed back, and th
   REQUIRE(later.dropped.size() == 1);
   CHECK_FALSE(d.knows("w1"));
   CHECK(d.holder(1, 7, 4100).empty());
+}
+
+TEST_CASE("a task not heartbeaten past its lease and the grace goes back, though its worker polls") {
+  worker_desk d{1000};
+  (void)d.poll(poll_of("w1", 2, 0, 3000), 1, 0);
+  (void)d.leased("w1", tasks(1, 2), 0);
+  auto a = d.poll(poll_of("w1", 2, 0, 3000), 2, 100); // holds 1 and 2 until 3100
+  REQUIRE(a.tasks.size() == 2);
+  CHECK(a.tasks[0].lease_expires_ms == 3100);
+  worker_beat b;
+  int64_t now = 100;
+  for (; now <= 4200; now += 500) { // it beats task 1 only, and keeps polling
+    REQUIRE(d.heartbeat(1, 7, now, b));
+    CHECK(d.poll(poll_of("w1", 2, 0, 3000), 3, now).tasks.empty());
+    auto t = d.tick(now);
+    CHECK(t.lost.empty());
+    CHECK(t.expired.empty()); // task 2: lease to 3100, grace to 4100
+  }
+  auto t = d.tick(4101);
+  REQUIRE(t.expired.size() == 1);
+  CHECK(t.expired[0].worker == "w1");
+  CHECK(t.expired[0].id == 2);
+  CHECK(t.expired[0].lease == 7);
+  CHECK_FALSE(d.heartbeat(2, 7, 4200, b)); // its heartbeat now hears 409
+  CHECK(d.holder(2, 7, 4200).empty());
+  CHECK(d.holder(1, 7, 4200) == "w1");     // the beaten one stays
+  CHECK(d.views().front().held == 1);
+  (void)d.poll(poll_of("w1", 2, 0, 3000), 4, 8900); // alive, but no beat for task 1 since 4100
+  auto later = d.tick(8900);
+  CHECK(later.lost.empty());
+  REQUIRE(later.expired.size() == 1);
+  CHECK(later.expired[0].id == 1);
+  CHECK(d.views().front().held == 0);
+}
+
+TEST_CASE("an expired lease the manager aborted is forgotten, not handed back; a lost worker's are the membership's") {
+  worker_desk d{1000};
+  (void)d.poll(poll_of("w1", 1, 0, 3000), 1, 0);
+  (void)d.leased("w1", tasks(1, 1), 0);
+  REQUIRE(d.poll(poll_of("w1", 1, 0, 3000), 2, 0).tasks.size() == 1);
+  d.aborted("w1", 1, 7); // cancelled: the manager expects nothing for it
+  for (int64_t now = 500; now <= 4500; now += 500)
+    (void)d.poll(poll_of("w1", 1, 0, 3000), 3, now);
+  CHECK(d.tick(4500).expired.empty());
+  CHECK(d.views().front().held == 0);
+
+  worker_desk e{1000};
+  (void)e.poll(poll_of("w2", 1, 0, 3000), 1, 0);
+  (void)e.leased("w2", tasks(5, 1), 0);
+  REQUIRE(e.poll(poll_of("w2", 1, 0, 3000), 2, 0).tasks.size() == 1);
+  auto lost = e.tick(3001); // silent: lost as a whole, the manager's grace moves its task
+  CHECK(lost.lost.size() == 1);
+  CHECK(e.tick(4001).expired.empty());
 }
 
 TEST_CASE("a parked poll keeps its worker alive, and back within the grace it rejoins") {
