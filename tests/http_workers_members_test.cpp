@@ -134,3 +134,48 @@ TEST_CASE("the Node.js client and example run tasks against a real manager") {
 }
 
 } // TEST_SUITE
+
+TEST_CASE("hash routing keeps each key on one HTTP worker while it lives") {
+  scratch_dir rules_dir;
+  auto rules = rules_dir.path + "/rules.yaml";
+  std::ofstream(rules) << "version: 1\nrules:\n  - name: per-key\n    match: { type: d }\n"
+                          "    strategy: hash\n    key: key\n";
+  worker_node n{{"--rules=" + rules}};
+  for (auto w : {"h1", "h2"})
+    (void)post(n.http(), "/v1/workers/poll",
+               json{{"worker", w}, {"types", {"d"}}, {"capacity", 100}});
+  wait_node(n.http(), "h1", 10s);
+  wait_node(n.http(), "h2", 10s);
+  json tasks = json::array();
+  for (int k = 0; k < 10; ++k)
+    tasks.push_back({{"type", "d"}, {"key", "user-" + std::to_string(k)},
+                     {"payload", "user-" + std::to_string(k)}, {"count", 4}});
+  auto job = submit_job(n.http(), json{{"name", "keys"}, {"tasks", tasks}});
+  std::map<std::string, std::set<std::string>> workers_of; // key -> the workers it reached
+  size_t seen = 0;
+  auto until = clock_type::now() + 30s;
+  while (seen < 40 && clock_type::now() < until)
+    for (auto w : {"h1", "h2"}) {
+      auto got = post(n.http(), "/v1/workers/poll",
+                      json{{"worker", w}, {"types", {"d"}}, {"max", 64}, {"wait_ms", 100},
+                           {"capacity", 100}});
+      json done = json::array();
+      for (auto& t : got.body["tasks"]) {
+        workers_of[t["payload"].get<std::string>()].insert(w);
+        done.push_back({{"id", t["id"]}, {"lease", t["lease"]}, {"result", w}});
+        ++seen;
+      }
+      if (!done.empty())
+        REQUIRE(post(n.http(), "/v1/tasks/complete", json{{"results", done}}).status == 200);
+    }
+  CHECK(seen == 40);
+  CHECK(workers_of.size() == 10);
+  std::set<std::string> used;
+  for (auto& [key, ws] : workers_of) {
+    INFO(key);
+    CHECK(ws.size() == 1); // every task of a key on the same worker
+    used.insert(ws.begin(), ws.end());
+  }
+  CHECK(used.size() == 2); // and the keys spread over both
+  CHECK(wait_job(n.http(), job["job_id"], 10s)["counts"]["SUCCEEDED"] == 40);
+}
