@@ -19,6 +19,10 @@ bool is_drover_error(const caf::error& err, uint8_t code) {
   return err.category() == caf::atom("drover") && err.code() == code;
 }
 
+bool is_name_refusal(const caf::error& err) {
+  return err && is_drover_error(err, static_cast<uint8_t>(ec::name_taken));
+}
+
 void send_heartbeat(caf::event_based_actor* self, const caf::actor& registry,
                     const member_info& info, std::chrono::milliseconds interval,
                     std::function<void()> on_forgotten) {
@@ -92,6 +96,12 @@ void member_link::join() {
         return;
       attempting_ = false;
       info_changed_ = false; // the retry sends what is current then
+      if (is_name_refusal(err)) {
+        ++gen_; // nothing pending may act any more
+        log_error("{}: the registry refused it: {}", who_, text_of(err, self_->system()));
+        self_->quit(err);
+        return;
+      }
       retry_later("joining failed: " + self_->system().render(err));
     });
 }

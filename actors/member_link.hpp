@@ -118,4 +118,9 @@ void ignore_strays(caf::scheduled_actor* self, std::string who);
 /// True if `err` is drover's ec `code` (errors cross actors as caf::error).
 bool is_drover_error(const caf::error& err, uint8_t code);
 
+/// The registry refused this member: a live process runs its node name and
+/// role. Retrying cannot help; the member stops with this as its reason,
+/// its supervisor does not restart it, and the process exits 2.
+bool is_name_refusal(const caf::error& err);
+
 } // namespace drover

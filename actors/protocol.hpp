@@ -33,6 +33,14 @@ inline caf::error to_caf(const error& e) {
   return caf::error{e.code, e.message};
 }
 
+/// What an error says to a user: a drover error's own message, else CAF's
+/// rendering of it.
+inline std::string text_of(const caf::error& e, caf::actor_system& sys) {
+  if (e.category() == caf::atom("drover") && e.context().match_elements<std::string>())
+    return e.context().get_as<std::string>(0);
+  return sys.render(e);
+}
+
 // -- atoms (at most 10 characters of [A-Za-z0-9_]) ---------------------------
 using register_atom = caf::atom_constant<caf::atom("register")>;
 using deregister_atom = caf::atom_constant<caf::atom("deregister")>;

@@ -90,6 +90,41 @@ caf::result<rules_info> relay_rules(registry_ptr self, caf::message msg) {
   return rp;
 }
 
+/// How long a registered member has to prove it is alive when another
+/// process registers its name: a live one answers within a heartbeat.
+std::chrono::milliseconds liveness_timeout(const registry_options& o) {
+  return std::max<std::chrono::milliseconds>(o.heartbeat, std::chrono::milliseconds(1000));
+}
+
+/// " (pid N)" of a member's process (on its host), or "" if unknown.
+std::string where(const caf::actor& hdl) {
+  auto node = hdl.node();
+  if (node == caf::node_id{})
+    return "";
+  auto text = to_string(node); // HOSTHASH#PID
+  auto hash = text.rfind('#');
+  return hash == std::string::npos ? "" : fmt::format(" (pid {})", text.substr(hash + 1));
+}
+
+/// `hdl` is now the member `info`; answers `rp` with the manager, or once
+/// one registers.
+void admit(registry_ptr self, const member_info& info, const caf::actor& hdl,
+           caf::response_promise rp) {
+  auto& st = self->state;
+  auto& entry = st.members[member_key(info)];
+  if (entry.handle && entry.handle != hdl)
+    self->demonitor(entry.handle); // a new incarnation replaces the old one
+  entry = member_entry{info, hdl, self->clock().now()};
+  self->monitor(hdl);
+  log_info("registry: {} {} registered", to_string(info.role), info.node);
+  if (st.manager) {
+    self->send(st.manager, joined_atom::value, info, hdl);
+    rp.deliver(st.manager);
+    return;
+  }
+  st.waiting.push_back(std::move(rp));
+}
+
 caf::behavior registry(registry_ptr self, registry_options opts) {
   self->state.opts = opts;
   if (opts.heartbeat.count() > 0)
@@ -112,24 +147,35 @@ caf::behavior registry(registry_ptr self, registry_options opts) {
       log_info("registry: manager registered; {} members known", st.members.size());
     },
     [=](register_atom, const member_info& info) -> caf::result<caf::actor> {
-      auto& st = self->state;
       auto hdl = caf::actor_cast<caf::actor>(self->current_sender());
       if (!hdl)
         return caf::error{ec::bad_input, std::string{"register needs a sender"}};
       if (info.node.empty())
         return caf::error{ec::bad_input, std::string{"register needs a node name"}};
-      auto& entry = st.members[member_key(info)];
-      if (entry.handle && entry.handle != hdl)
-        self->demonitor(entry.handle); // a new incarnation replaces the old one
-      entry = member_entry{info, hdl, self->clock().now()};
-      self->monitor(hdl);
-      log_info("registry: {} {} registered", to_string(info.role), info.node);
-      if (st.manager) {
-        self->send(st.manager, joined_atom::value, info, hdl);
-        return st.manager;
-      }
       auto rp = self->make_response_promise<caf::actor>();
-      st.waiting.push_back(rp);
+      auto i = self->state.members.find(member_key(info));
+      if (i == self->state.members.end() || !i->second.handle || i->second.handle == hdl) {
+        admit(self, info, hdl, rp);
+        return rp;
+      }
+      // The name is registered by another actor: a new incarnation of a
+      // process that died (its down message may still be on the way), or a
+      // second process started with the same name. Only the old one can say.
+      auto old = i->second.handle;
+      self
+        ->request(old, liveness_timeout(self->state.opts), caf::sys_atom::value,
+                  caf::get_atom::value, std::string{"info"})
+        .then(
+          [=](caf::ok_atom, std::string&, caf::strong_actor_ptr&, std::string&) mutable {
+            auto text = fmt::format(
+              "node name {} is taken: a live {} registered under it{}; give this process "
+              "another --node name, or stop the other one first",
+              info.node, to_string(info.role), where(old));
+            log_warn("registry: refused a second {} {}{}", to_string(info.role), info.node,
+                     where(hdl));
+            rp.deliver(to_caf(error{ec::name_taken, text}));
+          },
+          [=](caf::error&) mutable { admit(self, info, hdl, rp); }); // gone: replace it
       return rp;
     },
     // `drover rules apply|get --manager=HOST:PORT` reaches the registry,

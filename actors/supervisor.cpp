@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "actors/member_link.hpp"
 #include "actors/protocol.hpp"
 #include "core/log.hpp"
 #include "core/restart_window.hpp"
@@ -58,6 +59,14 @@ void on_child_down(supervisor_ptr self, const caf::down_msg& dm) {
     if (c.handle.address() != dm.source)
       continue;
     auto why = self->system().render(dm.reason);
+    if (is_name_refusal(dm.reason)) { // another process runs this name: so must not we
+      for (auto& other : st.children)
+        if (other.get() != &c)
+          self->send_exit(other->handle, caf::exit_reason::user_shutdown);
+      st.children.clear();
+      self->quit(dm.reason);
+      return;
+    }
     if (is_restart_request(dm.reason)) {
       log_info("supervisor: restarting {} on request", c.spec.name);
       start(self, c);

@@ -14,6 +14,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include "actors/protocol.hpp"
 #include "core/errors.hpp"
 #include "http/api_types.hpp"
 #include "http/backend.hpp"
@@ -36,12 +37,8 @@ public:
   /// drover's error from a CAF one: drover codes keep their message; a
   /// time-out or a dead actor becomes ec::unreachable.
   error from_caf(const caf::error& e) const {
-    if (e.category() == caf::atom("drover")) {
-      std::string msg = e.context().match_elements<std::string>()
-                          ? e.context().get_as<std::string>(0)
-                          : sys_.render(e);
-      return error{static_cast<ec>(e.code()), msg};
-    }
+    if (e.category() == caf::atom("drover"))
+      return error{static_cast<ec>(e.code()), text_of(e, sys_)};
     if (e == caf::sec::request_timeout && !words_.timeout.empty())
       return error{ec::unreachable, words_.timeout};
     return error{ec::unreachable, words_.other + sys_.render(e)};

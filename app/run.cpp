@@ -9,6 +9,7 @@
 #include "actors/consumer.hpp"
 #include "actors/courier.hpp"
 #include "actors/mailbox.hpp"
+#include "actors/member_link.hpp"
 #include "actors/protocol_data.hpp"
 #include "actors/manager.hpp"
 #include "app/run_schedules.hpp"
@@ -40,6 +41,9 @@ namespace {
 struct running {
   std::vector<caf::actor> actors;               ///< to stop on shutdown
   std::shared_ptr<std::atomic<int>> stopped = std::make_shared<std::atomic<int>>(0);
+  /// The exit code once a role stopped on its own: 1, or 2 when the
+  /// registry refused a member's name (another live process runs it).
+  std::shared_ptr<std::atomic<int>> stop_code = std::make_shared<std::atomic<int>>(1);
   std::shared_ptr<producer_outcome> job;        ///< set when a producer runs a job
   std::shared_ptr<std::atomic<uint64_t>> executed; ///< set when a consumer runs
   std::string consumer_node;
@@ -55,7 +59,12 @@ struct running {
 
 void watch(running& r, const caf::actor& hdl) {
   auto stopped = r.stopped;
-  hdl->attach_functor([stopped](const caf::error&) { ++*stopped; });
+  auto code = r.stop_code;
+  hdl->attach_functor([stopped, code](const caf::error& reason) {
+    if (is_name_refusal(reason))
+      *code = 2;
+    ++*stopped;
+  });
   r.actors.push_back(hdl);
 }
 
@@ -297,9 +306,9 @@ int run_roles(run_options o, const http_flags& http) {
   r.http_host = http.listen.substr(0, http.listen.rfind(':'));
   int code = start_roles(sys, o, pre, r, http.token);
   if (code == 0)
-    code = wait_until_done(signals, wait_inputs{r.job, r.stopped, r.consumer, r.drained,
-                                                o.drain_timeout_ms, r.ready, o.ready_file,
-                                                o.ready_fd});
+    code = wait_until_done(signals,
+                           wait_inputs{r.job, r.stopped, r.stop_code, r.consumer, r.drained,
+                                       o.drain_timeout_ms, r.ready, o.ready_file, o.ready_fd});
   if (r.http)
     r.http->stop(); // no request may wait on actors that are going away
   for (auto& a : r.actors)

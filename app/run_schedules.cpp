@@ -23,9 +23,8 @@ error start_scheduler(caf::actor_system& sys, const run_options& o, const role_e
                    r.every.empty() ? "cron " + r.cron : "every " + r.every);
         },
         [&](caf::error& e) {
-          auto why = e.context().match_elements<std::string>()
-                       ? e.context().get_as<std::string>(0) : sys.render(e);
-          err = {ec::bad_input, fmt::format("config schedule '{}': {}", in.name, why)};
+          err = {ec::bad_input,
+                 fmt::format("config schedule '{}': {}", in.name, text_of(e, sys))};
         });
     if (err) {
       caf::anon_send_exit(out, caf::exit_reason::user_shutdown); // or shutdown waits for it

@@ -89,8 +89,10 @@ int wait_until_done(const sigset_t& signals, const wait_inputs& in) {
     if (in.job && in.job->exit_code >= 0)
       return in.job->exit_code;
     if (*in.stopped > 0 && !draining) {
-      log_error("a role stopped; shutting down the process");
-      return 1;
+      int code = in.stop_code ? in.stop_code->load() : 1;
+      if (code != 2) // a refused name was said by the member itself
+        log_error("a role stopped; shutting down the process");
+      return code;
     }
   }
 }

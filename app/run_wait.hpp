@@ -24,6 +24,7 @@ namespace drover {
 struct wait_inputs {
   std::shared_ptr<producer_outcome> job;
   std::shared_ptr<std::atomic<int>> stopped;    ///< roles that ended
+  std::shared_ptr<std::atomic<int>> stop_code;  ///< the exit code then (1, or 2: name refused)
   std::shared_ptr<role_box> consumer;           ///< its current incarnation, drained on the first signal
   std::shared_ptr<std::atomic<bool>> drained;   ///< set once its drain finished
   uint32_t drain_ms = 30000;

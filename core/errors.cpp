@@ -18,6 +18,7 @@ const char* to_string(ec code) {
     case ec::overloaded: return "overloaded";
     case ec::unknown_member: return "unknown_member";
     case ec::forbidden: return "forbidden";
+    case ec::name_taken: return "name_taken";
   }
   return "unknown";
 }

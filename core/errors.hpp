@@ -29,6 +29,7 @@ enum class ec : uint8_t {
   overloaded,        ///< queues are full; retry later
   unknown_member,    ///< a heartbeat from a member the registry dropped: register again
   forbidden,         ///< an administrative message without the credentials it needs
+  name_taken,        ///< a live process already runs this node name and role
 };
 
 /// Short, stable name of a code, e.g. "stale_version".

@@ -16,7 +16,9 @@ int http_status(ec code) {
     case ec::bad_input: return 400;
     case ec::invalid_rules: return 422;
     case ec::stale_version:
-    case ec::bad_transition: return 409;
+    case ec::bad_transition:
+    case ec::name_taken: return 409;
+    case ec::forbidden: return 403;
     case ec::unreachable:
     case ec::no_manager: return 503;
     case ec::overloaded: return 429; // the queues are full, retry later

@@ -154,7 +154,7 @@ TEST_CASE("a task not heartbeaten past its lease and the grace goes back, though
   CHECK(d.views().front().held == 0);
 }
 
-TEST_CASE("an expired lease the manager aborted is forgotten, not handed back; a lost worker's are the membership's") {
+TEST_CASE("an expired lease the manager aborted is forgotten, not handed back, a lost worker's are the membership's") {
   worker_desk d{1000};
   (void)d.poll(poll_of("w1", 1, 0, 3000), 1, 0);
   (void)d.leased("w1", tasks(1, 1), 0);
