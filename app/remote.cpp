@@ -9,6 +9,7 @@
 #include "actors/protocol.hpp"
 #include "core/backoff.hpp"
 #include "core/log.hpp"
+#include "http/port_probe.hpp"
 
 namespace drover {
 
@@ -107,11 +108,13 @@ error publish_at(caf::actor_system& sys, const caf::actor& hdl, const endpoint& 
                  uint16_t& port) {
   auto res = uses_tls(sys) ? caf::openssl::publish(hdl, ep.port, ep.host.c_str(), true)
                            : sys.middleman().publish(hdl, ep.port, ep.host.c_str(), true);
-  if (!res)
+  if (!res) { // CAF does not say why: a bind of our own does
+    auto why = bind_problem(ep.host, ep.port);
     return {ec::unreachable, "cannot listen on " + ep.host + ":" + std::to_string(ep.port)
-                               + " for the registry: the address is in use or not on this "
-                                 "machine (pick another --listen=HOST:PORT; "
-                               + sys.render(res.error()) + ")"};
+                               + " for the registry: "
+                               + (why.empty() ? sys.render(res.error()) : why)
+                               + " (pick another --listen=HOST:PORT)"};
+  }
   port = *res;
   return {};
 }

@@ -9,6 +9,7 @@
 #include "app/remote.hpp"
 #include "core/backoff.hpp"
 #include "core/log.hpp"
+#include "http/port_probe.hpp"
 #include "rules/rule_set.hpp"
 
 namespace drover {
@@ -67,6 +68,13 @@ int ask(const std::string& manager, const tls_files& tls, std::chrono::milliseco
     std::string why;
     caf::actor target;
     if (auto e = connect_to(sys, ep, timeout, target)) {
+      if (failures == 1
+          && probe_port(ep.host, ep.port, std::chrono::milliseconds(500)) == port_speaks::http) {
+        err << "drover: --manager=" << manager << " is drover's REST port (--http), not a node "
+            << "port: --manager wants the registry's --listen address (default 127.0.0.1:4700); "
+            << "or ask the REST API: drover rules get --server=http://" << manager << "\n";
+        return 2;
+      }
       why = e.message;
     } else {
       int code = -1;

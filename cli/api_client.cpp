@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "http/httplib_abi.hpp"
+#include "http/port_probe.hpp"
 
 namespace drover {
 
@@ -44,6 +45,21 @@ std::string transport_hint(httplib::Error e) {
   }
 }
 
+/// The transport hint, unless the server is no HTTP server at all but a
+/// drover node port: users mix the two up.
+std::string wrong_port_hint(const std::string& server, httplib::Error e) {
+  std::string host;
+  uint16_t port = 0;
+  bool maybe_node = e == httplib::Error::Read || e == httplib::Error::Write
+                    || e == httplib::Error::SSLConnection || e == httplib::Error::Unknown;
+  if (maybe_node && split_url_host_port(server, host, port)
+      && probe_port(host, port, std::chrono::milliseconds(500)) == port_speaks::drover_node)
+    return "that is a drover node port (a registry's --listen, where consumers and producers "
+           "connect), not the REST API: point --server at the manager's --http address "
+           "(e.g. http://127.0.0.1:8080; `drover run` logs it, its --ready-file holds it)";
+  return transport_hint(e);
+}
+
 } // namespace
 
 api_client::api_client(const client_options& opts) : server_(opts.server) {
@@ -78,7 +94,7 @@ namespace {
 api_reply to_reply(httplib::Result&& r, const std::string& server) {
   api_reply out;
   if (!r) {
-    out.err = {ec::unreachable, "cannot reach " + server + ": " + transport_hint(r.error())};
+    out.err = {ec::unreachable, "cannot reach " + server + ": " + wrong_port_hint(server, r.error())};
     return out;
   }
   out.status = r->status;

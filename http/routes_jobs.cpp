@@ -46,6 +46,21 @@ bool task_id_from(const Request& req, Response& res, task_id& id) {
   return false;
 }
 
+/// A full id (NODE_MS_NUMBER), not a bare number.
+bool has_prefix(const std::string& text) { return text.find('_') != std::string::npos; }
+
+/// `text` is a full id, and not `actual`, the id of the task with its
+/// number: it names a task of another manager or store (numbers restart
+/// with a fresh store), which must not be answered with this one.
+bool names_another(const std::string& text, const std::string& actual) {
+  return has_prefix(text) && text != actual;
+}
+
+std::string no_such_task(const std::string& text, const std::string& actual) {
+  return "no task " + text + " here: the task with its number is " + actual
+         + " (the id names another manager's or store's task)";
+}
+
 /// Reads ?offset=&limit= for GET /v1/jobs; anything else is a 400.
 bool paging_from(const Request& req, Response& res, uint64_t& offset, uint32_t& limit) {
   if (auto err = read_paging(req.params, offset, limit)) {
@@ -130,12 +145,22 @@ void add_job_routes(const route_adder& add, jobs_backend& b, const http_server_o
         task_id id = 0;
         if (!task_id_from(req, res, id))
           return;
-        reply_value(res, bk->get_task(id));
+        auto info = bk->get_task(id);
+        if (info && names_another(req.matches[1], info->id))
+          return reply_error(res, 404, "unknown_task", no_such_task(req.matches[1], info->id));
+        reply_value(res, std::move(info));
       });
   add("POST", R"(/v1/tasks/([^/]+)/cancel)", [bk = &b](const Request& req, Response& res) {
     task_id id = 0;
     if (!task_id_from(req, res, id))
       return;
+    if (has_prefix(req.matches[1])) { // cancel only the task named, never its namesake
+      auto info = bk->get_task(id);
+      if (!info)
+        return reply_value(res, std::move(info));
+      if (names_another(req.matches[1], info->id))
+        return reply_error(res, 404, "unknown_task", no_such_task(req.matches[1], info->id));
+    }
     reply_value(res, bk->cancel_task(id));
   });
 }

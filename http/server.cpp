@@ -12,6 +12,7 @@
 #include <tuple>
 #include <vector>
 
+#include "http/port_probe.hpp"
 #include "http/routes.hpp"
 #include "http/server_core.hpp"
 #include "http/tls_files.hpp"
@@ -178,9 +179,9 @@ error http_server::bind(const std::string& host, uint16_t port) {
   if (!ec)
     acceptor->listen(asio::socket_base::max_listen_connections, ec);
   if (ec)
-    return {ec::bad_input, "cannot listen on " + host + ":" + std::to_string(port)
-                             + " for HTTP: the address is in use or not on this machine"
-                               " (pick another --http=HOST:PORT, or --http=off)"};
+    return {ec::bad_input, "cannot listen on " + host + ":" + std::to_string(port) + " for HTTP: "
+                             + bind_problem_of(ec.value(), host, port)
+                             + " (pick another --http=HOST:PORT, or --http=off)"};
   impl_->port = acceptor->local_endpoint().port();
   impl_->core = std::move(core);
   impl_->io = std::move(io);

@@ -194,6 +194,16 @@ TEST_CASE_FIXTURE(server_fixture, "GET /v1/tasks/{id} takes the external or the 
   CHECK(body_of(client.Get("/v1/tasks/2"))["type"] == "noop");
   check_refused(client.Get("/v1/tasks/77"), 404, "unknown_task", "no task 77");
   check_refused(client.Get("/v1/tasks/x_y_z"), 400, "bad_input", "task id 'x_y_z'");
+  // A full id names one task: another node's or time's id with the same
+  // number is not this task (a fresh store numbers from 1 again).
+  check_refused(client.Get("/v1/tasks/m1_1600000000000_1"), 404, "unknown_task",
+                "no task m1_1600000000000_1 here");
+  check_refused(client.Get("/v1/tasks/m2_1700000000000_1"), 404, "unknown_task",
+                "is m1_1700000000000_1");
+  check_refused(client.Post("/v1/tasks/m2_1700000000000_1/cancel"), 404, "unknown_task",
+                "another manager's or store's task");
+  CHECK(body_of(client.Get("/v1/tasks/1"))["state"] == "PENDING"); // not cancelled
+  CHECK(client.Post("/v1/tasks/m1_1700000000000_1/cancel")->status == 200);
 }
 
 TEST_CASE_FIXTURE(server_fixture, "cancel moves a task or a job's open tasks to CANCELLED") {
