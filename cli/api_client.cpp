@@ -129,6 +129,12 @@ api_reply api_client::put(const std::string& path, const std::string& body,
   return to_reply(impl_->client.Put(path.c_str(), body, content_type.c_str()), server_);
 }
 
+api_reply api_client::del(const std::string& path) {
+  if (!impl_)
+    return not_configured(url_error_);
+  return to_reply(impl_->client.Delete(path.c_str()), server_);
+}
+
 int report_failure(const api_reply& reply, const std::string& server, std::ostream& err) {
   if (reply.status >= 200 && reply.status < 300)
     return 0;

@@ -33,6 +33,7 @@ public:
   api_reply post(const std::string& path, const std::string& body);
   api_reply put(const std::string& path, const std::string& body,
                 const std::string& content_type);
+  api_reply del(const std::string& path);
 
   const std::string& server() const { return server_; }
 

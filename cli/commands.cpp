@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/actions.hpp"
+#include "cli/schedules.hpp"
 #include "config/options.hpp"
 #include "http/http_flags.hpp"
 
@@ -112,6 +113,7 @@ std::unique_ptr<client_commands> add_client_commands(CLI::App& app, apply_rules_
   add_common_flags(c->nodes_cmd, c->client);
   add_results(app, *c);
   add_rules(app, *c);
+  c->schedules = add_schedule_commands(app, c->client, add_common_flags);
   return c;
 }
 
@@ -141,6 +143,10 @@ std::optional<int> run_client_command(client_commands& c, std::ostream& out, std
     run = run_rules_get;
   else if (c.rules_apply_cmd && c.rules_apply_cmd->parsed())
     run = run_rules_apply;
+  else if (c.schedules && schedule_command_parsed(*c.schedules))
+    run = [](const client_commands& cc, api_client& api, client_io& io) {
+      return *run_schedule_command(*cc.schedules, cc.client.json, api, io);
+    };
   else
     return std::nullopt;
   try {

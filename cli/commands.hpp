@@ -88,6 +88,7 @@ struct client_commands {
   CLI::App* rules_cmd = nullptr;
   CLI::App* rules_get_cmd = nullptr;
   CLI::App* rules_apply_cmd = nullptr;
+  std::shared_ptr<struct schedule_cli> schedules; ///< drover schedules ... (cli/schedules.hpp)
 };
 
 /// Adds the client subcommands to `app`. The hooks serve `rules apply

@@ -136,7 +136,11 @@ struct sim_procs {
   }
 
   int report(double wall) {
-    api_client api{client_options{server, "", true, 5000}};
+    client_options co;
+    co.server = server;
+    co.json = true;
+    co.request_timeout_ms = 5000;
+    api_client api{co};
     // The jobs' own times on the manager's clock: first creation to last end.
     int64_t first = INT64_MAX, last = 0;
     auto jobs = api.get("/v1/jobs?offset=0&limit=1000");
