@@ -3,6 +3,7 @@
 // code of cli/commands.hpp (0 ok, 1 runtime/server failure, 2 bad usage).
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <string>
 
@@ -33,6 +34,11 @@ int print_failed_tasks(api_client& api, client_io& io, const nlohmann::json& job
                        nlohmann::json* collected = nullptr);
 int run_rules_get(const client_commands& c, api_client& api, client_io& io);
 int run_rules_apply(const client_commands& c, api_client& api, client_io& io);
+
+/// The exit code of `reply`; on success prints its JSON with `human`, or as
+/// indented JSON with `as_json`.
+int print_reply(api_client& api, client_io& io, bool as_json, const api_reply& reply,
+                const std::function<void(const nlohmann::json&)>& human);
 
 /// Reads a whole file; false with a one-line reason in `why`.
 bool read_file(const std::string& path, std::string& out, std::string& why);

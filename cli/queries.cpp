@@ -45,6 +45,20 @@ std::string url_segment(const std::string& text) {
   return out;
 }
 
+int print_reply(api_client& api, client_io& io, bool as_json, const api_reply& reply,
+                const std::function<void(const json&)>& human) {
+  if (int code = report_failure(reply, api.server(), io.err))
+    return code;
+  json doc;
+  if (!parse_reply(reply, api.server(), doc, io.err))
+    return 1;
+  if (as_json)
+    io.out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+  else
+    human(doc);
+  return 0;
+}
+
 namespace {
 
 /// Job ids are numbers; task ids are numbers or NODE_MS_NUMBER. A plain
@@ -56,20 +70,10 @@ bool is_task_id(const client_commands& c) {
 }
 
 /// GETs or POSTs `path` and prints the JSON with `human` or as JSON.
-template <class Print>
 int fetch(api_client& api, client_io& io, bool as_json, const std::string& method,
-          const std::string& path, Print human) {
-  auto reply = method == "POST" ? api.post(path, "") : api.get(path);
-  if (int code = report_failure(reply, api.server(), io.err))
-    return code;
-  json doc;
-  if (!parse_reply(reply, api.server(), doc, io.err))
-    return 1;
-  if (as_json)
-    io.out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
-  else
-    human(doc);
-  return 0;
+          const std::string& path, const std::function<void(const json&)>& human) {
+  return print_reply(api, io, as_json, method == "POST" ? api.post(path, "") : api.get(path),
+                     human);
 }
 
 /// A job id is a number; a task id what the server reads (parse_task_id).

@@ -57,20 +57,11 @@ void print_one(std::ostream& out, const json& s) {
     }
 }
 
-/// Sends one request and prints its answer as a schedule, a list or JSON.
+/// Prints an answer as a list of schedules, one schedule, or JSON.
 int call(api_client& api, client_io& io, bool as_json, const api_reply& reply, bool list) {
-  if (int code = report_failure(reply, api.server(), io.err))
-    return code;
-  json doc;
-  if (!parse_reply(reply, api.server(), doc, io.err))
-    return 1;
-  if (as_json)
-    io.out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
-  else if (list)
-    print_list(io.out, doc);
-  else
-    print_one(io.out, doc);
-  return 0;
+  return print_reply(api, io, as_json, reply, [&](const json& doc) {
+    list ? print_list(io.out, doc) : print_one(io.out, doc);
+  });
 }
 
 /// The POST /v1/schedules body from the flags; false with a line in `why`.
