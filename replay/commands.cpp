@@ -79,7 +79,7 @@ std::unique_ptr<replay_commands> add_replay_commands(CLI::App& app) {
 
   auto* sim = app.add_subcommand("simulate", "a local cluster in one process: throughput, "
                                              "latency percentiles, peak memory");
-  sim->add_option("--consumers", c->consumers, "consumers")->check(CLI::Range(1u, 1024u))
+  sim->add_option("--consumers", c->consumers, "consumers")->check(CLI::Range(1u, 10000u))
     ->capture_default_str();
   sim->add_option("--producers", c->producers, "producers, each with its own job")
     ->check(CLI::Range(1u, 64u))
