@@ -12,7 +12,10 @@
 #include "app/run.hpp"
 #include "cli/certs.hpp"
 #include "cli/commands.hpp"
+#include "cli/completion.hpp"
+#include "config/flag_layers.hpp"
 #include "config/options.hpp"
+#include "core/version.hpp"
 #include "http/http_flags.hpp"
 #include "replay/commands.hpp"
 
@@ -29,26 +32,13 @@ int main(int raw_argc, char** raw_argv) {
   CLI::App app{"drover: a distributed task scheduler (registry, manager, producers, consumers)"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "help for every subcommand");
+  app.set_version_flag("--version", version_text(), "print drover's version, git commit and CAF version");
+  auto* version = app.add_subcommand("version", "print drover's version, git commit and CAF version");
 
   run_options run_opts;
   http_flags http_opts;
   auto* run = app.add_subcommand("run", "run one or more roles (default: all in one process)");
-  // The config file comes first so that flags override its keys.
-  if (auto path = find_config_flag(argc, argv)) {
-    if (path->empty()) {
-      std::cerr << "drover: --config needs a file, e.g. --config=config/drover.yaml\n";
-      return 2;
-    }
-    if (auto err = load_config_file(*path, run_opts)) {
-      std::cerr << "drover: " << err.message << "\n";
-      return 2;
-    }
-    run_opts.config_path = *path; // the update node command re-reads it
-  }
-  add_run_flags(*run, run_opts);
-  http_opts.tls_cert = run_opts.http_tls_cert; // the config's keys; the flags override them
-  http_opts.tls_key = run_opts.http_tls_key;
-  add_http_flags(*run, http_opts);
+  add_all_run_flags(*run, run_opts, http_opts); // the config file and DROVER_* come after parsing
 
   // `rules apply|get --manager=HOST:PORT` goes over CAF, through the registry.
   std::unique_ptr<client_commands> client;
@@ -68,6 +58,8 @@ int main(int raw_argc, char** raw_argv) {
   // drover replay FILE.yaml | drover simulate: scenarios and a local cluster.
   auto replay_cmds = replay::add_replay_commands(app);
   auto certs_cmd = add_certs_command(app); // drover certs init DIR
+  std::string shell;
+  auto* completion = add_completion_command(app, shell); // hidden; packaging/bash-completion
   refuse_negative_numbers(app);
 
   try {
@@ -76,12 +68,28 @@ int main(int raw_argc, char** raw_argv) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "drover: " << e.what() << " (see drover --help)\n";
     return 2;
   }
-  if (run->parsed())
-    return run_roles(run_opts, http_opts);
+  if (version->parsed()) {
+    std::cout << version_text() << "\n";
+    return 0;
+  }
+  if (completion->parsed()) {
+    std::cout << bash_completion(app);
+    return 0;
+  }
+  if (run->parsed()) {
+    std::vector<std::string> warnings; // flag > DROVER_* > config file > default
+    if (auto err = resolve_run_flags(*run, run_opts, process_env(), warnings)) {
+      std::cerr << "drover: " << err.message << "\n";
+      return 2;
+    }
+    return run_roles(run_opts, http_opts, warnings);
+  }
   if (auto code = run_client_command(*client))
     return *code;
   if (auto code = replay::run_replay_command(*replay_cmds))

@@ -206,8 +206,11 @@ bool member_link::on_down(const caf::down_msg& dm) {
     registry_ = nullptr;
     if (!opts_.reconnect) { // in this process: it only stops when the process does
       ++gen_;
+      // Stopped on purpose is the process shutting down: no error to report.
+      bool shutdown = dm.reason == caf::exit_reason::user_shutdown;
       if (hooks_.gave_up)
-        hooks_.gave_up("the registry in this process stopped (" + why + ")");
+        hooks_.gave_up(shutdown ? std::string{}
+                                : "the registry in this process stopped (" + why + ")");
       return true;
     }
     log_warn("{}: lost the registry at {} ({}); reconnecting", who_, opts_.address, why);

@@ -66,7 +66,11 @@ void check_heartbeats(registry_ptr self) {
 void on_down(registry_ptr self, const caf::down_msg& dm) {
   auto& st = self->state;
   if (st.manager && dm.source == st.manager.address()) {
-    log_warn("registry: the manager is down ({})", self->system().render(dm.reason));
+    // Stopped on purpose (its process shutting down) is no failure.
+    if (dm.reason == caf::exit_reason::user_shutdown)
+      log_info("registry: the manager stopped ({})", self->system().render(dm.reason));
+    else
+      log_warn("registry: the manager is down ({})", self->system().render(dm.reason));
     st.manager = nullptr;
     return;
   }

@@ -108,8 +108,7 @@ mailbox_options mailbox_options_of(const run_options& o, const std::string& node
   mo.node = node;
   // A pid-named node never comes back under its name, so its queues need
   // no file: the courier re-sends whatever it had after the grace.
-  mo.path = o.data_dir.empty() && o.node.empty() ? std::string{":memory:"}
-                                                 : mailbox_path(o.data_dir, node);
+  mo.path = o.node.empty() ? std::string{":memory:"} : mailbox_path(o.data_dir, node);
   mo.bound = o.user_queue;
   mo.sync = durability_of(o);
   mo.topology_every = milliseconds(o.topology_ms);

@@ -19,6 +19,7 @@
 #include "actors/worker_hub.hpp"
 #include "actors/store_actor.hpp"
 #include "actors/supervisor.hpp"
+#include "app/demo.hpp"
 #include "app/http_backend.hpp"
 #include "app/ready_file.hpp"
 #include "app/role_box.hpp"
@@ -27,7 +28,9 @@
 #include "app/remote.hpp"
 #include "app/run_wait.hpp"
 #include "app/scheduler_tuning.hpp"
+#include "config/data_dir.hpp"
 #include "core/log.hpp"
+#include "core/log_format.hpp"
 #include "exec/handler_spec.hpp"
 #include "rules/rule_set.hpp"
 #include "store/data_store.hpp"
@@ -131,9 +134,8 @@ void add_user_handlers(const run_options& o, prepared_run& pre, consumer_options
   co.handlers_poll = std::chrono::milliseconds(o.handlers_poll_ms);
   // A restarted consumer finds the process groups its predecessor left
   // under its stable name; a pid-named one never comes back.
-  if (!o.node.empty() || !o.data_dir.empty())
-    co.groups_file = (o.data_dir.empty() ? std::string{"."} : o.data_dir) + "/exec-groups-"
-                     + co.info.node;
+  if (!o.node.empty())
+    co.groups_file = o.data_dir + "/exec-groups-" + co.info.node;
   co.user_handlers = pre.handlers;
 }
 
@@ -275,11 +277,25 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
 
 } // namespace
 
-int run_roles(run_options o, const http_flags& http) {
+int run_roles(run_options o, const http_flags& http, const std::vector<std::string>& warnings) {
+  if (log_format f; parse_log_format(o.log_format, f))
+    set_log_format(f); // first, so every line of this run has the format asked for
+  for (auto& w : warnings)
+    log_warn("{}", w);
   if (auto err = validate(o)) {
     log_error("{}", err.message);
     return 2;
   }
+  if (auto err = settle_data_dir(o)) { // every state file goes under it
+    log_error("{}", err.message);
+    return 2;
+  }
+  log_info("data dir: {}", o.data_dir);
+  if (o.demo)
+    if (auto err = prepare_demo(o)) {
+      log_error("{}", err.message);
+      return 2;
+    }
   // Everything that can be checked, and the REST port, before any role
   // starts or anything else listens.
   prepared_run pre;
@@ -305,14 +321,22 @@ int run_roles(run_options o, const http_flags& http) {
   r.http = std::move(pre.http);
   r.http_host = http.listen.substr(0, http.listen.rfind(':'));
   int code = start_roles(sys, o, pre, r, http.token);
+  if (code == 0 && o.demo) {
+    std::fputs(demo_banner(r.ready->http, o.tasks).c_str(), stdout);
+    std::fflush(stdout);
+  }
   if (code == 0)
     code = wait_until_done(signals,
                            wait_inputs{r.job, r.stopped, r.stop_code, r.consumer, r.drained,
-                                       o.drain_timeout_ms, r.ready, o.ready_file, o.ready_fd});
+                                       o.drain_timeout_ms, r.ready, o.ready_file, o.ready_fd,
+                                       o.demo && demo_stays_up()});
   if (r.http)
     r.http->stop(); // no request may wait on actors that are going away
-  for (auto& a : r.actors)
-    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  // Members first, the registry last (reverse start order): a member that
+  // saw its manager or registry go first would report a loss that is only
+  // the process shutting down.
+  for (auto a = r.actors.rbegin(); a != r.actors.rend(); ++a)
+    caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
   r.actors.clear();
   if (r.executed)
     log_info("consumer {}: executed {} tasks", r.consumer_node, r.executed->load());

@@ -3,6 +3,9 @@
 // a role stops, or SIGINT/SIGTERM arrives. Returns the process exit code.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "config/options.hpp"
 #include "http/http_flags.hpp"
 
@@ -11,6 +14,9 @@ namespace drover {
 /// 0 on success; 1 if a job failed or a role stopped on an error; 2 for a
 /// configuration or connection problem (printed as one line on stderr).
 /// A process with the manager role also serves REST as `http` says.
-int run_roles(run_options opts, const http_flags& http = {});
+/// `warnings` (the config file's old key names) are logged once the log
+/// format is set.
+int run_roles(run_options opts, const http_flags& http = {},
+              const std::vector<std::string>& warnings = {});
 
 } // namespace drover

@@ -4,6 +4,7 @@
 
 #include "actors/consumer.hpp"
 #include "core/log.hpp"
+#include "core/sd_notify.hpp"
 
 namespace drover {
 
@@ -22,7 +23,7 @@ namespace {
 /// had not finished (README: 0 only when every task succeeded), else 0.
 int code_on_signal(const wait_inputs& in) {
   if (in.job && in.job->exit_code < 0) {
-    log_error("stopped before the job finished");
+    log_warn("stopped before the job finished"); // exit code 1 says so; the stop was asked for
     return 1;
   }
   return in.job ? in.job->exit_code.load() : 0;
@@ -34,12 +35,11 @@ caf::actor current_consumer(const wait_inputs& in) {
   return in.consumer->get();
 }
 
-/// Writes the ready file and fd once nothing is waiting; true once it is
-/// done (or there is none to write).
+/// Writes the ready file and fd, then tells systemd (NOTIFY_SOCKET), once
+/// nothing is waiting; true once that is done.
 bool write_when_ready(const wait_inputs& in) {
-  bool none = in.ready_file.empty() && in.ready_fd < 0;
-  if (none || in.ready->waiting > 0)
-    return none;
+  if (in.ready->waiting > 0)
+    return false;
   if (!in.ready_file.empty()) {
     if (auto err = write_ready_file(in.ready_file, *in.ready))
       log_error("{}", err.message);
@@ -52,7 +52,16 @@ bool write_when_ready(const wait_inputs& in) {
     else
       log_info("ready: written to fd {}", in.ready_fd);
   }
+  if (auto err = sd_notify_state("READY=1"))
+    log_warn("{}", err.message);
   return true;
+}
+
+/// Tells systemd the process is stopping, then passes the exit code on.
+int stopping(int code) {
+  if (auto err = sd_notify_state("STOPPING=1"))
+    log_warn("{}", err.message);
+  return code;
 }
 
 } // namespace
@@ -61,6 +70,7 @@ int wait_until_done(const sigset_t& signals, const wait_inputs& in) {
   timespec tick{0, 20 * 1000 * 1000};
   bool draining = false;
   bool ready_written = false;
+  bool job_told = false;
   auto deadline = std::chrono::steady_clock::now();
   for (;;) {
     if (!ready_written)
@@ -70,7 +80,7 @@ int wait_until_done(const sigset_t& signals, const wait_inputs& in) {
       auto consumer = current_consumer(in);
       if (draining || !consumer) {
         log_info("stopping on signal {}", sig);
-        return code_on_signal(in);
+        return stopping(code_on_signal(in));
       }
       log_info("signal {}: draining the consumer (up to {} ms; a second signal stops at once)",
                sig, in.drain_ms);
@@ -84,15 +94,19 @@ int wait_until_done(const sigset_t& signals, const wait_inputs& in) {
     if (draining && (in.drained->load() || std::chrono::steady_clock::now() > deadline)) {
       if (!in.drained->load())
         log_error("the consumer did not finish draining in time; stopping");
-      return code_on_signal(in);
+      return stopping(code_on_signal(in));
     }
-    if (in.job && in.job->exit_code >= 0)
-      return in.job->exit_code;
+    if (in.job && in.job->exit_code >= 0 && !in.keep_running)
+      return stopping(in.job->exit_code);
+    if (in.job && in.job->exit_code >= 0 && !job_told) {
+      log_info("the job is done; still serving until Ctrl-C");
+      job_told = true;
+    }
     if (*in.stopped > 0 && !draining) {
       int code = in.stop_code ? in.stop_code->load() : 1;
       if (code != 2) // a refused name was said by the member itself
         log_error("a role stopped; shutting down the process");
-      return code;
+      return stopping(code);
     }
   }
 }

@@ -31,6 +31,7 @@ struct wait_inputs {
   std::shared_ptr<readiness> ready;             ///< written to ready_file once every part is up
   std::string ready_file;                       ///< empty: none
   int ready_fd = -1;                            ///< -1: none
+  bool keep_running = false;                    ///< after the job, until a signal (--demo on a terminal)
 };
 
 /// Blocks SIGINT/SIGTERM in every thread (CAF's threads inherit the mask),

@@ -12,14 +12,16 @@
 #include "cli/actions.hpp"
 #include "cli/schedules.hpp"
 #include "config/options.hpp"
-#include "http/http_flags.hpp"
+#include "config/http_flags.hpp"
 
 namespace drover {
 
 namespace {
 
 void add_common_flags(CLI::App* sub, client_options& o) {
-  sub->add_option("--server", o.server, "URL of the manager's REST API")->capture_default_str();
+  sub->add_option("--server", o.server, "URL of the manager's REST API (default $DROVER_SERVER, "
+                  "else http://127.0.0.1:8080)")
+    ->envname("DROVER_SERVER");
   sub->add_option("--token", o.token, "bearer token (default $DROVER_TOKEN)")
     ->envname("DROVER_TOKEN")->check(non_empty_token());
   sub->add_option("--ca", o.ca, "PEM CA certificate that signed an https:// server's (default "

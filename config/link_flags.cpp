@@ -38,7 +38,7 @@ error validate_run_identity(const run_options& o) {
 }
 
 void add_link_flags(CLI::App& app, run_options& o) {
-  app.add_option("--reconnect-timeout", o.reconnect_timeout_ms,
+  ms_option(app, "--reconnect-timeout", o.reconnect_timeout_ms,
                  "members: ms to keep trying to reach a registry or manager that went away, "
                  "then stop; 0 = keep trying")
     ->capture_default_str();

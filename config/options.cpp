@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "core/log_format.hpp"
 #include "core/task.hpp"
 
 namespace drover {
@@ -36,8 +37,36 @@ bool runs_role(const run_options& opts, std::string_view role) {
   return false;
 }
 
+CLI::Validator ms_duration() {
+  return CLI::Validator(
+    [](std::string& v) {
+      if (!v.empty() && v[0] == '-')
+        return std::string{"must not be negative"};
+      auto ms = parse_duration_ms(v);
+      if (!ms)
+        return "'" + v + "' is not milliseconds or a duration such as 500ms, 2s, 1m or 1h";
+      v = std::to_string(*ms);
+      return std::string{};
+    },
+    "", "duration");
+}
+
+CLI::Option* ms_option(CLI::App& app, const std::string& name, uint32_t& value,
+                       const std::string& help) {
+  return app.add_option(name, value, help)->type_name("MS")->transform(ms_duration());
+}
+
 void add_run_flags(CLI::App& app, run_options& o) {
-  app.add_option("--config", "YAML config file; flags override its keys (see config/drover.yaml)");
+  app.add_option("--config", o.config_path,
+                 "YAML config file: each key is a flag's name (grace: 1s); flags and DROVER_* "
+                 "variables override it (see config/drover.yaml); default /etc/drover/drover.yaml "
+                 "if it exists")
+    ->check(CLI::Validator(
+      [](std::string& v) {
+        return v.empty() ? std::string{"needs a file, e.g. --config=config/drover.yaml"}
+                         : std::string{};
+      },
+      "", "non-empty"));
   app.add_option("--role", o.roles, "registry|manager|consumer|producer, comma-separated; default: all")
     ->delimiter(',');
   app.add_option("--listen", o.listen, "HOST:PORT the registry listens on")->capture_default_str();
@@ -52,21 +81,21 @@ void add_run_flags(CLI::App& app, run_options& o) {
     ->capture_default_str();
   app.add_option("--rules", o.rules, "assignment rules YAML, watched and hot-swapped (see rules/examples); "
                  "default: config/rules.yaml if it exists, else least_loaded");
-  app.add_option("--rules-poll", o.rules_poll_ms, "ms between looks at the rules file; 0 = never")
+  ms_option(app, "--rules-poll", o.rules_poll_ms, "ms between looks at the rules file; 0 = never")
     ->capture_default_str();
-  app.add_option("--grace", o.grace_ms, "ms to wait before moving a lost member's work")->capture_default_str();
-  app.add_option("--heartbeat", o.heartbeat_ms, "ms between members' heartbeats to the registry; 0 = off")
+  ms_option(app, "--grace", o.grace_ms, "ms to wait before moving a lost member's work")->capture_default_str();
+  ms_option(app, "--heartbeat", o.heartbeat_ms, "ms between members' heartbeats to the registry; 0 = off")
     ->capture_default_str();
   app.add_option("--heartbeat-misses", o.heartbeat_misses, "a member missing this many in a row is lost")
     ->capture_default_str();
-  app.add_option("--default-timeout", o.default_timeout_ms, "manager: ms per attempt for tasks that set none; 0 = none")
+  ms_option(app, "--default-timeout", o.default_timeout_ms, "manager: ms per attempt for tasks that set none; 0 = none")
     ->capture_default_str();
   app.add_option("--max-restarts", o.max_restarts, "supervisor: restarts of a crashed role allowed within --restart-window")
     ->capture_default_str();
-  app.add_option("--restart-window", o.restart_window_ms, "supervisor: ms; past the limit it alerts and stops the role")
+  ms_option(app, "--restart-window", o.restart_window_ms, "supervisor: ms; past the limit it alerts and stops the role")
     ->capture_default_str();
   app.add_option("--threads", o.threads, "CAF scheduler threads; 0 = one per core")->capture_default_str();
-  app.add_option("--connect-timeout", o.connect_timeout_ms, "ms to wait for the registry")->capture_default_str();
+  ms_option(app, "--connect-timeout", o.connect_timeout_ms, "ms to wait for the registry")->capture_default_str();
   add_link_flags(app, o);
   add_tls_flags(app, o.tls);
   app.add_flag("--insecure", o.insecure,
@@ -74,9 +103,12 @@ void add_run_flags(CLI::App& app, run_options& o) {
                "reaches the port can join and receive tasks)")
     ->group("Mutual TLS between nodes");
   app.add_option("--log-level", o.log_level, "error|warn|info|debug")->capture_default_str();
-  app.add_option("--status-every", o.status_every_ms, "consumer: ms between status reports to the manager; 0 = none")
+  app.add_option("--log-format", o.log_format, "text: '<UTC time> <level> <message>' lines; "
+                 "json: one object per line with ts, level, component and msg")
     ->capture_default_str();
-  app.add_option("--idle-after", o.idle_after_ms, "manager: ms of idleness after which surplus consumers sleep; 0 = never")
+  ms_option(app, "--status-every", o.status_every_ms, "consumer: ms between status reports to the manager; 0 = none")
+    ->capture_default_str();
+  ms_option(app, "--idle-after", o.idle_after_ms, "manager: ms of idleness after which surplus consumers sleep; 0 = never")
     ->capture_default_str();
   app.add_option("--min-awake", o.min_awake, "manager: consumers the idle policy keeps awake")->capture_default_str();
   app.add_option("--wake-backlog", o.wake_backlog, "manager: pending tasks per awake consumer above which sleepers wake")
@@ -94,7 +126,7 @@ void add_run_flags(CLI::App& app, run_options& o) {
          throw CLI::ValidationError("--priority", "'" + v + "' is not high, normal or low");
      }, "high|normal|low")->default_str("normal")->group(job);
   app.add_option("--max-attempts", o.task.max_attempts, "attempts per task")->capture_default_str()->group(job);
-  app.add_option("--timeout", o.task.timeout_ms, "ms per attempt; 0 = none")->capture_default_str()->group(job);
+  ms_option(app, "--timeout", o.task.timeout_ms, "ms per attempt; 0 = none")->capture_default_str()->group(job);
   app.add_option("--job", o.job, "job name")->capture_default_str()->group(job);
   app.add_option("--group", o.group, "producer group")->capture_default_str()->group(job);
   app.add_option("--list-size", o.list_size, "tasks per pushed list")->capture_default_str()->group(job);
@@ -108,19 +140,27 @@ void add_run_flags(CLI::App& app, run_options& o) {
   app.add_option("--job-file", o.job_file, "job definition JSON (tasks, split, merge) instead of --tasks")
     ->group(job);
   app.add_flag("--quiet", o.quiet, "no progress lines")->group(job);
+  app.add_flag("--demo", o.demo, "every role in one process and a demo job run by an exec "
+               "handler; prints the dashboard's address, stays up on a terminal until Ctrl-C "
+               "(exits when the job is done under CI=true or without a terminal)");
   auto* users = "Users' handlers and drain (consumer)";
   app.add_option("--handlers", o.handlers, "YAML file of exec and worker handlers (see "
                  "examples/handlers.yaml), re-read and hot-swapped; default: the --config "
                  "file's handlers: section")->group(users);
-  app.add_option("--handlers-poll", o.handlers_poll_ms, "ms between looks at the handlers "
+  ms_option(app, "--handlers-poll", o.handlers_poll_ms, "ms between looks at the handlers "
                  "file; 0 = never")->capture_default_str()->group(users);
-  app.add_option("--drain-timeout", o.drain_timeout_ms, "ms a consumer stopped by SIGTERM "
+  ms_option(app, "--drain-timeout", o.drain_timeout_ms, "ms a consumer stopped by SIGTERM "
                  "lets running tasks finish before handing them back")
     ->capture_default_str()->group(users);
   add_data_flags(app, o);
 }
 
 error validate(const run_options& o) {
+  if (o.demo && !o.roles.empty())
+    return {ec::bad_input, "--demo runs every role in one process; leave --role out"};
+  if (o.demo && (!o.handlers.empty() || !o.job_file.empty()))
+    return {ec::bad_input, "--demo brings its own handlers and job; leave --handlers and "
+                           "--job-file out"};
   for (auto& r : o.roles) {
     bool known = false;
     for (auto& k : known_roles())
@@ -167,9 +207,31 @@ error validate(const run_options& o) {
   if (o.log_level != "error" && o.log_level != "warn" && o.log_level != "info"
       && o.log_level != "debug")
     return {ec::bad_input, "--log-level: use error, warn, info or debug"};
+  if (log_format f; !parse_log_format(o.log_format, f))
+    return {ec::bad_input, "--log-format: use text or json"};
   if (o.wake_backlog == 0)
     return {ec::bad_input, "--wake-backlog must be at least 1"};
   return validate_run_identity(o);
+}
+
+std::optional<uint64_t> parse_duration_ms(std::string_view text) {
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9')
+    ++digits;
+  if (digits == 0 || digits > 12)
+    return std::nullopt;
+  uint64_t n = 0;
+  std::from_chars(text.data(), text.data() + digits, n);
+  auto unit = text.substr(digits);
+  if (unit.empty() || unit == "ms")
+    return n;
+  if (unit == "s")
+    return n * 1000;
+  if (unit == "m")
+    return n * 60'000;
+  if (unit == "h")
+    return n * 3'600'000;
+  return std::nullopt;
 }
 
 durability durability_of(const run_options& o) {
@@ -202,17 +264,6 @@ void refuse_negative_numbers(CLI::App& app) {
         "", "non-negative"));
   for (auto* sub : app.get_subcommands([](CLI::App*) { return true; }))
     refuse_negative_numbers(*sub);
-}
-
-std::optional<std::string> find_config_flag(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg{argv[i]};
-    if (arg.rfind("--config=", 0) == 0)
-      return std::string{arg.substr(9)};
-    if (arg == "--config")
-      return i + 1 < argc ? std::string{argv[i + 1]} : std::string{};
-  }
-  return std::nullopt;
 }
 
 } // namespace drover

@@ -1,6 +1,7 @@
-// Options of `drover run`: one struct with defaults, filled from the YAML
-// config file first (--config) and then from flags, which override it.
-// config/drover.yaml documents every key. No CAF here.
+// Options of `drover run`: one struct with defaults, filled from flags,
+// DROVER_* variables and the YAML config file in that order of precedence
+// (config/flag_layers.hpp). config/drover.yaml documents every key. No CAF
+// here.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +19,8 @@
 
 namespace CLI {
 class App;
+class Option;
+class Validator;
 }
 namespace YAML {
 class Node;
@@ -48,7 +51,7 @@ struct run_options {
   std::string node;                 ///< node name; default <role>-<pid>
   std::vector<std::string> tags;
   uint32_t capacity = 64;
-  std::string store = "sqlite:drover.db";
+  std::string store = "sqlite:drover.db"; ///< a relative PATH is under data_dir
   std::string durability = "disk";  ///< disk: fsync per commit; process: write only (store/durability.hpp)
   std::string rules;                ///< assignment rules file; empty: config/rules.yaml if present
   uint32_t rules_poll_ms = 1000;    ///< how often the manager re-reads it; 0: never
@@ -64,6 +67,7 @@ struct run_options {
   std::string ready_file;           ///< written once the roles are up and members registered
   int ready_fd = -1;                ///< the same JSON written to this inherited fd, then closed; -1: none
   std::string log_level = "info";
+  std::string log_format = "text";  ///< text or json (core/log_format.hpp)
   // the producer's job
   uint64_t tasks = 0;
   task_spec task = default_task();  ///< every task of it: --type, --payload, --priority, ...
@@ -73,8 +77,9 @@ struct run_options {
   std::string group = "default";
   uint32_t list_size = 8192;
   bool quiet = false;               ///< no progress lines
+  bool demo = false;                ///< --demo: the first run of a new user (app/demo.hpp)
   // multi-user data scheduling, flags in config/data_flags.cpp
-  std::string data_dir;             ///< consumer: where mailbox-<node>.db lives (see data_flags.cpp)
+  std::string data_dir;             ///< every state file; empty: the default (config/data_dir.hpp)
   uint32_t topology_ms = 5000;      ///< consumer: topology fetch interval
   uint32_t user_queue = 1000;       ///< consumer: items per user queue
   uint32_t max_data = 1048576;      ///< manager: bytes per send_data body
@@ -92,9 +97,6 @@ struct run_options {
   std::string handlers;             ///< handlers file; empty: the config's `handlers:` section
   uint32_t handlers_poll_ms = 1000; ///< how often the consumer re-reads it; 0: never
   uint32_t drain_timeout_ms = 30000; ///< SIGTERM: running tasks get this long, then go back
-  // HTTPS of the REST API: config keys only; the flags live in http/http_flags.cpp
-  std::string http_tls_cert;        ///< config http_tls_cert: default of --http-tls-cert
-  std::string http_tls_key;         ///< config http_tls_key: default of --http-tls-key
   // -- mutual TLS on node links (config/tls_flags.cpp) --
   tls_files tls;                    ///< --tls-cert, --tls-key, --tls-ca; none: plain TCP
   bool insecure = false;            ///< --insecure: listen beyond loopback without TLS
@@ -162,9 +164,16 @@ std::vector<std::string> split_empty_values(int argc, char** argv);
 /// with a leading '-': CLI11 2.1 reads "--tasks=-1" as 2^64-1.
 void refuse_negative_numbers(CLI::App& app);
 
-/// Finds `--config=FILE` or `--config FILE` in argv (before CLI parsing, so
-/// the file's values can be overridden by flags); nullopt if absent, an
-/// empty string if the flag has no file.
-std::optional<std::string> find_config_flag(int argc, char** argv);
+/// "1500", "1500ms", "2s", "1m", "1h" as milliseconds; nullopt for
+/// anything else (no sign, no fraction, at most 12 digits).
+std::optional<uint64_t> parse_duration_ms(std::string_view text);
+
+/// A CLI11 transform that turns a duration into milliseconds (every flag
+/// whose type shows as MS takes one).
+CLI::Validator ms_duration();
+
+/// Adds a milliseconds option (type MS, durations accepted) to `app`.
+CLI::Option* ms_option(CLI::App& app, const std::string& name, uint32_t& value,
+                       const std::string& help);
 
 } // namespace drover

@@ -120,7 +120,7 @@ TEST_CASE("hostile command lines: exit 2 for usage, 1 for runtime, one line sayi
     {{"run", "--config=" + bad_utf8}, 2, "utf8.yaml:1:10: byte 0xe9 is not UTF-8"},
     {{"status", "abc"}, 2, "'abc' is not a job id"},
     // -- more hostile rows ---------------------------------------------------------
-    {{"run", "--config="}, 2, "--config needs a file"},
+    {{"run", "--config="}, 2, "--config: needs a file"},
     {{"run", "--config=" + junk}, 2, "junk.yaml:1:8: a NUL byte"},
     {{"run", "--config=" + d + "/none.yaml"}, 2, "cannot read the config file"},
     {{"run", "--tasks=-1", memory}, 2, "must not be negative"},

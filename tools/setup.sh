@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs drover's build dependencies (Debian 12 packages only) and builds
-# everything into ./build. Run as root or with sudo available.
+# everything into ./build. Run as root or with sudo available. tools/start.sh
+# and tools/test.sh (the README's two commands) both begin with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,9 +11,12 @@ cd "$(dirname "$0")/.."
 # their cases with it.
 # libssl-dev: CAF's OpenSSL module (mutual TLS between nodes) links it, and
 # drover checks certificates and makes test ones (drover certs init) with it.
+# help2man and dpkg-dev: the Debian package (cmake --build build --target
+# package) gets its man page from --help and its Depends from dpkg-shlibdeps.
 packages=(g++ cmake make ccache libcaf-dev libyaml-cpp-dev libfmt-dev doctest-dev
           libsqlite3-dev libcpp-httplib-dev nlohmann-json3-dev libcli11-dev sqlite3
-          libboost-dev libssl-dev openssl curl python3 nodejs librapidcheck-dev)
+          libboost-dev libssl-dev openssl curl python3 nodejs librapidcheck-dev
+          help2man dpkg-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

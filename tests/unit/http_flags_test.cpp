@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "config/flag_layers.hpp"
 #include "http/http_flags.hpp"
 
 using namespace drover;
@@ -57,10 +58,14 @@ TEST_CASE("sizes take units, port 0 is allowed, off turns the server off") {
   CHECK_FALSE(on);
 }
 
-TEST_CASE("the token falls back to DROVER_TOKEN") {
-  ::setenv("DROVER_TOKEN", "from-env", 1);
-  auto f = parsed({});
-  ::unsetenv("DROVER_TOKEN");
+TEST_CASE("the token falls back to DROVER_TOKEN (the resolver of every flag)") {
+  CLI::App app{"run"};
+  run_options o;
+  http_flags f;
+  add_all_run_flags(app, o, f);
+  app.parse(std::vector<std::string>{});
+  std::vector<std::string> warnings;
+  REQUIRE_FALSE(resolve_run_flags(app, o, {{"DROVER_TOKEN", "from-env"}}, warnings));
   CHECK(f.token == "from-env");
 }
 

@@ -333,7 +333,7 @@ TEST_CASE("the config file queues: section sets bounds and weights and bad value
   CHECK(o.queues.weights == std::array<uint32_t, priority_count>{8, 3, 2});
   run_options bad;
   auto err = load("queues:\n  urgent: 10\n", bad);
-  CHECK(err.message.find(":2:3: 'queues' must be a map of high, normal, low, standby") != std::string::npos);
+  CHECK(err.message.find(":2:3: 'queues' must map high, normal, low, standby") != std::string::npos);
   run_options zero;
   REQUIRE_FALSE(load("queues: { high: 0 }\n", zero));
   CHECK(validate(zero).message == "queues.high: capacity must be >= 1");

@@ -75,7 +75,7 @@ TEST_CASE("a bad priority is refused where it was written") {
   auto err = load_config_file(c.path, from_file);
   CHECK(err.code == ec::bad_input);
   CHECK(err.message.find("priority") != std::string::npos);
-  CHECK(err.message.find("high|normal|low") != std::string::npos);
+  CHECK(err.message.find("'priority': 'urgent' is not high, normal or low") != std::string::npos);
 }
 
 } // TEST_SUITE
