@@ -12,6 +12,7 @@
 #include "app/run.hpp"
 #include "cli/certs.hpp"
 #include "cli/commands.hpp"
+#include "cli/unknown_command.hpp"
 #include "cli/completion.hpp"
 #include "config/flag_layers.hpp"
 #include "config/options.hpp"
@@ -71,7 +72,9 @@ int main(int raw_argc, char** raw_argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "drover: " << e.what() << " (see drover --help)\n";
+    auto unknown = unknown_subcommand(app, {args.begin() + 1, args.end()});
+    std::cerr << "drover: " << (unknown.empty() ? std::string{e.what()} : unknown)
+              << " (see drover --help)\n";
     return 2;
   }
   if (version->parsed()) {
