@@ -4,6 +4,7 @@
 
 #include "actors/admin_gate.hpp"
 #include "actors/manager_state.hpp"
+#include "actors/manager_watch.hpp"
 #include "actors/protocol_links.hpp"
 #include "actors/protocol_nodes.hpp"
 #include "actors/protocol_workers.hpp"
@@ -49,14 +50,26 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
              self->quit(err);
            });
   start_node_policy(self); // sleep/wake of idle consumers, if enabled
+  start_watch(self);       // the 1 s series for the dashboard
   return {
     // -- membership (from the registry) --
     [=](joined_atom, const member_info& info, const caf::actor& hdl) {
       on_joined(self, info, hdl);
+      watch_joined(self, info); // after: the mode it comes back in is set
       flush_changes(self);
     },
-    [=](lost_atom, const member_info& who) { on_lost(self, who, "was lost"); },
-    [=](left_atom, const member_info& who) { on_lost(self, who, "deregistered"); },
+    [=](lost_atom, const member_info& who) {
+      watch_gone(self, who, presence::lost, "lost");
+      on_lost(self, who, "was lost");
+    },
+    [=](lost_atom, const member_info& who, const std::string& why) { // from the registry
+      watch_gone(self, who, presence::lost, why);
+      on_lost(self, who, "was lost");
+    },
+    [=](left_atom, const member_info& who) {
+      watch_gone(self, who, presence::left, "deregistered");
+      on_lost(self, who, "deregistered");
+    },
     [=](grace_atom, const std::string& node, uint64_t gen) {
       on_grace_expired(self, node, gen);
       flush_changes(self);
@@ -151,12 +164,27 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
     },
     // -- alerts from supervisors (through the registry) --
     [=](alert_atom, const std::string& node, const std::string& text) {
-      auto& st = self->state;
-      ++st.stats.alerts;
+      ++self->state.stats.alerts;
       log_error("manager: ALERT from {}: {}", node, text);
-      st.alerts.push_back(alert_info{now_ms(self), node, text});
-      if (st.alerts.size() > manager_state::max_alerts)
-        st.alerts.pop_front();
+      raise_alert(self, "supervisor", node, text);
+    },
+    // -- what operators look back on (manager_watch.cpp) --
+    [=](sample_atom) { on_watch_tick(self); },
+    [=](note_atom, uint8_t type, const std::string& node, const std::string& text,
+        uint64_t count) {
+      if (type < event_type_count)
+        watch_event(self, static_cast<event_type>(type), node, text, count);
+    },
+    [=](events_atom, uint64_t after, uint32_t limit) {
+      return query_events(self->state, after, limit);
+    },
+    [=](series_atom, int64_t since_ms) { return query_series(self->state, since_ms); },
+    [=](card_atom) { return query_card(self); },
+    [=](get_atom, members_atom, const std::string& node) { return query_node(self, node); },
+    [=](forget_atom, const std::string& node) -> caf::result<std::vector<node_info>> {
+      if (auto refused = refuse_foreign_admin(self, "forget"))
+        return refused;
+      return forget_member(self, node);
     },
     // -- queries --
     [=](progress_atom, job_id id) -> caf::result<job_progress> {
@@ -192,7 +220,7 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
     [=](get_atom, const task_query& q) -> caf::result<task_page> {
       // Finished tasks live only in the store: it answers, after the
       // changes this manager has not sent yet (one mailbox, in order).
-      if (self->state.table.job(q.job) == nullptr)
+      if (q.job != 0 && self->state.table.job(q.job) == nullptr) // 0: across jobs
         return caf::error{ec::unknown_job, "no job " + std::to_string(q.job)};
       flush_changes(self);
       auto rp = self->make_response_promise();
@@ -202,6 +230,7 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
     [=](get_atom, members_atom) {
       auto out = query_members(self);
       add_node_views(self->state, out); // modes and latest status reports
+      add_roster_views(self->state, out); // since when and why; the members gone
       return out;
     },
     [=](get_atom, alert_atom) {

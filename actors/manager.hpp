@@ -39,6 +39,9 @@ struct manager_options {
   std::chrono::milliseconds policy_every{500}; ///< how often the policy looks
   queue_limits queues;                     ///< bounds, standby, weights
   std::function<void()> on_ready;          ///< after recovery (drover run's --ready-file)
+  // -- shown on GET /v1/manager (actors/manager_watch.cpp) --
+  std::string listen;                      ///< where the registry listens for members
+  std::string store_name;                  ///< "memory" or the store file
 };
 
 /// Spawns the manager. It first reloads every unfinished task from the store

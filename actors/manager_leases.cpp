@@ -8,6 +8,7 @@
 // (adopt_lease). The same report settles the leases of a consumer that was
 // lost and came back within the grace.
 #include "actors/manager_state.hpp"
+#include "actors/manager_watch.hpp"
 #include "actors/protocol_links.hpp"
 #include "core/log.hpp"
 #include "core/task_state.hpp"
@@ -82,6 +83,7 @@ void reclaim_in_doubt(manager_ptr self, consumer_member& c, const char* why) {
   c.in_doubt.clear();
   if (moved > 0)
     log_info("manager: {} tasks of {} back to pending ({})", moved, c.info.node, why);
+  watch_reassigned(self, c.info.node, moved, why);
 }
 
 void on_lease_report(manager_ptr self, const std::string& node,

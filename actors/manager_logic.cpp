@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "actors/manager_state.hpp"
+#include "actors/manager_watch.hpp"
 #include "core/backoff.hpp"
 #include "core/log.hpp"
 #include "core/task_state.hpp"
@@ -177,6 +178,9 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
         }
         log_error("manager: storing list {} of job {} failed: {}", seq, jid,
                   self->system().render(err));
+        watch_event(self, event_type::store_error, "",
+                    fmt::format("storing list {} of job {} failed: {}", seq, jid,
+                                self->system().render(err)));
         rp.deliver(std::move(err));
       });
   return rp;
@@ -274,6 +278,7 @@ void settle(manager_ptr self, task_edit& edit, ack_effect effect, int64_t now) {
   auto& st = self->state;
   edit.commit();
   auto& t = *edit;
+  watch_attempt(st, t.consumer.view(), effect); // per node, and the series' rates
   if (effect == ack_effect::retry) {
     ++st.stats.retries;
     ++st.retry_waiting; // every scheduled retry fires once: on_retry_due counts it down

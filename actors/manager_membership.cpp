@@ -2,6 +2,7 @@
 // grace, or lost past it (their leased tasks go back to PENDING with a new
 // version, so late ACKs are stale).
 #include "actors/manager_state.hpp"
+#include "actors/manager_watch.hpp"
 #include "core/log.hpp"
 #include "core/task_state.hpp"
 
@@ -34,6 +35,7 @@ void reclaim_from(manager_ptr self, const std::string& node, const char* why) {
   }
   if (moved > 0)
     log_info("manager: {} tasks of {} back to pending ({})", moved, node, why);
+  watch_reassigned(self, node, moved, why);
 }
 
 } // namespace
@@ -110,6 +112,7 @@ void on_drain(manager_ptr self, const std::string& node) {
     return;
   c->mode = node_mode::draining;
   c->leaving = true;
+  watch_mode(self, node, node_mode::draining, "SIGTERM: it finishes its work, then exits");
   log_info("manager: consumer {} is draining (SIGTERM): no new tasks for it", node);
 }
 
@@ -129,8 +132,11 @@ void on_handback(manager_ptr self, const std::string& node, const std::vector<le
       c->release();
     ++moved;
   }
-  if (moved > 0)
+  if (moved > 0) {
     log_info("manager: {} tasks handed back by {} ({})", moved, node, why);
+    watch_event(self, event_type::reassigned, node,
+                fmt::format("{} tasks handed back by {} ({})", moved, node, why), moved);
+  }
   dispatch(self);
 }
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "actors/manager_state.hpp"
+#include "actors/manager_watch.hpp"
 #include "actors/protocol_nodes.hpp"
 #include "core/log.hpp"
 
@@ -32,6 +33,7 @@ node_command queue_command(manager_ptr self, consumer_member& c, command_kind k,
   if (mode_after(k, m) && m != c.mode) {
     log_info("manager: {} {} -> {} ({})", c.info.node, to_string(c.mode), to_string(m), by);
     c.mode = m;
+    watch_mode(self, c.info.node, m, fmt::format("{} command by {}", to_string(k), by));
     if (m == node_mode::awake)
       dispatch(self); // work may be waiting for it
   }

@@ -5,6 +5,7 @@
 // their lists are stored, so it pushes only the missing ones: a job is never
 // duplicated. Pushes are idempotent on (origin, seq) besides.
 #include "actors/manager_state.hpp"
+#include "actors/manager_watch.hpp"
 #include "core/log.hpp"
 
 namespace drover {
@@ -29,7 +30,9 @@ std::vector<job_resume> jobs_pushed_by(const manager_state& st, const std::strin
   return out;
 }
 
-void activate(manager_ptr self, const std::string& node, std::vector<job_resume> resumes) {
+/// `from`: the producer whose jobs it takes over; empty or `node` for none.
+void activate(manager_ptr self, const std::string& node, std::vector<job_resume> resumes,
+              const std::string& from = {}) {
   auto& st = self->state;
   auto* p = st.producers.member(node);
   if (p == nullptr)
@@ -37,6 +40,11 @@ void activate(manager_ptr self, const std::string& node, std::vector<job_resume>
   log_info("manager: producer {} is active in group {}{}", node, p->info.group,
            resumes.empty() ? std::string{}
                            : fmt::format(" (takes over {} jobs)", resumes.size()));
+  if (!from.empty() && from != node)
+    watch_event(self, event_type::producer_takeover, node,
+                fmt::format("producer {} took over group {} from {} ({} jobs)", node,
+                            p->info.group, from, resumes.size()),
+                resumes.size());
   self->send(st.producer_handles[node], activate_atom::value, std::move(resumes));
 }
 
@@ -65,7 +73,7 @@ void on_producer_joined(manager_ptr self, const member_info& info, const caf::ac
     case producer_groups::role::active:
       // The first of its group, or the first after an active one was lost
       // with no standby around: then it takes over that one's jobs.
-      activate(self, info.node, jobs_pushed_by(st, joined.takes_over, true));
+      activate(self, info.node, jobs_pushed_by(st, joined.takes_over, true), joined.takes_over);
       break;
     case producer_groups::role::active_again:
       if (joined.back)
@@ -106,7 +114,7 @@ void on_producer_grace_expired(manager_ptr self, const std::string& node, uint64
   st.producer_handles.erase(node);
   st.stats.producers = st.producers.size();
   if (!out.successor.empty())
-    activate(self, out.successor, jobs_pushed_by(st, node, false));
+    activate(self, out.successor, jobs_pushed_by(st, node, false), node);
   else if (out.orphaned)
     log_warn("manager: producer {} lost past the grace while pushing a job, and group {} "
              "has no standby; the next producer to join continues it", node, group);

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "actors/manager_state.hpp"
+#include "actors/manager_watch.hpp"
 
 namespace drover {
 
@@ -32,6 +33,7 @@ job_info info_of(const manager_state& st, const job_record& j) {
   out.pushed_ms = j.meta.pushed_ms;
   out.cancelled = j.meta.cancelled;
   out.push = push_state_of(st, j);
+  out.recent_rate = recent_rate_of(st, j.meta.id);
   return out;
 }
 

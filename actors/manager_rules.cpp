@@ -3,6 +3,7 @@
 // between two messages, which is what makes the swap atomic: every dispatch
 // round runs under exactly one set.
 #include "actors/manager_state.hpp"
+#include "actors/manager_watch.hpp"
 #include "core/log.hpp"
 
 namespace drover {
@@ -28,6 +29,10 @@ rules_info swap_rules(manager_ptr self, std::shared_ptr<const rule_set> next) {
   auto& rs = st.chooser.rules();
   log_info("manager: rules swapped: {} version {} hash {} ({} rules); was version {} hash {}",
            rs.source, rs.version, rs.hash, rs.rules.size(), old_version, old_hash);
+  watch_event(self, event_type::rules_swapped, "",
+              fmt::format("rules swapped: {} version {} hash {}, was version {} hash {}", rs.source,
+                          rs.version, rs.hash, old_version, old_hash),
+              rs.version);
   // A task parked as unassignable may fit the new `to:` filters.
   requeue_unassignable(st);
   dispatch(self);

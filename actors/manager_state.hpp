@@ -27,6 +27,7 @@
 #include "manager/consumer_pool.hpp"
 #include "manager/producer_groups.hpp"
 #include "manager/task_table.hpp"
+#include "manager/watch.hpp"
 #include "rules/assign.hpp"
 #include "rules/waiting.hpp"
 
@@ -74,6 +75,8 @@ struct manager_state {
   // -- dedupe and merge steps (manager_dedupe.cpp, manager_merge.cpp) --
   dedupe_index dedupe;                       ///< core/dedupe.hpp
   std::map<job_id, merge_hold> merges;       ///< by job
+  // -- members, events, time series for operators (manager_watch.cpp) --
+  manager_watch watch;
   static inline const char* name = "manager";
 };
 

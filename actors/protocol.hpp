@@ -226,7 +226,7 @@ typename Inspector::result_type inspect(Inspector& f, job_info& x) {
   return f(caf::meta::type_name("job_info"), x.id, x.name, x.group, x.total, x.sealed,
            x.by_state, x.unassignable, x.created_ms, x.started_ms, x.finished_ms,
            x.merge_task, x.merge_state, x.waiting, x.origin, x.producer, x.pushed_ms, x.push,
-           x.cancelled);
+           x.cancelled, x.recent_rate);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, waiting_group& x) {
@@ -239,7 +239,8 @@ typename Inspector::result_type inspect(Inspector& f, job_page& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_info& x) {
   return f(caf::meta::type_name("node_info"), x.member, x.state, x.inflight,
-           x.last_heartbeat_ms, x.active, x.mode, x.has_status, x.status);
+           x.last_heartbeat_ms, x.active, x.mode, x.has_status, x.status, x.since_ms,
+           x.reason, x.mode_since_ms, x.mode_reason, x.executed, x.failed);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, health_info& x) {
@@ -247,7 +248,7 @@ typename Inspector::result_type inspect(Inspector& f, health_info& x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, alert_info& x) {
-  return f(caf::meta::type_name("alert_info"), x.at_ms, x.node, x.text);
+  return f(caf::meta::type_name("alert_info"), x.at_ms, x.node, x.text, x.kind);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, latency_histogram& x) {
@@ -285,12 +286,12 @@ typename Inspector::result_type inspect(Inspector& f, job_counts& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, task_query& x) {
   return f(caf::meta::type_name("task_query"), x.job, x.any_state, x.state, x.offset, x.limit,
-           x.max_result);
+           x.max_result, x.search, x.key, x.id);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, task_summary& x) {
-  return f(caf::meta::type_name("task_summary"), x.id, x.created_ms, x.state, x.attempt,
-           x.max_attempts, x.type, x.consumer, x.result, x.result_bytes, x.finished_ms);
+  return f(caf::meta::type_name("task_summary"), x.id, x.job, x.created_ms, x.state, x.attempt,
+           x.max_attempts, x.type, x.consumer, x.key, x.result, x.result_bytes, x.finished_ms);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, task_page& x) {

@@ -40,8 +40,10 @@ void drop_lost(registry_ptr self, std::map<std::string, member_entry>::iterator 
   self->demonitor(i->second.handle);
   self->state.members.erase(i);
   log_info("registry: {} {} {}", to_string(info.role), info.node, why);
+  // The manager shows why (GET /v1/nodes): "down (...)", "missed 3 heartbeats ...".
   if (self->state.manager)
-    self->send(self->state.manager, lost_atom::value, info);
+    self->send(self->state.manager, lost_atom::value, info,
+               why.rfind("is ", 0) == 0 ? why.substr(3) : why);
   // A silent consumer may keep its connection (and its mailbox) up: the
   // courier hears of the loss here, not only from a down message.
   if (self->state.courier && info.role == member_role::consumer)

@@ -9,6 +9,7 @@
 
 #include "actors/protocol.hpp"
 #include "actors/protocol_schedules.hpp"
+#include "actors/protocol_watch.hpp"
 #include "core/log.hpp"
 #include "http/job_json.hpp"
 
@@ -86,11 +87,19 @@ void start_run(scheduler_ptr self, schedule_record& r, int64_t fire_ms) {
         if (auto* rec = self->state.book.find(id)) {
           schedule_book::submitted(*rec, fire_ms, ack.job, {});
           save(self, *rec);
+          self->send(self->state.opts.manager, note_atom::value,
+                     static_cast<uint8_t>(event_type::schedule_fired), std::string{},
+                     fmt::format("schedule {} ({}) fired: job {}", id, rec->name, ack.job),
+                     ack.job);
         }
       },
       [=](caf::error& e) {
         auto why = self->system().render(e);
         log_error("scheduler: run of schedule {} at {} failed: {}", id, fire_ms, why);
+        self->send(self->state.opts.manager, note_atom::value,
+                   static_cast<uint8_t>(event_type::schedule_fired), std::string{},
+                   fmt::format("schedule {} fired, but its job was refused: {}", id, why),
+                   uint64_t{0});
         if (auto* rec = self->state.book.find(id)) {
           schedule_book::submitted(*rec, fire_ms, 0, why);
           save(self, *rec);

@@ -8,6 +8,7 @@
 #include "app/http_backend_calls.hpp"
 #include "app/worker_backend.hpp"
 #include "http/backend_data.hpp"
+#include "http/backend_insight.hpp"
 #include "http/backend_jobs.hpp"
 #include "http/backend_monitor.hpp"
 #include "http/backend_nodes.hpp"
@@ -74,7 +75,8 @@ caf_backends::caf_backends(caf::actor_system& sys, const caf_backend_options& op
                              : nullptr),
     jobs_(make_caf_jobs(sys, opts)), rules_(std::make_unique<caf_rules>(sys, opts)),
     nodes_(make_caf_nodes(sys, opts, workers_.get())), monitor_(std::make_unique<caf_monitor>(sys, opts)),
-    data_(make_caf_data(sys, opts)), schedules_(make_caf_schedules(sys, opts)) {}
+    data_(make_caf_data(sys, opts)), schedules_(make_caf_schedules(sys, opts)),
+    insight_(make_caf_insight(sys, opts)) {}
 
 caf_backends::~caf_backends() = default;
 
@@ -87,6 +89,7 @@ http_backends caf_backends::bundle() const {
   b.data = data_.get();
   b.schedules = schedules_.get();
   b.workers = workers_.get();
+  b.insight = insight_.get();
   return b;
 }
 

@@ -48,6 +48,7 @@ private:
   std::unique_ptr<monitor_backend> monitor_;
   std::unique_ptr<data_backend> data_;
   std::unique_ptr<schedules_backend> schedules_;
+  std::unique_ptr<insight_backend> insight_;
 };
 
 } // namespace drover

@@ -81,5 +81,7 @@ std::unique_ptr<nodes_backend> make_caf_nodes(caf::actor_system& sys, const caf_
 std::unique_ptr<data_backend> make_caf_data(caf::actor_system& sys, const caf_backend_options& o);
 std::unique_ptr<schedules_backend> make_caf_schedules(caf::actor_system& sys,
                                                       const caf_backend_options& o);
+std::unique_ptr<insight_backend> make_caf_insight(caf::actor_system& sys,
+                                                  const caf_backend_options& o);
 
 } // namespace drover

@@ -145,6 +145,8 @@ int start_manager_side(caf::actor_system& sys, const run_options& o, const role_
                        prepared_run& pre, running& r, const caf::actor& registry,
                        const endpoint& ep) {
   auto mo = manager_options_of(o, env);
+  // GET /v1/manager: where members register, with the port the OS picked.
+  mo.listen = r.ready->registry.empty() ? o.registry : r.ready->registry;
   if (pre.rules) {
     mo.rules = std::move(pre.rules);
     mo.rules_path = pre.rules_path;

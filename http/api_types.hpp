@@ -66,6 +66,7 @@ struct job_info {
   int64_t pushed_ms = 0;          ///< when its latest list was stored
   std::string push;               ///< complete | pushing | incomplete
   bool cancelled = false;
+  double recent_rate = -1;        ///< tasks/s over the last 30 s; -1: not known (yet)
 };
 
 /// Tasks of `j` in a terminal state.
@@ -125,11 +126,11 @@ struct rules_info {
   int64_t since_ms = 0;           ///< unix ms when it was swapped in
 };
 
-/// Where a member stands, as the manager sees it.
+/// Where a member stands, as the manager sees it (core/roster.hpp's presence).
 enum class node_state : uint8_t {
   up,    ///< registered and heard from
-  lost,  ///< down or silent; its work waits out the grace period
-  left,  ///< deregistered or the grace expired
+  lost,  ///< down or silent: its work moves after the grace; listed until it is back or forgotten
+  left,  ///< deregistered; listed until it is back or forgotten
 };
 const char* to_string(node_state s);
 
@@ -143,6 +144,13 @@ struct node_info {
   node_mode mode = node_mode::awake; ///< consumers: whether the manager gives it work
   bool has_status = false;        ///< a status report arrived
   node_status status{};           ///< the latest one (at_ms: manager clock, unix ms)
+  // -- where it stands and why (core/roster.hpp) --
+  int64_t since_ms = 0;           ///< unix ms it entered `state`; 0 = unknown
+  std::string reason;             ///< why it is in `state`, e.g. "missed 3 heartbeats (500 ms each)"
+  int64_t mode_since_ms = 0;      ///< unix ms `mode` was set
+  std::string mode_reason;        ///< e.g. "drain command"
+  uint64_t executed = 0;          ///< attempts it ended, since the manager started
+  uint64_t failed = 0;            ///< ... that failed or timed out
 };
 
 struct health_info {
@@ -153,8 +161,9 @@ struct health_info {
 /// A supervisor somewhere gave up on a role (DESIGN.md §6).
 struct alert_info {
   int64_t at_ms = 0;              ///< unix ms when the manager heard it
-  std::string node;               ///< the process that raised it
+  std::string node;               ///< the process that raised it, or the member it is about
   std::string text;
+  std::string kind = "supervisor"; ///< supervisor, member_lost, reassigned
 };
 
 // -- metrics -------------------------------------------------------------------

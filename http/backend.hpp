@@ -23,6 +23,7 @@ class monitor_backend;
 class data_backend;
 class schedules_backend;
 class worker_backend;
+class insight_backend;
 
 /// The features one http_server serves; each must outlive the server. A
 /// null member leaves that feature's routes out (they answer 404), so a
@@ -35,6 +36,7 @@ struct http_backends {
   data_backend* data = nullptr;           ///< /v1/users, /v1/send_data, /v1/recv_data
   schedules_backend* schedules = nullptr; ///< /v1/schedules...
   worker_backend* workers = nullptr;      ///< /v1/workers/poll, /v1/tasks/{id}/heartbeat|complete|fail
+  insight_backend* insight = nullptr;     ///< /v1/events, /v1/series, /v1/manager, /v1/nodes/{id}
 };
 
 } // namespace drover

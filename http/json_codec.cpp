@@ -4,6 +4,7 @@
 #include "http/node_json.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <nlohmann/json.hpp>
 
@@ -44,7 +45,9 @@ json to_json(const job_info& j, int64_t now_ms) {
           {"created_ms", j.created_ms},
           {"started_ms", j.started_ms},
           {"finished_ms", j.finished_ms},
-          {"rate", job_rate(j, now_ms)}};
+          {"rate", job_rate(j, now_ms)},
+          {"recent_rate", j.recent_rate < 0 ? json(nullptr)
+                                            : json(std::round(j.recent_rate * 100) / 100)}};
   if (!j.origin.empty())
     out["idempotency_key"] = j.origin;
   if (!j.push.empty()) {
@@ -148,12 +151,15 @@ json to_json(const job_tasks& page) {
   for (size_t i = 0; i < page.tasks.size() && i < page.ids.size(); ++i) {
     const auto& t = page.tasks[i];
     json o{{"id", page.ids[i]},
+           {"job_id", t.job},
            {"type", t.type},
            {"state", to_string(t.state)},
            {"attempt", t.attempt},
            {"max_attempts", t.max_attempts},
            {"consumer", t.consumer},
            {"finished_ms", t.finished_ms}};
+    if (!t.key.empty())
+      o["key"] = t.key;
     if (auto* key = result_key(t)) {
       o[key] = t.result;
       o["result_bytes"] = t.result_bytes;
@@ -162,8 +168,9 @@ json to_json(const job_tasks& page) {
     tasks.push_back(std::move(o));
   }
   const auto& q = page.query;
-  return {{"job_id", q.job},
+  return {{"job_id", q.job == 0 ? json(nullptr) : json(q.job)},
           {"state", q.any_state ? json(nullptr) : json(to_string(q.state))},
+          {"q", q.search ? json(q.key) : json(nullptr)},
           {"offset", q.offset},
           {"limit", q.limit},
           {"total", page.total},
@@ -183,26 +190,33 @@ json to_json(const rules_info& r) {
           {"rules", r.rules},     {"since_ms", r.since_ms}, {"text", r.text}};
 }
 
+json to_json(const node_info& n) {
+  const auto& m = n.member;
+  double load = m.capacity == 0 ? 0.0 : static_cast<double>(n.inflight) / m.capacity;
+  json entry = {{"node", m.node},
+                {"role", to_string(m.role)},
+                {"state", to_string(n.state)},
+                {"tags", m.tags},
+                {"types", m.types},
+                {"capacity", m.capacity},
+                {"inflight", n.inflight},
+                {"load", load},
+                {"group", m.group},
+                {"address", m.address},
+                {"last_heartbeat_ms", n.last_heartbeat_ms},
+                {"active", n.active},
+                {"since_ms", n.since_ms},
+                {"reason", n.reason},
+                {"executed", n.executed},
+                {"failed", n.failed}};
+  add_node_fields(entry, n); // mode and latest status report
+  return entry;
+}
+
 json to_json(const std::vector<node_info>& nodes) {
   json arr = json::array();
-  for (auto& n : nodes) {
-    const auto& m = n.member;
-    double load = m.capacity == 0 ? 0.0
-                                  : static_cast<double>(n.inflight) / m.capacity;
-    arr.push_back({{"node", m.node},
-                   {"role", to_string(m.role)},
-                   {"state", to_string(n.state)},
-                   {"tags", m.tags},
-                   {"types", m.types},
-                   {"capacity", m.capacity},
-                   {"inflight", n.inflight},
-                   {"load", load},
-                   {"group", m.group},
-                   {"address", m.address},
-                   {"last_heartbeat_ms", n.last_heartbeat_ms},
-                   {"active", n.active}});
-    add_node_fields(arr.back(), n); // mode and latest status report
-  }
+  for (auto& n : nodes)
+    arr.push_back(to_json(n));
   return {{"nodes", std::move(arr)}};
 }
 
@@ -213,7 +227,7 @@ json to_json(const health_info& h) {
 json to_json(const std::vector<alert_info>& alerts) {
   json arr = json::array();
   for (auto& a : alerts)
-    arr.push_back({{"at_ms", a.at_ms}, {"node", a.node}, {"text", a.text}});
+    arr.push_back({{"at_ms", a.at_ms}, {"node", a.node}, {"kind", a.kind}, {"text", a.text}});
   return {{"alerts", std::move(arr)}};
 }
 

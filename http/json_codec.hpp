@@ -31,6 +31,7 @@ nlohmann::json to_json(const job_tasks& page);
 nlohmann::json to_json(const task_cancelled& c);
 nlohmann::json to_json(const job_cancelled& c);
 nlohmann::json to_json(const rules_info& r);
+nlohmann::json to_json(const node_info& n);
 nlohmann::json to_json(const std::vector<node_info>& nodes);
 nlohmann::json to_json(const health_info& h);
 /// GET /v1/alerts: {"alerts": [{at_ms, node, text}]}, oldest first.

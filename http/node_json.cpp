@@ -50,8 +50,11 @@ json history_json(const std::string& node, int64_t since_ms,
 }
 
 void add_node_fields(json& entry, const node_info& n) {
-  if (n.member.role == member_role::consumer)
+  if (n.member.role == member_role::consumer) {
     entry["mode"] = to_string(n.mode);
+    entry["mode_since_ms"] = n.mode_since_ms;
+    entry["mode_reason"] = n.mode_reason;
+  }
   entry["status"] = n.has_status ? to_json(n.status) : json(nullptr);
 }
 

@@ -17,6 +17,21 @@ error bad(const std::string& key, const std::string& what, const std::string& va
   return {ec::bad_input, key + ": expected " + what + ", got '" + shown + "'"};
 }
 
+/// Whether `key` is one of the names in `list` ("state, q").
+bool is_listed(const std::string& key, const std::string& list) {
+  std::size_t at = 0;
+  while (at <= list.size()) {
+    auto end = list.find(',', at);
+    if (end == std::string::npos)
+      end = list.size();
+    auto b = list.find_first_not_of(' ', at);
+    if (b != std::string::npos && b < end && list.compare(b, end - b, key) == 0)
+      return true;
+    at = end + 1;
+  }
+  return false;
+}
+
 } // namespace
 
 error read_paging(const query_params& params, uint64_t& offset, uint32_t& limit,
@@ -25,7 +40,7 @@ error read_paging(const query_params& params, uint64_t& offset, uint32_t& limit,
   for (auto& [key, value] : params) {
     if (params.count(key) > 1)
       return {ec::bad_input, key + ": given more than once"};
-    if (extra != nullptr && key == extra)
+    if (extra != nullptr && is_listed(key, extra))
       continue;
     uint64_t n = 0;
     if (key != "offset" && key != "limit")
@@ -43,7 +58,7 @@ error read_paging(const query_params& params, uint64_t& offset, uint32_t& limit,
 }
 
 error read_task_query(const query_params& params, task_query& q) {
-  if (auto err = read_paging(params, q.offset, q.limit, "state"))
+  if (auto err = read_paging(params, q.offset, q.limit, "state, q"))
     return err;
   q.any_state = true;
   if (auto s = params.find("state"); s != params.end()) {
@@ -51,6 +66,17 @@ error read_task_query(const query_params& params, task_query& q) {
       return bad("state", "one of PENDING, ASSIGNED, RUNNING, SUCCEEDED, FAILED, CANCELLED, "
                           "TIMED_OUT", s->second);
     q.any_state = false;
+  }
+  q.search = false;
+  if (auto s = params.find("q"); s != params.end()) {
+    if (s->second.empty() || s->second.size() > 1000)
+      return bad("q", "a task id or key (1 to 1000 bytes)", s->second);
+    q.search = true;
+    q.key = s->second;
+    q.id = 0;
+    task_id id = 0;
+    if (parse_task_id(s->second, id))
+      q.id = id;
   }
   return {};
 }

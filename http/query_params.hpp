@@ -16,12 +16,13 @@ namespace drover {
 bool parse_u64(const std::string& text, uint64_t& out);
 
 /// Reads offset (>= 0) and limit (1..1000, default 100); any other key is
-/// an error unless it is `extra` (the caller reads that one).
+/// an error unless `extra` lists it ("state, q": the caller reads those).
 error read_paging(const query_params& params, uint64_t& offset, uint32_t& limit,
                   const char* extra = nullptr);
 
 /// Reads state (a task state in any case, e.g. FAILED; absent: all),
-/// offset and limit into `q` (q.job is the caller's).
+/// q (a search: the task with that id, or the tasks with that key), offset
+/// and limit into `q` (q.job is the caller's).
 error read_task_query(const query_params& params, task_query& q);
 
 } // namespace drover

@@ -72,6 +72,8 @@ void add_routes(router& routes, const http_backends& b, const http_server_option
     add_data_routes(add, *b.data);
   if (b.schedules)
     add_schedule_routes(add, *b.schedules);
+  if (b.insight)
+    add_insight_routes(add, *b.insight);
   add_worker_routes(add, b.workers); // null: they answer that no workers are served here
   add_dashboard(routes); // GET / and /web/*: open, the page asks for the token
 }

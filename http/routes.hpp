@@ -47,6 +47,8 @@ void add_data_routes(const route_adder& add, data_backend& b);
 bool serve_delivery(const std::string& id, http_response& res, data_backend& b);
 /// /v1/schedules (routes_schedules.cpp).
 void add_schedule_routes(const route_adder& add, schedules_backend& b);
+/// /v1/events, /v1/series, /v1/manager, GET|DELETE /v1/nodes/{id} (routes_insight.cpp).
+void add_insight_routes(const route_adder& add, insight_backend& b);
 
 // -- shared by every routes file ------------------------------------------------
 

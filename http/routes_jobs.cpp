@@ -6,6 +6,7 @@
 //   GET  /v1/jobs/{id}              one job's progress
 //   POST /v1/jobs/{id}/seal|cancel
 //   GET  /v1/jobs/{id}/tasks        a page of its tasks
+//   GET  /v1/tasks?state=FAILED     every job's tasks that ended badly
 //   GET  /v1/tasks/{id}, POST /v1/tasks/{id}/cancel
 #include <chrono>
 
@@ -137,6 +138,19 @@ void add_job_routes(const route_adder& add, jobs_backend& b, const http_server_o
     if (!job_id_from(req, res, id))
       return;
     reply_value(res, bk->cancel_job(id));
+  });
+  // Every job's tasks that ended badly, e.g. the failed view of the dashboard.
+  add("GET", "/v1/tasks", [bk = &b](const Request& req, Response& res) {
+    task_query q;
+    q.job = 0;
+    if (auto err = read_task_query(req.params, q))
+      return reply_error(res, 400, "bad_input", err.message);
+    if (q.any_state || q.state < task_state::failed)
+      return reply_error(res, 400, "bad_input",
+                         "state: across jobs, expected one of FAILED, CANCELLED, TIMED_OUT, got '"
+                           + std::string{q.any_state ? "" : to_string(q.state)}
+                           + "' (a job's tasks in any state: GET /v1/jobs/{id}/tasks)");
+    reply_value(res, bk->list_job_tasks(q));
   });
   add("GET", R"(/v1/tasks/([^/]+))",
       [bk = &b, other = std::move(other)](const Request& req, Response& res) {

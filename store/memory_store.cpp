@@ -147,7 +147,16 @@ result<task_page> memory_store::list_tasks(const task_query& q) {
   for (auto l = lists_.lower_bound({q.job, 0}); l != lists_.end() && l->first.first == q.job; ++l)
     lists.push_back(l->second);
   std::vector<task_id> ids;
-  if (q.any_state) {
+  if (is_filtered(q)) { // a scan of every task: the memory store is for tests and small runs
+    std::vector<task_id> all;
+    for (auto& [id, t] : tasks_)
+      if (matches(q, t))
+        all.push_back(id);
+    std::sort(all.begin(), all.end());
+    out.total = all.size();
+    for (auto i = q.offset; i < all.size() && ids.size() < q.limit; ++i)
+      ids.push_back(all[i]);
+  } else if (q.any_state) {
     for (const auto& l : lists)
       out.total += l.count;
     ids = page_of(std::move(lists), q.offset, q.limit);

@@ -54,6 +54,8 @@ private:
   error load_counts(recovered_state& out); // after load_tasks()
   /// The ids of q's page and the total it is a page of; SQLITE_DONE or the error.
   int page_ids(const task_query& q, std::vector<task_id>& ids, uint64_t& total);
+  /// page_ids() of a search or of every job (store/sqlite_task_search.cpp).
+  int page_ids_filtered(const task_query& q, std::vector<task_id>& ids, uint64_t& total);
 
   sqlite3* db_;
   std::string path_;

@@ -187,9 +187,9 @@ result<task_page> sqlite_store::list_tasks(const task_query& q) {
   int rc = page_ids(q, ids, out.total);
   sqlite3_stmt* st = nullptr;
   // What summary_of() shows: no payload, which may be large.
-  static const std::vector<std::string> shown{"id", "created_ms", "state", "attempt",
-                                               "max_attempts", "type", "consumer", "result",
-                                               "finished_ms"};
+  static const std::vector<std::string> shown{"id", "job", "created_ms", "state", "attempt",
+                                               "max_attempts", "type", "consumer", "key",
+                                               "result", "finished_ms"};
   static const std::string sql = "SELECT " + task_columns_of(shown) + " FROM tasks WHERE id=?1";
   if (rc == SQLITE_DONE)
     rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) == SQLITE_OK ? SQLITE_DONE
@@ -212,6 +212,8 @@ result<task_page> sqlite_store::list_tasks(const task_query& q) {
 }
 
 int sqlite_store::page_ids(const task_query& q, std::vector<task_id>& ids, uint64_t& total) {
+  if (is_filtered(q))
+    return page_ids_filtered(q, ids, total);
   auto job = static_cast<int64_t>(q.job);
   std::vector<stored_list> lists;
   int rc = each_row(db_, "SELECT first_task, count FROM task_lists WHERE job=?1",

@@ -20,6 +20,8 @@ void cut_utf8(std::string& text, std::size_t max) {
 task_summary summary_of(const task& t, uint32_t max_result) {
   task_summary s;
   s.id = t.id;
+  s.job = t.job;
+  s.key = t.spec.key;
   s.created_ms = t.created_ms;
   s.state = t.state;
   s.attempt = t.attempt;
@@ -31,6 +33,14 @@ task_summary summary_of(const task& t, uint32_t max_result) {
   cut_utf8(s.result, max_result);
   s.finished_ms = t.finished_ms;
   return s;
+}
+
+bool matches(const task_query& q, const task& t) {
+  if (q.job != 0 && t.job != q.job)
+    return false;
+  if (!q.any_state && t.state != q.state)
+    return false;
+  return !q.search || (q.id != 0 && t.id == q.id) || (!q.key.empty() && t.spec.key == q.key);
 }
 
 std::vector<task_id> page_of(std::vector<stored_list> lists, uint64_t offset, uint32_t limit) {

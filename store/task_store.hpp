@@ -94,25 +94,37 @@ struct recovered_state {
   uint64_t epoch = 1;
 };
 
-/// One page of a job's tasks (GET /v1/jobs/{id}/tasks), in id order.
+/// One page of a job's tasks (GET /v1/jobs/{id}/tasks), in id order; or,
+/// with job 0, of every job's tasks in one of the states that end a task
+/// badly (FAILED, CANCELLED, TIMED_OUT: GET /v1/tasks).
 struct task_query {
-  job_id job = 0;
+  job_id job = 0;               ///< 0: every job (then !any_state, state >= FAILED)
   bool any_state = true;
   task_state state = task_state::pending; ///< the only state listed, unless any_state
   uint64_t offset = 0;
   uint32_t limit = 100;
   uint32_t max_result = 1024;   ///< bytes of a result kept; longer ones are cut and flagged
+  bool search = false;          ///< only tasks whose key is `key` or whose id is `id`
+  std::string key;
+  task_id id = 0;               ///< 0: no id matches
 };
+
+/// The page is not a plain walk over a job's id ranges: a search or every job.
+inline bool is_filtered(const task_query& q) { return q.search || q.job == 0; }
+/// Whether `t` passes q's filters (job, state, search).
+bool matches(const task_query& q, const task& t);
 
 /// A task as the list shows it: no payload, its result cut to max_result.
 struct task_summary {
   task_id id = 0;
+  job_id job = 0;
   int64_t created_ms = 0;       ///< with id: the external id's middle part
   task_state state = task_state::pending;
   uint32_t attempt = 1;
   uint32_t max_attempts = 1;
   compact_string type;
   compact_string consumer;
+  compact_string key;           ///< its routing key, "" for none
   std::string result;           ///< a failed attempt's error text too
   uint64_t result_bytes = 0;    ///< its full size: more than result.size() when cut
   int64_t finished_ms = 0;

@@ -104,6 +104,7 @@ export function fmtTime(ms) {
 }
 
 export function fmtDuration(s) {
+  if (s === Infinity) return 'stalled';
   if (!Number.isFinite(s) || s < 0) return '—';
   if (s < 10) return `${s.toFixed(1)} s`;
   if (s < 120) return `${Math.round(s)} s`;
@@ -138,8 +139,13 @@ export function pushNote(j) {
   return `push incomplete: producer ${j.producer || '?'} gone, last list ${fmtDuration((j.push_age_ms || 0) / 1000)} ago`;
 }
 
-/// Seconds until the job is done at its current rate; NaN if unknown.
+/// Seconds until the job is done at its recent rate (the manager's last
+/// 30 s; the average since the start until it has that); NaN if unknown,
+/// Infinity when nothing finished in the last 30 s.
 export function eta(j) {
-  if (j.finished || !j.rate) return NaN;
-  return (j.total - j.done) / j.rate;
+  if (j.finished) return NaN;
+  const r = j.recent_rate ?? j.rate;
+  if (r === 0 && j.recent_rate === 0 && j.done < j.total) return Infinity;
+  if (!r) return NaN;
+  return (j.total - j.done) / r;
 }

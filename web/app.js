@@ -1,10 +1,14 @@
-// Entry point of the dashboard: routes #/, #/rules, #/jobs/ID, #/tasks/ID to
-// a view, refreshes it every second (polling, one request batch at a time),
-// shows the login field on a 401, and runs the cancel buttons of every view.
+// Entry point of the dashboard: routes #/, #/failed, #/rules, #/jobs/ID,
+// #/tasks/ID, #/nodes/NAME to a view, refreshes it every second (polling,
+// one request batch at a time), shows the login field on a 401, and runs
+// the buttons of every view (cancel, seal, node commands, forget), each
+// after a confirmation.
 import {api, token, onUnauthorized} from '/web/api.js';
 import {overviewView} from '/web/overview.js';
 import {jobView, taskView} from '/web/job.js';
 import {rulesView} from '/web/rules.js';
+import {nodeView} from '/web/node.js';
+import {failedView} from '/web/failed.js';
 
 const POLL_MS = 1000;
 const $ = (sel) => document.querySelector(sel);
@@ -38,6 +42,8 @@ function route() {
   let nav = 'overview';
   if ((m = /^\/jobs\/([^/]+)$/.exec(hash))) view = jobView(root, ctx, decodeURIComponent(m[1]));
   else if ((m = /^\/tasks\/([^/]+)$/.exec(hash))) view = taskView(root, ctx, decodeURIComponent(m[1]));
+  else if ((m = /^\/nodes\/([^/]+)$/.exec(hash))) view = nodeView(root, ctx, decodeURIComponent(m[1]));
+  else if (hash === '/failed') { view = failedView(root, ctx); nav = 'failed'; }
   else if (hash === '/rules') { view = rulesView(root, ctx); nav = 'rules'; }
   else view = overviewView(root, ctx);
   for (const a of document.querySelectorAll('[data-nav]'))
@@ -83,6 +89,36 @@ async function seal(id) {
   tick();
 }
 
+const WHAT = {
+  drain: 'it finishes the tasks it holds and takes no new ones',
+  sleep: 'it takes no new tasks until woken',
+  wake: 'it takes tasks again',
+  restart: 'its process restarts; the tasks it holds move to other consumers',
+};
+
+async function nodeCommand(node, command) {
+  if (!window.confirm(`${command} ${node}? ${WHAT[command] || ''}`)) return;
+  try {
+    const c = await api('POST', `/v1/nodes/${encodeURIComponent(node)}/commands`, {command});
+    flash(`${node}: ${c.command} ${c.state}`);
+  } catch (e) {
+    flash(e.message, 'error');
+  }
+  tick();
+}
+
+async function forget(node) {
+  if (!window.confirm(`Forget ${node}? It leaves the lists until it registers again.`)) return;
+  try {
+    const r = await api('DELETE', `/v1/nodes/${encodeURIComponent(node)}`);
+    flash(`${r.node} forgotten (${r.forgotten.map((n) => n.role).join(', ')})`);
+    location.hash = '#/';
+  } catch (e) {
+    flash(e.message, 'error');
+    tick();
+  }
+}
+
 function showLogin(visible, message) {
   $('#login').hidden = !visible;
   $('#view').hidden = visible;
@@ -112,6 +148,8 @@ $('#view').addEventListener('click', (e) => {
   if (b.dataset.action === 'cancel-job') cancel('job', b.dataset.id);
   if (b.dataset.action === 'seal-job') seal(b.dataset.id);
   if (b.dataset.action === 'cancel-task') cancel('task', b.dataset.id);
+  if (b.dataset.action === 'node-command') nodeCommand(b.dataset.node, b.dataset.command);
+  if (b.dataset.action === 'forget-node') forget(b.dataset.node);
 });
 
 window.addEventListener('hashchange', route);

@@ -15,12 +15,20 @@ export function jobView(root, ctx, id) {
   const tasks = h('div', {id: 'job-tasks'});
   // GET /v1/jobs/{id}/tasks pages through a job (it may hold a million):
   // a state filter and offset chosen here, 50 tasks a page.
-  const list = {state: '', offset: 0};
+  const list = {state: '', offset: 0, q: ''};
   const filter = h('select', {id: 'task-state', onchange: () => {
     list.state = filter.value;
     list.offset = 0;
     refreshTasks().catch(ctx.fail);
   }}, h('option', {value: ''}, 'all states'), STATES.map((s) => h('option', {value: s}, s)));
+  // Search by id (the external one or its number) or by key (GET ...?q=).
+  const search = h('form', {class: 'search', onsubmit: (e) => {
+    e.preventDefault();
+    list.q = search.querySelector('input').value.trim();
+    list.offset = 0;
+    refreshTasks().catch(ctx.fail);
+  }}, h('input', {name: 'q', id: 'task-search', placeholder: 'task id or key'}),
+  h('button', {type: 'submit', class: 'small'}, 'Search'));
   let total = 0; // of the page shown: `next` stops at the last page
   const pager = (delta, label) => h('button', {class: 'small', onclick: () => {
     const next = list.offset + delta;
@@ -38,13 +46,14 @@ export function jobView(root, ctx, id) {
      h('button', {type: 'submit'}, 'Open'));
   root.replaceChildren(h('p', {}, h('a', {href: '#/'}, '← overview')),
                        h('section', {class: 'card'}, data),
-                       h('section', {class: 'card'}, h('h2', {}, 'Tasks ', filter), tasks,
+                       h('section', {class: 'card'}, h('h2', {}, 'Tasks ', filter, search), tasks,
                          h('div', {class: 'actions'}, pager(-TASKS_SHOWN, '← previous'),
                            pager(TASKS_SHOWN, 'next →'))),
                        h('section', {class: 'card'}, lookup));
 
   async function refreshTasks() {
-    const q = `offset=${list.offset}&limit=${TASKS_SHOWN}${list.state ? `&state=${list.state}` : ''}`;
+    const q = `offset=${list.offset}&limit=${TASKS_SHOWN}${list.state ? `&state=${list.state}` : ''}`
+      + (list.q ? `&q=${encodeURIComponent(list.q)}` : '');
     const page = await api('GET', `/v1/jobs/${encodeURIComponent(id)}/tasks?${q}`);
     total = page.total;
     render(tasks, JSON.stringify(page), () => taskTable(page));
@@ -65,14 +74,17 @@ function taskTable(p) {
     return h('tr', {'data-task': t.id},
       h('td', {}, h('a', {href: `#/tasks/${encodeURIComponent(t.id)}`}, t.id)),
       h('td', {}, h('span', {class: `state ${t.state.toLowerCase()}`}, t.state)),
-      h('td', {class: 'num'}, `${t.attempt}/${t.max_attempts}`), h('td', {}, t.consumer || '—'),
+      h('td', {class: 'num'}, `${t.attempt}/${t.max_attempts}`),
+      h('td', {}, t.consumer ? h('a', {href: `#/nodes/${encodeURIComponent(t.consumer)}`}, t.consumer) : '—'),
+      h('td', {}, t.key || ''),
       h('td', {class: t.error !== undefined ? 'error-text' : ''},
         h('code', {}, text + (t.truncated ? ' …' : ''))));
   });
-  if (!rows.length) rows.push(h('tr', {}, h('td', {colspan: 5, class: 'muted'}, 'no tasks here')));
+  if (!rows.length) rows.push(h('tr', {}, h('td', {colspan: 6, class: 'muted'},
+    p.q ? `no task of this job has the id or key '${p.q}'` : 'no tasks here')));
   const last = Math.min(p.total, p.offset + p.tasks.length);
   return [h('table', {class: 'tasks'},
-    h('thead', {}, h('tr', {}, ['task', 'state', 'attempt', 'consumer', 'result / error'].map((t) => h('th', {}, t)))),
+    h('thead', {}, h('tr', {}, ['task', 'state', 'attempt', 'consumer', 'key', 'result / error'].map((t) => h('th', {}, t)))),
     h('tbody', {}, rows)),
     h('p', {class: 'muted'}, `${p.tasks.length ? p.offset + 1 : 0}–${last} of ${fmtNum(p.total)}${p.state ? ` ${p.state}` : ''}`)];
 }
@@ -107,7 +119,8 @@ function jobBody(j) {
     h('div', {class: 'cols'},
       h('table', {class: 'kv'}, h('tbody', {},
         row('done', `${fmtNum(j.done)} of ${fmtNum(j.total)}${j.sealed ? '' : ' (more lists coming)'}`),
-        row('rate', fmtRate(j.rate)), row('ETA', fmtDuration(eta(j))),
+        row('rate, last 30 s', fmtRate(j.recent_rate ?? j.rate)), row('rate, since the start', fmtRate(j.rate)),
+        row('ETA', fmtDuration(eta(j))),
         row('group', j.group || 'default'), row('unassignable', fmtNum(j.unassignable)),
         row('created', fmtTime(j.created_ms)), row('started', fmtTime(j.started_ms)),
         row('finished', fmtTime(j.finished_ms)))),

@@ -39,6 +39,8 @@ http_backends bundle_of(B& b) {
     out.data = &b;
   if constexpr (std::is_base_of_v<schedules_backend, B>)
     out.schedules = &b;
+  if constexpr (std::is_base_of_v<insight_backend, B>)
+    out.insight = &b;
   return out;
 }
 

@@ -68,7 +68,7 @@ TEST_CASE("the query string: state in any case, paging, and errors naming the pa
         == "limit: expected an integer from 1 to 1000, got ''");
   CHECK(read_task_query(params({{"offset", "99999999999999999999999"}}), q).code == ec::bad_input);
   CHECK(read_task_query(params({{"sate", "FAILED"}}), q).message
-        == "unknown query parameter 'sate' (allowed: state, offset, limit)");
+        == "unknown query parameter 'sate' (allowed: state, q, offset, limit)");
   CHECK(read_task_query(params({{"state", "FAILED"}, {"state", "SUCCEEDED"}}), q).message
         == "state: given more than once");
   auto long_value = std::string(500, 'x');

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CTest entry of the dashboard's browser test (dashboard.test.mjs).
-# Usage: run.sh PATH/drover [OUT_DIR]   (the screenshot goes to OUT_DIR/dashboard.png)
+# Usage: run.sh PATH/drover [OUT_DIR]   (one screenshot per page: OUT_DIR/dashboard-*.png)
 # Exits 77 (CTest: skipped) when Chromium, Node.js or playwright-core is
 # missing; tools/setup.sh installs all three.
 set -euo pipefail
@@ -15,6 +15,6 @@ command -v node >/dev/null || skip "no node (apt-get install nodejs npm)"
 [ -d "$here/node_modules/playwright-core" ] || skip "no playwright-core (npm ci --prefix web/test)"
 
 args=(--bin="$bin")
-[ -z "$out" ] || args+=(--screenshot="$out/dashboard.png")
+[ -z "$out" ] || args+=(--shots="$out")
 cd "$here"
 exec node dashboard.test.mjs "${args[@]}"
