@@ -41,7 +41,7 @@ struct registry_fixture : actor_fixture {
     auto mgr = keep(sys.spawn([l](caf::event_based_actor*) -> caf::behavior {
       return {
         [l](joined_atom, const member_info& m, const caf::actor&) { l->joined.push_back(m.node); },
-        [l](lost_atom, const member_info& m) { l->lost.push_back(m.node); },
+        [l](lost_atom, const member_info& m, const std::string&) { l->lost.push_back(m.node); },
       };
     }));
     self->send(registry, manager_atom::value, mgr);
