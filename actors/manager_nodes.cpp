@@ -63,8 +63,8 @@ std::vector<node_command> on_node_status(manager_ptr self, node_status& s) {
 caf::result<node_command> post_command(manager_ptr self, const std::string& node,
                                        const std::string& kind) {
   auto& st = self->state;
-  command_kind k;
-  if (!parse_command_kind(kind, k))
+  auto k = parse_command_kind(kind);
+  if (!k)
     return caf::error{ec::bad_input, fmt::format("unknown command '{}'; known commands: {}",
                                                  kind, command_names())};
   auto* c = st.consumers.find(node);
@@ -76,7 +76,7 @@ caf::result<node_command> post_command(manager_ptr self, const std::string& node
     return caf::error{ec::unknown_member,
                       fmt::format("no node '{}'; GET /v1/nodes lists the members", node)};
   }
-  auto cmd = queue_command(self, *c, k, "rest");
+  auto cmd = queue_command(self, *c, *k, "rest");
   flush_changes(self);
   return cmd;
 }

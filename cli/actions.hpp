@@ -34,8 +34,8 @@ int print_failed_tasks(api_client& api, client_io& io, const nlohmann::json& job
 int run_rules_get(const client_commands& c, api_client& api, client_io& io);
 int run_rules_apply(const client_commands& c, api_client& api, client_io& io);
 
-/// Reads a whole file; false with a one-line reason in `why`.
-bool read_file(const std::string& path, std::string& out, std::string& why);
+/// Reads a whole file; ec::bad_input with a one-line reason if it cannot.
+[[nodiscard]] result<std::string> read_file(const std::string& path);
 
 /// Percent-encodes one URL path segment (ids may hold any character).
 std::string url_segment(const std::string& text);

@@ -165,7 +165,11 @@ const std::map<std::string, key_info>& keys() {
     {"type", {task_text(&task_spec::type), "a task type"}},
     {"payload", {task_text(&task_spec::payload), "a string"}},
     {"priority", {[](const YAML::Node& n, run_options& o) {
-                    return n.IsScalar() && parse_priority(n.Scalar(), o.task.prio);
+                    auto p = n.IsScalar() ? parse_priority(n.Scalar())
+                                          : result<priority>{ec::bad_input, "not a scalar"};
+                    if (p)
+                      o.task.prio = *p;
+                    return p.ok();
                   }, "high|normal|low"}},
     {"max_attempts", {task_number(&task_spec::max_attempts), "a whole number"}},
     {"timeout_ms", {task_number(&task_spec::timeout_ms), "milliseconds"}},
@@ -230,9 +234,10 @@ std::string known_keys() {
 } // namespace
 
 error load_config_file(const std::string& path, run_options& opts) {
-  std::string text;
-  if (auto err = read_text_file(path, "the config file", text))
-    return err;
+  auto read = read_text_file(path, "the config file");
+  if (!read)
+    return std::move(read).err();
+  const std::string& text = *read;
   YAML::Node root;
   try {
     root = YAML::Load(text);
