@@ -35,14 +35,14 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
   auto load_started = std::chrono::steady_clock::now(); // for the log line only
   self->request(self->state.opts.store, caf::infinite, load_atom::value)
     .await([=](recovered_state& rs) {
-             recover(self, rs);
+             auto found = recover(self, rs);
              dispatch(self);
              flush_changes(self);
              auto took = std::chrono::duration<double>(std::chrono::steady_clock::now()
                                                        - load_started);
              log_info("manager: ready after recovery in {:.3f} s", took.count());
              if (self->state.opts.on_ready)
-               self->state.opts.on_ready();
+               self->state.opts.on_ready(found);
            },
            [=](caf::error& err) {
              log_error("manager: cannot load the store: {}", self->system().render(err));

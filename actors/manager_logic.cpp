@@ -71,7 +71,7 @@ void flush_changes(manager_ptr self) {
   st.changes = {};
 }
 
-void recover(manager_ptr self, recovered_state& rs) {
+recovery_counts recover(manager_ptr self, recovered_state& rs) {
   auto& st = self->state;
   st.table.recover(rs);
   st.lease_floor = rs.epoch > 0 ? (rs.epoch - 1) << 32 : 0;
@@ -89,9 +89,11 @@ void recover(manager_ptr self, recovered_state& rs) {
   st.stats.tasks = st.table.size();
   for (auto id : st.table.job_ids())
     check_done(self, *st.table.job(id));
-  log_info("manager: recovered {} jobs, {} unfinished tasks ({} were leased)",
-           rs.jobs.size(), st.table.size(), leased);
+  recovery_counts found{rs.jobs.size(), st.table.size(), leased};
+  log_info("manager: recovered {} jobs, {} unfinished tasks ({} were leased)", found.jobs,
+           found.unfinished, found.leased);
   start_restart_grace(self, !rs.unfinished.empty());
+  return found;
 }
 
 caf::result<list_ack> submit(manager_ptr self, task_list& list) {

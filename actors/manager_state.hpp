@@ -83,8 +83,9 @@ using manager_ptr = caf::stateful_actor<manager_state>*;
 
 /// Unix milliseconds now, on the actor clock (virtual in tests).
 int64_t now_ms(manager_ptr self);
-/// Fills the tables from what the store kept; leased tasks go back to PENDING.
-void recover(manager_ptr self, recovered_state& rs);
+/// Fills the tables from what the store kept; leased tasks stay with their
+/// consumers, in doubt until they report. Returns what it found.
+recovery_counts recover(manager_ptr self, recovered_state& rs);
 /// Stores a list (once per origin+seq) and answers the producer when durable.
 caf::result<list_ack> submit(manager_ptr self, task_list& list);
 /// Hands pending tasks to consumers with free credit, in batches.

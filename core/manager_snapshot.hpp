@@ -33,6 +33,13 @@ struct manager_stats {
   uint64_t producers = 0;
 };
 
+/// What a manager found in its store when it started.
+struct recovery_counts {
+  uint64_t jobs = 0;
+  uint64_t unfinished = 0;       ///< tasks not finished
+  uint64_t leased = 0;           ///< of those, ASSIGNED or RUNNING: kept for their consumers
+};
+
 /// One job as the manager holds it.
 struct job_view {
   job_id id = 0;
