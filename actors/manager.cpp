@@ -16,7 +16,7 @@ namespace {
 
 caf::behavior manager(manager_ptr self, manager_options opts) {
   self->state.opts = std::move(opts);
-  self->state.pending.configure(self->state.opts.queues); // bounds, standby, weights
+  self->state.queues.configure(self->state.opts.queues); // bounds, standby, weights
   // A stray or malformed message (e.g. from a peer of another version) is
   // logged and dropped; it must never take the manager down.
   self->set_default_handler(caf::print_and_drop);
@@ -236,12 +236,7 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
       s.at_ms = now_ms(self);
       return s;
     },
-    [=](stats_atom) {
-      auto s = self->state.stats;
-      s.pending = self->state.pending.size();
-      s.producers = self->state.producers.size();
-      return s;
-    },
+    [=](stats_atom) { return stats_of(self->state); },
   };
 }
 

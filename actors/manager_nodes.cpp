@@ -39,7 +39,7 @@ node_command queue_command(manager_ptr self, consumer_member& c, command_kind k,
 }
 
 bool cluster_idle(const manager_state& st) {
-  if (!st.pending.empty() || st.retry_waiting > 0)
+  if (!st.queues.empty() || st.queues.retry_waiting() > 0)
     return false;
   for (auto& [node, c] : st.consumers.members())
     if (c.inflight > 0)
@@ -115,7 +115,7 @@ void on_policy_tick(manager_ptr self) {
     queue_command(self, *st.consumers.find(node), command_kind::sleep, "policy");
     ++st.policy_sleeps;
   }
-  for (auto& node : to_wake(ms, st.pending.size(), st.opts.idle)) {
+  for (auto& node : to_wake(ms, st.queues.size(), st.opts.idle)) {
     queue_command(self, *st.consumers.find(node), command_kind::wake, "policy");
     ++st.policy_wakes;
   }
@@ -141,10 +141,6 @@ void add_node_metrics(manager_ptr self, metrics_snapshot& m) {
     if (n.member.role == member_role::consumer)
       m.nodes.push_back(std::move(n));
   add_node_views(st, m.nodes);
-  m.commands = st.nodes.command_counts();
-  m.status_reports = st.nodes.reports();
-  m.policy_sleeps = st.policy_sleeps;
-  m.policy_wakes = st.policy_wakes;
 }
 
 } // namespace drover

@@ -47,6 +47,7 @@ struct job_view {
   std::string origin;            ///< the run's identity (producer's job key)
   std::string group;
   std::string producer;          ///< node that pushed its latest list
+  int64_t pushed_ms = 0;         ///< when its latest list was stored
   uint64_t total = 0;
   bool sealed = false;
   bool cancelled = false;
