@@ -1,6 +1,7 @@
 // The courier's message table and its request handlers: users, send, receive
 // and acknowledge, queries. The delivery flow is in courier_flow.cpp.
 #include "actors/courier_state.hpp"
+#include "actors/protocol.hpp"
 #include "core/log.hpp"
 
 namespace drover {
@@ -21,10 +22,6 @@ std::string fresh_id(courier_state& st, int64_t ms) {
   }
 }
 
-caf::error to_caf_error(const error& e) {
-  return caf::error{e.code, e.message};
-}
-
 // The id is taken before the write (another create may come in while it
 // runs); a failed write leaves a gap in the ids, never a duplicate.
 caf::result<user_info> create_user(courier_ptr self, const std::string& name) {
@@ -39,7 +36,7 @@ caf::result<user_info> create_user(courier_ptr self, const std::string& name) {
     self, st.store, [u](data_store& db) { return db.put_user(u); },
     [=](error& err) mutable {
       if (err) {
-        rp.deliver(to_caf_error(err));
+        rp.deliver(to_caf(err));
         return;
       }
       self->state.users[u.id] = u;
@@ -88,7 +85,7 @@ caf::result<send_receipt> accept(courier_ptr self, send_request& req) {
       --st.accepting;
       if (err) {
         st.ids.erase(d.item.id);
-        rp.deliver(to_caf_error(err));
+        rp.deliver(to_caf(err));
         return;
       }
       send_receipt out{d.item.id, to, node};
@@ -202,7 +199,7 @@ caf::behavior courier(courier_ptr self, courier_options opts, caf::actor db,
         self, self->state.store, [id](data_store& db) { return db.get(id); },
         [=](result<std::optional<delivery_info>>& d) mutable {
           if (!d) {
-            rp.deliver(to_caf_error(d.err()));
+            rp.deliver(to_caf(d.err()));
             return;
           }
           if (!*d) {

@@ -25,10 +25,6 @@ struct mailbox_state {
 
 using mailbox_ptr = caf::stateful_actor<mailbox_state>*;
 
-caf::error to_caf_error(const error& e) {
-  return caf::error{e.code, e.message};
-}
-
 /// What a change of the queues answers (a result or an error), with the
 /// item count after it. Runs on the store worker.
 template <class A>
@@ -156,7 +152,7 @@ caf::behavior mailbox(mailbox_ptr self, mailbox_options opts, caf::actor q) {
         },
         [=](changed<result<std::vector<offer_result>>>& c) mutable {
           if (!c.answer) {
-            rp.deliver(to_caf_error(c.answer.err()));
+            rp.deliver(to_caf(c.answer.err()));
             return;
           }
           publish_backlog(self, c.backlog);
@@ -173,7 +169,7 @@ caf::behavior mailbox(mailbox_ptr self, mailbox_options opts, caf::actor q) {
         self, self->state.queue, [=](user_queue& q) { return q.read(user, max); },
         [=](result<std::vector<data_item>>& items) mutable {
           if (!items) {
-            rp.deliver(to_caf_error(items.err()));
+            rp.deliver(to_caf(items.err()));
             return;
           }
           rp.deliver(recv_batch{user, std::move(*items)});
@@ -187,7 +183,7 @@ caf::behavior mailbox(mailbox_ptr self, mailbox_options opts, caf::actor q) {
         [=](user_queue& q) { return with_backlog(q, q.ack(user, last)); },
         [=](changed<result<std::vector<std::string>>>& c) mutable {
           if (!c.answer) {
-            rp.deliver(to_caf_error(c.answer.err()));
+            rp.deliver(to_caf(c.answer.err()));
             return;
           }
           publish_backlog(self, c.backlog);

@@ -17,7 +17,7 @@ namespace {
 
 caf::behavior manager(manager_ptr self, manager_options opts) {
   self->state.opts = std::move(opts);
-  self->state.pending.configure(self->state.opts.queues); // bounds, standby, weights
+  self->state.queues.configure(self->state.opts.queues); // bounds, standby, weights
   // A stray or malformed message (e.g. from a peer of another version) is
   // logged and dropped; it must never take the manager down.
   self->set_default_handler(caf::print_and_drop);
@@ -36,14 +36,14 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
   auto load_started = std::chrono::steady_clock::now(); // for the log line only
   self->request(self->state.opts.store, caf::infinite, load_atom::value)
     .await([=](recovered_state& rs) {
-             recover(self, rs);
+             auto found = recover(self, rs);
              dispatch(self);
              flush_changes(self);
              auto took = std::chrono::duration<double>(std::chrono::steady_clock::now()
                                                        - load_started);
              log_info("manager: ready after recovery in {:.3f} s", took.count());
              if (self->state.opts.on_ready)
-               self->state.opts.on_ready();
+               self->state.opts.on_ready(found);
            },
            [=](caf::error& err) {
              log_error("manager: cannot load the store: {}", self->system().render(err));
@@ -266,12 +266,7 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
       s.at_ms = now_ms(self);
       return s;
     },
-    [=](stats_atom) {
-      auto s = self->state.stats;
-      s.pending = self->state.pending.size();
-      s.producers = self->state.producers.size();
-      return s;
-    },
+    [=](stats_atom) { return stats_of(self->state); },
   };
 }
 

@@ -21,6 +21,8 @@
 
 namespace drover {
 
+struct recovery_counts; // core/manager_snapshot.hpp
+
 struct rule_set;
 
 struct manager_options {
@@ -38,10 +40,11 @@ struct manager_options {
   idle_policy idle{0, 1, 64};              ///< idle_after_ms 0: off (drover run: 30 s)
   std::chrono::milliseconds policy_every{500}; ///< how often the policy looks
   queue_limits queues;                     ///< bounds, standby, weights
-  std::function<void()> on_ready;          ///< after recovery (drover run's --ready-file)
   // -- shown on GET /v1/manager (actors/manager_watch.cpp) --
   std::string listen;                      ///< where the registry listens for members
   std::string store_name;                  ///< "memory" or the store file
+  /// After recovery, with what it found (drover run's --ready-file).
+  std::function<void(const recovery_counts&)> on_ready;
 };
 
 /// Spawns the manager. It first reloads every unfinished task from the store

@@ -67,7 +67,7 @@ caf::expected<uint64_t> cancel_task(manager_ptr self, task_id id) {
                       fmt::format("task {} is not queued or running (unknown or already "
                                   "finished)", id)};
   auto job = edit->job;
-  st.waiting.forget(id); // if it was parked: it waits no more
+  st.queues.forget(id); // if it was parked: it waits no more
   auto version = cancel_one(self, edit, now_ms(self));
   if (auto* j = st.table.job(job))
     check_done(self, *j);
@@ -83,7 +83,7 @@ caf::expected<uint64_t> cancel_job(manager_ptr self, job_id id) {
   j->meta.cancelled = true;
   j->meta.sealed = true; // no list will follow: the job is done once these end
   persist_job(self, *j);
-  st.waiting.forget_job(id);
+  st.queues.forget_job(id);
   auto now = now_ms(self);
   uint64_t n = 0;
   for (auto tid : st.table.ids_where([&](const task& t) { return t.job == id; })) {

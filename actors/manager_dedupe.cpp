@@ -6,25 +6,27 @@
 // oldest follower, which is queued and runs instead.
 #include "actors/manager_state.hpp"
 #include "core/dedupe.hpp"
-#include "core/job_split.hpp"
 #include "core/log.hpp"
 
 namespace drover {
 
 void enqueue_new(manager_state& st, const task& t) {
-  if (is_merge(t.spec)) {
-    st.merges[t.job] = merge_hold{t.id, false}; // held until its parts succeeded
-    if (auto* j = st.table.job(t.job))
-      j->merge_task = t.id;
-    return;
+  switch (st.held.take(t)) {
+    case held_tasks::intake::merge: // held until its parts succeeded
+      if (auto* j = st.table.job(t.job))
+        j->merge_task = t.id;
+      return;
+    case held_tasks::intake::follower:
+      return;
+    case held_tasks::intake::run:
+      st.queues.push(t.id, t.spec.prio);
+      return;
   }
-  if (st.dedupe.join(t.id, t.spec.dedupe_key))
-    st.pending.push(t.id, t.spec.prio);
 }
 
 void dedupe_settled(manager_ptr self, const task& leader, int64_t now) {
   auto& st = self->state;
-  auto followers = st.dedupe.finish(leader.id);
+  auto followers = st.held.finish(leader.id);
   std::vector<job_id> jobs;
   for (auto id : followers) {
     auto edit = st.table.edit(id);
@@ -47,9 +49,9 @@ void dedupe_settled(manager_ptr self, const task& leader, int64_t now) {
 }
 
 void dedupe_dropped(manager_state& st, const task& t) {
-  if (auto next = st.dedupe.drop(t.id); next != 0)
+  if (auto next = st.held.drop(t.id); next != 0)
     if (auto* n = st.table.get(next))
-      st.pending.push(next, n->spec.prio); // the oldest follower runs instead
+      st.queues.push(next, n->spec.prio); // the oldest follower runs instead
 }
 
 } // namespace drover

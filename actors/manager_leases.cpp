@@ -30,7 +30,7 @@ void arm_timeout(manager_ptr self, const task& t, int64_t now) {
 
 void recover_lease(manager_ptr self, const task& t, int64_t now) {
   auto& st = self->state;
-  st.dedupe.join(t.id, t.spec.dedupe_key); // a running leader keeps its followers
+  st.held.lead(t); // a running leader keeps its followers
   auto& c = st.consumers.recovered(std::string{t.consumer});
   c.in_doubt.insert(t.id);
   ++c.inflight;

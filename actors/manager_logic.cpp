@@ -72,7 +72,7 @@ void flush_changes(manager_ptr self) {
   st.changes = {};
 }
 
-void recover(manager_ptr self, recovered_state& rs) {
+recovery_counts recover(manager_ptr self, recovered_state& rs) {
   auto& st = self->state;
   st.table.recover(rs);
   st.lease_floor = rs.epoch > 0 ? (rs.epoch - 1) << 32 : 0;
@@ -90,9 +90,11 @@ void recover(manager_ptr self, recovered_state& rs) {
   st.stats.tasks = st.table.size();
   for (auto id : st.table.job_ids())
     check_done(self, *st.table.job(id));
-  log_info("manager: recovered {} jobs, {} unfinished tasks ({} were leased)",
-           rs.jobs.size(), st.table.size(), leased);
+  recovery_counts found{rs.jobs.size(), st.table.size(), leased};
+  log_info("manager: recovered {} jobs, {} unfinished tasks ({} were leased)", found.jobs,
+           found.unfinished, found.leased);
   start_restart_grace(self, !rs.unfinished.empty());
+  return found;
 }
 
 caf::result<list_ack> submit(manager_ptr self, task_list& list) {
@@ -187,21 +189,22 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
 }
 
 void requeue_unassignable(manager_state& st) {
-  for (auto id : st.waiting.take_all()) {
+  st.queues.unpark_all([&](task_id id) -> std::optional<priority> {
     auto* t = st.table.get(id);
-    if (t != nullptr && t->state == task_state::pending)
-      st.pending.push(id, t->spec.prio);
-  }
+    if (t == nullptr || t->state != task_state::pending)
+      return std::nullopt;
+    return t->spec.prio;
+  });
 }
 
 void dispatch(manager_ptr self) {
   auto& st = self->state;
-  if (st.pending.empty() || st.consumers.empty() || st.holding)
+  if (st.queues.empty() || st.consumers.empty() || st.holding)
     return;
   auto now = now_ms(self);
   auto& cands = candidates_of(st);
-  task_id id = 0;
-  while (st.pending.pop(id)) {
+  while (auto next = st.queues.pop()) {
+    auto id = *next;
     auto* queued = st.table.get(id);
     if (queued == nullptr || queued->state != task_state::pending)
       continue; // cancelled or finished while queued
@@ -211,11 +214,11 @@ void dispatch(manager_ptr self) {
                                 cands);
     if (ch.status != choice_status::chosen) {
       if (ch.status == choice_status::unassignable) { // wait for a fitting member
-        st.waiting.park(id, t.job, t.spec.prio, ch.why, t.spec.type, t.spec.tags,
+        st.queues.park(id, t.job, t.spec.prio, ch.why, t.spec.type, t.spec.tags,
                         ch.matched ? std::string_view{ch.matched->name} : std::string_view{});
         continue;
       }
-      st.pending.push_front(id, t.spec.prio); // everyone that fits is busy
+      st.queues.push_front(id, t.spec.prio); // everyone that fits is busy
       break;
     }
     auto& c = st.consumers.member_of(ch.index);
@@ -281,7 +284,7 @@ void settle(manager_ptr self, task_edit& edit, ack_effect effect, int64_t now) {
   watch_attempt(st, t.consumer.view(), effect); // per node, and the series' rates
   if (effect == ack_effect::retry) {
     ++st.stats.retries;
-    ++st.retry_waiting; // every scheduled retry fires once: on_retry_due counts it down
+    st.queues.retry_scheduled(); // fires once: on_retry_due counts it down
     st.changes.push_back(change_of(t, event_kind::retried, t.result, now));
     self->delayed_send(self, retry_backoff(t.attempt), retry_atom::value, t.id, t.version);
     return;
@@ -311,12 +314,11 @@ void on_started(manager_ptr self, const std::string&, const std::vector<lease_re
 
 void on_retry_due(manager_ptr self, task_id id, uint64_t version) {
   auto& st = self->state;
-  if (st.retry_waiting > 0)
-    --st.retry_waiting;
+  st.queues.retry_fired();
   auto* t = st.table.get(id);
   if (t == nullptr || t->state != task_state::pending || t->version != version)
     return;
-  st.pending.push(id, t->spec.prio);
+  st.queues.push(id, t->spec.prio);
   dispatch(self);
 }
 

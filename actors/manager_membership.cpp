@@ -13,7 +13,7 @@ void take_back(manager_ptr self, task_edit& t, const std::string& detail, int64_
   reclaim(*t);
   t.commit();
   st.changes.push_back(change_of(*t, event_kind::reassigned, detail, now));
-  st.pending.push_front(t->id, t->spec.prio);
+  st.queues.push_front(t->id, t->spec.prio);
   ++st.stats.reassigned;
 }
 

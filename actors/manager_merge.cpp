@@ -22,7 +22,7 @@ namespace {
 
 void cancel_merge(manager_ptr self, job_id jid, task_id id, const std::string& why) {
   auto& st = self->state;
-  st.merges.erase(jid);
+  st.held.drop_merge(jid);
   auto edit = st.table.edit(id);
   if (!edit || is_terminal(edit->state))
     return;
@@ -46,13 +46,13 @@ std::vector<task_id> parts_of(const manager_state& st, job_id jid, task_id merge
 void release(manager_ptr self, job_id jid, task_id id,
              const std::vector<std::string>& results) {
   auto& st = self->state;
-  st.merges.erase(jid);
+  st.held.drop_merge(jid);
   auto edit = st.table.edit(id);
   if (!edit || edit->state != task_state::pending)
     return; // cancelled meanwhile
   auto& t = *edit;
   t.spec.payload = nlohmann::json{{"payload", t.spec.payload}, {"results", results}}.dump();
-  st.pending.push(id, t.spec.prio);
+  st.queues.push(id, t.spec.prio);
   log_info("manager: merge task {} of job {} queued with {} part results", id, jid,
            results.size());
   dispatch(self);
@@ -98,12 +98,11 @@ void fetch_results(manager_ptr self, job_id jid, task_id id) {
 
 void merge_check(manager_ptr self, job_record& j) {
   auto& st = self->state;
-  auto m = st.merges.find(j.meta.id);
-  if (m == st.merges.end() || m->second.fetching)
+  auto id = st.held.merge_to_check(j.meta.id);
+  if (id == 0)
     return;
-  auto id = m->second.task;
   if (!st.table.contains(id)) { // cancelled with its job
-    st.merges.erase(m);
+    st.held.drop_merge(j.meta.id);
     return;
   }
   uint64_t bad = 0;
@@ -116,7 +115,7 @@ void merge_check(manager_ptr self, job_record& j) {
   auto ok = j.by_state[static_cast<int>(task_state::succeeded)];
   if (!j.meta.sealed || ok + 1 < j.meta.total)
     return;
-  m->second.fetching = true;
+  st.held.reading_parts(j.meta.id);
   fetch_results(self, j.meta.id, id);
 }
 

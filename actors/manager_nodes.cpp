@@ -41,7 +41,7 @@ node_command queue_command(manager_ptr self, consumer_member& c, command_kind k,
 }
 
 bool cluster_idle(const manager_state& st) {
-  if (!st.pending.empty() || st.retry_waiting > 0)
+  if (!st.queues.empty() || st.queues.retry_waiting() > 0)
     return false;
   for (auto& [node, c] : st.consumers.members())
     if (c.inflight > 0)
@@ -65,8 +65,8 @@ std::vector<node_command> on_node_status(manager_ptr self, node_status& s) {
 caf::result<node_command> post_command(manager_ptr self, const std::string& node,
                                        const std::string& kind) {
   auto& st = self->state;
-  command_kind k;
-  if (!parse_command_kind(kind, k))
+  auto k = parse_command_kind(kind);
+  if (!k)
     return caf::error{ec::bad_input, fmt::format("unknown command '{}'; known commands: {}",
                                                  kind, command_names())};
   auto* c = st.consumers.find(node);
@@ -78,7 +78,7 @@ caf::result<node_command> post_command(manager_ptr self, const std::string& node
     return caf::error{ec::unknown_member,
                       fmt::format("no node '{}'; GET /v1/nodes lists the members", node)};
   }
-  auto cmd = queue_command(self, *c, k, "rest");
+  auto cmd = queue_command(self, *c, *k, "rest");
   flush_changes(self);
   return cmd;
 }
@@ -117,7 +117,7 @@ void on_policy_tick(manager_ptr self) {
     queue_command(self, *st.consumers.find(node), command_kind::sleep, "policy");
     ++st.policy_sleeps;
   }
-  for (auto& node : to_wake(ms, st.pending.size(), st.opts.idle)) {
+  for (auto& node : to_wake(ms, st.queues.size(), st.opts.idle)) {
     queue_command(self, *st.consumers.find(node), command_kind::wake, "policy");
     ++st.policy_wakes;
   }
@@ -143,10 +143,6 @@ void add_node_metrics(manager_ptr self, metrics_snapshot& m) {
     if (n.member.role == member_role::consumer)
       m.nodes.push_back(std::move(n));
   add_node_views(st, m.nodes);
-  m.commands = st.nodes.command_counts();
-  m.status_reports = st.nodes.reports();
-  m.policy_sleeps = st.policy_sleeps;
-  m.policy_wakes = st.policy_wakes;
 }
 
 } // namespace drover

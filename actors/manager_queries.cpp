@@ -5,6 +5,7 @@
 
 #include "actors/manager_state.hpp"
 #include "actors/manager_watch.hpp"
+#include "http/snapshot_answers.hpp"
 
 namespace drover {
 
@@ -12,41 +13,49 @@ namespace {
 
 /// Where the job's merge step is: WAITING for its parts, its task's state,
 /// or ENDED once it left memory.
-std::string merge_state_of(const manager_state& st, const job_record& j) {
-  if (j.merge_task == 0)
+std::string merge_state_of(const manager_state& st, const job_view& v) {
+  if (v.merge_task == 0)
     return {};
-  if (st.merges.count(j.meta.id) != 0)
+  if (v.merge_held)
     return "WAITING";
-  auto* t = st.table.get(j.merge_task);
+  auto* t = st.table.get(v.merge_task);
   return t == nullptr ? "ENDED" : to_string(t->state);
 }
 
-job_info info_of(const manager_state& st, const job_record& j) {
-  job_info out;
-  out.id = j.meta.id;
-  out.group = j.meta.group;
-  out.started_ms = j.started_ms;
-  fill_job_figures(st, j, out);
+/// The job's snapshot figures plus what only the manager's parts know.
+job_info info_of(const manager_state& st, const job_record& j, bool with_merge) {
+  auto view = job_view_of(st, j);
+  auto out = job_info_of(view);
+  out.unassignable = unassignable_of(st, j);
   out.waiting = waiting_of(st, j);
-  out.origin = j.meta.origin;
-  out.producer = j.meta.producer;
-  out.pushed_ms = j.meta.pushed_ms;
-  out.cancelled = j.meta.cancelled;
   out.push = push_state_of(st, j);
   out.recent_rate = recent_rate_of(st, j.meta.id);
+  if (with_merge)
+    out.merge_state = merge_state_of(st, view);
+  else
+    out.merge_task = 0; // the list of jobs leaves the merge step out
+  return out;
+}
+
+/// Tasks no live member can take, by reason, over all jobs.
+std::vector<waiting_group> all_waiting(const manager_state& st) {
+  auto out = st.queues.parked().groups();
+  if (st.consumers.empty() && !st.queues.empty())
+    out.push_back(waiting_group{"no_consumer", "", "", "no consumer is registered",
+                                st.queues.size()});
   return out;
 }
 
 } // namespace
 
 uint64_t unassignable_of(const manager_state& st, const job_record& j) {
-  auto parked = st.waiting.count_of(j.meta.id);
+  auto parked = st.queues.parked().count_of(j.meta.id);
   auto pending = j.by_state[static_cast<int>(task_state::pending)];
   return st.consumers.empty() ? std::max(parked, pending) : parked;
 }
 
 std::vector<waiting_group> waiting_of(const manager_state& st, const job_record& j) {
-  auto out = st.waiting.groups_of(j.meta.id);
+  auto out = st.queues.parked().groups_of(j.meta.id);
   if (!st.consumers.empty())
     return out;
   uint64_t parked = 0;
@@ -60,10 +69,7 @@ std::vector<waiting_group> waiting_of(const manager_state& st, const job_record&
 }
 
 job_info describe_job(const manager_state& st, const job_record& j) {
-  auto out = info_of(st, j);
-  out.merge_task = j.merge_task;
-  out.merge_state = merge_state_of(st, j);
-  return out;
+  return info_of(st, j, true);
 }
 
 caf::result<job_info> query_job(manager_ptr self, job_id id) {
@@ -79,7 +85,7 @@ job_page query_jobs(manager_ptr self, uint64_t offset, uint32_t limit) {
   job_page page;
   page.total = ids.size();
   for (auto i = offset; i < ids.size() && page.jobs.size() < limit; ++i)
-    page.jobs.push_back(info_of(st, *st.table.job(ids[i])));
+    page.jobs.push_back(info_of(st, *st.table.job(ids[i]), false));
   return page;
 }
 
@@ -96,31 +102,9 @@ std::vector<node_info> query_members(manager_ptr self) {
 
 metrics_snapshot query_metrics(manager_ptr self) {
   auto& st = self->state;
-  metrics_snapshot m;
-  for (auto& [id, j] : st.table.jobs())
-    for (int s = 0; s < task_state_count; ++s)
-      m.tasks_by_state[s] += j.by_state[s];
-  for (int p = 0; p < priority_count; ++p)
-    m.queue_depth[p] = st.pending.size(static_cast<priority>(p));
-  m.retry_queue = st.retry_waiting;
-  m.assignments = st.stats.assigned;
-  m.acks = st.stats.acks;
-  m.stale_rejected = st.stats.stale;
-  m.retries = st.stats.retries;
-  m.reassignments = st.stats.reassigned;
-  m.timeouts = st.stats.timeouts;
-  m.cancelled = st.stats.cancelled;
-  m.alerts = st.stats.alerts;
+  auto m = metrics_of(snapshot_of(st));
   m.ack_latency = st.ack_latency;
-  m.members_by_role[static_cast<int>(member_role::producer)] = st.producers.size();
-  for (auto& [node, c] : st.consumers.members()) // consumers and HTTP workers, each its own
-    ++m.members_by_role[static_cast<int>(c.info.role)];
-  m.members_by_role[static_cast<int>(member_role::manager)] = 1;
-  fill_queue_metrics(st, m); // bounds, standby, refusals, dedupe, merges
-  m.waiting = st.waiting.groups();
-  if (st.consumers.empty() && !st.pending.empty())
-    m.waiting.push_back(waiting_group{"no_consumer", "", "", "no consumer is registered",
-                                      st.pending.size()});
+  m.waiting = all_waiting(st);
   return m;
 }
 

@@ -4,15 +4,14 @@
 
 namespace drover {
 
-namespace {
-
-job_view view_of(const manager_state& st, const job_record& j) {
+job_view job_view_of(const manager_state& st, const job_record& j) {
   job_view v;
   v.id = j.meta.id;
   v.name = j.meta.name;
   v.origin = j.meta.origin;
   v.group = j.meta.group;
   v.producer = j.meta.producer;
+  v.pushed_ms = j.meta.pushed_ms;
   v.total = j.meta.total;
   v.sealed = j.meta.sealed;
   v.cancelled = j.meta.cancelled;
@@ -21,12 +20,14 @@ job_view view_of(const manager_state& st, const job_record& j) {
   auto id = j.meta.id;
   v.lists = static_cast<uint32_t>(st.table.list_seqs(id).size());
   v.merge_task = j.merge_task;
-  v.merge_held = st.merges.count(id) != 0;
+  v.merge_held = st.held.merge_held(id);
   v.created_ms = j.meta.created_ms;
   v.started_ms = j.started_ms;
   v.finished_ms = j.finished_ms;
   return v;
 }
+
+namespace {
 
 consumer_view view_of(const manager_state& st, const consumer_member& c) {
   consumer_view v;
@@ -41,44 +42,51 @@ consumer_view view_of(const manager_state& st, const consumer_member& c) {
   v.recovered = c.recovered;
   v.in_doubt = c.in_doubt.size();
   auto link = st.links.find(c.info.node);
+  v.role = c.info.role;
   v.incarnation = link != st.links.end() && link->second.handle ? link->second.handle.id() : 0;
   return v;
 }
 
 queue_view queues_of(const manager_state& st) {
   queue_view q;
-  const auto& lim = st.pending.limits();
+  const auto& queued = st.queues.queued();
+  const auto& lim = queued.limits();
   for (int p = 0; p < priority_count; ++p) {
     auto prio = static_cast<priority>(p);
-    q.depth[p] = st.pending.size(prio);
-    q.standby[p] = st.pending.standby_size(prio);
+    q.depth[p] = queued.size(prio);
+    q.standby[p] = queued.standby_size(prio);
     q.capacity[p] = lim.capacity[p];
     q.reserved[p] = st.admissions.reserved()[p];
     q.rejected[p] = st.admissions.rejected()[p];
   }
-  q.pending = st.pending.size();
-  q.standby_total = st.pending.standby_size();
+  q.pending = queued.size();
+  q.standby_total = queued.standby_size();
   q.standby_capacity = lim.standby;
   q.rejected_lists = st.admissions.rejected_lists();
-  q.waiting = st.waiting.size();
-  q.retry_waiting = st.retry_waiting;
+  q.waiting = st.queues.parked().size();
+  q.retry_waiting = st.queues.retry_waiting();
   return q;
 }
 
 } // namespace
 
+manager_stats stats_of(const manager_state& st) {
+  auto stats = st.stats;
+  stats.pending = st.queues.size();
+  stats.producers = st.producers.size();
+  return stats;
+}
+
 manager_snapshot snapshot_of(const manager_state& st, bool with_tasks) {
   manager_snapshot s;
-  s.stats = st.stats;
-  s.stats.pending = st.pending.size();
-  s.stats.producers = st.producers.size();
+  s.stats = stats_of(st);
   s.open_tasks = st.table.size();
   s.next_task = st.table.next_task();
   s.lists = st.table.list_count();
   for (auto& [id, j] : st.table.jobs()) {
     for (int k = 0; k < task_state_count; ++k)
       s.tasks_by_state[k] += j.by_state[k];
-    s.jobs.emplace(id, view_of(st, j));
+    s.jobs.emplace(id, job_view_of(st, j));
   }
   for (auto& [node, c] : st.consumers.members())
     s.consumers.emplace(node, view_of(st, c));
@@ -87,8 +95,8 @@ manager_snapshot snapshot_of(const manager_state& st, bool with_tasks) {
                                             st.producers.is_active(node), p.joined});
   s.active_producer = st.producers.active();
   s.queues = queues_of(st);
-  s.merges_waiting = st.merges.size();
-  s.dedupe_followers = st.dedupe.followers();
+  s.merges_waiting = st.held.merges();
+  s.dedupe_followers = st.held.followers();
   s.holding = st.holding;
   const auto& rules = st.chooser.rules();
   s.rules_version = rules.version;

@@ -1,7 +1,7 @@
 // The manager's state and the functions that change it (manager_logic.cpp).
 // The behavior in manager.cpp only routes messages to these functions. The
 // state is made of parts that own their invariants (manager/: the task
-// table, producer groups, admission); readers outside the manager use its
+// table, queues, held tasks, consumer pool, producer groups, admission); readers outside the manager use its
 // snapshot (core/manager_snapshot.hpp), not this state.
 #pragma once
 
@@ -16,20 +16,19 @@
 
 #include "actors/manager.hpp"
 #include "actors/protocol.hpp"
-#include "core/worker_types.hpp"
-#include "core/dedupe.hpp"
-#include "core/node_board.hpp"
 #include "core/grace.hpp"
 #include "core/manager_snapshot.hpp"
-#include "core/queue_bounds.hpp"
+#include "core/node_board.hpp"
 #include "core/task_state.hpp"
+#include "core/worker_types.hpp"
 #include "manager/admission.hpp"
 #include "manager/consumer_pool.hpp"
+#include "manager/held_tasks.hpp"
 #include "manager/producer_groups.hpp"
+#include "manager/task_queues.hpp"
 #include "manager/task_table.hpp"
 #include "manager/watch.hpp"
 #include "rules/assign.hpp"
-#include "rules/waiting.hpp"
 
 namespace drover {
 
@@ -40,18 +39,12 @@ struct consumer_link {
   std::vector<assignment> outbox;
 };
 
-/// A job's merge task, held out of the queues until its parts succeeded.
-struct merge_hold {
-  task_id task = 0;
-  bool fetching = false;  ///< the parts' results are being read from the store
-};
-
 struct manager_state {
   manager_options opts;
   task_table table;                          ///< live tasks, jobs, lists, counts per state
   std::unordered_map<job_id, std::vector<caf::actor>> watchers; ///< told job_done, by job
-  bounded_queues pending;                    ///< bounded, with standby
-  waiting_tasks waiting;                     ///< rules/waiting.hpp: no live consumer can take them
+  task_queues queues;                        ///< queued (bounded, standby), parked, retries due
+  held_tasks held;                           ///< merges and dedupe followers, out of the queues
   admission admissions;                      ///< room reserved for lists on their way to the store
   consumer_pool consumers;                   ///< members, credit, grace, modes, candidates
   std::map<std::string, consumer_link> links; ///< by node, of the joined consumers
@@ -65,16 +58,12 @@ struct manager_state {
   std::vector<task_change> changes;          ///< to the store after each message
   manager_stats stats;
   latency_histogram ack_latency;             ///< assignment -> ACK applied
-  uint64_t retry_waiting = 0;                ///< retries waiting out their backoff
   std::deque<alert_info> alerts;             ///< supervisors' alerts, oldest first
   static constexpr size_t max_alerts = 100;
   // -- node status, commands, sleep/wake (manager_nodes.cpp) --
   node_board nodes;
   int64_t idle_since_ms = -1;                ///< cluster idle since (unix ms); -1: busy
   uint64_t policy_sleeps = 0, policy_wakes = 0;
-  // -- dedupe and merge steps (manager_dedupe.cpp, manager_merge.cpp) --
-  dedupe_index dedupe;                       ///< core/dedupe.hpp
-  std::map<job_id, merge_hold> merges;       ///< by job
   // -- members, events, time series for operators (manager_watch.cpp) --
   manager_watch watch;
   static inline const char* name = "manager";
@@ -86,8 +75,9 @@ using manager_ptr = caf::stateful_actor<manager_state>*;
 
 /// Unix milliseconds now, on the actor clock (virtual in tests).
 int64_t now_ms(manager_ptr self);
-/// Fills the tables from what the store kept; leased tasks go back to PENDING.
-void recover(manager_ptr self, recovered_state& rs);
+/// Fills the tables from what the store kept; leased tasks stay with their
+/// consumers, in doubt until they report. Returns what it found.
+recovery_counts recover(manager_ptr self, recovered_state& rs);
 /// Stores a list (once per origin+seq) and answers the producer when durable.
 caf::result<list_ack> submit(manager_ptr self, task_list& list);
 /// Hands pending tasks to consumers with free credit, in batches.
@@ -197,6 +187,10 @@ metrics_snapshot query_metrics(manager_ptr self);
 /// The manager's one consistent look at itself (core/manager_snapshot.hpp);
 /// live tasks only `with_tasks`. at_ms is left 0: the caller has the clock.
 manager_snapshot snapshot_of(const manager_state& st, bool with_tasks = false);
+/// The snapshot's counters alone (the stats query).
+manager_stats stats_of(const manager_state& st);
+/// One job of the snapshot; REST's job answers start from it too.
+job_view job_view_of(const manager_state& st, const job_record& j);
 
 // -- manager_control.cpp -------------------------------------------------------
 
@@ -249,14 +243,14 @@ void start_node_policy(manager_ptr self);
 void on_policy_tick(manager_ptr self);
 /// Adds modes and latest status reports to GET /v1/nodes' members.
 void add_node_views(const manager_state& st, std::vector<node_info>& out);
-/// Adds the nodes and command counts to a metrics snapshot.
+/// Adds the consumers with their modes and latest reports to a metrics
+/// snapshot (the counts come from the manager's snapshot).
 void add_node_metrics(manager_ptr self, metrics_snapshot& m);
 // -- manager_admit.cpp (backpressure: bounded queues) ----------------------------
 
 /// Refuses a list that does not fit the queues plus standby (ec::overloaded,
 /// saying how full they are); else reserves room for it in `need`.
 caf::error admit(manager_state& st, const task_list& list, prio_counts& need);
-void fill_queue_metrics(const manager_state& st, metrics_snapshot& m);
 
 // -- manager_dedupe.cpp / manager_merge.cpp ---------------------------------------
 

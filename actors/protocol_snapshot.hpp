@@ -21,13 +21,14 @@ typename Inspector::result_type inspect(Inspector& f, manager_stats& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_view& x) {
   return f(caf::meta::type_name("job_view"), x.id, x.name, x.origin, x.group, x.producer,
-           x.total, x.sealed, x.cancelled, x.done, x.by_state, x.lists, x.merge_task,
+           x.pushed_ms, x.total, x.sealed, x.cancelled, x.done, x.by_state, x.lists, x.merge_task,
            x.merge_held, x.created_ms, x.started_ms, x.finished_ms);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, consumer_view& x) {
   return f(caf::meta::type_name("consumer_view"), x.node, x.capacity, x.tags, x.types,
-           x.inflight, x.lost, x.mode, x.leaving, x.recovered, x.in_doubt, x.incarnation);
+           x.inflight, x.lost, x.mode, x.leaving, x.recovered, x.in_doubt, x.incarnation,
+           x.role);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, producer_view& x) {

@@ -25,40 +25,35 @@ struct keeper_state {
 
 using keeper_ptr = caf::stateful_actor<keeper_state>*;
 
-/// Reads the whole file, or returns false (missing, unreadable, too large).
-bool read_small_file(const std::string& path, std::string& text, std::string& why) {
+/// Reads the whole file; the error says why not (missing, unreadable, too
+/// large).
+result<std::string> read_small_file(const std::string& path) {
   std::ifstream in{path, std::ios::binary};
-  if (!in) {
-    why = "cannot open it";
-    return false;
-  }
+  if (!in)
+    return error{ec::bad_input, "cannot open it"};
   std::ostringstream buf;
   buf << in.rdbuf();
-  if (in.bad()) {
-    why = "cannot read it";
-    return false;
-  }
-  text = buf.str();
-  if (text.size() > max_rules_bytes) {
-    why = "it is larger than 1 MiB";
-    return false;
-  }
-  return true;
+  if (in.bad())
+    return error{ec::bad_input, "cannot read it"};
+  auto text = buf.str();
+  if (text.size() > max_rules_bytes)
+    return error{ec::bad_input, "it is larger than 1 MiB"};
+  return text;
 }
 
 /// Looks at the file; sends the manager a swap when its text changed and is
 /// valid. Each text is parsed once, however often it is polled.
 void poll_file(keeper_ptr self) {
   auto& st = self->state;
-  std::string text;
-  std::string why;
-  if (!read_small_file(st.opts.path, text, why)) {
+  auto read = read_small_file(st.opts.path);
+  if (!read) {
     if (!st.file_missing)
-      log_warn("rules: {}: {}; the rules in force stay", st.opts.path, why);
+      log_warn("rules: {}: {}; the rules in force stay", st.opts.path, read.err().message);
     st.file_missing = true;
     return;
   }
   st.file_missing = false;
+  const std::string& text = *read;
   auto hash = fnv1a_hex(text);
   if (hash == st.last_seen)
     return;

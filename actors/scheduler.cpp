@@ -159,10 +159,10 @@ caf::result<schedule_record> add(scheduler_ptr self, const schedule_input& in, b
   auto policy = checked->policy;
   if (auto err = parse_template(in.job_template, l.job))
     return to_caf(err);
-  error err;
-  auto& r = self->state.book.add(in, l.rec, policy, now_ms(self), upsert, err);
-  if (err)
-    return to_caf(err);
+  auto added = self->state.book.add(in, l.rec, policy, now_ms(self), upsert);
+  if (!added)
+    return to_caf(added.err());
+  auto& r = **added;
   l.generation = self->state.live[r.id].generation;
   self->state.live[r.id] = std::move(l);
   save(self, r);

@@ -8,9 +8,10 @@
 namespace drover {
 
 error load_job_file(const std::string& path, job_request& out) {
-  std::string text;
-  if (auto err = read_text_file(path, "the --job-file", text))
-    return err;
+  auto read = read_text_file(path, "the --job-file");
+  if (!read)
+    return std::move(read).err();
+  const std::string& text = *read;
   job_limits limits;
   limits.max_tasks = std::numeric_limits<uint32_t>::max();
   limits.read_files = true;

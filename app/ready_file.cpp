@@ -42,7 +42,14 @@ std::string ready_json(const readiness& r) {
                      {"registry", or_null(r.registry)},
                      {"http", or_null(r.http)},
                      {"ports", {{"registry", port_of(r.registry)}, {"http", port_of(r.http)}}},
-                     {"node", r.node}};
+                     {"node", r.node},
+                     {"recovered", nullptr},
+                     {"exited", nullptr}};
+  if (const auto& rc = r.recovered)
+    doc["recovered"] = {{"jobs", rc->jobs}, {"unfinished", rc->unfinished}, {"leased", rc->leased}};
+  if (const auto& ex = r.exited)
+    doc["exited"] = {{"code", ex->code},
+                     {"executed", ex->executed ? nlohmann::json(*ex->executed) : nullptr}};
   return doc.dump() + "\n";
 }
 

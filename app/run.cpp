@@ -151,7 +151,10 @@ int start_manager_side(caf::actor_system& sys, const run_options& o, const role_
     mo.rules = std::move(pre.rules);
     mo.rules_path = pre.rules_path;
   }
-  mo.on_ready = ready_part(r.ready);
+  mo.on_ready = [ready = r.ready, part = ready_part(r.ready)](const recovery_counts& found) {
+    ready->recovered = found; // before the part is marked: the file is written after
+    part();
+  };
   caf::actor store;
   auto mgr = spawn_manager_role(sys, std::move(mo), std::move(pre.store), o.store != "memory",
                                 store, std::move(pre.schedules));
@@ -250,8 +253,9 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
     r.consumer_node = co.info.node;
     auto mbo = mailbox_options_of(o, co.info.node);
     mbo.registry = registry;
-    // The consumer's registration is what readiness waits for, not the mailbox's.
-    mbo.link = member_link_options(o, ep, local_registry, r, false);
+    // Ready once the mailbox has its route from the courier too: before
+    // that, data sent to this node's users has nowhere to go.
+    mbo.link = member_link_options(o, ep, local_registry, r, true);
     co.node.user_backlog = [b = mbo.backlog] { return b->get(); };
     auto mb = spawn_mailbox_role(sys, mbo, mbo.path != ":memory:"); // its file on an I/O thread
     if (!mb)
@@ -340,8 +344,16 @@ int run_roles(run_options o, const http_flags& http, const std::vector<std::stri
   for (auto a = r.actors.rbegin(); a != r.actors.rend(); ++a)
     caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
   r.actors.clear();
-  if (r.executed)
-    log_info("consumer {}: executed {} tasks", r.consumer_node, r.executed->load());
+  exit_info ended{code, std::nullopt};
+  if (r.executed) {
+    ended.executed = r.executed->load();
+    log_info("consumer {}: executed {} tasks", r.consumer_node, *ended.executed);
+  }
+  if (!o.ready_file.empty() && r.ready->waiting == 0) { // it was written: say how it ended
+    r.ready->exited = ended;
+    if (auto err = write_ready_file(o.ready_file, *r.ready))
+      log_error("{}", err.message);
+  }
   return code;
 }
 

@@ -79,16 +79,17 @@ cluster() {
   local mode=$1 tag=$2
   # shellcheck disable=SC2046
   spawn "$TMP/$tag.mgr.out" "$TMP/$tag.mgr.err" "$DROVER" run --http=off \
-    --role=registry,manager --listen=127.0.0.1:0 --store=memory $(tls_of "$mode" manager)
+    --role=registry,manager --listen=127.0.0.1:0 --store=memory \
+    --ready-file="$TMP/$tag.mgr.ready" $(tls_of "$mode" manager)
   MGR=$SPAWNED
-  wait_text "$TMP/$tag.mgr.err" "ready after recovery in" 60 "$MGR" || return 1
-  MGR_EP=$(grep -m1 -o 'registry listening on [0-9.]*:[0-9]*' "$TMP/$tag.mgr.err" | awk '{print $4}')
+  wait_ready "$TMP/$tag.mgr.ready" 60 "$MGR" || return 1
+  MGR_EP=$(ready_get "$TMP/$tag.mgr.ready" registry)
   for c in c1 c2; do
     # shellcheck disable=SC2046
     spawn "$TMP/$tag.$c.out" "$TMP/$tag.$c.err" "$DROVER" run --role=consumer \
-      --registry="$MGR_EP" --node="$c" $(tls_of "$mode" "$c")
+      --registry="$MGR_EP" --node="$c" --ready-file="$TMP/$tag.$c.ready" $(tls_of "$mode" "$c")
     eval "${c^^}=$SPAWNED"
-    wait_text "$TMP/$tag.mgr.err" "consumer $c joined" 15 "$SPAWNED" || return 1
+    wait_ready "$TMP/$tag.$c.ready" 15 "$SPAWNED" || return 1
   done
 }
 uncluster() { stop "${C1:-}"; stop "${C2:-}"; stop "${MGR:-}"; C1=""; C2=""; MGR=""; }

@@ -40,8 +40,6 @@ int run_rules_apply(const client_commands& c, api_client& api, client_io& io);
 int print_reply(api_client& api, client_io& io, bool as_json, const api_reply& reply,
                 const std::function<void(const nlohmann::json&)>& human);
 
-/// Reads a whole file; false with a one-line reason in `why`.
-bool read_file(const std::string& path, std::string& out, std::string& why);
 
 /// Percent-encodes one URL path segment (ids may hold any character).
 std::string url_segment(const std::string& text);

@@ -163,13 +163,14 @@ int report_failure(const api_reply& reply, const std::string& server, std::ostre
   return 1;
 }
 
-bool parse_reply(const api_reply& reply, const std::string& server, nlohmann::json& out,
-                 std::ostream& err) {
-  out = nlohmann::json::parse(reply.body, nullptr, false);
-  if (!out.is_discarded() && out.is_object())
-    return true;
-  err << "drover: " << server << " did not answer with drover JSON; is --server a drover manager?\n";
-  return false;
+result<nlohmann::json> parse_reply(const api_reply& reply, const std::string& server,
+                                   std::ostream& err) {
+  auto doc = nlohmann::json::parse(reply.body, nullptr, false);
+  if (!doc.is_discarded() && doc.is_object())
+    return doc;
+  std::string what = server + " did not answer with drover JSON; is --server a drover manager?";
+  err << "drover: " << what << "\n";
+  return error{ec::bad_input, what};
 }
 
 } // namespace drover

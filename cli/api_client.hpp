@@ -49,9 +49,9 @@ private:
 /// 2 when the server could not be reached, 1 when it said no.
 int report_failure(const api_reply& reply, const std::string& server, std::ostream& err);
 
-/// Parses a 2xx body; on text that is not JSON writes a line to `err` and
-/// returns false (exit code 2: this is not a drover server).
-bool parse_reply(const api_reply& reply, const std::string& server, nlohmann::json& out,
-                 std::ostream& err);
+/// Parses a 2xx body into a JSON object; on anything else writes a line to
+/// `err` and returns ec::bad_input (this is not a drover server).
+[[nodiscard]] result<nlohmann::json> parse_reply(const api_reply& reply, const std::string& server,
+                                                 std::ostream& err);
 
 } // namespace drover

@@ -18,16 +18,13 @@ namespace drover {
 
 using json = nlohmann::json;
 
-bool read_file(const std::string& path, std::string& out, std::string& why) {
+result<std::string> read_file(const std::string& path) {
   std::ifstream in{path, std::ios::binary};
-  if (!in) {
-    why = "cannot read " + path + ": " + std::strerror(errno);
-    return false;
-  }
+  if (!in)
+    return error{ec::bad_input, "cannot read " + path + ": " + std::strerror(errno)};
   std::ostringstream buf;
   buf << in.rdbuf();
-  out = buf.str();
-  return true;
+  return buf.str();
 }
 
 std::string url_segment(const std::string& text) {
@@ -49,13 +46,13 @@ int print_reply(api_client& api, client_io& io, bool as_json, const api_reply& r
                 const std::function<void(const json&)>& human) {
   if (int code = report_failure(reply, api.server(), io.err))
     return code;
-  json doc;
-  if (!parse_reply(reply, api.server(), doc, io.err))
+  auto doc = parse_reply(reply, api.server(), io.err);
+  if (!doc)
     return 1;
   if (as_json)
-    io.out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+    io.out << doc->dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   else
-    human(doc);
+    human(*doc);
   return 0;
 }
 
@@ -82,7 +79,7 @@ bool check_id(const client_commands& c, client_io& io) {
   bool task = is_task_id(c);
   uint64_t id = 0;
   auto [end, err] = std::from_chars(c.id.data(), c.id.data() + c.id.size(), id);
-  bool ok = task ? parse_task_id(c.id, id)
+  bool ok = task ? parse_task_id(c.id).ok()
                  : !c.id.empty() && err == std::errc{} && end == c.id.data() + c.id.size();
   if (ok)
     return true;
@@ -160,9 +157,10 @@ int run_rules_apply(const client_commands& c, api_client& api, client_io& io) {
   auto reply = api.put("/v1/rules", local.text, "application/yaml");
   if (int code = report_failure(reply, api.server(), io.err))
     return code;
-  json doc;
-  if (!parse_reply(reply, api.server(), doc, io.err))
+  auto parsed = parse_reply(reply, api.server(), io.err);
+  if (!parsed)
     return 1;
+  json doc = std::move(*parsed);
   if (c.client.json)
     io.out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   else

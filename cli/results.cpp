@@ -52,7 +52,11 @@ int get_page(api_client& api, client_io& io, const std::string& path, json& page
   auto reply = api.get(path);
   if (int code = report_failure(reply, api.server(), io.err))
     return code;
-  return parse_reply(reply, api.server(), page, io.err) ? 0 : 2;
+  auto doc = parse_reply(reply, api.server(), io.err);
+  if (!doc)
+    return 2;
+  page = std::move(*doc);
+  return 0;
 }
 
 } // namespace

@@ -64,32 +64,31 @@ int call(api_client& api, client_io& io, bool as_json, const api_reply& reply, b
   });
 }
 
-/// The POST /v1/schedules body from the flags; false with a line in `why`.
-bool create_body(const schedule_cli& s, json& body, std::string& why) {
+/// The POST /v1/schedules body from the flags; ec::bad_input with a line
+/// saying what to fix.
+result<json> create_body(const schedule_cli& s) {
   json job;
   if (!s.job_file.empty()) {
-    std::string text;
-    if (!read_file(s.job_file, text, why))
-      return false;
-    job = json::parse(text, nullptr, false);
-    if (job.is_discarded() || !job.is_object()) {
-      why = s.job_file + " is not a JSON object (the POST /v1/jobs body)";
-      return false;
-    }
+    auto text = read_file(s.job_file);
+    if (!text)
+      return text.err();
+    job = json::parse(*text, nullptr, false);
+    if (job.is_discarded() || !job.is_object())
+      return error{ec::bad_input, s.job_file + " is not a JSON object (the POST /v1/jobs body)"};
   } else {
     json task{{"type", s.type}, {"count", s.tasks}};
     if (!s.payload.empty())
       task["payload"] = s.payload;
     job = json{{"name", s.name}, {"tasks", json::array({task})}};
   }
-  body = json{{"name", s.name}, {"job", job}, {"running", !s.stopped}};
+  json body{{"name", s.name}, {"job", job}, {"running", !s.stopped}};
   if (!s.every.empty())
     body["every"] = s.every;
   if (!s.cron.empty())
     body["cron"] = s.cron;
   if (!s.catch_up.empty())
     body["catch_up"] = s.catch_up;
-  return true;
+  return body;
 }
 
 CLI::App* by_id(CLI::App* parent, schedule_cli& s, const char* name, const char* what) {
@@ -155,13 +154,12 @@ std::optional<int> run_schedule_command(const schedule_cli& s, bool as_json, api
       io.err << "drover: schedules create needs --every=PERIOD or --cron='LINE' (one of them)\n";
       return 2;
     }
-    json body;
-    std::string why;
-    if (!create_body(s, body, why)) {
-      io.err << "drover: " << why << "\n";
+    auto body = create_body(s);
+    if (!body) {
+      io.err << "drover: " << body.err().message << "\n";
       return 2;
     }
-    return call(api, io, as_json, api.post("/v1/schedules", body.dump()), false);
+    return call(api, io, as_json, api.post("/v1/schedules", body->dump()), false);
   }
   return std::nullopt;
 }

@@ -34,11 +34,12 @@ int build_body(const submit_options& s, std::string& body, std::set<std::string>
     return 2;
   }
   if (!s.file.empty()) {
-    std::string why;
-    if (!read_file(s.file, body, why)) {
-      err << "drover: " << why << "\n";
+    auto text = read_file(s.file);
+    if (!text) {
+      err << "drover: " << text.err().message << "\n";
       return 2;
     }
+    body = std::move(*text);
     job_limits local{std::numeric_limits<std::size_t>::max()};
     local.read_files = true; // split.lines reads its file here: the server reads no client files
     auto parsed = parse_job_request(body, local);
@@ -52,8 +53,8 @@ int build_body(const submit_options& s, std::string& body, std::set<std::string>
       types.insert(std::string{t.type});
     return 0;
   }
-  priority p;
-  if (!parse_priority(s.priority, p)) {
+  auto p = parse_priority(s.priority);
+  if (!p) {
     err << "drover: --priority: '" << s.priority << "' is not high, normal or low\n";
     return 2;
   }
@@ -132,8 +133,10 @@ int wait_for(const json& created, const client_commands& c, api_client& api, cli
         io.out << "\n";
       return report_failure(reply, api.server(), io.err);
     }
-    if (!parse_reply(reply, api.server(), final_job, io.err))
+    auto parsed = parse_reply(reply, api.server(), io.err);
+    if (!parsed)
       return 1;
+    final_job = std::move(*parsed);
     if (!c.client.json) {
       if (io.tty)
         io.out << "\r" << progress_bar(final_job) << "   " << std::flush;
@@ -175,9 +178,10 @@ int run_submit(const client_commands& c, api_client& api, client_io& io) {
   auto reply = api.post("/v1/jobs", body);
   if (int code = report_failure(reply, api.server(), io.err))
     return code;
-  json created;
-  if (!parse_reply(reply, api.server(), created, io.err))
+  auto parsed = parse_reply(reply, api.server(), io.err);
+  if (!parsed)
     return 1;
+  json created = std::move(*parsed);
   warn_unrun_types(types, api, io.err);
   if (!c.client.json)
     print_created(io.out, created);

@@ -122,7 +122,10 @@ void add_run_flags(CLI::App& app, run_options& o) {
        "--payload", [&o](const std::string& v) { o.task.payload = v; }, "payload of every task")
     ->group(job);
   app.add_option_function<std::string>("--priority", [&o](const std::string& v) {
-       if (!parse_priority(v, o.task.prio))
+       auto p = parse_priority(v);
+       if (p)
+         o.task.prio = *p;
+       else
          throw CLI::ValidationError("--priority", "'" + v + "' is not high, normal or low");
      }, "high|normal|low")->default_str("normal")->group(job);
   app.add_option("--max-attempts", o.task.max_attempts, "attempts per task")->capture_default_str()->group(job);

@@ -37,13 +37,13 @@ result<queue_limits> parse_queues_flag(const std::string& text, queue_limits out
     auto part = text.substr(start, end - start);
     auto colon = part.find(':');
     uint64_t v = 0;
-    priority p;
     auto key = part.substr(0, colon == std::string::npos ? part.size() : colon);
     bool number = colon != std::string::npos && whole(YAML::Node(part.substr(colon + 1)), v);
+    auto p = parse_priority(key);
     if (number && key == "standby")
       out.standby = v;
-    else if (number && parse_priority(key, p))
-      out.capacity[static_cast<int>(p)] = v;
+    else if (number && p)
+      out.capacity[static_cast<int>(*p)] = v;
     else
       return {ec::bad_input, "'" + part + "': expected KEY:N with KEY one of high, normal, "
                                "low, standby, e.g. normal:100000"};
@@ -60,19 +60,20 @@ result<queue_limits> read_queue_limits(const YAML::Node& n, queue_limits out) {
   for (const auto& kv : n) {
     auto key = kv.first.Scalar();
     uint64_t v = 0;
-    priority p;
+    auto p = parse_priority(key);
     if (key == "weights") {
       if (!kv.second.IsMap())
         return wrong;
       for (const auto& w : kv.second) {
-        if (!parse_priority(w.first.Scalar(), p) || !whole(w.second, v) || v > 1000)
+        auto wp = parse_priority(w.first.Scalar());
+        if (!wp || !whole(w.second, v) || v > 1000)
           return wrong;
-        out.weights[static_cast<int>(p)] = static_cast<uint32_t>(v);
+        out.weights[static_cast<int>(*wp)] = static_cast<uint32_t>(v);
       }
     } else if (key == "standby" && whole(kv.second, v)) {
       out.standby = v;
-    } else if (parse_priority(key, p) && whole(kv.second, v)) {
-      out.capacity[static_cast<int>(p)] = v;
+    } else if (p && whole(kv.second, v)) {
+      out.capacity[static_cast<int>(*p)] = v;
     } else {
       return wrong;
     }

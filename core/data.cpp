@@ -5,14 +5,11 @@
 
 #include <fmt/format.h>
 
+#include "core/text_input.hpp"
+
 namespace drover {
 
 namespace {
-
-bool parse_number(std::string_view text, uint64_t& out) {
-  auto [end, err] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return !text.empty() && err == std::errc{} && end == text.data() + text.size();
-}
 
 bool all_digits(std::string_view text) {
   for (char c : text)
@@ -37,8 +34,9 @@ std::string format_user_id(uint64_t n) {
 }
 
 result<uint64_t> parse_user_id(std::string_view text) {
-  uint64_t n = 0;
-  if (text.size() < 2 || text[0] != 'u' || !parse_number(text.substr(1), n) || n == 0)
+  auto n = text.size() < 2 || text[0] != 'u' ? result<uint64_t>{ec::bad_input, "no u"}
+                                                : parse_whole_number(text.substr(1));
+  if (!n || *n == 0)
     return {ec::bad_input, fmt::format("'{}' is not a user id (expected u<N>)", text)};
   return n;
 }
@@ -61,34 +59,39 @@ bool looks_like_delivery_id(std::string_view text) {
 result<priority> parse_level(std::string_view text) {
   if (text.size() == 1 && text[0] >= '0' && text[0] <= '2')
     return static_cast<priority>(text[0] - '0');
-  if (priority p; parse_priority(text, p))
+  if (auto p = parse_priority(text))
     return p;
   return {ec::bad_input, fmt::format("'{}' is not high, normal, low, 0, 1 or 2", text)};
 }
 
-error parse_send_headers(const std::string* user_agent, const std::string* level,
-                         const std::string* des_user, send_request& out) {
-  auto user = [](const char* name, const std::string* v, uint64_t& n) -> error {
+result<send_request> parse_send_headers(const std::string* user_agent,
+                                        const std::string* level,
+                                        const std::string* des_user) {
+  auto user = [](const char* name, const std::string* v) -> result<uint64_t> {
     if (!v || v->empty())
       return {ec::bad_input, fmt::format("header {} is missing: give the user id (u<N>)", name)};
     auto id = parse_user_id(*v);
     if (!id)
       return {ec::bad_input, fmt::format("header {}: '{}' is not a user id (expected u<N>, "
                                          "as returned by POST /v1/users)", name, *v)};
-    n = *id;
-    return {};
+    return *id;
   };
-  if (auto err = user("USER-AGENT", user_agent, out.sender))
-    return err;
-  if (auto err = user("DES-USER", des_user, out.dest))
-    return err;
+  send_request out;
+  auto sender = user("USER-AGENT", user_agent);
+  if (!sender)
+    return std::move(sender).err();
+  auto dest = user("DES-USER", des_user);
+  if (!dest)
+    return std::move(dest).err();
   if (!level || level->empty())
     return {ec::bad_input, "header LEVEL is missing: give high, normal or low (or 0, 1, 2)"};
   auto parsed = parse_level(*level);
   if (!parsed)
     return {ec::bad_input, "header LEVEL: " + parsed.err().message};
+  out.sender = *sender;
+  out.dest = *dest;
   out.level = *parsed;
-  return {};
+  return out;
 }
 
 } // namespace drover

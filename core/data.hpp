@@ -97,8 +97,10 @@ bool looks_like_delivery_id(std::string_view text);
 result<priority> parse_level(std::string_view text);
 
 /// Checks the three headers of POST /v1/send_data; the error names the
-/// header that is missing or malformed. `nullptr` means absent.
-error parse_send_headers(const std::string* user_agent, const std::string* level,
-                         const std::string* des_user, send_request& out);
+/// header that is missing or malformed. `nullptr` means absent. The
+/// request it returns has sender, dest and level set.
+[[nodiscard]] result<send_request> parse_send_headers(const std::string* user_agent,
+                                                      const std::string* level,
+                                                      const std::string* des_user);
 
 } // namespace drover

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/errors.hpp"
+#include "core/text_input.hpp"
+
 namespace drover {
 
 void handler_registry::add(std::string type, task_handler fn, bool off_actor) {
@@ -39,25 +42,28 @@ std::string handler_registry::names() const {
 
 namespace {
 
-/// Parses a non-negative integer payload; false with an explanation if not.
-bool parse_count(const std::string& payload, uint64_t& out, handler_result& err,
-                 const char* what) {
-  auto [end, ec] = std::from_chars(payload.data(), payload.data() + payload.size(), out);
-  if (payload.empty() || ec != std::errc{} || end != payload.data() + payload.size()) {
-    err.ok = false;
-    err.result = std::string{"payload must be "} + what + ", got '" + payload + "'";
-    return false;
-  }
-  return true;
+/// A non-negative integer payload; the error says what it must be.
+result<uint64_t> parse_count(const std::string& payload, const char* what) {
+  if (auto n = parse_whole_number(payload))
+    return n;
+  return error{ec::bad_input, std::string{"payload must be "} + what + ", got '" + payload + "'"};
+}
+
+/// A handler's failure: the attempt failed with `e`'s message as its result.
+handler_result failed_with(const error& e) {
+  handler_result r;
+  r.ok = false;
+  r.result = e.message;
+  return r;
 }
 
 handler_result burn(const std::string& payload, uint32_t) {
+  auto us = parse_count(payload, "a number of microseconds");
+  if (!us)
+    return failed_with(us.err());
   handler_result r;
-  uint64_t us = 0;
-  if (!parse_count(payload, us, r, "a number of microseconds"))
-    return r;
   // CPU work by design: this handler exists to load a consumer's core.
-  auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(us);
+  auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(*us);
   uint64_t x = 0;
   while (std::chrono::steady_clock::now() < until)
     for (int i = 0; i < 256; ++i)
@@ -75,21 +81,22 @@ handler_registry builtin_handlers() {
     return handler_result{true, payload, {}};
   });
   reg.add("sleep", [](const std::string& payload, uint32_t) {
+    auto ms = parse_count(payload, "a number of milliseconds");
+    if (!ms)
+      return failed_with(ms.err());
     handler_result r;
-    uint64_t ms = 0;
-    if (parse_count(payload, ms, r, "a number of milliseconds"))
-      r.delay = std::chrono::milliseconds(ms);
+    r.delay = std::chrono::milliseconds(*ms);
     return r;
   });
   reg.add("fail", [](const std::string& payload, uint32_t attempt) {
+    auto k = parse_count(payload, "the number of attempts to fail");
+    if (!k)
+      return failed_with(k.err());
     handler_result r;
-    uint64_t k = 0;
-    if (!parse_count(payload, k, r, "the number of attempts to fail"))
-      return r;
-    if (attempt <= k) {
+    if (attempt <= *k) {
       r.ok = false;
       r.result = "failing attempt " + std::to_string(attempt) + " of the first "
-                 + std::to_string(k) + " on purpose";
+                 + std::to_string(*k) + " on purpose";
     }
     return r;
   });

@@ -34,10 +34,18 @@ host_sample read_host(const std::string& proc_root, const std::string& disk_path
     if (cpu)
       s.cpu = *cpu;
   }
-  if (slurp(proc_root + "/meminfo", text))
-    s.ok_mem = parse_meminfo(text, s.mem_total_kb, s.mem_available_kb);
-  if (slurp(proc_root + "/net/dev", text))
-    s.ok_net = parse_net_dev(text, s.net_rx_bytes, s.net_tx_bytes);
+  if (slurp(proc_root + "/meminfo", text)) {
+    auto mem = parse_meminfo(text);
+    s.ok_mem = mem.ok();
+    if (mem)
+      s.mem_total_kb = mem->total, s.mem_available_kb = mem->available;
+  }
+  if (slurp(proc_root + "/net/dev", text)) {
+    auto net = parse_net_dev(text);
+    s.ok_net = net.ok();
+    if (net)
+      s.net_rx_bytes = net->rx, s.net_tx_bytes = net->tx;
+  }
   struct statvfs vfs {};
   if (::statvfs(disk_path.c_str(), &vfs) == 0) {
     s.disk_total_bytes = static_cast<uint64_t>(vfs.f_blocks) * vfs.f_frsize;

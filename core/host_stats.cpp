@@ -71,7 +71,7 @@ result<cpu_times> parse_proc_stat(std::string_view text) {
   return out;
 }
 
-bool parse_meminfo(std::string_view text, uint64_t& total_kb, uint64_t& available_kb) {
+result<mem_kb> parse_meminfo(std::string_view text) {
   uint64_t total = 0, avail = 0, free = 0, buffers = 0, cached = 0;
   bool has_total = false, has_avail = false;
   for_lines(text, [&](std::string_view line) {
@@ -95,13 +95,11 @@ bool parse_meminfo(std::string_view text, uint64_t& total_kb, uint64_t& availabl
     return false;
   });
   if (!has_total)
-    return false;
-  total_kb = total;
-  available_kb = has_avail ? avail : free + buffers + cached;
-  return true;
+    return error{ec::bad_input, "no 'MemTotal:' line"};
+  return mem_kb{total, has_avail ? avail : free + buffers + cached};
 }
 
-bool parse_net_dev(std::string_view text, uint64_t& rx_bytes, uint64_t& tx_bytes) {
+result<net_bytes> parse_net_dev(std::string_view text) {
   uint64_t rx = 0, tx = 0;
   bool any = false;
   for_lines(text, [&](std::string_view line) {
@@ -120,9 +118,9 @@ bool parse_net_dev(std::string_view text, uint64_t& rx_bytes, uint64_t& tx_bytes
     any = true;
     return false;
   });
-  if (any)
-    rx_bytes = rx, tx_bytes = tx;
-  return any;
+  if (!any)
+    return error{ec::bad_input, "no interface line other than lo"};
+  return net_bytes{rx, tx};
 }
 
 double cpu_percent(const cpu_times& a, const cpu_times& b) {

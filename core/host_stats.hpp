@@ -43,13 +43,23 @@ struct host_figures {
 /// Parses the first "cpu " line of /proc/stat. ec::bad_input if there is
 /// none or it has fewer than 4 numbers.
 result<cpu_times> parse_proc_stat(std::string_view text);
-/// Reads MemTotal and MemAvailable (kB) from /proc/meminfo; false if
+/// Total and available memory of /proc/meminfo, in kB.
+struct mem_kb {
+  uint64_t total = 0;
+  uint64_t available = 0;
+};
+/// Reads MemTotal and MemAvailable from /proc/meminfo; ec::bad_input if
 /// MemTotal is missing. Without MemAvailable (kernels < 3.14) uses
 /// MemFree + Buffers + Cached.
-bool parse_meminfo(std::string_view text, uint64_t& total_kb, uint64_t& available_kb);
+[[nodiscard]] result<mem_kb> parse_meminfo(std::string_view text);
+/// Bytes received and transmitted.
+struct net_bytes {
+  uint64_t rx = 0;
+  uint64_t tx = 0;
+};
 /// Sums received and transmitted bytes over every interface of
-/// /proc/net/dev except lo; false if no interface line parses.
-bool parse_net_dev(std::string_view text, uint64_t& rx_bytes, uint64_t& tx_bytes);
+/// /proc/net/dev except lo; ec::bad_input if no interface line parses.
+[[nodiscard]] result<net_bytes> parse_net_dev(std::string_view text);
 
 /// Busy share of the ticks between `a` and `b`, 0..100; 0 if no tick passed
 /// or the counters went backwards.

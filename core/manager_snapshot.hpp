@@ -33,6 +33,13 @@ struct manager_stats {
   uint64_t producers = 0;
 };
 
+/// What a manager found in its store when it started.
+struct recovery_counts {
+  uint64_t jobs = 0;
+  uint64_t unfinished = 0;       ///< tasks not finished
+  uint64_t leased = 0;           ///< of those, ASSIGNED or RUNNING: kept for their consumers
+};
+
 /// One job as the manager holds it.
 struct job_view {
   job_id id = 0;
@@ -40,6 +47,7 @@ struct job_view {
   std::string origin;            ///< the run's identity (producer's job key)
   std::string group;
   std::string producer;          ///< node that pushed its latest list
+  int64_t pushed_ms = 0;         ///< when its latest list was stored
   uint64_t total = 0;
   bool sealed = false;
   bool cancelled = false;
@@ -66,6 +74,7 @@ struct consumer_view {
   bool recovered = false;        ///< known from the store only, its process not back yet
   uint64_t in_doubt = 0;         ///< leases its next report must confirm
   uint64_t incarnation = 0;      ///< differs when a new process took the name
+  member_role role = member_role::consumer; ///< or worker: an HTTP worker
 };
 
 /// One producer; per group one is active.

@@ -32,13 +32,11 @@ const char* to_string(command_kind k) {
   return "unknown";
 }
 
-bool parse_command_kind(const std::string& text, command_kind& out) {
+result<command_kind> parse_command_kind(const std::string& text) {
   for (auto k : all_kinds)
-    if (text == to_string(k)) {
-      out = k;
-      return true;
-    }
-  return false;
+    if (text == to_string(k))
+      return k;
+  return error{ec::bad_input, "unknown command '" + text + "' (one of " + command_names() + ")"};
 }
 
 const char* command_names() {

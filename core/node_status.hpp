@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/errors.hpp"
 #include "core/membership.hpp"
 
 namespace drover {
@@ -20,8 +21,9 @@ const char* to_string(node_mode m);
 
 enum class command_kind : uint8_t { restart, clear_cache, drain, update, sleep, wake };
 const char* to_string(command_kind k);
-/// Parses a command name ("clear_cache", ...); false if unknown.
-bool parse_command_kind(const std::string& text, command_kind& out);
+/// Parses a command name ("clear_cache", ...); ec::bad_input naming the
+/// commands if unknown.
+[[nodiscard]] result<command_kind> parse_command_kind(const std::string& text);
 /// "restart, clear_cache, drain, update, sleep, wake", for error messages.
 const char* command_names();
 

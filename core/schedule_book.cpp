@@ -19,17 +19,14 @@ result<checked_schedule> check_schedule_input(const schedule_input& in) {
   return checked_schedule{std::move(*rec), *policy};
 }
 
-schedule_record& schedule_book::add(const schedule_input& in, const recurrence& rec,
-                                    catch_up_policy policy, int64_t now_ms, bool upsert,
-                                    error& err) {
-  err = {};
+result<schedule_record*> schedule_book::add(const schedule_input& in, const recurrence& rec,
+                                            catch_up_policy policy, int64_t now_ms,
+                                            bool upsert) {
   for (auto& [id, r] : records_)
     if (r.name == in.name) {
-      if (!upsert) {
-        err = {ec::bad_transition,
-               fmt::format("a schedule named '{}' exists already (id {})", in.name, id)};
-        return r;
-      }
+      if (!upsert)
+        return error{ec::bad_transition,
+                     fmt::format("a schedule named '{}' exists already (id {})", in.name, id)};
       bool timing_changed = r.every != in.every || r.cron != in.cron;
       r.job_template = in.job_template;
       r.every = in.every;
@@ -37,7 +34,7 @@ schedule_record& schedule_book::add(const schedule_input& in, const recurrence& 
       r.catch_up = policy;
       if (timing_changed && r.running)
         change(r, rec, now_ms);
-      return r;
+      return &r;
     }
   schedule_record r;
   r.id = next_id_++;
@@ -50,7 +47,7 @@ schedule_record& schedule_book::add(const schedule_input& in, const recurrence& 
   r.last_fire_ms = now_ms;
   r.running = in.running;
   r.next_ms = in.running ? next_fire(rec, now_ms, now_ms) : -1;
-  return records_[r.id] = std::move(r);
+  return &(records_[r.id] = std::move(r));
 }
 
 schedule_record& schedule_book::restore(schedule_record r) {

@@ -67,9 +67,10 @@ public:
   /// the name exists, replaces its template, timing and catch-up instead
   /// and keeps its history (running state too). A name taken without
   /// `upsert` is ec::bad_transition. The input must have passed
-  /// check_schedule_input.
-  schedule_record& add(const schedule_input& in, const recurrence& rec,
-                       catch_up_policy policy, int64_t now_ms, bool upsert, error& err);
+  /// check_schedule_input. Returns the record in the book (never null).
+  [[nodiscard]] result<schedule_record*> add(const schedule_input& in, const recurrence& rec,
+                                             catch_up_policy policy, int64_t now_ms,
+                                             bool upsert);
 
   /// Puts back a stored record as is (after a restart); keeps ids unique.
   schedule_record& restore(schedule_record r);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/compact_string.hpp"
+#include "core/errors.hpp"
 
 namespace drover {
 
@@ -37,14 +38,14 @@ constexpr bool is_terminal(task_state s) { return level(s) == 3; }
 
 /// Upper-case name as in DESIGN.md, e.g. "SUCCEEDED".
 const char* to_string(task_state s);
-/// Parses a name in either case; false if it is not a state.
-bool parse_task_state(std::string_view name, task_state& out);
+/// Parses a name in either case; ec::bad_input naming the states if it is none.
+[[nodiscard]] result<task_state> parse_task_state(std::string_view name);
 
 enum class priority : uint8_t { high = 0, normal = 1, low = 2 };
 constexpr int priority_count = 3;
 const char* to_string(priority p);
-/// Accepts high|normal|low; false otherwise.
-bool parse_priority(std::string_view name, priority& out);
+/// Accepts high|normal|low in either case; ec::bad_input otherwise.
+[[nodiscard]] result<priority> parse_priority(std::string_view name);
 
 /// What a producer (or REST client) asks to run. The text fields are
 /// compact_string (8 bytes, read like a const std::string): the manager keeps
@@ -116,7 +117,7 @@ struct lease_ref {
 /// External task id `<node>_<unix-ms>_<id>` (DESIGN.md §3): the last part is
 /// the internal id, so the string maps back without a lookup table.
 std::string format_task_id(std::string_view node, int64_t created_ms, task_id id);
-/// Accepts a plain number or the external form; false if neither.
-bool parse_task_id(std::string_view text, task_id& out);
+/// Accepts a plain number or the external form; ec::bad_input if neither.
+[[nodiscard]] result<task_id> parse_task_id(std::string_view text);
 
 } // namespace drover

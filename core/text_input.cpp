@@ -2,6 +2,7 @@
 #include "core/text_input.hpp"
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -37,6 +38,14 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
 
 } // namespace
 
+result<uint64_t> parse_whole_number(std::string_view text) {
+  uint64_t n = 0;
+  auto [end, err] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (text.empty() || err != std::errc{} || end != text.data() + text.size())
+    return error{ec::bad_input, fmt::format("'{}' is not a whole number", text)};
+  return n;
+}
+
 bool is_utf8(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     auto n = utf8_length(text, i);
@@ -69,8 +78,8 @@ error check_text(std::string_view text, std::string_view source) {
   return {};
 }
 
-error read_text_file(const std::string& path, const std::string& what, std::string& out,
-                     std::size_t max_bytes) {
+result<std::string> read_text_file(const std::string& path, const std::string& what,
+                                   std::size_t max_bytes) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0)
     return {ec::bad_input, fmt::format("{}: cannot read {}: {}", path, what, std::strerror(errno))};
@@ -79,7 +88,7 @@ error read_text_file(const std::string& path, const std::string& what, std::stri
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> f{std::fopen(path.c_str(), "rb"), std::fclose};
   if (!f)
     return {ec::bad_input, fmt::format("{}: cannot read {}: {}", path, what, std::strerror(errno))};
-  out.clear();
+  std::string out;
   char buf[65536];
   for (;;) {
     auto n = std::fread(buf, 1, sizeof buf, f.get());
@@ -92,7 +101,9 @@ error read_text_file(const std::string& path, const std::string& what, std::stri
   }
   if (std::ferror(f.get()))
     return {ec::bad_input, fmt::format("{}: cannot read {}: {}", path, what, std::strerror(errno))};
-  return check_text(out, path);
+  if (auto err = check_text(out, path))
+    return err;
+  return out;
 }
 
 } // namespace drover

@@ -3,8 +3,9 @@
 // uses checked calls only.
 #include "core/yaml_reader.hpp"
 
+#include "core/text_input.hpp"
+
 #include <algorithm>
-#include <charconv>
 #include <map>
 #include <tuple>
 
@@ -21,10 +22,6 @@ std::string join(keys allowed) {
   return out;
 }
 
-bool parse_number(const std::string& s, uint64_t& v) {
-  auto [end, err] = std::from_chars(s.data(), s.data() + s.size(), v);
-  return !s.empty() && err == std::errc{} && end == s.data() + s.size();
-}
 
 } // namespace
 
@@ -81,89 +78,91 @@ bool yaml_reader::check_map(const YAML::Node& n, const YAML::Mark& at, const std
   return true;
 }
 
-bool yaml_reader::read_string(const field& f, const char* what, std::string& out) {
-  if (!f)
-    return false;
-  if (!f.value.IsScalar() || f.value.Scalar().empty()) {
-    fail(f.mark(), fmt::format("'{}' must be a non-empty string", what));
-    return false;
-  }
-  out = f.value.Scalar();
-  return true;
+error yaml_reader::missing(const char* what) {
+  return error{ec::bad_input, fmt::format("'{}' is missing", what)};
 }
 
-bool yaml_reader::read_uint(const field& f, const char* what, uint64_t lo, uint64_t hi,
-                            uint64_t& out) {
+error yaml_reader::invalid(const field& f, const std::string& what) {
+  fail(f.mark(), what);
+  return error{ec::bad_input, what};
+}
+
+result<std::string> yaml_reader::read_string(const field& f, const char* what) {
   if (!f)
-    return false;
+    return missing(what);
+  if (!f.value.IsScalar() || f.value.Scalar().empty())
+    return invalid(f, fmt::format("'{}' must be a non-empty string", what));
+  return f.value.Scalar();
+}
+
+result<uint64_t> yaml_reader::read_uint(const field& f, const char* what, uint64_t lo,
+                                        uint64_t hi) {
+  if (!f)
+    return missing(what);
   const std::string s = f.value.IsScalar() ? f.value.Scalar() : std::string{};
-  uint64_t v = 0;
-  if (!parse_number(s, v) || v < lo || v > hi) {
+  auto n = parse_whole_number(s);
+  if (!n || *n < lo || *n > hi) {
     auto got = f.value.IsScalar() ? fmt::format("'{}'", s) : std::string{"no number"};
     auto range = hi == UINT64_MAX ? std::string{"(e.g. 1)"} : fmt::format("from {} to {}", lo, hi);
-    fail(f.mark(), fmt::format("'{}' must be a whole number {}, got {}", what, range, got));
-    return false;
+    return invalid(f, fmt::format("'{}' must be a whole number {}, got {}", what, range, got));
   }
-  out = v;
-  return true;
+  return *n;
 }
 
-bool yaml_reader::read_duration(const field& f, const char* what, int64_t& out_ms) {
+result<int64_t> yaml_reader::read_duration(const field& f, const char* what) {
   if (!f)
-    return false;
+    return missing(what);
   const std::string s = f.value.IsScalar() ? f.value.Scalar() : std::string{};
   uint64_t v = 0;
   bool ok = false;
   if (s == "0") {
     ok = true;
   } else if (s.size() > 2 && s.compare(s.size() - 2, 2, "ms") == 0) {
-    ok = parse_number(s.substr(0, s.size() - 2), v);
+    auto n = parse_whole_number(std::string_view{s}.substr(0, s.size() - 2));
+    ok = n.ok();
+    v = ok ? *n : 0;
   } else if (s.size() > 1 && s.back() == 's') {
-    ok = parse_number(s.substr(0, s.size() - 1), v) && v <= 100000000;
-    v *= 1000;
+    auto n = parse_whole_number(std::string_view{s}.substr(0, s.size() - 1));
+    ok = n && *n <= 100000000;
+    v = ok ? *n * 1000 : 0;
   }
-  if (!ok || v > 1000000000000ULL) {
-    fail(f.mark(), fmt::format("'{}' must be a duration such as 250ms or 2s, got '{}'", what,
-                               s));
-    return false;
-  }
-  out_ms = static_cast<int64_t>(v);
-  return true;
+  if (!ok || v > 1000000000000ULL)
+    return invalid(f, fmt::format("'{}' must be a duration such as 250ms or 2s, got '{}'", what,
+                                  s));
+  return static_cast<int64_t>(v);
 }
 
-bool yaml_reader::read_bool(const field& f, const char* what, bool& out) {
+result<bool> yaml_reader::read_bool(const field& f, const char* what) {
   if (!f)
-    return false;
+    return missing(what);
   const std::string s = f.value.IsScalar() ? f.value.Scalar() : std::string{};
-  if (s != "true" && s != "false") {
-    fail(f.mark(), fmt::format("'{}' must be true or false, got '{}'", what, s));
-    return false;
-  }
-  out = s == "true";
-  return true;
+  if (s != "true" && s != "false")
+    return invalid(f, fmt::format("'{}' must be true or false, got '{}'", what, s));
+  return s == "true";
 }
 
-bool yaml_reader::read_list(const field& f, const char* what, std::vector<std::string>& out,
-                            bool one_ok) {
+result<std::vector<std::string>> yaml_reader::read_list(const field& f, const char* what,
+                                                        bool one_ok) {
   if (!f)
-    return false;
-  if (one_ok && f.value.IsScalar() && !f.value.Scalar().empty()) {
-    out.push_back(f.value.Scalar());
-    return true;
-  }
-  if (!f.value.IsSequence()) {
-    fail(f.mark(), fmt::format("'{}' must be a list, e.g. {}: [a, b]", what, what));
-    return false;
-  }
-  bool ok = true;
+    return missing(what);
+  if (one_ok && f.value.IsScalar() && !f.value.Scalar().empty())
+    return std::vector<std::string>{f.value.Scalar()};
+  if (!f.value.IsSequence())
+    return invalid(f, fmt::format("'{}' must be a list, e.g. {}: [a, b]", what, what));
+  std::vector<std::string> out;
+  error first;
   for (const auto& item : f.value)
     if (item.IsScalar() && !item.Scalar().empty()) {
       out.push_back(item.Scalar());
     } else {
-      fail(item.Mark(), fmt::format("each item of '{}' must be a non-empty string", what));
-      ok = false;
+      auto what_is_wrong = fmt::format("each item of '{}' must be a non-empty string", what);
+      fail(item.Mark(), what_is_wrong);
+      if (!first)
+        first = error{ec::bad_input, what_is_wrong};
     }
-  return ok;
+  if (first)
+    return first;
+  return out;
 }
 
 } // namespace drover

@@ -11,6 +11,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "core/errors.hpp"
+
 namespace drover {
 
 using keys = std::initializer_list<const char*>;
@@ -41,26 +43,29 @@ public:
   /// True if `n` is a mapping; reports every unknown or repeated key.
   bool check_map(const YAML::Node& n, const YAML::Mark& at, const std::string& what,
                  keys allowed);
-  /// A non-empty scalar; false without a report if the field is absent.
-  bool read_string(const field& f, const char* what, std::string& out);
-  /// A whole number in [lo, hi]; false without a report if absent.
-  bool read_uint(const field& f, const char* what, uint64_t lo, uint64_t hi, uint64_t& out);
-  template <class T>
-  bool read_uint_as(const field& f, const char* what, uint64_t lo, uint64_t hi, T& out) {
-    uint64_t v = 0;
-    if (!read_uint(f, what, lo, hi, v))
-      return false;
-    out = static_cast<T>(v);
-    return true;
-  }
-  /// A duration such as 250ms, 2s or 0; false without a report if absent.
-  bool read_duration(const field& f, const char* what, int64_t& out_ms);
-  /// true|false; false without a report if absent.
-  bool read_bool(const field& f, const char* what, bool& out);
-  /// A sequence of non-empty scalars, or (if `one_ok`) one scalar; false
-  /// without a report if absent.
-  bool read_list(const field& f, const char* what, std::vector<std::string>& out,
-                 bool one_ok = true);
+  // The read_* functions return the value, or an error: "'<what>' is
+  // missing" (not reported: most fields are optional, and a caller that
+  // needs one says so) or what is wrong with it (reported as well, so the
+  // caller may drop it). Test for presence with the field, not the error.
+
+  /// A non-empty scalar.
+  [[nodiscard]] result<std::string> read_string(const field& f, const char* what);
+  /// A whole number in [lo, hi].
+  [[nodiscard]] result<uint64_t> read_uint(const field& f, const char* what, uint64_t lo,
+                                           uint64_t hi);
+  /// A duration such as 250ms, 2s or 0, in milliseconds.
+  [[nodiscard]] result<int64_t> read_duration(const field& f, const char* what);
+  /// true|false.
+  [[nodiscard]] result<bool> read_bool(const field& f, const char* what);
+  /// A sequence of non-empty scalars, or (if `one_ok`) one scalar.
+  [[nodiscard]] result<std::vector<std::string>> read_list(const field& f, const char* what,
+                                                           bool one_ok = true);
+
+protected:
+  /// The error of an absent field `what`.
+  static error missing(const char* what);
+  /// Reports `what` at `f` and returns it as a bad_input error.
+  error invalid(const field& f, const std::string& what);
 
 private:
   struct problem {

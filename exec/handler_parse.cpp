@@ -36,9 +36,10 @@ public:
 
   std::string base_dir; ///< a relative cwd is taken from here: the file's folder
 
-  bool read_size(const field& f, const char* what, uint64_t& out) {
+  /// A size in bytes; errors as yaml_reader's read_*.
+  result<uint64_t> read_size(const field& f, const char* what) {
     if (!f)
-      return false;
+      return missing(what);
     std::string s = f.value.IsScalar() ? f.value.Scalar() : std::string{};
     static const std::pair<const char*, uint64_t> units[] = {
       {"KiB", 1ULL << 10}, {"MiB", 1ULL << 20}, {"GiB", 1ULL << 30}, {"TiB", 1ULL << 40}};
@@ -55,31 +56,27 @@ public:
     char* end = nullptr;
     if (!s.empty() && s[0] >= '0' && s[0] <= '9')
       v = std::strtoull(s.c_str(), &end, 10);
-    if (end == nullptr || *end != '\0' || v > (1ULL << 50) / mult) {
-      fail(f.mark(), fmt::format("'{}' must be a size such as 65536, 64KiB, 512MiB or 2GiB, "
-                                 "got '{}'", what, f.value.IsScalar() ? f.value.Scalar() : ""));
-      return false;
-    }
-    out = v * mult;
-    return true;
+    if (end == nullptr || *end != '\0' || v > (1ULL << 50) / mult)
+      return invalid(f, fmt::format("'{}' must be a size such as 65536, 64KiB, 512MiB or "
+                                    "2GiB, got '{}'", what,
+                                    f.value.IsScalar() ? f.value.Scalar() : ""));
+    return v * mult;
   }
 
-  bool read_span(const field& f, const char* what, int64_t& out_ms) {
+  /// A duration that may also be 5m or 1h, in milliseconds.
+  result<int64_t> read_span(const field& f, const char* what) {
     if (!f)
-      return false;
+      return missing(what);
     std::string s = f.value.IsScalar() ? f.value.Scalar() : std::string{};
     int64_t mult = s.empty() ? 0 : s.back() == 'm' ? 60000 : s.back() == 'h' ? 3600000 : 0;
     if (mult == 0)
-      return read_duration(f, what, out_ms);
+      return read_duration(f, what);
     char* end = nullptr;
     auto v = std::strtoll(s.c_str(), &end, 10);
-    if (s[0] < '0' || s[0] > '9' || end != s.c_str() + s.size() - 1 || v > 100000) {
-      fail(f.mark(), fmt::format("'{}' must be a duration such as 250ms, 2s, 5m or 1h, got "
-                                 "'{}'", what, s));
-      return false;
-    }
-    out_ms = v * mult;
-    return true;
+    if (s[0] < '0' || s[0] > '9' || end != s.c_str() + s.size() - 1 || v > 100000)
+      return invalid(f, fmt::format("'{}' must be a duration such as 250ms, 2s, 5m or 1h, "
+                                    "got '{}'", what, s));
+    return v * mult;
   }
 };
 
@@ -97,22 +94,22 @@ std::string why_not_executable(const std::string& path) {
   return "is not executable (chmod +x it)";
 }
 
-/// argv[0] as an absolute path; an empty string and `why` if it cannot run.
-std::string resolve_program(const std::string& prog, const std::string& cwd, std::string& why) {
+/// argv[0] as an absolute path; ec::bad_input saying why if it cannot run.
+result<std::string> resolve_program(const std::string& prog, const std::string& cwd) {
   if (prog.find('/') != std::string::npos) {
     std::string path = prog;
     if (prog[0] != '/') {
       if (cwd.empty()) {
-        why = fmt::format("the program '{}' is a relative path but the handler has no cwd: "
-                          "give an absolute path or a cwd", prog);
-        return {};
+        return error{ec::bad_input,
+                     fmt::format("the program '{}' is a relative path but the handler has no "
+                                 "cwd: give an absolute path or a cwd", prog)};
       }
       path = cwd + "/" + prog;
     }
     if (is_executable_file(path))
       return path;
-    why = fmt::format("the program '{}' {}", path, why_not_executable(path));
-    return {};
+    return error{ec::bad_input,
+                 fmt::format("the program '{}' {}", path, why_not_executable(path))};
   }
   const char* env_path = std::getenv("PATH");
   std::string dirs = env_path != nullptr ? env_path : "/usr/local/bin:/usr/bin:/bin";
@@ -121,8 +118,8 @@ std::string resolve_program(const std::string& prog, const std::string& cwd, std
   while (std::getline(ss, dir, ':'))
     if (!dir.empty() && is_executable_file(dir + "/" + prog))
       return dir + "/" + prog;
-  why = fmt::format("the program '{}' was not found on PATH ({})", prog, dirs);
-  return {};
+  return error{ec::bad_input,
+               fmt::format("the program '{}' was not found on PATH ({})", prog, dirs)};
 }
 
 /// The absolute folder `path` is in ("a/b.yaml" -> "$PWD/a").
@@ -137,23 +134,23 @@ std::string folder_of(const std::string& path) {
   return dir == "." ? std::string{buf} : std::string{buf} + "/" + dir;
 }
 
-std::string absolute_dir(const std::string& dir, const std::string& base, std::string& why) {
+result<std::string> absolute_dir(const std::string& dir, const std::string& base) {
   std::string path = dir[0] == '/' ? dir : base + "/" + dir;
   struct stat sb {};
-  if (::stat(path.c_str(), &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-    why = fmt::format("cwd '{}' is not a directory", path);
-    return {};
-  }
+  if (::stat(path.c_str(), &sb) != 0 || !S_ISDIR(sb.st_mode))
+    return error{ec::bad_input, fmt::format("cwd '{}' is not a directory", path)};
   return path;
 }
 
 /// argv must be a non-empty list; placeholders only as whole items.
 void check_argv(handler_reader& r, const field& f, std::vector<std::string>& argv) {
-  if (!r.read_list(f, "argv", argv, false) || argv.empty()) {
-    if (f && argv.empty() && f.value.IsSequence())
+  auto items = r.read_list(f, "argv", false);
+  if (!items || items->empty()) {
+    if (items)
       r.fail(f.mark(), "'argv' must name at least the program");
     return;
   }
+  argv = std::move(*items);
   size_t i = 0;
   for (const auto& item : f.value) {
     const auto& a = argv[i++];
@@ -168,7 +165,8 @@ void check_argv(handler_reader& r, const field& f, std::vector<std::string>& arg
 void read_env(handler_reader& r, const field& f, process_spec& p) {
   if (!f || !r.check_map(f.value, f.mark(), "'env'", {"inherit", "set"}))
     return;
-  r.read_list(find(f.value, "inherit"), "inherit", p.inherit);
+  if (auto v = r.read_list(find(f.value, "inherit"), "inherit"))
+    p.inherit = std::move(*v);
 }
 
 /// `env.set` takes any names, so it is read here instead of check_map.
@@ -194,20 +192,22 @@ void read_env_set(handler_reader& r, const field& env, process_spec& p) {
 void read_rlimits(handler_reader& r, const field& f, process_spec& p) {
   if (!f || !r.check_map(f.value, f.mark(), "'rlimits'", {"cpu", "address_space", "open_files"}))
     return;
-  int64_t cpu_ms = 0;
-  if (r.read_span(find(f.value, "cpu"), "rlimits.cpu", cpu_ms))
-    p.rlimit_cpu_s = static_cast<uint64_t>((cpu_ms + 999) / 1000);
-  r.read_size(find(f.value, "address_space"), "rlimits.address_space", p.rlimit_as);
-  r.read_uint(find(f.value, "open_files"), "rlimits.open_files", 4, 1 << 20, p.rlimit_nofile);
+  if (auto cpu_ms = r.read_span(find(f.value, "cpu"), "rlimits.cpu"))
+    p.rlimit_cpu_s = static_cast<uint64_t>((*cpu_ms + 999) / 1000);
+  if (auto v = r.read_size(find(f.value, "address_space"), "rlimits.address_space"))
+    p.rlimit_as = *v;
+  if (auto v = r.read_uint(find(f.value, "open_files"), "rlimits.open_files", 4, 1 << 20))
+    p.rlimit_nofile = *v;
 }
 
 /// The keys exec and worker share.
 void read_process(handler_reader& r, const YAML::Node& n, const field& whole, process_spec& p) {
-  std::string why;
-  if (r.read_string(find(n, "cwd"), "cwd", p.cwd)) {
-    p.cwd = absolute_dir(p.cwd, r.base_dir, why);
-    if (p.cwd.empty())
-      r.fail(find(n, "cwd").mark(), why);
+  if (auto cwd = r.read_string(find(n, "cwd"), "cwd")) {
+    auto dir = absolute_dir(*cwd, r.base_dir);
+    if (dir)
+      p.cwd = *dir;
+    else
+      r.fail(find(n, "cwd").mark(), dir.err().message);
   }
   auto argv = find(n, "argv");
   if (!argv)
@@ -216,17 +216,19 @@ void read_process(handler_reader& r, const YAML::Node& n, const field& whole, pr
   check_argv(r, argv, p.argv);
   bool cwd_ok = !find(n, "cwd") || !p.cwd.empty(); // else that is the one error to fix
   if (!p.argv.empty() && cwd_ok) {
-    auto prog = resolve_program(p.argv[0], p.cwd, why);
-    if (prog.empty())
-      r.fail(argv.value[0].Mark(), why);
-    p.argv[0] = prog;
+    if (auto prog = resolve_program(p.argv[0], p.cwd))
+      p.argv[0] = *prog;
+    else
+      r.fail(argv.value[0].Mark(), prog.err().message);
   }
   auto env = find(n, "env");
   read_env(r, env, p);
   read_env_set(r, env, p);
   read_rlimits(r, find(n, "rlimits"), p);
-  r.read_span(find(n, "timeout"), "timeout", p.timeout_ms);
-  r.read_span(find(n, "kill_grace"), "kill_grace", p.kill_grace_ms);
+  if (auto ms = r.read_span(find(n, "timeout"), "timeout"))
+    p.timeout_ms = *ms;
+  if (auto ms = r.read_span(find(n, "kill_grace"), "kill_grace"))
+    p.kill_grace_ms = *ms;
 }
 
 std::shared_ptr<exec_spec> read_exec(handler_reader& r, const field& f) {
@@ -236,24 +238,24 @@ std::shared_ptr<exec_spec> read_exec(handler_reader& r, const field& f) {
     return nullptr;
   auto x = std::make_shared<exec_spec>();
   read_process(r, f.value, f, x->proc);
-  std::string in;
-  if (r.read_string(find(f.value, "stdin"), "stdin", in)) {
-    if (in != "payload" && in != "none")
+  if (auto in = r.read_string(find(f.value, "stdin"), "stdin")) {
+    if (*in != "payload" && *in != "none")
       r.fail(find(f.value, "stdin").mark(), fmt::format("'stdin' must be payload or none, got "
-                                                        "'{}'", in));
-    x->stdin_payload = in == "payload";
+                                                        "'{}'", *in));
+    x->stdin_payload = *in == "payload";
   }
-  if (r.read_size(find(f.value, "max_output"), "max_output", x->max_output)
-      && (x->max_output == 0 || x->max_output > (64ULL << 20)))
-    r.fail(find(f.value, "max_output").mark(), "'max_output' must be from 1 byte to 64MiB");
+  if (auto max = r.read_size(find(f.value, "max_output"), "max_output")) {
+    x->max_output = *max;
+    if (x->max_output == 0 || x->max_output > (64ULL << 20))
+      r.fail(find(f.value, "max_output").mark(), "'max_output' must be from 1 byte to 64MiB");
+  }
   auto codes = find(f.value, "no_retry_exit_codes");
   if (codes && !codes.value.IsSequence())
     r.fail(codes.mark(), "'no_retry_exit_codes' must be a list of exit codes, e.g. [2, 3]");
   else if (codes)
     for (const auto& c : codes.value) {
-      uint64_t v = 0;
-      if (r.read_uint(field{codes.key, c, true}, "no_retry_exit_codes item", 1, 255, v))
-        x->no_retry_exit_codes.push_back(static_cast<int>(v));
+      if (auto v = r.read_uint(field{codes.key, c, true}, "no_retry_exit_codes item", 1, 255))
+        x->no_retry_exit_codes.push_back(static_cast<int>(*v));
     }
   return x;
 }
@@ -265,14 +267,20 @@ std::shared_ptr<worker_spec> read_worker(handler_reader& r, const field& f) {
     return nullptr;
   auto w = std::make_shared<worker_spec>();
   read_process(r, f.value, f, w->proc);
-  r.read_uint_as(find(f.value, "processes"), "processes", 1, 256, w->processes);
-  r.read_uint(find(f.value, "max_tasks_per_process"), "max_tasks_per_process", 0, UINT64_MAX,
-              w->max_tasks_per_process);
-  r.read_size(find(f.value, "max_rss"), "max_rss", w->max_rss);
-  r.read_list(find(f.value, "types"), "types", w->types);
-  if (r.read_span(find(f.value, "ready_timeout"), "ready_timeout", w->ready_timeout_ms)
-      && w->ready_timeout_ms == 0)
-    r.fail(find(f.value, "ready_timeout").mark(), "'ready_timeout' must be more than 0");
+  if (auto v = r.read_uint(find(f.value, "processes"), "processes", 1, 256))
+    w->processes = *v;
+  if (auto v = r.read_uint(find(f.value, "max_tasks_per_process"), "max_tasks_per_process", 0,
+                           UINT64_MAX))
+    w->max_tasks_per_process = *v;
+  if (auto v = r.read_size(find(f.value, "max_rss"), "max_rss"))
+    w->max_rss = *v;
+  if (auto v = r.read_list(find(f.value, "types"), "types"))
+    w->types = std::move(*v);
+  if (auto ms = r.read_span(find(f.value, "ready_timeout"), "ready_timeout")) {
+    w->ready_timeout_ms = *ms;
+    if (*ms == 0)
+      r.fail(find(f.value, "ready_timeout").mark(), "'ready_timeout' must be more than 0");
+  }
   return w;
 }
 

@@ -11,14 +11,12 @@ namespace {
 
 using json = nlohmann::json;
 
-bool get_string(const json& j, const char* key, std::string& out, std::string& why) {
+/// The string field `key`; the error reads "\"key\" must be a string".
+result<std::string> get_string(const json& j, const char* key) {
   auto it = j.find(key);
-  if (it == j.end() || !it->is_string()) {
-    why = fmt::format("\"{}\" must be a string", key);
-    return false;
-  }
-  out = it->get<std::string>();
-  return true;
+  if (it == j.end() || !it->is_string())
+    return error{ec::bad_input, fmt::format("\"{}\" must be a string", key)};
+  return it->get<std::string>();
 }
 
 error bad(const std::string& why) {
@@ -39,9 +37,10 @@ error parse_ready(const json& j, worker_msg& out) {
 }
 
 error parse_result(const json& j, worker_msg& out) {
-  std::string why;
-  if (!get_string(j, "id", out.id, why))
-    return bad("a result " + why);
+  auto id = get_string(j, "id");
+  if (!id)
+    return bad("a result " + id.err().message);
+  out.id = std::move(*id);
   auto ok = j.find("ok");
   if (ok == j.end() || !ok->is_boolean())
     return bad("a result needs \"ok\": true or false");
@@ -77,9 +76,10 @@ error parse_worker_line(std::string_view line, worker_msg& out) {
   }
   if (!j.is_object())
     return bad("not a JSON object");
-  std::string t, why;
-  if (!get_string(j, "t", t, why))
+  auto kind = get_string(j, "t");
+  if (!kind)
     return bad("no \"t\" (ready, result, progress or log)");
+  const std::string& t = *kind;
   try {
     if (t == "ready")
       return parse_ready(j, out);
@@ -87,17 +87,21 @@ error parse_worker_line(std::string_view line, worker_msg& out) {
       return parse_result(j, out);
     if (t == "progress") {
       out.kind = worker_msg_kind::progress;
-      get_string(j, "id", out.id, why);
+      if (auto id = get_string(j, "id"))
+        out.id = std::move(*id);
       out.done = j.value("done", int64_t{0});
       out.total = j.value("total", int64_t{0});
       return {};
     }
     if (t == "log") {
       out.kind = worker_msg_kind::log;
-      get_string(j, "id", out.id, why); // optional: a log line may belong to no task
+      if (auto id = get_string(j, "id")) // optional: a log line may belong to no task
+        out.id = std::move(*id);
       out.level = j.value("level", std::string{"info"});
-      if (!get_string(j, "msg", out.msg, why))
-        return bad("a log line " + why);
+      auto msg = get_string(j, "msg");
+      if (!msg)
+        return bad("a log line " + msg.err().message);
+      out.msg = std::move(*msg);
       return {};
     }
   } catch (const json::exception& e) { // a field of the wrong type

@@ -197,9 +197,13 @@ error read_task(const json& v, const std::string& path, task_spec& spec, uint64_
     || (err = read_uint(v, "count", path, 1, u32_max, count));
   if (err)
     return err;
-  if (v.contains("priority") && !parse_priority(prio_name, spec.prio))
-    return fail(field_path(path, "priority"),
-                "expected one of high, normal, low, got " + describe(v["priority"]));
+  if (v.contains("priority")) {
+    auto prio = parse_priority(prio_name);
+    if (!prio)
+      return fail(field_path(path, "priority"),
+                  "expected one of high, normal, low, got " + describe(v["priority"]));
+    spec.prio = *prio;
+  }
   spec.timeout_ms = static_cast<uint32_t>(timeout);
   spec.max_attempts = static_cast<uint32_t>(attempts);
   return {};

@@ -74,8 +74,7 @@ error parse_command_request(const std::string& body, std::string& command) {
   auto c = j.find("command");
   if (c == j.end() || !c->is_string())
     return bad(c == j.end() ? "\"command\" is missing" : "\"command\" must be a string");
-  command_kind k;
-  if (!parse_command_kind(c->get<std::string>(), k))
+  if (!parse_command_kind(c->get<std::string>()))
     return bad("unknown command '" + c->get<std::string>() + "'");
   command = c->get<std::string>();
   return {};

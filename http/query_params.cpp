@@ -3,12 +3,9 @@
 
 #include <charconv>
 
-namespace drover {
+#include "core/text_input.hpp"
 
-bool parse_u64(const std::string& text, uint64_t& out) {
-  auto [end, err] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return !text.empty() && err == std::errc{} && end == text.data() + text.size();
-}
+namespace drover {
 
 namespace {
 
@@ -42,16 +39,18 @@ error read_paging(const query_params& params, uint64_t& offset, uint32_t& limit,
       return {ec::bad_input, key + ": given more than once"};
     if (extra != nullptr && is_listed(key, extra))
       continue;
-    uint64_t n = 0;
     if (key != "offset" && key != "limit")
       return {ec::bad_input, "unknown query parameter '" + key + "' (allowed: "
                                + (extra ? std::string{extra} + ", " : "") + "offset, limit)"};
-    if (key == "offset" && !parse_u64(value, offset))
+    auto n = parse_whole_number(value);
+    if (key == "offset" && !n)
       return bad(key, "a non-negative integer", value);
-    if (key == "limit" && (!parse_u64(value, n) || n < 1 || n > 1000))
+    if (key == "offset")
+      offset = *n;
+    if (key == "limit" && (!n || *n < 1 || *n > 1000))
       return bad(key, "an integer from 1 to 1000", value);
     if (key == "limit")
-      lim = n;
+      lim = *n;
   }
   limit = static_cast<uint32_t>(lim);
   return {};
@@ -62,9 +61,11 @@ error read_task_query(const query_params& params, task_query& q) {
     return err;
   q.any_state = true;
   if (auto s = params.find("state"); s != params.end()) {
-    if (!parse_task_state(s->second, q.state))
+    auto state = parse_task_state(s->second);
+    if (!state)
       return bad("state", "one of PENDING, ASSIGNED, RUNNING, SUCCEEDED, FAILED, CANCELLED, "
                           "TIMED_OUT", s->second);
+    q.state = *state;
     q.any_state = false;
   }
   q.search = false;

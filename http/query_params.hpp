@@ -12,9 +12,6 @@
 
 namespace drover {
 
-/// A whole decimal number (no sign, no spaces); false otherwise.
-bool parse_u64(const std::string& text, uint64_t& out);
-
 /// Reads offset (>= 0) and limit (1..1000, default 100); any other key is
 /// an error unless `extra` lists it ("state, q": the caller reads those).
 error read_paging(const query_params& params, uint64_t& offset, uint32_t& limit,

@@ -55,11 +55,12 @@ void send_data(const Request& req, Response& res, data_backend& b) {
   auto type = req.matches[1];
   if (!data_type_ok(type, res))
     return;
-  send_request sr;
   std::string ua, level, dest;
-  if (auto err = parse_send_headers(header(req, "USER-AGENT", ua), header(req, "LEVEL", level),
-                                    header(req, "DES-USER", dest), sr))
-    return reply_error(res, 400, "bad_input", err.message);
+  auto headers = parse_send_headers(header(req, "USER-AGENT", ua), header(req, "LEVEL", level),
+                                    header(req, "DES-USER", dest));
+  if (!headers)
+    return reply_error(res, 400, "bad_input", headers.err().message);
+  send_request sr = std::move(*headers);
   if (req.body.size() > b.max_data())
     return reply_error(res, 413, "data_too_large",
                        "the data has " + std::to_string(req.body.size())

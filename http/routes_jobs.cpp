@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/text_input.hpp"
 #include "http/backend_jobs.hpp"
 #include "http/job_json.hpp"
 #include "http/json_codec.hpp"
@@ -32,16 +33,20 @@ int64_t now_ms() { // the wall clock, read only here at the edge (job rates)
 
 bool job_id_from(const Request& req, Response& res, job_id& id) {
   auto text = req.matches[1];
-  if (parse_u64(text, id))
+  if (auto parsed = parse_whole_number(text)) {
+    id = *parsed;
     return true;
+  }
   reply_error(res, 400, "bad_input", "job id '" + text + "' is not a number");
   return false;
 }
 
 bool task_id_from(const Request& req, Response& res, task_id& id) {
   auto text = req.matches[1];
-  if (parse_task_id(text, id))
+  if (auto parsed = parse_task_id(text)) {
+    id = *parsed;
     return true;
+  }
   reply_error(res, 400, "bad_input", "task id '" + text
                                        + "' is neither a number nor NODE_MS_NUMBER");
   return false;

@@ -45,8 +45,10 @@ bool feature_on(worker_backend* w, Response& res) {
 }
 
 bool task_id_of(const Request& req, Response& res, task_id& id) {
-  if (parse_task_id(req.matches[1], id))
+  if (auto parsed = parse_task_id(req.matches[1])) {
+    id = *parsed;
     return true;
+  }
   reply_error(res, 400, "bad_input", "task id '" + req.matches[1]
                                        + "' is neither a number nor NODE_MS_NUMBER");
   return false;

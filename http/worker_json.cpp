@@ -97,8 +97,11 @@ error read_task_ref(const json& item, const std::string& path, task_id& id) {
     id = it->get<uint64_t>();
     return {};
   }
-  if (it->is_string() && parse_task_id(it->get_ref<const std::string&>(), id))
-    return {};
+  if (it->is_string())
+    if (auto parsed = parse_task_id(it->get_ref<const std::string&>())) {
+      id = *parsed;
+      return {};
+    }
   return fail(path + ".id", "expected a task id (a number or NODE_MS_NUMBER), got "
                               + describe_json(*it));
 }

@@ -139,23 +139,48 @@ scratch::~scratch() {
   std::filesystem::remove_all(path_, ec);
 }
 
+std::optional<ready_doc> read_ready(const std::string& path) {
+  auto doc = nlohmann::json::parse(slurp(path), nullptr, false);
+  if (!doc.is_object())
+    return std::nullopt;
+  try { // a field of another type than drover writes: not a ready file
+    ready_doc out;
+    auto port = [&](const char* role) -> uint16_t {
+      auto& p = doc["ports"][role];
+      return p.is_number_unsigned() ? p.get<uint16_t>() : 0;
+    };
+    out.pid = doc.value("pid", 0L);
+    out.registry_port = port("registry");
+    out.http_port = port("http");
+    out.node = doc.value("node", std::string{});
+    if (auto rc = doc.find("recovered"); rc != doc.end() && rc->is_object()) {
+      out.recovered = true;
+      out.recovered_jobs = rc->value("jobs", uint64_t{0});
+      out.recovered_unfinished = rc->value("unfinished", uint64_t{0});
+      out.recovered_leased = rc->value("leased", uint64_t{0});
+    }
+    if (auto ex = doc.find("exited"); ex != doc.end() && ex->is_object()) {
+      out.exited = true;
+      out.exit_code = ex->value("code", 0);
+      auto n = ex->find("executed");
+      out.executed = n != ex->end() && n->is_number_unsigned() ? n->get<int64_t>() : -1;
+    }
+    return out;
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+}
+
 bool wait_ready(child& c, const std::string& path, std::chrono::milliseconds limit,
                 ready_doc& out) {
   auto deadline = std::chrono::steady_clock::now() + limit;
   for (;;) {
     // Written to PATH.tmp and renamed: once it exists it is whole.
     if (std::filesystem::exists(path)) {
-      auto doc = nlohmann::json::parse(slurp(path), nullptr, false);
-      if (!doc.is_object())
+      auto doc = read_ready(path);
+      if (!doc)
         return false;
-      auto port = [&](const char* role) -> uint16_t {
-        auto& p = doc["ports"][role];
-        return p.is_number_unsigned() ? p.get<uint16_t>() : 0;
-      };
-      out.pid = doc.value("pid", 0L);
-      out.registry_port = port("registry");
-      out.http_port = port("http");
-      out.node = doc.value("node", std::string{});
+      out = *doc;
       return out.pid == c.pid();
     }
     if (!c.running() || std::chrono::steady_clock::now() >= deadline)

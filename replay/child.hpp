@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,9 @@ public:
 
   std::string out() const; ///< everything written to stdout so far
   std::string err() const;
+  /// `<dir>/<name>.ready`: where it writes its --ready-file when started
+  /// with one there (ready_path, tests' ready_process).
+  std::string ready_file() const { return prefix_ + ".ready"; }
   /// Waits at most `limit` until stderr (or stdout) contains `text`; false
   /// if it did not appear or the child exited first.
   bool wait_for_err(const std::string& text, std::chrono::milliseconds limit);
@@ -76,7 +80,18 @@ struct ready_doc {
   uint16_t registry_port = 0; ///< 0: the process runs no registry
   uint16_t http_port = 0;     ///< 0: it serves no REST
   std::string node;
+  bool recovered = false;     ///< it runs a manager; then what its store held:
+  uint64_t recovered_jobs = 0;
+  uint64_t recovered_unfinished = 0;
+  uint64_t recovered_leased = 0;
+  bool exited = false;        ///< written again on the way out; then:
+  int exit_code = 0;
+  int64_t executed = -1;      ///< tasks its consumer ran; -1 without a consumer
 };
+
+/// The ready file at `path` as it is now; none if it is missing or not the
+/// JSON drover writes.
+std::optional<ready_doc> read_ready(const std::string& path);
 
 /// Where a child named `name` in `dir` is told to write its --ready-file.
 inline std::string ready_path(const std::string& dir, const std::string& name) {

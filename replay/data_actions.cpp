@@ -18,26 +18,20 @@ namespace drover::replay {
 namespace {
 
 /// A request to the courier answered by running the deterministic scheduler.
+/// The answer is a T; the error's message is what to print.
 template <class T, class... Ts>
-bool ask_courier(action_context& ctx, T& out, std::string& err, Ts&&... xs) {
-  if (!ctx.cl.courier || ctx.reply_timeout.count() > 0) {
-    err = "multi-user data replays on virtual time only";
-    return false;
-  }
+result<T> ask_courier(action_context& ctx, Ts&&... xs) {
+  if (!ctx.cl.courier || ctx.reply_timeout.count() > 0)
+    return error{ec::bad_input, "multi-user data replays on virtual time only"};
   caf::scoped_actor self{ctx.sys, true};
   auto req = self->request(ctx.cl.courier, caf::infinite, std::forward<Ts>(xs)...);
   ctx.run();
-  if (self->mailbox().empty()) {
-    err = "no answer";
-    return false;
-  }
-  bool ok = false;
-  req.receive([&](T& x) {
-                out = std::move(x);
-                ok = true;
-              },
-              [&](caf::error& e) { err = ctx.sys.render(e); });
-  return ok;
+  if (self->mailbox().empty())
+    return error{ec::unreachable, "no answer"};
+  result<T> out{error{ec::unreachable, "no answer"}};
+  req.receive([&](T& x) { out = std::move(x); },
+              [&](caf::error& e) { out = error{ec::unreachable, ctx.sys.render(e)}; });
+  return out;
 }
 
 std::string user_name(const sim_cluster& cl, uint64_t id) {
@@ -57,10 +51,11 @@ void send(action_context& ctx, const action& a) {
   std::string err;
   for (uint64_t i = 0; i < a.count && err.empty(); ++i) {
     req.body = fmt::format("{}#{}", a.from, sent + 1);
-    send_receipt r;
-    if (ask_courier(ctx, r, err, send_atom::value, req)) {
+    if (auto r = ask_courier<send_receipt>(ctx, send_atom::value, req)) {
       ++sent;
       ++ok;
+    } else {
+      err = r.err().message;
     }
   }
   ctx.obs.line(ctx.now_ms, fmt::format("send_data {} -> {}: {} of {} accepted{}", a.from, a.to,
@@ -69,12 +64,11 @@ void send(action_context& ctx, const action& a) {
 
 /// Counts the lifecycle records of a consumed item, once per kind.
 void note_records(action_context& ctx, const std::string& user, const std::string& id) {
-  delivery_info d;
-  std::string err;
-  if (!ask_courier(ctx, d, err, delivery_atom::value, get_atom::value, id))
+  auto d = ask_courier<delivery_info>(ctx, delivery_atom::value, get_atom::value, id);
+  if (!d)
     return;
   std::set<std::string> kinds;
-  for (auto& ev : d.events)
+  for (auto& ev : d->events)
     kinds.insert(ev.kind);
   for (auto& k : kinds)
     ++ctx.outcome.data_records[user][k];
@@ -87,13 +81,20 @@ void receive(action_context& ctx, const action& a) {
   size_t before = got.size();
   std::string err;
   for (;;) {
-    recv_batch b;
-    if (!ask_courier(ctx, b, err, recv_atom::value, user, uint32_t{100}) || b.items.empty())
+    auto b = ask_courier<recv_batch>(ctx, recv_atom::value, user, uint32_t{100});
+    if (!b) {
+      err = b.err().message;
       break;
-    uint64_t n = 0;
-    if (!ask_courier(ctx, n, err, recv_atom::value, ack_atom::value, user, b.items.back().id))
+    }
+    if (b->items.empty())
       break;
-    for (auto& it : b.items) {
+    auto acked = ask_courier<uint64_t>(ctx, recv_atom::value, ack_atom::value, user,
+                                       b->items.back().id);
+    if (!acked) {
+      err = acked.err().message;
+      break;
+    }
+    for (auto& it : b->items) {
       got.push_back(it.body);
       note_records(ctx, a.to, it.id);
     }
@@ -112,24 +113,22 @@ void apply_data_action(action_context& ctx, const action& a) {
 
 void create_data_users(action_context& ctx, const std::vector<std::string>& users) {
   for (auto& name : users) {
-    user_info u;
-    std::string err;
-    if (!ask_courier(ctx, u, err, user_atom::value, put_atom::value, name)) {
-      ctx.obs.line(ctx.now_ms, fmt::format("user {} not created: {}", name, err));
+    auto u = ask_courier<user_info>(ctx, user_atom::value, put_atom::value, name);
+    if (!u) {
+      ctx.obs.line(ctx.now_ms, fmt::format("user {} not created: {}", name, u.err().message));
       continue;
     }
-    ctx.cl.user_ids[name] = u.id;
-    ctx.obs.line(ctx.now_ms, fmt::format("user {} = {} on {}", name, format_user_id(u.id),
-                                         u.node.empty() ? "no node" : u.node));
+    ctx.cl.user_ids[name] = u->id;
+    ctx.obs.line(ctx.now_ms, fmt::format("user {} = {} on {}", name, format_user_id(u->id),
+                                         u->node.empty() ? "no node" : u->node));
   }
 }
 
 void collect_user_nodes(action_context& ctx) {
-  std::vector<user_info> all;
-  std::string err;
-  if (!ask_courier(ctx, all, err, user_atom::value, get_atom::value))
+  auto all = ask_courier<std::vector<user_info>>(ctx, user_atom::value, get_atom::value);
+  if (!all)
     return;
-  for (auto& u : all)
+  for (auto& u : *all)
     ctx.outcome.user_nodes[user_name(ctx.cl, u.id)] = u.node;
 }
 

@@ -20,7 +20,11 @@ void read_user(yaml_reader& r, const field& f, const scenario& s, const char* wh
     return;
   }
   auto& users = s.cluster.users;
-  if (r.read_string(f, what, out) && std::find(users.begin(), users.end(), out) == users.end())
+  auto name = r.read_string(f, what);
+  if (!name)
+    return;
+  out = *name;
+  if (std::find(users.begin(), users.end(), out) == users.end())
     r.fail(f.mark(), fmt::format("'{}' is not a user of the cluster (cluster.users)", out));
 }
 
@@ -38,9 +42,13 @@ void read_data_action(yaml_reader& r, const field& f, const scenario& s, action&
     read_user(r, x, s, "from", a.from);
   if (auto x = find(n, "to"))
     read_user(r, x, s, "to", a.to);
-  r.read_uint(find(n, "count"), "count", 1, 1000000, a.count);
-  if (r.read_string(find(n, "level"), "level", a.level) && !parse_level(a.level))
-    r.fail(find(n, "level").mark(), fmt::format("level '{}': use high, normal or low", a.level));
+  if (auto v = r.read_uint(find(n, "count"), "count", 1, 1000000))
+    a.count = *v;
+  if (auto level = r.read_string(find(n, "level"), "level")) {
+    a.level = *level;
+    if (!parse_level(a.level))
+      r.fail(find(n, "level").mark(), fmt::format("level '{}': use high, normal or low", a.level));
+  }
 }
 
 void read_data_expectation(yaml_reader& r, const YAML::Node& n, const field& kf,
@@ -58,32 +66,32 @@ void read_data_expectation(yaml_reader& r, const YAML::Node& n, const field& kf,
     if (lifecycle) {
       static const std::set<std::string> kinds{"generated", "executed", "retried",
                                                "delivered", "rebound",  "consumed"};
-      std::string kind;
       auto kf2 = find(n, "record");
       if (!kf2)
         return r.fail(kf.mark(), "lifecycle needs 'record' (generated, executed, retried, "
                                  "delivered, rebound or consumed)");
-      if (r.read_string(kf2, "record", kind) && kinds.count(kind) == 0)
+      auto kind = r.read_string(kf2, "record");
+      if (kind && kinds.count(*kind) == 0)
         r.fail(kf2.mark(), fmt::format("record '{}': use generated, executed, retried, "
-                                       "delivered, rebound or consumed", kind));
-      e.members = {kind};
+                                       "delivered, rebound or consumed", *kind));
+      e.members = {kind ? *kind : std::string{}};
     }
-    uint64_t v = 0;
-    if (r.read_uint(find(n, "count"), "count", 0, UINT64_MAX, v))
-      e.min = e.max = v;
-    if (r.read_uint(find(n, "min"), "min", 0, UINT64_MAX, v))
-      e.min = v;
-    if (r.read_uint(find(n, "max"), "max", 0, UINT64_MAX, v))
-      e.max = v;
+    if (auto v = r.read_uint(find(n, "count"), "count", 0, UINT64_MAX))
+      e.min = e.max = *v;
+    if (auto v = r.read_uint(find(n, "min"), "min", 0, UINT64_MAX))
+      e.min = *v;
+    if (auto v = r.read_uint(find(n, "max"), "max", 0, UINT64_MAX))
+      e.max = *v;
     return;
   }
   r.check_map(n, n.Mark(), "'user_on' expectation", {"user_on", "node"});
   read_user(r, kf, s, "user_on", e.member);
-  std::string node;
   auto nf = find(n, "node");
   if (!nf)
     return r.fail(kf.mark(), "user_on needs 'node' (a consumer)");
-  if (r.read_string(nf, "node", node))
+  auto read_node = r.read_string(nf, "node");
+  std::string node = read_node ? *read_node : std::string{};
+  if (read_node)
     e.members = {node};
   bool known = false;
   for (auto& c : s.cluster.consumers)

@@ -222,8 +222,8 @@ struct proc_run : wall_driver {
   }
 
   /// SIGTERM to every member, then the core, each wait bounded. The
-  /// consumers log how many tasks they ran; a SIGKILLed one cannot, and
-  /// then `executed` stays unobserved.
+  /// consumers write how many tasks they ran to their ready file on the
+  /// way out; a SIGKILLed one cannot, and then `executed` stays unobserved.
   void stop() {
     for (auto& [name, list] : nodes)
       list.back()->signal(SIGTERM);
@@ -237,11 +237,11 @@ struct proc_run : wall_driver {
         inc->wait(seconds(10));
         if (!consumer)
           continue;
-        auto log = inc->err();
-        auto at = log.rfind("executed ");
-        known = known && at != std::string::npos && inc->status() == 0;
-        if (at != std::string::npos)
-          executed += std::atoll(log.c_str() + at + 9);
+        auto doc = read_ready(inc->ready_file());
+        bool counted = doc && doc->exited && doc->executed >= 0;
+        known = known && counted && inc->status() == 0;
+        if (counted)
+          executed += doc->executed;
       }
     }
     core->signal(SIGTERM);

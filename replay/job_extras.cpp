@@ -22,15 +22,19 @@ void read_split(yaml_reader& r, const field& f, job_def& out) {
     return r.fail(f.mark(), "'split' takes one of range, list");
   if (auto l = find(n, "list")) {
     s.how = split_spec::kind::list;
-    r.read_list(l, "list", s.items);
+    if (auto v = r.read_list(l, "list"))
+      s.items = std::move(*v);
   } else if (auto g = find(n, "range")) {
     s.how = split_spec::kind::range;
     if (!r.check_map(g.value, g.mark(), "a range", {"from", "to", "shards"}))
       return;
     uint64_t from = 0, to = 0;
-    r.read_uint(find(g.value, "from"), "from", 0, INT64_MAX, from);
-    r.read_uint(find(g.value, "to"), "to", 0, INT64_MAX, to);
-    r.read_uint(find(g.value, "shards"), "shards", 0, 100000, s.shards);
+    if (auto v = r.read_uint(find(g.value, "from"), "from", 0, INT64_MAX))
+      from = *v;
+    if (auto v = r.read_uint(find(g.value, "to"), "to", 0, INT64_MAX))
+      to = *v;
+    if (auto v = r.read_uint(find(g.value, "shards"), "shards", 0, 100000))
+      s.shards = *v;
     s.from = static_cast<int64_t>(from);
     s.to = static_cast<int64_t>(to);
   }
@@ -41,18 +45,20 @@ void read_split(yaml_reader& r, const field& f, job_def& out) {
 } // namespace
 
 void read_job_extras(yaml_reader& r, const YAML::Node& n, job_def& out) {
-  if (std::string key; r.read_string(find(n, "dedupe_key"), "dedupe_key", key)) {
-    if (key.compare(0, reserved_key_prefix.size(), reserved_key_prefix) == 0)
+  if (auto key = r.read_string(find(n, "dedupe_key"), "dedupe_key")) {
+    if (key->compare(0, reserved_key_prefix.size(), reserved_key_prefix) == 0)
       r.fail(find(n, "dedupe_key").mark(), "dedupe_key: keys starting with drover: are reserved");
-    out.spec.dedupe_key = key;
+    out.spec.dedupe_key = *key;
   }
   if (auto f = find(n, "split"))
     read_split(r, f, out);
   if (auto f = find(n, "merge")) {
     out.merge = true;
     if (r.check_map(f.value, f.mark(), "a merge", {"type", "payload"})) {
-      r.read_string(find(f.value, "type"), "type", out.merge_type);
-      r.read_string(find(f.value, "payload"), "payload", out.merge_payload);
+      if (auto v = r.read_string(find(f.value, "type"), "type"))
+        out.merge_type = *v;
+      if (auto v = r.read_string(find(f.value, "payload"), "payload"))
+        out.merge_payload = *v;
     }
   }
   if (!out.parts.empty() || out.merge)

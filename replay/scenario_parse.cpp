@@ -23,11 +23,16 @@ void read_consumer(yaml_reader& r, const YAML::Node& n, consumer_def& out) {
   }
   if (!r.check_map(n, n.Mark(), "a consumer", {"name", "tags", "capacity", "start"}))
     return;
-  if (!r.read_string(find(n, "name"), "name", out.name))
+  if (auto v = r.read_string(find(n, "name"), "name"))
+    out.name = *v;
+  else
     r.fail(n.Mark(), "a consumer needs a 'name'");
-  r.read_list(find(n, "tags"), "tags", out.tags);
-  r.read_uint_as(find(n, "capacity"), "capacity", 1, 100000, out.capacity);
-  r.read_bool(find(n, "start"), "start", out.start);
+  if (auto v = r.read_list(find(n, "tags"), "tags"))
+    out.tags = std::move(*v);
+  if (auto v = r.read_uint(find(n, "capacity"), "capacity", 1, 100000))
+    out.capacity = *v;
+  if (auto v = r.read_bool(find(n, "start"), "start"))
+    out.start = *v;
 }
 
 void read_producer(yaml_reader& r, const YAML::Node& n, producer_def& out) {
@@ -37,10 +42,14 @@ void read_producer(yaml_reader& r, const YAML::Node& n, producer_def& out) {
   }
   if (!r.check_map(n, n.Mark(), "a producer", {"name", "group", "job", "start"}))
     return;
-  if (!r.read_string(find(n, "name"), "name", out.name))
+  if (auto v = r.read_string(find(n, "name"), "name"))
+    out.name = *v;
+  else
     r.fail(n.Mark(), "a producer needs a 'name'");
-  r.read_string(find(n, "group"), "group", out.group);
-  r.read_bool(find(n, "start"), "start", out.start);
+  if (auto v = r.read_string(find(n, "group"), "group"))
+    out.group = *v;
+  if (auto v = r.read_bool(find(n, "start"), "start"))
+    out.start = *v;
   if (auto f = find(n, "job")) {
     out.job.emplace();
     read_job(r, f, *out.job);
@@ -79,25 +88,30 @@ void read_cluster(yaml_reader& r, const field& f, cluster_def& out) {
   std::set<std::string> names;
   read_members(r, find(n, "consumers"), "consumers", names, out.consumers, read_consumer);
   read_members(r, find(n, "producers"), "producers", names, out.producers, read_producer);
-  int64_t ms = 0;
-  if (r.read_duration(find(n, "grace"), "grace", ms))
-    out.grace_ms = static_cast<uint32_t>(ms);
-  if (r.read_duration(find(n, "heartbeat"), "heartbeat", ms))
-    out.heartbeat_ms = static_cast<uint32_t>(ms);
-  r.read_uint_as(find(n, "heartbeat_misses"), "heartbeat_misses", 1, 1000, out.heartbeat_misses);
-  r.read_uint_as(find(n, "max_restarts"), "max_restarts", 0, 1000, out.max_restarts);
-  if (r.read_duration(find(n, "restart_window"), "restart_window", ms))
-    out.restart_window_ms = static_cast<uint32_t>(ms);
-  if (r.read_duration(find(n, "default_timeout"), "default_timeout", ms))
-    out.default_timeout_ms = static_cast<uint32_t>(ms);
-  r.read_list(find(n, "users"), "users", out.users); // multi-user data
-  r.read_uint_as(find(n, "user_queue"), "user_queue", 1, 1000000, out.user_queue);
-  if (r.read_duration(find(n, "status_every"), "status_every", ms)) // node status reports
-    out.status_every_ms = static_cast<uint32_t>(ms);
-  if (r.read_duration(find(n, "idle_after"), "idle_after", ms))
-    out.idle_after_ms = static_cast<uint32_t>(ms);
-  r.read_uint_as(find(n, "min_awake"), "min_awake", 0, 100000, out.min_awake);
-  r.read_uint_as(find(n, "wake_backlog"), "wake_backlog", 1, 1000000, out.wake_backlog);
+  if (auto ms = r.read_duration(find(n, "grace"), "grace"))
+    out.grace_ms = static_cast<uint32_t>(*ms);
+  if (auto ms = r.read_duration(find(n, "heartbeat"), "heartbeat"))
+    out.heartbeat_ms = static_cast<uint32_t>(*ms);
+  if (auto v = r.read_uint(find(n, "heartbeat_misses"), "heartbeat_misses", 1, 1000))
+    out.heartbeat_misses = *v;
+  if (auto v = r.read_uint(find(n, "max_restarts"), "max_restarts", 0, 1000))
+    out.max_restarts = *v;
+  if (auto ms = r.read_duration(find(n, "restart_window"), "restart_window"))
+    out.restart_window_ms = static_cast<uint32_t>(*ms);
+  if (auto ms = r.read_duration(find(n, "default_timeout"), "default_timeout"))
+    out.default_timeout_ms = static_cast<uint32_t>(*ms);
+  if (auto v = r.read_list(find(n, "users"), "users"))
+    out.users = std::move(*v); // multi-user data
+  if (auto v = r.read_uint(find(n, "user_queue"), "user_queue", 1, 1000000))
+    out.user_queue = *v;
+  if (auto ms = r.read_duration(find(n, "status_every"), "status_every")) // node status reports
+    out.status_every_ms = static_cast<uint32_t>(*ms);
+  if (auto ms = r.read_duration(find(n, "idle_after"), "idle_after"))
+    out.idle_after_ms = static_cast<uint32_t>(*ms);
+  if (auto v = r.read_uint(find(n, "min_awake"), "min_awake", 0, 100000))
+    out.min_awake = *v;
+  if (auto v = r.read_uint(find(n, "wake_backlog"), "wake_backlog", 1, 1000000))
+    out.wake_backlog = *v;
 }
 
 void read_top(yaml_reader& r, const YAML::Node& root, const std::string& base_dir,
@@ -106,16 +120,22 @@ void read_top(yaml_reader& r, const YAML::Node& root, const std::string& base_di
                    {"name", "description", "seed", "cluster", "rules", "until", "timeline",
                     "expect"}))
     return;
-  if (!r.read_string(find(root, "name"), "name", out.name))
+  if (auto v = r.read_string(find(root, "name"), "name"))
+    out.name = *v;
+  else
     r.fail(root.Mark(), "a scenario needs a 'name'");
-  r.read_string(find(root, "description"), "description", out.description);
-  r.read_uint(find(root, "seed"), "seed", 0, UINT64_MAX, out.seed);
+  if (auto v = r.read_string(find(root, "description"), "description"))
+    out.description = *v;
+  if (auto v = r.read_uint(find(root, "seed"), "seed", 0, UINT64_MAX))
+    out.seed = *v;
   read_cluster(r, find(root, "cluster"), out.cluster);
-  if (auto f = find(root, "rules"); r.read_string(f, "rules", out.rules_path)) {
-    out.rules_path = resolve_path(base_dir, out.rules_path);
-    check_rules_file(r, f, out.rules_path);
+  auto rules = find(root, "rules");
+  if (auto path = r.read_string(rules, "rules")) {
+    out.rules_path = resolve_path(base_dir, *path);
+    check_rules_file(r, rules, out.rules_path);
   }
-  r.read_duration(find(root, "until"), "until", out.until_ms);
+  if (auto v = r.read_duration(find(root, "until"), "until"))
+    out.until_ms = *v;
   read_timeline(r, find(root, "timeline"), base_dir, out);
   read_expectations(r, find(root, "expect"), out);
 }
@@ -128,28 +148,35 @@ void read_job(yaml_reader& r, const field& f, job_def& out) {
                    {"job", "tasks", "type", "payload", "priority", "max_attempts", "timeout",
                     "tags", "list_size", "dedupe_key", "split", "merge"}))
     return;
-  r.read_string(find(n, "job"), "job", out.name);
+  if (auto v = r.read_string(find(n, "job"), "job"))
+    out.name = *v;
   read_job_extras(r, n, out); // dedupe_key, split, merge
-  if (!r.read_uint(find(n, "tasks"), "tasks", 1, 10000000, out.tasks) && !find(n, "tasks")
-      && !find(n, "split"))
+  if (auto v = r.read_uint(find(n, "tasks"), "tasks", 1, 10000000))
+    out.tasks = *v;
+  else if (!find(n, "tasks") && !find(n, "split"))
     r.fail(f.mark(), "a job needs 'tasks' (how many)");
   auto& spec = out.spec;
-  if (std::string type; r.read_string(find(n, "type"), "type", type))
-    spec.type = type;
+  if (auto type = r.read_string(find(n, "type"), "type"))
+    spec.type = *type;
   if (auto p = find(n, "payload"); p && p.value.IsScalar())
     spec.payload = p.value.Scalar(); // may be empty
   else if (p)
     r.fail(p.mark(), "'payload' must be a string");
-  if (std::string prio; r.read_string(find(n, "priority"), "priority", prio)
-                        && !parse_priority(prio, spec.prio))
-    r.fail(find(n, "priority").mark(),
-           fmt::format("'priority' must be high, normal or low, got '{}'", prio));
-  r.read_uint_as(find(n, "max_attempts"), "max_attempts", 1, 1000, spec.max_attempts);
-  int64_t ms = 0;
-  if (r.read_duration(find(n, "timeout"), "timeout", ms))
-    spec.timeout_ms = static_cast<uint32_t>(ms);
-  r.read_list(find(n, "tags"), "tags", spec.tags);
-  r.read_uint_as(find(n, "list_size"), "list_size", 1, 1000000, out.list_size);
+  if (auto name = r.read_string(find(n, "priority"), "priority")) {
+    if (auto prio = parse_priority(*name))
+      spec.prio = *prio;
+    else
+      r.fail(find(n, "priority").mark(),
+             fmt::format("'priority' must be high, normal or low, got '{}'", *name));
+  }
+  if (auto v = r.read_uint(find(n, "max_attempts"), "max_attempts", 1, 1000))
+    spec.max_attempts = *v;
+  if (auto ms = r.read_duration(find(n, "timeout"), "timeout"))
+    spec.timeout_ms = static_cast<uint32_t>(*ms);
+  if (auto v = r.read_list(find(n, "tags"), "tags"))
+    spec.tags = std::move(*v);
+  if (auto v = r.read_uint(find(n, "list_size"), "list_size", 1, 1000000))
+    out.list_size = *v;
 }
 
 std::string resolve_path(const std::string& base_dir, const std::string& rel) {

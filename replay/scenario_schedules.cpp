@@ -13,8 +13,10 @@ namespace drover::replay {
 namespace {
 
 void read_timing(yaml_reader& r, const field& f, action& a) {
-  r.read_string(find(f.value, "every"), "every", a.every);
-  r.read_string(find(f.value, "cron"), "cron", a.cron);
+  if (auto v = r.read_string(find(f.value, "every"), "every"))
+    a.every = *v;
+  if (auto v = r.read_string(find(f.value, "cron"), "cron"))
+    a.cron = *v;
   if (auto rec = parse_recurrence(a.every, a.cron); !rec)
     r.fail(f.mark(), rec.err().message);
 }
@@ -25,7 +27,9 @@ void read_schedule_action(yaml_reader& r, const field& f, action& a) {
   auto& n = f.value;
   auto what = f.key.Scalar();
   if (a.kind == action_kind::schedule_stop || a.kind == action_kind::schedule_start) {
-    if (!r.read_string(f, what.c_str(), a.schedule_name))
+    if (auto name = r.read_string(f, what.c_str()))
+      a.schedule_name = *name;
+    else
       r.fail(f.mark(), what + " needs the schedule's name, e.g. " + what + ": tick");
     return;
   }
@@ -34,14 +38,18 @@ void read_schedule_action(yaml_reader& r, const field& f, action& a) {
                    create ? keys{"name", "every", "cron", "catch_up", "job"}
                           : keys{"name", "every", "cron"}))
     return;
-  if (!r.read_string(find(n, "name"), "name", a.schedule_name))
+  if (auto name = r.read_string(find(n, "name"), "name"))
+    a.schedule_name = *name;
+  else
     r.fail(f.mark(), what + " needs a 'name'");
   read_timing(r, f, a);
   if (!create)
     return;
-  if (r.read_string(find(n, "catch_up"), "catch_up", a.catch_up))
+  if (auto catch_up = r.read_string(find(n, "catch_up"), "catch_up")) {
+    a.catch_up = *catch_up;
     if (auto policy = parse_catch_up(a.catch_up); !policy)
       r.fail(find(n, "catch_up").mark(), policy.err().message);
+  }
   if (auto j = find(n, "job"))
     read_job(r, j, a.job);
   else

@@ -34,7 +34,11 @@ bool is_member(const cluster_def& c, const std::string& name, bool consumers_onl
 
 void read_member(yaml_reader& r, const field& f, const cluster_def& c, bool consumers_only,
                  std::string& out) {
-  if (r.read_string(f, f.key.Scalar().c_str(), out) && !is_member(c, out, consumers_only))
+  auto name = r.read_string(f, f.key.Scalar().c_str());
+  if (!name)
+    return;
+  out = *name;
+  if (!is_member(c, out, consumers_only))
     r.fail(f.mark(), fmt::format("'{}' is not a {} of the cluster", out,
                                  consumers_only ? "consumer" : "member"));
 }
@@ -51,16 +55,18 @@ void read_action(yaml_reader& r, const field& f, const std::string& base_dir,
     case action_kind::submit:
       return read_job(r, f, a.job);
     case action_kind::swap_rules:
-      if (r.read_string(f, "swap_rules", a.rules_path)) {
-        a.rules_path = resolve_path(base_dir, a.rules_path);
+      if (auto path = r.read_string(f, "swap_rules")) {
+        a.rules_path = resolve_path(base_dir, *path);
         check_rules_file(r, f, a.rules_path);
       }
       return;
     case action_kind::cancel:
       if (!r.check_map(n, f.mark(), "cancel", {"job", "task"}))
         return;
-      r.read_string(find(n, "job"), "job", a.cancel_job);
-      r.read_uint(find(n, "task"), "task", 1, UINT64_MAX, a.cancel_task);
+      if (auto v = r.read_string(find(n, "job"), "job"))
+        a.cancel_job = *v;
+      if (auto v = r.read_uint(find(n, "task"), "task", 1, UINT64_MAX))
+        a.cancel_task = *v;
       if (a.cancel_job.empty() == (a.cancel_task == 0))
         r.fail(f.mark(), "cancel needs exactly one of 'job' (a name) or 'task' (an id)");
       return;
@@ -68,7 +74,9 @@ void read_action(yaml_reader& r, const field& f, const std::string& base_dir,
       if (!r.check_map(n, f.mark(), "slow", {"consumer", "ms"}))
         return;
       read_member(r, find(n, "consumer"), s.cluster, true, a.member);
-      if (!r.read_uint_as(find(n, "ms"), "ms", 0, 3600000, a.slow_ms) && !find(n, "ms"))
+      if (auto ms = r.read_uint(find(n, "ms"), "ms", 0, 3600000))
+        a.slow_ms = *ms;
+      else if (!find(n, "ms"))
         r.fail(f.mark(), "slow needs 'ms' (added to every task's run time)");
       if (!find(n, "consumer"))
         r.fail(f.mark(), "slow needs a 'consumer'");
@@ -84,10 +92,12 @@ void read_action(yaml_reader& r, const field& f, const std::string& base_dir,
       if (!find(n, "consumer") || !find(n, "command"))
         return r.fail(f.mark(), "command needs a 'consumer' and a 'command'");
       read_member(r, find(n, "consumer"), s.cluster, true, a.member);
-      command_kind k;
-      if (r.read_string(find(n, "command"), "command", a.command) && !parse_command_kind(a.command, k))
-        r.fail(find(n, "command").mark(),
-               fmt::format("unknown command '{}' (known: {})", a.command, command_names()));
+      if (auto command = r.read_string(find(n, "command"), "command")) {
+        a.command = *command;
+        if (!parse_command_kind(a.command))
+          r.fail(find(n, "command").mark(),
+                 fmt::format("unknown command '{}' (known: {})", a.command, command_names()));
+      }
       return;
     }
     case action_kind::schedule:
@@ -122,26 +132,25 @@ void read_entry(yaml_reader& r, const YAML::Node& n, const std::string& base_dir
   action a;
   a.line = static_cast<uint32_t>(n.Mark().line + 1);
   auto at = find(n, "at"), after = find(n, "after");
-  int64_t ms = 0;
   if (acts[0].key.Scalar() == "advance") {
     if (at || after)
       r.fail(n.Mark(), "an 'advance' entry takes no 'at' or 'after'");
-    if (r.read_duration(acts[0], "advance", ms))
-      a.at_ms = clock + ms;
+    if (auto ms = r.read_duration(acts[0], "advance"))
+      a.at_ms = clock + *ms;
   } else if (at && after) {
     r.fail(after.key.Mark(), "give 'at' (absolute) or 'after' (since the previous entry), "
                              "not both");
   } else if (at) {
-    if (r.read_duration(at, "at", ms)) {
-      a.at_ms = ms;
-      if (ms < clock)
+    if (auto ms = r.read_duration(at, "at")) {
+      a.at_ms = *ms;
+      if (*ms < clock)
         r.fail(at.mark(), fmt::format("entries must be in time order: {} ms is before the "
                                       "previous entry's {} ms",
-                                      ms, clock));
+                                      *ms, clock));
     }
   } else if (after) {
-    if (r.read_duration(after, "after", ms))
-      a.at_ms = clock + ms;
+    if (auto ms = r.read_duration(after, "after"))
+      a.at_ms = clock + *ms;
   } else {
     r.fail(n.Mark(), "a timeline entry needs 'at' (e.g. at: 200ms) or 'after'");
   }
@@ -174,14 +183,15 @@ constexpr kind_key kind_keys[] = {
 };
 
 void read_bounds(yaml_reader& r, const YAML::Node& n, expectation& e) {
-  uint64_t v = 0;
-  if (r.read_uint(find(n, "count"), "count", 0, UINT64_MAX, v) ||
-      r.read_uint(find(n, "equals"), "equals", 0, UINT64_MAX, v))
-    e.min = e.max = v;
-  if (r.read_uint(find(n, "min"), "min", 0, UINT64_MAX, v))
-    e.min = v;
-  if (r.read_uint(find(n, "max"), "max", 0, UINT64_MAX, v))
-    e.max = v;
+  auto exactly = r.read_uint(find(n, "count"), "count", 0, UINT64_MAX);
+  if (!exactly)
+    exactly = r.read_uint(find(n, "equals"), "equals", 0, UINT64_MAX);
+  if (exactly)
+    e.min = e.max = *exactly;
+  if (auto v = r.read_uint(find(n, "min"), "min", 0, UINT64_MAX))
+    e.min = *v;
+  if (auto v = r.read_uint(find(n, "max"), "max", 0, UINT64_MAX))
+    e.max = *v;
 }
 
 void read_expectation(yaml_reader& r, const YAML::Node& n, scenario& s) {
@@ -210,36 +220,41 @@ void read_expectation(yaml_reader& r, const YAML::Node& n, scenario& s) {
       r.check_map(n, n.Mark(), what, all ? keys{"all_tasks", "job"}
                                          : keys{"tasks_in_state", "job", "count", "min", "max"});
       task_state st{};
-      if (r.read_string(kf, kk->key, e.state) && !parse_task_state(e.state, st))
-        r.fail(kf.mark(), fmt::format("'{}' is not a task state (pending, assigned, running, "
-                                      "succeeded, failed, cancelled, timed_out)", e.state));
+      if (auto name = r.read_string(kf, kk->key)) {
+        if (auto parsed = parse_task_state(*name))
+          st = *parsed;
+        else
+          r.fail(kf.mark(), fmt::format("'{}' is not a task state (pending, assigned, running, "
+                                        "succeeded, failed, cancelled, timed_out)", *name));
+      }
       e.state = to_string(st);
-      r.read_string(find(n, "job"), "job", e.job);
+      if (auto v = r.read_string(find(n, "job"), "job"))
+        e.job = *v;
       if (!all)
         read_bounds(r, n, e);
       break;
     }
     case expect_kind::completed_twice:
       r.check_map(n, n.Mark(), what, {"completed_twice"});
-      if (uint64_t v = 0; r.read_uint(kf, "completed_twice", 0, UINT64_MAX, v))
-        e.min = e.max = v;
+      if (auto v = r.read_uint(kf, "completed_twice", 0, UINT64_MAX))
+        e.min = e.max = *v;
       break;
     case expect_kind::reassigned_from: {
       r.check_map(n, n.Mark(), what,
                   {"reassigned_from", "within", "after", "count", "min", "max"});
       read_member(r, kf, s.cluster, true, e.member);
-      int64_t ms = 0;
-      if (r.read_duration(find(n, "within"), "within", ms))
-        e.within_ms = ms;
-      if (r.read_duration(find(n, "after"), "after", ms))
-        e.after_ms = ms;
+      if (auto ms = r.read_duration(find(n, "within"), "within"))
+        e.within_ms = *ms;
+      if (auto ms = r.read_duration(find(n, "after"), "after"))
+        e.after_ms = *ms;
       read_bounds(r, n, e);
       break;
     }
     case expect_kind::active_producer:
       r.check_map(n, n.Mark(), what, {"active_producer", "group", "at"});
       read_member(r, kf, s.cluster, false, e.member);
-      r.read_string(find(n, "group"), "group", e.group);
+      if (auto v = r.read_string(find(n, "group"), "group"))
+        e.group = *v;
       break;
     case expect_kind::data_received:
     case expect_kind::user_on:
@@ -248,16 +263,19 @@ void read_expectation(yaml_reader& r, const YAML::Node& n, scenario& s) {
       break;
     case expect_kind::ran_on:
       r.check_map(n, n.Mark(), what, {"ran_on", "job"});
-      r.read_list(kf, "ran_on", e.members);
+      if (auto v = r.read_list(kf, "ran_on"))
+        e.members = std::move(*v);
       for (auto& m : e.members)
         if (!is_member(s.cluster, m, true))
           r.fail(kf.mark(), fmt::format("'{}' is not a consumer of the cluster", m));
-      r.read_string(find(n, "job"), "job", e.job);
+      if (auto v = r.read_string(find(n, "job"), "job"))
+        e.job = *v;
       break;
     case expect_kind::tasks_on:
       r.check_map(n, n.Mark(), what, {"tasks_on", "job", "count", "min", "max"});
       read_member(r, kf, s.cluster, true, e.member);
-      r.read_string(find(n, "job"), "job", e.job);
+      if (auto v = r.read_string(find(n, "job"), "job"))
+        e.job = *v;
       read_bounds(r, n, e);
       if (!e.min && !e.max)
         r.fail(kf.mark(), "a tasks_on expectation needs 'count', 'min' or 'max'");
@@ -266,21 +284,23 @@ void read_expectation(yaml_reader& r, const YAML::Node& n, scenario& s) {
       if (kk->counter != nullptr) {
         r.check_map(n, n.Mark(), what, {kk->key, "at"});
         e.counter = kk->counter;
-        if (uint64_t v = 0; r.read_uint(kf, kk->key, 0, UINT64_MAX, v))
-          e.min = e.max = v;
+        if (auto v = r.read_uint(kf, kk->key, 0, UINT64_MAX))
+          e.min = e.max = *v;
       } else {
         r.check_map(n, n.Mark(), what, {"counter", "equals", "min", "max", "at"});
-        if (r.read_string(kf, "counter", e.counter) && !is_counter_name(e.counter))
-          r.fail(kf.mark(), fmt::format("unknown counter '{}' (known: {})", e.counter,
-                                        counter_names()));
+        if (auto name = r.read_string(kf, "counter")) {
+          e.counter = *name;
+          if (!is_counter_name(e.counter))
+            r.fail(kf.mark(), fmt::format("unknown counter '{}' (known: {})", e.counter,
+                                          counter_names()));
+        }
         read_bounds(r, n, e);
         if (!e.min && !e.max)
           r.fail(kf.mark(), "a counter expectation needs 'equals', 'min' or 'max'");
       }
   }
-  int64_t ms = 0;
-  if (r.read_duration(find(n, "at"), "at", ms))
-    e.at_ms = ms;
+  if (auto ms = r.read_duration(find(n, "at"), "at"))
+    e.at_ms = *ms;
   YAML::Emitter out; // the entry as written, in flow style, for the report
   out << YAML::Flow << n;
   e.text = out.c_str();

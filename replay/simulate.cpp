@@ -141,27 +141,27 @@ bool histogram_percentiles(const std::string& text, const std::string& name,
   return true;
 }
 
-bool parse_sim_type(const std::string& text, std::string& type, std::string& payload,
-                    std::string& why) {
+result<sim_type> parse_sim_type(const std::string& text) {
   auto colon = text.find(':');
-  type = text.substr(0, colon);
-  payload = colon == std::string::npos ? std::string{} : text.substr(colon + 1);
+  auto type = text.substr(0, colon);
+  auto payload = colon == std::string::npos ? std::string{} : text.substr(colon + 1);
   uint64_t v = 0;
   auto [end, ec] = std::from_chars(payload.data(), payload.data() + payload.size(), v);
   bool number = !payload.empty() && ec == std::errc{} && end == payload.data() + payload.size();
   if ((type == "noop" && colon == std::string::npos)
       || ((type == "sleep" || type == "burn") && number))
-    return true;
-  why = "--type must be noop, sleep:MS or burn:US, got '" + text + "'";
-  return false;
+    return sim_type{type, payload};
+  return error{ec::bad_input, "--type must be noop, sleep:MS or burn:US, got '" + text + "'"};
 }
 
 int run_simulate(const replay_commands& c, std::ostream& out, std::ostream& err) {
-  std::string type, payload, why;
-  if (!parse_sim_type(c.type, type, payload, why)) {
-    err << "drover simulate: " << why << "\n";
+  auto parsed = parse_sim_type(c.type);
+  if (!parsed) {
+    err << "drover simulate: " << parsed.err().message << "\n";
     return 2;
   }
+  const std::string& type = parsed->type;
+  const std::string& payload = parsed->payload;
   if (c.sim_processes)
     return run_simulate_processes(c, type, payload, out, err);
   auto s = make_scenario(c, type, payload);

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/errors.hpp"
+
 namespace drover::replay {
 
 struct replay_commands;
@@ -42,9 +44,13 @@ bool histogram_percentiles(const std::string& text, const std::string& name,
 int run_simulate_processes(const replay_commands& c, const std::string& type,
                            const std::string& payload, std::ostream& out, std::ostream& err);
 
-/// Parses --type: noop, sleep:MS, burn:US -> handler type and payload.
-/// False with `why` set if it is none of these.
-bool parse_sim_type(const std::string& text, std::string& type, std::string& payload,
-                    std::string& why);
+/// A task type for simulate and its payload.
+struct sim_type {
+  std::string type;
+  std::string payload;
+};
+/// Parses --type: noop, sleep:MS, burn:US -> handler type and payload;
+/// ec::bad_input saying what is allowed if it is none of these.
+[[nodiscard]] result<sim_type> parse_sim_type(const std::string& text);
 
 } // namespace drover::replay

@@ -2,13 +2,12 @@
 // this binary on 127.0.0.1 (child.hpp), one registry+manager with the
 // memory store, N consumers, M producers (one group and job each). Nothing
 // is read from inside a process: the figures are the producers' own
-// "throughput:" lines, the consumers' "executed N tasks" lines (on SIGTERM),
+// "throughput:" lines, the consumers' task counts (their ready files' exit records),
 // and the manager's REST API (--http=127.0.0.1:0): jobs' times, the ACK
 // latency histogram of /metrics, and the times of a sample of tasks.
 #include <algorithm>
 #include <csignal>
 #include <ostream>
-#include <regex>
 #include <thread>
 
 #include <fmt/format.h>
@@ -51,12 +50,11 @@ std::string line_with(const std::string& text, const std::string& marker) {
   return text.substr(p, text.find('\n', p) - p);
 }
 
-/// "consumer c1: executed 123 tasks" -> 123; -1 if the line is missing.
-int64_t executed_of(const std::string& log) {
-  static const std::regex re{R"(executed (\d+) tasks)"};
-  std::smatch m;
-  auto line = line_with(log, "executed ");
-  return std::regex_search(line, m, re) ? std::stoll(m[1]) : -1;
+/// The tasks a stopped consumer ran, from its ready file's exit record;
+/// -1 if it has none (it did not exit cleanly).
+int64_t executed_of(const child& consumer) {
+  auto doc = read_ready(consumer.ready_file());
+  return doc && doc->exited ? doc->executed : -1;
 }
 
 std::string fmt_le(double ms) {
@@ -170,14 +168,14 @@ struct sim_procs {
       to_start.push_back((started ? started : finished) - created);
       to_done.push_back(finished - created);
     }
-    // Consumers log how many tasks they ran when told to stop.
+    // Consumers write how many tasks they ran to their ready file on the way out.
     int64_t executed = 0;
     std::string per_consumer;
     for (auto& con : consumers)
       con->signal(SIGTERM);
     for (auto& con : consumers) {
       con->wait(seconds(10));
-      auto n = executed_of(con->err());
+      auto n = executed_of(*con);
       executed += std::max<int64_t>(n, 0);
       per_consumer += fmt::format("{}{} {}", per_consumer.empty() ? "" : ", ", con->name(),
                                   n < 0 ? std::string{"?"} : std::to_string(n));

@@ -29,44 +29,44 @@ public:
 
   /// A name from a fixed list: `parse` maps it, `names` lists the choices.
   template <class T>
-  bool read_name(const field& f, const char* what, const char* unknown,
-                 bool (*parse)(std::string_view, T&), const char* names, T& out) {
-    std::string s;
-    if (!read_string(f, what, s) || parse(s, out))
-      return !s.empty();
-    fail(f.mark(), fmt::format("{} '{}' (allowed: {})", unknown, s, names));
-    return false;
+  result<T> read_name(const field& f, const char* what, const char* unknown,
+                      result<T> (*parse)(std::string_view), const char* names) {
+    auto s = read_string(f, what);
+    if (!s)
+      return std::move(s).err();
+    if (auto v = parse(*s))
+      return v;
+    return invalid(f, fmt::format("{} '{}' (allowed: {})", unknown, *s, names));
   }
-  bool read_strategy(const field& f, strategy_kind& out) {
-    return read_name(f, "strategy", "unknown strategy", parse_strategy,
-                     strategy_names(), out);
+  result<strategy_kind> read_strategy(const field& f) {
+    return read_name(f, "strategy", "unknown strategy", parse_strategy, strategy_names());
   }
   /// `weights: {busyness: B, efficiency: E}`, each a number from 0 to 10, not
   /// both 0; a missing one keeps its value in `out`.
   void read_weights(const field& f, strategy_weights& out) {
     if (!check_map(f.value, f.mark(), "'weights'", {"busyness", "efficiency"}))
       return;
-    strategy_weights w = out;
-    bool ok = read_weight(find(f.value, "busyness"), w.busyness);
-    ok = read_weight(find(f.value, "efficiency"), w.efficiency) && ok;
-    if (ok && w.busyness == 0 && w.efficiency == 0)
-      fail(f.mark(), "'weights' cannot both be 0 (use round_robin to ignore load and speed)");
-    else if (ok)
-      out = w;
+    auto busyness = read_weight(find(f.value, "busyness"), out.busyness);
+    auto efficiency = read_weight(find(f.value, "efficiency"), out.efficiency);
+    if (!busyness || !efficiency)
+      return;
+    if (*busyness == 0 && *efficiency == 0)
+      return fail(f.mark(),
+                  "'weights' cannot both be 0 (use round_robin to ignore load and speed)");
+    out.busyness = *busyness;
+    out.efficiency = *efficiency;
   }
-  bool read_weight(const field& f, double& out) {
+  /// A weight, or `fallback` if the field is absent.
+  result<double> read_weight(const field& f, double fallback) {
     if (!f)
-      return true;
+      return fallback;
     const std::string s = f.value.IsScalar() ? f.value.Scalar() : std::string{};
     char* end = nullptr;
     double v = s.empty() ? -1 : std::strtod(s.c_str(), &end);
-    if (s.empty() || end != s.c_str() + s.size() || !(v >= 0 && v <= 10)) {
-      fail(f.mark(), fmt::format("weight '{}' must be a number from 0 to 10 (e.g. 0.5), "
-                                 "got '{}'", f.key.Scalar(), s));
-      return false;
-    }
-    out = v;
-    return true;
+    if (s.empty() || end != s.c_str() + s.size() || !(v >= 0 && v <= 10))
+      return invalid(f, fmt::format("weight '{}' must be a number from 0 to 10 (e.g. 0.5), "
+                                    "got '{}'", f.key.Scalar(), s));
+    return v;
   }
   /// `weights` on a rule (or the defaults) whose strategy is not weighted.
   void check_weights_used(const field& w, strategy_kind s) {
@@ -74,9 +74,9 @@ public:
       fail(w.key.Mark(), fmt::format("'weights' is only used by strategy weighted "
                                      "(this strategy is {})", to_string(s)));
   }
-  bool read_hash_field(const field& f, hash_field& out) {
+  result<hash_field> read_hash_field(const field& f) {
     return read_name(f, "key", "hash cannot use a task field named", parse_hash_field,
-                     hash_field_names(), out);
+                     hash_field_names());
   }
 
   void read_document(const YAML::Node& doc, rule_set& rs);
@@ -98,8 +98,8 @@ void reader::read_document(const YAML::Node& doc, rule_set& rs) {
     return;
   if (auto f = find(doc, "version"); !f)
     fail(doc.Mark(), "missing 'version' (e.g. version: 1)");
-  else
-    read_uint(f, "version", 0, UINT64_MAX, rs.version);
+  else if (auto v = read_uint(f, "version", 0, UINT64_MAX))
+    rs.version = *v;
   if (auto f = find(doc, "defaults"))
     read_defaults(f, rs);
   auto f = find(doc, "rules");
@@ -117,14 +117,16 @@ void reader::read_defaults(const field& f, rule_set& rs) {
   if (!check_map(f.value, f.mark(), "'defaults'",
                  {"strategy", "max_inflight_per_consumer", "key", "weights"}))
     return;
-  if (auto s = find(f.value, "strategy"))
-    read_strategy(s, rs.default_strategy);
-  if (uint64_t v = 0; read_uint(find(f.value, "max_inflight_per_consumer"),
-                                "max_inflight_per_consumer", 1, UINT32_MAX, v))
-    rs.default_max_inflight = static_cast<uint32_t>(v);
+  if (auto s = read_strategy(find(f.value, "strategy")))
+    rs.default_strategy = *s;
+  if (auto v = read_uint(find(f.value, "max_inflight_per_consumer"),
+                         "max_inflight_per_consumer", 1, UINT32_MAX))
+    rs.default_max_inflight = static_cast<uint32_t>(*v);
   auto k = find(f.value, "key");
-  if (k)
-    default_key_given_ = read_hash_field(k, rs.default_key);
+  if (auto key = read_hash_field(k)) {
+    rs.default_key = *key;
+    default_key_given_ = true;
+  }
   if (auto w = find(f.value, "weights")) {
     read_weights(w, rs.default_weights);
     check_weights_used(w, rs.default_strategy);
@@ -143,7 +145,8 @@ void reader::read_rule(const YAML::Node& n, size_t index, rule_set& rs) {
   r.line = static_cast<uint32_t>(n.Mark().line + 1);
   if (auto f = find(n, "name"); !f) {
     fail(n.Mark(), fmt::format("{} has no 'name'", what));
-  } else if (read_string(f, "name", r.name)) {
+  } else if (auto name = read_string(f, "name")) {
+    r.name = *name;
     auto [pos, fresh] = rule_lines_.emplace(r.name, f.key.Mark().line + 1);
     if (!fresh)
       fail(f.mark(), fmt::format("duplicate rule name '{}' (first on line {})",
@@ -155,10 +158,13 @@ void reader::read_rule(const YAML::Node& n, size_t index, rule_set& rs) {
     read_target(f, r.to);
   r.strategy = rs.default_strategy;
   auto strategy = find(n, "strategy");
-  if (strategy)
-    read_strategy(strategy, r.strategy);
+  if (auto s = read_strategy(strategy))
+    r.strategy = *s;
   auto key = find(n, "key");
-  if (key && read_hash_field(key, r.key) && r.strategy != strategy_kind::hash)
+  auto key_field = read_hash_field(key);
+  if (key_field)
+    r.key = *key_field;
+  if (key_field && r.strategy != strategy_kind::hash)
     fail(key.key.Mark(), fmt::format("'key' is only used by strategy hash (this "
                                      "rule's strategy is {})", to_string(r.strategy)));
   if (!key && r.strategy == strategy_kind::hash) {
@@ -174,8 +180,8 @@ void reader::read_rule(const YAML::Node& n, size_t index, rule_set& rs) {
     read_weights(w, r.weights);
     check_weights_used(w, r.strategy);
   }
-  if (uint64_t v = 0; read_uint(find(n, "max_inflight"), "max_inflight", 1, UINT32_MAX, v))
-    r.max_inflight = static_cast<uint32_t>(v);
+  if (auto v = read_uint(find(n, "max_inflight"), "max_inflight", 1, UINT32_MAX))
+    r.max_inflight = static_cast<uint32_t>(*v);
   rs.rules.push_back(std::move(r));
 }
 
@@ -190,30 +196,35 @@ void reader::read_match(const field& f, rule_match& m) {
     else
       m.type = glob{t.value.Scalar()};
   }
-  std::vector<std::string> names;
-  if (auto p = find(f.value, "priority"); p && read_list(p, "priority", names, true)) {
+  auto p = find(f.value, "priority");
+  if (auto names = read_list(p, "priority", true)) {
     m.priorities = 0;
-    for (const auto& name : names)
-      if (priority prio; parse_priority(name, prio))
-        m.priorities |= static_cast<uint8_t>(1u << static_cast<int>(prio));
+    for (const auto& name : *names)
+      if (auto prio = parse_priority(name))
+        m.priorities |= static_cast<uint8_t>(1u << static_cast<int>(*prio));
       else
         fail(p.mark(), fmt::format("unknown priority '{}' (allowed: high, normal, low)",
                                    name));
   }
   if (auto t = find(f.value, "tags"))
-    read_list(t, "tags", m.tags, false);
-  if (std::string pattern; read_string(find(f.value, "job"), "job", pattern))
-    m.job = glob{pattern};
+    if (auto v = read_list(t, "tags", false))
+      m.tags = std::move(*v);
+  if (auto pattern = read_string(find(f.value, "job"), "job"))
+    m.job = glob{*pattern};
 }
 
 void reader::read_target(const field& f, member_filter& to) {
   if (!check_map(f.value, f.mark(), "'to'", {"tags", "nodes"}))
     return;
   if (auto t = find(f.value, "tags"))
-    read_list(t, "tags", to.tags, false);
+    if (auto v = read_list(t, "tags", false))
+      to.tags = std::move(*v);
   if (auto n = find(f.value, "nodes"))
-    if (read_list(n, "nodes", to.nodes, false) && to.nodes.empty())
-      fail(n.mark(), "'nodes: []' matches no member; leave 'nodes' out to allow any");
+    if (auto nodes = read_list(n, "nodes", false)) {
+      to.nodes = std::move(*nodes);
+      if (to.nodes.empty())
+        fail(n.mark(), "'nodes: []' matches no member; leave 'nodes' out to allow any");
+    }
 }
 
 } // namespace

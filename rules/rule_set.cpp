@@ -25,13 +25,12 @@ const char* to_string(strategy_kind s) {
   return strategy_table[static_cast<int>(s)];
 }
 
-bool parse_strategy(std::string_view name, strategy_kind& out) {
+result<strategy_kind> parse_strategy(std::string_view name) {
   for (int i = 0; i < strategy_count; ++i)
-    if (name == strategy_table[i]) {
-      out = static_cast<strategy_kind>(i);
-      return true;
-    }
-  return false;
+    if (name == strategy_table[i])
+      return static_cast<strategy_kind>(i);
+  return error{ec::bad_input, "unknown strategy '" + std::string{name} + "' (allowed: "
+                                + strategy_names() + ")"};
 }
 
 const char* strategy_names() {
@@ -42,13 +41,12 @@ const char* to_string(hash_field f) {
   return hash_field_table[static_cast<int>(f)];
 }
 
-bool parse_hash_field(std::string_view name, hash_field& out) {
+result<hash_field> parse_hash_field(std::string_view name) {
   for (int i = 0; i < hash_field_count; ++i)
-    if (name == hash_field_table[i]) {
-      out = static_cast<hash_field>(i);
-      return true;
-    }
-  return false;
+    if (name == hash_field_table[i])
+      return static_cast<hash_field>(i);
+  return error{ec::bad_input, "unknown hash field '" + std::string{name} + "' (allowed: "
+                                + hash_field_names() + ")"};
 }
 
 const char* hash_field_names() {
@@ -56,10 +54,10 @@ const char* hash_field_names() {
 }
 
 error load_rules(const std::string& path, rule_set& out) {
-  std::string text;
-  if (auto err = read_text_file(path, "the rules file", text))
-    return error{ec::invalid_rules, err.message};
-  return parse_rules(text, path, out);
+  auto text = read_text_file(path, "the rules file");
+  if (!text)
+    return error{ec::invalid_rules, text.err().message};
+  return parse_rules(*text, path, out);
 }
 
 rule_set default_rules() {

@@ -27,8 +27,8 @@ enum class strategy_kind : uint8_t {
 };
 constexpr int strategy_count = 6;
 const char* to_string(strategy_kind s);
-/// Accepts the names above (round_robin, ...); false otherwise.
-bool parse_strategy(std::string_view name, strategy_kind& out);
+/// Accepts the names above (round_robin, ...); ec::bad_input otherwise.
+[[nodiscard]] result<strategy_kind> parse_strategy(std::string_view name);
 /// "round_robin, least_loaded, ..." for error messages.
 const char* strategy_names();
 
@@ -41,7 +41,8 @@ enum class hash_field : uint8_t {
   dedupe_key, ///< task_spec.dedupe_key
 };
 const char* to_string(hash_field f);
-bool parse_hash_field(std::string_view name, hash_field& out);
+/// Accepts the names above (key, job, ...); ec::bad_input otherwise.
+[[nodiscard]] result<hash_field> parse_hash_field(std::string_view name);
 const char* hash_field_names();
 
 /// What a task must look like for a rule to apply. Every given condition

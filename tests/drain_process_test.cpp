@@ -111,10 +111,10 @@ TEST_CASE_FIXTURE(drain_fixture, "a drained exec task is handed back and its pro
 
 TEST_CASE("Ctrl-C of a producer whose job did not finish exits non-zero") {
   scratch_dir dir;
-  child_process p({DROVER_BINARY, "run", "--store=memory", "--listen=127.0.0.1:0", "--http=off",
-                   "--tasks=1", "--type=sleep", "--payload=60000", "--threads=2"},
-                  dir.path + "/p");
-  REQUIRE(p.wait_for_out("1 running", 10s));
+  rest_node node{{"--store=memory", "--tasks=1", "--type=sleep", "--payload=60000"},
+                 dir.path + "/p"};
+  auto& p = *node.proc;
+  wait_task_state(*node.http, "1", "RUNNING", 10s); // the job's one task
   p.signal(SIGINT);
   CHECK(p.wait(10s) == 1);
   CHECK(p.err().find("stopped before the job finished") != std::string::npos);

@@ -85,6 +85,12 @@ TEST_CASE("--ready-fd gets the same JSON as --ready-file once the roles are up, 
   CHECK(doc["http"] == "127.0.0.1:" + std::to_string(http_port));
   CHECK(doc["registry"] == "127.0.0.1:" + std::to_string(registry_port));
   CHECK(json::parse(slurp(file), nullptr, false) == doc); // one document, two carriers
+  // What the manager found in its (empty) store; nothing about an exit yet.
+  REQUIRE(doc["recovered"].is_object());
+  CHECK(doc["recovered"]["jobs"] == 0);
+  CHECK(doc["recovered"]["unfinished"] == 0);
+  CHECK(doc["recovered"]["leased"] == 0);
+  CHECK(doc["exited"].is_null());
   // Ready means serving: the REST port answers at once.
   httplib::Client http{"127.0.0.1", static_cast<uint16_t>(http_port)};
   http.set_read_timeout(5, 0);
@@ -93,6 +99,12 @@ TEST_CASE("--ready-fd gets the same JSON as --ready-file once the roles are up, 
   CHECK(res->status == 200);
   node.signal(SIGTERM);
   CHECK(node.wait(10s) == 0);
+  // On its way out the file is written once more, saying how it ended.
+  auto last = json::parse(slurp(file), nullptr, false);
+  REQUIRE(last["exited"].is_object());
+  CHECK(last["exited"]["code"] == 0);
+  CHECK(last["exited"]["executed"] == 0); // it runs a consumer, which got no task
+  CHECK(last["pid"] == doc["pid"]);
 }
 
 TEST_CASE("a consumer's ready JSON has no ports of its own and null addresses") {
@@ -111,10 +123,15 @@ TEST_CASE("a consumer's ready JSON has no ports of its own and null addresses") 
   auto doc = json::parse(slurp(dir.path + "/c1.ready"), nullptr, false);
   CHECK(doc["registry"].is_null());
   CHECK(doc["http"].is_null());
+  CHECK(doc["recovered"].is_null()); // no manager here
   c.signal(SIGTERM);
-  mgr.signal(SIGTERM);
   CHECK(c.wait(10s) == 0);
+  CHECK(executed_by(c) == 0);
+  mgr.signal(SIGTERM);
   CHECK(mgr.wait(10s) == 0);
+  auto last = json::parse(slurp(dir.path + "/manager.ready"), nullptr, false);
+  REQUIRE(last["exited"].is_object());
+  CHECK(last["exited"]["executed"].is_null()); // it ran no consumer
 }
 
 TEST_CASE("a --ready-fd that is not open for writing is refused before anything starts") {

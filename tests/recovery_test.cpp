@@ -5,7 +5,6 @@
 #include <doctest/doctest.h>
 
 #include <csignal>
-#include <regex>
 #include <thread>
 
 #include "support/db_query.hpp"
@@ -18,25 +17,6 @@ namespace {
 
 constexpr int64_t total_tasks = 50000;
 
-
-struct recovery_line {
-  bool found = false;
-  int64_t jobs = 0, unfinished = 0, leased = 0;
-};
-
-recovery_line recovered(const std::string& log) {
-  recovery_line r;
-  std::smatch m;
-  static const std::regex re{
-    "recovered ([0-9]+) jobs, ([0-9]+) unfinished tasks \\(([0-9]+) were leased\\)"};
-  if (std::regex_search(log, m, re)) {
-    r.found = true;
-    r.jobs = std::stoll(m[1]);
-    r.unfinished = std::stoll(m[2]);
-    r.leased = std::stoll(m[3]);
-  }
-  return r;
-}
 
 /// Polls `sql` until it yields at least `want`; gives up after `limit`, or
 /// once the value has not moved for `stall`. Returns the last value seen.
@@ -99,13 +79,11 @@ TEST_CASE("a manager SIGKILLed mid-job resumes from its store: every task succee
                             "--tasks=" + std::to_string(total_tasks), "--type=sleep",
                             "--payload=5", "--threads=1"},
                            dir.path + "/producer");
-    // The whole job is acknowledged, hence durable, before the kill...
-    auto deadline = std::chrono::steady_clock::now() + 20s;
-    while (producer.out().find("tasks stored") == std::string::npos
-           && std::chrono::steady_clock::now() < deadline && producer.running())
-      std::this_thread::sleep_for(5ms);
+    // The whole job is acknowledged, hence durable, before the kill (the
+    // manager stores a list before it answers it)...
+    auto stored = wait_for_count(db, "SELECT count(*) FROM tasks", total_tasks, 20s, 10s);
     INFO("producer stdout: " << producer.out() << "\nstderr: " << producer.err());
-    REQUIRE(producer.out().find("tasks stored") != std::string::npos);
+    REQUIRE(stored == total_tasks);
     // ...and some of it has run, but not all.
     auto seen = wait_for_count(db, succeeded, 2000, 20s, 10s);
     REQUIRE(seen >= 2000);
@@ -133,16 +111,17 @@ TEST_CASE("a manager SIGKILLed mid-job resumes from its store: every task succee
 
   // -- second life: same file, new port, two new consumers -----------------
   manager_proc mgr(db, dir.path + "/manager2");
-  auto registry = mgr.registry_flag(); // written once the recovery is done
-  auto rec = recovered(mgr.proc.err());
+  auto rec = mgr.proc.ready(20s); // written once the recovery is done, with what it found
+  REQUIRE(rec.registry_port != 0);
+  auto registry = "--registry=127.0.0.1:" + std::to_string(rec.registry_port);
   INFO("manager log after restart: " << mgr.proc.err());
-  REQUIRE(rec.found);
-  CHECK(rec.jobs == 1);
-  CHECK(rec.unfinished == total_tasks - done_before);
-  CHECK(rec.leased == leased_before); // every leased task waits for its consumer...
-  CHECK(rec.leased > 0);
-  child_process c3(consumer_args(registry, "c3"), dir.path + "/c3");
-  child_process c4(consumer_args(registry, "c4"), dir.path + "/c4");
+  REQUIRE(rec.recovered);
+  CHECK(rec.recovered_jobs == 1);
+  CHECK(rec.recovered_unfinished == static_cast<uint64_t>(total_tasks - done_before));
+  CHECK(rec.recovered_leased == static_cast<uint64_t>(leased_before)); // they wait for their consumers...
+  CHECK(rec.recovered_leased > 0);
+  ready_process c3(consumer_args(registry, "c3"), dir.path + "/c3");
+  ready_process c4(consumer_args(registry, "c4"), dir.path + "/c4");
   auto final_done = wait_for_count(db, succeeded, total_tasks, 60s, 15s);
   CHECK(final_done == total_tasks);
   c3.signal(SIGTERM);
@@ -152,7 +131,7 @@ TEST_CASE("a manager SIGKILLed mid-job resumes from its store: every task succee
   mgr.proc.signal(SIGTERM);
   CHECK(mgr.proc.wait(10s) == 0);
   // The new consumers ran exactly the tasks that were left: none twice.
-  CHECK(executed_by(c3) + executed_by(c4) == static_cast<uint64_t>(rec.unfinished));
+  CHECK(executed_by(c3) + executed_by(c4) == rec.recovered_unfinished);
 
   // -- the store, read after the manager is gone ----------------------------
   CHECK(query_int(db, "SELECT count(*) FROM tasks") == total_tasks);
@@ -172,7 +151,7 @@ TEST_CASE("a manager SIGKILLed mid-job resumes from its store: every task succee
   // reassigned) after the grace, and its success came from the new lease: a
   // later version than the reclaim.
   CHECK(query_int(db, "SELECT count(*) FROM events WHERE kind=7 "
-                      "AND detail LIKE 'from c_: lost past the grace'") == rec.leased);
+                      "AND detail LIKE 'from c_: lost past the grace'") == static_cast<int64_t>(rec.recovered_leased));
   CHECK(query_int(db, "SELECT count(*) FROM (SELECT task FROM events WHERE kind=7 "
                       "GROUP BY task HAVING count(*) > 1)") == 0);
   CHECK(query_int(db, "SELECT count(*) FROM events e JOIN tasks t ON t.id = e.task "

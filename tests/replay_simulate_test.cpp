@@ -9,17 +9,19 @@ using namespace drover::replay;
 TEST_SUITE("replay") {
 
 TEST_CASE("simulate --type takes noop, sleep:MS and burn:US only") {
-  std::string type, payload, why;
-  CHECK(parse_sim_type("noop", type, payload, why));
-  CHECK(type == "noop");
-  CHECK(parse_sim_type("sleep:5", type, payload, why));
-  CHECK((type == "sleep" && payload == "5"));
-  CHECK(parse_sim_type("burn:200", type, payload, why));
-  CHECK_FALSE(parse_sim_type("sleep:", type, payload, why));
-  CHECK_FALSE(parse_sim_type("sleep:x", type, payload, why));
-  CHECK_FALSE(parse_sim_type("noop:3", type, payload, why));
-  CHECK_FALSE(parse_sim_type("fail:1", type, payload, why));
-  CHECK(why == "--type must be noop, sleep:MS or burn:US, got 'fail:1'");
+  auto noop = parse_sim_type("noop");
+  REQUIRE(noop);
+  CHECK(noop->type == "noop");
+  auto sleep = parse_sim_type("sleep:5");
+  REQUIRE(sleep);
+  CHECK((sleep->type == "sleep" && sleep->payload == "5"));
+  CHECK(parse_sim_type("burn:200"));
+  CHECK_FALSE(parse_sim_type("sleep:"));
+  CHECK_FALSE(parse_sim_type("sleep:x"));
+  CHECK_FALSE(parse_sim_type("noop:3"));
+  auto fail = parse_sim_type("fail:1");
+  REQUIRE_FALSE(fail);
+  CHECK(fail.err().message == "--type must be noop, sleep:MS or burn:US, got 'fail:1'");
 }
 
 TEST_CASE("latency percentiles are nearest-rank over the sorted samples") {

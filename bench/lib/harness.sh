@@ -68,6 +68,34 @@ wait_text() {
   return 1
 }
 
+# wait_ready FILE SECONDS [PID]: waits for a --ready-file (written whole,
+# then renamed into place, once every role of the process is up); 1 if it
+# did not appear in time or PID exited first.
+wait_ready() {
+  local file=$1 deadline=$((SECONDS + $2)) pid=${3:-}
+  while ((SECONDS < deadline)); do
+    [[ -s $file ]] && return 0
+    if [[ -n $pid ]] && ! kill -0 "$pid" 2>/dev/null; then
+      [[ -s $file ]]
+      return
+    fi
+    sleep 0.01
+  done
+  return 1
+}
+
+# ready_get FILE KEY [KEY...]: a field of a ready file, e.g.
+# `ready_get m.ready registry` or `ready_get m.ready recovered unfinished`.
+ready_get() {
+  python3 - "$@" <<'PY'
+import json, sys
+v = json.load(open(sys.argv[1]))
+for k in sys.argv[2:]:
+    v = v[k] if isinstance(v, dict) else None
+print("" if v is None else v)
+PY
+}
+
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 free_port() {
@@ -142,25 +170,26 @@ cd "$TMP" # drover's defaults (drover.db, config/rules.yaml) must not touch the 
 
 # -- drover helpers ------------------------------------------------------------------
 # start_manager TAG STORE [FLAGS...]: registry+manager on a free port; sets
-# MGR_PID and MGR_EP (HOST:PORT), log in $TMP/TAG.mgr.err.
+# MGR_PID and MGR_EP (HOST:PORT, from its ready file), log in $TMP/TAG.mgr.err.
 start_manager() {
   local tag=$1 store=$2
   shift 2
   spawn "$TMP/$tag.mgr.out" "$TMP/$tag.mgr.err" "$DROVER" run --http=off --role=registry,manager \
-    --listen=127.0.0.1:0 --store="$store" "$@"
+    --listen=127.0.0.1:0 --store="$store" --ready-file="$TMP/$tag.mgr.ready" "$@"
   MGR_PID=$SPAWNED
   MGR_EP=""
-  wait_text "$TMP/$tag.mgr.err" "ready after recovery in" 120 "$MGR_PID" || return 1
-  MGR_EP=$(grep -m1 -o 'registry listening on [0-9.]*:[0-9]*' "$TMP/$tag.mgr.err" | awk '{print $4}')
+  wait_ready "$TMP/$tag.mgr.ready" 120 "$MGR_PID" || return 1
+  MGR_EP=$(ready_get "$TMP/$tag.mgr.ready" registry)
   [[ -n $MGR_EP ]]
 }
 
-# start_consumer TAG NODE: a consumer process joined to MGR_EP; sets CONS_PID.
+# start_consumer TAG NODE: a consumer process joined to MGR_EP (its ready
+# file appears once it registered); sets CONS_PID.
 start_consumer() {
   spawn "$TMP/$1.$2.out" "$TMP/$1.$2.err" "$DROVER" run --role=consumer \
-    --registry="$MGR_EP" --node="$2"
+    --registry="$MGR_EP" --node="$2" --ready-file="$TMP/$1.$2.ready"
   CONS_PID=$SPAWNED
-  wait_text "$TMP/$1.mgr.err" "consumer $2 joined" 15 "$CONS_PID"
+  wait_ready "$TMP/$1.$2.ready" 15 "$CONS_PID"
 }
 
 throughput_of() { grep -m1 -o '^throughput: [0-9]*' "$1" 2>/dev/null | awk '{print $2}'; }

@@ -2,7 +2,6 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <regex>
 
 #include <doctest/doctest.h>
 
@@ -59,10 +58,11 @@ scratch_dir::~scratch_dir() {
 }
 
 uint64_t executed_by(const child_process& consumer) {
-  std::smatch m;
-  auto log = consumer.err();
-  static const std::regex re{"executed ([0-9]+) tasks"};
-  return std::regex_search(log, m, re) ? std::stoull(m[1]) : 0;
+  auto doc = replay::read_ready(consumer.ready_file());
+  REQUIRE_MESSAGE((doc && doc->exited && doc->executed >= 0),
+                  consumer.name() << " left no exit record with a task count in "
+                                  << consumer.ready_file() << "; stderr:\n" << consumer.err());
+  return static_cast<uint64_t>(doc->executed);
 }
 
 } // namespace drover::testing

@@ -44,7 +44,8 @@ private:
   std::string path_;
 };
 
-/// The "executed N tasks" a consumer prints when it stops; 0 if absent.
+/// How many tasks a consumer ran, from the exit record of its ready file
+/// (started as a ready_process, and stopped); REQUIREs that record.
 uint64_t executed_by(const child_process& consumer);
 
 } // namespace drover::testing

@@ -70,16 +70,16 @@ TEST_CASE("LEVEL takes names or 0-2") {
 
 TEST_CASE("send headers: each missing or malformed header is named") {
   std::string ua = "u1", lvl = "high", des = "u2", bad = "curl/8.0", empty;
-  send_request r;
-  CHECK_FALSE(parse_send_headers(&ua, &lvl, &des, r));
-  CHECK(r.sender == 1);
-  CHECK(r.dest == 2);
-  CHECK(r.level == priority::high);
+  auto r = parse_send_headers(&ua, &lvl, &des);
+  REQUIRE(r);
+  CHECK(r->sender == 1);
+  CHECK(r->dest == 2);
+  CHECK(r->level == priority::high);
   auto msg = [&](const std::string* a, const std::string* l, const std::string* d) {
-    send_request x;
-    auto err = parse_send_headers(a, l, d, x);
-    CHECK(err.code == ec::bad_input);
-    return err.message;
+    auto x = parse_send_headers(a, l, d);
+    CHECK_FALSE(x);
+    CHECK(x.err().code == ec::bad_input);
+    return x.err().message;
   };
   CHECK(msg(nullptr, &lvl, &des).find("USER-AGENT is missing") != std::string::npos);
   CHECK(msg(&bad, &lvl, &des).find("USER-AGENT: 'curl/8.0'") != std::string::npos);

@@ -47,23 +47,24 @@ TEST_CASE("CPU percent is the busy share of the ticks between two samples") {
 }
 
 TEST_CASE("memory uses MemAvailable, or free+buffers+cached on old kernels") {
-  uint64_t total = 0, avail = 0;
-  REQUIRE(parse_meminfo(meminfo, total, avail));
-  CHECK(total == 8000000);
-  CHECK(avail == 2000000);
-  CHECK(used_percent(total, avail) == doctest::Approx(75.0));
-  REQUIRE(parse_meminfo("MemTotal: 1000 kB\nMemFree: 100 kB\nBuffers: 50 kB\nCached: 50 kB\n",
-                        total, avail));
-  CHECK(avail == 200);
-  CHECK_FALSE(parse_meminfo("MemFree: 1 kB\n", total, avail));
+  auto mem = parse_meminfo(meminfo);
+  REQUIRE(mem);
+  CHECK(mem->total == 8000000);
+  CHECK(mem->available == 2000000);
+  CHECK(used_percent(mem->total, mem->available) == doctest::Approx(75.0));
+  mem = parse_meminfo("MemTotal: 1000 kB\nMemFree: 100 kB\nBuffers: 50 kB\nCached: 50 kB\n");
+  REQUIRE(mem);
+  CHECK(mem->available == 200);
+  CHECK_FALSE(parse_meminfo("MemFree: 1 kB\n"));
+  CHECK(parse_meminfo("MemFree: 1 kB\n").err().code == ec::bad_input);
 }
 
 TEST_CASE("network bytes sum every interface but lo") {
-  uint64_t rx = 0, tx = 0;
-  REQUIRE(parse_net_dev(net_dev, rx, tx));
-  CHECK(rx == 1500);
-  CHECK(tx == 2700);
-  CHECK_FALSE(parse_net_dev("Inter-|\n face |\n    lo: 1 2 3 4 5 6 7 8 9 10\n", rx, tx));
+  auto net = parse_net_dev(net_dev);
+  REQUIRE(net);
+  CHECK(net->rx == 1500);
+  CHECK(net->tx == 2700);
+  CHECK_FALSE(parse_net_dev("Inter-|\n face |\n    lo: 1 2 3 4 5 6 7 8 9 10\n"));
 }
 
 TEST_CASE("bytes per second come from two counters and the time between them") {

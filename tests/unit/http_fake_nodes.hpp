@@ -44,15 +44,15 @@ public:
   result<node_command> post_node_command(const std::string& node,
                                          const std::string& command) override {
     std::lock_guard<std::mutex> g{mtx};
-    command_kind k;
     if (reports.count(node) == 0)
       return error{ec::unknown_member, "no node '" + node + "'"};
-    if (!parse_command_kind(command, k))
+    auto k = parse_command_kind(command);
+    if (!k)
       return error{ec::bad_input, "unknown command '" + command + "'"};
     node_command c;
     c.id = commands[node].size() + 1;
     c.node = node;
-    c.kind = k;
+    c.kind = *k;
     c.by = "rest";
     commands[node].push_back(c);
     return c;

@@ -24,10 +24,10 @@ public:
     auto checked = check_schedule_input(in);
     if (!checked)
       return checked.err();
-    error err;
-    auto& r = sched_book.add(in, checked->rec, checked->policy, sched_now_ms, false, err);
-    if (err)
-      return err;
+    auto added = sched_book.add(in, checked->rec, checked->policy, sched_now_ms, false);
+    if (!added)
+      return added.err();
+    auto& r = **added;
     sched_recs[r.id] = checked->rec;
     return r;
   }

@@ -47,7 +47,9 @@ task_page list(task_store& s, job_id job, const char* state, uint64_t offset, ui
   q.max_result = max_result;
   if (state != nullptr) {
     q.any_state = false;
-    REQUIRE(parse_task_state(state, q.state));
+    auto parsed = parse_task_state(state);
+    REQUIRE(parsed);
+    q.state = *parsed;
   }
   auto out = s.list_tasks(q);
   INFO(out.err().message);

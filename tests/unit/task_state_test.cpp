@@ -181,13 +181,16 @@ TEST_CASE("cancel ends any live task and refuses a finished one") {
 TEST_CASE("task ids print as node_ms_id and parse back") {
   auto s = format_task_id("mgr", 1700000000123, 42);
   CHECK(s == "mgr_1700000000123_42");
-  task_id id = 0;
-  CHECK(parse_task_id(s, id));
-  CHECK(id == 42);
-  CHECK(parse_task_id("17", id));
-  CHECK(id == 17);
-  CHECK_FALSE(parse_task_id("mgr_", id));
-  CHECK_FALSE(parse_task_id("x_1_4a", id));
+  auto id = parse_task_id(s);
+  REQUIRE(id);
+  CHECK(*id == 42);
+  id = parse_task_id("17");
+  REQUIRE(id);
+  CHECK(*id == 17);
+  CHECK_FALSE(parse_task_id("mgr_"));
+  CHECK_FALSE(parse_task_id("x_1_4a"));
+  CHECK(parse_task_id("x_1_4a").err().code == ec::bad_input);
+  CHECK(parse_task_id("").err().message.find("not a task id") != std::string::npos);
 }
 
 } // TEST_SUITE
