@@ -146,7 +146,7 @@ void on_watch_tick(manager_ptr self) {
   in.succeeded = st.watch.succeeded;
   in.failed = st.watch.failed;
   for (int p = 0; p < priority_count; ++p)
-    in.depth[p] = st.pending.size(static_cast<priority>(p));
+    in.depth[p] = st.queues.queued().size(static_cast<priority>(p));
   std::vector<std::pair<job_id, uint64_t>> done;
   for (auto& [id, j] : st.table.jobs()) {
     in.inflight += j.by_state[static_cast<int>(task_state::assigned)]

@@ -41,6 +41,9 @@ int print_reply(api_client& api, client_io& io, bool as_json, const api_reply& r
                 const std::function<void(const nlohmann::json&)>& human);
 
 
+/// Reads a whole file; ec::bad_input with a one-line reason if it cannot.
+[[nodiscard]] result<std::string> read_file(const std::string& path);
+
 /// Percent-encodes one URL path segment (ids may hold any character).
 std::string url_segment(const std::string& text);
 

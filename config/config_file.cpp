@@ -132,12 +132,12 @@ error read_config_layer(const std::string& path, const CLI::App& run, run_option
                         file_layer& out) {
   out = file_layer{};
   out.path = path;
-  std::string text;
-  if (auto err = read_text_file(path, "the config file", text))
-    return err;
+  auto text = read_text_file(path, "the config file");
+  if (!text)
+    return text.err();
   YAML::Node root;
   try {
-    root = YAML::Load(text);
+    root = YAML::Load(*text);
   } catch (const YAML::Exception& e) {
     return {ec::bad_input, fmt::format("{}: {}", where(path, e.mark), e.msg)};
   } catch (const std::exception& e) { // yaml-cpp may throw more than its own

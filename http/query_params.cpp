@@ -75,9 +75,8 @@ error read_task_query(const query_params& params, task_query& q) {
     q.search = true;
     q.key = s->second;
     q.id = 0;
-    task_id id = 0;
-    if (parse_task_id(s->second, id))
-      q.id = id;
+    if (auto id = parse_task_id(s->second))
+      q.id = *id;
   }
   return {};
 }

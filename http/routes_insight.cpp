@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/text_input.hpp"
 #include "http/backend_insight.hpp"
 #include "http/insight_json.hpp"
 #include "http/json_codec.hpp"
@@ -39,7 +40,7 @@ bool numbers_from(const Request& req, Response& res,
             + ")";
     else if (req.params.count(key) > 1)
       why = key + ": given more than once";
-    else if (!parse_u64(value, n) || n > w->second.second)
+    else if (auto parsed = parse_whole_number(value); !parsed || (n = *parsed) > w->second.second)
       why = key + ": expected an integer from " + (key == "limit" ? "1" : "0") + " to "
             + std::to_string(w->second.second) + ", got '" + value.substr(0, 40) + "'";
     else if (key == "limit" && n == 0)
