@@ -106,7 +106,8 @@ TEST_CASE_FIXTURE(watch_fixture, "a deregistered consumer is left, an operator f
   self->send(mgr, left_atom::value, who("c1"));
   sched.run();
   advance(2s);
-  auto* row = member(members(), "c1");
+  auto rows = members();
+  auto* row = member(rows, "c1");
   REQUIRE(row != nullptr);
   CHECK(row->state == node_state::left);
   CHECK(row->reason == "deregistered");
@@ -152,7 +153,8 @@ TEST_CASE_FIXTURE(watch_fixture, "a failed attempt counts on its node and in the
     reports.push_back(task_report{a.id, a.lease, task_outcome::failed, "boom", 1});
   report("c1", reports);
   advance(1s);
-  auto* row = member(members(), "c1");
+  auto rows = members();
+  auto* row = member(rows, "c1");
   REQUIRE(row != nullptr);
   CHECK(row->executed == 2);
   CHECK(row->failed == 2);
@@ -174,7 +176,8 @@ TEST_CASE_FIXTURE(watch_fixture, "a drain command and a SIGTERM drain are mode c
   REQUIRE(modes.size() == 2);
   CHECK(modes[0].text.find("drain command") != std::string::npos);
   CHECK(modes[1].text.find("SIGTERM") != std::string::npos);
-  auto* row = member(members(), "c1");
+  auto rows = members();
+  auto* row = member(rows, "c1");
   REQUIRE(row != nullptr);
   CHECK(row->mode == node_mode::draining);
   CHECK(row->mode_reason.find("drain command") == 0);

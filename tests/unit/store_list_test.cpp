@@ -174,4 +174,58 @@ TEST_CASE("cut_utf8 and page_of") {
   CHECK(page_of({}, 0, 2).empty());
 }
 
+TEST_CASE_TEMPLATE("every job's failed tasks, and a job's tasks searched by key or id", K,
+                   memory_kind, sqlite_kind) {
+  temp_dir dir;
+  auto store = open_ok(K::spec(dir));
+  fill(*store);
+  task_query f; // job 0: every job, in id order
+  f.any_state = false;
+  f.state = task_state::failed;
+  auto all = store->list_tasks(f);
+  REQUIRE(all);
+  CHECK(all->total == 4);
+  CHECK(ids_of(*all) == std::vector<task_id>{2, 4, 7, 10});
+  CHECK(all->tasks[2].job == 2);
+  CHECK(all->tasks[2].result == "job 2's failure");
+  f.offset = 1;
+  f.limit = 2;
+  CHECK(ids_of(*store->list_tasks(f)) == std::vector<task_id>{4, 7});
+  f.state = task_state::timed_out;
+  f.offset = 0;
+  CHECK(ids_of(*store->list_tasks(f)) == std::vector<task_id>{12});
+
+  auto j3 = make_job(3, "o3");
+  j3.total = 4;
+  auto ts = make_tasks(20, 4, 3);
+  ts[1].spec.key = "user-7";
+  ts[3].spec.key = "user-7";
+  ts[2].spec.key = "user-8";
+  REQUIRE_FALSE(store->put_tasks(j3, 0, ts));
+  task_query s;
+  s.job = 3;
+  s.search = true;
+  s.key = "user-7";
+  auto found = store->list_tasks(s);
+  REQUIRE(found);
+  CHECK(found->total == 2);
+  CHECK(ids_of(*found) == std::vector<task_id>{21, 23});
+  CHECK(found->tasks[0].key == "user-7");
+  s.key = "20"; // a task id: the route parses it
+  s.id = 20;
+  CHECK(ids_of(*store->list_tasks(s)) == std::vector<task_id>{20});
+  s.key = "user-8";
+  s.id = 0;
+  s.any_state = false;
+  s.state = task_state::pending;
+  CHECK(ids_of(*store->list_tasks(s)) == std::vector<task_id>{22});
+  s.state = task_state::failed;
+  CHECK(store->list_tasks(s)->total == 0);
+  s.job = 1; // another job's id is not found in this one
+  s.any_state = true;
+  s.key = "21";
+  s.id = 21;
+  CHECK(store->list_tasks(s)->tasks.empty());
+}
+
 } // TEST_SUITE
