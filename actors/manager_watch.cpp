@@ -179,8 +179,10 @@ void add_roster_views(const manager_state& st, std::vector<node_info>& out) {
     bool listed = std::any_of(out.begin(), out.end(), [&](const node_info& n) {
       return n.member.role == key.first && n.member.node == key.second;
     });
-    if (!listed)
+    if (!listed) {
       out.push_back(row_of(st.watch.members, e));
+      out.back().released = true;
+    }
   }
 }
 

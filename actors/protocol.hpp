@@ -240,7 +240,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_info& x) {
   return f(caf::meta::type_name("node_info"), x.member, x.state, x.inflight,
            x.last_heartbeat_ms, x.active, x.mode, x.has_status, x.status, x.since_ms,
-           x.reason, x.mode_since_ms, x.mode_reason, x.executed, x.failed);
+           x.reason, x.mode_since_ms, x.mode_reason, x.executed, x.failed, x.released);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, health_info& x) {

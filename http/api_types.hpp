@@ -151,6 +151,7 @@ struct node_info {
   std::string mode_reason;        ///< e.g. "drain command"
   uint64_t executed = 0;          ///< attempts it ended, since the manager started
   uint64_t failed = 0;            ///< ... that failed or timed out
+  bool released = false;          ///< no longer the manager's member: its grace ran out or it left
 };
 
 struct health_info {

@@ -208,7 +208,8 @@ json to_json(const node_info& n) {
                 {"since_ms", n.since_ms},
                 {"reason", n.reason},
                 {"executed", n.executed},
-                {"failed", n.failed}};
+                {"failed", n.failed},
+                {"released", n.released}};
   add_node_fields(entry, n); // mode and latest status report
   return entry;
 }

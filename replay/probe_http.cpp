@@ -99,6 +99,8 @@ snapshot snapshot_of_rest(const rest_view& v, const rest_extras& extras, int64_t
   uint64_t consumers = 0, producers = 0;
   for (auto& n : v.nodes.at("nodes")) {
     auto role = n.at("role").get<std::string>();
+    if (n.value("released", false))
+      continue; // listed for operators, but no longer a member: its grace is over
     if (role == "consumer") {
       ++consumers;
       s.consumers[n.at("node").get<std::string>()] = n.at("state").get<std::string>() == "lost";
