@@ -108,7 +108,9 @@ snapshot snapshot_of_rest(const rest_view& v, const rest_extras& extras, int64_t
       ++producers;
     }
   }
-  c["consumers"] = consumers;
+  // The manager's consumers (up, or lost within the grace), as /metrics has
+  // them: GET /v1/nodes also lists members gone past the grace until forgotten.
+  c["consumers"] = v.overview.at("members").value("consumer", consumers);
   c["producers"] = producers;
   if (extras.timeouts) {
     c["timeouts"] = *extras.timeouts;

@@ -14,6 +14,7 @@ namespace {
 struct heard {
   std::vector<std::string> joined;
   std::vector<std::string> lost;
+  std::vector<std::string> why;   ///< the reason the registry gave, per loss
   int beats_ok = 0;       ///< heartbeats the registry accepted
   caf::error refused;     ///< the last one it refused
 };
@@ -41,7 +42,11 @@ struct registry_fixture : actor_fixture {
     auto mgr = keep(sys.spawn([l](caf::event_based_actor*) -> caf::behavior {
       return {
         [l](joined_atom, const member_info& m, const caf::actor&) { l->joined.push_back(m.node); },
-        [l](lost_atom, const member_info& m, const std::string&) { l->lost.push_back(m.node); },
+        [l](lost_atom, const member_info& m) { l->lost.push_back(m.node); },
+        [l](lost_atom, const member_info& m, const std::string& why) { // with the reason
+          l->lost.push_back(m.node);
+          l->why.push_back(why);
+        },
       };
     }));
     self->send(registry, manager_atom::value, mgr);
@@ -81,6 +86,8 @@ TEST_CASE_FIXTURE(registry_fixture, "a member silent for 3 intervals is lost at 
   advance(1000ms); // t = 5 s: the check finds it silent for 4 s > 3 s
   REQUIRE(log->lost.size() == 1);
   CHECK(log->lost[0] == "c1");
+  REQUIRE(log->why.size() == 1);
+  CHECK(log->why[0].find("missed 3 heartbeats") == 0); // the manager shows why
 }
 
 TEST_CASE_FIXTURE(registry_fixture, "a forgotten member's heartbeat is answered with unknown_member") {
