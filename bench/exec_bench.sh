@@ -28,14 +28,8 @@ for arg in "$@"; do
     *) echo "exec_bench.sh: unknown argument '$arg'" >&2; exit 2 ;;
   esac
 done
-TMP=$(mktemp -d /tmp/drover-exec-bench-XXXXXX)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-  if ((KEEP)); then echo "kept $TMP"; else rm -rf "$TMP"; fi
-}
-trap cleanup EXIT
-note() { printf '[%3ds] %s\n' "$SECONDS" "$*" >&2; }
+source "$HERE/lib/scratch.sh"
+bench_scratch exec-bench
 secs() { python3 -c "import time; print(time.monotonic())"; }
 
 source "$HERE/lib/celery_peer.sh"

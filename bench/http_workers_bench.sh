@@ -27,14 +27,8 @@ for arg in "$@"; do
     *) echo "http_workers_bench.sh: unknown argument '$arg'" >&2; exit 2 ;;
   esac
 done
-TMP=$(mktemp -d /tmp/drover-http-workers-bench-XXXXXX)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-  if ((KEEP)); then echo "kept $TMP"; else rm -rf "$TMP"; fi
-}
-trap cleanup EXIT
-note() { printf '[%3ds] %s\n' "$SECONDS" "$*" >&2; }
+source "$HERE/lib/scratch.sh"
+bench_scratch http-workers-bench
 source "$HERE/lib/celery_peer.sh"
 need=($(celery_missing))
 if ((${#need[@]})); then
