@@ -19,6 +19,8 @@ const char* to_string(ec code) {
     case ec::unknown_member: return "unknown_member";
     case ec::forbidden: return "forbidden";
     case ec::name_taken: return "name_taken";
+    case ec::fenced: return "fenced";
+    case ec::not_leader: return "not_leader";
   }
   return "unknown";
 }

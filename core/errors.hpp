@@ -30,6 +30,8 @@ enum class ec : uint8_t {
   unknown_member,    ///< a heartbeat from a member the registry dropped: register again
   forbidden,         ///< an administrative message without the credentials it needs
   name_taken,        ///< a live process already runs this node name and role
+  fenced,            ///< a write of a manager that no longer holds the leader lease
+  not_leader,        ///< this manager process stands by; another one leads
 };
 
 /// Short, stable name of a code, e.g. "stale_version".
