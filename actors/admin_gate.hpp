@@ -19,13 +19,17 @@
 namespace drover {
 
 /// An error to answer the current administrative message `what` with when
-/// its sender is not in this process (logged), else an empty error.
-caf::error refuse_foreign_admin(caf::scheduled_actor* self, const char* what);
+/// its sender is not in this process, else an empty error. A refusal is
+/// logged and, when `audit_to` (the manager) is set, noted in its events
+/// feed (GET /v1/events, type admin_refused) for the operator to see.
+caf::error refuse_foreign_admin(caf::scheduled_actor* self, const char* what,
+                                const caf::actor& audit_to);
 
 /// An error to answer `what` with when `expected` (the --token) is set and
-/// `given` differs (compared in constant time; logged with the sender's
-/// node), else an empty error.
+/// `given` differs (compared in constant time), else an empty error;
+/// audited like refuse_foreign_admin.
 caf::error refuse_without_token(caf::scheduled_actor* self, const std::string& expected,
-                                const std::string& given, const char* what);
+                                const std::string& given, const char* what,
+                                const caf::actor& audit_to);
 
 } // namespace drover

@@ -82,9 +82,15 @@ void poll_handlers(consumer_ptr self) {
     err = parse_handlers(text, st.opts.handlers_path, st.opts.handlers_in_config,
                          st.opts.handlers.types(), *next);
   if (err) {
-    if (err.message != st.handlers_problem) // once per problem, not every poll
+    if (err.message != st.handlers_problem) { // once per problem, not every poll
       log_error("handlers: {} is invalid; the handlers in force stay:\n{}",
                 st.opts.handlers_path, err.message);
+      // An operator fixes the file: tell the manager, whose alerts the
+      // dashboard and GET /v1/alerts show, not only this node's log.
+      self->send(self, alert_atom::value,
+                 "handlers file " + st.opts.handlers_path + " is invalid; the handlers in "
+                 "force stay: " + err.message);
+    }
     st.handlers_problem = err.message;
     st.handlers_text.clear(); // a fix that restores the old text is taken again
     return;

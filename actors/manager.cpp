@@ -115,7 +115,7 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
     },
     // -- administrative: only from this process (actors/admin_gate.hpp) --
     [=](cancel_atom, task_id id) -> caf::result<uint64_t> { // -> version after
-      if (auto refused = refuse_foreign_admin(self, "cancel"))
+      if (auto refused = refuse_foreign_admin(self, "cancel", caf::actor_cast<caf::actor>(self)))
         return refused;
       auto version = cancel_task(self, id);
       flush_changes(self);
@@ -124,14 +124,14 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
       return *version;
     },
     [=](seal_atom, job_atom, job_id id) -> caf::result<job_info> {
-      if (auto refused = refuse_foreign_admin(self, "seal"))
+      if (auto refused = refuse_foreign_admin(self, "seal", caf::actor_cast<caf::actor>(self)))
         return refused;
       auto r = seal_job(self, id);
       flush_changes(self);
       return r;
     },
     [=](cancel_atom, job_atom, job_id id) -> caf::result<uint64_t> {
-      if (auto refused = refuse_foreign_admin(self, "cancel"))
+      if (auto refused = refuse_foreign_admin(self, "cancel", caf::actor_cast<caf::actor>(self)))
         return refused;
       auto n = cancel_job(self, id);
       flush_changes(self);
@@ -145,12 +145,12 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
     },
     // -- rules: parsed by the keeper, swapped here --
     [=](rules_atom, get_atom) -> caf::result<rules_info> {
-      if (auto refused = refuse_foreign_admin(self, "rules get"))
+      if (auto refused = refuse_foreign_admin(self, "rules get", caf::actor_cast<caf::actor>(self)))
         return refused;
       return describe_rules(self->state);
     },
     [=](rules_atom, apply_atom, std::string& yaml, std::string& source) -> caf::result<rules_info> {
-      if (auto refused = refuse_foreign_admin(self, "rules apply"))
+      if (auto refused = refuse_foreign_admin(self, "rules apply", caf::actor_cast<caf::actor>(self)))
         return refused;
       auto rp = self->make_response_promise();
       rp.delegate(self->state.rules_keeper, rules_atom::value, apply_atom::value,
@@ -158,7 +158,7 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
       return caf::delegated<rules_info>{};
     },
     [=](swap_atom, rules_update& next) -> caf::result<rules_info> {
-      if (auto refused = refuse_foreign_admin(self, "rules swap"))
+      if (auto refused = refuse_foreign_admin(self, "rules swap", caf::actor_cast<caf::actor>(self)))
         return refused;
       return swap_rules(self, std::move(next.rules));
     },
@@ -182,7 +182,7 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
     [=](card_atom) { return query_card(self); },
     [=](get_atom, members_atom, const std::string& node) { return query_node(self, node); },
     [=](forget_atom, const std::string& node) -> caf::result<std::vector<node_info>> {
-      if (auto refused = refuse_foreign_admin(self, "forget"))
+      if (auto refused = refuse_foreign_admin(self, "forget", caf::actor_cast<caf::actor>(self)))
         return refused;
       return forget_member(self, node);
     },
@@ -250,7 +250,7 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
     },
     [=](ncommand_atom, const std::string& node, const std::string& kind)
       -> caf::result<node_command> {
-      if (auto refused = refuse_foreign_admin(self, "node command"))
+      if (auto refused = refuse_foreign_admin(self, "node command", caf::actor_cast<caf::actor>(self)))
         return refused;
       return post_command(self, node, kind);
     },

@@ -190,13 +190,15 @@ caf::behavior registry(registry_ptr self, registry_options opts) {
     // so the manager sees a sender in its own process.
     [=](rules_atom, apply_atom, std::string& yaml, std::string& source,
         const std::string& token) -> caf::result<rules_info> {
-      if (auto refused = refuse_without_token(self, self->state.opts.token, token, "rules apply"))
+      if (auto refused = refuse_without_token(self, self->state.opts.token, token, "rules apply",
+                                                  self->state.manager))
         return refused;
       return relay_rules(self, caf::make_message(rules_atom::value, apply_atom::value,
                                                  std::move(yaml), std::move(source)));
     },
     [=](rules_atom, get_atom, const std::string& token) -> caf::result<rules_info> {
-      if (auto refused = refuse_without_token(self, self->state.opts.token, token, "rules get"))
+      if (auto refused = refuse_without_token(self, self->state.opts.token, token, "rules get",
+                                                  self->state.manager))
         return refused;
       return relay_rules(self, caf::make_message(rules_atom::value, get_atom::value));
     },

@@ -16,6 +16,7 @@ const char* to_string(event_type t) {
     case event_type::alert: return "alert";
     case event_type::producer_takeover: return "producer_takeover";
     case event_type::store_error: return "store_error";
+    case event_type::admin_refused: return "admin_refused";
   }
   return "unknown";
 }

@@ -26,8 +26,9 @@ enum class event_type : uint8_t {
   alert,           ///< a supervisor gave up on a role
   producer_takeover,
   store_error,
+  admin_refused,   ///< an administrative order without the token or from outside
 };
-constexpr int event_type_count = 12;
+constexpr int event_type_count = 13;
 const char* to_string(event_type t);
 
 struct cluster_event {

@@ -20,7 +20,7 @@ export async function pollEvents() {
   return feed;
 }
 
-const KIND = {member_lost: 'bad', alert: 'bad', store_error: 'bad', reassigned: 'warn',
+const KIND = {member_lost: 'bad', alert: 'bad', store_error: 'bad', admin_refused: 'warn', reassigned: 'warn',
   member_left: 'warn', member_back: 'ok', member_joined: 'ok'};
 
 /// The newest `n` events, newest first.
