@@ -223,6 +223,8 @@ void dispatch(manager_ptr self) {
     }
     auto& c = st.consumers.member_of(ch.index);
     auto& link = st.links[c.info.node];
+    if (link.outbox.empty())
+      st.filled_links.push_back(&link);
     ++cands[ch.index].inflight;
     auto leased = st.table.edit(id);
     if (leased->version < st.lease_floor) // above any lease an earlier manager gave (epoch)
@@ -242,8 +244,10 @@ void dispatch(manager_ptr self) {
     if (link.outbox.size() >= st.opts.max_batch)
       send_outbox(self, link);
   }
-  for (auto& [node, l] : st.links)
-    send_outbox(self, l);
+  // Only the links this pass filled: a pass costs the same with 4 members or 10,000.
+  for (auto* l : st.filled_links)
+    send_outbox(self, *l);
+  st.filled_links.clear();
 }
 
 void on_reports(manager_ptr self, const std::string& node,

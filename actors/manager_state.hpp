@@ -48,6 +48,7 @@ struct manager_state {
   admission admissions;                      ///< room reserved for lists on their way to the store
   consumer_pool consumers;                   ///< members, credit, grace, modes, candidates
   std::map<std::string, consumer_link> links; ///< by node, of the joined consumers
+  std::vector<consumer_link*> filled_links;  ///< dispatch: links given work this pass
   assigner chooser;                          ///< rules/: who gets each task
   caf::actor rules_keeper;                   ///< parses new rule sets, watches the file
   int64_t rules_since_ms = 0;                ///< when the set in force was swapped in

@@ -30,7 +30,7 @@ consumer_pool::joined consumer_pool::join(const member_info& info, bool same_pro
 }
 
 consumer_member& consumer_pool::recovered(const std::string& node) {
-  auto& c = members_[node];
+  auto& c = touch(members_[node]);
   if (!c.recovered && c.info.node.empty()) {
     c.info = member_info{node, member_role::consumer, {}, 0, "", "", {}};
     c.recovered = true;
@@ -47,7 +47,7 @@ void consumer_pool::erase(const std::string& node) {
 
 consumer_member* consumer_pool::find(const std::string& node) {
   auto i = members_.find(node);
-  return i == members_.end() ? nullptr : &i->second;
+  return i == members_.end() ? nullptr : &touch(i->second);
 }
 
 const consumer_member* consumer_pool::find(const std::string& node) const {
@@ -55,21 +55,45 @@ const consumer_member* consumer_pool::find(const std::string& node) const {
   return i == members_.end() ? nullptr : &i->second;
 }
 
+consumer_member& consumer_pool::touch(consumer_member& c) {
+  if (!c.touched) {
+    c.touched = true;
+    touched_.push_back(&c);
+  }
+  return c;
+}
+
+void consumer_pool::refresh(consumer_member& c) {
+  auto& cand = candidates_[c.slot];
+  cand.inflight = c.inflight;
+  cand.accepting = c.accepting();
+  c.touched = false;
+}
+
 std::vector<candidate>& consumer_pool::candidates() {
   if (dirty_ || candidates_.size() != members_.size()) {
+    // A join or a leave: the touched list may name erased members.
+    touched_.clear();
     candidates_.clear();
     candidate_of_.clear();
     for (auto& [node, c] : members_) {
+      c.slot = static_cast<uint32_t>(candidates_.size());
       candidates_.push_back(candidate{node, c.info.tags, c.info.capacity, 0, true, c.info.types});
       candidate_of_.push_back(&c);
     }
     dirty_ = false;
     rebuilt_ = true;
+    all_touched_ = true;
   }
-  for (std::size_t i = 0; i < candidates_.size(); ++i) {
-    candidates_[i].inflight = candidate_of_[i]->inflight;
-    candidates_[i].accepting = candidate_of_[i]->accepting();
+  if (all_touched_) {
+    for (auto* c : candidate_of_)
+      refresh(*c);
+    all_touched_ = false;
+  } else {
+    for (auto* c : touched_)
+      refresh(*c);
   }
+  touched_.clear();
   return candidates_;
 }
 
