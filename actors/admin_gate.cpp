@@ -24,7 +24,7 @@ std::string sender_node(caf::scheduled_actor* self) {
 void audit(caf::scheduled_actor* self, const caf::actor& audit_to, const std::string& text) {
   log_warn("{}: {}", self->name(), text);
   if (audit_to)
-    self->send(audit_to, note_atom::value, static_cast<uint8_t>(event_type::admin_refused),
+    caf::anon_send(audit_to, note_atom::value, static_cast<uint8_t>(event_type::admin_refused),
                sender_node(self), text, uint64_t{0});
 }
 

@@ -63,6 +63,8 @@ public:
   /// A member to read or change (nullptr if none). Changing access marks it,
   /// so the next candidates() refreshes it: what a member may change (credit,
   /// grace, mode) reaches the candidates without a pass over every member.
+  /// REQUIRES: changes through the pointer happen before the next
+  /// candidates() (a dispatch); find the member again after it.
   consumer_member* find(const std::string& node);
   const consumer_member* find(const std::string& node) const;
   std::size_t count(const std::string& node) const { return members_.count(node); }

@@ -306,7 +306,8 @@ TEST_CASE("rules over CAF need the token when the cluster has one, and TLS when 
   // rule set in force did not change.
   auto refusals = [&] {
     std::vector<std::string> texts;
-    for (auto& e : rest_get(mgr, "/v1/events?since=0", "s3cret")["events"])
+    auto feed = rest_get(mgr, "/v1/events?since=0", "s3cret");
+    for (auto& e : feed["events"])
       if (e["type"] == "admin_refused")
         texts.push_back(e["text"].get<std::string>());
     return texts;

@@ -44,11 +44,36 @@ TEST_CASE("credit in use shows in the candidates and never goes below zero") {
   auto* c = pool.find("c1");
   c->inflight = 2;
   CHECK(pool.candidates()[0].inflight == 2);
+  c = pool.find("c1"); // a member is taken again for changes after candidates()
   c->release();
   c->release();
   c->release();
   CHECK(c->inflight == 0);
   CHECK(pool.candidates()[0].inflight == 0);
+}
+
+TEST_CASE("candidates() refreshes only the members taken for change since the last call") {
+  consumer_pool pool;
+  pool.join(consumer("c1"), false);
+  pool.join(consumer("c2"), false);
+  CHECK(pool.candidates()[1].inflight == 0);
+  pool.find("c2")->inflight = 3;
+  pool.member_of(0).inflight = 1;
+  auto& cs = pool.candidates();
+  CHECK(cs[0].inflight == 1);
+  CHECK(cs[1].inflight == 3);
+  // A const look changes nothing, so it refreshes nothing.
+  const auto& seen = pool;
+  CHECK(seen.find("c1")->inflight == 1);
+  pool.for_each([](consumer_member& c) { c.mode = node_mode::asleep; });
+  CHECK_FALSE(pool.candidates()[0].accepting);
+  CHECK_FALSE(pool.candidates()[1].accepting);
+  // After a leave the list is rebuilt whole, with the members' values.
+  pool.find("c1")->mode = node_mode::awake;
+  pool.erase("c2");
+  REQUIRE(pool.candidates().size() == 1);
+  CHECK(pool.candidates()[0].inflight == 1);
+  CHECK(pool.candidates()[0].accepting);
 }
 
 TEST_CASE("a lost, asleep or draining member accepts no work") {
@@ -57,9 +82,11 @@ TEST_CASE("a lost, asleep or draining member accepts no work") {
   auto* c = pool.find("c1");
   c->grace.lose();
   CHECK_FALSE(pool.candidates()[0].accepting);
+  c = pool.find("c1");
   c->grace.back();
   c->mode = node_mode::asleep;
   CHECK_FALSE(pool.candidates()[0].accepting);
+  c = pool.find("c1");
   c->mode = node_mode::draining;
   CHECK_FALSE(c->accepting());
   c->mode = node_mode::awake;
