@@ -142,6 +142,9 @@ error pg_connection::connect() {
   conn_ = PQconnectdbParams(keys, values, 1);
   if (!conn_)
     return {ec::unreachable, "PostgreSQL " + url_.server + ": out of memory"};
+  // Notices (e.g. "terminating connection due to ...") would go to stderr;
+  // the statement's error already says what matters.
+  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string why = one_line(PQerrorMessage(conn_));
     PQfinish(conn_);

@@ -171,7 +171,10 @@ std::string pg_server::start() {
                         "-k", dir_.c_str(), "-c", "listen_addresses=127.0.0.1",
                         "-c", "fsync=on", "-c", "synchronous_commit=on",
                         "-c", "shared_buffers=64MB", "-c", "max_connections=60",
-                        "-c", "logging_collector=off", nullptr};
+                        "-c", "logging_collector=off",
+                        // After a crash-like stop, recovery syncs the data dir:
+                        // one syncfs() instead of an fsync per file (seconds).
+                        "-c", "recovery_init_sync_method=syncfs", nullptr};
   if (auto err = run_as_owner("postgres", dir_ + "/server.log", argv, &pid_); !err.empty())
     return err;
   auto ping = url();
