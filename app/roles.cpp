@@ -57,7 +57,7 @@ manager_options manager_options_of(const run_options& o, const role_env& env) {
   mo.queues = o.queues;
   mo.wall_offset_ms = env.wall_offset_ms;
   mo.rules_poll = milliseconds(o.rules_poll_ms);
-  mo.store_name = o.store; // shown on GET /v1/manager
+  mo.store_name = store_label(o.store); // shown on GET /v1/manager: no password
   return mo;
 }
 

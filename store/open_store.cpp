@@ -33,3 +33,14 @@ result<std::unique_ptr<task_store>> open_store(const std::string& spec, const st
 }
 
 } // namespace drover
+
+namespace drover {
+
+std::string store_label(const std::string& spec) {
+  if (!is_pg_url(spec))
+    return spec;
+  auto url = parse_pg_url(spec);
+  return url ? "postgres://" + url->server : std::string{"postgres://(malformed)"};
+}
+
+} // namespace drover

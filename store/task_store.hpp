@@ -199,6 +199,10 @@ public:
   virtual void set_fence(uint64_t epoch) { (void)epoch; }
 };
 
+/// `spec` as logs and GET /v1/manager show it: a PostgreSQL URL becomes
+/// "postgres://host:port/db" (never a password); others stay as they are.
+std::string store_label(const std::string& spec);
+
 /// How a store is opened beyond its spec and durability.
 struct store_options {
   durability d = durability::disk;
