@@ -35,7 +35,7 @@ stop_pg() { # TERM: drover_pg_server stops PostgreSQL (fast shutdown) and remove
   wait "$PG_PID" 2>/dev/null || true
   PG_PID=
 }
-trap 'stop_pg; bench_cleanup' EXIT
+trap 'set +e; stop_pg; bench_cleanup' EXIT
 
 dbs=()
 for r in $(seq "$ROUNDS"); do dbs+=("--db=bench$r"); done

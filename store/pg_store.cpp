@@ -203,7 +203,13 @@ error pg_store::write_changes(const std::vector<task_change>& changes) {
   static const std::string copy_changes =
     "COPY drover_changes(" + pg_change_column_list() + ") FROM STDIN";
   // The version guard: an older or replayed change leaves the row alone.
-  static const std::string update = "UPDATE tasks t SET " + pg_change_set_sql()
+  // The temp table has no statistics, so the planner would hash-join it
+  // against a full scan of tasks (a group's cost growing with the table:
+  // 38 k tasks/s at 20 k tasks, 19 k at 100 k, measured); one index lookup
+  // per change instead, told in the same round trip.
+  static const std::string update = "SET LOCAL enable_hashjoin = off; "
+                                    "SET LOCAL enable_mergejoin = off; "
+                                    "UPDATE tasks t SET " + pg_change_set_sql()
                                     + " FROM drover_changes c WHERE t.id = c.id "
                                       "AND t.version < c.version";
   if (auto err = conn_->copy_in(copy_changes, rows))
