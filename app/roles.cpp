@@ -57,14 +57,14 @@ manager_options manager_options_of(const run_options& o, const role_env& env) {
   mo.queues = o.queues;
   mo.wall_offset_ms = env.wall_offset_ms;
   mo.rules_poll = milliseconds(o.rules_poll_ms);
-  mo.store_name = o.store; // shown on GET /v1/manager
+  mo.store_name = store_label(o.store); // shown on GET /v1/manager: no password
   return mo;
 }
 
 courier_options courier_options_of(const run_options& o, const role_env& env) {
   courier_options co;
   co.node = node_name(o, "manager");
-  co.store_path = data_store_path(o.store);
+  co.store_path = data_store_path(o.store, o.data_dir, co.node);
   co.grace = milliseconds(o.grace_ms);
   co.seed = env.seed;
   co.wall_offset_ms = env.wall_offset_ms;

@@ -163,7 +163,7 @@ int start_manager_side(caf::actor_system& sys, const run_options& o, const role_
   bool local_registry = runs_role(o, "registry");
   if (local_registry)
     caf::anon_send(registry, manager_atom::value, mgr);
-  log_info("manager started with store {}", o.store);
+  log_info("manager started with store {}", store_label(o.store));
   // Its commits, one per REST call or batch, run on its store worker's thread.
   auto cop = courier_options_of(o, env);
   auto courier = spawn_courier_role(sys, cop, cop.store_path != ":memory:");
