@@ -29,10 +29,10 @@ error prepare_manager(const run_options& o, const http_flags& http, prepared_run
   if (rules_path.empty() && ::access(default_rules_path, R_OK) == 0)
     rules_path = default_rules_path;
   if (!rules_path.empty()) {
-    auto rules = std::make_shared<rule_set>();
-    if (auto err = load_rules(rules_path, *rules))
-      return {err.code, "rules: " + err.message};
-    out.rules = std::move(rules);
+    auto rules = load_rules(rules_path);
+    if (!rules)
+      return {rules.err().code, "rules: " + rules.err().message};
+    out.rules = std::make_shared<rule_set>(std::move(*rules));
     out.rules_path = rules_path;
   }
   auto store = open_store(o.store, durability_of(o));

@@ -186,9 +186,8 @@ std::string resolve_path(const std::string& base_dir, const std::string& rel) {
 }
 
 void check_rules_file(yaml_reader& r, const field& f, const std::string& path) {
-  rule_set rules;
-  if (auto err = load_rules(path, rules))
-    r.fail(f.mark(), "bad rules file: " + err.message);
+  if (auto rules = load_rules(path); !rules)
+    r.fail(f.mark(), "bad rules file: " + rules.err().message);
 }
 
 error parse_scenario(const std::string& yaml_text, const std::string& source,
