@@ -195,15 +195,15 @@ TEST_CASE("range: shards cover the range exactly, half-open") {
   s.from = 0;
   s.to = 10;
   s.shards = 3;
-  std::vector<std::string> out;
-  REQUIRE_FALSE(split_payloads(s, 100, out));
-  CHECK(out == std::vector<std::string>{R"({"from":0,"to":3})", R"({"from":3,"to":6})",
-                                        R"({"from":6,"to":10})"});
+  auto out = split_payloads(s, 100);
+  REQUIRE(out);
+  CHECK(*out == std::vector<std::string>{R"({"from":0,"to":3})", R"({"from":3,"to":6})",
+                                         R"({"from":6,"to":10})"});
   s.shards = 0;
-  CHECK(split_payloads(s, 100, out).message == "split.range.shards: must be >= 1");
+  CHECK(split_payloads(s, 100).err().message == "split.range.shards: must be >= 1");
   s.shards = 2;
   s.from = 11;
-  CHECK(split_payloads(s, 100, out).message.find("split.range: from (11) must be less than to")
+  CHECK(split_payloads(s, 100).err().message.find("split.range: from (11) must be less than to")
         == 0);
 }
 
@@ -217,12 +217,12 @@ TEST_CASE("lines: K lines per part and a missing file is named") {
   s.how = split_spec::kind::lines;
   s.file = path;
   s.per_task = 2;
-  std::vector<std::string> out;
-  REQUIRE_FALSE(split_payloads(s, 100, out));
-  CHECK(out == std::vector<std::string>{"a\nb", "c\nd", "e"});
-  CHECK(split_payloads(s, 2, out).message.find("more than 2 parts") != std::string::npos);
+  auto out = split_payloads(s, 100);
+  REQUIRE(out);
+  CHECK(*out == std::vector<std::string>{"a\nb", "c\nd", "e"});
+  CHECK(split_payloads(s, 2).err().message.find("more than 2 parts") != std::string::npos);
   s.file = "/nonexistent/x.txt";
-  CHECK(split_payloads(s, 100, out).message == "split.lines.file: cannot read '/nonexistent/x.txt'");
+  CHECK(split_payloads(s, 100).err().message == "split.lines.file: cannot read '/nonexistent/x.txt'");
   std::remove(path.c_str());
 }
 
