@@ -117,9 +117,12 @@ error prepare_run(const run_options& o, const http_flags& http, prepared_run& ou
   if (o.ready_fd >= 0)
     if (auto err = prepare_ready_fd(o.ready_fd))
       return err;
-  if (runs_role(o, "producer") && !o.job_file.empty())
-    if (auto err = load_job_file(o.job_file, out.job))
-      return err;
+  if (runs_role(o, "producer") && !o.job_file.empty()) {
+    auto job = load_job_file(o.job_file);
+    if (!job)
+      return job.err();
+    out.job = std::move(*job);
+  }
   if (runs_role(o, "consumer"))
     if (auto err = prepare_handlers(o, out))
       return err;
