@@ -60,11 +60,10 @@ error prepare_handlers(const run_options& o, prepared_run& out) {
   out.handlers_path = out.handlers_in_config ? o.config_path : o.handlers;
   if (out.handlers_path.empty())
     return {};
-  auto set = std::make_shared<handler_set>();
-  if (auto err = load_handlers(out.handlers_path, out.handlers_in_config,
-                               builtin_handlers().types(), *set))
-    return {err.code, "handlers: " + err.message};
-  out.handlers = std::move(set);
+  auto set = load_handlers(out.handlers_path, out.handlers_in_config, builtin_handlers().types());
+  if (!set)
+    return {set.err().code, "handlers: " + set.err().message};
+  out.handlers = std::make_shared<handler_set>(std::move(*set));
   return {};
 }
 
