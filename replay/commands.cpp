@@ -24,11 +24,12 @@ int run_replay(const replay_commands& c) {
     std::cerr << "drover replay: --tolerance is for --clock=real only (virtual time is exact)\n";
     return 2;
   }
-  scenario s;
-  if (auto err = load_scenario(c.file, s)) {
-    std::cerr << err.message << "\n";
+  auto loaded = load_scenario(c.file);
+  if (!loaded) {
+    std::cerr << loaded.err().message << "\n";
     return 2;
   }
+  const scenario& s = *loaded;
   replay_result r;
   real_options ro;
   if (c.tolerance_ms >= 0)

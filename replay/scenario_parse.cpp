@@ -190,8 +190,8 @@ void check_rules_file(yaml_reader& r, const field& f, const std::string& path) {
     r.fail(f.mark(), "bad rules file: " + rules.err().message);
 }
 
-error parse_scenario(const std::string& yaml_text, const std::string& source,
-                     const std::string& base_dir, scenario& out) {
+result<scenario> parse_scenario(const std::string& yaml_text, const std::string& source,
+                                const std::string& base_dir) {
   yaml_reader r{source};
   scenario s;
   s.path = source;
@@ -206,11 +206,10 @@ error parse_scenario(const std::string& yaml_text, const std::string& source,
   }
   if (!r.ok())
     return error{ec::bad_input, r.report()};
-  out = std::move(s);
-  return {};
+  return s;
 }
 
-error load_scenario(const std::string& path, scenario& out) {
+result<scenario> load_scenario(const std::string& path) {
   std::ifstream in{path};
   if (!in)
     return error{ec::bad_input, path + ": cannot read the scenario file"};
@@ -218,7 +217,7 @@ error load_scenario(const std::string& path, scenario& out) {
   text << in.rdbuf();
   auto slash = path.rfind('/');
   auto dir = slash == std::string::npos ? std::string{"."} : path.substr(0, slash);
-  return parse_scenario(text.str(), path, dir, out);
+  return parse_scenario(text.str(), path, dir);
 }
 
 } // namespace drover::replay
