@@ -29,13 +29,11 @@ struct played {
 };
 
 played play_real(const std::string& name) {
-  played p;
   auto s = load_scenario(dir + "/" + name);
   REQUIRE_MESSAGE(s, s.err().message);
-  p.s = std::move(*s);
-  auto run_err = replay_real(p.s, real_options{}, p.r);
-  REQUIRE_MESSAGE(!run_err, run_err.message);
-  return p;
+  auto r = replay_real(*s, real_options{});
+  REQUIRE_MESSAGE(r, r.err().message);
+  return played{std::move(*s), std::move(*r)};
 }
 
 scenario parse(const std::string& yaml) {

@@ -41,10 +41,9 @@ std::vector<std::string> scenario_files() {
 replay_result play(const std::string& path) {
   auto s = load_scenario(path);
   REQUIRE_MESSAGE(s, s.err().message);
-  replay_result r;
-  auto run_err = replay_virtual(*s, r);
-  REQUIRE_MESSAGE(!run_err, run_err.message);
-  return r;
+  auto r = replay_virtual(*s);
+  REQUIRE_MESSAGE(r, r.err().message);
+  return std::move(*r);
 }
 
 /// Runs `drover replay ARGS...` through the command wiring; the exit code.
@@ -116,8 +115,9 @@ expect:
 )");
   auto s = load_scenario(path);
   REQUIRE(s);
-  replay_result r;
-  REQUIRE(!replay_virtual(*s, r));
+  auto played = replay_virtual(*s);
+  REQUIRE(played);
+  const replay_result& r = *played;
   CHECK_FALSE(r.passed);
   REQUIRE(r.checks.size() == 3);
   CHECK_FALSE(r.checks[0].ok);
