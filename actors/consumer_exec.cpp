@@ -73,15 +73,14 @@ void start_user_handlers(consumer_ptr self) {
 void poll_handlers(consumer_ptr self) {
   auto& st = self->state;
   self->delayed_send(self, st.opts.handlers_poll, handlers_atom::value);
-  std::string text;
-  auto next = std::make_shared<handler_set>();
-  auto err = read_handlers_file(st.opts.handlers_path, text);
-  if (!err && text == st.handlers_text)
+  auto text = read_handlers_file(st.opts.handlers_path);
+  if (text && *text == st.handlers_text)
     return; // each text is parsed once, however often it is polled
-  if (!err)
-    err = parse_handlers(text, st.opts.handlers_path, st.opts.handlers_in_config,
-                         st.opts.handlers.types(), *next);
-  if (err) {
+  auto parsed = text ? parse_handlers(*text, st.opts.handlers_path, st.opts.handlers_in_config,
+                                      st.opts.handlers.types())
+                     : result<handler_set>{text.err()};
+  if (!parsed) {
+    const error& err = parsed.err();
     if (err.message != st.handlers_problem) { // once per problem, not every poll
       log_error("handlers: {} is invalid; the handlers in force stay:\n{}",
                 st.opts.handlers_path, err.message);
@@ -96,7 +95,8 @@ void poll_handlers(consumer_ptr self) {
     return;
   }
   st.handlers_problem.clear();
-  st.handlers_text = std::move(text);
+  st.handlers_text = std::move(*text);
+  auto next = std::make_shared<handler_set>(std::move(*parsed));
   auto old_hash = st.handlers ? st.handlers->hash : std::string{};
   if (next->hash == old_hash)
     return;

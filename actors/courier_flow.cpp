@@ -125,9 +125,12 @@ void dispatch(courier_ptr self) {
   auto& st = self->state;
   std::map<std::string, std::vector<data_item>> batches;
   std::map<std::string, std::vector<uint64_t>> batch_users;
-  uint64_t user = 0;
   uint32_t budget = st.opts.round_items;
-  while (budget > 0 && st.ready.pop(user)) {
+  while (budget > 0) {
+    auto next = st.ready.pop();
+    if (!next)
+      break;
+    uint64_t user = *next;
     auto& ln = st.lanes[user];
     ln.in_ready = false;
     if (ln.inflight || ln.backing_off || ln.queued.empty())

@@ -91,14 +91,14 @@ void on_producer_joined(manager_ptr self, const member_info& info, const caf::ac
 
 void on_producer_lost(manager_ptr self, const member_info& who, const char* why) {
   auto& st = self->state;
-  producer_groups::lost lost;
-  if (!st.producers.lose(who.node, lost))
+  auto lost = st.producers.lose(who.node);
+  if (!lost)
     return;
   log_info("manager: producer {} {}{}", who.node, why,
-           lost.was_active ? fmt::format("; a standby takes over in {} ms unless it returns",
+           lost->was_active ? fmt::format("; a standby takes over in {} ms unless it returns",
                                          st.opts.grace.count())
                            : std::string{});
-  self->delayed_send(self, st.opts.grace, activate_atom::value, who.node, lost.gen);
+  self->delayed_send(self, st.opts.grace, activate_atom::value, who.node, lost->gen);
 }
 
 void on_producer_grace_expired(manager_ptr self, const std::string& node, uint64_t gen) {
@@ -108,14 +108,14 @@ void on_producer_grace_expired(manager_ptr self, const std::string& node, uint64
     return;
   auto group = p->info.group;
   bool left_work = !jobs_pushed_by(st, node, true).empty();
-  producer_groups::expired out;
-  if (!st.producers.expire(node, gen, left_work, out))
+  auto out = st.producers.expire(node, gen, left_work);
+  if (!out)
     return; // it came back, or this timer is an old one
   st.producer_handles.erase(node);
   st.stats.producers = st.producers.size();
-  if (!out.successor.empty())
-    activate(self, out.successor, jobs_pushed_by(st, node, false), node);
-  else if (out.orphaned)
+  if (!out->successor.empty())
+    activate(self, out->successor, jobs_pushed_by(st, node, false), node);
+  else if (out->orphaned)
     log_warn("manager: producer {} lost past the grace while pushing a job, and group {} "
              "has no standby; the next producer to join continues it", node, group);
 }

@@ -58,12 +58,13 @@ void poll_file(keeper_ptr self) {
   if (hash == st.last_seen)
     return;
   st.last_seen = hash;
-  auto next = std::make_shared<rule_set>();
-  if (auto err = parse_rules(text, st.opts.path, *next)) {
+  auto parsed = parse_rules(text, st.opts.path);
+  if (!parsed) {
     log_error("rules: {} changed but is invalid; the rules in force stay:\n{}",
-              st.opts.path, err.message);
+              st.opts.path, parsed.err().message);
     return;
   }
+  auto next = std::make_shared<rule_set>(std::move(*parsed));
   log_info("rules: {} changed (hash {}); swapping", st.opts.path, hash);
   // The manager logs the swap itself; the answer only needs taking.
   self->request(st.manager, caf::infinite, swap_atom::value, rules_update{std::move(next)})
@@ -86,12 +87,13 @@ caf::behavior keeper(keeper_ptr self, caf::actor manager, rules_keeper_options o
     },
     [=](rules_atom, apply_atom, const std::string& yaml,
         const std::string& source) -> caf::result<rules_info> {
-      auto next = std::make_shared<rule_set>();
-      if (auto err = parse_rules(yaml, source, *next)) {
+      auto parsed = parse_rules(yaml, source);
+      if (!parsed) {
         log_warn("rules: refused a new set from {}; the rules in force stay:\n{}", source,
-                 err.message);
-        return to_caf(err);
+                 parsed.err().message);
+        return to_caf(parsed.err());
       }
+      auto next = std::make_shared<rule_set>(std::move(*parsed));
       // The manager answers the original requester with the new rules_info.
       auto rp = self->make_response_promise();
       rp.delegate(self->state.manager, swap_atom::value, rules_update{std::move(next)});

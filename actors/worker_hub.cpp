@@ -209,9 +209,8 @@ caf::behavior worker_hub(hub_ptr self, worker_hub_options opts) {
       self->send(mgr, leases_atom::value, worker, std::move(refs));
     },
     [=](wbeat_atom, task_id id, uint64_t lease) -> caf::result<worker_beat> {
-      worker_beat out;
-      if (self->state.desk.heartbeat(id, lease, unix_now_ms(), out))
-        return out;
+      if (auto beat = self->state.desk.heartbeat(id, lease, unix_now_ms()))
+        return *beat;
       return caf::error{ec::stale_version,
                         fmt::format("task {} is not leased as {} to any worker now: it "
                                     "finished, or it was reassigned after its worker was lost; "

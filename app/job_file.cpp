@@ -7,7 +7,7 @@
 
 namespace drover {
 
-error load_job_file(const std::string& path, job_request& out) {
+result<job_request> load_job_file(const std::string& path) {
   auto read = read_text_file(path, "the --job-file");
   if (!read)
     return std::move(read).err();
@@ -17,9 +17,8 @@ error load_job_file(const std::string& path, job_request& out) {
   limits.read_files = true;
   auto parsed = parse_job_request(text, limits);
   if (parsed.err)
-    return {ec::bad_input, path + ": " + parsed.err.message};
-  out = std::move(parsed.job);
-  return {};
+    return error{ec::bad_input, path + ": " + parsed.err.message};
+  return std::move(parsed.job);
 }
 
 } // namespace drover

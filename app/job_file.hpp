@@ -10,8 +10,8 @@
 
 namespace drover {
 
-/// Reads and expands the file into `out` (tasks and name); the error names
-/// the file and the field to fix.
-error load_job_file(const std::string& path, job_request& out);
+/// Reads and expands the file (tasks and name); the error names the file
+/// and the field to fix.
+result<job_request> load_job_file(const std::string& path);
 
 } // namespace drover

@@ -107,14 +107,14 @@ int ask(const std::string& manager, const tls_files& tls, std::chrono::milliseco
 int apply_rules_remote(const std::string& file, const std::string& manager,
                        const admin_identity& who, std::chrono::milliseconds timeout, std::chrono::milliseconds reconnect,
                        std::ostream& out, std::ostream& err) {
-  rule_set local;
-  if (auto e = load_rules(file, local)) { // the same check the manager makes
-    err << e.message << "\n";
+  auto local = load_rules(file); // the same check the manager makes
+  if (!local) {
+    err << local.err().message << "\n";
     return 2;
   }
   rules_info info;
   int code = ask(manager, who.tls, timeout, reconnect, err, info, rules_atom::value,
-                 apply_atom::value, local.text, file, who.token);
+                 apply_atom::value, local->text, file, who.token);
   if (code == 0)
     print_info(out, info);
   return code;

@@ -284,8 +284,8 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
 } // namespace
 
 int run_roles(run_options o, const http_flags& http, const std::vector<std::string>& warnings) {
-  if (log_format f; parse_log_format(o.log_format, f))
-    set_log_format(f); // first, so every line of this run has the format asked for
+  if (auto f = parse_log_format(o.log_format))
+    set_log_format(*f); // first, so every line of this run has the format asked for
   for (auto& w : warnings)
     log_warn("{}", w);
   if (auto err = validate(o)) {

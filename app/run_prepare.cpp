@@ -29,10 +29,10 @@ error prepare_manager(const run_options& o, const http_flags& http, prepared_run
   if (rules_path.empty() && ::access(default_rules_path, R_OK) == 0)
     rules_path = default_rules_path;
   if (!rules_path.empty()) {
-    auto rules = std::make_shared<rule_set>();
-    if (auto err = load_rules(rules_path, *rules))
-      return {err.code, "rules: " + err.message};
-    out.rules = std::move(rules);
+    auto rules = load_rules(rules_path);
+    if (!rules)
+      return {rules.err().code, "rules: " + rules.err().message};
+    out.rules = std::make_shared<rule_set>(std::move(*rules));
     out.rules_path = rules_path;
   }
   auto store = open_store(o.store, durability_of(o));
@@ -60,11 +60,10 @@ error prepare_handlers(const run_options& o, prepared_run& out) {
   out.handlers_path = out.handlers_in_config ? o.config_path : o.handlers;
   if (out.handlers_path.empty())
     return {};
-  auto set = std::make_shared<handler_set>();
-  if (auto err = load_handlers(out.handlers_path, out.handlers_in_config,
-                               builtin_handlers().types(), *set))
-    return {err.code, "handlers: " + err.message};
-  out.handlers = std::move(set);
+  auto set = load_handlers(out.handlers_path, out.handlers_in_config, builtin_handlers().types());
+  if (!set)
+    return {set.err().code, "handlers: " + set.err().message};
+  out.handlers = std::make_shared<handler_set>(std::move(*set));
   return {};
 }
 
@@ -117,9 +116,12 @@ error prepare_run(const run_options& o, const http_flags& http, prepared_run& ou
   if (o.ready_fd >= 0)
     if (auto err = prepare_ready_fd(o.ready_fd))
       return err;
-  if (runs_role(o, "producer") && !o.job_file.empty())
-    if (auto err = load_job_file(o.job_file, out.job))
-      return err;
+  if (runs_role(o, "producer") && !o.job_file.empty()) {
+    auto job = load_job_file(o.job_file);
+    if (!job)
+      return job.err();
+    out.job = std::move(*job);
+  }
   if (runs_role(o, "consumer"))
     if (auto err = prepare_handlers(o, out))
       return err;

@@ -168,12 +168,12 @@ int main(int argc, char** argv) {
       co.info = member_info{"c1", member_role::consumer, {}, 64, "default", {}};
       co.registry = registry;
       if (!a.handlers.empty()) {
-        auto set = std::make_shared<handler_set>();
-        if (auto err = load_handlers(a.handlers, false, co.handlers.types(), *set)) {
-          std::fprintf(stderr, "%s\n", err.message.c_str());
+        auto set = load_handlers(a.handlers, false, co.handlers.types());
+        if (!set) {
+          std::fprintf(stderr, "%s\n", set.err().message.c_str());
           return 2;
         }
-        co.user_handlers = std::move(set);
+        co.user_handlers = std::make_shared<handler_set>(std::move(*set));
       }
       auto consumer = spawn_consumer(sys, std::move(co));
       mine = {consumer, mgr, registry};

@@ -149,12 +149,12 @@ int run_rules_get(const client_commands& c, api_client& api, client_io& io) {
 }
 
 int run_rules_apply(const client_commands& c, api_client& api, client_io& io) {
-  rule_set local;
-  if (auto e = load_rules(c.rules_file, local)) { // the manager's own check: bad usage here
-    io.err << "drover: " << e.message << "\n";
+  auto local = load_rules(c.rules_file); // the manager's own check: bad usage here
+  if (!local) {
+    io.err << "drover: " << local.err().message << "\n";
     return 2;
   }
-  auto reply = api.put("/v1/rules", local.text, "application/yaml");
+  auto reply = api.put("/v1/rules", local->text, "application/yaml");
   if (int code = report_failure(reply, api.server(), io.err))
     return code;
   auto parsed = parse_reply(reply, api.server(), io.err);

@@ -210,7 +210,7 @@ error validate(const run_options& o) {
   if (o.log_level != "error" && o.log_level != "warn" && o.log_level != "info"
       && o.log_level != "debug")
     return {ec::bad_input, "--log-level: use error, warn, info or debug"};
-  if (log_format f; !parse_log_format(o.log_format, f))
+  if (!parse_log_format(o.log_format))
     return {ec::bad_input, "--log-format: use text or json"};
   if (o.wake_backlog == 0)
     return {ec::bad_input, "--wake-backlog must be at least 1"};

@@ -17,7 +17,9 @@ error too_many(const char* field, uint64_t max_parts) {
                                      "limit", field, max_parts)};
 }
 
-error range_parts(const split_spec& s, uint64_t max_parts, std::vector<std::string>& out) {
+using payloads = std::vector<std::string>;
+
+result<payloads> range_parts(const split_spec& s, uint64_t max_parts) {
   if (s.shards == 0)
     return {ec::bad_input, "split.range.shards: must be >= 1"};
   if (s.from >= s.to)
@@ -29,6 +31,7 @@ error range_parts(const split_spec& s, uint64_t max_parts, std::vector<std::stri
                                        "some empty; use at most {}", s.shards, width, width)};
   if (s.shards > max_parts)
     return too_many("split.range.shards", max_parts);
+  payloads out;
   for (uint64_t i = 0; i < s.shards; ++i) {
     // Shards differ by at most one number; computed without overflow.
     auto lo = s.from + static_cast<int64_t>(width / s.shards * i + width % s.shards * i / s.shards);
@@ -36,15 +39,16 @@ error range_parts(const split_spec& s, uint64_t max_parts, std::vector<std::stri
     auto hi = s.from + static_cast<int64_t>(width / s.shards * j + width % s.shards * j / s.shards);
     out.push_back(fmt::format("{{\"from\":{},\"to\":{}}}", lo, hi));
   }
-  return {};
+  return out;
 }
 
-error line_parts(const split_spec& s, uint64_t max_parts, std::vector<std::string>& out) {
+result<payloads> line_parts(const split_spec& s, uint64_t max_parts) {
   if (s.per_task == 0)
     return {ec::bad_input, "split.lines.per_task: must be >= 1"};
   std::ifstream in{s.file, std::ios::binary};
   if (s.file.empty() || !in)
     return {ec::bad_input, "split.lines.file: cannot read '" + s.file + "'"};
+  payloads out;
   std::string line;
   std::string part;
   uint64_t in_part = 0;
@@ -65,26 +69,24 @@ error line_parts(const split_spec& s, uint64_t max_parts, std::vector<std::strin
   }
   if (out.empty())
     return {ec::bad_input, "split.lines.file: '" + s.file + "' has no lines"};
-  return {};
+  return out;
 }
 
 } // namespace
 
-error split_payloads(const split_spec& s, uint64_t max_parts, std::vector<std::string>& out) {
-  out.clear();
+result<payloads> split_payloads(const split_spec& s, uint64_t max_parts) {
   switch (s.how) {
-    case split_spec::kind::range: return range_parts(s, max_parts, out);
-    case split_spec::kind::lines: return line_parts(s, max_parts, out);
+    case split_spec::kind::range: return range_parts(s, max_parts);
+    case split_spec::kind::lines: return line_parts(s, max_parts);
     case split_spec::kind::list:
       if (s.items.empty())
-        return {ec::bad_input, "split.list: must hold at least one item"};
+        return error{ec::bad_input, "split.list: must hold at least one item"};
       if (s.items.size() > max_parts)
         return too_many("split.list", max_parts);
-      out = s.items;
-      return {};
+      return s.items;
     case split_spec::kind::none: break;
   }
-  return {ec::bad_input, "split: expected one of range, lines, list"};
+  return error{ec::bad_input, "split: expected one of range, lines, list"};
 }
 
 } // namespace drover

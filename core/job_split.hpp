@@ -30,7 +30,7 @@ struct split_spec {
 ///   lines: the part's lines joined by '\n' (a trailing '\n' ends no line)
 ///   list:  the item itself
 /// Errors name the field to fix, e.g. "split.range.shards: must be >= 1".
-error split_payloads(const split_spec& s, uint64_t max_parts, std::vector<std::string>& out);
+result<std::vector<std::string>> split_payloads(const split_spec& s, uint64_t max_parts);
 
 /// The dedupe_key that marks a job's merge task (drover's own prefix, so no
 /// submitted task can carry it).

@@ -7,14 +7,12 @@
 
 namespace drover {
 
-bool parse_log_format(std::string_view name, log_format& out) {
+std::optional<log_format> parse_log_format(std::string_view name) {
   if (name == "text")
-    out = log_format::text;
-  else if (name == "json")
-    out = log_format::json;
-  else
-    return false;
-  return true;
+    return log_format::text;
+  if (name == "json")
+    return log_format::json;
+  return std::nullopt;
 }
 
 std::string iso8601_utc(int64_t unix_ms) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -11,8 +12,8 @@ namespace drover {
 
 enum class log_format { text, json };
 
-/// "text" or "json"; false for anything else.
-bool parse_log_format(std::string_view name, log_format& out);
+/// "text" or "json"; none for anything else.
+std::optional<log_format> parse_log_format(std::string_view name);
 
 /// ISO-8601 UTC with milliseconds: "2026-12-06T22:23:33.123Z".
 std::string iso8601_utc(int64_t unix_ms);

@@ -84,23 +84,23 @@ void bounded_queues::refill(int p) {
   }
 }
 
-bool bounded_queues::pop(task_id& out) {
+std::optional<task_id> bounded_queues::pop() {
   if (size_ == 0)
-    return false;
+    return std::nullopt;
   int preferred = cycle_[turn_++ % cycle_.size()];
   // The preferred queue if it has work, else the next one round the cycle.
   for (int i = 0; i < priority_count; ++i) {
     int p = (preferred + i) % priority_count;
     auto& q = queues_[p];
     if (!q.empty()) {
-      out = q.front();
+      task_id out = q.front();
       q.pop_front();
       --size_;
       refill(p);
-      return true;
+      return out;
     }
   }
-  return false;
+  return std::nullopt;
 }
 
 bool bounded_queues::admits(const std::array<uint64_t, priority_count>& count,

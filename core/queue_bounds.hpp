@@ -14,6 +14,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <deque>
 #include <string>
 #include <vector>
@@ -45,8 +46,8 @@ public:
   void push(task_id id, priority p);
   /// Puts a task back at the head of its queue (it could not be placed yet).
   void push_front(task_id id, priority p);
-  /// The next task by weight; false if all queues are empty.
-  bool pop(task_id& out);
+  /// The next task by weight; none if all queues are empty.
+  std::optional<task_id> pop();
 
   /// Would `count[p]` more tasks of each priority fit, queues plus standby,
   /// on top of `reserved` (admitted, not yet queued)?

@@ -128,15 +128,16 @@ void worker_desk::aborted(const std::string& worker, task_id id, uint64_t lease)
           q.end());
 }
 
-bool worker_desk::heartbeat(task_id id, uint64_t lease, int64_t now, worker_beat& out) {
+std::optional<worker_beat> worker_desk::heartbeat(task_id id, uint64_t lease, int64_t now) {
   auto h = held_.find(id);
   if (h == held_.end() || h->second.lease != lease)
-    return false;
+    return std::nullopt;
   auto& w = workers_.at(h->second.worker);
   w.last_beat_ms = w.last_contact_ms = now;
+  worker_beat out;
   out.lease_expires_ms = h->second.expires_ms = now + w.info.lease_ms;
   out.cancel_requested = h->second.cancel;
-  return true;
+  return out;
 }
 
 std::string worker_desk::holder(task_id id, uint64_t lease, int64_t now) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -57,8 +58,9 @@ public:
   /// dropped, a handed-out one says so at its next heartbeat.
   void aborted(const std::string& worker, task_id id, uint64_t lease);
 
-  /// A heartbeat names `lease` of task `id`: false if no worker holds it.
-  bool heartbeat(task_id id, uint64_t lease, int64_t now, worker_beat& out);
+  /// A heartbeat names `lease` of task `id`: the renewed lease, or none if
+  /// no worker holds it.
+  std::optional<worker_beat> heartbeat(task_id id, uint64_t lease, int64_t now);
   /// The worker holding `lease` of `id`, or "" (an old or unknown lease);
   /// its request counts as a sign of life.
   std::string holder(task_id id, uint64_t lease, int64_t now);

@@ -41,11 +41,13 @@ child_proc::~child_proc() {
   close_fds(s_);
 }
 
-error child_proc::start(io_loop& loop, group_record& groups, const spawn_plan& plan, hooks h,
-                        std::unique_ptr<child_proc>& out) {
+result<std::unique_ptr<child_proc>> child_proc::start(io_loop& loop, group_record& groups,
+                                                      const spawn_plan& plan, hooks h) {
   std::unique_ptr<child_proc> c{new child_proc(loop, groups, std::move(h))};
-  if (auto err = spawn_process(plan, c->s_))
-    return err;
+  auto started = spawn_process(plan);
+  if (!started)
+    return started.err();
+  c->s_ = *started;
   groups.add(c->s_.pid, c->s_.start_time);
   auto* self = c.get();
   c->out_token_ = loop.watch(c->s_.out, EPOLLIN, [self](uint32_t) {
@@ -55,8 +57,7 @@ error child_proc::start(io_loop& loop, group_record& groups, const spawn_plan& p
     self->on_readable(self->s_.err, self->err_token_, true);
   });
   c->pid_token_ = loop.watch(c->s_.pidfd, EPOLLIN, [self](uint32_t) { self->on_pidfd(); });
-  out = std::move(c);
-  return {};
+  return c;
 }
 
 void child_proc::write(std::string data) {

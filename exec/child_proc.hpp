@@ -34,8 +34,8 @@ public:
   };
 
   /// Spawns `plan`, records its group and starts watching it.
-  static error start(io_loop& loop, group_record& groups, const spawn_plan& plan, hooks h,
-                     std::unique_ptr<child_proc>& out);
+  static result<std::unique_ptr<child_proc>> start(io_loop& loop, group_record& groups,
+                                                   const spawn_plan& plan, hooks h);
   ~child_proc();
 
   /// Queues `data` for its stdin (written as the pipe takes it).

@@ -65,10 +65,12 @@ void exec_runner::start(std::shared_ptr<const exec_spec> spec, exec_request r) {
   h.on_exit = [this, jp](int code, int status) { finish(*jp, code, status); };
   auto plan = plan_for(j->spec->proc, &j->req);
   plan.stdin_pipe = j->spec->stdin_payload;
-  if (auto err = child_proc::start(loop_, groups_, plan, std::move(h), j->child)) {
-    done_(failed_outcome(j->req, err.message));
+  auto child = child_proc::start(loop_, groups_, plan, std::move(h));
+  if (!child) {
+    done_(failed_outcome(j->req, child.err().message));
     return;
   }
+  j->child = std::move(*child);
   if (j->spec->stdin_payload) {
     j->child->write(j->req.payload);
     j->child->close_stdin();

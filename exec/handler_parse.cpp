@@ -330,17 +330,15 @@ std::string fnv1a(const std::string& text) {
 
 } // namespace
 
-error parse_handlers(const std::string& text, const std::string& source, bool whole_config,
-                     const std::vector<std::string>& builtin, handler_set& out) {
+result<handler_set> parse_handlers(const std::string& text, const std::string& source,
+                                   bool whole_config, const std::vector<std::string>& builtin) {
   handler_reader r{source, folder_of(source)};
   handler_set next;
   next.source = source;
   try {
     auto root = YAML::Load(text);
-    if (root.IsNull() && whole_config) {
-      out = next;
-      return {};
-    }
+    if (root.IsNull() && whole_config)
+      return next;
     if (!whole_config)
       r.check_map(root, root.Mark(), "a handlers file", {"handlers"});
     auto hs = find(root, "handlers");
@@ -356,31 +354,31 @@ error parse_handlers(const std::string& text, const std::string& source, bool wh
     r.fail(e.mark, e.msg);
   }
   if (!r.ok())
-    return {ec::bad_input, r.report()};
-  out = std::move(next);
-  return {};
+    return error{ec::bad_input, r.report()};
+  return next;
 }
 
-error read_handlers_file(const std::string& path, std::string& text) {
+result<std::string> read_handlers_file(const std::string& path) {
   std::ifstream in{path, std::ios::binary};
   if (!in)
-    return {ec::bad_input, path + ": cannot open the handlers file"};
+    return error{ec::bad_input, path + ": cannot open the handlers file"};
+  std::string text;
   text.resize(max_handlers_bytes + 1);
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   if (in.bad())
-    return {ec::bad_input, path + ": cannot read the handlers file"};
+    return error{ec::bad_input, path + ": cannot read the handlers file"};
   text.resize(static_cast<size_t>(in.gcount()));
   if (text.size() > max_handlers_bytes)
-    return {ec::bad_input, path + ": larger than 1 MiB; is this the right file?"};
-  return {};
+    return error{ec::bad_input, path + ": larger than 1 MiB; is this the right file?"};
+  return text;
 }
 
-error load_handlers(const std::string& path, bool whole_config,
-                    const std::vector<std::string>& builtin, handler_set& out) {
-  std::string text;
-  if (auto err = read_handlers_file(path, text))
-    return err;
-  return parse_handlers(text, path, whole_config, builtin, out);
+result<handler_set> load_handlers(const std::string& path, bool whole_config,
+                                  const std::vector<std::string>& builtin) {
+  auto text = read_handlers_file(path);
+  if (!text)
+    return text.err();
+  return parse_handlers(*text, path, whole_config, builtin);
 }
 
 } // namespace drover

@@ -70,15 +70,15 @@ const std::vector<std::string>& argv_placeholders();
 /// handler may take. Programs are resolved and checked now: a missing or
 /// non-executable program, a relative path with no cwd, an unknown key or a
 /// bad value is one "source:line:column: what" line each, all at once
-/// (ec::bad_input); `out` is untouched then.
-error parse_handlers(const std::string& text, const std::string& source, bool whole_config,
-                     const std::vector<std::string>& builtin, handler_set& out);
+/// (ec::bad_input).
+result<handler_set> parse_handlers(const std::string& text, const std::string& source,
+                                   bool whole_config, const std::vector<std::string>& builtin);
 
-/// Reads a handlers (or config) file of at most 1 MiB into `text`.
-error read_handlers_file(const std::string& path, std::string& text);
+/// The text of a handlers (or config) file of at most 1 MiB.
+result<std::string> read_handlers_file(const std::string& path);
 
 /// Reads `path` and parses it as parse_handlers does.
-error load_handlers(const std::string& path, bool whole_config,
-                    const std::vector<std::string>& builtin, handler_set& out);
+result<handler_set> load_handlers(const std::string& path, bool whole_config,
+                                  const std::vector<std::string>& builtin);
 
 } // namespace drover

@@ -66,16 +66,16 @@ void block_all_signals_in_this_thread() {
   pthread_sigmask(SIG_SETMASK, &all, nullptr);
 }
 
-error spawn_process(const spawn_plan& plan, spawned& out) {
+result<spawned> spawn_process(const spawn_plan& plan) {
   if (plan.argv.empty())
-    return {ec::bad_input, "nothing to run: argv is empty"};
+    return error{ec::bad_input, "nothing to run: argv is empty"};
   int in[2] = {-1, -1}, o[2] = {-1, -1}, e[2] = {-1, -1};
   if ((plan.stdin_pipe && ::pipe2(in, O_CLOEXEC) != 0) || ::pipe2(o, O_CLOEXEC) != 0
       || ::pipe2(e, O_CLOEXEC) != 0) {
     auto why = fmt::format("cannot make pipes: {}", strerror(errno));
     for (int* fd : {&in[0], &in[1], &o[0], &o[1], &e[0], &e[1]})
       close_fd(*fd);
-    return {ec::bad_input, why};
+    return error{ec::bad_input, why};
   }
   auto argv = c_strings(plan.argv);
   auto envp = c_strings(plan.env);
@@ -141,12 +141,12 @@ error spawn_process(const spawn_plan& plan, spawned& out) {
     for (int* fd : {&in[1], &o[0], &e[0]})
       close_fd(*fd);
     if (pid < 0)
-      return {ec::bad_input, fmt::format("cannot start {}: fork failed: {}", plan.argv[0],
-                                         strerror(spawn_errno))};
-    return {ec::bad_input, fmt::format("cannot start {}: {} failed: {}", plan.argv[0],
-                                       step_name(failed_step), strerror(failed_errno))};
+      return error{ec::bad_input, fmt::format("cannot start {}: fork failed: {}", plan.argv[0],
+                                              strerror(spawn_errno))};
+    return error{ec::bad_input, fmt::format("cannot start {}: {} failed: {}", plan.argv[0],
+                                            step_name(failed_step), strerror(failed_errno))};
   }
-  out = spawned{};
+  spawned out;
   out.pid = pid;
   out.in = in[1];
   out.out = o[0];
@@ -156,7 +156,7 @@ error spawn_process(const spawn_plan& plan, spawned& out) {
       ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
   out.pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   out.start_time = process_start_time(pid);
-  return {};
+  return out;
 }
 
 void close_fds(spawned& s) {

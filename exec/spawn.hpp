@@ -40,7 +40,7 @@ struct spawned {
 /// Starts `plan`; on failure (no such program, bad cwd, ...) nothing is left
 /// running and the error says what failed. Call it from a thread that lives
 /// as long as the child should (PR_SET_PDEATHSIG follows the thread).
-error spawn_process(const spawn_plan& plan, spawned& out);
+result<spawned> spawn_process(const spawn_plan& plan);
 
 /// Closes every fd of `s` that is still open (sets them to -1).
 void close_fds(spawned& s);

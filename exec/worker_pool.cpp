@@ -78,11 +78,13 @@ void worker_pool::spawn(proc& p) {
   };
   h.on_exit = [this, &p](int code, int status) { on_exit(p, code, status); };
   auto plan = plan_for(spec_->proc, nullptr);
-  if (auto err = child_proc::start(loop_, groups_, plan, std::move(h), p.child)) {
-    log_error("worker pool {}: {}", name_, err.message);
-    p.kill_reason = err.message;
+  auto child = child_proc::start(loop_, groups_, plan, std::move(h));
+  if (!child) {
+    log_error("worker pool {}: {}", name_, child.err().message);
+    p.kill_reason = child.err().message;
     return crashed(p);
   }
+  p.child = std::move(*child);
   p.pid = p.child->pid();
   p.state = proc_state::starting;
   p.ready_timer = loop_.after(ms(spec_->ready_timeout_ms), [this, &p] {

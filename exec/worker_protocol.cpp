@@ -23,7 +23,8 @@ error bad(const std::string& why) {
   return {ec::bad_input, why};
 }
 
-error parse_ready(const json& j, worker_msg& out) {
+result<worker_msg> parse_ready(const json& j) {
+  worker_msg out;
   auto it = j.find("types");
   if (it == j.end() || !it->is_array() || it->empty())
     return bad("a ready line needs \"types\": a non-empty list of task type names");
@@ -33,10 +34,11 @@ error parse_ready(const json& j, worker_msg& out) {
     out.types.push_back(t.get<std::string>());
   }
   out.kind = worker_msg_kind::ready;
-  return {};
+  return out;
 }
 
-error parse_result(const json& j, worker_msg& out) {
+result<worker_msg> parse_result(const json& j) {
+  worker_msg out;
   auto id = get_string(j, "id");
   if (!id)
     return bad("a result " + id.err().message);
@@ -52,7 +54,7 @@ error parse_result(const json& j, worker_msg& out) {
       out.result.clear();
     else
       out.result = r->is_string() ? r->get<std::string>() : r->dump(); // lenient: JSON text
-    return {};
+    return out;
   }
   auto e = j.find("error");
   if (e == j.end() || !e->is_object())
@@ -61,13 +63,12 @@ error parse_result(const json& j, worker_msg& out) {
   out.error_message = e->value("message", std::string{});
   auto retry = e->find("retryable");
   out.retryable = retry == e->end() || !retry->is_boolean() || retry->get<bool>();
-  return {};
+  return out;
 }
 
 } // namespace
 
-error parse_worker_line(std::string_view line, worker_msg& out) {
-  out = worker_msg{};
+result<worker_msg> parse_worker_line(std::string_view line) {
   json j;
   try {
     j = json::parse(line.begin(), line.end());
@@ -82,16 +83,17 @@ error parse_worker_line(std::string_view line, worker_msg& out) {
   const std::string& t = *kind;
   try {
     if (t == "ready")
-      return parse_ready(j, out);
+      return parse_ready(j);
     if (t == "result")
-      return parse_result(j, out);
+      return parse_result(j);
+    worker_msg out;
     if (t == "progress") {
       out.kind = worker_msg_kind::progress;
       if (auto id = get_string(j, "id"))
         out.id = std::move(*id);
       out.done = j.value("done", int64_t{0});
       out.total = j.value("total", int64_t{0});
-      return {};
+      return out;
     }
     if (t == "log") {
       out.kind = worker_msg_kind::log;
@@ -102,7 +104,7 @@ error parse_worker_line(std::string_view line, worker_msg& out) {
       if (!msg)
         return bad("a log line " + msg.err().message);
       out.msg = std::move(*msg);
-      return {};
+      return out;
     }
   } catch (const json::exception& e) { // a field of the wrong type
     return bad(fmt::format("a {} line has a field of the wrong type ({})", t, e.what()));

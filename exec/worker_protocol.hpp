@@ -37,7 +37,7 @@ struct worker_msg {
 
 /// Parses one line (without its newline). ec::bad_input says what is wrong:
 /// not JSON, not an object, an unknown "t", a missing or mistyped field.
-error parse_worker_line(std::string_view line, worker_msg& out);
+result<worker_msg> parse_worker_line(std::string_view line);
 
 /// The task line for `r`, newline included; the id is the task's number.
 std::string task_line(const exec_request& r);

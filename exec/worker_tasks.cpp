@@ -21,10 +21,11 @@ using namespace worker_detail;
 void worker_pool::on_line(proc& p, std::string_view line) {
   if (!line.empty() && line.back() == '\r')
     line.remove_suffix(1);
-  worker_msg m;
-  if (auto err = parse_worker_line(line, m))
+  auto parsed = parse_worker_line(line);
+  if (!parsed)
     return kill_for(p, fmt::format("wrote a line that is not the worker protocol ({}): {}",
-                                   err.message, clip(line)));
+                                   parsed.err().message, clip(line)));
+  worker_msg& m = *parsed;
   if (p.state == proc_state::starting) {
     if (m.kind != worker_msg_kind::ready)
       return kill_for(p, fmt::format("must say ready first, said: {}", clip(line)));

@@ -80,13 +80,13 @@ error apply_split(const json& doc, const job_limits& limits, std::vector<task_sp
   if (s.how == split_spec::kind::lines && !limits.read_files)
     return fail("split.lines", "the server reads no client files; send the lines with "
                                "`drover submit FILE.json` (it expands them) or use split.list");
-  std::vector<std::string> payloads;
-  if (auto err = split_payloads(s, limits.max_tasks, payloads))
-    return err;
+  auto payloads = split_payloads(s, limits.max_tasks);
+  if (!payloads)
+    return payloads.err();
   auto model = std::move(tasks.front());
   tasks.clear();
-  tasks.reserve(payloads.size() + 1);
-  for (auto& p : payloads) {
+  tasks.reserve(payloads->size() + 1);
+  for (auto& p : *payloads) {
     tasks.push_back(model);
     tasks.back().payload = std::move(p);
   }

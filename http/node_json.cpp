@@ -58,7 +58,7 @@ void add_node_fields(json& entry, const node_info& n) {
   entry["status"] = n.has_status ? to_json(n.status) : json(nullptr);
 }
 
-error parse_command_request(const std::string& body, std::string& command) {
+result<std::string> parse_command_request(const std::string& body) {
   auto bad = [](std::string what) {
     return error{ec::bad_input, what + R"(; send {"command": "<name>"}, name one of )"
                                   + command_names()};
@@ -76,8 +76,7 @@ error parse_command_request(const std::string& body, std::string& command) {
     return bad(c == j.end() ? "\"command\" is missing" : "\"command\" must be a string");
   if (!parse_command_kind(c->get<std::string>()))
     return bad("unknown command '" + c->get<std::string>() + "'");
-  command = c->get<std::string>();
-  return {};
+  return c->get<std::string>();
 }
 
 } // namespace drover

@@ -24,9 +24,9 @@ nlohmann::json history_json(const std::string& node, int64_t since_ms,
 /// entry of GET /v1/nodes.
 void add_node_fields(nlohmann::json& entry, const node_info& n);
 
-/// Reads {"command": "<name>"} into `command`; ec::bad_input saying what
-/// is wrong with anything else (not JSON, not an object, missing or
-/// non-string "command", unknown keys, an unknown command name).
-error parse_command_request(const std::string& body, std::string& command);
+/// The command name of {"command": "<name>"}; ec::bad_input saying what is
+/// wrong with anything else (not JSON, not an object, missing or non-string
+/// "command", unknown keys, an unknown command name).
+result<std::string> parse_command_request(const std::string& body);
 
 } // namespace drover

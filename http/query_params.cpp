@@ -31,34 +31,36 @@ bool is_listed(const std::string& key, const std::string& list) {
 
 } // namespace
 
-error read_paging(const query_params& params, uint64_t& offset, uint32_t& limit,
-                  const char* extra) {
-  uint64_t lim = 100;
+result<paging> read_paging(const query_params& params, const char* extra) {
+  paging page;
   for (auto& [key, value] : params) {
     if (params.count(key) > 1)
-      return {ec::bad_input, key + ": given more than once"};
+      return error{ec::bad_input, key + ": given more than once"};
     if (extra != nullptr && is_listed(key, extra))
       continue;
     if (key != "offset" && key != "limit")
-      return {ec::bad_input, "unknown query parameter '" + key + "' (allowed: "
-                               + (extra ? std::string{extra} + ", " : "") + "offset, limit)"};
+      return error{ec::bad_input, "unknown query parameter '" + key + "' (allowed: "
+                                    + (extra ? std::string{extra} + ", " : "") + "offset, limit)"};
     auto n = parse_whole_number(value);
     if (key == "offset" && !n)
       return bad(key, "a non-negative integer", value);
     if (key == "offset")
-      offset = *n;
+      page.offset = *n;
     if (key == "limit" && (!n || *n < 1 || *n > 1000))
       return bad(key, "an integer from 1 to 1000", value);
     if (key == "limit")
-      lim = *n;
+      page.limit = static_cast<uint32_t>(*n);
   }
-  limit = static_cast<uint32_t>(lim);
-  return {};
+  return page;
 }
 
-error read_task_query(const query_params& params, task_query& q) {
-  if (auto err = read_paging(params, q.offset, q.limit, "state, q"))
-    return err;
+result<task_query> read_task_query(const query_params& params) {
+  auto page = read_paging(params, "state, q");
+  if (!page)
+    return page.err();
+  task_query q;
+  q.offset = page->offset;
+  q.limit = page->limit;
   q.any_state = true;
   if (auto s = params.find("state"); s != params.end()) {
     auto state = parse_task_state(s->second);
@@ -78,7 +80,7 @@ error read_task_query(const query_params& params, task_query& q) {
     if (auto id = parse_task_id(s->second))
       q.id = *id;
   }
-  return {};
+  return q;
 }
 
 } // namespace drover

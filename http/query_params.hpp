@@ -12,14 +12,20 @@
 
 namespace drover {
 
-/// Reads offset (>= 0) and limit (1..1000, default 100); any other key is
-/// an error unless `extra` lists it ("state, q": the caller reads those).
-error read_paging(const query_params& params, uint64_t& offset, uint32_t& limit,
-                  const char* extra = nullptr);
+/// One page of a list: where it starts and how many entries it holds.
+struct paging {
+  uint64_t offset = 0;
+  uint32_t limit = 100;
+};
+
+/// Reads offset (>= 0, default 0) and limit (1..1000, default 100); any
+/// other key is an error unless `extra` lists it ("state, q": the caller
+/// reads those).
+result<paging> read_paging(const query_params& params, const char* extra = nullptr);
 
 /// Reads state (a task state in any case, e.g. FAILED; absent: all),
 /// q (a search: the task with that id, or the tasks with that key), offset
-/// and limit into `q` (q.job is the caller's).
-error read_task_query(const query_params& params, task_query& q);
+/// and limit; the query's job is left 0 (every job) for the caller to set.
+result<task_query> read_task_query(const query_params& params);
 
 } // namespace drover

@@ -31,25 +31,20 @@ int64_t now_ms() { // the wall clock, read only here at the edge (job rates)
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-bool job_id_from(const Request& req, Response& res, job_id& id) {
+/// The job id the route's path names.
+result<job_id> job_id_from(const Request& req) {
   auto text = req.matches[1];
-  if (auto parsed = parse_whole_number(text)) {
-    id = *parsed;
-    return true;
-  }
-  reply_error(res, 400, "bad_input", "job id '" + text + "' is not a number");
-  return false;
+  if (auto parsed = parse_whole_number(text))
+    return job_id{*parsed};
+  return error{ec::bad_input, "job id '" + text + "' is not a number"};
 }
 
-bool task_id_from(const Request& req, Response& res, task_id& id) {
+/// The task id the route's path names (a number or NODE_MS_NUMBER).
+result<task_id> task_id_from(const Request& req) {
   auto text = req.matches[1];
-  if (auto parsed = parse_task_id(text)) {
-    id = *parsed;
-    return true;
-  }
-  reply_error(res, 400, "bad_input", "task id '" + text
-                                       + "' is neither a number nor NODE_MS_NUMBER");
-  return false;
+  if (auto parsed = parse_task_id(text))
+    return task_id{*parsed};
+  return error{ec::bad_input, "task id '" + text + "' is neither a number nor NODE_MS_NUMBER"};
 }
 
 /// A full id (NODE_MS_NUMBER), not a bare number.
@@ -67,23 +62,14 @@ std::string no_such_task(const std::string& text, const std::string& actual) {
          + " (the id names another manager's or store's task)";
 }
 
-/// Reads ?offset=&limit= for GET /v1/jobs; anything else is a 400.
-bool paging_from(const Request& req, Response& res, uint64_t& offset, uint32_t& limit) {
-  if (auto err = read_paging(req.params, offset, limit)) {
-    reply_error(res, 400, "bad_input", err.message);
-    return false;
-  }
-  return true;
-}
-
 /// A route on /v1/jobs/{id}...: the id checked, then `call` answers the job.
 template <class Call>
 http_handler on_job(jobs_backend& b, Call call) {
   return [bk = &b, call](const Request& req, Response& res) {
-    job_id id = 0;
-    if (!job_id_from(req, res, id))
+    auto id = job_id_from(req);
+    if (reply_failed(res, id))
       return;
-    auto r = call(*bk, id);
+    auto r = call(*bk, *id);
     if (!reply_failed(res, r))
       reply_json(res, 200, to_json(r.value(), now_ms()));
   };
@@ -116,13 +102,12 @@ void add_job_routes(const route_adder& add, jobs_backend& b, const http_server_o
     submit(req, res, *bk, *o);
   });
   add("GET", "/v1/jobs", [bk = &b](const Request& req, Response& res) {
-    uint64_t offset = 0;
-    uint32_t limit = 0;
-    if (!paging_from(req, res, offset, limit))
+    auto page = read_paging(req.params); // ?offset=&limit=; anything else is a 400
+    if (reply_failed(res, page))
       return;
-    auto r = bk->list_jobs(offset, limit);
+    auto r = bk->list_jobs(page->offset, page->limit);
     if (!reply_failed(res, r))
-      reply_json(res, 200, to_json(r.value(), offset, limit, now_ms()));
+      reply_json(res, 200, to_json(r.value(), page->offset, page->limit, now_ms()));
   });
   add("GET", R"(/v1/jobs/([^/]+))", on_job(b, [](jobs_backend& bk, job_id id) {
         return bk.get_job(id);
@@ -131,56 +116,57 @@ void add_job_routes(const route_adder& add, jobs_backend& b, const http_server_o
         return bk.seal_job(id);
       }));
   add("GET", R"(/v1/jobs/([^/]+)/tasks)", [bk = &b](const Request& req, Response& res) {
-    task_query q;
-    if (!job_id_from(req, res, q.job))
+    auto id = job_id_from(req);
+    if (reply_failed(res, id))
       return;
-    if (auto err = read_task_query(req.params, q))
-      return reply_error(res, 400, "bad_input", err.message);
-    reply_value(res, bk->list_job_tasks(q));
+    auto q = read_task_query(req.params);
+    if (reply_failed(res, q))
+      return;
+    q->job = *id;
+    reply_value(res, bk->list_job_tasks(*q));
   });
   add("POST", R"(/v1/jobs/([^/]+)/cancel)", [bk = &b](const Request& req, Response& res) {
-    job_id id = 0;
-    if (!job_id_from(req, res, id))
+    auto id = job_id_from(req);
+    if (reply_failed(res, id))
       return;
-    reply_value(res, bk->cancel_job(id));
+    reply_value(res, bk->cancel_job(*id));
   });
   // Every job's tasks that ended badly, e.g. the failed view of the dashboard.
   add("GET", "/v1/tasks", [bk = &b](const Request& req, Response& res) {
-    task_query q;
-    q.job = 0;
-    if (auto err = read_task_query(req.params, q))
-      return reply_error(res, 400, "bad_input", err.message);
-    if (q.any_state || q.state < task_state::failed)
+    auto q = read_task_query(req.params); // its job 0: every job
+    if (reply_failed(res, q))
+      return;
+    if (q->any_state || q->state < task_state::failed)
       return reply_error(res, 400, "bad_input",
                          "state: across jobs, expected one of FAILED, CANCELLED, TIMED_OUT, got '"
-                           + std::string{q.any_state ? "" : to_string(q.state)}
+                           + std::string{q->any_state ? "" : to_string(q->state)}
                            + "' (a job's tasks in any state: GET /v1/jobs/{id}/tasks)");
-    reply_value(res, bk->list_job_tasks(q));
+    reply_value(res, bk->list_job_tasks(*q));
   });
   add("GET", R"(/v1/tasks/([^/]+))",
       [bk = &b, other = std::move(other)](const Request& req, Response& res) {
         if (other && other(req.matches[1], res))
           return;
-        task_id id = 0;
-        if (!task_id_from(req, res, id))
+        auto id = task_id_from(req);
+        if (reply_failed(res, id))
           return;
-        auto info = bk->get_task(id);
+        auto info = bk->get_task(*id);
         if (info && names_another(req.matches[1], info->id))
           return reply_error(res, 404, "unknown_task", no_such_task(req.matches[1], info->id));
         reply_value(res, std::move(info));
       });
   add("POST", R"(/v1/tasks/([^/]+)/cancel)", [bk = &b](const Request& req, Response& res) {
-    task_id id = 0;
-    if (!task_id_from(req, res, id))
+    auto id = task_id_from(req);
+    if (reply_failed(res, id))
       return;
     if (has_prefix(req.matches[1])) { // cancel only the task named, never its namesake
-      auto info = bk->get_task(id);
+      auto info = bk->get_task(*id);
       if (!info)
         return reply_value(res, std::move(info));
       if (names_another(req.matches[1], info->id))
         return reply_error(res, 404, "unknown_task", no_such_task(req.matches[1], info->id));
     }
-    reply_value(res, bk->cancel_task(id));
+    reply_value(res, bk->cancel_task(*id));
   });
 }
 

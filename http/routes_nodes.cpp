@@ -64,13 +64,13 @@ void add_node_routes(const route_adder& add, nodes_backend& b, const http_server
     if (req.body.size() > o->max_body)
       return reply_error(res, 413, "body_too_large", "the body is larger than the limit of "
                                                        + std::to_string(o->max_body) + " bytes");
-    std::string command;
     if (!json_typed(req, res))
       return;
-    if (auto err = parse_command_request(req.body, command))
-      return reply_error(res, 400, "bad_input", err.message);
+    auto command = parse_command_request(req.body);
+    if (!command)
+      return reply_error(res, 400, "bad_input", command.err().message);
     auto node = req.matches[1];
-    auto r = bk->post_node_command(node, command);
+    auto r = bk->post_node_command(node, *command);
     if (reply_failed(res, r))
       return;
     res.set_header("Location", "/v1/nodes/" + node + "/commands");

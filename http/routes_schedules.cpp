@@ -33,13 +33,14 @@ void reply(Response& res, const result<schedule_record>& r, int status = 200) {
   res.set_content(dump_json(to_json(r.value())), "application/json");
 }
 
-bool id_from(const Request& req, Response& res, uint64_t& id) {
+/// The schedule id the route's path names.
+result<uint64_t> id_from(const Request& req) {
   auto text = req.matches[1];
+  uint64_t id = 0;
   auto [end, err] = std::from_chars(text.data(), text.data() + text.size(), id);
   if (!text.empty() && err == std::errc{} && end == text.data() + text.size())
-    return true;
-  reply_error(res, 400, "bad_input", "schedule id '" + text + "' is not a number");
-  return false;
+    return id;
+  return error{ec::bad_input, "schedule id '" + text + "' is not a number"};
 }
 
 } // namespace
@@ -47,12 +48,12 @@ bool id_from(const Request& req, Response& res, uint64_t& id) {
 void add_schedule_routes(const route_adder& add, schedules_backend& b) {
   const char* one = R"(/v1/schedules/([^/]+))";
   add("POST", "/v1/schedules", [bk = &b](const Request& req, Response& res) {
-    schedule_input in;
     if (!json_typed(req, res))
       return;
-    if (auto err = parse_schedule_body(req.body, in))
-      return reply_error(res, 400, "bad_input", err.message);
-    auto r = bk->create_schedule(std::move(in));
+    auto in = parse_schedule_body(req.body);
+    if (!in)
+      return reply_error(res, 400, "bad_input", in.err().message);
+    auto r = bk->create_schedule(std::move(*in));
     if (r)
       res.set_header("Location", "/v1/schedules/" + std::to_string(r->id));
     reply(res, r, 201);
@@ -66,29 +67,29 @@ void add_schedule_routes(const route_adder& add, schedules_backend& b) {
     res.set_content(dump_json(to_json(r.value())), "application/json");
   });
   add("GET", one, [bk = &b](const Request& req, Response& res) {
-    if (uint64_t id = 0; id_from(req, res, id))
-      reply(res, bk->get_schedule(id));
+    if (auto id = id_from(req); !reply_failed(res, id))
+      reply(res, bk->get_schedule(*id));
   });
   for (auto [path, running] : {std::pair{R"(/v1/schedules/([^/]+)/start)", true},
                                std::pair{R"(/v1/schedules/([^/]+)/stop)", false}})
     add("POST", path, [bk = &b, running = running](const Request& req, Response& res) {
-      if (uint64_t id = 0; id_from(req, res, id))
-        reply(res, bk->set_schedule_running(id, running));
+      if (auto id = id_from(req); !reply_failed(res, id))
+        reply(res, bk->set_schedule_running(*id, running));
     });
   auto change = [bk = &b](const Request& req, Response& res) {
-    uint64_t id = 0;
-    if (!id_from(req, res, id) || !json_typed(req, res))
+    auto id = id_from(req);
+    if (reply_failed(res, id) || !json_typed(req, res))
       return;
-    std::string every, cron;
-    if (auto err = parse_period_body(req.body, every, cron))
-      return reply_error(res, 400, "bad_input", err.message);
-    reply(res, bk->change_schedule(id, every, cron));
+    auto period = parse_period_body(req.body);
+    if (!period)
+      return reply_error(res, 400, "bad_input", period.err().message);
+    reply(res, bk->change_schedule(*id, period->every, period->cron));
   };
   add("PUT", one, change);
   add("PATCH", one, change);
   add("DELETE", one, [bk = &b](const Request& req, Response& res) {
-    if (uint64_t id = 0; id_from(req, res, id))
-      reply(res, bk->delete_schedule(id));
+    if (auto id = id_from(req); !reply_failed(res, id))
+      reply(res, bk->delete_schedule(*id));
   });
 }
 

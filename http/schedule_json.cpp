@@ -14,85 +14,86 @@ namespace {
 using json = nlohmann::json;
 
 /// Parses `body` as a JSON object whose keys are all in `allowed`.
-error object_of(std::string_view body, std::initializer_list<const char*> allowed,
-                json& out) {
+result<json> object_of(std::string_view body, std::initializer_list<const char*> allowed) {
   // The job template is written back as JSON text, which recurses once per
   // level: refuse deep nesting while reading (as parse_job_request does).
   bool too_deep = false;
-  out = json::parse(body.begin(), body.end(), [&too_deep](int depth, json::parse_event_t, json&) {
+  auto out = json::parse(body.begin(), body.end(), [&too_deep](int depth, json::parse_event_t, json&) {
     too_deep = too_deep || depth > max_json_depth;
     return !too_deep;
   }, false);
   if (too_deep)
-    return {ec::bad_input, fmt::format("the body is nested more than {} levels deep",
-                                       max_json_depth)};
+    return error{ec::bad_input, fmt::format("the body is nested more than {} levels deep",
+                                            max_json_depth)};
   if (out.is_discarded() || !out.is_object())
-    return {ec::bad_input, "the body must be a JSON object"};
+    return error{ec::bad_input, "the body must be a JSON object"};
   for (auto& [key, value] : out.items()) {
     bool known = false;
     for (auto* a : allowed)
       known = known || key == a;
     if (!known)
-      return {ec::bad_input, fmt::format("unknown field '{}' (allowed: {})", key,
-                                         fmt::join(allowed, ", "))};
+      return error{ec::bad_input, fmt::format("unknown field '{}' (allowed: {})", key,
+                                              fmt::join(allowed, ", "))};
   }
-  return {};
+  return out;
 }
 
-error read_string(const json& doc, const char* key, std::string& out) {
+/// The string at doc[key]; `absent` when the key is missing or null.
+result<std::string> string_field(const json& doc, const char* key, std::string absent) {
   auto i = doc.find(key);
   if (i == doc.end() || i->is_null())
-    return {};
+    return absent;
   if (!i->is_string())
-    return {ec::bad_input, fmt::format("{}: expected a string", key)};
-  out = i->get<std::string>();
-  return {};
+    return error{ec::bad_input, fmt::format("{}: expected a string", key)};
+  return i->get<std::string>();
 }
 
 } // namespace
 
-error parse_schedule_body(std::string_view body, schedule_input& out) {
-  json doc;
-  if (auto err = object_of(body, {"name", "every", "cron", "catch_up", "running", "job"}, doc))
-    return err;
+result<schedule_input> parse_schedule_body(std::string_view body) {
+  auto parsed_doc = object_of(body, {"name", "every", "cron", "catch_up", "running", "job"});
+  if (!parsed_doc)
+    return parsed_doc.err();
+  const json& doc = *parsed_doc;
   schedule_input in;
   using slot = std::pair<const char*, std::string*>;
   for (auto [key, field] : {slot{"name", &in.name}, slot{"every", &in.every},
-                            slot{"cron", &in.cron}, slot{"catch_up", &in.catch_up}})
-    if (auto err = read_string(doc, key, *field))
-      return err;
+                            slot{"cron", &in.cron}, slot{"catch_up", &in.catch_up}}) {
+    auto value = string_field(doc, key, *field);
+    if (!value)
+      return value.err();
+    *field = std::move(*value);
+  }
   if (auto r = doc.find("running"); r != doc.end()) {
     if (!r->is_boolean())
-      return {ec::bad_input, "running: expected true or false"};
+      return error{ec::bad_input, "running: expected true or false"};
     in.running = r->get<bool>();
   }
   if (auto checked = check_schedule_input(in); !checked)
     return checked.err();
   auto job = doc.find("job");
   if (job == doc.end() || !job->is_object())
-    return {ec::bad_input, "job: expected the job to run, as POST /v1/jobs takes it, e.g. "
-                           "{\"name\": \"report\", \"tasks\": [{\"type\": \"echo\"}]}"};
+    return error{ec::bad_input, "job: expected the job to run, as POST /v1/jobs takes it, e.g. "
+                                "{\"name\": \"report\", \"tasks\": [{\"type\": \"echo\"}]}"};
   in.job_template = job->dump(-1, ' ', false, json::error_handler_t::replace);
   if (auto parsed = parse_job_request(in.job_template, job_limits{}); parsed.err)
-    return {ec::bad_input, "job." + parsed.err.message};
-  out = std::move(in);
-  return {};
+    return error{ec::bad_input, "job." + parsed.err.message};
+  return in;
 }
 
-error parse_period_body(std::string_view body, std::string& every, std::string& cron) {
-  json doc;
-  if (auto err = object_of(body, {"every", "cron"}, doc))
-    return err;
-  std::string e, c;
-  if (auto err = read_string(doc, "every", e))
-    return err;
-  if (auto err = read_string(doc, "cron", c))
-    return err;
-  if (auto rec = parse_recurrence(e, c); !rec)
+result<schedule_period> parse_period_body(std::string_view body) {
+  auto doc = object_of(body, {"every", "cron"});
+  if (!doc)
+    return doc.err();
+  auto every = string_field(*doc, "every", {});
+  if (!every)
+    return every.err();
+  auto cron = string_field(*doc, "cron", {});
+  if (!cron)
+    return cron.err();
+  if (auto rec = parse_recurrence(*every, *cron); !rec)
     return rec.err();
-  every = std::move(e);
-  cron = std::move(c);
-  return {};
+  return schedule_period{std::move(*every), std::move(*cron)};
 }
 
 json to_json(const schedule_record& r) {

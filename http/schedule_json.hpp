@@ -20,10 +20,16 @@ namespace drover {
 ///    "job": {the body POST /v1/jobs takes}}
 /// Checks the shape, the timing, catch_up and the job (with the job parser
 /// of POST /v1/jobs). ec::bad_input saying what to fix.
-error parse_schedule_body(std::string_view body, schedule_input& out);
+result<schedule_input> parse_schedule_body(std::string_view body);
+
+/// A schedule's new period: exactly one of the two is set.
+struct schedule_period {
+  std::string every;
+  std::string cron;
+};
 
 /// PUT / PATCH /v1/schedules/{id}: {"every": "5m"} or {"cron": "..."}.
-error parse_period_body(std::string_view body, std::string& every, std::string& cron);
+result<schedule_period> parse_period_body(std::string_view body);
 
 /// A schedule: id, name, every|cron, catch_up, state, runs, next/last run
 /// times, the job template and the recent runs with their job ids.

@@ -32,26 +32,27 @@ producer_groups::joined producer_groups::join(const member_info& info, bool same
   return out;
 }
 
-bool producer_groups::lose(const std::string& node, lost& out) {
+std::optional<producer_groups::lost> producer_groups::lose(const std::string& node) {
   auto i = members_.find(node);
   if (i == members_.end())
-    return false;
+    return std::nullopt;
+  lost out;
   out.gen = i->second.grace.lose();
   out.was_active = is_active(node);
-  return true;
+  return out;
 }
 
-bool producer_groups::expire(const std::string& node, uint64_t gen, bool left_work,
-                             expired& out) {
+std::optional<producer_groups::expired> producer_groups::expire(const std::string& node,
+                                                                uint64_t gen, bool left_work) {
   auto i = members_.find(node);
   if (i == members_.end() || !i->second.grace.expired(gen))
-    return false; // it came back, or this timer is an old one
+    return std::nullopt; // it came back, or this timer is an old one
   auto group = i->second.info.group;
   members_.erase(i);
-  out = expired{};
+  expired out;
   auto active = active_.find(group);
   if (active == active_.end() || active->second != node)
-    return true; // a standby left: nothing to hand over
+    return out; // a standby left: nothing to hand over
   out.was_active = true;
   active_.erase(active);
   if (auto* next = first_standby(group, node)) {
@@ -61,7 +62,7 @@ bool producer_groups::expire(const std::string& node, uint64_t gen, bool left_wo
     orphaned_by_[group] = node;
     out.orphaned = true;
   }
-  return true;
+  return out;
 }
 
 std::string producer_groups::active_of(const std::string& group) const {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "core/grace.hpp"
@@ -40,8 +41,8 @@ public:
     uint64_t gen = 0;           ///< for its grace timer
     bool was_active = false;
   };
-  /// Producer `node` is gone; false if it is not a member.
-  bool lose(const std::string& node, lost& out);
+  /// Producer `node` is gone; none if it is not a member.
+  std::optional<lost> lose(const std::string& node);
 
   struct expired {
     bool was_active = false;
@@ -51,8 +52,8 @@ public:
   /// The grace timer of `node` carrying `gen` fired. If it is still gone it
   /// leaves; if it was active, the first standby becomes active, or, with no
   /// standby and `left_work` (it pushed unfinished jobs), the group is
-  /// orphaned. False if the timer is stale (it came back, or an older one).
-  bool expire(const std::string& node, uint64_t gen, bool left_work, expired& out);
+  /// orphaned. None if the timer is stale (it came back, or an older one).
+  std::optional<expired> expire(const std::string& node, uint64_t gen, bool left_work);
 
   /// The active producer of `group`, empty if none.
   std::string active_of(const std::string& group) const;

@@ -4,10 +4,7 @@
 namespace drover {
 
 std::optional<task_id> task_queues::pop() {
-  task_id id = 0;
-  if (!queued_.pop(id))
-    return std::nullopt;
-  return id;
+  return queued_.pop();
 }
 
 } // namespace drover

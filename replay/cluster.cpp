@@ -124,10 +124,10 @@ error sim_cluster::start_core() {
   db = std::move(*opened);
   auto mo = manager_options_of(o, env);
   if (!s_.rules_path.empty()) {
-    auto rules = std::make_shared<rule_set>();
-    if (auto e = load_rules(s_.rules_path, *rules))
-      return e;
-    mo.rules = std::move(rules);
+    auto rules = load_rules(s_.rules_path);
+    if (!rules)
+      return rules.err();
+    mo.rules = std::make_shared<rule_set>(std::move(*rules));
   }
   manager = spawn_manager_role(sys_, std::move(mo), db, !deterministic_, store,
                                std::make_shared<memory_schedule_store>()); // the scheduler's

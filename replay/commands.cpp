@@ -24,22 +24,23 @@ int run_replay(const replay_commands& c) {
     std::cerr << "drover replay: --tolerance is for --clock=real only (virtual time is exact)\n";
     return 2;
   }
-  scenario s;
-  if (auto err = load_scenario(c.file, s)) {
-    std::cerr << err.message << "\n";
+  auto loaded = load_scenario(c.file);
+  if (!loaded) {
+    std::cerr << loaded.err().message << "\n";
     return 2;
   }
-  replay_result r;
+  const scenario& s = *loaded;
   real_options ro;
   if (c.tolerance_ms >= 0)
     ro.tolerance_ms = c.tolerance_ms;
-  auto err = c.processes         ? replay_processes(s, ro, r)
-             : c.clock == "real" ? replay_real(s, ro, r)
-                                 : replay_virtual(s, r);
-  if (err) {
-    std::cerr << "drover replay: " << err.message << "\n";
+  auto played = c.processes         ? replay_processes(s, ro)
+                : c.clock == "real" ? replay_real(s, ro)
+                                    : replay_virtual(s);
+  if (!played) {
+    std::cerr << "drover replay: " << played.err().message << "\n";
     return 2;
   }
+  const replay_result& r = *played;
   if (!c.trace_path.empty()) {
     std::ofstream out{c.trace_path, std::ios::binary | std::ios::trunc};
     out << r.trace;

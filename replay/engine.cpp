@@ -171,23 +171,27 @@ struct virtual_run {
 
 } // namespace
 
-error replay_virtual(const scenario& s, replay_result& out) {
-  out = replay_result{};
-  return play_quietly(s, out, [&] {
-    virtual_run run{s, out};
-    return run.run();
+result<replay_result> replay_virtual(const scenario& s) {
+  return play_quietly(s, [&]() -> result<replay_result> {
+    replay_result out;
+    { // the run's end (its actors stopped) belongs to the result too
+      virtual_run run{s, out};
+      if (auto err = run.run())
+        return err;
+    }
+    return out;
   });
 }
 
-error play_quietly(const scenario& s, replay_result& out, const std::function<error()>& play) {
+result<replay_result> play_quietly(const scenario& s,
+                                   const std::function<result<replay_result>()>& play) {
   auto level_was = log_enabled(log_level::info) ? log_level::info : log_level::warn;
   set_log_level(log_level::error);
-  auto err = play();
+  auto played = play();
   set_log_level(level_was);
-  if (err)
-    return err;
-  judge(s, out);
-  return {};
+  if (played)
+    judge(s, *played);
+  return played;
 }
 
 void judge(const scenario& s, replay_result& result) {

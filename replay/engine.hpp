@@ -18,10 +18,6 @@ struct replay_result;
 /// Checks every expectation against `result.outcome`; `passed` holds when
 /// the run was not aborted and every check is ok. Shared by all clocks.
 void judge(const scenario& s, replay_result& result);
-/// Runs `play` with the actors' log lines off (they are not part of the
-/// trace), then judges `out` unless `play` failed.
-error play_quietly(const scenario& s, replay_result& out, const std::function<error()>& play);
-
 struct replay_result {
   std::string trace;                 ///< one line per event, ms since the start
   run_outcome outcome;
@@ -30,11 +26,16 @@ struct replay_result {
   std::string clock_note;            ///< real clock: how it differs; empty on virtual time
 };
 
+/// Runs `play` with the actors' log lines off (they are not part of the
+/// trace), then judges what it played unless it failed.
+result<replay_result> play_quietly(const scenario& s,
+                                   const std::function<result<replay_result>()>& play);
+
 /// Runs `s` on CAF's deterministic test scheduler: every actor in this
 /// process, time advanced instantly from timer to timer. The same scenario
 /// gives the same trace, byte for byte. Errors only for a cluster that
 /// cannot be built (e.g. an unreadable rules file).
-error replay_virtual(const scenario& s, replay_result& out);
+result<replay_result> replay_virtual(const scenario& s);
 
 /// How a real-clock replay waits and judges.
 struct real_options {
@@ -53,7 +54,7 @@ struct real_options {
 /// them) and fail saying so; `lists` at the end is read from the store once
 /// every actor has stopped. Errors only for a cluster that cannot be built;
 /// a manager that stops answering ends the run with outcome.aborted set.
-error replay_real(const scenario& s, const real_options& o, replay_result& out);
+result<replay_result> replay_real(const scenario& s, const real_options& o);
 
 /// Runs `s` with every member a `drover run` process of this binary on
 /// 127.0.0.1 (engine_processes.cpp): kill is SIGKILL, state is read over
@@ -64,7 +65,7 @@ error replay_real(const scenario& s, const real_options& o, replay_result& out);
 /// `lists` and `restarts` counters; `executed` only at the end and only if no
 /// consumer was SIGKILLed; `timeouts` and `completed_twice` only when no
 /// task of the scenario has a timeout.
-error replay_processes(const scenario& s, const real_options& o, replay_result& out);
+result<replay_result> replay_processes(const scenario& s, const real_options& o);
 
 /// The report: every expectation with PASS/FAIL and what was found.
 std::string format_report(const scenario& s, const replay_result& r);

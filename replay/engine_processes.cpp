@@ -253,10 +253,10 @@ struct proc_run : wall_driver {
 
 } // namespace
 
-error replay_processes(const scenario& s, const real_options& o, replay_result& out) {
-  out = replay_result{};
+result<replay_result> replay_processes(const scenario& s, const real_options& o) {
   if (auto why = unsupported_in_processes(s); !why.empty())
-    return {ec::bad_input, why.substr(0, why.size() - 1)};
+    return error{ec::bad_input, why.substr(0, why.size() - 1)};
+  replay_result out;
   out.clock_note = fmt::format(
     "processes: every member a drover run process, kill = SIGKILL, state read over REST "
     "(timed expectations +-{} ms; the trace has wall-clock times and differs from run to run)",
@@ -279,7 +279,7 @@ error replay_processes(const scenario& s, const real_options& o, replay_result& 
   if (err)
     return err;
   judge(s, out);
-  return {};
+  return out;
 }
 
 } // namespace drover::replay

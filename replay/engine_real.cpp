@@ -148,16 +148,20 @@ struct real_run : wall_driver {
 
 } // namespace
 
-error replay_real(const scenario& s, const real_options& o, replay_result& out) {
-  out = replay_result{};
-  out.clock_note = fmt::format("clock: real (timed expectations +-{} ms; the trace has "
-                               "wall-clock times and differs from run to run)",
-                               o.tolerance_ms);
-  out.outcome.tolerance_ms = o.tolerance_ms;
-  out.outcome.producers_observed = false;
-  return play_quietly(s, out, [&] {
-    real_run run{s, o, out};
-    return run.run();
+result<replay_result> replay_real(const scenario& s, const real_options& o) {
+  return play_quietly(s, [&]() -> result<replay_result> {
+    replay_result out;
+    out.clock_note = fmt::format("clock: real (timed expectations +-{} ms; the trace has "
+                                 "wall-clock times and differs from run to run)",
+                                 o.tolerance_ms);
+    out.outcome.tolerance_ms = o.tolerance_ms;
+    out.outcome.producers_observed = false;
+    { // the run's end (its actors stopped) belongs to the result too
+      real_run run{s, o, out};
+      if (auto err = run.run())
+        return err;
+    }
+    return out;
   });
 }
 

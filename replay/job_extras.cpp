@@ -38,8 +38,10 @@ void read_split(yaml_reader& r, const field& f, job_def& out) {
     s.from = static_cast<int64_t>(from);
     s.to = static_cast<int64_t>(to);
   }
-  if (auto err = split_payloads(s, 100000, out.parts))
-    r.fail(f.mark(), err.message);
+  if (auto parts = split_payloads(s, 100000))
+    out.parts = std::move(*parts);
+  else
+    r.fail(f.mark(), parts.err().message);
 }
 
 } // namespace

@@ -155,10 +155,10 @@ bool is_counter_name(const std::string& name);
 /// one line per problem, each "source:line:column: what is wrong", all at
 /// once. Relative file names in it are resolved against `base_dir`.
 /// Never throws.
-error parse_scenario(const std::string& yaml_text, const std::string& source,
-                     const std::string& base_dir, scenario& out);
+result<scenario> parse_scenario(const std::string& yaml_text, const std::string& source,
+                                const std::string& base_dir);
 
 /// Reads `path` and parses it (files named in it are relative to its folder).
-error load_scenario(const std::string& path, scenario& out);
+result<scenario> load_scenario(const std::string& path);
 
 } // namespace drover::replay

@@ -186,13 +186,12 @@ std::string resolve_path(const std::string& base_dir, const std::string& rel) {
 }
 
 void check_rules_file(yaml_reader& r, const field& f, const std::string& path) {
-  rule_set rules;
-  if (auto err = load_rules(path, rules))
-    r.fail(f.mark(), "bad rules file: " + err.message);
+  if (auto rules = load_rules(path); !rules)
+    r.fail(f.mark(), "bad rules file: " + rules.err().message);
 }
 
-error parse_scenario(const std::string& yaml_text, const std::string& source,
-                     const std::string& base_dir, scenario& out) {
+result<scenario> parse_scenario(const std::string& yaml_text, const std::string& source,
+                                const std::string& base_dir) {
   yaml_reader r{source};
   scenario s;
   s.path = source;
@@ -207,11 +206,10 @@ error parse_scenario(const std::string& yaml_text, const std::string& source,
   }
   if (!r.ok())
     return error{ec::bad_input, r.report()};
-  out = std::move(s);
-  return {};
+  return s;
 }
 
-error load_scenario(const std::string& path, scenario& out) {
+result<scenario> load_scenario(const std::string& path) {
   std::ifstream in{path};
   if (!in)
     return error{ec::bad_input, path + ": cannot read the scenario file"};
@@ -219,7 +217,7 @@ error load_scenario(const std::string& path, scenario& out) {
   text << in.rdbuf();
   auto slash = path.rfind('/');
   auto dir = slash == std::string::npos ? std::string{"."} : path.substr(0, slash);
-  return parse_scenario(text.str(), path, dir, out);
+  return parse_scenario(text.str(), path, dir);
 }
 
 } // namespace drover::replay

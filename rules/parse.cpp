@@ -229,7 +229,7 @@ void reader::read_target(const field& f, member_filter& to) {
 
 } // namespace
 
-error parse_rules(std::string_view yaml_text, std::string_view source, rule_set& out) {
+result<rule_set> parse_rules(std::string_view yaml_text, std::string_view source) {
   // Invalid UTF-8 or a NUL byte (a PUT body can hold anything) is refused
   // before yaml-cpp sees it.
   if (auto err = check_text(yaml_text, source))
@@ -249,8 +249,7 @@ error parse_rules(std::string_view yaml_text, std::string_view source, rule_set&
   rs.source = std::string{source};
   rs.hash = fnv1a_hex(yaml_text);
   rs.text = std::string{yaml_text};
-  out = std::move(rs);
-  return {};
+  return rs;
 }
 
 } // namespace drover

@@ -53,11 +53,11 @@ const char* hash_field_names() {
   return "key, job, type, payload, dedupe_key";
 }
 
-error load_rules(const std::string& path, rule_set& out) {
+result<rule_set> load_rules(const std::string& path) {
   auto text = read_text_file(path, "the rules file");
   if (!text)
     return error{ec::invalid_rules, text.err().message};
-  return parse_rules(*text, path, out);
+  return parse_rules(*text, path);
 }
 
 rule_set default_rules() {

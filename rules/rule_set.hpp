@@ -97,13 +97,12 @@ struct rule_set {
 
 /// Parses and validates a rules file. On failure returns ec::invalid_rules
 /// whose message has one line per problem, each "source:line:column: what is
-/// wrong" (1-based), all problems at once; `out` is then left unchanged.
-/// Never throws.
-error parse_rules(std::string_view yaml_text, std::string_view source, rule_set& out);
+/// wrong" (1-based), all problems at once. Never throws.
+result<rule_set> parse_rules(std::string_view yaml_text, std::string_view source);
 
 /// Reads `path`, then parse_rules with `path` as the source. An unreadable
 /// file is ec::invalid_rules naming the file.
-error load_rules(const std::string& path, rule_set& out);
+result<rule_set> load_rules(const std::string& path);
 
 /// The rule set used when no file is given: least_loaded, 64 per consumer.
 rule_set default_rules();

@@ -29,19 +29,17 @@ struct played {
 };
 
 played play_real(const std::string& name) {
-  played p;
-  auto err = load_scenario(dir + "/" + name, p.s);
-  REQUIRE_MESSAGE(!err, err.message);
-  auto run_err = replay_real(p.s, real_options{}, p.r);
-  REQUIRE_MESSAGE(!run_err, run_err.message);
-  return p;
+  auto s = load_scenario(dir + "/" + name);
+  REQUIRE_MESSAGE(s, s.err().message);
+  auto r = replay_real(*s, real_options{});
+  REQUIRE_MESSAGE(r, r.err().message);
+  return played{std::move(*s), std::move(*r)};
 }
 
 scenario parse(const std::string& yaml) {
-  scenario s;
-  auto err = parse_scenario(yaml, "t.yaml", ".", s);
-  REQUIRE_MESSAGE(!err, err.message);
-  return s;
+  auto s = parse_scenario(yaml, "t.yaml", ".");
+  REQUIRE_MESSAGE(s, s.err().message);
+  return std::move(*s);
 }
 
 snapshot snap(int64_t at, uint64_t consumers) {

@@ -39,13 +39,11 @@ std::vector<std::string> scenario_files() {
 }
 
 replay_result play(const std::string& path) {
-  scenario s;
-  auto err = load_scenario(path, s);
-  REQUIRE_MESSAGE(!err, err.message);
-  replay_result r;
-  auto run_err = replay_virtual(s, r);
-  REQUIRE_MESSAGE(!run_err, run_err.message);
-  return r;
+  auto s = load_scenario(path);
+  REQUIRE_MESSAGE(s, s.err().message);
+  auto r = replay_virtual(*s);
+  REQUIRE_MESSAGE(r, r.err().message);
+  return std::move(*r);
 }
 
 /// Runs `drover replay ARGS...` through the command wiring; the exit code.
@@ -75,9 +73,9 @@ TEST_CASE("every scenario in scenarios/ passes on virtual time, each well under 
     auto t0 = std::chrono::steady_clock::now();
     auto r = play(f);
     auto took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    scenario s;
-    load_scenario(f, s);
-    INFO(format_report(s, r));
+    auto s = load_scenario(f);
+    REQUIRE(s);
+    INFO(format_report(*s, r));
     CHECK(r.passed);
     CHECK_FALSE(r.outcome.hit_limit);
     CHECK(took < 1.0);
@@ -115,17 +113,18 @@ expect:
   - { counter: retries, equals: 3 }
   - { all_tasks: failed }
 )");
-  scenario s;
-  REQUIRE(!load_scenario(path, s));
-  replay_result r;
-  REQUIRE(!replay_virtual(s, r));
+  auto s = load_scenario(path);
+  REQUIRE(s);
+  auto played = replay_virtual(*s);
+  REQUIRE(played);
+  const replay_result& r = *played;
   CHECK_FALSE(r.passed);
   REQUIRE(r.checks.size() == 3);
   CHECK_FALSE(r.checks[0].ok);
   CHECK(r.checks[0].detail == "0 of 5 tasks SUCCEEDED, 5 FAILED");
   CHECK_FALSE(r.checks[1].ok);
   CHECK(r.checks[2].ok);
-  CHECK(format_report(s, r).find("FAIL " + path + ":6:") != std::string::npos);
+  CHECK(format_report(*s, r).find("FAIL " + path + ":6:") != std::string::npos);
   CHECK(replay_cli({"replay", "--quiet", path}) == 1);
 }
 
@@ -141,9 +140,9 @@ timeline:
 expect:
   - { all_tasks: sleepy }
 )");
-  scenario s;
-  auto err = load_scenario(path, s);
-  REQUIRE(err);
+  auto s = load_scenario(path);
+  REQUIRE_FALSE(s);
+  const error& err = s.err();
   CHECK(err.message.find(path + ":4:10: 'grace' must be a duration") != std::string::npos);
   CHECK(err.message.find(path + ":5:3: unknown key 'colour' in cluster") != std::string::npos);
   CHECK(err.message.find(path + ":7:41: 'tasks' must be a whole number") != std::string::npos);
@@ -153,16 +152,15 @@ expect:
 }
 
 TEST_CASE("broken YAML, a missing file and out-of-order entries are positioned errors") {
-  scenario s;
-  auto err = parse_scenario("name: x\ncluster: {consumers: [c1\n", "t.yaml", ".", s);
-  REQUIRE(err);
-  CHECK(err.message.rfind("t.yaml:3:1: ", 0) == 0);
-  err = parse_scenario("name: x\ncluster: {consumers: [c1]}\ntimeline:\n"
-                       "  - { at: 2s, kill: c1 }\n  - { at: 1s, restart: c1 }\nexpect: []\n",
-                       "t.yaml", ".", s);
-  REQUIRE(err);
-  CHECK(err.message.find("t.yaml:5:11: entries must be in time order") != std::string::npos);
-  CHECK(load_scenario("/nonexistent/x.yaml", s).message
+  auto s = parse_scenario("name: x\ncluster: {consumers: [c1\n", "t.yaml", ".");
+  REQUIRE_FALSE(s);
+  CHECK(s.err().message.rfind("t.yaml:3:1: ", 0) == 0);
+  s = parse_scenario("name: x\ncluster: {consumers: [c1]}\ntimeline:\n"
+                     "  - { at: 2s, kill: c1 }\n  - { at: 1s, restart: c1 }\nexpect: []\n",
+                     "t.yaml", ".");
+  REQUIRE_FALSE(s);
+  CHECK(s.err().message.find("t.yaml:5:11: entries must be in time order") != std::string::npos);
+  CHECK(load_scenario("/nonexistent/x.yaml").err().message
         == "/nonexistent/x.yaml: cannot read the scenario file");
 }
 

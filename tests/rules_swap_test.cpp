@@ -49,9 +49,9 @@ struct swap_fixture : manager_fixture {
 };
 
 std::shared_ptr<const rule_set> parsed(const std::string& yaml, const std::string& source) {
-  auto rs = std::make_shared<rule_set>();
-  REQUIRE_FALSE(parse_rules(yaml, source, *rs));
-  return rs;
+  auto rs = parse_rules(yaml, source);
+  REQUIRE(rs);
+  return std::make_shared<rule_set>(std::move(*rs));
 }
 
 void write_file(const std::string& path, const std::string& text) {

@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "app/job_file.hpp"
 #include "app/run_prepare.hpp"
 #include "store/sqlite_store.hpp"
 #include "tests/support/process.hpp"
@@ -52,6 +53,25 @@ TEST_CASE("the REST port is bound by prepare_run, and a bad job file stops it fi
   CHECK(err.message.find("tasks[0].type: must not be empty") != std::string::npos);
   CHECK_FALSE(bad.http); // nothing listens
   CHECK_FALSE(bad.store);
+}
+
+TEST_CASE("a job file reads into its job, and a missing or bad one names the file") {
+  scratch_dir dir;
+  auto path = dir.path + "/job.json";
+  std::ofstream{path} << R"({"name": "thumbs", "tasks": [{"type": "resize", "count": 3}]})";
+  auto job = load_job_file(path);
+  REQUIRE_MESSAGE(job, job.err().message);
+  CHECK(job->name == "thumbs");
+  REQUIRE(job->tasks.size() == 3);
+  CHECK(job->tasks[0].type == "resize");
+  auto missing = load_job_file(dir.path + "/none.json");
+  REQUIRE_FALSE(missing);
+  CHECK(missing.err().code == ec::bad_input);
+  CHECK(missing.err().message.rfind(dir.path + "/none.json: cannot read the --job-file", 0) == 0);
+  std::ofstream{path, std::ios::trunc} << R"({"name": "thumbs"})";
+  auto bad = load_job_file(path);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.err().message.rfind(path + ": ", 0) == 0);
 }
 
 } // TEST_SUITE

@@ -49,9 +49,10 @@ TEST_CASE("bounded queues keep one FIFO per priority, split at the capacity") {
           prio_of[next++] = s.prio;
           break;
         case q_op::push_front: { // only what was just popped goes back
-          task_id id = 0;
-          if (!q.pop(id))
+          auto popped = q.pop();
+          if (!popped)
             break;
+          task_id id = *popped;
           int p = prio_of.at(id);
           RC_ASSERT(model[p].front() == id);
           q.push_front(id, static_cast<priority>(p));
@@ -61,11 +62,12 @@ TEST_CASE("bounded queues keep one FIFO per priority, split at the capacity") {
         case q_op::pop: {
           bool all_busy = std::all_of(model.begin(), model.end(),
                                       [](auto& d) { return !d.empty(); });
-          task_id id = 0;
           bool any = std::any_of(model.begin(), model.end(), [](auto& d) { return !d.empty(); });
-          RC_ASSERT(q.pop(id) == any);
+          auto popped = q.pop();
+          RC_ASSERT(popped.has_value() == any);
           if (!any)
             break;
+          task_id id = *popped;
           int p = prio_of.at(id);
           RC_ASSERT(model[p].front() == id); // oldest of its priority, standby included
           model[p].pop_front();

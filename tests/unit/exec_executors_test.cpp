@@ -36,11 +36,10 @@ struct executors_fixture {
     return h;
   }
   std::shared_ptr<handler_set> set_of(const std::string& yaml) {
-    auto hs = std::make_shared<handler_set>();
-    auto err = parse_handlers(yaml, src + "/h.yaml", false, {"noop", "sleep"}, *hs);
-    INFO(err.message);
-    REQUIRE_FALSE(err);
-    return hs;
+    auto hs = parse_handlers(yaml, src + "/h.yaml", false, {"noop", "sleep"});
+    INFO(hs.err().message);
+    REQUIRE(hs);
+    return std::make_shared<handler_set>(std::move(*hs));
   }
   exec_outcome run(exec_request r) {
     auto n = box.size();

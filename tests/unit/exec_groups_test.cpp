@@ -38,13 +38,17 @@ TEST_CASE("a restart kills the groups its SIGKILLed predecessor left, and never 
     // The spawning thread ends as a SIGKILLed consumer's would: the leader
     // dies (PR_SET_PDEATHSIG), its background children stay behind.
     std::thread t{[&] {
-      REQUIRE_FALSE(spawn_process(sh("sleep 1000 & sleep 1000 & wait"), left));
+      auto started = spawn_process(sh("sleep 1000 & sleep 1000 & wait"));
+      REQUIRE(started);
+      left = *started;
       rec.add(left.pid, left.start_time);
       for (int i = 0; i < 300 && live_in_group(left.pid) < 3; ++i)
         std::this_thread::sleep_for(10ms);
     }};
     t.join();
-    REQUIRE_FALSE(spawn_process(sh("exec sleep 1000"), stranger));
+    auto started = spawn_process(sh("exec sleep 1000"));
+    REQUIRE(started);
+    stranger = *started;
     rec.add(stranger.pid, stranger.start_time + 1); // same pid, another process: a stranger
   }
   ::waitpid(left.pid, nullptr, 0); // the dead leader (our child here)
@@ -67,7 +71,9 @@ TEST_CASE("removed groups are not killed, and no path records nothing") {
   spawned s;
   {
     group_record rec{path};
-    REQUIRE_FALSE(spawn_process(sh("exec sleep 1000"), s));
+    auto started = spawn_process(sh("exec sleep 1000"));
+    REQUIRE(started);
+    s = *started;
     rec.add(s.pid, s.start_time);
     rec.remove(s.pid);
   }

@@ -19,22 +19,17 @@ namespace {
 const std::vector<std::string> builtin{"burn", "echo", "fail", "noop", "sleep"};
 
 std::string problems(const std::string& yaml, bool whole_config = false) {
-  handler_set hs;
-  hs.source = "untouched";
-  auto err = parse_handlers(yaml, "h.yaml", whole_config, builtin, hs);
-  if (err) {
-    CHECK(err.code == ec::bad_input);
-    CHECK(hs.source == "untouched"); // a bad file leaves the set as it was
-  }
-  return err.message;
+  auto hs = parse_handlers(yaml, "h.yaml", whole_config, builtin);
+  if (!hs)
+    CHECK(hs.err().code == ec::bad_input);
+  return hs.err().message;
 }
 
 handler_set parsed(const std::string& yaml, bool whole_config = false) {
-  handler_set hs;
-  auto err = parse_handlers(yaml, "h.yaml", whole_config, builtin, hs);
-  INFO(err.message);
-  REQUIRE_FALSE(err);
-  return hs;
+  auto hs = parse_handlers(yaml, "h.yaml", whole_config, builtin);
+  INFO(hs.err().message);
+  REQUIRE(hs);
+  return std::move(*hs);
 }
 
 bool has(const std::string& text, const std::string& part) {
@@ -171,9 +166,9 @@ TEST_CASE("broken YAML is reported with its position") {
 }
 
 TEST_CASE("load_handlers reads a file and says when it cannot") {
-  handler_set hs;
-  auto err = load_handlers("/no/such/handlers.yaml", false, builtin, hs);
-  CHECK(has(err.message, "/no/such/handlers.yaml: cannot open the handlers file"));
+  auto hs = load_handlers("/no/such/handlers.yaml", false, builtin);
+  REQUIRE_FALSE(hs);
+  CHECK(has(hs.err().message, "/no/such/handlers.yaml: cannot open the handlers file"));
 }
 
 } // TEST_SUITE

@@ -22,11 +22,11 @@ public:
   }
 
   result<rules_info> put_rules(const std::string& yaml) override {
-    rule_set rs;
-    if (auto err = parse_rules(yaml, "<rest>", rs))
-      return err;
+    auto rs = parse_rules(yaml, "<rest>");
+    if (!rs)
+      return rs.err();
     std::lock_guard<std::mutex> g{mtx};
-    rules = rules_info{rs.version, rs.hash, "<rest>", yaml};
+    rules = rules_info{rs->version, rs->hash, "<rest>", yaml};
     return rules;
   }
 };

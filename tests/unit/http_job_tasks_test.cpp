@@ -47,37 +47,46 @@ query_params params(std::initializer_list<std::pair<const char*, const char*>> k
 TEST_SUITE("http: a job's tasks") {
 
 TEST_CASE("the query string: state in any case, paging, and errors naming the parameter") {
-  task_query q;
-  REQUIRE_FALSE(read_task_query(params({}), q));
-  CHECK(q.any_state);
-  CHECK(q.offset == 0);
-  CHECK(q.limit == 100);
-  REQUIRE_FALSE(read_task_query(params({{"state", "failed"}, {"offset", "20"}, {"limit", "5"}}), q));
-  CHECK_FALSE(q.any_state);
-  CHECK(q.state == task_state::failed);
-  CHECK(q.offset == 20);
-  CHECK(q.limit == 5);
-  CHECK(read_task_query(params({{"state", "DONE"}}), q).message
+  auto q = read_task_query(params({}));
+  REQUIRE(q);
+  CHECK(q->any_state);
+  CHECK(q->offset == 0);
+  CHECK(q->limit == 100);
+  CHECK(q->job == 0);
+  q = read_task_query(params({{"state", "failed"}, {"offset", "20"}, {"limit", "5"}}));
+  REQUIRE(q);
+  CHECK_FALSE(q->any_state);
+  CHECK(q->state == task_state::failed);
+  CHECK(q->offset == 20);
+  CHECK(q->limit == 5);
+  auto message = [](std::initializer_list<std::pair<const char*, const char*>> kv) {
+    auto r = read_task_query(params(kv));
+    CHECK_FALSE(r);
+    return r.err().message;
+  };
+  CHECK(message({{"state", "DONE"}})
         == "state: expected one of PENDING, ASSIGNED, RUNNING, SUCCEEDED, FAILED, CANCELLED, "
            "TIMED_OUT, got 'DONE'");
-  CHECK(read_task_query(params({{"offset", "-1"}}), q).message
+  CHECK(message({{"offset", "-1"}})
         == "offset: expected a non-negative integer, got '-1'");
-  CHECK(read_task_query(params({{"limit", "1001"}}), q).message
+  CHECK(message({{"limit", "1001"}})
         == "limit: expected an integer from 1 to 1000, got '1001'");
-  CHECK(read_task_query(params({{"limit", ""}}), q).message
+  CHECK(message({{"limit", ""}})
         == "limit: expected an integer from 1 to 1000, got ''");
-  CHECK(read_task_query(params({{"offset", "99999999999999999999999"}}), q).code == ec::bad_input);
-  CHECK(read_task_query(params({{"sate", "FAILED"}}), q).message
+  CHECK(read_task_query(params({{"offset", "99999999999999999999999"}})).err().code == ec::bad_input);
+  CHECK(message({{"sate", "FAILED"}})
         == "unknown query parameter 'sate' (allowed: state, q, offset, limit)");
-  CHECK(read_task_query(params({{"state", "FAILED"}, {"state", "SUCCEEDED"}}), q).message
+  CHECK(message({{"state", "FAILED"}, {"state", "SUCCEEDED"}})
         == "state: given more than once");
   auto long_value = std::string(500, 'x');
-  auto msg = read_task_query(params({{"state", long_value.c_str()}}), q).message;
+  auto msg = message({{"state", long_value.c_str()}});
   CHECK(msg.size() < 200); // a huge value is not echoed whole
-  uint64_t offset = 0;
-  uint32_t limit = 0;
-  CHECK(read_paging(params({{"state", "FAILED"}}), offset, limit).message
+  CHECK(read_paging(params({{"state", "FAILED"}})).err().message
         == "unknown query parameter 'state' (allowed: offset, limit)");
+  auto page = read_paging(params({{"offset", "7"}}));
+  REQUIRE(page);
+  CHECK(page->offset == 7);
+  CHECK(page->limit == 100);
 }
 
 TEST_CASE_FIXTURE(server_fixture, "GET /v1/jobs/{id}/tasks lists results, errors and paging") {

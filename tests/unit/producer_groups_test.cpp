@@ -42,16 +42,16 @@ TEST_CASE("the active one lost past its grace, the earliest standby takes over")
   g.join(producer("p1", "g"), false);
   g.join(producer("p2", "g"), false);
   g.join(producer("p3", "g"), false);
-  producer_groups::lost l;
-  REQUIRE(g.lose("p1", l));
-  CHECK(l.was_active);
+  auto l = g.lose("p1");
+  REQUIRE(l);
+  CHECK(l->was_active);
   CHECK_FALSE(g.pushing("p1", "g")); // lost: not pushing while its grace runs
   CHECK(g.active_of("g") == "p1");   // still active until the grace ends
-  producer_groups::expired e;
-  REQUIRE(g.expire("p1", l.gen, true, e));
-  CHECK(e.was_active);
-  CHECK(e.successor == "p2");
-  CHECK_FALSE(e.orphaned);
+  auto e = g.expire("p1", l->gen, true);
+  REQUIRE(e);
+  CHECK(e->was_active);
+  CHECK(e->successor == "p2");
+  CHECK_FALSE(e->orphaned);
   CHECK(g.active_of("g") == "p2");
   CHECK(g.member("p1") == nullptr);
 }
@@ -60,13 +60,12 @@ TEST_CASE("back within the grace, the timer is stale and nothing moves") {
   producer_groups g;
   g.join(producer("p1", "g"), false);
   g.join(producer("p2", "g"), false);
-  producer_groups::lost l;
-  REQUIRE(g.lose("p1", l));
+  auto l = g.lose("p1");
+  REQUIRE(l);
   auto again = g.join(producer("p1", "g"), true);
   CHECK(again.as == role::active_again);
   CHECK(again.back);
-  producer_groups::expired e;
-  CHECK_FALSE(g.expire("p1", l.gen, true, e));
+  CHECK_FALSE(g.expire("p1", l->gen, true));
   CHECK(g.active_of("g") == "p1");
   CHECK(g.pushing("p1", "g"));
 }
@@ -74,21 +73,22 @@ TEST_CASE("back within the grace, the timer is stale and nothing moves") {
 TEST_CASE("no standby, the group waits and the next producer continues the lost one's jobs") {
   producer_groups g;
   g.join(producer("p1", "g"), false);
-  producer_groups::lost l;
-  REQUIRE(g.lose("p1", l));
-  producer_groups::expired e;
-  REQUIRE(g.expire("p1", l.gen, true, e));
-  CHECK(e.orphaned);
-  CHECK(e.successor.empty());
+  auto l = g.lose("p1");
+  REQUIRE(l);
+  auto e = g.expire("p1", l->gen, true);
+  REQUIRE(e);
+  CHECK(e->orphaned);
+  CHECK(e->successor.empty());
   CHECK(g.active_of("g").empty());
   auto p9 = g.join(producer("p9", "g"), false);
   CHECK(p9.as == role::active);
   CHECK(p9.takes_over == "p1");
   // handed over once
-  producer_groups::lost l9;
-  REQUIRE(g.lose("p9", l9));
-  REQUIRE(g.expire("p9", l9.gen, false, e)); // it left nothing unfinished
-  CHECK_FALSE(e.orphaned);
+  auto l9 = g.lose("p9");
+  REQUIRE(l9);
+  e = g.expire("p9", l9->gen, false);
+  REQUIRE(e); // it left nothing unfinished
+  CHECK_FALSE(e->orphaned);
   CHECK(g.join(producer("p10", "g"), false).takes_over.empty());
 }
 
@@ -96,14 +96,14 @@ TEST_CASE("a standby that leaves hands nothing over, an unknown producer is igno
   producer_groups g;
   g.join(producer("p1", "g"), false);
   g.join(producer("p2", "g"), false);
-  producer_groups::lost l;
-  REQUIRE(g.lose("p2", l));
-  CHECK_FALSE(l.was_active);
-  producer_groups::expired e;
-  REQUIRE(g.expire("p2", l.gen, true, e));
-  CHECK_FALSE(e.was_active);
+  auto l = g.lose("p2");
+  REQUIRE(l);
+  CHECK_FALSE(l->was_active);
+  auto e = g.expire("p2", l->gen, true);
+  REQUIRE(e);
+  CHECK_FALSE(e->was_active);
   CHECK(g.active_of("g") == "p1");
-  CHECK_FALSE(g.lose("nobody", l));
+  CHECK_FALSE(g.lose("nobody"));
 }
 
 TEST_CASE("the earliest join wins promotion, a new process rejoining goes to the back") {
@@ -112,11 +112,11 @@ TEST_CASE("the earliest join wins promotion, a new process rejoining goes to the
   g.join(producer("p2", "g"), false);
   g.join(producer("p3", "g"), false);
   g.join(producer("p2", "g"), false); // p2 restarted: a new process, joins last
-  producer_groups::lost l;
-  REQUIRE(g.lose("p1", l));
-  producer_groups::expired e;
-  REQUIRE(g.expire("p1", l.gen, true, e));
-  CHECK(e.successor == "p3");
+  auto l = g.lose("p1");
+  REQUIRE(l);
+  auto e = g.expire("p1", l->gen, true);
+  REQUIRE(e);
+  CHECK(e->successor == "p3");
 }
 
 } // TEST_SUITE

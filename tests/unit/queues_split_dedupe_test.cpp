@@ -33,9 +33,8 @@ queue_limits small(uint64_t cap, uint64_t standby) {
 
 std::vector<task_id> drain(bounded_queues& q) {
   std::vector<task_id> out;
-  task_id id = 0;
-  while (q.pop(id))
-    out.push_back(id);
+  while (auto id = q.pop())
+    out.push_back(*id);
   return out;
 }
 
@@ -58,10 +57,10 @@ TEST_CASE("a task put back after a pop keeps the bound and the order") {
   bounded_queues q{small(2, 10)};
   for (task_id id = 1; id <= 4; ++id)
     q.push(id, priority::normal);
-  task_id id = 0;
-  REQUIRE(q.pop(id)); // 3 moves up from standby
-  CHECK(id == 1);
-  q.push_front(id, priority::normal);
+  auto id = q.pop(); // 3 moves up from standby
+  REQUIRE(id);
+  CHECK(*id == 1);
+  q.push_front(*id, priority::normal);
   CHECK(q.size(priority::normal) == 2);
   CHECK(q.standby_size() == 2);
   CHECK(drain(q) == std::vector<task_id>{1, 2, 3, 4});
@@ -90,8 +89,7 @@ TEST_CASE("admits: what does not fit its queue must fit the shared standby") {
   CHECK(q.admits({0, 2, 2}, none));
   CHECK(q.admits({0, 4, 0}, none));       // 2 spill + 1 in standby = 3
   CHECK_FALSE(q.admits({0, 5, 0}, none));
-  task_id id = 0;
-  REQUIRE(q.pop(id)); // a high task leaves, the standby one moves up
+  REQUIRE(q.pop()); // a high task leaves, the standby one moves up
   CHECK(q.standby_size() == 0);
   CHECK(q.size(priority::high) == 2);
 }
@@ -104,10 +102,10 @@ TEST_CASE("weights: 8:3:1 by default, low never starves, configurable") {
     q.push(3000 + id, priority::low);
   }
   std::map<int, int> picks;
-  task_id id = 0;
   for (int i = 0; i < 120; ++i) {
-    REQUIRE(q.pop(id));
-    ++picks[static_cast<int>(id / 1000)];
+    auto id = q.pop();
+    REQUIRE(id);
+    ++picks[static_cast<int>(*id / 1000)];
   }
   CHECK(picks[1] == 80);
   CHECK(picks[2] == 30);
@@ -123,8 +121,9 @@ TEST_CASE("weights: 8:3:1 by default, low never starves, configurable") {
   }
   picks.clear();
   for (int i = 0; i < 40; ++i) {
-    REQUIRE(even.pop(id));
-    ++picks[static_cast<int>(id / 1000)];
+    auto id = even.pop();
+    REQUIRE(id);
+    ++picks[static_cast<int>(*id / 1000)];
   }
   CHECK(picks[1] == 10);
   CHECK(picks[2] == 10);
@@ -195,15 +194,15 @@ TEST_CASE("range: shards cover the range exactly, half-open") {
   s.from = 0;
   s.to = 10;
   s.shards = 3;
-  std::vector<std::string> out;
-  REQUIRE_FALSE(split_payloads(s, 100, out));
-  CHECK(out == std::vector<std::string>{R"({"from":0,"to":3})", R"({"from":3,"to":6})",
-                                        R"({"from":6,"to":10})"});
+  auto out = split_payloads(s, 100);
+  REQUIRE(out);
+  CHECK(*out == std::vector<std::string>{R"({"from":0,"to":3})", R"({"from":3,"to":6})",
+                                         R"({"from":6,"to":10})"});
   s.shards = 0;
-  CHECK(split_payloads(s, 100, out).message == "split.range.shards: must be >= 1");
+  CHECK(split_payloads(s, 100).err().message == "split.range.shards: must be >= 1");
   s.shards = 2;
   s.from = 11;
-  CHECK(split_payloads(s, 100, out).message.find("split.range: from (11) must be less than to")
+  CHECK(split_payloads(s, 100).err().message.find("split.range: from (11) must be less than to")
         == 0);
 }
 
@@ -217,12 +216,12 @@ TEST_CASE("lines: K lines per part and a missing file is named") {
   s.how = split_spec::kind::lines;
   s.file = path;
   s.per_task = 2;
-  std::vector<std::string> out;
-  REQUIRE_FALSE(split_payloads(s, 100, out));
-  CHECK(out == std::vector<std::string>{"a\nb", "c\nd", "e"});
-  CHECK(split_payloads(s, 2, out).message.find("more than 2 parts") != std::string::npos);
+  auto out = split_payloads(s, 100);
+  REQUIRE(out);
+  CHECK(*out == std::vector<std::string>{"a\nb", "c\nd", "e"});
+  CHECK(split_payloads(s, 2).err().message.find("more than 2 parts") != std::string::npos);
   s.file = "/nonexistent/x.txt";
-  CHECK(split_payloads(s, 100, out).message == "split.lines.file: cannot read '/nonexistent/x.txt'");
+  CHECK(split_payloads(s, 100).err().message == "split.lines.file: cannot read '/nonexistent/x.txt'");
   std::remove(path.c_str());
 }
 

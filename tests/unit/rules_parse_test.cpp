@@ -14,19 +14,17 @@ namespace {
 
 /// The error message of parsing `yaml` as "t.yaml"; empty if it parsed.
 std::string problems(const std::string& yaml) {
-  rule_set rs;
-  auto err = parse_rules(yaml, "t.yaml", rs);
-  if (err)
-    CHECK(err.code == ec::invalid_rules);
-  return err.message;
+  auto rs = parse_rules(yaml, "t.yaml");
+  if (!rs)
+    CHECK(rs.err().code == ec::invalid_rules);
+  return rs.err().message;
 }
 
 rule_set parsed(const std::string& yaml) {
-  rule_set rs;
-  auto err = parse_rules(yaml, "t.yaml", rs);
-  INFO(err.message);
-  REQUIRE_FALSE(err);
-  return rs;
+  auto rs = parse_rules(yaml, "t.yaml");
+  INFO(rs.err().message);
+  REQUIRE(rs);
+  return std::move(*rs);
 }
 
 std::string example(const char* name) {
@@ -45,17 +43,16 @@ TEST_CASE("every example file and the default config parse") {
   for (auto name : {"round-robin.yaml", "least-loaded.yaml", "hash.yaml", "fastest.yaml",
                     "random.yaml", "weighted.yaml", "combined.yaml"}) {
     CAPTURE(name);
-    rule_set rs;
-    auto err = load_rules(example(name), rs);
-    INFO(err.message);
-    CHECK_FALSE(err);
-    CHECK(rs.source == example(name));
-    CHECK(rs.hash.size() == 16);
+    auto rs = load_rules(example(name));
+    INFO(rs.err().message);
+    REQUIRE(rs);
+    CHECK(rs->source == example(name));
+    CHECK(rs->hash.size() == 16);
   }
-  rule_set rs;
-  auto err = load_rules(std::string{DROVER_SOURCE_DIR} + "/config/rules.yaml", rs);
-  INFO(err.message);
-  CHECK_FALSE(err);
+  auto loaded = load_rules(std::string{DROVER_SOURCE_DIR} + "/config/rules.yaml");
+  INFO(loaded.err().message);
+  REQUIRE(loaded);
+  const rule_set& rs = *loaded;
   CHECK(rs.default_strategy == strategy_kind::least_loaded);
   CHECK(rs.default_max_inflight == 64);
   CHECK(rs.rules.empty());
@@ -63,8 +60,9 @@ TEST_CASE("every example file and the default config parse") {
 
 TEST_CASE("each example file uses the strategy it is named after") {
   auto strategy_of = [](const char* name) {
-    rule_set rs;
-    REQUIRE_FALSE(load_rules(example(name), rs));
+    auto loaded = load_rules(example(name));
+    REQUIRE(loaded);
+    const rule_set& rs = *loaded;
     return rs.rules.empty() ? rs.default_strategy : rs.rules.front().strategy;
   };
   CHECK(strategy_of("round-robin.yaml") == strategy_kind::round_robin);
@@ -76,8 +74,9 @@ TEST_CASE("each example file uses the strategy it is named after") {
 }
 
 TEST_CASE("the combined example reads into rules in file order") {
-  rule_set rs;
-  REQUIRE_FALSE(load_rules(example("combined.yaml"), rs));
+  auto loaded = load_rules(example("combined.yaml"));
+  REQUIRE(loaded);
+  const rule_set& rs = *loaded;
   CHECK(rs.version == 3);
   REQUIRE(rs.rules.size() == 6);
   const auto& gpu = rs.rules[0];
@@ -249,18 +248,17 @@ TEST_CASE("several problems are reported at once, one line each, in file order")
   CHECK(starts_with(lines[5], "t.yaml:9:19: 'max_inflight' must be"));
 }
 
-TEST_CASE("a rejected file leaves the previous rule set untouched") {
-  auto rs = parsed("version: 5\nrules:\n  - name: keep\n");
-  auto err = parse_rules("version: 6\nrules: 3\n", "t.yaml", rs);
-  CHECK(err);
-  CHECK(rs.version == 5);
-  REQUIRE(rs.rules.size() == 1);
-  CHECK(rs.rules[0].name == "keep");
+TEST_CASE("a rejected file yields only the error, no half-read rule set") {
+  auto rs = parse_rules("version: 6\nrules: 3\n", "t.yaml");
+  CHECK_FALSE(rs);
+  CHECK(rs.err().code == ec::invalid_rules);
+  CHECK(rs.err().message.find("t.yaml:2:8:") != std::string::npos);
 }
 
 TEST_CASE("an unreadable file is an error that names the file") {
-  rule_set rs;
-  auto err = load_rules("/nonexistent/rules.yaml", rs);
+  auto rs = load_rules("/nonexistent/rules.yaml");
+  REQUIRE_FALSE(rs);
+  const error& err = rs.err();
   CHECK(err.code == ec::invalid_rules);
   CHECK(err.message == "/nonexistent/rules.yaml: cannot read the rules file: No such file or directory");
 }

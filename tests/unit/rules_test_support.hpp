@@ -14,11 +14,10 @@ namespace drover {
 namespace {
 
 inline std::shared_ptr<const rule_set> rules_from(const std::string& yaml) {
-  auto rs = std::make_shared<rule_set>();
-  auto err = parse_rules(yaml, "t.yaml", *rs);
-  INFO(err.message);
-  REQUIRE_FALSE(err);
-  return rs;
+  auto rs = parse_rules(yaml, "t.yaml");
+  INFO(rs.err().message);
+  REQUIRE(rs);
+  return std::make_shared<rule_set>(std::move(*rs));
 }
 
 /// Every task type the rules tests use: members run all of them unless a
