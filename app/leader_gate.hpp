@@ -11,11 +11,9 @@
 
 #include "core/leader_address.hpp"
 #include "http/message.hpp"
+#include "http/status.hpp"
 
 namespace drover {
-
-/// The header that names the leader's REST URL on a standby's answers.
-inline constexpr const char* leader_header = "X-Drover-Leader";
 
 class leader_gate {
 public:

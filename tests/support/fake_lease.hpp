@@ -20,7 +20,8 @@ struct fake_lease_row {
   std::string address;
   uint64_t epoch = 0;
   int64_t expires_at_ms = 0;
-  bool unreachable = false;       ///< every attempt fails, as with the database cut off
+  bool unreachable = false;       ///< every attempt fails, as with the database down
+  std::string cut_off;            ///< this holder's attempts fail (its link to the database cut)
   uint64_t attempts = 0;
   std::function<int64_t()> now;   ///< the "database clock" in ms
 };
@@ -35,7 +36,7 @@ public:
   result<lease_view> acquire_or_renew() override {
     std::lock_guard<std::mutex> guard{row_->mtx};
     ++row_->attempts;
-    if (row_->unreachable)
+    if (row_->unreachable || row_->cut_off == holder_)
       return error{ec::unreachable, "fake database unreachable"};
     auto now = row_->now();
     auto& r = *row_;
