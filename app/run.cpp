@@ -444,7 +444,7 @@ int run_roles(run_options o, const http_flags& http, const std::vector<std::stri
   // A leader's clean exit frees the lease now, so a standby leads within
   // its next attempt instead of waiting out the TTL. Writes the stopping
   // manager still makes are fenced off once the standby took it.
-  if (r.lease)
+  if (r.lease && !r.handoff->deposed) // a deposed one holds nothing (and may not reach the database)
     if (auto err = r.lease->release())
       log_warn("leader lease: could not release it ({}); a standby leads once it expires",
                err.message);

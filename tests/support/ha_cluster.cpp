@@ -5,12 +5,24 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <thread>
+
 #include <fmt/format.h>
 
 #include "http/httplib_abi.hpp"
-#include "tests/support/restart_procs.hpp"
 
 namespace drover::testing {
+
+bool poll_until(const std::function<bool()>& pred, std::chrono::milliseconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > deadline)
+      return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
 
 uint16_t free_port_on(const std::string& host) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -50,8 +62,8 @@ bool ha_manager::start() {
                                 "--store=" + store, "--threads=2", "--idle-after=0",
                                 "--ready-file=" + ready};
   args.insert(args.end(), extra.begin(), extra.end());
-  proc = std::make_unique<child_process>(args, fmt::format("{}/{}.{}", dir, name, lives));
-  return wait_file(ready, std::chrono::seconds(30));
+  proc = std::make_unique<replay::child>(args, dir, fmt::format("{}.{}", name, lives));
+  return poll_until([&] { return std::filesystem::exists(ready); }, std::chrono::seconds(30));
 }
 
 int ha_manager::health() const { return probe("/healthz").first; }
@@ -81,7 +93,7 @@ uint64_t submit_job(const std::string& url, const std::string& type, const std::
   nlohmann::json body = {{"name", "ha"},
                          {"tasks", {{{"type", type}, {"payload", payload}, {"count", count}}}}};
   uint64_t id = 0;
-  eventually(
+  poll_until(
     [&] {
       httplib::Client http{url};
       http.set_connection_timeout(1, 0);

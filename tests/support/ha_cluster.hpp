@@ -6,13 +6,14 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "tests/support/process.hpp"
+#include "replay/child.hpp"
 
 namespace drover::testing {
 
@@ -22,7 +23,7 @@ struct ha_manager {
   uint16_t registry_port = 0;
   uint16_t http_port = 0;
   std::vector<std::string> extra;
-  std::unique_ptr<child_process> proc;
+  std::unique_ptr<replay::child> proc;
   int lives = 0;
 
   ha_manager(std::string dir, std::string name, std::string host, std::string store,
@@ -43,6 +44,9 @@ struct ha_manager {
   /// The raw answer's status and X-Drover-Leader header (for a standby).
   std::pair<int, std::string> probe(const std::string& path) const;
 };
+
+/// Polls `pred` every 20 ms for at most `limit`.
+bool poll_until(const std::function<bool()>& pred, std::chrono::milliseconds limit);
 
 /// The free port on `host` (a loopback address) a moment ago.
 uint16_t free_port_on(const std::string& host);
