@@ -151,6 +151,9 @@ caf::behavior registry(registry_ptr self, registry_options opts) {
       self->state.standby = true;
       self->state.leader = leader;
     },
+    [=](leader_atom) { // this process won: members wait here for its manager
+      self->state.standby = false;
+    },
     [=](manager_atom, const caf::actor& mgr) {
       auto& st = self->state;
       st.standby = false;

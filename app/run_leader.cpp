@@ -49,7 +49,8 @@ caf::actor start_elector(caf::actor_system& sys, std::shared_ptr<shared_lease> l
                          caf::actor registry) {
   elector_options eo;
   eo.lease = std::move(lease);
-  eo.hooks.lead = [h](uint64_t epoch) {
+  eo.hooks.lead = [h, registry](uint64_t epoch) {
+    caf::anon_send(registry, leader_atom::value); // members wait for the manager it loads
     std::lock_guard<std::mutex> guard{h->mtx};
     h->won = epoch;
   };
