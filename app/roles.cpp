@@ -64,7 +64,7 @@ manager_options manager_options_of(const run_options& o, const role_env& env) {
 courier_options courier_options_of(const run_options& o, const role_env& env) {
   courier_options co;
   co.node = node_name(o, "manager");
-  co.store_path = data_store_path(o.store);
+  co.store_path = data_store_path(o.store, o.data_dir, co.node);
   co.grace = milliseconds(o.grace_ms);
   co.seed = env.seed;
   co.wall_offset_ms = env.wall_offset_ms;

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "store/pg_conn.hpp"
+
 namespace drover {
 
 namespace {
@@ -60,8 +62,9 @@ std::string store_under(const std::string& store, const std::string& dir) {
 
 bool writes_data_dir(const run_options& o) {
   bool store_inside = o.store.rfind("sqlite:", 0) == 0 && o.store.size() > 7 && o.store[7] != '/';
+  // A manager with a PostgreSQL store keeps its courier file there.
   return o.demo // its handlers file
-         || (runs_role(o, "manager") && store_inside) || (runs_role(o, "consumer") && !o.node.empty());
+         || (runs_role(o, "manager") && (store_inside || is_pg_url(o.store))) || (runs_role(o, "consumer") && !o.node.empty());
 }
 
 error settle_data_dir(run_options& o) {

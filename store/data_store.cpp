@@ -1,6 +1,8 @@
 // data_store: see store/data_store.hpp.
 #include "store/data_store.hpp"
 
+#include "store/pg_conn.hpp"
+
 namespace drover {
 
 namespace {
@@ -145,10 +147,13 @@ result<std::optional<delivery_info>> data_store::get(const std::string& id) {
   return out;
 }
 
-std::string data_store_path(const std::string& store_flag) {
+std::string data_store_path(const std::string& store_flag, const std::string& local_dir,
+                            const std::string& node) {
   const std::string prefix = "sqlite:";
   if (store_flag.rfind(prefix, 0) == 0)
     return store_flag.substr(prefix.size()) + ".data";
+  if (is_pg_url(store_flag))
+    return (local_dir.empty() ? std::string{} : local_dir + "/") + "courier-" + node + ".data";
   return ":memory:";
 }
 

@@ -58,7 +58,11 @@ private:
 };
 
 /// The courier file beside a task store given as --store: "sqlite:PATH" ->
-/// "PATH.data"; "memory" -> ":memory:".
-std::string data_store_path(const std::string& store_flag);
+/// "PATH.data"; "memory" -> ":memory:". A PostgreSQL store keeps the
+/// courier's data in a local SQLite file of this manager process:
+/// "<local_dir>/courier-<node>.data" (the working directory if local_dir is
+/// empty). So with PostgreSQL, multi-user data is per manager process.
+std::string data_store_path(const std::string& store_flag, const std::string& local_dir = "",
+                            const std::string& node = "manager");
 
 } // namespace drover

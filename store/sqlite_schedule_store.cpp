@@ -4,6 +4,8 @@
 // schedules existed gain it without a schema version bump.
 #include <sqlite3.h>
 
+#include "store/pg_conn.hpp"
+#include "store/pg_schedule_store.hpp"
 #include "store/schedule_store.hpp"
 #include "store/sqlite_schema.hpp"
 
@@ -109,9 +111,12 @@ result<std::unique_ptr<schedule_store>> open_schedule_store(const std::string& s
                                                             durability d) {
   if (spec == "memory")
     return std::make_unique<memory_schedule_store>();
+  if (is_pg_url(spec))
+    return open_pg_schedule_store(spec, d);
   constexpr std::string_view prefix = "sqlite:";
   if (spec.size() <= prefix.size() || spec.compare(0, prefix.size(), prefix) != 0)
-    return {ec::bad_input, "unknown store '" + spec + "': use 'memory' or 'sqlite:PATH'"};
+    return {ec::bad_input, "unknown store '" + spec
+                             + "': use 'memory', 'sqlite:PATH' or 'postgres://user@host:port/db'"};
   auto path = spec.substr(prefix.size());
   auto opened = open_sqlite_file(path, d);
   if (!opened)

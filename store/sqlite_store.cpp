@@ -4,7 +4,6 @@
 
 #include <sqlite3.h>
 
-#include <unordered_map>
 #include <utility>
 
 #include "store/sqlite_schema.hpp"
@@ -182,21 +181,13 @@ error sqlite_store::apply(const std::vector<task_change>& changes) {
 
 error sqlite_store::write_changes(const std::vector<task_change>& changes) {
   // A group commit often holds several changes of one task (assigned, then
-  // succeeded). The version guard lets only the first change with the
-  // highest version reach the row, so only that one is written: the same
-  // end state in one UPDATE instead of several.
-  std::unordered_map<task_id, size_t> winner;
-  winner.reserve(changes.size());
-  for (size_t i = 0; i < changes.size(); ++i) {
-    auto [it, fresh] = winner.emplace(changes[i].id, i);
-    if (!fresh && changes[i].version > changes[it->second].version)
-      it->second = i;
-  }
+  // succeeded): only the newest reaches the row, in one UPDATE.
+  auto winner = newest_changes(changes);
   auto up = update_task_.get();
   auto ev = insert_event_.get();
   for (size_t i = 0; i < changes.size(); ++i) {
     const auto& c = changes[i];
-    if (winner.at(c.id) == i) { // else another change of this batch wins
+    if (winner[i]) { // else another change of this batch wins
       bind_change(up, c);
       if (auto err = run(up, "cannot update a task"))
         return err;

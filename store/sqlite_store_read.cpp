@@ -121,15 +121,7 @@ error sqlite_store::load_tasks(recovered_state& out) {
 // well: a third of load() at 1 M pending tasks. An index on (job, state)
 // would avoid the sort but costs ~40% of apply() throughput (measured).
 error sqlite_store::load_counts(recovered_state& out) {
-  std::map<job_id, job_counts> counts;
-  job_counts* last = nullptr; // tasks of a job are mostly adjacent ids
-  for (const auto& t : out.unfinished) {
-    if (!last || last->job != t.job) {
-      last = &counts[t.job];
-      last->job = t.job;
-    }
-    ++last->by_state[static_cast<int>(t.state)];
-  }
+  auto counts = count_unfinished(out.unfinished);
   int rc = each_row(db_, "SELECT job, state, count(*) FROM tasks "
                          "WHERE state >= 3 GROUP BY job, state", [&](sqlite3_stmt* st) {
     auto job = static_cast<job_id>(sqlite3_column_int64(st, 0));

@@ -2,6 +2,7 @@
 // change of a task and naming lifecycle events (REST, logs).
 #include "store/task_store.hpp"
 
+#include <unordered_map>
 #include <utility>
 
 namespace drover {
@@ -23,6 +24,20 @@ task_change change_of(const task& t, event_kind event, std::string detail,
   c.detail = std::move(detail);
   c.event_ms = event_ms;
   return c;
+}
+
+std::vector<bool> newest_changes(const std::vector<task_change>& changes) {
+  std::unordered_map<task_id, size_t> winner;
+  winner.reserve(changes.size());
+  for (size_t i = 0; i < changes.size(); ++i) {
+    auto [it, fresh] = winner.emplace(changes[i].id, i);
+    if (!fresh && changes[i].version > changes[it->second].version)
+      it->second = i;
+  }
+  std::vector<bool> out(changes.size(), false);
+  for (const auto& [id, i] : winner)
+    out[i] = true;
+  return out;
 }
 
 const char* to_string(event_kind k) {

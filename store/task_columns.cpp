@@ -15,95 +15,16 @@
 #include <type_traits>
 #include <utility>
 
+#include "store/task_column_list.hpp"
 #include "store/task_store.hpp"
 
 namespace drover {
 
+using namespace task_columns_detail;
+
 namespace {
 
-enum class storage : uint8_t { value, blob };
-
-/// `Changes`: rewritten by every task_change (the UPDATE); a compile-time
-/// flag, so only those accessors are ever applied to a task_change.
-template <bool Changes, class Get>
-struct column {
-  static constexpr bool changes = Changes;
-  const char* name;
-  const char* sql_type; ///< a column added after v4 needs a DEFAULT (ALTER TABLE)
-  storage as;
-  Get get;              ///< (task& or task_change&) -> the field
-};
-
-/// A column a task_change never touches.
-template <class Get>
-constexpr column<false, Get> fixed(const char* name, const char* sql_type, Get get,
-                                   storage as = storage::value) {
-  return {name, sql_type, as, get};
-}
-
-/// A column every task_change rewrites (task_change has a member of its name).
-template <class Get>
-constexpr column<true, Get> changing(const char* name, const char* sql_type, Get get) {
-  return {name, sql_type, storage::value, get};
-}
-
-// Order = table order. The mutable columns first and payload last: a large
-// payload spills into overflow pages that SQLite walks to reach any column
-// after it. Add a field here (with a DEFAULT) and nowhere else in store/.
-const auto columns = std::make_tuple(
-  fixed("id", "INTEGER PRIMARY KEY", [](auto& t) -> auto& { return t.id; }),
-  fixed("job", "INTEGER NOT NULL", [](auto& t) -> auto& { return t.job; }),
-  changing("state", "INTEGER NOT NULL", [](auto& t) -> auto& { return t.state; }),
-  changing("version", "INTEGER NOT NULL", [](auto& t) -> auto& { return t.version; }),
-  changing("attempt", "INTEGER NOT NULL", [](auto& t) -> auto& { return t.attempt; }),
-  changing("lease_version", "INTEGER NOT NULL",
-      [](auto& t) -> auto& { return t.lease_version; }),
-  changing("consumer", "TEXT NOT NULL", [](auto& t) -> auto& { return t.consumer; }),
-  changing("assigned_ms", "INTEGER NOT NULL", [](auto& t) -> auto& { return t.assigned_ms; }),
-  changing("started_ms", "INTEGER NOT NULL", [](auto& t) -> auto& { return t.started_ms; }),
-  changing("finished_ms", "INTEGER NOT NULL", [](auto& t) -> auto& { return t.finished_ms; }),
-  fixed("created_ms", "INTEGER NOT NULL", [](auto& t) -> auto& { return t.created_ms; }),
-  fixed("type", "TEXT NOT NULL", [](auto& t) -> auto& { return t.spec.type; }),
-  fixed("prio", "INTEGER NOT NULL", [](auto& t) -> auto& { return t.spec.prio; }),
-  fixed("key", "TEXT NOT NULL", [](auto& t) -> auto& { return t.spec.key; }),
-  fixed("tags", "TEXT NOT NULL", [](auto& t) -> auto& { return t.spec.tags; }),
-  fixed("dedupe_key", "TEXT NOT NULL", [](auto& t) -> auto& { return t.spec.dedupe_key; }),
-  fixed("timeout_ms", "INTEGER NOT NULL", [](auto& t) -> auto& { return t.spec.timeout_ms; }),
-  fixed("max_attempts", "INTEGER NOT NULL",
-      [](auto& t) -> auto& { return t.spec.max_attempts; }),
-  changing("result", "TEXT NOT NULL", [](auto& t) -> auto& { return t.result; }),
-  fixed("payload", "BLOB", [](auto& t) -> auto& { return t.spec.payload; }, storage::blob));
-
-constexpr size_t column_count = std::tuple_size_v<std::decay_t<decltype(columns)>>;
-
-template <class F>
-void each_column(F&& f) {
-  std::apply([&](const auto&... c) { (f(c), ...); }, columns);
-}
-
 // -- one value in and out of SQLite, by the field's type -----------------------
-
-// Tags are identifiers, so a comma-joined text keeps them readable in the
-// sqlite3 shell; put_tasks refuses a tag with a comma (tags_are_storable).
-std::string join_tags(const std::vector<std::string>& tags) {
-  std::string out;
-  for (const auto& t : tags) {
-    if (!out.empty())
-      out += ',';
-    out += t;
-  }
-  return out;
-}
-
-std::vector<std::string> split_tags(std::string_view s) {
-  std::vector<std::string> out;
-  while (!s.empty()) {
-    auto comma = s.find(',');
-    out.emplace_back(s.substr(0, comma));
-    s = comma == std::string_view::npos ? std::string_view{} : s.substr(comma + 1);
-  }
-  return out;
-}
 
 std::string_view column_bytes(sqlite3_stmt* st, int col) {
   auto p = static_cast<const char*>(sqlite3_column_blob(st, col));

@@ -35,6 +35,19 @@ task_summary summary_of(const task& t, uint32_t max_result) {
   return s;
 }
 
+std::map<job_id, job_counts> count_unfinished(const std::vector<task>& unfinished) {
+  std::map<job_id, job_counts> counts;
+  job_counts* last = nullptr; // tasks of a job are mostly adjacent ids
+  for (const auto& t : unfinished) {
+    if (!last || last->job != t.job) {
+      last = &counts[t.job];
+      last->job = t.job;
+    }
+    ++last->by_state[static_cast<int>(t.state)];
+  }
+  return counts;
+}
+
 bool matches(const task_query& q, const task& t) {
   if (q.job != 0 && t.job != q.job)
     return false;

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -57,6 +58,11 @@ struct task_change {
 task_change change_of(const task& t, event_kind event = event_kind::none,
                       std::string detail = {}, int64_t event_ms = 0);
 
+/// Which changes of a group commit reach their task's row: per task the
+/// first change with the highest version (the version guard would skip the
+/// others anyway), so a group writes each task once.
+std::vector<bool> newest_changes(const std::vector<task_change>& changes);
+
 /// A lifecycle record as read back for GET /v1/tasks/{id}.
 struct task_event {
   event_kind kind = event_kind::none;
@@ -93,6 +99,11 @@ struct recovered_state {
   /// none equals a lease an earlier manager gave and never stored.
   uint64_t epoch = 1;
 };
+
+/// Tasks of `unfinished` per job and state: the open part of
+/// recovered_state::counts (a store adds its terminal counts from SQL, so
+/// no query groups every open row).
+std::map<job_id, job_counts> count_unfinished(const std::vector<task>& unfinished);
 
 /// One page of a job's tasks (GET /v1/jobs/{id}/tasks), in id order; or,
 /// with job 0, of every job's tasks in one of the states that end a task
@@ -178,12 +189,39 @@ public:
   /// A page of the tasks of job q.job, all or those in q.state, by id.
   /// A job the store does not know has no tasks (total 0).
   virtual result<task_page> list_tasks(const task_query& q) = 0;
+
+  /// Fencing for managers that share a store (PostgreSQL): from now on
+  /// every write transaction commits only while the leader lease row
+  /// (store/leader_lease.hpp) still carries `epoch`, else it changes
+  /// nothing and fails with ec::fenced. 0 turns the check off (a single
+  /// manager). Stores only one process writes (SQLite, memory) ignore it.
+  /// Safe to call from any thread.
+  virtual void set_fence(uint64_t epoch) { (void)epoch; }
 };
 
-/// Opens a store from a spec: "memory" or "sqlite:PATH" (with `d`). A corrupt
-/// or unreadable file gives ec::store_corrupt / ec::store_failure naming it
-/// and is left untouched.
-result<std::unique_ptr<task_store>> open_store(const std::string& spec,
-                                               durability d = durability::disk);
+/// How a store is opened beyond its spec and durability.
+struct store_options {
+  durability d = durability::disk;
+  /// The leader lease epoch every write is fenced with (see set_fence); 0: none.
+  uint64_t fence_epoch = 0;
+  /// PostgreSQL: how long an operation keeps reconnecting and retrying
+  /// (bounded backoff) after the connection broke or the server restarts,
+  /// before it reports ec::unreachable.
+  int64_t retry_for_ms = 20000;
+};
+
+/// Opens a store from a spec: "memory", "sqlite:PATH" or
+/// "postgres://user[:password]@host[:port]/db" (also postgresql://). A
+/// corrupt or unreadable file, or a database of another application or a
+/// newer drover, gives ec::store_corrupt / ec::store_failure naming it and
+/// is left untouched; an unreachable server ec::unreachable, a refused
+/// login ec::forbidden, a malformed spec ec::bad_input.
+result<std::unique_ptr<task_store>> open_store(const std::string& spec, const store_options& o);
+inline result<std::unique_ptr<task_store>> open_store(const std::string& spec,
+                                                      durability d = durability::disk) {
+  store_options o;
+  o.d = d;
+  return open_store(spec, o);
+}
 
 } // namespace drover

@@ -4,6 +4,8 @@
 // `schedules:` section (config/config_schedules.cpp).
 #include <doctest/doctest.h>
 
+#include "tests/support/pg_test.hpp"
+
 #include <fstream>
 
 #include "config/options.hpp"
@@ -112,7 +114,28 @@ TEST_CASE("the SQLite schedule store does the same, durably, in the task store's
   CHECK(got->at(0).runs == 9);
   auto bad = open_schedule_store("postgres:x");
   CHECK_FALSE(bad);
-  CHECK(bad.err().message == "unknown store 'postgres:x': use 'memory' or 'sqlite:PATH'");
+  CHECK(bad.err().message
+        == "unknown store 'postgres:x': use 'memory', 'sqlite:PATH' or "
+           "'postgres://user@host:port/db'");
+}
+
+TEST_CASE("the PostgreSQL schedule store does the same, in the task store's database") {
+  DROVER_PG_URL_OR_SKIP(url);
+  auto tasks = open_store(url);
+  INFO(tasks.err().message);
+  REQUIRE(tasks);
+  {
+    auto db = open_schedule_store(url);
+    REQUIRE(db);
+    round_trip(**db);
+  }
+  auto again = open_schedule_store(url); // a restart
+  REQUIRE(again);
+  auto got = (*again)->load();
+  REQUIRE(got);
+  REQUIRE(got->size() == 1);
+  CHECK(got->at(0).cron == "0 * * * *");
+  CHECK(got->at(0).runs == 9);
 }
 
 TEST_CASE("recent runs survive odd text and skip damaged lines") {

@@ -69,8 +69,9 @@ std::vector<task_id> ids_of(const task_page& p) {
 TEST_SUITE("store: a job's tasks") {
 
 TEST_CASE_TEMPLATE("all of a job's tasks, paged across its lists in id order", K, memory_kind,
-                   sqlite_kind) {
+                   sqlite_kind, postgres_kind) {
   temp_dir dir;
+  STORE_KIND_OR_SKIP(K);
   auto store = open_ok(K::spec(dir));
   fill(*store);
   auto p = list(*store, 1, nullptr, 0, 100);
@@ -88,8 +89,9 @@ TEST_CASE_TEMPLATE("all of a job's tasks, paged across its lists in id order", K
 }
 
 TEST_CASE_TEMPLATE("by state: failed ones with their errors, others by their state", K,
-                   memory_kind, sqlite_kind) {
+                   memory_kind, sqlite_kind, postgres_kind) {
   temp_dir dir;
+  STORE_KIND_OR_SKIP(K);
   auto store = open_ok(K::spec(dir));
   fill(*store);
   auto failed = list(*store, 1, "FAILED", 0, 100);
@@ -120,8 +122,9 @@ TEST_CASE_TEMPLATE("by state: failed ones with their errors, others by their sta
 }
 
 TEST_CASE_TEMPLATE("a long result is cut on a character boundary and flagged by its size", K,
-                   memory_kind, sqlite_kind) {
+                   memory_kind, sqlite_kind, postgres_kind) {
   temp_dir dir;
+  STORE_KIND_OR_SKIP(K);
   auto store = open_ok(K::spec(dir));
   // 9 ASCII bytes, then a 3-byte character across the 10-byte limit
   std::string text = "123456789\xE2\x82\xAC tail";
@@ -175,8 +178,9 @@ TEST_CASE("cut_utf8 and page_of") {
 }
 
 TEST_CASE_TEMPLATE("every job's failed tasks, and a job's tasks searched by key or id", K,
-                   memory_kind, sqlite_kind) {
+                   memory_kind, sqlite_kind, postgres_kind) {
   temp_dir dir;
+  STORE_KIND_OR_SKIP(K);
   auto store = open_ok(K::spec(dir));
   fill(*store);
   task_query f; // job 0: every job, in id order

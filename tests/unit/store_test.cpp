@@ -12,8 +12,9 @@ using namespace drover::store_test;
 TEST_SUITE("store") {
 
 TEST_CASE_TEMPLATE("stored tasks come back from load with every field", K,
-                   memory_kind, sqlite_kind) {
+                   memory_kind, sqlite_kind, postgres_kind) {
   temp_dir dir;
+  STORE_KIND_OR_SKIP(K);
   auto store = open_ok(K::spec(dir));
   auto j = make_job(1);
   j.total = 3;
@@ -43,8 +44,9 @@ TEST_CASE_TEMPLATE("stored tasks come back from load with every field", K,
 }
 
 TEST_CASE_TEMPLATE("a re-sent list is stored once and acknowledged again", K,
-                   memory_kind, sqlite_kind) {
+                   memory_kind, sqlite_kind, postgres_kind) {
   temp_dir dir;
+  STORE_KIND_OR_SKIP(K);
   auto store = open_ok(K::spec(dir));
   auto j = make_job(1);
   j.total = 2;
@@ -73,8 +75,9 @@ TEST_CASE_TEMPLATE("a re-sent list is stored once and acknowledged again", K,
 }
 
 TEST_CASE_TEMPLATE("a list the store refuses leaves nothing behind", K,
-                   memory_kind, sqlite_kind) {
+                   memory_kind, sqlite_kind, postgres_kind) {
   temp_dir dir;
+  STORE_KIND_OR_SKIP(K);
   auto store = open_ok(K::spec(dir));
   REQUIRE_FALSE(store->put_tasks(make_job(1), 0, make_tasks(1, 2)));
   CHECK(store->put_tasks(make_job(1), 1, make_tasks(2, 2)).code == ec::bad_input);
@@ -90,8 +93,9 @@ TEST_CASE_TEMPLATE("a list the store refuses leaves nothing behind", K,
 }
 
 TEST_CASE_TEMPLATE("a change never overwrites a newer version", K, memory_kind,
-                   sqlite_kind) {
+                   sqlite_kind, postgres_kind) {
   temp_dir dir;
+  STORE_KIND_OR_SKIP(K);
   auto store = open_ok(K::spec(dir));
   auto t = make_task(1);
   REQUIRE_FALSE(store->put_tasks(make_job(1), 0, {t}));
@@ -109,8 +113,9 @@ TEST_CASE_TEMPLATE("a change never overwrites a newer version", K, memory_kind,
 }
 
 TEST_CASE_TEMPLATE("several changes of a task in one batch end as the newest, events all kept",
-                   K, memory_kind, sqlite_kind) {
+                   K, memory_kind, sqlite_kind, postgres_kind) {
   temp_dir dir;
+  STORE_KIND_OR_SKIP(K);
   auto store = open_ok(K::spec(dir));
   auto t = make_task(1);
   REQUIRE_FALSE(store->put_tasks(make_job(1), 0, {t}));
@@ -135,8 +140,9 @@ TEST_CASE_TEMPLATE("several changes of a task in one batch end as the newest, ev
 }
 
 TEST_CASE_TEMPLATE("terminal tasks are not loaded but counted", K, memory_kind,
-                   sqlite_kind) {
+                   sqlite_kind, postgres_kind) {
   temp_dir dir;
+  STORE_KIND_OR_SKIP(K);
   auto store = open_ok(K::spec(dir));
   auto tasks = make_tasks(1, 5);
   REQUIRE_FALSE(store->put_tasks(make_job(1), 0, tasks));
@@ -169,8 +175,9 @@ TEST_CASE_TEMPLATE("terminal tasks are not loaded but counted", K, memory_kind,
 }
 
 TEST_CASE_TEMPLATE("only changes that name an event add one, oldest first", K,
-                   memory_kind, sqlite_kind) {
+                   memory_kind, sqlite_kind, postgres_kind) {
   temp_dir dir;
+  STORE_KIND_OR_SKIP(K);
   auto store = open_ok(K::spec(dir));
   auto t = make_task(1);
   REQUIRE_FALSE(store->put_tasks(make_job(1), 0, {t}));
@@ -198,8 +205,9 @@ TEST_CASE_TEMPLATE("only changes that name an event add one, oldest first", K,
 }
 
 TEST_CASE_TEMPLATE("get of an unknown id is ec::unknown_task", K, memory_kind,
-                   sqlite_kind) {
+                   sqlite_kind, postgres_kind) {
   temp_dir dir;
+  STORE_KIND_OR_SKIP(K);
   auto store = open_ok(K::spec(dir));
   REQUIRE_FALSE(store->put_tasks(make_job(1), 0, make_tasks(1, 1)));
   CHECK(store->get(42).err().code == ec::unknown_task);
@@ -207,13 +215,14 @@ TEST_CASE_TEMPLATE("get of an unknown id is ec::unknown_task", K, memory_kind,
 }
 
 TEST_CASE("an unknown store spec is refused listing the accepted forms") {
-  for (const char* spec : {"", "postgres://db", "sqlite:", "Memory"}) {
+  for (const char* spec : {"", "mysql://db", "postgres:/db", "sqlite:", "Memory"}) {
     CAPTURE(spec);
     error err = open_store(spec).err();
     CHECK(err);
     CHECK(err.code == ec::bad_input);
     CHECK(err.message.find("'memory'") != std::string::npos);
     CHECK(err.message.find("sqlite:PATH") != std::string::npos);
+    CHECK(err.message.find("postgres://") != std::string::npos);
   }
 }
 
@@ -234,8 +243,9 @@ TEST_CASE("change_of copies a task's mutable columns and the event") {
 }
 
 TEST_CASE_TEMPLATE("a job's row is updated in place, sealed and cancelled never go back", K,
-                   memory_kind, sqlite_kind) {
+                   memory_kind, sqlite_kind, postgres_kind) {
   temp_dir dir;
+  STORE_KIND_OR_SKIP(K);
   auto store = open_ok(K::spec(dir));
   auto j = make_job(1);
   j.total = 2;

@@ -10,11 +10,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "store/task_store.hpp"
+#include "tests/support/pg_test.hpp"
 
 namespace drover {
 namespace store_test {
@@ -41,11 +43,30 @@ struct temp_dir {
 };
 
 struct memory_kind {
+  static bool usable() { return true; }
   static std::string spec(const temp_dir&) { return "memory"; }
 };
 struct sqlite_kind {
+  static bool usable() { return true; }
   static std::string spec(const temp_dir& d) { return "sqlite:" + d.file("drover.db"); }
 };
+/// A fresh database on the test process's PostgreSQL server per temp_dir
+/// (the same one for every spec() of that dir, so a test can reopen it).
+struct postgres_kind {
+  static bool usable() { return testing::pg_available(); }
+  static std::string spec(const temp_dir& d) {
+    static std::map<std::string, std::string> urls;
+    auto& url = urls[d.path];
+    if (url.empty())
+      url = testing::pg_url_ok();
+    return url;
+  }
+};
+
+/// A store kind that cannot run here (PostgreSQL absent) skips, saying why.
+#define STORE_KIND_OR_SKIP(K) \
+  if (!K::usable())           \
+  return
 
 inline std::unique_ptr<task_store> open_ok(const std::string& spec) {
   auto store = open_store(spec);

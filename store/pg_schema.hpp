@@ -1,0 +1,22 @@
+// The drover schema in a PostgreSQL database: created on first open,
+// versioned in drover_meta (with an application marker), migrated forward.
+// A database that holds other tables but no marker belongs to another
+// application and is refused untouched, as is one from a newer drover.
+#pragma once
+
+#include "core/errors.hpp"
+
+namespace drover {
+
+class pg_connection;
+
+/// The schema this build writes; see the migration steps in pg_schema.cpp.
+constexpr int pg_schema_version = 1;
+
+/// Makes the database on `c` a current drover store, under an advisory
+/// lock so managers starting together create it once. ec::store_corrupt for
+/// another application's database, ec::store_failure for a newer schema
+/// (naming both versions); nothing is written then.
+error ensure_pg_schema(pg_connection& c);
+
+} // namespace drover
