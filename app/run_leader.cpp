@@ -65,9 +65,10 @@ caf::actor start_elector(caf::actor_system& sys, std::shared_ptr<shared_lease> l
 }
 
 error fence_store(task_store& store, uint64_t epoch) {
-  (void)store;
-  (void)epoch;
-  return {ec::store_failure, "this build's store cannot be fenced with a leader epoch"};
+  if (epoch == 0)
+    return {ec::bad_input, "a leader epoch is never 0"};
+  store.set_fence(epoch); // before the store actor exists: its first write is fenced
+  return {};
 }
 
 } // namespace drover
