@@ -1,6 +1,8 @@
 #include "app/run.hpp"
 
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <unistd.h>
 
 #include <caf/io/all.hpp>
@@ -277,6 +279,19 @@ int lead_now(caf::actor_system& sys, const run_options& o, prepared_run& pre, ru
   return start_manager_side(sys, o, env, pre, r, registry, none, epoch);
 }
 
+/// A deposed leader leaves at once: its store and lease calls may hang on a
+/// database it can no longer reach (and would be refused anyway), and no
+/// part of it may act after the step-down. Its manager is already killed.
+[[noreturn]] void exit_deposed(const run_options& o, readiness& ready) {
+  if (!o.ready_file.empty() && ready.waiting == 0) {
+    ready.exited = exit_info{deposed_exit_code, std::nullopt};
+    (void)write_ready_file(o.ready_file, ready); // best effort on the way out
+  }
+  std::fflush(stdout);
+  std::fflush(stderr);
+  std::_Exit(deposed_exit_code);
+}
+
 int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre, running& r,
                 const std::string& admin_token) {
   const role_env env{wall_offset_ms(sys), 42};
@@ -433,6 +448,8 @@ int run_roles(run_options o, const http_flags& http, const std::vector<std::stri
       };
     code = wait_until_done(signals, in);
   }
+  if (r.handoff->deposed)
+    exit_deposed(o, *r.ready);
   if (r.http)
     r.http->stop(); // no request may wait on actors that are going away
   // Members first, the registry last (reverse start order): a member that
