@@ -57,6 +57,7 @@ struct bench {
     std::vector<std::string> extra{"--grace=1000ms", "--log-level=warn"};
     m[0] = std::make_unique<ha_manager>(dir, "ma", "127.0.0.2", url, extra);
     m[1] = std::make_unique<ha_manager>(dir, "mb", "127.0.0.3", url, extra);
+    m[0]->binary = m[1]->binary = binary;
     if (!m[0]->start() || !poll_until([&] { return m[0]->leading(); }, 20s))
       return false;
     if (!m[1]->start())

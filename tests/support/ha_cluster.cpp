@@ -47,7 +47,11 @@ bool loopback_hosts_usable() {
 ha_manager::ha_manager(std::string d, std::string n, std::string h, std::string s,
                        std::vector<std::string> more)
   : dir(std::move(d)), name(std::move(n)), host(std::move(h)), store(std::move(s)),
-    registry_port(free_port_on(host)), http_port(free_port_on(host)), extra(std::move(more)) {}
+    registry_port(free_port_on(host)), http_port(free_port_on(host)), extra(std::move(more)) {
+#ifdef DROVER_BINARY
+  binary = DROVER_BINARY;
+#endif
+}
 
 std::string ha_manager::registry() const { return fmt::format("{}:{}", host, registry_port); }
 
@@ -55,7 +59,7 @@ std::string ha_manager::url() const { return fmt::format("http://{}:{}", host, h
 
 bool ha_manager::start() {
   auto ready = fmt::format("{}/{}.{}.ready", dir, name, ++lives);
-  std::vector<std::string> args{DROVER_BINARY, "run", "--role=registry,manager",
+  std::vector<std::string> args{binary, "run", "--role=registry,manager",
                                 "--node=" + name,
                                 "--listen=" + registry(),
                                 fmt::format("--http={}:{}", host, http_port),

@@ -25,6 +25,7 @@ struct ha_manager {
   std::vector<std::string> extra;
   std::unique_ptr<replay::child> proc;
   int lives = 0;
+  std::string binary; ///< the drover to run (the tests' DROVER_BINARY by default)
 
   ha_manager(std::string dir, std::string name, std::string host, std::string store,
              std::vector<std::string> more = {});
