@@ -11,6 +11,9 @@
 // supervisor's job in production). Starts its own PostgreSQL 15.
 //
 //   ha_takeover_bench DROVER_BINARY [--kills=20] [--cleans=20] [--load-kills=50]
+//                     [--backlog=120000] [--capacity=4]
+// The new leader loads every unfinished task before it assigns: the
+// backlog sets how much it loads.
 #include <algorithm>
 #include <chrono>
 #include <csignal>
@@ -40,6 +43,8 @@ struct bench {
   std::vector<std::unique_ptr<drover::replay::child>> consumers;
   int leader = 0;
   uint64_t acknowledged = 0; ///< tasks in jobs the leader answered 201 for
+  uint64_t backlog = 120000; ///< the first job's tasks (--backlog)
+  int capacity = 4;          ///< per consumer (--capacity)
   std::vector<uint64_t> jobs;
 
   long long assignments(ha_manager& mgr) {
@@ -66,9 +71,9 @@ struct bench {
     for (int i = 1; i <= 2; ++i)
       consumers.push_back(std::make_unique<drover::replay::child>(
         std::vector<std::string>{binary, "run", "--role=consumer", fmt::format("--node=c{}", i),
-                                 regs, "--capacity=4", "--threads=2", "--log-level=warn"},
+                                 regs, fmt::format("--capacity={}", capacity), "--threads=2", "--log-level=warn"},
         dir, fmt::format("c{}", i)));
-    return submit(120000) && poll_until([&] { return assignments(*m[0]) > 0; }, 30s);
+    return submit(backlog) && poll_until([&] { return assignments(*m[0]) > 0; }, 30s);
   }
 
   /// A job of `n` 10 ms tasks (2 consumers x 4 slots: ~800 tasks/s, so
@@ -175,6 +180,8 @@ int main(int argc, char** argv) {
   bench b;
   b.binary = argv[1];
   b.dir = ::mkdtemp(tmpl);
+  b.backlog = static_cast<uint64_t>(flag(argc, argv, "backlog", 120000));
+  b.capacity = flag(argc, argv, "capacity", 4);
   std::printf("scratch dir: %s\n", b.dir.c_str());
   if (!b.start()) {
     std::fprintf(stderr, "the cluster did not start; logs in %s\n", b.dir.c_str());
