@@ -124,6 +124,9 @@ link_options member_link_options(const run_options& o, const endpoint& ep,
     lo.follow = [rot = r.registries](const std::string& leader) { rot->prefer(leader); };
     lo.silent_misses = std::max<uint32_t>(1, o.heartbeat_misses);
     lo.address = o.registry;
+    // A takeover is a wait of about a second for the new leader: retry the
+    // addresses every 100 ms at most, not 500, so members are back soon after.
+    lo.backoff.max = std::chrono::milliseconds(100);
   } else if (!local_registry) {
     lo.reconnect = middleman_connector(ep, std::chrono::milliseconds(o.connect_timeout_ms));
   }
