@@ -125,6 +125,8 @@ struct bench {
       ms.push_back(t);
       std::this_thread::sleep_for(300ms); // a few renewals by the new leader
     }
+    if (ms.empty())
+      return;
     std::sort(ms.begin(), ms.end());
     auto at = [&](double q) { return ms[std::min(ms.size() - 1, size_t(q * ms.size()))]; };
     std::printf("%s: n=%zu min=%.0f p50=%.0f p99=%.0f max=%.0f ms\n", what, ms.size(), ms.front(),
