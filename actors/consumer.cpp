@@ -224,8 +224,19 @@ void on_assign(consumer_ptr self, std::vector<assignment>& batch) {
     return;
   }
   std::vector<exec_request> to_handlers;
-  for (auto& a : batch)
+  uint64_t refused = 0, old_epoch = 0;
+  for (auto& a : batch) {
+    if (!st.epochs.admit(a.lease)) { // a deposed leader: its successor owns this task now
+      ++refused;
+      old_epoch = epoch_of_lease(a.lease);
+      continue;
+    }
     run(self, a, to_handlers);
+  }
+  if (refused > 0)
+    log_warn("consumer {}: refused {} assignments from a manager of epoch {} (epoch {} leads "
+             "now)", st.opts.info.node, refused, old_epoch,
+             st.epochs.highest());
   if (!to_handlers.empty())
     executors_of(self).start(std::move(to_handlers));
   flush(self);
@@ -246,7 +257,8 @@ caf::behavior consumer(consumer_ptr self, consumer_options opts) {
     [=](heartbeat_atom) {
       auto& st = self->state;
       send_heartbeat(self, st.link.registry(), st.opts.info, st.opts.heartbeat,
-                     [=] { register_self(self); });
+                     [=] { register_self(self); },
+                     [=](bool answered) { self->state.link.on_heartbeat(answered); });
     },
     [=](reconnect_atom, uint64_t gen) { self->state.link.on_retry(gen); },
     [=](assign_atom, std::vector<assignment>& batch) { on_assign(self, batch); },

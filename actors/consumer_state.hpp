@@ -9,6 +9,7 @@
 #include "actors/consumer.hpp"
 #include "actors/member_link.hpp"
 #include "actors/protocol.hpp"
+#include "core/epoch_guard.hpp"
 #include "core/lease_book.hpp"
 #include "exec/executors.hpp"
 #include "exec/handler_spec.hpp"
@@ -20,6 +21,7 @@ struct consumer_state {
   caf::actor manager;                ///< null while the link finds it again
   member_link link;                  ///< registry + manager, reconnecting
   lease_book book;                   ///< attempts off the actor; reports until stored
+  epoch_guard epochs;                ///< assignments of a deposed leader are refused
   std::vector<lease_ref> started;    ///< started off the actor, not yet sent
   bool flush_pending = false;
   bool heartbeating = false;         ///< the heartbeat timer runs

@@ -43,6 +43,13 @@ struct manager_options {
   // -- shown on GET /v1/manager (actors/manager_watch.cpp) --
   std::string listen;                      ///< where the registry listens for members
   std::string store_name;                  ///< "memory" or the store file
+  /// The leader lease's epoch when managers share a PostgreSQL store (0:
+  /// none): leases are handed out above it, so members can tell a deposed
+  /// leader's assignments from the current one's.
+  uint64_t leader_epoch = 0;
+  /// The store refused a write: another manager process leads (spawn_manager_role
+  /// hands it to the store actor). Null: not shared.
+  std::function<void(const std::string&)> on_fenced;
   /// After recovery, with what it found (drover run's --ready-file).
   std::function<void(const recovery_counts&)> on_ready;
 };

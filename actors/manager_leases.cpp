@@ -40,8 +40,10 @@ void recover_lease(manager_ptr self, const task& t, int64_t now) {
 void start_restart_grace(manager_ptr self, bool had_unfinished) {
   auto& st = self->state;
   st.consumers.for_each([&](consumer_member& c) {
-    if (c.recovered)
+    if (c.recovered) {
       self->delayed_send(self, st.opts.grace, grace_atom::value, c.info.node, c.grace.rearm());
+      st.unreported.insert(c.info.node);
+    }
   });
   st.stats.consumers = st.consumers.size();
   if (!had_unfinished || st.opts.grace.count() <= 0)
@@ -53,7 +55,10 @@ void start_restart_grace(manager_ptr self, bool had_unfinished) {
 }
 
 void end_restart_hold(manager_ptr self) {
+  if (!self->state.holding)
+    return; // ended early: every consumer reported
   self->state.holding = false;
+  self->state.unreported.clear();
   dispatch(self);
 }
 
@@ -118,6 +123,13 @@ void on_lease_report(manager_ptr self, const std::string& node,
   if (kept + adopted + doubtful > 0)
     log_info("manager: consumer {} reported {} leases: {} kept, {} taken back on, {} moved",
              node, refs.size(), kept, adopted, doubtful);
+  // Every consumer the store knew has said what it holds: nothing is left
+  // to wait for (a takeover should not idle the whole grace).
+  if (st.holding && st.unreported.erase(node) > 0 && st.unreported.empty()) {
+    log_info("manager: every consumer reported its leases; assigning again");
+    end_restart_hold(self);
+    return;
+  }
   dispatch(self);
 }
 

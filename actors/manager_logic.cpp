@@ -6,6 +6,7 @@
 #include "actors/manager_state.hpp"
 #include "actors/manager_watch.hpp"
 #include "core/backoff.hpp"
+#include "core/epoch_guard.hpp"
 #include "core/log.hpp"
 #include "core/task_state.hpp"
 
@@ -75,7 +76,9 @@ void flush_changes(manager_ptr self) {
 recovery_counts recover(manager_ptr self, recovered_state& rs) {
   auto& st = self->state;
   st.table.recover(rs);
-  st.lease_floor = rs.epoch > 0 ? (rs.epoch - 1) << 32 : 0;
+  // Above every lease of an earlier load and, in a cluster, of an earlier
+  // leader: members refuse assignments from an older epoch (core/epoch_guard).
+  st.lease_floor = lease_floor_of(std::max(rs.epoch, st.opts.leader_epoch));
   auto now = now_ms(self);
   uint64_t leased = 0;
   for (auto& t : rs.unfinished) {

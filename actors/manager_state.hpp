@@ -55,6 +55,9 @@ struct manager_state {
   producer_groups producers;                 ///< active and standby per group
   std::map<std::string, caf::actor> producer_handles; ///< by node, of the members
   bool holding = false;                      ///< after a restart: no assignments until the grace passed
+  /// During that hold: the consumers known from the store that have not
+  /// reported their leases yet; once all have, the hold ends early.
+  std::unordered_set<std::string> unreported;
   uint64_t lease_floor = 0;                  ///< every lease this manager gives is above it (epoch)
   std::vector<task_change> changes;          ///< to the store after each message
   manager_stats stats;

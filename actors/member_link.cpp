@@ -4,6 +4,7 @@
 
 #include "actors/protocol.hpp"
 #include "actors/protocol_links.hpp"
+#include "core/leader_address.hpp"
 #include "core/log.hpp"
 
 namespace drover {
@@ -25,13 +26,19 @@ bool is_name_refusal(const caf::error& err) {
 
 void send_heartbeat(caf::event_based_actor* self, const caf::actor& registry,
                     const member_info& info, std::chrono::milliseconds interval,
-                    std::function<void()> on_forgotten) {
+                    std::function<void()> on_forgotten, std::function<void(bool)> on_answer) {
   if (interval.count() <= 0)
     return;
   if (registry) // none while reconnecting: the timer keeps running
     self->request(registry, interval, heartbeat_atom::value, info)
-      .then([] {},
+      .then([=] {
+              if (on_answer)
+                on_answer(true);
+            },
             [=](caf::error& err) {
+              if (on_answer)
+                on_answer(!(err.category() == caf::atom("system")
+                            && err.code() == static_cast<uint8_t>(caf::sec::request_timeout)));
               if (is_drover_error(err, static_cast<uint8_t>(ec::unknown_member))) {
                 log_warn("{} {}: the registry lost track of us; registering again",
                          to_string(info.role), info.node);
@@ -96,6 +103,8 @@ void member_link::join() {
         return;
       attempting_ = false;
       info_changed_ = false; // the retry sends what is current then
+      if (is_drover_error(err, static_cast<uint8_t>(ec::not_leader)) && opts_.reconnect)
+        return follow_leader(text_of(err, self_->system()));
       if (is_name_refusal(err)) {
         ++gen_; // nothing pending may act any more
         log_error("{}: the registry refused it: {}", who_, text_of(err, self_->system()));
@@ -141,6 +150,8 @@ void member_link::on_joined(caf::actor peer) {
              failures_ + 1, lost_at_ms_ > 0 ? now_ms() - lost_at_ms_ : 0);
   joined_ = true;
   ever_joined_ = true;
+  followed_ = false;
+  silent_ = 0;
   failures_ = 0;
   lost_at_ms_ = 0;
   hooks_.joined(peer_, again);
@@ -190,7 +201,46 @@ bool member_link::on_down(const caf::down_msg& dm) {
   bool peer_down = peer_ && dm.source == peer_.address();
   if (!registry_down && !peer_down)
     return false;
-  auto why = self_->system().render(dm.reason);
+  on_gone(registry_down, peer_down, self_->system().render(dm.reason),
+          dm.reason == caf::exit_reason::user_shutdown);
+  return true;
+}
+
+void member_link::on_heartbeat(bool answered) {
+  if (answered) {
+    silent_ = 0;
+    return;
+  }
+  if (opts_.silent_misses == 0 || !registry_ || ++silent_ < opts_.silent_misses)
+    return;
+  silent_ = 0;
+  // Its process hangs (stopped, or cut off without a reset): no down
+  // message will come. The other registries may have a leader by now.
+  self_->demonitor(registry_);
+  if (peer_ && peer_ != registry_)
+    self_->demonitor(peer_);
+  on_gone(true, static_cast<bool>(peer_),
+          fmt::format("{} heartbeats in a row unanswered", opts_.silent_misses), false);
+}
+
+void member_link::follow_leader(const std::string& refusal) {
+  auto leader = leader_in_refusal(refusal);
+  if (opts_.follow)
+    opts_.follow(leader);
+  if (registry_)
+    self_->demonitor(registry_);
+  registry_ = nullptr;
+  if (!leader.empty() && !followed_) { // straight there, once per round
+    followed_ = true;
+    log_info("{}: that registry stands by; following the leader at {}", who_, leader);
+    return connect();
+  }
+  retry_later(leader.empty() ? "no manager process leads yet"
+                             : "the registry stands by; the leader it names is " + leader);
+}
+
+bool member_link::on_gone(bool registry_down, bool peer_down, const std::string& why,
+                          bool shutdown) {
   bool was_joined = joined_;
   if (joined_) {
     joined_ = false;
@@ -207,11 +257,10 @@ bool member_link::on_down(const caf::down_msg& dm) {
     if (!opts_.reconnect) { // in this process: it only stops when the process does
       ++gen_;
       // Stopped on purpose is the process shutting down: no error to report.
-      bool shutdown = dm.reason == caf::exit_reason::user_shutdown;
       if (hooks_.gave_up)
         hooks_.gave_up(shutdown ? std::string{}
                                 : "the registry in this process stopped (" + why + ")");
-      return true;
+      return false;
     }
     log_warn("{}: lost the registry at {} ({}); reconnecting", who_, opts_.address, why);
   }

@@ -40,6 +40,15 @@ struct link_options {
   std::string address;           ///< for logs, e.g. "127.0.0.1:4700"
   backoff_policy backoff;        ///< give_up_after is --reconnect-timeout (0: never)
   std::function<void()> joined;  ///< after every join (drover run's --ready-file); may be null
+  /// Several registries (one per manager process, one of which leads): a
+  /// standby's refusal names the leader's registry, which `follow` makes
+  /// the next address `reconnect` tries ("" : simply the next one). Null
+  /// with a single registry address.
+  std::function<void(const std::string& leader)> follow;
+  /// With several registries: this many heartbeats in a row without an
+  /// answer mean the registry's process hangs (stopped, cut off), and the
+  /// member moves on as if it had gone down. 0: never (one registry).
+  uint32_t silent_misses = 0;
 };
 
 class member_link {
@@ -72,6 +81,8 @@ public:
   bool on_down(const caf::down_msg& dm);
   /// Call from the (reconnect_atom, gen) handler.
   void on_retry(uint64_t gen);
+  /// A heartbeat to the registry was answered (or timed out: false).
+  void on_heartbeat(bool answered);
   /// The registry forgot us (heartbeat answer) or our info changed: join
   /// again now, with the same registry.
   void rejoin();
@@ -85,6 +96,11 @@ private:
   void connect();
   void retry_later(const std::string& why);
   void on_joined(caf::actor peer);
+  /// The registry and/or the peer are gone (down, or silent): back to
+  /// joining. False if `registry_gone` ends the link (a local registry).
+  bool on_gone(bool registry_gone, bool peer_gone, const std::string& why, bool shutdown);
+  /// A standby registry refused the join and named the leader (or not).
+  void follow_leader(const std::string& refusal);
   int64_t now_ms() const;
 
   caf::event_based_actor* self_ = nullptr;
@@ -99,6 +115,8 @@ private:
   bool info_changed_ = false; ///< rejoin() came while a join was on its way
   uint64_t gen_ = 0;          ///< answers and timers of an older attempt are ignored
   uint32_t failures_ = 0;     ///< in a row, since the last join
+  uint32_t silent_ = 0;       ///< heartbeats in a row the registry did not answer
+  bool followed_ = false;     ///< went straight to a named leader since the last join
   int64_t failing_since_ms_ = 0;
   int64_t lost_at_ms_ = 0;    ///< for "back after N ms"
 };
@@ -106,9 +124,11 @@ private:
 /// Sends one heartbeat now and schedules (heartbeat_atom) to `self` after
 /// `interval`; the actor's handler for that atom calls this again.
 /// `on_forgotten` runs when the registry says "register again".
+/// `on_answer` (may be null) hears whether the registry answered in time.
 void send_heartbeat(caf::event_based_actor* self, const caf::actor& registry,
                     const member_info& info, std::chrono::milliseconds interval,
-                    std::function<void()> on_forgotten);
+                    std::function<void()> on_forgotten,
+                    std::function<void(bool answered)> on_answer = nullptr);
 
 /// A stray message or an error message (e.g. a peer of another version
 /// refusing one of ours) is logged and dropped; CAF's default for an error

@@ -309,7 +309,8 @@ caf::behavior producer(producer_ptr self, producer_options opts) {
     [=](heartbeat_atom) {
       auto& st = self->state;
       send_heartbeat(self, st.link.registry(), st.opts.info, st.opts.heartbeat,
-                     [=] { self->state.link.rejoin(); });
+                     [=] { self->state.link.rejoin(); },
+                     [=](bool answered) { self->state.link.on_heartbeat(answered); });
     },
     [=](reconnect_atom, uint64_t gen) { self->state.link.on_retry(gen); },
     [=](job_done_atom, const job_progress& p) {

@@ -5,6 +5,8 @@
 #include "actors/admin_gate.hpp"
 #include "actors/protocol.hpp"
 #include "actors/protocol_data.hpp"
+#include "actors/protocol_leader.hpp"
+#include "core/leader_address.hpp"
 #include "core/log.hpp"
 
 namespace drover {
@@ -23,6 +25,10 @@ struct registry_state {
   std::map<std::string, member_entry> members; ///< by member_key()
   std::vector<caf::response_promise> waiting; ///< members waiting for a manager
   caf::actor courier; ///< multi-user data: consumer nodes' mailboxes ask for it
+  /// Its manager process stands by (managers sharing a PostgreSQL store):
+  /// members are sent to the leader's registry instead of waiting here.
+  bool standby = false;
+  std::string leader; ///< the leader's registry "host:port"; "" unknown
   static inline const char* name = "registry";
 };
 
@@ -141,8 +147,16 @@ caf::behavior registry(registry_ptr self, registry_options opts) {
     log_warn("registry: ignored an error message: {}", to_string(err));
   });
   return {
+    [=](leader_atom, const std::string& leader) { // this process stands by
+      self->state.standby = true;
+      self->state.leader = leader;
+    },
+    [=](leader_atom) { // this process won: members wait here for its manager
+      self->state.standby = false;
+    },
     [=](manager_atom, const caf::actor& mgr) {
       auto& st = self->state;
+      st.standby = false;
       st.manager = mgr;
       self->monitor(mgr);
       for (auto& [node, m] : st.members)
@@ -158,6 +172,8 @@ caf::behavior registry(registry_ptr self, registry_options opts) {
         return caf::error{ec::bad_input, std::string{"register needs a sender"}};
       if (info.node.empty())
         return caf::error{ec::bad_input, std::string{"register needs a node name"}};
+      if (!self->state.manager && self->state.standby)
+        return caf::error{ec::not_leader, not_leader_text(self->state.leader)};
       auto rp = self->make_response_promise<caf::actor>();
       auto i = self->state.members.find(member_key(info));
       if (i == self->state.members.end() || !i->second.handle || i->second.handle == hdl) {

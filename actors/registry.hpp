@@ -4,7 +4,10 @@
 // (held back until a manager registered); (deregister_atom, member_info);
 // (heartbeat_atom, member_info) from members every heartbeat interval;
 // (manager_atom, manager) from the manager, which then hears every member;
-// (get_atom, members_atom) -> std::vector<node_info> with the last heartbeat.
+// (get_atom, members_atom) -> std::vector<node_info> with the last heartbeat;
+// (leader_atom, address) while its manager process stands by: registrations
+// are refused with ec::not_leader naming the leader's registry; (leader_atom)
+// once it won: registrations wait for its manager again.
 // A member is lost when CAF reports it down (process died, connection broke)
 // or when it missed `misses` heartbeats in a row (it hangs, or the network
 // dropped its messages without closing the connection).

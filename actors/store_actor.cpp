@@ -22,10 +22,23 @@ struct store_state {
   std::vector<task_change> buffer;
   bool flush_pending = false;
   std::vector<caf::response_promise> syncs; ///< answered after the next commit
+  std::function<void(const std::string&)> on_fenced;
+  bool fenced = false; ///< told on_fenced; every later write is refused the same way
   static inline const char* name = "store";
 };
 
 using store_ptr = caf::stateful_actor<store_state>*;
+
+/// `err` passed through; a fenced write is told to on_fenced once.
+const error& seen(store_ptr self, const error& err) {
+  auto& st = self->state;
+  if (err.code == ec::fenced && !st.fenced) {
+    st.fenced = true;
+    if (st.on_fenced)
+      st.on_fenced(err.message);
+  }
+  return err;
+}
 
 /// Answers everyone waiting for the changes they sent before (sync).
 void answer_syncs(store_ptr self) {
@@ -40,6 +53,8 @@ void commit(store_ptr self) {
   if (st.buffer.empty())
     return answer_syncs(self);
   if (auto err = st.db->apply(st.buffer)) {
+    if (seen(self, err).code == ec::fenced)
+      return; // never retried: another manager leads, this one is stepping down
     // Keep the changes and try again shortly: dropping them would lose
     // state transitions the manager already acted on.
     log_error("store: commit of {} changes failed, retrying in 100 ms: {}",
@@ -57,21 +72,23 @@ caf::error no_schedules() {
 }
 
 caf::behavior store_actor(store_ptr self, std::shared_ptr<task_store> db,
-                          std::shared_ptr<schedule_store> schedules) {
+                          std::shared_ptr<schedule_store> schedules,
+                          std::function<void(const std::string&)> on_fenced) {
   self->state.db = std::move(db);
+  self->state.on_fenced = std::move(on_fenced);
   self->state.schedules = std::move(schedules);
   return {
     [=](put_atom, const job& j, uint32_t seq,
         std::vector<task>& tasks) -> caf::result<std::vector<task>> {
       commit(self); // keep the order of writes as the manager sent them
       if (auto err = self->state.db->put_tasks(j, seq, tasks))
-        return to_caf(err);
+        return to_caf(seen(self, err));
       return std::move(tasks);
     },
     [=](put_atom, const job& j) -> caf::result<void> {
       commit(self);
       if (auto err = self->state.db->put_job(j))
-        return to_caf(err);
+        return to_caf(seen(self, err));
       return caf::unit;
     },
     [=](apply_atom, std::vector<task_change>& changes) {
@@ -103,7 +120,7 @@ caf::behavior store_actor(store_ptr self, std::shared_ptr<task_store> db,
       commit(self);
       auto out = self->state.db->load();
       if (!out)
-        return to_caf(out.err());
+        return to_caf(seen(self, out.err()));
       return std::move(*out);
     },
     [=](get_atom, task_id id) -> caf::result<task, std::vector<task_event>> {
@@ -147,10 +164,12 @@ caf::behavior store_actor(store_ptr self, std::shared_ptr<task_store> db,
 } // namespace
 
 caf::actor spawn_store_actor(caf::actor_system& sys, std::shared_ptr<task_store> db,
-                             bool own_thread, std::shared_ptr<schedule_store> schedules) {
+                             bool own_thread, std::shared_ptr<schedule_store> schedules,
+                             std::function<void(const std::string&)> on_fenced) {
   if (own_thread)
-    return sys.spawn<caf::detached>(store_actor, std::move(db), std::move(schedules));
-  return sys.spawn(store_actor, std::move(db), std::move(schedules));
+    return sys.spawn<caf::detached>(store_actor, std::move(db), std::move(schedules),
+                                    std::move(on_fenced));
+  return sys.spawn(store_actor, std::move(db), std::move(schedules), std::move(on_fenced));
 }
 
 } // namespace drover

@@ -15,7 +15,9 @@
 // (sch_del_atom, id) -> () once removed; (sch_list_atom) -> every record.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <string>
 
 #include <caf/fwd.hpp>
 
@@ -27,8 +29,12 @@ class schedule_store;
 /// Spawns the store actor on its own thread; it owns `db` (and `schedules`,
 /// if given) from now on. `own_thread` = false for a store that never
 /// blocks (memory) and for tests on the deterministic scheduler.
+/// `on_fenced` (may be null) hears the first write the database refused
+/// because another manager process leads now (ec::fenced): the leader
+/// must step down at once. Called on the store actor's thread.
 caf::actor spawn_store_actor(caf::actor_system& sys, std::shared_ptr<task_store> db,
                              bool own_thread = true,
-                             std::shared_ptr<schedule_store> schedules = nullptr);
+                             std::shared_ptr<schedule_store> schedules = nullptr,
+                             std::function<void(const std::string&)> on_fenced = nullptr);
 
 } // namespace drover

@@ -63,6 +63,38 @@ error connect_to(caf::actor_system& sys, const endpoint& ep,
 
 error connect_patiently(caf::actor_system& sys, const endpoint& ep,
                         std::chrono::milliseconds within, caf::actor& out) {
+  registry_rotation one{{ep}};
+  return connect_patiently(sys, one, within, out);
+}
+
+endpoint registry_rotation::next() {
+  std::lock_guard<std::mutex> guard{mtx_};
+  if (preferred_) {
+    auto ep = *preferred_;
+    preferred_.reset();
+    return ep;
+  }
+  return eps_[next_++ % eps_.size()];
+}
+
+void registry_rotation::prefer(const std::string& host_port) {
+  auto ep = parse_endpoint(host_port);
+  if (!ep)
+    return;
+  std::lock_guard<std::mutex> guard{mtx_};
+  preferred_ = *ep;
+}
+
+registry_connector rotating_connector(std::shared_ptr<registry_rotation> rot,
+                                      std::chrono::milliseconds timeout) {
+  return [rot, timeout](caf::event_based_actor* self, std::function<void(caf::actor)> connected,
+                        std::function<void(std::string)> failed) {
+    middleman_connector(rot->next(), timeout)(self, std::move(connected), std::move(failed));
+  };
+}
+
+error connect_patiently(caf::actor_system& sys, registry_rotation& rot,
+                        std::chrono::milliseconds within, caf::actor& out) {
   using clock = std::chrono::steady_clock;
   auto ms = [] {
     return std::chrono::duration_cast<std::chrono::milliseconds>(clock::now().time_since_epoch())
@@ -72,7 +104,9 @@ error connect_patiently(caf::actor_system& sys, const endpoint& ep,
   auto since = ms();
   for (uint32_t failures = 1;; ++failures) {
     auto left = std::max<int64_t>(1, since + within.count() - ms());
-    auto err = connect_to(sys, ep, std::chrono::milliseconds(left), out);
+    // With several registries each attempt may wait only its share.
+    auto share = std::max<int64_t>(1, left / static_cast<int64_t>(rot.size()));
+    auto err = connect_to(sys, rot.next(), std::chrono::milliseconds(share), out);
     if (!err)
       return err;
     auto d = next_retry(policy, failures, since, ms());

@@ -7,7 +7,11 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
@@ -39,6 +43,33 @@ error connect_patiently(caf::actor_system& sys, const endpoint& ep,
 /// Connects to `ep` again from inside an actor, without blocking it (CAF's
 /// middleman connects asynchronously); each attempt waits at most `timeout`.
 registry_connector middleman_connector(const endpoint& ep, std::chrono::milliseconds timeout);
+
+/// The registries a member may join through (one per manager process when
+/// managers share a PostgreSQL store), tried in turn; a standby's refusal
+/// names the leader's registry, which is then tried next. Thread-safe.
+class registry_rotation {
+public:
+  explicit registry_rotation(std::vector<endpoint> eps) : eps_(std::move(eps)) {}
+  /// The named leader if one was preferred since, else the next in turn.
+  endpoint next();
+  /// `host_port` ("host:port") is tried next; "" or a bad address: no change.
+  void prefer(const std::string& host_port);
+  size_t size() const { return eps_.size(); }
+
+private:
+  std::mutex mtx_;
+  std::vector<endpoint> eps_;
+  size_t next_ = 0;
+  std::optional<endpoint> preferred_;
+};
+
+/// middleman_connector over a rotation: each attempt goes to rot->next().
+registry_connector rotating_connector(std::shared_ptr<registry_rotation> rot,
+                                      std::chrono::milliseconds timeout);
+
+/// connect_patiently over a rotation: each attempt goes to the next address.
+error connect_patiently(caf::actor_system& sys, registry_rotation& rot,
+                        std::chrono::milliseconds within, caf::actor& out);
 
 /// Publishes `hdl` at `ep` (reusing the address); `port` gets the bound port.
 error publish_at(caf::actor_system& sys, const caf::actor& hdl, const endpoint& ep,

@@ -120,7 +120,7 @@ mailbox_options mailbox_options_of(const run_options& o, const std::string& node
 caf::actor spawn_manager_role(caf::actor_system& sys, manager_options mo,
                               std::shared_ptr<task_store> db, bool does_io, caf::actor& store,
                               std::shared_ptr<schedule_store> schedules) {
-  store = spawn_store_actor(sys, std::move(db), does_io, std::move(schedules));
+  store = spawn_store_actor(sys, std::move(db), does_io, std::move(schedules), mo.on_fenced);
   mo.store = store;
   return spawn_manager(sys, std::move(mo));
 }

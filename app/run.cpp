@@ -1,6 +1,8 @@
 #include "app/run.hpp"
 
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <unistd.h>
 
 #include <caf/io/all.hpp>
@@ -15,6 +17,7 @@
 #include "app/run_schedules.hpp"
 #include "actors/producer.hpp"
 #include "actors/protocol.hpp"
+#include "actors/protocol_leader.hpp"
 #include "actors/registry.hpp"
 #include "actors/worker_hub.hpp"
 #include "actors/store_actor.hpp"
@@ -24,6 +27,7 @@
 #include "app/ready_file.hpp"
 #include "app/role_box.hpp"
 #include "app/roles.hpp"
+#include "app/run_leader.hpp"
 #include "app/run_prepare.hpp"
 #include "app/remote.hpp"
 #include "app/run_wait.hpp"
@@ -58,6 +62,13 @@ struct running {
   std::unique_ptr<http_server> http;  ///< bound by prepare_run, served by start_http
   std::string http_host;
   std::shared_ptr<readiness> ready = std::make_shared<readiness>(); ///< --ready-file
+  /// Several registries (--registry=A,B): members follow the leading one.
+  std::shared_ptr<registry_rotation> registries;
+  caf::actor registry;                      ///< this process's, or the one it joined
+  // -- a manager process sharing a PostgreSQL store (app/run_leader.hpp) --
+  std::shared_ptr<leader_gate> gate;        ///< REST while standing by; null: not shared
+  std::shared_ptr<shared_lease> lease;      ///< released on a clean shutdown
+  std::shared_ptr<leader_handoff> handoff = std::make_shared<leader_handoff>();
 };
 
 void watch(running& r, const caf::actor& hdl) {
@@ -84,10 +95,14 @@ int start_http(caf::actor_system& sys, caf::actor mgr, caf::actor registry,
   bo.scheduler = std::move(scheduler); // null: the schedule routes answer 503
   bo.worker_hub = std::move(worker_hub);
   r.backend = std::make_unique<caf_backends>(sys, bo);
-  if (auto err = r.http->serve(r.backend->bundle())) {
+  // A standby served behind its gate so far: its leader's routes take over.
+  auto err = r.gate ? r.http->serve_more(r.backend->bundle()) : r.http->serve(r.backend->bundle());
+  if (err) {
     log_error("http: {}", err.message);
     return 2;
   }
+  if (r.gate)
+    r.gate->lead();
   log_info("http listening on {}:{}{}", r.http_host, r.http->port(),
            r.http->tls() ? " with TLS" : "");
   r.ready->http = r.http_host + ":" + std::to_string(r.http->port());
@@ -100,9 +115,21 @@ int start_http(caf::actor_system& sys, caf::actor mgr, caf::actor registry,
 link_options member_link_options(const run_options& o, const endpoint& ep,
                                  bool local_registry, running& r, bool ready) {
   link_options lo;
-  if (!local_registry)
-    lo.reconnect = middleman_connector(ep, std::chrono::milliseconds(o.connect_timeout_ms));
   lo.address = ep.host + ":" + std::to_string(ep.port);
+  if (!local_registry && r.registries && r.registries->size() > 1) {
+    // Several manager processes: follow the one that leads (a standby's
+    // registry names it), and treat a registry that stops answering as gone.
+    lo.reconnect = rotating_connector(r.registries,
+                                      std::chrono::milliseconds(o.connect_timeout_ms));
+    lo.follow = [rot = r.registries](const std::string& leader) { rot->prefer(leader); };
+    lo.silent_misses = std::max<uint32_t>(1, o.heartbeat_misses);
+    lo.address = o.registry;
+    // A takeover is a wait of about a second for the new leader: retry the
+    // addresses every 100 ms at most, not 500, so members are back soon after.
+    lo.backoff.max = std::chrono::milliseconds(100);
+  } else if (!local_registry) {
+    lo.reconnect = middleman_connector(ep, std::chrono::milliseconds(o.connect_timeout_ms));
+  }
   lo.backoff.give_up_after = std::chrono::milliseconds(o.reconnect_timeout_ms);
   if (ready)
     lo.joined = ready_part(r.ready);
@@ -143,8 +170,13 @@ void add_user_handlers(const run_options& o, prepared_run& pre, consumer_options
 /// REST in front of them; 2 if one cannot start.
 int start_manager_side(caf::actor_system& sys, const run_options& o, const role_env& env,
                        prepared_run& pre, running& r, const caf::actor& registry,
-                       const endpoint& ep) {
+                       const endpoint& ep, uint64_t leader_epoch = 0) {
   auto mo = manager_options_of(o, env);
+  mo.leader_epoch = leader_epoch;
+  if (r.gate)
+    mo.on_fenced = [h = r.handoff](const std::string& why) {
+      step_down_now(*h, "the store refused a write: " + why);
+    };
   // GET /v1/manager: where members register, with the port the OS picked.
   mo.listen = r.ready->registry.empty() ? o.registry : r.ready->registry;
   if (pre.rules) {
@@ -160,6 +192,8 @@ int start_manager_side(caf::actor_system& sys, const run_options& o, const role_
                                 store, std::move(pre.schedules));
   watch(r, store);
   watch(r, mgr);
+  if (r.gate) // a step-down stops these two at once
+    adopt_leader_side(*r.handoff, {mgr, store});
   bool local_registry = runs_role(o, "registry");
   if (local_registry)
     caf::anon_send(registry, manager_atom::value, mgr);
@@ -196,6 +230,71 @@ int start_manager_side(caf::actor_system& sys, const run_options& o, const role_
                     hub);
 }
 
+/// A manager process sharing a PostgreSQL store starts as a standby: its
+/// registry refuses members (naming the leader), its REST answers 503 behind
+/// the gate, and its elector competes for the lease; lead_now() takes over
+/// once it wins. 2 if it cannot start.
+int stand_by(caf::actor_system& sys, const run_options& o, running& r,
+             const caf::actor& registry) {
+  if (!runs_role(o, "registry")) {
+    log_error("--store={}: manager processes that share a PostgreSQL store each run their "
+              "own registry (members follow the leader's): add registry to --role", o.store);
+    return 2;
+  }
+  caf::anon_send(registry, leader_atom::value, std::string{}); // no leader known yet
+  if (r.http) {
+    if (auto err = r.http->serve(http_backends{})) {
+      log_error("http: {}", err.message);
+      return 2;
+    }
+    r.ready->http = r.http_host + ":" + std::to_string(r.http->port());
+    log_info("http listening on {}:{} (standing by)", r.http_host, r.http->port());
+  }
+  leader_address here{r.ready->registry, r.ready->http.empty() ? std::string{}
+                                          : std::string{r.http->tls() ? "https://" : "http://"}
+                                              + r.ready->http};
+  auto holder = node_name(o, "manager") + "@" + std::to_string(::getpid());
+  auto lease = open_leader_lease(o.store, holder, encode_leader_address(here),
+                                 lease_timing{}.ttl_ms);
+  if (!lease) {
+    log_error("leader lease: {}", lease.err().message);
+    return 2;
+  }
+  r.lease = std::make_shared<shared_lease>(std::move(*lease));
+  r.handoff->stop_code = r.stop_code;
+  watch(r, start_elector(sys, r.lease, r.handoff, r.gate, registry));
+  log_info("manager: standing by for the leader lease as {}", holder);
+  return 0;
+}
+
+/// This process won the lease in `epoch`: the store is fenced with it, then
+/// the manager side starts (recovery first) and REST serves it.
+int lead_now(caf::actor_system& sys, const run_options& o, prepared_run& pre, running& r,
+             const caf::actor& registry, uint64_t epoch) {
+  if (auto err = fence_store(*pre.store, epoch)) {
+    step_down_now(*r.handoff, "cannot fence the store with epoch " + std::to_string(epoch)
+                                + ": " + err.message);
+    return deposed_exit_code;
+  }
+  log_info("manager: leading in epoch {}; loading the store", epoch);
+  const role_env env{wall_offset_ms(sys), 42};
+  endpoint none;
+  return start_manager_side(sys, o, env, pre, r, registry, none, epoch);
+}
+
+/// A deposed leader leaves at once: its store and lease calls may hang on a
+/// database it can no longer reach (and would be refused anyway), and no
+/// part of it may act after the step-down. Its manager is already killed.
+[[noreturn]] void exit_deposed(const run_options& o, readiness& ready) {
+  if (!o.ready_file.empty() && ready.waiting == 0) {
+    ready.exited = exit_info{deposed_exit_code, std::nullopt};
+    (void)write_ready_file(o.ready_file, ready); // best effort on the way out
+  }
+  std::fflush(stdout);
+  std::fflush(stderr);
+  std::_Exit(deposed_exit_code);
+}
+
 int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre, running& r,
                 const std::string& admin_token) {
   const role_env env{wall_offset_ms(sys), 42};
@@ -218,21 +317,26 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
     log_info("registry listening on {}:{}", ep.host, port);
     r.ready->registry = ep.host + ":" + std::to_string(port);
   } else {
-    auto remote = parse_endpoint(o.registry);
+    auto remote = parse_endpoints(o.registry);
     if (!remote) {
       log_error("--registry: {}", remote.err().message);
       return 2;
     }
-    ep = *remote;
-    if (auto err = connect_patiently(sys, ep, std::chrono::milliseconds(o.connect_timeout_ms),
-                                     registry)) {
+    ep = remote->front();
+    r.registries = std::make_shared<registry_rotation>(*remote);
+    if (auto err = connect_patiently(sys, *r.registries,
+                                     std::chrono::milliseconds(o.connect_timeout_ms), registry)) {
       log_error("registry: {}", err.message);
       return 2;
     }
   }
-  if (runs_role(o, "manager"))
-    if (int code = start_manager_side(sys, o, env, pre, r, registry, ep))
+  r.registry = registry;
+  if (runs_role(o, "manager")) {
+    int code = is_shared_store(o.store) ? stand_by(sys, o, r, registry)
+                                         : start_manager_side(sys, o, env, pre, r, registry, ep);
+    if (code)
       return code;
+  }
   // Consumers and producers run under the process's root supervisor: a crash
   // restarts the role, too many crashes raise an alert and stop it.
   auto so = supervisor_options_of(o, node_name(o, "process"));
@@ -326,16 +430,29 @@ int run_roles(run_options o, const http_flags& http, const std::vector<std::stri
   r.ready->node = o.node;
   r.http = std::move(pre.http);
   r.http_host = http.listen.substr(0, http.listen.rfind(':'));
+  r.gate = pre.gate;
   int code = start_roles(sys, o, pre, r, http.token);
   if (code == 0 && o.demo) {
     std::fputs(demo_banner(r.ready->http, o.tasks).c_str(), stdout);
     std::fflush(stdout);
   }
-  if (code == 0)
-    code = wait_until_done(signals,
-                           wait_inputs{r.job, r.stopped, r.stop_code, r.consumer, r.drained,
-                                       o.drain_timeout_ms, r.ready, o.ready_file, o.ready_fd,
-                                       o.demo && demo_stays_up()});
+  if (code == 0) {
+    wait_inputs in{r.job,        r.stopped,   r.stop_code,  r.consumer,
+                   r.drained,    o.drain_timeout_ms, r.ready, o.ready_file,
+                   o.ready_fd,   o.demo && demo_stays_up(), nullptr};
+    if (r.lease) // a shared store: lead once the elector won
+      in.poll = [&]() -> int {
+        if (r.handoff->deposed)
+          return deposed_exit_code;
+        if (auto epoch = take_win(*r.handoff))
+          if (int failed = lead_now(sys, o, pre, r, r.registry, *epoch))
+            return failed;
+        return -1;
+      };
+    code = wait_until_done(signals, in);
+  }
+  if (r.handoff->deposed)
+    exit_deposed(o, *r.ready);
   if (r.http)
     r.http->stop(); // no request may wait on actors that are going away
   // Members first, the registry last (reverse start order): a member that
@@ -344,6 +461,13 @@ int run_roles(run_options o, const http_flags& http, const std::vector<std::stri
   for (auto a = r.actors.rbegin(); a != r.actors.rend(); ++a)
     caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
   r.actors.clear();
+  // A leader's clean exit frees the lease now, so a standby leads within
+  // its next attempt instead of waiting out the TTL. Writes the stopping
+  // manager still makes are fenced off once the standby took it.
+  if (r.lease && !r.handoff->deposed) // a deposed one holds nothing (and may not reach the database)
+    if (auto err = r.lease->release())
+      log_warn("leader lease: could not release it ({}); a standby leads once it expires",
+               err.message);
   exit_info ended{code, std::nullopt};
   if (r.executed) {
     ended.executed = r.executed->load();

@@ -10,6 +10,7 @@
 
 #include "app/job_file.hpp"
 #include "app/ready_file.hpp"
+#include "app/run_leader.hpp"
 #include "core/handlers.hpp"
 
 namespace drover {
@@ -45,6 +46,12 @@ error prepare_manager(const run_options& o, const http_flags& http, prepared_run
   out.schedules = std::move(*schedules);
   // Last, once everything else is known good: the port is taken now, so a
   // port in use is reported before the registry or anything else listens.
+  if (is_shared_store(o.store)) { // a standby until it leads (app/run_leader.hpp)
+    out.gate = std::make_shared<leader_gate>();
+    hopts.gate = [gate = out.gate](const http_request& req, http_response& res) {
+      return gate->answer(req, res);
+    };
+  }
   if (enabled) {
     out.http = std::make_unique<http_server>(hopts);
     if (auto e = out.http->bind(where.host, where.port))

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "app/leader_gate.hpp"
 #include "config/options.hpp"
 #include "exec/handler_spec.hpp"
 #include "http/api_types.hpp"
@@ -29,6 +30,9 @@ struct prepared_run {
   std::shared_ptr<handler_set> handlers; ///< a consumer's users' handlers; null: none
   std::string handlers_path;           ///< where they come from (re-read while running)
   bool handlers_in_config = false;     ///< the path is the --config file (its handlers: section)
+  /// A store shared by manager processes (PostgreSQL): REST answers 503
+  /// naming the leader until this process leads. Null otherwise.
+  std::shared_ptr<leader_gate> gate;
 };
 
 /// Fills `out` for the roles `o` runs. The error is one line naming the

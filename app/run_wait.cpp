@@ -102,6 +102,9 @@ int wait_until_done(const sigset_t& signals, const wait_inputs& in) {
       log_info("the job is done; still serving until Ctrl-C");
       job_told = true;
     }
+    if (in.poll)
+      if (int code = in.poll(); code >= 0)
+        return stopping(code);
     if (*in.stopped > 0 && !draining) {
       int code = in.stop_code ? in.stop_code->load() : 1;
       if (code != 2) // a refused name was said by the member itself

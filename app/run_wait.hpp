@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 
@@ -32,6 +33,9 @@ struct wait_inputs {
   std::string ready_file;                       ///< empty: none
   int ready_fd = -1;                            ///< -1: none
   bool keep_running = false;                    ///< after the job, until a signal (--demo on a terminal)
+  /// Called on every turn of the loop (the main thread): -1 goes on, any
+  /// other value stops the process with that exit code. May be null.
+  std::function<int()> poll;
 };
 
 /// Blocks SIGINT/SIGTERM in every thread (CAF's threads inherit the mask),

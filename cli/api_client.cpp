@@ -1,19 +1,42 @@
 // HTTP calls of the client commands (cli/api_client.hpp) over cpp-httplib.
 #include "cli/api_client.hpp"
 
+#include <map>
 #include <ostream>
 #include <regex>
+#include <vector>
 
 #include <unistd.h>
 
 #include "http/httplib_abi.hpp"
 #include "http/port_probe.hpp"
+#include "http/status.hpp"
 
 namespace drover {
 
+/// One client per manager URL, made on first use; `current` is the one
+/// that answered last (the leader, when several managers share a store).
 struct api_client::impl {
-  httplib::Client client;
-  explicit impl(const std::string& url) : client(url) {}
+  std::vector<std::string> urls;
+  size_t current = 0;
+  client_options opts;
+  std::map<std::string, std::unique_ptr<httplib::Client>> clients;
+
+  httplib::Client& client(const std::string& url) {
+    auto& c = clients[url];
+    if (!c) {
+      c = std::make_unique<httplib::Client>(url);
+      if (!opts.ca.empty())
+        c->set_ca_cert_path(opts.ca);
+      auto timeout = std::chrono::milliseconds(opts.request_timeout_ms);
+      c->set_connection_timeout(std::chrono::seconds(5));
+      c->set_read_timeout(timeout);
+      c->set_write_timeout(timeout);
+      if (!opts.token.empty())
+        c->set_bearer_token_auth(opts.token);
+    }
+    return *c;
+  }
 };
 
 namespace {
@@ -62,27 +85,42 @@ std::string wrong_port_hint(const std::string& server, httplib::Error e) {
 
 } // namespace
 
-api_client::api_client(const client_options& opts) : server_(opts.server) {
-  while (server_.size() > 1 && server_.back() == '/') // so paths join cleanly
-    server_.pop_back();
-  if (!valid_server_url(opts.server)) {
-    url_error_ = {ec::bad_input, "--server: '" + opts.server
-                                   + "' is not a URL like http://127.0.0.1:8080"};
-    return;
+namespace {
+
+/// "URL,URL,...": the managers of a cluster, one of which leads.
+std::vector<std::string> split_urls(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (;;) {
+    auto comma = text.find(',', start);
+    auto url = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    while (url.size() > 1 && url.back() == '/') // so paths join cleanly
+      url.pop_back();
+    out.push_back(url);
+    if (comma == std::string::npos)
+      return out;
+    start = comma + 1;
   }
+}
+
+} // namespace
+
+api_client::api_client(const client_options& opts) {
+  auto urls = split_urls(opts.server);
+  server_ = urls.front();
+  for (auto& url : urls)
+    if (!valid_server_url(url)) {
+      url_error_ = {ec::bad_input, "--server: '" + (urls.size() > 1 ? url : opts.server)
+                                     + "' is not a URL like http://127.0.0.1:8080"};
+      return;
+    }
   if (!opts.ca.empty() && ::access(opts.ca.c_str(), R_OK) != 0) {
     url_error_ = {ec::bad_input, "--ca: cannot read '" + opts.ca + "' (a PEM CA certificate)"};
     return;
   }
-  impl_ = std::make_unique<impl>(server_);
-  if (!opts.ca.empty())
-    impl_->client.set_ca_cert_path(opts.ca);
-  auto timeout = std::chrono::milliseconds(opts.request_timeout_ms);
-  impl_->client.set_connection_timeout(std::chrono::seconds(5));
-  impl_->client.set_read_timeout(timeout);
-  impl_->client.set_write_timeout(timeout);
-  if (!opts.token.empty())
-    impl_->client.set_bearer_token_auth(opts.token);
+  impl_ = std::make_unique<impl>();
+  impl_->urls = std::move(urls);
+  impl_->opts = opts;
 }
 
 api_client::~api_client() = default;
@@ -110,29 +148,58 @@ api_reply not_configured(const error& e) {
 
 } // namespace
 
-api_reply api_client::get(const std::string& path) {
+api_reply api_client::send(const std::function<httplib::Result(httplib::Client&)>& call) {
   if (!impl_)
     return not_configured(url_error_);
-  return to_reply(impl_->client.Get(path.c_str()), server_);
+  auto& m = *impl_;
+  auto next = [&m] {
+    m.current = (m.current + 1) % m.urls.size();
+    return m.urls[m.current];
+  };
+  std::string url = m.urls[m.current];
+  api_reply last;
+  // Each manager once, plus a hop to the leader a standby names. Only
+  // requests no manager took are sent again: a refused connection, or a
+  // standby's 503 (it handles nothing); never one that may have run.
+  for (size_t tries = 0; tries < m.urls.size() + 2; ++tries) {
+    auto r = call(m.client(url));
+    bool refused = !r && r.error() == httplib::Error::Connection;
+    // A standby names the leader in a header (when it knows one) and says
+    // not_leader in its body.
+    bool standby = r && r->status == 503
+                   && (r->has_header(leader_header)
+                       || r->body.find("\"not_leader\"") != std::string::npos);
+    auto leader = standby ? r->get_header_value(leader_header) : std::string{};
+    last = to_reply(std::move(r), url);
+    server_ = url;
+    if (!leader.empty() && leader != url && valid_server_url(leader)) {
+      url = leader; // the standby names the leader: straight there
+      continue;
+    }
+    if ((refused || standby) && m.urls.size() > 1) {
+      url = next();
+      continue;
+    }
+    break;
+  }
+  return last;
+}
+
+api_reply api_client::get(const std::string& path) {
+  return send([&](httplib::Client& c) { return c.Get(path.c_str()); });
 }
 
 api_reply api_client::post(const std::string& path, const std::string& body) {
-  if (!impl_)
-    return not_configured(url_error_);
-  return to_reply(impl_->client.Post(path.c_str(), body, "application/json"), server_);
+  return send([&](httplib::Client& c) { return c.Post(path.c_str(), body, "application/json"); });
 }
 
 api_reply api_client::put(const std::string& path, const std::string& body,
                           const std::string& content_type) {
-  if (!impl_)
-    return not_configured(url_error_);
-  return to_reply(impl_->client.Put(path.c_str(), body, content_type.c_str()), server_);
+  return send([&](httplib::Client& c) { return c.Put(path.c_str(), body, content_type.c_str()); });
 }
 
 api_reply api_client::del(const std::string& path) {
-  if (!impl_)
-    return not_configured(url_error_);
-  return to_reply(impl_->client.Delete(path.c_str()), server_);
+  return send([&](httplib::Client& c) { return c.Delete(path.c_str()); });
 }
 
 int report_failure(const api_reply& reply, const std::string& server, std::ostream& err) {

@@ -3,6 +3,7 @@
 // into an exit code plus a one-line message when they are not a success.
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <string>
@@ -11,6 +12,11 @@
 
 #include "cli/commands.hpp"
 #include "core/errors.hpp"
+
+namespace httplib {
+class Client;
+class Result;
+} // namespace httplib
 
 namespace drover {
 
@@ -35,9 +41,15 @@ public:
                 const std::string& content_type);
   api_reply del(const std::string& path);
 
+  /// The manager that answered last (with several --server URLs, the
+  /// leader once found).
   const std::string& server() const { return server_; }
 
 private:
+  /// Runs `call` against the current manager; with several URLs, a refused
+  /// connection or a standby's 503 moves on (to the leader it names).
+  api_reply send(const std::function<httplib::Result(httplib::Client&)>& call);
+
   struct impl;
   std::string server_;
   error url_error_;

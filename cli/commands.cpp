@@ -20,7 +20,8 @@ namespace {
 
 void add_common_flags(CLI::App* sub, client_options& o) {
   sub->add_option("--server", o.server, "URL of the manager's REST API (default $DROVER_SERVER, "
-                  "else http://127.0.0.1:8080)")
+                  "else http://127.0.0.1:8080); several, comma-separated, for manager "
+                  "processes sharing a PostgreSQL store: the leader answers")
     ->envname("DROVER_SERVER");
   sub->add_option("--token", o.token, "bearer token (default $DROVER_TOKEN)")
     ->envname("DROVER_TOKEN")->check(non_empty_token());

@@ -70,7 +70,7 @@ void add_run_flags(CLI::App& app, run_options& o) {
   app.add_option("--role", o.roles, "registry|manager|consumer|producer, comma-separated; default: all")
     ->delimiter(',');
   app.add_option("--listen", o.listen, "HOST:PORT the registry listens on")->capture_default_str();
-  app.add_option("--registry", o.registry, "HOST:PORT of the registry to join (roles without --role=registry)");
+  app.add_option("--registry", o.registry, "HOST:PORT of the registry to join (roles without --role=registry); several, comma-separated, when manager processes share a PostgreSQL store: members follow the one that leads");
   app.add_option("--node", o.node, "this node's name; default <role>-<pid>");
   app.add_option("--tags", o.tags, "consumer tags, comma-separated")->delimiter(',');
   app.add_option("--capacity", o.capacity, "tasks a consumer runs at once")->capture_default_str();
@@ -158,6 +158,23 @@ void add_run_flags(CLI::App& app, run_options& o) {
   add_data_flags(app, o);
 }
 
+result<std::vector<endpoint>> parse_endpoints(std::string_view text) {
+  std::vector<endpoint> out;
+  size_t start = 0;
+  for (;;) {
+    auto comma = text.find(',', start);
+    auto part = text.substr(start, comma == std::string_view::npos ? text.npos : comma - start);
+    auto ep = parse_endpoint(part);
+    if (!ep)
+      return error{ec::bad_input, (text.find(',') == text.npos ? "" : "'" + std::string{part} + "': ")
+                                    + ep.err().message};
+    out.push_back(*ep);
+    if (comma == std::string_view::npos)
+      return out;
+    start = comma + 1;
+  }
+}
+
 error validate(const run_options& o) {
   if (o.demo && !o.roles.empty())
     return {ec::bad_input, "--demo runs every role in one process; leave --role out"};
@@ -178,8 +195,8 @@ error validate(const run_options& o) {
   } else {
     if (o.registry.empty())
       return {ec::bad_input, "--registry=HOST:PORT is needed when this process runs no registry"};
-    if (auto ep = parse_endpoint(o.registry); !ep)
-      return {ec::bad_input, "--registry: " + ep.err().message};
+    if (auto eps = parse_endpoints(o.registry); !eps)
+      return {ec::bad_input, "--registry: " + eps.err().message};
   }
   if (auto d = parse_durability(o.durability); !d)
     return {ec::bad_input, "--durability: " + d.err().message};

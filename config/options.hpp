@@ -36,6 +36,9 @@ struct endpoint {
 /// Parses "HOST:PORT" (port 1..65535, or 0 with `allow_any_port`: the OS
 /// picks one); the error says what is wrong.
 result<endpoint> parse_endpoint(std::string_view text, bool allow_any_port = false);
+/// Parses "HOST:PORT,HOST:PORT,..." (the registries of several manager
+/// processes, one of which leads); at least one, no empty entries.
+result<std::vector<endpoint>> parse_endpoints(std::string_view text);
 
 /// The task a producer run submits unless told otherwise: type noop.
 inline task_spec default_task() {

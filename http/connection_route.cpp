@@ -32,7 +32,9 @@ void connection::dispatch() {
   auto self = shared_from_this();
   auto job = [self, req = std::move(req_)]() mutable {
     http_response res;
-    self->core_.routes.dispatch(req, res);
+    auto& gate = self->core_.opts.gate;
+    if (!gate || !gate(req, res))
+      self->core_.routes.dispatch(req, res);
     req = http_request{}; // the body's memory goes before the budget is given back
     asio::post(self->stream_.socket().get_executor(),
                [self, a = answer_in_transit{std::move(res)}]() mutable {

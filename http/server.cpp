@@ -219,6 +219,20 @@ error http_server::serve(http_backends backends) {
   return {};
 }
 
+error http_server::serve_more(http_backends backends) {
+  std::lock_guard<std::mutex> guard{impl_->mtx};
+  auto& m = *impl_;
+  if (!m.started)
+    return {ec::bad_input, "the HTTP server does not serve yet"};
+  m.backends = backends;
+  router fresh; // the routes served so far (none behind the gate) give way whole
+  add_routes(fresh, backends, m.core->opts);
+  for (auto& [method, pattern, handler] : m.extra_routes)
+    fresh.add(method, pattern, handler);
+  m.core->routes = std::move(fresh);
+  return {};
+}
+
 error http_server::start(const std::string& host, uint16_t port) {
   if (!impl_->backends)
     return {ec::bad_input, "the HTTP server has no backends: use bind() and serve()"};

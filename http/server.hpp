@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -39,6 +40,11 @@ struct http_server_options {
   /// Bytes of request bodies held at once by all connections; past it 503.
   /// 0: 256 MiB or max_body, whichever is larger.
   std::size_t max_body_bytes_in_flight = 0;
+  /// Runs before the routes on the route threads (so it must be
+  /// thread-safe and must not throw); true: it answered `res` and no route
+  /// runs. A standby manager process answers everything this way (503
+  /// naming the leader). Null: every request goes to the routes.
+  std::function<bool(const http_request&, http_response&)> gate;
 };
 
 class http_server {
@@ -64,6 +70,12 @@ public:
   /// fix), serve() answers them with `backends`, which must outlive this server.
   error bind(const std::string& host, uint16_t port);
   error serve(http_backends backends);
+
+  /// Serves `backends` instead of those serve() was given: a
+  /// standby manager process serves with no backends behind its gate and
+  /// swaps them in once it leads. REQUIRES: serve() ran, and the gate
+  /// answers every request until this returned (the routes are not locked).
+  error serve_more(http_backends backends);
 
   /// Adds a route besides the API's own (a test's, say), behind the same
   /// token check. REQUIRES: before serve() or start().

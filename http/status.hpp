@@ -8,6 +8,10 @@
 
 namespace drover {
 
+/// The header a standby manager process's answers carry: the leader's
+/// REST URL (http://host:port), for clients and load balancers to follow.
+inline constexpr const char* leader_header = "X-Drover-Leader";
+
 /// The HTTP status for an error code: 404 unknown job/task, 400 bad input,
 /// 422 invalid rules, 409 conflicts, 503 unavailable, 500 otherwise.
 int http_status(ec code);
