@@ -214,8 +214,18 @@ TEST_CASE_FIXTURE(ha_fixture, "PostgreSQL restarted mid-run: nothing acknowledge
   REQUIRE_MESSAGE(poll_until(one_leads, 30s), a->proc->err() << b->proc->err());
   MESSAGE("manager processes restarted after stepping down: " << restarts);
   // A second job, acknowledged after the restart, and the first: all of it.
-  auto leader = a->leading() ? a.get() : b.get();
-  auto second = submit_job(leader->url(), "noop", "", 500);
+  // (The leader may step down only now, its last renewal having been cut
+  // short by the restart: keep restarting what exits, ask whoever leads.)
+  uint64_t second = 0;
+  poll_until(
+    [&] {
+      one_leads();
+      for (auto* m : {a.get(), b.get()})
+        if (second == 0 && m->leading())
+          second = submit_job(m->url(), "noop", "", 500, 5s);
+      return second != 0;
+    },
+    60s);
   REQUIRE(second != 0);
   REQUIRE_MESSAGE(poll_until([&] { return succeeded({job, second}) == 3500; }, 120s),
                   "succeeded " << succeeded({job, second}) << "\n" << a->proc->err()
