@@ -1,4 +1,5 @@
 #include "app/run.hpp"
+#include "app/run_parts.hpp"
 
 #include <csignal>
 #include <cstdio>
@@ -42,34 +43,6 @@
 
 namespace drover {
 
-namespace {
-
-/// What the roles of this process are doing, watched by the wait loop.
-struct running {
-  std::vector<caf::actor> actors;               ///< to stop on shutdown
-  std::shared_ptr<std::atomic<int>> stopped = std::make_shared<std::atomic<int>>(0);
-  /// The exit code once a role stopped on its own: 1, or 2 when the
-  /// registry refused a member's name (another live process runs it).
-  std::shared_ptr<std::atomic<int>> stop_code = std::make_shared<std::atomic<int>>(1);
-  std::shared_ptr<producer_outcome> job;        ///< set when a producer runs a job
-  std::shared_ptr<std::atomic<uint64_t>> executed; ///< set when a consumer runs
-  std::string consumer_node;
-  std::shared_ptr<role_box> consumer;           ///< its current incarnation, for the drain
-  std::shared_ptr<std::atomic<bool>> drained;   ///< set once its drain finished
-  // REST, in a process with the manager: the server goes first on the way
-  // out (members are destroyed in reverse), then the backend it calls.
-  std::unique_ptr<caf_backends> backend;
-  std::unique_ptr<http_server> http;  ///< bound by prepare_run, served by start_http
-  std::string http_host;
-  std::shared_ptr<readiness> ready = std::make_shared<readiness>(); ///< --ready-file
-  /// Several registries (--registry=A,B): members follow the leading one.
-  std::shared_ptr<registry_rotation> registries;
-  caf::actor registry;                      ///< this process's, or the one it joined
-  // -- a manager process sharing a PostgreSQL store (app/run_leader.hpp) --
-  std::shared_ptr<leader_gate> gate;        ///< REST while standing by; null: not shared
-  std::shared_ptr<shared_lease> lease;      ///< released on a clean shutdown
-  std::shared_ptr<leader_handoff> handoff = std::make_shared<leader_handoff>();
-};
 
 void watch(running& r, const caf::actor& hdl) {
   auto stopped = r.stopped;
@@ -82,32 +55,6 @@ void watch(running& r, const caf::actor& hdl) {
   r.actors.push_back(hdl);
 }
 
-/// Serves REST in front of the manager on the port prepare_run bound; 2 if
-/// it cannot start.
-int start_http(caf::actor_system& sys, caf::actor mgr, caf::actor registry,
-               const std::string& node, running& r, caf::actor courier, std::size_t max_data,
-               caf::actor scheduler, caf::actor worker_hub) {
-  if (!r.http)
-    return 0; // --http=off
-  caf_backend_options bo{std::move(mgr), std::move(registry), node};
-  bo.courier = std::move(courier); // null: the data routes answer 503
-  bo.max_data = max_data;
-  bo.scheduler = std::move(scheduler); // null: the schedule routes answer 503
-  bo.worker_hub = std::move(worker_hub);
-  r.backend = std::make_unique<caf_backends>(sys, bo);
-  // A standby served behind its gate so far: its leader's routes take over.
-  auto err = r.gate ? r.http->serve_more(r.backend->bundle()) : r.http->serve(r.backend->bundle());
-  if (err) {
-    log_error("http: {}", err.message);
-    return 2;
-  }
-  if (r.gate)
-    r.gate->lead();
-  log_info("http listening on {}:{}{}", r.http_host, r.http->port(),
-           r.http->tls() ? " with TLS" : "");
-  r.ready->http = r.http_host + ":" + std::to_string(r.http->port());
-  return 0;
-}
 
 /// How members reach the registry again after it went away: over the
 /// network to `ep`, or not at all when it lives in this process.
@@ -166,134 +113,6 @@ void add_user_handlers(const run_options& o, prepared_run& pre, consumer_options
   co.user_handlers = pre.handlers;
 }
 
-/// The manager, its store, the courier and the scheduler beside it, and
-/// REST in front of them; 2 if one cannot start.
-int start_manager_side(caf::actor_system& sys, const run_options& o, const role_env& env,
-                       prepared_run& pre, running& r, const caf::actor& registry,
-                       const endpoint& ep, uint64_t leader_epoch = 0) {
-  auto mo = manager_options_of(o, env);
-  mo.leader_epoch = leader_epoch;
-  if (r.gate)
-    mo.on_fenced = [h = r.handoff](const std::string& why) {
-      step_down_now(*h, "the store refused a write: " + why);
-    };
-  // GET /v1/manager: where members register, with the port the OS picked.
-  mo.listen = r.ready->registry.empty() ? o.registry : r.ready->registry;
-  if (pre.rules) {
-    mo.rules = std::move(pre.rules);
-    mo.rules_path = pre.rules_path;
-  }
-  mo.on_ready = [ready = r.ready, part = ready_part(r.ready)](const recovery_counts& found) {
-    ready->recovered = found; // before the part is marked: the file is written after
-    part();
-  };
-  caf::actor store;
-  auto mgr = spawn_manager_role(sys, std::move(mo), std::move(pre.store), o.store != "memory",
-                                store, std::move(pre.schedules));
-  watch(r, store);
-  watch(r, mgr);
-  if (r.gate) // a step-down stops these two at once
-    adopt_leader_side(*r.handoff, {mgr, store});
-  bool local_registry = runs_role(o, "registry");
-  if (local_registry)
-    caf::anon_send(registry, manager_atom::value, mgr);
-  log_info("manager started with store {}", store_label(o.store));
-  // Its commits, one per REST call or batch, run on its store worker's thread.
-  auto cop = courier_options_of(o, env);
-  auto courier = spawn_courier_role(sys, cop, cop.store_path != ":memory:");
-  if (!courier)
-    return 2;
-  watch(r, courier);
-  if (local_registry) {
-    caf::anon_send(registry, courier_atom::value, courier);
-  } else { // told again whenever the registry's process restarts
-    announcer_options ao;
-    ao.link = member_link_options(o, ep, false, r, false);
-    ao.link.registry = registry;
-    ao.manager = mgr;
-    ao.courier = courier;
-    watch(r, spawn_announcer(sys, std::move(ao)));
-  }
-  caf::actor sch;
-  if (auto err = start_scheduler(sys, o, env, mgr, store, sch)) {
-    log_error("schedules: {}", err.message);
-    return 2;
-  }
-  watch(r, sch);
-  // Remote workers over HTTP join as members through the same registry.
-  auto hub = spawn_worker_hub(
-    sys, worker_hub_options{mgr, registry, member_link_options(o, ep, local_registry, r, false),
-                            std::chrono::milliseconds(o.heartbeat_ms),
-                            std::chrono::milliseconds(o.grace_ms)});
-  watch(r, hub);
-  return start_http(sys, mgr, registry, node_name(o, "manager"), r, courier, o.max_data, sch,
-                    hub);
-}
-
-/// A manager process sharing a PostgreSQL store starts as a standby: its
-/// registry refuses members (naming the leader), its REST answers 503 behind
-/// the gate, and its elector competes for the lease; lead_now() takes over
-/// once it wins. 2 if it cannot start.
-int stand_by(caf::actor_system& sys, const run_options& o, running& r,
-             const caf::actor& registry) {
-  if (!runs_role(o, "registry")) {
-    log_error("--store={}: manager processes that share a PostgreSQL store each run their "
-              "own registry (members follow the leader's): add registry to --role", o.store);
-    return 2;
-  }
-  caf::anon_send(registry, leader_atom::value, std::string{}); // no leader known yet
-  if (r.http) {
-    if (auto err = r.http->serve(http_backends{})) {
-      log_error("http: {}", err.message);
-      return 2;
-    }
-    r.ready->http = r.http_host + ":" + std::to_string(r.http->port());
-    log_info("http listening on {}:{} (standing by)", r.http_host, r.http->port());
-  }
-  leader_address here{r.ready->registry, r.ready->http.empty() ? std::string{}
-                                          : std::string{r.http->tls() ? "https://" : "http://"}
-                                              + r.ready->http};
-  auto holder = node_name(o, "manager") + "@" + std::to_string(::getpid());
-  auto lease = open_leader_lease(o.store, holder, encode_leader_address(here),
-                                 lease_timing{}.ttl_ms);
-  if (!lease) {
-    log_error("leader lease: {}", lease.err().message);
-    return 2;
-  }
-  r.lease = std::make_shared<shared_lease>(std::move(*lease));
-  r.handoff->stop_code = r.stop_code;
-  watch(r, start_elector(sys, r.lease, r.handoff, r.gate, registry));
-  log_info("manager: standing by for the leader lease as {}", holder);
-  return 0;
-}
-
-/// This process won the lease in `epoch`: the store is fenced with it, then
-/// the manager side starts (recovery first) and REST serves it.
-int lead_now(caf::actor_system& sys, const run_options& o, prepared_run& pre, running& r,
-             const caf::actor& registry, uint64_t epoch) {
-  if (auto err = fence_store(*pre.store, epoch)) {
-    step_down_now(*r.handoff, "cannot fence the store with epoch " + std::to_string(epoch)
-                                + ": " + err.message);
-    return deposed_exit_code;
-  }
-  log_info("manager: leading in epoch {}; loading the store", epoch);
-  const role_env env{wall_offset_ms(sys), 42};
-  endpoint none;
-  return start_manager_side(sys, o, env, pre, r, registry, none, epoch);
-}
-
-/// A deposed leader leaves at once: its store and lease calls may hang on a
-/// database it can no longer reach (and would be refused anyway), and no
-/// part of it may act after the step-down. Its manager is already killed.
-[[noreturn]] void exit_deposed(const run_options& o, readiness& ready) {
-  if (!o.ready_file.empty() && ready.waiting == 0) {
-    ready.exited = exit_info{deposed_exit_code, std::nullopt};
-    (void)write_ready_file(o.ready_file, ready); // best effort on the way out
-  }
-  std::fflush(stdout);
-  std::fflush(stderr);
-  std::_Exit(deposed_exit_code);
-}
 
 int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre, running& r,
                 const std::string& admin_token) {
@@ -384,8 +203,6 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
     watch(r, spawn_supervisor(sys, std::move(so)));
   return 0;
 }
-
-} // namespace
 
 int run_roles(run_options o, const http_flags& http, const std::vector<std::string>& warnings) {
   if (auto f = parse_log_format(o.log_format))
