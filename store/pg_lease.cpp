@@ -102,24 +102,16 @@ result<std::unique_ptr<leader_lease>> open_leader_lease(const std::string& store
                            "not '" + store_spec + "'"};
   if (holder.empty() || ttl_ms <= 0)
     return {ec::bad_input, "a leader lease needs a holder name and a positive TTL"};
-  auto url = parse_pg_url(store_spec);
-  if (!url)
-    return std::move(url).err();
   pg_timeouts t;
   t.connect_s = static_cast<int>(std::max<int64_t>(2, ttl_ms / 1000));
   t.io_ms = static_cast<int>(std::max<int64_t>(200, ttl_ms));
-  auto c = pg_connection::open(*url, t);
-  if (!c)
-    return std::move(c).err();
-  if (auto err = ensure_pg_schema(**c))
-    return err;
   // Bounded statements: a renewal that cannot finish well inside the TTL is
   // a failed renewal, never a call that blocks past the holder's deadline.
   auto bound = std::to_string(std::max<int64_t>(100, ttl_ms / 2));
-  auto session = "SET statement_timeout = " + bound + "; SET lock_timeout = " + bound;
-  (*c)->on_connect(session); // for every reconnect
-  if (auto r = (*c)->exec(session); !r)
-    return std::move(r).err();
+  auto c = open_pg_session(store_spec,
+                           "SET statement_timeout = " + bound + "; SET lock_timeout = " + bound, t);
+  if (!c)
+    return std::move(c).err();
   return std::unique_ptr<leader_lease>{
     new pg_leader_lease(std::move(*c), holder, address, ttl_ms)};
 }

@@ -76,19 +76,10 @@ private:
 
 result<std::unique_ptr<schedule_store>> open_pg_schedule_store(const std::string& spec,
                                                                durability d) {
-  auto url = parse_pg_url(spec);
-  if (!url)
-    return std::move(url).err();
-  auto c = pg_connection::open(*url);
+  auto c = open_pg_session(spec, std::string{"SET synchronous_commit = "}
+                                    + (d == durability::disk ? "on" : "off"));
   if (!c)
     return std::move(c).err();
-  if (auto err = ensure_pg_schema(**c))
-    return err;
-  auto session = std::string{"SET synchronous_commit = "}
-                 + (d == durability::disk ? "on" : "off");
-  (*c)->on_connect(session);
-  if (auto r = (*c)->exec(session); !r)
-    return std::move(r).err();
   return std::unique_ptr<schedule_store>{new pg_schedule_store(std::move(*c))};
 }
 

@@ -145,4 +145,21 @@ error ensure_pg_schema(pg_connection& c) {
   return finish(c, {});
 }
 
+result<std::unique_ptr<pg_connection>> open_pg_session(const std::string& spec,
+                                                       const std::string& session,
+                                                       pg_timeouts t) {
+  auto url = parse_pg_url(spec);
+  if (!url)
+    return std::move(url).err();
+  auto c = pg_connection::open(*url, t);
+  if (!c)
+    return std::move(c).err();
+  if (auto err = ensure_pg_schema(**c))
+    return err;
+  (*c)->on_connect(session);
+  if (auto r = (*c)->exec(session); !r)
+    return std::move(r).err();
+  return std::move(*c);
+}
+
 } // namespace drover

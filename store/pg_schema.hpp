@@ -4,7 +4,11 @@
 // application and is refused untouched, as is one from a newer drover.
 #pragma once
 
+#include <memory>
+#include <string>
+
 #include "core/errors.hpp"
+#include "store/pg_conn.hpp"
 
 namespace drover {
 
@@ -18,5 +22,12 @@ constexpr int pg_schema_version = 1;
 /// another application's database, ec::store_failure for a newer schema
 /// (naming both versions); nothing is written then.
 error ensure_pg_schema(pg_connection& c);
+
+/// A connection to the store at `spec` (postgres://...), its schema made
+/// current by ensure_pg_schema, then `session` run on it and on every
+/// reconnect: settings only ever go to a database known to be drover's.
+result<std::unique_ptr<pg_connection>> open_pg_session(const std::string& spec,
+                                                       const std::string& session,
+                                                       pg_timeouts t = {});
 
 } // namespace drover

@@ -40,18 +40,9 @@ pg_store::~pg_store() = default;
 
 result<std::unique_ptr<pg_store>> pg_store::open(const std::string& spec,
                                                  const store_options& o) {
-  auto url = parse_pg_url(spec);
-  if (!url)
-    return std::move(url).err();
-  auto c = pg_connection::open(*url);
+  auto c = open_pg_session(spec, session_sql(o.d));
   if (!c)
     return std::move(c).err();
-  if (auto err = ensure_pg_schema(**c))
-    return err;
-  // Only now, in a database known to be ours: the session settings.
-  (*c)->on_connect(session_sql(o.d));
-  if (auto r = (*c)->exec(session_sql(o.d)); !r)
-    return std::move(r).err();
   return std::unique_ptr<pg_store>{new pg_store(std::move(*c), o)};
 }
 
