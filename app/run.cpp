@@ -19,6 +19,7 @@
 #include "actors/producer.hpp"
 #include "actors/protocol.hpp"
 #include "actors/protocol_leader.hpp"
+#include "actors/protocol_links.hpp"
 #include "actors/registry.hpp"
 #include "actors/worker_hub.hpp"
 #include "actors/store_actor.hpp"
@@ -270,6 +271,14 @@ int run_roles(run_options o, const http_flags& http, const std::vector<std::stri
   }
   if (r.handoff->deposed)
     exit_deposed(o, *r.ready);
+  if (r.store) { // what the manager acted on reaches the disk before its store goes
+    caf::scoped_actor self{sys};
+    self->request(r.store, std::chrono::seconds(10), sync_atom::value)
+      .receive([] {},
+               [&](const caf::error& err) {
+                 log_warn("store: the last changes may not be stored ({})", sys.render(err));
+               });
+  }
   if (r.http)
     r.http->stop(); // no request may wait on actors that are going away
   // Members first, the registry last (reverse start order): a member that

@@ -80,6 +80,7 @@ int start_manager_side(caf::actor_system& sys, const run_options& o, const role_
   auto mgr = spawn_manager_role(sys, std::move(mo), std::move(pre.store), o.store != "memory",
                                 store, std::move(pre.schedules));
   watch(r, store);
+  r.store = store;
   watch(r, mgr);
   if (r.gate) // a step-down stops these two at once
     adopt_leader_side(*r.handoff, {mgr, store});

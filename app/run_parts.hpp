@@ -47,6 +47,7 @@ struct running {
   std::shared_ptr<leader_gate> gate;        ///< REST while standing by; null: not shared
   std::shared_ptr<shared_lease> lease;      ///< released on a clean shutdown
   std::shared_ptr<leader_handoff> handoff = std::make_shared<leader_handoff>();
+  caf::actor store;                         ///< the manager's, synced before shutdown
 };
 
 /// Stops the wait loop's count when `hdl` ends (and notes a name refusal).

@@ -11,6 +11,7 @@
 #include "tests/support/process.hpp"
 
 using namespace drover;
+using drover::testing::child_process;
 using drover::testing::scratch_dir;
 
 TEST_SUITE("run_prepare") {
@@ -72,6 +73,22 @@ TEST_CASE("a job file reads into its job, and a missing or bad one names the fil
   auto bad = load_job_file(path);
   REQUIRE_FALSE(bad);
   CHECK(bad.err().message.rfind(path + ": ", 0) == 0);
+}
+
+TEST_CASE("drover run with all roles stores every task's end before it exits") {
+  scratch_dir dir;
+  auto db = dir.path + "/tasks.db";
+  child_process run({DROVER_BINARY, "run", "--store=sqlite:" + db, "--http=off",
+                     "--listen=127.0.0.1:0", "--tasks=20000", "--data-dir=" + dir.path},
+                    dir.path + "/run");
+  REQUIRE(run.wait(std::chrono::seconds(120)) == 0);
+  auto store = sqlite_store::open(db);
+  REQUIRE(store);
+  auto state = (*store)->load();
+  REQUIRE(state);
+  CHECK(state->unfinished.empty()); // nothing the consumer finished is left to run again
+  REQUIRE(state->counts.size() == 1);
+  CHECK(state->counts[0].by_state[static_cast<int>(task_state::succeeded)] == 20000);
 }
 
 } // TEST_SUITE
