@@ -250,6 +250,14 @@ int run_roles(run_options o, const http_flags& http, const std::vector<std::stri
   r.http_host = http.listen.substr(0, http.listen.rfind(':'));
   r.gate = pre.gate;
   int code = start_roles(sys, o, pre, r, http.token);
+  if (code != 0 && r.actors.empty()) {
+    // Nothing of ours runs (the registry could not be reached), but CAF's
+    // middleman may still hold a half-finished connection (a plain node at
+    // a TLS registry) whose teardown waits on the peer: leave at once.
+    std::fflush(stdout);
+    std::fflush(stderr);
+    std::_Exit(code);
+  }
   if (code == 0 && o.demo) {
     std::fputs(demo_banner(r.ready->http, o.tasks).c_str(), stdout);
     std::fflush(stdout);
