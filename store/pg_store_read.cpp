@@ -26,6 +26,15 @@ const std::string& qualified_columns() {
   return cols;
 }
 
+/// The tasks of `rows` as the list shows them, appended to the page.
+void add_summaries(const pg_rows& rows, uint32_t max_result, task_page& out) {
+  for (int i = 0; i < rows.size(); ++i) {
+    task t;
+    read_pg_task(rows, i, t);
+    out.tasks.push_back(summary_of(t, max_result));
+  }
+}
+
 } // namespace
 
 result<recovered_state> pg_store::load() {
@@ -171,11 +180,7 @@ error pg_store::page_into(const task_query& q, task_page& out) {
     auto rows = conn_->exec(sql, page);
     if (!rows)
       return std::move(rows).err();
-    for (int i = 0; i < rows->size(); ++i) {
-      task t;
-      read_pg_task(*rows, i, t);
-      out.tasks.push_back(summary_of(t, q.max_result));
-    }
+    add_summaries(*rows, q.max_result, out);
     return {};
   }
   std::string from = "tasks t", where = "TRUE";
@@ -207,11 +212,7 @@ error pg_store::page_into(const task_query& q, task_page& out) {
                             + std::to_string(q.limit), p);
   if (!rows)
     return std::move(rows).err();
-  for (int i = 0; i < rows->size(); ++i) {
-    task t;
-    read_pg_task(*rows, i, t);
-    out.tasks.push_back(summary_of(t, q.max_result));
-  }
+  add_summaries(*rows, q.max_result, out);
   return {};
 }
 
