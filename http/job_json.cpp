@@ -91,122 +91,142 @@ std::string describe_json(const json& v) {
   return describe(v);
 }
 
-/// Reads a string field if present; `required` fields must exist and
-/// `nonempty` ones must not be "". Every field but the payload is a name,
-/// shown in tables and logs: no control characters.
-template <class Text> // std::string or compact_string (task_spec's fields)
-error read_string(const json& obj, const char* key, const std::string& prefix,
-                  Text& out, bool required, bool nonempty) {
-  auto path = field_path(prefix, key);
-  auto it = obj.find(key);
-  if (it == obj.end())
-    return required ? fail(path, "missing; expected a string") : error{};
-  if (!it->is_string())
-    return fail(path, "expected a string, got " + describe(*it));
-  const auto& text = it->get_ref<const std::string&>();
-  if (nonempty && text.empty())
-    return fail(path, "must not be empty");
-  if (std::string_view{key} != "payload" && has_control(text))
-    return fail(path, no_control);
-  out = text;
-  return {};
+void json_fields::check(error err) {
+  if (!problem_)
+    problem_ = std::move(err);
 }
 
-/// Reads an optional integer field in [lo, hi]; 1.0 or "1" are not integers.
-error read_uint(const json& obj, const char* key, const std::string& prefix,
-                uint64_t lo, uint64_t hi, uint64_t& out) {
-  auto it = obj.find(key);
-  if (it == obj.end())
-    return {};
-  auto range = "an integer from " + std::to_string(lo) + " to " + std::to_string(hi);
-  if (!it->is_number_integer())
-    return fail(field_path(prefix, key), "expected " + range + ", got " + describe(*it));
-  if (it->is_number_unsigned()) {
-    out = it->get<uint64_t>();
-    if (out >= lo && out <= hi)
-      return {};
+std::optional<std::string> json_fields::text(const char* key) {
+  return read_text(key, false);
+}
+
+std::optional<std::string> json_fields::name(const char* key) {
+  return read_text(key, true);
+}
+
+std::optional<std::string> json_fields::read_text(const char* key, bool required) {
+  if (problem_)
+    return std::nullopt;
+  auto path = field_path(prefix_, key);
+  auto it = obj_.find(key);
+  if (it == obj_.end()) {
+    if (required)
+      problem_ = fail(path, "missing; expected a string");
+    return std::nullopt;
   }
-  return fail(field_path(prefix, key), "expected " + range + ", got " + describe(*it));
+  if (!it->is_string()) {
+    problem_ = fail(path, "expected a string, got " + describe(*it));
+    return std::nullopt;
+  }
+  const auto& text = it->get_ref<const std::string&>();
+  if (required && text.empty())
+    problem_ = fail(path, "must not be empty");
+  else if (std::string_view{key} != "payload" && has_control(text))
+    problem_ = fail(path, no_control);
+  if (problem_)
+    return std::nullopt;
+  return text;
 }
 
-template error read_string<std::string>(const json&, const char*, const std::string&,
-                                        std::string&, bool, bool);
+std::optional<uint64_t> json_fields::number(const char* key, uint64_t lo, uint64_t hi) {
+  if (problem_)
+    return std::nullopt;
+  auto it = obj_.find(key);
+  if (it == obj_.end())
+    return std::nullopt;
+  if (it->is_number_unsigned()) {
+    auto n = it->get<uint64_t>();
+    if (n >= lo && n <= hi)
+      return n;
+  }
+  problem_ = fail(field_path(prefix_, key), "expected an integer from " + std::to_string(lo)
+                                              + " to " + std::to_string(hi) + ", got "
+                                              + describe(*it));
+  return std::nullopt;
+}
+
+std::optional<std::vector<std::string>> json_fields::names(const char* key) {
+  if (problem_)
+    return std::nullopt;
+  auto it = obj_.find(key);
+  if (it == obj_.end())
+    return std::nullopt;
+  auto path = field_path(prefix_, key);
+  if (!it->is_array()) {
+    problem_ = fail(path, "expected an array of strings, got " + describe(*it));
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  out.reserve(it->size());
+  for (size_t i = 0; i < it->size(); ++i) {
+    const auto& tag = (*it)[i];
+    auto tag_path = path + "[" + std::to_string(i) + "]";
+    if (!tag.is_string())
+      problem_ = fail(tag_path, "expected a string, got " + describe(tag));
+    else if (tag.get_ref<const std::string&>().empty())
+      problem_ = fail(tag_path, "must not be empty");
+    else if (has_control(tag.get_ref<const std::string&>()))
+      problem_ = fail(tag_path, no_control);
+    if (problem_)
+      return std::nullopt;
+    out.push_back(tag.get<std::string>());
+  }
+  return out;
+}
 
 namespace {
 
 /// The payload: a string is passed as is, any other JSON value as its JSON
 /// text, so {"path": "/a.png"} reaches the handler as {"path":"/a.png"}.
-error read_payload(const json& obj, compact_string& out) {
+std::optional<std::string> payload_of(const json& obj) {
   auto it = obj.find("payload");
   if (it == obj.end())
-    return {};
-  out = it->is_string() ? it->get_ref<const std::string&>() : it->dump();
-  return {};
+    return std::nullopt;
+  return it->is_string() ? it->get_ref<const std::string&>() : it->dump();
 }
 
-} // namespace
+/// One entry of "tasks" (or "merge"): the task and how many copies of it.
+struct counted_task {
+  task_spec spec;
+  uint64_t count = 1;
+};
 
-error read_names(const json& obj, const char* key, const std::string& prefix,
-                 std::vector<std::string>& out) {
-  auto it = obj.find(key);
-  if (it == obj.end())
-    return {};
-  auto path = field_path(prefix, key);
-  if (!it->is_array())
-    return fail(path, "expected an array of strings, got " + describe(*it));
-  for (size_t i = 0; i < it->size(); ++i) {
-    const auto& tag = (*it)[i];
-    auto tag_path = path + "[" + std::to_string(i) + "]";
-    if (!tag.is_string())
-      return fail(tag_path, "expected a string, got " + describe(tag));
-    if (tag.get_ref<const std::string&>().empty())
-      return fail(tag_path, "must not be empty");
-    if (has_control(tag.get_ref<const std::string&>()))
-      return fail(tag_path, no_control);
-    out.push_back(tag.get<std::string>());
-  }
-  return {};
-}
-
-error read_tags(const json& obj, const std::string& prefix, std::vector<std::string>& out) {
-  return read_names(obj, "tags", prefix, out);
-}
-
-namespace {
-
-/// Reads tasks[i] into `spec` and its repeat count.
-error read_task(const json& v, const std::string& path, task_spec& spec, uint64_t& count) {
+result<counted_task> read_task(const json& v, const std::string& path) {
   if (!v.is_object())
     return fail(path, "expected an object with at least \"type\", got " + describe(v));
-  if (auto err = check_fields(v, path, {"type", "payload", "priority", "key", "tags",
-                                        "timeout_ms", "max_attempts", "dedupe_key", "count"}))
-    return err;
-  std::string prio_name;
-  uint64_t timeout = spec.timeout_ms;
-  uint64_t attempts = spec.max_attempts;
+  counted_task out;
+  auto& spec = out.spec;
   constexpr uint64_t u32_max = std::numeric_limits<uint32_t>::max();
-  error err;
-  (err = read_string(v, "type", path, spec.type, true, true))
-    || (err = read_payload(v, spec.payload))
-    || (err = read_string(v, "priority", path, prio_name, false, false))
-    || (err = read_string(v, "key", path, spec.key, false, false))
-    || (err = read_tags(v, path, spec.tags))
-    || (err = read_uint(v, "timeout_ms", path, 0, u32_max, timeout))
-    || (err = read_uint(v, "max_attempts", path, 1, 1000, attempts))
-    || (err = read_string(v, "dedupe_key", path, spec.dedupe_key, false, false))
-    || (err = read_uint(v, "count", path, 1, u32_max, count));
-  if (err)
-    return err;
-  if (v.contains("priority")) {
-    auto prio = parse_priority(prio_name);
+  json_fields f{v, path};
+  f.check(check_fields(v, path, {"type", "payload", "priority", "key", "tags", "timeout_ms",
+                                 "max_attempts", "dedupe_key", "count"}));
+  if (auto type = f.name("type"))
+    spec.type = *type;
+  if (auto payload = payload_of(v))
+    spec.payload = *payload;
+  auto prio_name = f.text("priority");
+  if (auto key = f.text("key"))
+    spec.key = *key;
+  if (auto tags = f.names("tags"))
+    spec.tags = std::move(*tags);
+  if (auto timeout = f.number("timeout_ms", 0, u32_max))
+    spec.timeout_ms = static_cast<uint32_t>(*timeout);
+  if (auto attempts = f.number("max_attempts", 1, 1000))
+    spec.max_attempts = static_cast<uint32_t>(*attempts);
+  if (auto dedupe = f.text("dedupe_key"))
+    spec.dedupe_key = *dedupe;
+  if (auto count = f.number("count", 1, u32_max))
+    out.count = *count;
+  if (f.problem())
+    return f.problem();
+  if (prio_name) {
+    auto prio = parse_priority(*prio_name);
     if (!prio)
       return fail(field_path(path, "priority"),
                   "expected one of high, normal, low, got " + describe(v["priority"]));
     spec.prio = *prio;
   }
-  spec.timeout_ms = static_cast<uint32_t>(timeout);
-  spec.max_attempts = static_cast<uint32_t>(attempts);
-  return {};
+  return out;
 }
 
 /// Validates the parsed document; `out.err` says the first problem.
@@ -217,21 +237,23 @@ void read_job(const json& doc, const job_limits& limits, job_parse_result& out) 
     return;
   }
   auto& job = out.job;
-  error err;
-  std::string key; // "idempotency_key", the same as the older "origin"
-  (err = check_fields(doc, "body", {"name", "group", "origin", "idempotency_key", "tasks",
-                                    "split", "merge"}))
-    || (err = read_string(doc, "name", "", job.name, true, true))
-    || (err = read_string(doc, "group", "", job.group, false, false))
-    || (err = read_string(doc, "origin", "", job.origin, false, false))
-    || (err = read_string(doc, "idempotency_key", "", key, false, false));
-  if (!err && !key.empty()) {
-    if (!job.origin.empty() && job.origin != key)
-      err = fail("idempotency_key", "differs from \"origin\"; give one of them");
-    job.origin = key;
+  json_fields f{doc, ""};
+  f.check(check_fields(doc, "body", {"name", "group", "origin", "idempotency_key", "tasks",
+                                     "split", "merge"}));
+  if (auto name = f.name("name"))
+    job.name = *name;
+  if (auto group = f.text("group"))
+    job.group = *group;
+  if (auto origin = f.text("origin"))
+    job.origin = *origin;
+  // "idempotency_key" is the same as the older "origin"
+  if (auto key = f.text("idempotency_key"); key && !key->empty()) {
+    if (!job.origin.empty() && job.origin != *key)
+      f.check(fail("idempotency_key", "differs from \"origin\"; give one of them"));
+    job.origin = *key;
   }
-  if (err) {
-    out.err = err;
+  if (f.problem()) {
+    out.err = f.problem();
     return;
   }
   auto tasks = doc.find("tasks");
@@ -252,25 +274,28 @@ void read_job(const json& doc, const job_limits& limits, job_parse_result& out) 
     return over(tasks->size());
   uint64_t expanded = 0;
   for (size_t i = 0; i < tasks->size(); ++i) {
-    task_spec spec;
-    uint64_t count = 1;
-    if ((out.err = read_task((*tasks)[i], "tasks[" + std::to_string(i) + "]", spec, count)))
+    auto task = read_task((*tasks)[i], "tasks[" + std::to_string(i) + "]");
+    if (!task) {
+      out.err = task.err();
       return;
-    expanded += count;
+    }
+    expanded += task->count;
     if (expanded > limits.max_tasks)
       return over(expanded);
-    for (uint64_t k = 1; k < count; ++k)
-      job.tasks.push_back(spec);
-    job.tasks.push_back(std::move(spec));
+    for (uint64_t k = 1; k < task->count; ++k)
+      job.tasks.push_back(task->spec);
+    job.tasks.push_back(std::move(task->spec));
   }
   // split the template into parts, then append the merge step.
   if ((out.err = check_reserved_keys(job.tasks)) || (out.err = apply_split(doc, limits, job.tasks)))
     return;
   if (auto m = doc.find("merge"); m != doc.end()) {
-    task_spec spec;
-    uint64_t count = 1;
-    if ((out.err = read_task(*m, "merge", spec, count)))
+    auto merge = read_task(*m, "merge");
+    if (!merge) {
+      out.err = merge.err();
       return;
+    }
+    auto& spec = merge->spec;
     if (m->contains("count") || !spec.dedupe_key.empty()) {
       out.err = fail("merge", "a merge step takes no count and no dedupe_key");
       return;

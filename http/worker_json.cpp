@@ -45,16 +45,21 @@ error check_length(const std::string& path, const std::string& s) {
 }
 
 /// obj["lease"]: required, a positive integer.
-error read_lease(const json& obj, const std::string& prefix, uint64_t& out) {
+result<uint64_t> read_lease(const json& obj, const std::string& prefix) {
   if (!obj.contains("lease"))
     return fail(prefix.empty() ? "lease" : prefix + ".lease",
                 "missing; send the lease the task was handed out with");
-  return read_uint(obj, "lease", prefix, 1, std::numeric_limits<uint64_t>::max(), out);
+  json_fields f{obj, prefix};
+  auto lease = f.number("lease", 1, std::numeric_limits<uint64_t>::max());
+  if (f.problem())
+    return f.problem();
+  return *lease;
 }
 
 /// The outcome of one completion: "result" (any JSON; a string as is) for
 /// complete, "error": {type, message, retryable} for fail.
-error read_outcome(const json& obj, const std::string& prefix, bool ok, worker_result& out) {
+result<worker_result> read_outcome(const json& obj, const std::string& prefix, bool ok) {
+  worker_result out;
   auto path = [&](const char* k) { return prefix.empty() ? std::string{k} : prefix + "." + k; };
   out.ok = ok;
   if (ok) {
@@ -63,7 +68,7 @@ error read_outcome(const json& obj, const std::string& prefix, bool ok, worker_r
     auto it = obj.find("result");
     if (it != obj.end())
       out.result = it->is_string() ? it->get<std::string>() : it->dump();
-    return {};
+    return out;
   }
   if (obj.contains("result"))
     return fail(path("result"), "a failure carries \"error\", not \"result\"");
@@ -73,37 +78,46 @@ error read_outcome(const json& obj, const std::string& prefix, bool ok, worker_r
   if (!e->is_object())
     return fail(path("error"), "expected an object, got " + describe_json(*e));
   auto epath = path("error");
-  std::string type, message;
-  if (auto err = check_fields(*e, epath, {"type", "message", "retryable"}))
-    return err;
-  if (auto err = read_string(*e, "type", epath, type, false, false))
-    return err;
-  if (auto err = read_string(*e, "message", epath, message, false, false))
-    return err;
+  json_fields f{*e, epath};
+  f.check(check_fields(*e, epath, {"type", "message", "retryable"}));
+  auto type = f.text("type").value_or("");
+  auto message = f.text("message").value_or("");
+  if (f.problem())
+    return f.problem();
   if (auto r = e->find("retryable"); r != e->end()) {
     if (!r->is_boolean())
       return fail(epath + ".retryable", "expected true or false, got " + describe_json(*r));
     out.retryable = r->get<bool>();
   }
   out.result = type.empty() ? message : type + ": " + message;
-  return {};
+  return out;
 }
 
-error read_task_ref(const json& item, const std::string& path, task_id& id) {
+result<task_id> read_task_ref(const json& item, const std::string& path) {
   auto it = item.find("id");
   if (it == item.end())
     return fail(path + ".id", "missing; send the task's id as handed out");
-  if (it->is_number_unsigned()) {
-    id = it->get<uint64_t>();
-    return {};
-  }
+  if (it->is_number_unsigned())
+    return task_id{it->get<uint64_t>()};
   if (it->is_string())
-    if (auto parsed = parse_task_id(it->get_ref<const std::string&>())) {
-      id = *parsed;
-      return {};
-    }
+    if (auto parsed = parse_task_id(it->get_ref<const std::string&>()))
+      return *parsed;
   return fail(path + ".id", "expected a task id (a number or NODE_MS_NUMBER), got "
                               + describe_json(*it));
+}
+
+/// A completion of task `id`: its lease and outcome.
+result<worker_result> read_completion(const json& obj, const std::string& prefix, task_id id,
+                                      bool ok) {
+  auto lease = read_lease(obj, prefix);
+  if (!lease)
+    return lease.err();
+  auto r = read_outcome(obj, prefix, ok);
+  if (r) {
+    r->id = id;
+    r->lease = *lease;
+  }
+  return r;
 }
 
 } // namespace
@@ -115,21 +129,24 @@ result<worker_poll> parse_worker_poll(std::string_view body) {
     return doc.err();
   auto& d = doc->doc;
   worker_poll p;
-  uint64_t max = 1, wait = 0, capacity = 0, lease = worker_limits::default_lease_ms;
-  error err;
-  (void)((err = check_fields(d, "", {"worker", "types", "tags", "max", "wait_ms", "capacity",
-                                     "lease_ms"}))
-         || (err = read_string(d, "worker", "", p.worker, true, true))
-         || (err = check_length("worker", p.worker))
-         || (err = read_names(d, "types", "", p.types))
-         || (err = read_names(d, "tags", "", p.tags))
-         || (err = read_uint(d, "max", "", 1, worker_limits::max_batch, max))
-         || (err = read_uint(d, "wait_ms", "", 0, worker_limits::max_wait_ms, wait))
-         || (err = read_uint(d, "capacity", "", 1, worker_limits::max_capacity, capacity))
-         || (err = read_uint(d, "lease_ms", "", worker_limits::min_lease_ms,
-                             worker_limits::max_lease_ms, lease)));
-  if (err)
-    return err;
+  json_fields f{d, ""};
+  f.check(check_fields(d, "", {"worker", "types", "tags", "max", "wait_ms", "capacity",
+                               "lease_ms"}));
+  if (auto worker = f.name("worker")) {
+    p.worker = std::move(*worker);
+    f.check(check_length("worker", p.worker));
+  }
+  if (auto types = f.names("types"))
+    p.types = std::move(*types);
+  if (auto tags = f.names("tags"))
+    p.tags = std::move(*tags);
+  auto max = f.number("max", 1, worker_limits::max_batch).value_or(1);
+  auto wait = f.number("wait_ms", 0, worker_limits::max_wait_ms).value_or(0);
+  auto capacity = f.number("capacity", 1, worker_limits::max_capacity).value_or(0);
+  auto lease = f.number("lease_ms", worker_limits::min_lease_ms, worker_limits::max_lease_ms)
+                 .value_or(worker_limits::default_lease_ms);
+  if (f.problem())
+    return f.problem();
   if (p.types.empty())
     return fail("types", R"(missing or empty; name the task types this worker runs, e.g. ["resize"])");
   if (p.types.size() > max_types)
@@ -150,13 +167,9 @@ result<uint64_t> parse_worker_lease(std::string_view body) {
   auto doc = parse_object(body, R"({"lease": 7})");
   if (!doc)
     return doc.err();
-  uint64_t lease = 0;
-  error err;
-  (void)((err = check_fields(doc->doc, "", {"lease"}))
-         || (err = read_lease(doc->doc, "", lease)));
-  if (err)
+  if (auto err = check_fields(doc->doc, "", {"lease"}))
     return err;
-  return lease;
+  return read_lease(doc->doc, "");
 }
 
 result<worker_result> parse_worker_result(std::string_view body, task_id id, bool ok) {
@@ -164,15 +177,9 @@ result<worker_result> parse_worker_result(std::string_view body, task_id id, boo
                                    : R"({"lease": 7, "error": {"type": "...", "message": "...", "retryable": true}})");
   if (!doc)
     return doc.err();
-  worker_result r;
-  r.id = id;
-  error err;
-  (void)((err = check_fields(doc->doc, "", {"lease", ok ? "result" : "error"}))
-         || (err = read_lease(doc->doc, "", r.lease))
-         || (err = read_outcome(doc->doc, "", ok, r)));
-  if (err)
+  if (auto err = check_fields(doc->doc, "", {"lease", ok ? "result" : "error"}))
     return err;
-  return r;
+  return read_completion(doc->doc, "", id, ok);
 }
 
 result<std::vector<worker_result>> parse_worker_results(std::string_view body) {
@@ -197,16 +204,15 @@ result<std::vector<worker_result>> parse_worker_results(std::string_view body) {
     auto path = "results[" + std::to_string(i) + "]";
     if (!item.is_object())
       return fail(path, "expected an object, got " + describe_json(item));
-    worker_result r;
-    bool ok = !item.contains("error");
-    error err;
-    (void)((err = check_fields(item, path, {"id", "lease", "result", "error"}))
-           || (err = read_task_ref(item, path, r.id))
-           || (err = read_lease(item, path, r.lease))
-           || (err = read_outcome(item, path, ok, r)));
-    if (err)
+    if (auto err = check_fields(item, path, {"id", "lease", "result", "error"}))
       return err;
-    out.push_back(std::move(r));
+    auto id = read_task_ref(item, path);
+    if (!id)
+      return id.err();
+    auto r = read_completion(item, path, *id, !item.contains("error"));
+    if (!r)
+      return r.err();
+    out.push_back(std::move(*r));
   }
   return out;
 }
