@@ -15,13 +15,13 @@ namespace drover {
 
 namespace {
 
-/// The mode a command leaves a consumer in; false if it changes none.
-bool mode_after(command_kind k, node_mode& out) {
+/// The mode a command leaves a consumer in; none if it changes none.
+std::optional<node_mode> mode_after(command_kind k) {
   switch (k) {
-    case command_kind::drain: out = node_mode::draining; return true;
-    case command_kind::sleep: out = node_mode::asleep; return true;
-    case command_kind::wake: out = node_mode::awake; return true;
-    default: return false;
+    case command_kind::drain: return node_mode::draining;
+    case command_kind::sleep: return node_mode::asleep;
+    case command_kind::wake: return node_mode::awake;
+    default: return std::nullopt;
   }
 }
 
@@ -29,8 +29,9 @@ node_command queue_command(manager_ptr self, consumer_member& c, command_kind k,
                            const std::string& by) {
   auto& st = self->state;
   auto cmd = st.nodes.queue(c.info.node, k, by, now_ms(self));
-  node_mode m = c.mode;
-  if (mode_after(k, m) && m != c.mode) {
+  auto after = mode_after(k);
+  if (after && *after != c.mode) {
+    node_mode m = *after;
     log_info("manager: {} {} -> {} ({})", c.info.node, to_string(c.mode), to_string(m), by);
     c.mode = m;
     watch_mode(self, c.info.node, m, fmt::format("{} command by {}", to_string(k), by));

@@ -4,6 +4,7 @@
 #include "core/cron.hpp"
 
 #include <charconv>
+#include <optional>
 #include <vector>
 
 #include <fmt/format.h>
@@ -26,43 +27,54 @@ struct piece {
   size_t at;
 };
 
-bool read_int(std::string_view s, int& out) {
-  if (s.empty())
-    return false;
+/// The whole of `s` as a number, or nothing.
+std::optional<int> read_int(std::string_view s) {
+  int out = 0;
   auto [end, err] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return err == std::errc{} && end == s.data() + s.size();
+  if (s.empty() || err != std::errc{} || end != s.data() + s.size())
+    return std::nullopt;
+  return out;
 }
 
-/// Parses one field into `bits`; on failure returns what is wrong.
-std::string parse_field(std::string_view text, const field_spec& f, uint64_t& bits) {
-  bits = 0;
+/// The bits of the values one field selects, or what is wrong with it.
+result<uint64_t> parse_field(std::string_view text, const field_spec& f) {
+  auto bad = [](std::string what) { return error{ec::bad_input, std::move(what)}; };
+  uint64_t bits = 0;
   size_t start = 0;
   while (start <= text.size()) {
     size_t comma = text.find(',', start);
     auto item = text.substr(start, comma == std::string_view::npos ? text.npos : comma - start);
     if (item.empty())
-      return "an empty list item (write e.g. 1,5,10)";
+      return bad("an empty list item (write e.g. 1,5,10)");
     int lo = f.lo, hi = f.hi == 7 ? 6 : f.hi, step = 1;
     auto slash = item.find('/');
     auto range = item.substr(0, slash);
     if (slash != std::string_view::npos) {
       auto s = item.substr(slash + 1);
-      if (!read_int(s, step) || step < 1 || step > f.hi)
-        return fmt::format("step '{}' must be a whole number from 1 to {}", s, f.hi);
+      auto n = read_int(s);
+      if (!n || *n < 1 || *n > f.hi)
+        return bad(fmt::format("step '{}' must be a whole number from 1 to {}", s, f.hi));
+      step = *n;
     }
     if (range != "*") {
       auto dash = range.find('-');
       auto a = range.substr(0, dash);
-      if (!read_int(a, lo))
-        return fmt::format("'{}' is not a number, '*' or a range a-b", range);
-      hi = dash != std::string_view::npos ? -1 : slash != std::string_view::npos ? f.hi : lo;
-      if (dash != std::string_view::npos && !read_int(range.substr(dash + 1), hi))
-        return fmt::format("'{}' is not a range a-b of numbers", range);
+      auto first = read_int(a);
+      if (!first)
+        return bad(fmt::format("'{}' is not a number, '*' or a range a-b", range));
+      lo = *first;
+      hi = slash != std::string_view::npos ? f.hi : lo;
+      if (dash != std::string_view::npos) {
+        auto last = read_int(range.substr(dash + 1));
+        if (!last)
+          return bad(fmt::format("'{}' is not a range a-b of numbers", range));
+        hi = *last;
+      }
       for (int v : {lo, hi})
         if (v < f.lo || v > f.hi)
-          return fmt::format("{} is out of range {}-{}", v, f.lo, f.hi);
+          return bad(fmt::format("{} is out of range {}-{}", v, f.lo, f.hi));
       if (hi < lo)
-        return fmt::format("range {}-{} runs backwards", lo, hi);
+        return bad(fmt::format("range {}-{} runs backwards", lo, hi));
     }
     for (int v = lo; v <= hi; v += step)
       bits |= uint64_t{1} << (f.hi == 7 && v == 7 ? 0 : v); // 7 is Sunday too
@@ -70,7 +82,7 @@ std::string parse_field(std::string_view text, const field_spec& f, uint64_t& bi
       break;
     start = comma + 1;
   }
-  return {};
+  return bits;
 }
 
 /// The civil date of a day number (days since 1970-01-01), by Howard
@@ -124,10 +136,14 @@ result<cron_expr> parse_cron(std::string_view text) {
                         text, pieces.size())};
   cron_expr c;
   uint64_t bits[5];
-  for (int i = 0; i < 5; ++i)
-    if (auto why = parse_field(pieces[i].text, specs[i], bits[i]); !why.empty())
+  for (int i = 0; i < 5; ++i) {
+    auto field = parse_field(pieces[i].text, specs[i]);
+    if (!field)
       return {ec::bad_input, fmt::format("cron field {} ({}) at column {}: {}", i + 1,
-                                         specs[i].name, pieces[i].at + 1, why)};
+                                         specs[i].name, pieces[i].at + 1,
+                                         field.err().message)};
+    bits[i] = *field;
+  }
   c.minutes = bits[0];
   c.hours = static_cast<uint32_t>(bits[1]);
   c.days = static_cast<uint32_t>(bits[2]);

@@ -55,8 +55,8 @@ std::string reply_problem(int status, const std::string& body, const error& err)
 
 namespace {
 
-error ask_rest(api_client& api, rest_view& out) {
-  out = rest_view{};
+result<rest_view> ask_rest(api_client& api) {
+  rest_view out;
   // The counters first, then the jobs: the jobs are then at least as new as
   // the ACKs counted, so completed_twice never shows a false positive.
   if (auto err = get_json(api, "/v1/overview", out.overview))
@@ -76,7 +76,7 @@ error ask_rest(api_client& api, rest_view& out) {
                             std::pair{"/v1/alerts", &out.alerts}})
     if (auto err = get_json(api, path, *dest))
       return err;
-  return {};
+  return out;
 }
 
 snapshot snapshot_of_rest(const rest_view& v, const rest_extras& extras, int64_t at_ms) {
@@ -167,14 +167,14 @@ error rest_tasks(api_client& api, const std::vector<json>& jobs, uint64_t last,
 
 } // namespace
 
-error rest_probe::look(int64_t at_ms, snapshot& out) {
-  rest_view v;
-  if (auto err = ask_rest(api_, v))
-    return err;
-  out = snapshot_of_rest(v, extras_, at_ms);
-  jobs_ = std::move(v.jobs);
+result<snapshot> rest_probe::look(int64_t at_ms) {
+  auto v = ask_rest(api_);
+  if (!v)
+    return v.err();
+  auto out = snapshot_of_rest(*v, extras_, at_ms);
+  jobs_ = std::move(v->jobs);
   tasks_ = out.counters["tasks"];
-  return {};
+  return out;
 }
 
 std::vector<uint64_t> rest_probe::jobs_named(const std::string& name) const {
