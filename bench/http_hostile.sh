@@ -47,17 +47,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_node NAME BINARY [FLAGS...]: runs registry+manager, sets PORT
+# start_node NAME BINARY [FLAGS...]: runs registry+manager on a free port,
+# sets PORT once the REST port accepts connections (the old build has no
+# --ready-file, so both are judged the same way)
 start_node() {
   local name=$1 bin=$2; shift 2
   mkdir -p "$SCRATCH/$name"
+  PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   (cd "$SCRATCH/$name" && exec "$bin" run --role=registry,manager --store=memory \
-     --listen=127.0.0.1:0 --http=127.0.0.1:0 "$@" >out.log 2>err.log) &
+     --listen=127.0.0.1:0 --http=127.0.0.1:$PORT "$@" >out.log 2>err.log) &
   PIDS+=($!)
   for _ in $(seq 100); do
-    PORT=$(grep -o 'http listening on 127.0.0.1:[0-9]*' "$SCRATCH/$name/err.log" 2>/dev/null \
-           | head -1 | sed 's/.*://')
-    [ -n "$PORT" ] && return 0
+    (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && return 0
+    kill -0 "${PIDS[-1]}" 2>/dev/null || break
     sleep 0.1
   done
   echo "$name did not start:"; cat "$SCRATCH/$name/err.log"; exit 1

@@ -104,28 +104,6 @@ int child::wait(std::chrono::milliseconds limit) {
 std::string child::out() const { return slurp(prefix_ + ".out"); }
 std::string child::err() const { return slurp(prefix_ + ".err"); }
 
-bool child::wait_for_err(const std::string& text, std::chrono::milliseconds limit) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  for (;;) {
-    if (err().find(text) != std::string::npos)
-      return true;
-    if (!running() || std::chrono::steady_clock::now() >= deadline)
-      return err().find(text) != std::string::npos;
-    std::this_thread::sleep_for(poll);
-  }
-}
-
-bool child::wait_for_out(const std::string& text, std::chrono::milliseconds limit) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  for (;;) {
-    if (out().find(text) != std::string::npos)
-      return true;
-    if (!running() || std::chrono::steady_clock::now() >= deadline)
-      return out().find(text) != std::string::npos;
-    std::this_thread::sleep_for(poll);
-  }
-}
-
 scratch::scratch(const std::string& what) {
   std::string tmpl = "/tmp/drover-" + what + "-XXXXXX";
   if (::mkdtemp(tmpl.data()) != nullptr)
@@ -171,20 +149,19 @@ std::optional<ready_doc> read_ready(const std::string& path) {
   }
 }
 
-bool wait_ready(child& c, const std::string& path, std::chrono::milliseconds limit,
-                ready_doc& out) {
+std::optional<ready_doc> wait_ready(child& c, const std::string& path,
+                                    std::chrono::milliseconds limit) {
   auto deadline = std::chrono::steady_clock::now() + limit;
   for (;;) {
     // Written to PATH.tmp and renamed: once it exists it is whole.
     if (std::filesystem::exists(path)) {
       auto doc = read_ready(path);
-      if (!doc)
-        return false;
-      out = *doc;
-      return out.pid == c.pid();
+      if (!doc || doc->pid != c.pid())
+        return std::nullopt;
+      return doc;
     }
     if (!c.running() || std::chrono::steady_clock::now() >= deadline)
-      return false;
+      return std::nullopt;
     std::this_thread::sleep_for(poll);
   }
 }

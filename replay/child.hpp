@@ -48,10 +48,6 @@ public:
   /// `<dir>/<name>.ready`: where it writes its --ready-file when started
   /// with one there (ready_path, tests' ready_process).
   std::string ready_file() const { return prefix_ + ".ready"; }
-  /// Waits at most `limit` until stderr (or stdout) contains `text`; false
-  /// if it did not appear or the child exited first.
-  bool wait_for_err(const std::string& text, std::chrono::milliseconds limit);
-  bool wait_for_out(const std::string& text, std::chrono::milliseconds limit);
 
 private:
   std::string name_;
@@ -99,9 +95,10 @@ inline std::string ready_path(const std::string& dir, const std::string& name) {
 }
 
 /// Waits at most `limit` for `path`, written by `c` once every role of it
-/// is up and its ports are bound, and reads it into `out`; false if it did
-/// not appear (in time, or before `c` exited) or is not the JSON expected.
-bool wait_ready(child& c, const std::string& path, std::chrono::milliseconds limit,
-                ready_doc& out);
+/// is up and its ports are bound, and reads it; none if it did not appear
+/// (in time, or before `c` exited), is not the JSON expected or names
+/// another process.
+std::optional<ready_doc> wait_ready(child& c, const std::string& path,
+                                    std::chrono::milliseconds limit);
 
 } // namespace drover::replay

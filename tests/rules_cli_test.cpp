@@ -2,6 +2,11 @@
 // process: the CAF path of the hot swap. Every wait is bounded.
 #include <doctest/doctest.h>
 
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <fstream>
 
@@ -10,6 +15,50 @@
 
 using namespace drover::testing;
 using namespace std::chrono_literals;
+
+namespace {
+
+/// A listening port that drops every connection: a client's attempt there
+/// fails as it would while a manager restarts, and the test sees the attempt.
+class dropping_port {
+public:
+  dropping_port() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    int on = 1;
+    ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&a), len) == 0);
+    REQUIRE(::listen(fd_, 8) == 0);
+    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+    port_ = ntohs(a.sin_port);
+  }
+  ~dropping_port() { close(); }
+  uint16_t port() const { return port_; }
+  /// True once a client connected (and was dropped) within `limit`.
+  bool drop_one(std::chrono::milliseconds limit) {
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(limit.count())) != 1)
+      return false;
+    int c = ::accept(fd_, nullptr, nullptr);
+    if (c >= 0)
+      ::close(c);
+    return c >= 0;
+  }
+  void close() {
+    if (fd_ >= 0)
+      ::close(fd_);
+    fd_ = -1;
+  }
+
+private:
+  int fd_ = -1;
+  uint16_t port_ = 0;
+};
+
+} // namespace
 
 TEST_SUITE("rules cli") {
 
@@ -50,11 +99,13 @@ TEST_CASE("drover rules apply waits for a manager that is restarting, then appli
   scratch_dir dir;
   auto good = dir.path + "/good.yaml";
   std::ofstream{good} << "version: 7\n";
-  auto port = std::to_string(free_port());
-  // The client first: nothing listens yet, as while a manager restarts.
+  // The client first, while no manager answers: its first attempt is dropped.
+  dropping_port restarting;
+  auto port = std::to_string(restarting.port());
   child_process apply({DROVER_BINARY, "rules", "apply", good, "--manager=127.0.0.1:" + port},
                       dir.path + "/apply");
-  REQUIRE(apply.wait_for_err("trying again in", 10s));
+  REQUIRE(restarting.drop_one(10s));
+  restarting.close();
   child_process mgr({DROVER_BINARY, "run", "--role=registry,manager", "--listen=127.0.0.1:" + port,
                      "--http=off", "--store=memory", "--threads=1"},
                     dir.path + "/manager");
