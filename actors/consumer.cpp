@@ -25,11 +25,12 @@ void flush(consumer_ptr self) {
     self->send(st.manager, started_atom::value, st.opts.info.node, std::move(st.started));
     st.started = {};
   }
-  std::vector<task_report> batch;
-  auto seq = st.book.take_batch(batch);
-  if (seq == 0)
+  auto batch = st.book.take_batch();
+  if (!batch)
     return;
-  self->request(st.manager, ack_timeout, ack_atom::value, st.opts.info.node, std::move(batch))
+  auto seq = batch->seq;
+  self->request(st.manager, ack_timeout, ack_atom::value, st.opts.info.node,
+                std::move(batch->reports))
     .then(
       [=] {
         self->state.book.confirmed(seq);

@@ -43,28 +43,31 @@ bool uses_tls(caf::actor_system& sys) {
   return sys.has_openssl_manager() && !sys.config().openssl_cafile.empty();
 }
 
-error connect_to(caf::actor_system& sys, const endpoint& ep,
-                 std::chrono::milliseconds timeout, caf::actor& out) {
+result<caf::actor> connect_to(caf::actor_system& sys, const endpoint& ep,
+                              std::chrono::milliseconds timeout) {
   caf::scoped_actor self{sys};
-  error result;
+  caf::actor out;
+  error failed;
   auto where = ep.host + ":" + std::to_string(ep.port);
   self->request(connector_of(sys), timeout, caf::connect_atom::value, ep.host, ep.port)
     .receive(
       [&](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
         out = caf::actor_cast<caf::actor>(ptr);
         if (!out)
-          result = {ec::unreachable, where + " answered, but publishes no actor"};
+          failed = {ec::unreachable, where + " answered, but publishes no actor"};
       },
       [&](caf::error& err) {
-        result = {ec::unreachable, "cannot reach " + where + ": " + sys.render(err)};
+        failed = {ec::unreachable, "cannot reach " + where + ": " + sys.render(err)};
       });
-  return result;
+  if (failed)
+    return failed;
+  return out;
 }
 
-error connect_patiently(caf::actor_system& sys, const endpoint& ep,
-                        std::chrono::milliseconds within, caf::actor& out) {
+result<caf::actor> connect_patiently(caf::actor_system& sys, const endpoint& ep,
+                                     std::chrono::milliseconds within) {
   registry_rotation one{{ep}};
-  return connect_patiently(sys, one, within, out);
+  return connect_patiently(sys, one, within);
 }
 
 endpoint registry_rotation::next() {
@@ -93,8 +96,8 @@ registry_connector rotating_connector(std::shared_ptr<registry_rotation> rot,
   };
 }
 
-error connect_patiently(caf::actor_system& sys, registry_rotation& rot,
-                        std::chrono::milliseconds within, caf::actor& out) {
+result<caf::actor> connect_patiently(caf::actor_system& sys, registry_rotation& rot,
+                                     std::chrono::milliseconds within) {
   using clock = std::chrono::steady_clock;
   auto ms = [] {
     return std::chrono::duration_cast<std::chrono::milliseconds>(clock::now().time_since_epoch())
@@ -106,14 +109,15 @@ error connect_patiently(caf::actor_system& sys, registry_rotation& rot,
     auto left = std::max<int64_t>(1, since + within.count() - ms());
     // With several registries each attempt may wait only its share.
     auto share = std::max<int64_t>(1, left / static_cast<int64_t>(rot.size()));
-    auto err = connect_to(sys, rot.next(), std::chrono::milliseconds(share), out);
-    if (!err)
-      return err;
+    auto connected = connect_to(sys, rot.next(), std::chrono::milliseconds(share));
+    if (connected)
+      return connected;
     auto d = next_retry(policy, failures, since, ms());
     if (d.give_up)
-      return err;
+      return connected;
     if (worth_logging(failures))
-      log_warn("{}; trying again in {} ms (--connect-timeout)", err.message, d.wait.count());
+      log_warn("{}; trying again in {} ms (--connect-timeout)", connected.err().message,
+               d.wait.count());
     std::this_thread::sleep_for(d.wait);
   }
 }
@@ -138,19 +142,17 @@ registry_connector middleman_connector(const endpoint& ep, std::chrono::millisec
   };
 }
 
-error publish_at(caf::actor_system& sys, const caf::actor& hdl, const endpoint& ep,
-                 uint16_t& port) {
+result<uint16_t> publish_at(caf::actor_system& sys, const caf::actor& hdl, const endpoint& ep) {
   auto res = uses_tls(sys) ? caf::openssl::publish(hdl, ep.port, ep.host.c_str(), true)
                            : sys.middleman().publish(hdl, ep.port, ep.host.c_str(), true);
   if (!res) { // CAF does not say why: a bind of our own does
     auto why = bind_problem(ep.host, ep.port);
-    return {ec::unreachable, "cannot listen on " + ep.host + ":" + std::to_string(ep.port)
-                               + " for the registry: "
-                               + (why.empty() ? sys.render(res.error()) : why)
-                               + " (pick another --listen=HOST:PORT)"};
+    return error{ec::unreachable, "cannot listen on " + ep.host + ":" + std::to_string(ep.port)
+                                    + " for the registry: "
+                                    + (why.empty() ? sys.render(res.error()) : why)
+                                    + " (pick another --listen=HOST:PORT)"};
   }
-  port = *res;
-  return {};
+  return *res;
 }
 
 } // namespace drover

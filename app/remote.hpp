@@ -31,14 +31,14 @@ void configure_node_links(caf::actor_system_config& cfg, const tls_files& tls);
 bool uses_tls(caf::actor_system& sys);
 
 /// The actor published at `ep`, or an error naming the address and reason.
-error connect_to(caf::actor_system& sys, const endpoint& ep,
-                 std::chrono::milliseconds timeout, caf::actor& out);
+result<caf::actor> connect_to(caf::actor_system& sys, const endpoint& ep,
+                              std::chrono::milliseconds timeout);
 
 /// Like connect_to, but a refused or failed attempt is repeated with backoff
 /// until `within` has passed: a member may start while its registry is
 /// still coming up (or restarting). Blocks the calling (main) thread.
-error connect_patiently(caf::actor_system& sys, const endpoint& ep,
-                        std::chrono::milliseconds within, caf::actor& out);
+result<caf::actor> connect_patiently(caf::actor_system& sys, const endpoint& ep,
+                                     std::chrono::milliseconds within);
 
 /// Connects to `ep` again from inside an actor, without blocking it (CAF's
 /// middleman connects asynchronously); each attempt waits at most `timeout`.
@@ -68,11 +68,10 @@ registry_connector rotating_connector(std::shared_ptr<registry_rotation> rot,
                                       std::chrono::milliseconds timeout);
 
 /// connect_patiently over a rotation: each attempt goes to the next address.
-error connect_patiently(caf::actor_system& sys, registry_rotation& rot,
-                        std::chrono::milliseconds within, caf::actor& out);
+result<caf::actor> connect_patiently(caf::actor_system& sys, registry_rotation& rot,
+                                     std::chrono::milliseconds within);
 
-/// Publishes `hdl` at `ep` (reusing the address); `port` gets the bound port.
-error publish_at(caf::actor_system& sys, const caf::actor& hdl, const endpoint& ep,
-                 uint16_t& port);
+/// Publishes `hdl` at `ep` (reusing the address); the port it is bound to.
+result<uint16_t> publish_at(caf::actor_system& sys, const caf::actor& hdl, const endpoint& ep);
 
 } // namespace drover

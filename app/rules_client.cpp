@@ -66,8 +66,8 @@ int ask(const std::string& manager, const tls_files& tls, std::chrono::milliseco
   auto since = ms();
   for (uint32_t failures = 1;; ++failures) {
     std::string why;
-    caf::actor target;
-    if (auto e = connect_to(sys, ep, timeout, target)) {
+    auto target = connect_to(sys, ep, timeout);
+    if (!target) {
       if (failures == 1
           && probe_port(ep.host, ep.port, std::chrono::milliseconds(500)) == port_speaks::http) {
         err << "drover: --manager=" << manager << " is drover's REST port (--http), not a node "
@@ -75,11 +75,11 @@ int ask(const std::string& manager, const tls_files& tls, std::chrono::milliseco
             << "or ask the REST API: drover rules get --server=http://" << manager << "\n";
         return 2;
       }
-      why = e.message;
+      why = target.err().message;
     } else {
       int code = -1;
       caf::scoped_actor self{sys};
-      self->request(target, timeout, msg...)
+      self->request(*target, timeout, msg...)
         .receive([&](rules_info& x) { info = std::move(x), code = 0; },
                  [&](caf::error& e) {
                    if (is_transient(e))

@@ -129,13 +129,13 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
       return 2;
     }
     ep = *listen;
-    uint16_t port = 0;
-    if (auto err = publish_at(sys, registry, ep, port)) {
-      log_error("{}", err.message);
+    auto port = publish_at(sys, registry, ep);
+    if (!port) {
+      log_error("{}", port.err().message);
       return 2;
     }
-    log_info("registry listening on {}:{}", ep.host, port);
-    r.ready->registry = ep.host + ":" + std::to_string(port);
+    log_info("registry listening on {}:{}", ep.host, *port);
+    r.ready->registry = ep.host + ":" + std::to_string(*port);
   } else {
     auto remote = parse_endpoints(o.registry);
     if (!remote) {
@@ -144,11 +144,13 @@ int start_roles(caf::actor_system& sys, const run_options& o, prepared_run& pre,
     }
     ep = remote->front();
     r.registries = std::make_shared<registry_rotation>(*remote);
-    if (auto err = connect_patiently(sys, *r.registries,
-                                     std::chrono::milliseconds(o.connect_timeout_ms), registry)) {
-      log_error("registry: {}", err.message);
+    auto connected = connect_patiently(sys, *r.registries,
+                                       std::chrono::milliseconds(o.connect_timeout_ms));
+    if (!connected) {
+      log_error("registry: {}", connected.err().message);
       return 2;
     }
+    registry = std::move(*connected);
   }
   r.registry = registry;
   if (runs_role(o, "manager")) {
@@ -226,11 +228,12 @@ int run_roles(run_options o, const http_flags& http, const std::vector<std::stri
     }
   // Everything that can be checked, and the REST port, before any role
   // starts or anything else listens.
-  prepared_run pre;
-  if (auto err = prepare_run(o, http, pre)) {
-    log_error("{}", err.message);
+  auto prepared = prepare_run(o, http);
+  if (!prepared) {
+    log_error("{}", prepared.err().message);
     return 2;
   }
+  prepared_run& pre = *prepared;
   set_log_level(o.log_level == "error"  ? log_level::error
                 : o.log_level == "warn" ? log_level::warn
                 : o.log_level == "debug" ? log_level::debug

@@ -104,11 +104,12 @@ int start_manager_side(caf::actor_system& sys, const run_options& o, const role_
     ao.courier = courier;
     watch(r, spawn_announcer(sys, std::move(ao)));
   }
-  caf::actor sch;
-  if (auto err = start_scheduler(sys, o, env, mgr, store, sch)) {
-    log_error("schedules: {}", err.message);
+  auto started = start_scheduler(sys, o, env, mgr, store);
+  if (!started) {
+    log_error("schedules: {}", started.err().message);
     return 2;
   }
+  caf::actor sch = *started;
   watch(r, sch);
   // Remote workers over HTTP join as members through the same registry.
   auto hub = spawn_worker_hub(

@@ -114,7 +114,7 @@ error prepare_tls(const run_options& o) {
 
 } // namespace
 
-error prepare_run(const run_options& o, const http_flags& http, prepared_run& out) {
+result<prepared_run> prepare_run(const run_options& o, const http_flags& http) {
   if (auto err = prepare_tls(o))
     return err;
   if (!o.ready_file.empty())
@@ -123,6 +123,7 @@ error prepare_run(const run_options& o, const http_flags& http, prepared_run& ou
   if (o.ready_fd >= 0)
     if (auto err = prepare_ready_fd(o.ready_fd))
       return err;
+  prepared_run out;
   if (runs_role(o, "producer") && !o.job_file.empty()) {
     auto job = load_job_file(o.job_file);
     if (!job)
@@ -133,8 +134,9 @@ error prepare_run(const run_options& o, const http_flags& http, prepared_run& ou
     if (auto err = prepare_handlers(o, out))
       return err;
   if (runs_role(o, "manager"))
-    return prepare_manager(o, http, out);
-  return {};
+    if (auto err = prepare_manager(o, http, out))
+      return err;
+  return out;
 }
 
 } // namespace drover

@@ -35,9 +35,10 @@ struct prepared_run {
   std::shared_ptr<leader_gate> gate;
 };
 
-/// Fills `out` for the roles `o` runs. The error is one line naming the
-/// flag or file to fix (exit code 2).
+/// What the roles `o` runs need, checked and opened. The error is one line
+/// naming the flag or file to fix (exit code 2); nothing is left open or
+/// bound then.
 /// REQUIRES: validate(o) passed.
-error prepare_run(const run_options& o, const http_flags& http, prepared_run& out);
+result<prepared_run> prepare_run(const run_options& o, const http_flags& http);
 
 } // namespace drover

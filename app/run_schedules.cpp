@@ -10,10 +10,10 @@
 
 namespace drover {
 
-error start_scheduler(caf::actor_system& sys, const run_options& o, const role_env& env,
-                      caf::actor manager, caf::actor store, caf::actor& out) {
+result<caf::actor> start_scheduler(caf::actor_system& sys, const run_options& o,
+                                   const role_env& env, caf::actor manager, caf::actor store) {
   error err;
-  out = spawn_scheduler_role(sys, env, std::move(manager), std::move(store));
+  auto out = spawn_scheduler_role(sys, env, std::move(manager), std::move(store));
   caf::scoped_actor self{sys};
   for (auto& in : o.schedules) {
     self->request(out, std::chrono::seconds(10), sch_add_atom::value, in, true)
@@ -31,7 +31,7 @@ error start_scheduler(caf::actor_system& sys, const run_options& o, const role_e
       return err;
     }
   }
-  return {};
+  return out;
 }
 
 } // namespace drover

@@ -13,8 +13,9 @@ namespace drover {
 /// Spawns the scheduler next to `manager`, keeping schedules through `store`
 /// (the store actor, which owns the schedule store beside the tasks), then
 /// upserts `o.schedules` by name and waits (at most 10 s) until each is in.
-/// An error (the process should exit 2) if a configured schedule is refused.
-error start_scheduler(caf::actor_system& sys, const run_options& o, const role_env& env,
-                      caf::actor manager, caf::actor store, caf::actor& out);
+/// An error (the process should exit 2; the scheduler is stopped then) if a
+/// configured schedule is refused.
+result<caf::actor> start_scheduler(caf::actor_system& sys, const run_options& o,
+                                   const role_env& env, caf::actor manager, caf::actor store);
 
 } // namespace drover

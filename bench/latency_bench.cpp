@@ -184,11 +184,12 @@ int main(int argc, char** argv) {
         return 2;
       }
       endpoint ep = *parsed;
-      caf::actor registry;
-      if (auto err = connect_to(sys, ep, std::chrono::seconds(5), registry)) {
-        std::fprintf(stderr, "%s\n", err.message.c_str());
+      auto connected = connect_to(sys, ep, std::chrono::seconds(5));
+      if (!connected) {
+        std::fprintf(stderr, "%s\n", connected.err().message.c_str());
         return 1;
       }
+      caf::actor registry = *connected;
       member_info me{"latency-bench-" + std::to_string(::getpid()), member_role::producer,
                      {}, 0, "default", {}};
       self->request(registry, wait_limit, register_atom::value, me)

@@ -128,9 +128,9 @@ std::string values_of(const YAML::Node& n, const CLI::Option& opt, const std::st
 
 } // namespace
 
-error read_config_layer(const std::string& path, const CLI::App& run, run_options& opts,
-                        file_layer& out) {
-  out = file_layer{};
+result<file_layer> read_config_layer(const std::string& path, const CLI::App& run,
+                                     run_options& opts) {
+  file_layer out;
   out.path = path;
   auto text = read_text_file(path, "the config file");
   if (!text)
@@ -139,14 +139,16 @@ error read_config_layer(const std::string& path, const CLI::App& run, run_option
   try {
     root = YAML::Load(*text);
   } catch (const YAML::Exception& e) {
-    return {ec::bad_input, fmt::format("{}: {}", where(path, e.mark), e.msg)};
+    return error{ec::bad_input, fmt::format("{}: {}", where(path, e.mark), e.msg)};
   } catch (const std::exception& e) { // yaml-cpp may throw more than its own
-    return {ec::bad_input, fmt::format("{}: cannot parse the config file: {}", path, e.what())};
+    return error{ec::bad_input, fmt::format("{}: cannot parse the config file: {}", path,
+                                            e.what())};
   }
   if (root.IsNull())
-    return {};
+    return out;
   if (!root.IsMap())
-    return {ec::bad_input, where(path, root.Mark()) + ": the config file must be a map of keys"};
+    return error{ec::bad_input,
+                 where(path, root.Mark()) + ": the config file must be a map of keys"};
   std::string problems;
   find_duplicate_keys(root, path, problems);
   std::map<std::string, std::string> seen; // flag -> the key that set it
@@ -199,9 +201,9 @@ error read_config_layer(const std::string& path, const CLI::App& run, run_option
   }
   if (!problems.empty()) {
     problems.pop_back();
-    return {ec::bad_input, problems};
+    return error{ec::bad_input, problems};
   }
-  return {};
+  return out;
 }
 
 } // namespace drover

@@ -187,9 +187,12 @@ error resolve_run_flags(CLI::App& run, run_options& opts, const env_map& env,
       opts.config_path = system;
   }
   file_layer file;
-  if (!opts.config_path.empty())
-    if (auto err = read_config_layer(opts.config_path, run, opts, file))
-      return err;
+  if (!opts.config_path.empty()) {
+    auto read = read_config_layer(opts.config_path, run, opts);
+    if (!read)
+      return read.err();
+    file = std::move(*read);
+  }
   warnings = file.warnings;
   return apply_flag_layers(run, env, file);
 }
@@ -203,10 +206,10 @@ error load_config_file(const std::string& path, run_options& opts) {
   } catch (const CLI::ParseError& e) {
     return {ec::bad_input, e.what()};
   }
-  file_layer file;
-  if (auto err = read_config_layer(path, app, opts, file))
-    return err;
-  return apply_flag_layers(app, {}, file);
+  auto file = read_config_layer(path, app, opts);
+  if (!file)
+    return file.err();
+  return apply_flag_layers(app, {}, *file);
 }
 
 } // namespace drover

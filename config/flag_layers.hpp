@@ -52,11 +52,11 @@ struct file_layer {
 void add_all_run_flags(CLI::App& app, run_options& opts, http_flags& http);
 
 /// Reads the YAML config file at `path` for the flags of `run`: keys that
-/// name a flag go into `out`; `queues:` (a map), `schedules:` and
-/// `handlers:` are read into `opts` now. Unknown keys, wrong shapes, bad
+/// name a flag go into the layer returned; `queues:` (a map), `schedules:`
+/// and `handlers:` are read into `opts` now. Unknown keys, wrong shapes, bad
 /// bytes: ec::bad_input with "file:line:column: ..." lines, all at once.
-error read_config_layer(const std::string& path, const CLI::App& run, run_options& opts,
-                        file_layer& out);
+result<file_layer> read_config_layer(const std::string& path, const CLI::App& run,
+                                     run_options& opts);
 
 /// Applies the environment, then the file, to every option of `run` that
 /// the command line left unset. A DROVER_ variable one or two letters away

@@ -37,14 +37,13 @@ bool lease_book::finished(task_report r, bool was_started) {
   return true;
 }
 
-uint64_t lease_book::take_batch(std::vector<task_report>& out) {
+std::optional<lease_book::batch> lease_book::take_batch() {
   if (unsent_.empty())
-    return 0;
-  auto seq = next_batch_++;
-  out = unsent_; // a copy goes out; the originals wait for confirmed()
-  sent_.emplace(seq, std::move(unsent_));
+    return std::nullopt;
+  batch out{next_batch_++, unsent_}; // a copy goes out; the originals wait for confirmed()
+  sent_.emplace(out.seq, std::move(unsent_));
   unsent_.clear();
-  return seq;
+  return out;
 }
 
 void lease_book::confirmed(uint64_t seq) {

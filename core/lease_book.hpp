@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -32,9 +33,13 @@ public:
   /// kept) if the attempt was dropped while it ran.
   bool finished(task_report r, bool was_started);
 
-  /// Reports waiting to be sent, moved to `out` and kept as batch N until
-  /// confirmed(N); returns N (0: nothing to send).
-  uint64_t take_batch(std::vector<task_report>& out);
+  /// Reports waiting to be sent, as batch `seq`: a copy goes out, the
+  /// originals are kept until confirmed(seq). None if nothing waits.
+  struct batch {
+    uint64_t seq = 0;
+    std::vector<task_report> reports;
+  };
+  std::optional<batch> take_batch();
   /// The manager stored batch `seq`: its reports are forgotten.
   void confirmed(uint64_t seq);
   /// Batch `seq` was not confirmed (time-out): send it again.

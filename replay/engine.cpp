@@ -52,10 +52,12 @@ struct virtual_run {
   /// The cluster now. The manager answers on the deterministic scheduler,
   /// so only a broken run could leave it silent: then the run aborts.
   snapshot take() {
-    snapshot s;
-    if (auto err = prober.look(now_ms(), s))
-      res.outcome.aborted = err.message;
-    return s;
+    auto s = prober.look(now_ms());
+    if (!s) {
+      res.outcome.aborted = s.err().message;
+      return snapshot{};
+    }
+    return std::move(*s);
   }
   void settle() {
     sched.run();

@@ -161,19 +161,19 @@ struct proc_run : wall_driver {
       args.push_back("--rules=" + std::filesystem::absolute(s.rules_path).string());
     args.push_back("--ready-file=" + ready_path(dir.path(), "manager"));
     core = std::make_unique<child>(args, dir.path(), "manager");
-    ready_doc up;
-    if (!wait_ready(*core, ready_path(dir.path(), "manager"), seconds(10), up))
+    auto up = wait_ready(*core, ready_path(dir.path(), "manager"), seconds(10));
+    if (!up)
       return {ec::unreachable, "the registry+manager process did not start within 10 s; logs in "
                                  + dir.path() + ":\n" + core->err()};
-    registry = fmt::format("127.0.0.1:{}", up.registry_port);
+    registry = fmt::format("127.0.0.1:{}", up->registry_port);
     api = std::make_unique<api_client>(client_options{
-      fmt::format("http://127.0.0.1:{}", up.http_port), "", true,
+      fmt::format("http://127.0.0.1:{}", up->http_port), "", true,
       static_cast<uint32_t>(o.reply_ms), ""});
     prober = std::make_unique<rest_probe>(*api, extras);
     for (auto& group : {names(c.consumers), names(c.producers)})
       for (auto& m : group) {
         auto& ch = start(m);
-        if (!wait_ready(ch, ready_path(dir.path(), ch.name()), seconds(10), up))
+        if (!wait_ready(ch, ready_path(dir.path(), ch.name()), seconds(10)))
           return {ec::unreachable, fmt::format("{} did not register within 10 s; logs in {}:\n{}",
                                                m, dir.path(), ch.err())};
       }
@@ -195,8 +195,7 @@ struct proc_run : wall_driver {
       [this](const std::string& name) -> child& { return start(name); },
       [this](const std::string& name) { return current(name); },
       [this] {
-        snapshot fresh;
-        take_or_abort(*prober, now_ms(), obs, res.outcome, fresh);
+        (void)take_or_abort(*prober, now_ms(), obs, res.outcome); // refreshes the jobs
         return prober->jobs();
       }};
     process_actions transport{ctx};
@@ -213,7 +212,7 @@ struct proc_run : wall_driver {
       obs.line(0, fmt::format("start {} (pid {})", name, list.back()->pid()));
     play_on_wall_clock(*this, s, o, obs, res.outcome);
     if (res.outcome.aborted.empty()
-        && take_or_abort(*prober, now_ms(), obs, res.outcome, res.outcome.final))
+        && take_final(*prober, now_ms(), obs, res.outcome))
       if (auto err = prober->tasks(t0_unix_ms, res.outcome.tasks))
         res.outcome.aborted = err.message;
     obs.line(now_ms(), "end");

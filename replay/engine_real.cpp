@@ -86,8 +86,7 @@ struct real_run : wall_driver {
 
   void apply(const action& a) override {
     auto named = [this](const std::string& name) {
-      snapshot fresh;
-      if (!take_or_abort(prober, now_ms(), obs, res.outcome, fresh))
+      if (!take_or_abort(prober, now_ms(), obs, res.outcome))
         return std::vector<uint64_t>{};
       return prober.jobs_named(name);
     };
@@ -113,7 +112,7 @@ struct real_run : wall_driver {
       if (p.start)
         start_member(p.name);
     play_on_wall_clock(*this, s, o, obs, res.outcome);
-    if (!aborted() && take_or_abort(prober, now_ms(), obs, res.outcome, res.outcome.final)) {
+    if (!aborted() && take_final(prober, now_ms(), obs, res.outcome)) {
       auto t0_ms = std::chrono::duration_cast<milliseconds>(t0.time_since_epoch()).count();
       if (auto err = prober.tasks(t0_ms, res.outcome.tasks))
         res.outcome.aborted = err.message;

@@ -24,7 +24,7 @@ public:
   virtual ~cluster_probe() = default;
   /// The cluster at `at_ms` (the engine's clock); ec::unreachable if the
   /// manager did not answer.
-  virtual error look(int64_t at_ms, snapshot& out) = 0;
+  virtual result<snapshot> look(int64_t at_ms) = 0;
   /// Ids of the jobs named `name` as of the latest look, ascending.
   virtual std::vector<uint64_t> jobs_named(const std::string& name) const = 0;
   /// Every task's final record; `t0_ms` is the run's start on the

@@ -34,13 +34,13 @@ error caf_probe::ask(const char* what, Ok ok, Ts&&... xs) {
   return out;
 }
 
-error caf_probe::look(int64_t at_ms, snapshot& out) {
+result<snapshot> caf_probe::look(int64_t at_ms) {
   if (auto err = ask("(snapshot)", [&](manager_snapshot& s) { last_ = std::move(s); },
                      snapshot_atom::value))
     return err;
-  out = view_of(last_, at_ms);
+  auto out = view_of(last_, at_ms);
   observer::add_node_counters(cl_, out);
-  return {};
+  return out;
 }
 
 std::vector<uint64_t> caf_probe::jobs_named(const std::string& name) const {

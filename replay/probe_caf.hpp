@@ -26,7 +26,7 @@ public:
   caf_probe(caf::actor_system& sys, const sim_cluster& cl, std::function<void()> run,
             std::chrono::milliseconds limit);
 
-  error look(int64_t at_ms, snapshot& out) override;
+  result<snapshot> look(int64_t at_ms) override;
   std::vector<uint64_t> jobs_named(const std::string& name) const override;
   error tasks(int64_t t0_ms, std::vector<task_record>& out) override;
 

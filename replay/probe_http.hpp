@@ -37,7 +37,7 @@ class rest_probe : public cluster_probe {
 public:
   rest_probe(api_client& api, rest_extras extras) : api_(api), extras_(extras) {}
 
-  error look(int64_t at_ms, snapshot& out) override;
+  result<snapshot> look(int64_t at_ms) override;
   std::vector<uint64_t> jobs_named(const std::string& name) const override;
   /// `t0_ms` is the run's start in unix ms (the manager's clock).
   error tasks(int64_t t0_ms, std::vector<task_record>& out) override;

@@ -108,8 +108,8 @@ latency_summary summarize(std::vector<int64_t> ms) {
   return out;
 }
 
-bool histogram_percentiles(const std::string& text, const std::string& name,
-                           latency_buckets& out) {
+std::optional<latency_buckets> histogram_percentiles(const std::string& text,
+                                                     const std::string& name) {
   std::vector<std::pair<double, uint64_t>> buckets; // (le in ms, cumulative count)
   const std::string prefix = name + "_bucket{le=\"";
   for (size_t pos = text.find(prefix); pos != std::string::npos;
@@ -120,13 +120,14 @@ bool histogram_percentiles(const std::string& text, const std::string& name,
     auto le_end = text.find('"', le_begin);
     auto value = text.find(' ', le_end);
     if (le_end == std::string::npos || value == std::string::npos)
-      return false;
+      return std::nullopt;
     auto le = text.substr(le_begin, le_end - le_begin);
     double ms = le == "+Inf" ? latency_buckets::infinite : std::stod(le) * 1000.0;
     buckets.emplace_back(ms, std::stoull(text.substr(value + 1)));
   }
   if (buckets.empty() || buckets.back().second == 0)
-    return false;
+    return std::nullopt;
+  latency_buckets out;
   out.count = buckets.back().second;
   auto at = [&](double p) {
     auto rank = static_cast<uint64_t>(std::ceil(p * out.count));
@@ -138,7 +139,7 @@ bool histogram_percentiles(const std::string& text, const std::string& name,
   out.p50 = at(0.50);
   out.p90 = at(0.90);
   out.p99 = at(0.99);
-  return true;
+  return out;
 }
 
 result<sim_type> parse_sim_type(const std::string& text) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,9 +35,9 @@ struct latency_buckets {
   uint64_t count = 0;
 };
 /// Reads histogram `name` (seconds, cumulative `_bucket{le="..."}` lines)
-/// from Prometheus text; false if it is absent or empty.
-bool histogram_percentiles(const std::string& text, const std::string& name,
-                           latency_buckets& out);
+/// from Prometheus text; none if it is absent or empty.
+std::optional<latency_buckets> histogram_percentiles(const std::string& text,
+                                                     const std::string& name);
 
 /// `simulate --processes`: every node a `drover run` process of this
 /// binary on 127.0.0.1 (simulate_processes.cpp). 0 when every producer

@@ -93,11 +93,11 @@ struct sim_procs {
                                "--http=127.0.0.1:0", "--store=memory",
                                "--ready-file=" + ready_path(dir.path(), "manager")},
       dir.path(), "manager");
-    ready_doc up;
-    if (!wait_ready(*manager, ready_path(dir.path(), "manager"), seconds(10), up))
+    auto up = wait_ready(*manager, ready_path(dir.path(), "manager"), seconds(10));
+    if (!up)
       return fail("the registry+manager process did not start within 10 s", manager.get());
-    registry = fmt::format("127.0.0.1:{}", up.registry_port);
-    server = fmt::format("http://127.0.0.1:{}", up.http_port);
+    registry = fmt::format("127.0.0.1:{}", up->registry_port);
+    server = fmt::format("http://127.0.0.1:{}", up->http_port);
     for (uint32_t i = 1; i <= c.consumers; ++i) {
       auto name = fmt::format("c{}", i);
       consumers.push_back(std::make_unique<child>(
@@ -107,7 +107,7 @@ struct sim_procs {
         dir.path(), name));
     }
     for (auto& con : consumers)
-      if (!wait_ready(*con, ready_path(dir.path(), con->name()), seconds(10), up))
+      if (!wait_ready(*con, ready_path(dir.path(), con->name()), seconds(10)))
         return fail(con->name() + " did not register within 10 s", con.get());
     auto t0 = std::chrono::steady_clock::now();
     for (uint32_t i = 1; i <= c.producers; ++i) {
@@ -150,9 +150,11 @@ struct sim_procs {
       last = std::max(last, j["finished_ms"].get<int64_t>());
     }
     auto metrics = api.get("/metrics");
-    latency_buckets ack;
-    bool have_ack = metrics.status == 200
-                    && histogram_percentiles(metrics.body, "drover_ack_latency_seconds", ack);
+    std::optional<latency_buckets> read_ack;
+    if (metrics.status == 200)
+      read_ack = histogram_percentiles(metrics.body, "drover_ack_latency_seconds");
+    bool have_ack = read_ack.has_value();
+    latency_buckets ack = read_ack.value_or(latency_buckets{});
     // Per-task times from an even sample of the tasks (ids 1..T).
     std::vector<int64_t> to_start, to_done;
     auto step = std::max<uint64_t>(1, c.tasks / max_sampled_tasks);

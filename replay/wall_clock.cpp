@@ -60,11 +60,11 @@ struct player {
   bool aborted() const { return !out.aborted.empty(); }
 
   bool look() {
-    snapshot now;
-    if (!take_or_abort(d.probe(), d.now_ms(), obs, out, now))
+    auto now = take_or_abort(d.probe(), d.now_ms(), obs, out);
+    if (!now)
       return false;
-    last_look = now.at_ms;
-    obs.look(std::move(now));
+    last_look = now->at_ms;
+    obs.look(std::move(*now));
     return true;
   }
 
@@ -96,13 +96,13 @@ struct player {
         look();
         continue;
       }
-      snapshot sample;
-      if (!take_or_abort(d.probe(), d.now_ms(), obs, out, sample))
+      auto sample = take_or_abort(d.probe(), d.now_ms(), obs, out);
+      if (!sample)
         break;
-      if (std::abs(sample.at_ms - it.probe) <= o.tolerance_ms) // not if it came too late
-        out.probes[it.probe].push_back(sample);
-      last_look = sample.at_ms;
-      obs.look(std::move(sample));
+      if (std::abs(sample->at_ms - it.probe) <= o.tolerance_ms) // not if it came too late
+        out.probes[it.probe].push_back(*sample);
+      last_look = sample->at_ms;
+      obs.look(std::move(*sample));
     }
     while (!aborted() && look()) { // the last leg: until every job is done
       if (d.all_done(obs.last()))
@@ -124,14 +124,22 @@ bool jobs_all_done(const snapshot& s) {
          && counter(s, "pending") == 0;
 }
 
-bool take_or_abort(cluster_probe& p, int64_t now_ms, observer& obs, run_outcome& out,
-                   snapshot& s) {
-  if (auto err = p.look(now_ms, s)) {
-    out.aborted = err.message;
-    obs.line(now_ms, "aborted: " + err.message);
-    return false;
+std::optional<snapshot> take_or_abort(cluster_probe& p, int64_t now_ms, observer& obs,
+                                      run_outcome& out) {
+  auto s = p.look(now_ms);
+  if (!s) {
+    out.aborted = s.err().message;
+    obs.line(now_ms, "aborted: " + s.err().message);
+    return std::nullopt;
   }
-  return true;
+  return std::move(*s);
+}
+
+bool take_final(cluster_probe& p, int64_t now_ms, observer& obs, run_outcome& out) {
+  auto s = take_or_abort(p, now_ms, obs, out);
+  if (s)
+    out.final = std::move(*s);
+  return s.has_value();
 }
 
 void play_on_wall_clock(wall_driver& d, const scenario& s, const real_options& o,

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "replay/engine.hpp"
 #include "replay/outcome.hpp"
@@ -39,9 +40,11 @@ void play_on_wall_clock(wall_driver& d, const scenario& s, const real_options& o
 /// The usual end test: every job done, no task open or pending.
 bool jobs_all_done(const snapshot& s);
 
-/// A look through `p` at `now_ms` into `s`. False if the cluster cannot be
-/// read: then out.aborted says why, and so does the trace.
-bool take_or_abort(cluster_probe& p, int64_t now_ms, observer& obs, run_outcome& out,
-                   snapshot& s);
+/// A look through `p` at `now_ms`. None if the cluster cannot be read: then
+/// out.aborted says why, and so does the trace.
+std::optional<snapshot> take_or_abort(cluster_probe& p, int64_t now_ms, observer& obs,
+                                      run_outcome& out);
+/// take_or_abort into out.final; false if the cluster cannot be read.
+bool take_final(cluster_probe& p, int64_t now_ms, observer& obs, run_outcome& out);
 
 } // namespace drover::replay

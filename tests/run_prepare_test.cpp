@@ -26,13 +26,13 @@ TEST_CASE("the manager's store opens with the durability the options name") {
     REQUIRE_FALSE(validate(o));
     http_flags http;
     http.listen = "off";
-    prepared_run pre;
-    REQUIRE_FALSE(prepare_run(o, http, pre));
-    auto* db = dynamic_cast<sqlite_store*>(pre.store.get());
+    auto pre = prepare_run(o, http);
+    REQUIRE_MESSAGE(pre, pre.err().message);
+    auto* db = dynamic_cast<sqlite_store*>(pre->store.get());
     REQUIRE(db);
     CAPTURE(name);
     CHECK(db->synchronous() == level);
-    CHECK_FALSE(pre.http); // --http=off
+    CHECK_FALSE(pre->http); // --http=off
   }
 }
 
@@ -42,18 +42,16 @@ TEST_CASE("the REST port is bound by prepare_run, and a bad job file stops it fi
   o.store = "memory";
   http_flags http;
   http.listen = "127.0.0.1:0";
-  prepared_run pre;
-  REQUIRE_FALSE(prepare_run(o, http, pre));
-  REQUIRE(pre.http);
-  CHECK(pre.http->port() != 0); // bound, not serving yet
+  auto pre = prepare_run(o, http);
+  REQUIRE_MESSAGE(pre, pre.err().message);
+  REQUIRE(pre->http);
+  CHECK(pre->http->port() != 0); // bound, not serving yet
 
   o.job_file = dir.path + "/job.json";
   std::ofstream{o.job_file} << R"({"name": "j", "tasks": [{"type": ""}]})";
-  prepared_run bad;
-  auto err = prepare_run(o, http, bad);
-  CHECK(err.message.find("tasks[0].type: must not be empty") != std::string::npos);
-  CHECK_FALSE(bad.http); // nothing listens
-  CHECK_FALSE(bad.store);
+  auto bad = prepare_run(o, http); // nothing is opened or bound: no prepared_run comes back
+  REQUIRE_FALSE(bad);
+  CHECK(bad.err().message.find("tasks[0].type: must not be empty") != std::string::npos);
 }
 
 TEST_CASE("a job file reads into its job, and a missing or bad one names the file") {

@@ -34,11 +34,10 @@ ready_process::ready_process(std::vector<std::string> args, const std::string& l
     path_(log_prefix + ".ready") {}
 
 replay::ready_doc ready_process::ready(std::chrono::milliseconds limit) {
-  replay::ready_doc doc;
-  bool up = replay::wait_ready(*this, path_, limit, doc);
-  REQUIRE_MESSAGE(up, name() << " wrote no ready file within " << limit.count()
-                             << " ms; stderr:\n" << err());
-  return doc;
+  auto doc = replay::wait_ready(*this, path_, limit);
+  REQUIRE_MESSAGE(doc, name() << " wrote no ready file within " << limit.count()
+                              << " ms; stderr:\n" << err());
+  return *doc;
 }
 
 std::string ready_process::registry_flag(std::chrono::milliseconds limit) {

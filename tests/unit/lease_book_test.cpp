@@ -27,43 +27,46 @@ TEST_SUITE("lease book") {
 TEST_CASE("a sent report is held until the manager confirms it stored") {
   lease_book b;
   CHECK(b.finished(ok(1, 5), false));
-  std::vector<task_report> out;
-  auto seq = b.take_batch(out);
-  REQUIRE(seq != 0);
-  REQUIRE(out.size() == 1);
-  CHECK(out[0].result == "r1");
+  auto sent = b.take_batch();
+  REQUIRE(sent);
+  CHECK(sent->seq != 0);
+  REQUIRE(sent->reports.size() == 1);
+  CHECK(sent->reports[0].result == "r1");
   CHECK(holds(b, 1, 5)); // sent, not yet stored: still ours to re-report
-  CHECK(b.take_batch(out) == 0); // nothing new to send
-  b.confirmed(seq);
+  CHECK_FALSE(b.take_batch()); // nothing new to send
+  b.confirmed(sent->seq);
   CHECK(b.held().empty());
 }
 
 TEST_CASE("after a reconnect every unconfirmed report is sent again, oldest first") {
   lease_book b;
   b.finished(ok(1, 5), false);
-  std::vector<task_report> first, second, again;
-  auto s1 = b.take_batch(first);
+  auto first = b.take_batch();
+  REQUIRE(first);
   b.finished(ok(2, 7), false);
-  b.take_batch(second);
+  REQUIRE(b.take_batch());
   b.finished(ok(3, 9), false); // finished while the manager was away: never sent
-  b.confirmed(s1);
+  b.confirmed(first->seq);
   b.resend_all();
-  CHECK(b.take_batch(again) != 0);
-  REQUIRE(again.size() == 2);
-  CHECK(again[0].id == 2);
-  CHECK(again[1].id == 3);
+  auto again = b.take_batch();
+  REQUIRE(again);
+  REQUIRE(again->reports.size() == 2);
+  CHECK(again->reports[0].id == 2);
+  CHECK(again->reports[1].id == 3);
 }
 
 TEST_CASE("a batch not confirmed in time goes back to the front of the next one") {
   lease_book b;
   b.finished(ok(1, 5), false);
-  std::vector<task_report> out;
-  auto s1 = b.take_batch(out);
+  auto first = b.take_batch();
+  REQUIRE(first);
+  auto s1 = first->seq;
   b.finished(ok(2, 6), false);
   b.unconfirmed(s1);
-  b.take_batch(out);
-  REQUIRE(out.size() == 2);
-  CHECK(out[0].id == 1);
+  auto next = b.take_batch();
+  REQUIRE(next);
+  REQUIRE(next->reports.size() == 2);
+  CHECK(next->reports[0].id == 1);
   b.unconfirmed(s1); // late: already moved, changes nothing
   CHECK(b.unconfirmed_reports() == 2);
 }
