@@ -9,6 +9,7 @@
 
 #include <csignal>
 #include <fstream>
+#include <random>
 
 #include "support/chaos_cluster.hpp"
 #include "support/process.hpp"
@@ -22,18 +23,25 @@ namespace {
 /// fails as it would while a manager restarts, and the test sees the attempt.
 class dropping_port {
 public:
+  /// A port below Linux's ephemeral range (32768 and up): a client that
+  /// keeps connecting to an ephemeral port nobody listens on can connect to
+  /// itself (TCP simultaneous open) and then hold the port.
   dropping_port() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0); // not inherited by the client
     int on = 1;
     ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&a), len) == 0);
+    std::mt19937 pick{std::random_device{}()};
+    bool bound = false;
+    for (int i = 0; i < 200 && !bound; ++i) {
+      port_ = static_cast<uint16_t>(20000 + pick() % 12000);
+      a.sin_port = htons(port_);
+      bound = ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    }
+    REQUIRE(bound);
     REQUIRE(::listen(fd_, 8) == 0);
-    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-    port_ = ntohs(a.sin_port);
   }
   ~dropping_port() { close(); }
   uint16_t port() const { return port_; }
