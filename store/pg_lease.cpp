@@ -17,8 +17,10 @@ namespace {
 
 // Takes the row if it is free or expired, renews it if we hold it; the
 // epoch moves on whenever the term changes hands (or ours had expired, so a
-// holder coming back starts a new term too). If the WHERE refuses, the
-// second branch reports the row as it stands (the CTE's snapshot).
+// holder coming back starts a new term too), and drover_term, the fencing
+// token writes check, with it: only then does the statement wait for the
+// writes in flight. If the WHERE refuses, the last branch reports the row
+// as it stands (the CTE's snapshot).
 constexpr const char* acquire_sql = R"sql(
 WITH up AS (
   INSERT INTO drover_leader AS l (id, holder, address, epoch, expires_at)
@@ -29,7 +31,9 @@ WITH up AS (
                  THEN l.epoch ELSE l.epoch + 1 END,
     expires_at = excluded.expires_at
   WHERE l.holder = excluded.holder OR l.expires_at < now()
-  RETURNING l.epoch, l.holder, l.address, l.expires_at)
+  RETURNING l.epoch, l.holder, l.address, l.expires_at),
+term AS (
+  UPDATE drover_term t SET epoch = up.epoch FROM up WHERE t.id = 1 AND t.epoch <> up.epoch)
 SELECT true, epoch, holder, address,
        (extract(epoch FROM expires_at - now()) * 1000)::bigint FROM up
 UNION ALL
@@ -108,8 +112,15 @@ result<std::unique_ptr<leader_lease>> open_leader_lease(const std::string& store
   // Bounded statements: a renewal that cannot finish well inside the TTL is
   // a failed renewal, never a call that blocks past the holder's deadline.
   auto bound = std::to_string(std::max<int64_t>(100, ttl_ms / 2));
+  // Renewals do not wait for their WAL flush: a disk busy with the store's
+  // commits (or anything else) must not make a healthy leader miss its
+  // deadline. A renewal lost in a database crash only ends the term sooner,
+  // and a lost change of term is caught by the fence (the writer's epoch no
+  // longer matches), so neither can let two leaders write.
   auto c = open_pg_session(store_spec,
-                           "SET statement_timeout = " + bound + "; SET lock_timeout = " + bound, t);
+                           "SET statement_timeout = " + bound + "; SET lock_timeout = " + bound
+                             + "; SET synchronous_commit = off",
+                           t);
   if (!c)
     return std::move(c).err();
   return std::unique_ptr<leader_lease>{

@@ -15,6 +15,25 @@ namespace {
 /// pg_locks and unlikely to meet another application's key.
 constexpr const char* schema_lock = "SELECT pg_advisory_xact_lock(111524906665330)";
 
+// The fencing token lives in a row of its own, changed only when the term
+// changes hands: a write checks it FOR SHARE with its COMMIT, so a takeover
+// (which updates it) waits for writes in flight and every later write sees
+// the new epoch, while the leader's renewals (drover_leader.expires_at,
+// four a second) never wait behind a commit's flush.
+constexpr const char* term_and_fence = R"sql(
+CREATE TABLE drover_term(id INTEGER PRIMARY KEY CHECK (id = 1), epoch BIGINT NOT NULL);
+INSERT INTO drover_term SELECT 1, coalesce((SELECT epoch FROM drover_leader WHERE id = 1), 0);
+CREATE OR REPLACE FUNCTION drover_fence(expected BIGINT) RETURNS void LANGUAGE plpgsql AS $fence$
+DECLARE held BIGINT;
+BEGIN
+  SELECT epoch INTO held FROM drover_term WHERE id = 1 FOR SHARE;
+  IF held IS DISTINCT FROM expected THEN
+    RAISE EXCEPTION 'fenced: the leader lease is at epoch %, this manager wrote as epoch %',
+      coalesce(held::text, 'none'), expected USING ERRCODE = 'DR001';
+  END IF;
+END $fence$;
+)sql";
+
 constexpr const char* schema_head = R"sql(
 CREATE TABLE drover_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE jobs(
@@ -42,23 +61,16 @@ CREATE TABLE schedules(
 CREATE TABLE drover_leader(
   id INTEGER PRIMARY KEY CHECK (id = 1), holder TEXT NOT NULL, address TEXT NOT NULL,
   epoch BIGINT NOT NULL, expires_at TIMESTAMPTZ NOT NULL);
-CREATE FUNCTION drover_fence(expected BIGINT) RETURNS void LANGUAGE plpgsql AS $fence$
-DECLARE held BIGINT;
-BEGIN
-  SELECT epoch INTO held FROM drover_leader WHERE id = 1 FOR SHARE;
-  IF held IS DISTINCT FROM expected THEN
-    RAISE EXCEPTION 'fenced: the leader lease is at epoch %, this manager wrote as epoch %',
-      coalesce(held::text, 'none'), expected USING ERRCODE = 'DR001';
-  END IF;
-END $fence$;
-INSERT INTO drover_meta VALUES('application', 'drover');
 )sql";
+constexpr const char* schema_marker = "INSERT INTO drover_meta VALUES('application', 'drover');";
 
 // One step per schema version: steps[i] moves a database from version i+1
 // to i+2. Append a step (and bump pg_schema_version) for every change but a
 // new task column (pg_add_task_columns_sql adds those); never edit a
 // released step.
-constexpr const char* migration_steps[] = {""};
+constexpr const char* migration_steps[] = {
+  term_and_fence, // v1 -> v2: the epoch moves to drover_term
+};
 static_assert(sizeof(migration_steps) / sizeof(migration_steps[0]) >= pg_schema_version - 1,
               "every schema version needs a migration step");
 
@@ -115,7 +127,8 @@ error ensure_pg_schema(pg_connection& c) {
                         + std::to_string(pg_schema_version) + "); run a newer drover on it"});
   std::string sql;
   if (version == 0) {
-    sql = std::string{schema_head} + pg_task_table_sql() + schema_tail
+    sql = std::string{schema_head} + pg_task_table_sql() + schema_tail + term_and_fence
+          + schema_marker
           + "INSERT INTO drover_meta VALUES('schema_version', '"
           + std::to_string(pg_schema_version) + "');";
   } else {

@@ -15,7 +15,7 @@ namespace drover {
 class pg_connection;
 
 /// The schema this build writes; see the migration steps in pg_schema.cpp.
-constexpr int pg_schema_version = 1;
+constexpr int pg_schema_version = 2;
 
 /// Makes the database on `c` a current drover store, under an advisory
 /// lock so managers starting together create it once. ec::store_corrupt for

@@ -5,8 +5,11 @@
 // another application's database, a newer schema).
 #include <doctest/doctest.h>
 
+#include <chrono>
+
 #include "store/leader_lease.hpp"
 #include "store/pg_conn.hpp"
+#include "store/pg_schema.hpp"
 #include "tests/support/pg_test.hpp"
 
 using namespace drover;
@@ -105,6 +108,43 @@ TEST_CASE("an expired lease (database clock) is taken with a new epoch, the old 
   CHECK(again.epoch == 3);
 }
 
+TEST_CASE("renewals never wait behind a write's fence check, a change of term does") {
+  DROVER_PG_URL_OR_SKIP(url);
+  auto a = lease_ok(url, "a", 1000);
+  auto b = lease_ok(url, "b", 1000);
+  REQUIRE(try_lease(*a).mine);
+  // A write of a's in flight: its fence check holds the term FOR SHARE
+  // until it commits (as a commit waiting on a slow disk would).
+  auto parsed = parse_pg_url(url);
+  REQUIRE(parsed);
+  auto writer = pg_connection::open(*parsed);
+  REQUIRE(writer);
+  REQUIRE((*writer)->exec("BEGIN; SELECT drover_fence(1)"));
+  auto t0 = std::chrono::steady_clock::now();
+  auto renewed = try_lease(*a);
+  auto took_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - t0).count();
+  CHECK(renewed.mine);
+  CHECK(renewed.epoch == 1);
+  CHECK(took_ms < 400); // the lock_timeout is 500 ms: a renewal that waited would fail
+  // a's term runs out while the write is still open: b's takeover must not
+  // slip in under it (the write would commit unfenced after the change).
+  auto* server = shared_pg_server();
+  REQUIRE(server->exec(db_of(url), "UPDATE drover_leader SET expires_at = now() - "
+                                   "interval '1 millisecond'") == "");
+  auto blocked = b->acquire_or_renew();
+  CHECK_FALSE(blocked); // lock_timeout: it waited for the write, then gave up
+  REQUIRE((*writer)->exec("COMMIT"));
+  auto took = try_lease(*b);
+  CHECK(took.mine);
+  CHECK(took.epoch == 2);
+  CHECK(server->query_int(db_of(url), "SELECT epoch FROM drover_term") == 2);
+  // A write of the old term now fails, whatever it changed.
+  auto late = (*writer)->exec("BEGIN; SELECT drover_fence(1)");
+  CHECK_FALSE(late);
+  (void)(*writer)->exec("ROLLBACK");
+}
+
 TEST_CASE("release hands the lease over at once, and only the holder's term") {
   DROVER_PG_URL_OR_SKIP(url);
   auto a = lease_ok(url, "a", 60000);
@@ -175,10 +215,41 @@ TEST_CASE("opening refuses an unreachable server, a bad login, a foreign or newe
     auto l = open_leader_lease(url, "a", "a:1", 1000);
     CHECK(l.err().code == ec::store_failure);
     CHECK(l.err().message.find("v99") != std::string::npos);
-    CHECK(l.err().message.find("v1") != std::string::npos);
+    CHECK(l.err().message.find("v" + std::to_string(pg_schema_version))
+          != std::string::npos);
     CHECK(server->query_int(db, "SELECT value::int FROM drover_meta WHERE key='schema_version'")
           == 99);
   }
+}
+
+TEST_CASE("a v1 database (the epoch in the lease row only) is migrated, keeping the term") {
+  DROVER_PG_URL_OR_SKIP(url);
+  auto* server = shared_pg_server();
+  auto db = db_of(url);
+  {
+    auto a = lease_ok(url, "a", 60000);
+    REQUIRE(try_lease(*a).mine);
+  }
+  // Back to what version 1 wrote: no drover_term, the fence on the lease row.
+  REQUIRE(server->exec(db, R"sql(
+    DROP TABLE drover_term;
+    UPDATE drover_leader SET epoch = 7;
+    CREATE OR REPLACE FUNCTION drover_fence(expected BIGINT) RETURNS void LANGUAGE plpgsql AS $f$
+    BEGIN PERFORM epoch FROM drover_leader WHERE id = 1 FOR SHARE; END $f$;
+    UPDATE drover_meta SET value = '1' WHERE key = 'schema_version';)sql") == "");
+  auto a = lease_ok(url, "a", 60000);
+  CHECK(server->query_int(db, "SELECT value::int FROM drover_meta WHERE key='schema_version'")
+        == pg_schema_version);
+  CHECK(server->query_int(db, "SELECT epoch FROM drover_term") == 7);
+  auto renewed = try_lease(*a);
+  CHECK(renewed.mine);
+  CHECK(renewed.epoch == 7);
+  auto parsed = parse_pg_url(url);
+  REQUIRE(parsed);
+  auto writer = pg_connection::open(*parsed);
+  REQUIRE(writer);
+  CHECK((*writer)->exec("SELECT drover_fence(7)"));
+  CHECK_FALSE((*writer)->exec("SELECT drover_fence(6)")); // the new fence reads drover_term
 }
 
 } // TEST_SUITE
