@@ -47,6 +47,21 @@ struct bench {
   int capacity = 4;          ///< per consumer (--capacity)
   std::vector<uint64_t> jobs;
 
+  int unplanned = 0; ///< managers that exited on their own (a step-down: code 3)
+
+  /// Starts again any manager that exited without being told to, as its
+  /// supervisor (systemd Restart=) would, and counts it: a healthy leader
+  /// should never step down, so this says how often one did.
+  void revive() {
+    for (auto& mgr : m)
+      if (mgr && mgr->proc && !mgr->proc->running()) {
+        ++unplanned;
+        std::printf("unplanned exit of %s (status %d); started again\n", mgr->proc->name().c_str(),
+                    mgr->proc->status());
+        mgr->start();
+      }
+  }
+
   long long assignments(ha_manager& mgr) {
     auto doc = mgr.get("/v1/overview");
     return doc.is_object() ? doc.value("assignments", -1LL) : -1;
@@ -95,6 +110,10 @@ struct bench {
   /// Stops the leader with `sig`; ms until the standby's first assignment
   /// (kill) or until it serves as leader (clean).
   double takeover(int sig, bool wait_assignment) {
+    revive();
+    // Whoever leads now (an unplanned step-down may have moved the lease).
+    if (m[1 - leader]->leading())
+      leader = 1 - leader;
     int old = leader, next = 1 - leader;
     if (!standby_ready(next))
       return -1;
@@ -138,6 +157,7 @@ struct bench {
     long long done = -1;
     poll_until(
       [&] {
+        revive();
         done = 0;
         for (auto j : jobs)
           done += std::max(0LL, succeeded_of({m[0].get(), m[1].get()}, j));
@@ -151,6 +171,7 @@ struct bench {
                 static_cast<unsigned long long>(acknowledged), done, all, stored,
                 static_cast<long long>(acknowledged) - all,
                 static_cast<long long>(acknowledged) - stored);
+    std::printf("unplanned manager exits (step-downs) over the whole run: %d\n", unplanned);
   }
 };
 
