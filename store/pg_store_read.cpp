@@ -5,6 +5,7 @@
 // tasks_ended_badly.
 #include "store/pg_store.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "store/pg_conn.hpp"
@@ -91,13 +92,18 @@ error pg_store::load_into(recovered_state& out) {
   if (!max)
     return std::move(max).err();
   out.max_task_id = static_cast<task_id>(max->i64(0, 0));
-  auto open = conn_->exec("SELECT " + task_column_list() + " FROM tasks WHERE state < 3 "
-                          "ORDER BY id");
+  // Sorted here, not by the server: its sort of every unfinished row spills
+  // to disk past work_mem (4 MB by default, ~25 k tasks), a third of a
+  // takeover's load at 200 k; the rows mostly arrive in id order anyway.
+  auto open = conn_->exec("SELECT " + task_column_list() + " FROM tasks WHERE state < 3");
   if (!open)
     return std::move(open).err();
   out.unfinished.resize(static_cast<size_t>(open->size()));
   for (int i = 0; i < open->size(); ++i)
     read_pg_task(*open, i, out.unfinished[static_cast<size_t>(i)]);
+  auto by_id = [](const task& a, const task& b) { return a.id < b.id; };
+  if (!std::is_sorted(out.unfinished.begin(), out.unfinished.end(), by_id))
+    std::sort(out.unfinished.begin(), out.unfinished.end(), by_id);
   auto counts = count_unfinished(out.unfinished);
   auto ended = conn_->exec("SELECT job, state, count(*) FROM tasks WHERE state >= 3 "
                            "GROUP BY job, state");

@@ -92,6 +92,24 @@ TEST_CASE_TEMPLATE("a list the store refuses leaves nothing behind", K,
   CHECK(r.max_task_id == 2);
 }
 
+TEST_CASE_TEMPLATE("load lists the unfinished tasks in id order, also after changes moved rows",
+                   K, memory_kind, sqlite_kind, postgres_kind) {
+  temp_dir dir;
+  STORE_KIND_OR_SKIP(K);
+  auto store = open_ok(K::spec(dir));
+  REQUIRE_FALSE(store->put_tasks(make_job(1), 0, make_tasks(1, 200)));
+  // PostgreSQL writes a changed row anew at the end of the table: the
+  // early tasks now sit physically after the later ones.
+  std::vector<task_change> changes;
+  for (task_id id = 1; id <= 50; ++id)
+    changes.push_back(change_of(moved(make_task(id), task_state::assigned, 2)));
+  REQUIRE_FALSE(store->apply(changes));
+  auto r = load_ok(*store);
+  REQUIRE(r.unfinished.size() == 200);
+  for (size_t i = 0; i < r.unfinished.size(); ++i)
+    CHECK(r.unfinished[i].id == i + 1);
+}
+
 TEST_CASE_TEMPLATE("a change never overwrites a newer version", K, memory_kind,
                    sqlite_kind, postgres_kind) {
   temp_dir dir;
