@@ -86,7 +86,9 @@ struct bench {
     for (int i = 1; i <= 2; ++i)
       consumers.push_back(std::make_unique<drover::replay::child>(
         std::vector<std::string>{binary, "run", "--role=consumer", fmt::format("--node=c{}", i),
-                                 regs, fmt::format("--capacity={}", capacity), "--threads=2", "--log-level=warn"},
+                                 regs, fmt::format("--capacity={}", capacity), "--threads=2",
+                                 "--log-level=warn",
+                                 fmt::format("--ready-file={}/c{}.ready", dir, i)},
         dir, fmt::format("c{}", i)));
     return submit(backlog) && poll_until([&] { return assignments(*m[0]) > 0; }, 30s);
   }
@@ -222,8 +224,18 @@ int main(int argc, char** argv) {
     }
   }
   b.verify();
-  for (auto& c : b.consumers)
+  // Each consumer's exit record counts the tasks it ran: more runs than
+  // tasks means some task ran twice across the takeovers.
+  long long ran = 0;
+  for (auto& c : b.consumers) {
     c->signal(SIGTERM);
+    c->wait(30s);
+    auto doc = drover::replay::read_ready(c->ready_file());
+    ran += doc && doc->exited ? doc->executed : -1000000000LL;
+  }
+  std::printf("runs: consumers ran %lld tasks for %llu acknowledged -> ran twice %lld\n", ran,
+              static_cast<unsigned long long>(b.acknowledged),
+              ran - static_cast<long long>(b.acknowledged));
   for (auto& m : b.m)
     if (m && m->proc)
       m->proc->signal(SIGTERM);
