@@ -7,6 +7,8 @@
 #include <doctest/doctest.h>
 
 #include <csignal>
+#include <fstream>
+#include <map>
 #include <thread>
 
 #include <fmt/format.h>
@@ -34,9 +36,10 @@ struct ha_fixture {
 
   /// Starts manager a (it leads) and b (it stands by); `a_store` overrides
   /// a's store URL (a relay in front of the database).
-  void start_managers(const std::string& db_url, const std::string& a_store = {}) {
+  void start_managers(const std::string& db_url, const std::string& a_store = {},
+                      const std::string& grace = "1000ms") {
     url = db_url;
-    std::vector<std::string> extra{"--grace=1000ms"};
+    std::vector<std::string> extra{"--grace=" + grace};
     a = std::make_unique<ha_manager>(dir.path, "ma", "127.0.0.2",
                                      a_store.empty() ? url : a_store, extra);
     b = std::make_unique<ha_manager>(dir.path, "mb", "127.0.0.3", url, extra);
@@ -231,6 +234,60 @@ TEST_CASE_FIXTURE(ha_fixture, "PostgreSQL restarted mid-run: nothing acknowledge
                   "succeeded " << succeeded({job, second}) << "\n" << a->proc->err()
                                << b->proc->err());
   CHECK(stored_succeeded_reaching(3500) == 3500);
+}
+
+TEST_CASE_FIXTURE(ha_fixture, "a Python HTTP worker given both URLs follows the leader across a SIGKILL: every task runs and succeeds once") {
+  DROVER_PG_URL_OR_SKIP(db);
+  if (!loopback_hosts_usable()) {
+    MESSAGE("SKIPPED: 127.0.0.2/127.0.0.3 cannot be bound here");
+    return;
+  }
+  // A grace like production's (seconds): the new leader keeps the leases
+  // of the worker that come back with their results within it.
+  start_managers(db, {}, "5000ms");
+  const std::string src = DROVER_SOURCE_DIR;
+  auto record = dir.path + "/w1.record";
+  child_process worker({"/usr/bin/python3", src + "/tests/support/http_worker.py",
+                        "--server=" + a->url() + "," + b->url(), "--worker=w1", "--types=t",
+                        "--record=" + record, "--concurrency=4", "--max-batch=16",
+                        "--wait-ms=500", "--sleep-ms=10"},
+                       dir.path + "/w1");
+  const uint64_t total = 1500;
+  auto job = submit_job(a->url(), "t", "x", total);
+  REQUIRE(job != 0);
+  REQUIRE_MESSAGE(poll_until([&] { return succeeded({job}) >= 300; }, 60s), worker.err());
+  REQUIRE(succeeded({job}) < static_cast<long long>(total)); // the kill lands mid-run
+  a->proc->signal(SIGKILL);
+  CHECK(a->proc->wait(5s) == 128 + SIGKILL);
+  REQUIRE_MESSAGE(poll_until([&] { return b->leading(); }, 10s), b->proc->err());
+  REQUIRE_MESSAGE(poll_until([&] { return succeeded({job}) == static_cast<long long>(total); },
+                             90s),
+                  "succeeded: " << succeeded({job}) << "\n" << worker.err() << "\n"
+                                << b->proc->err());
+  auto doc = b->get(fmt::format("/v1/jobs/{}", job));
+  REQUIRE(doc.is_object());
+  CHECK(doc["counts"].value("SUCCEEDED", 0) == static_cast<int>(total));
+  CHECK(doc["counts"].value("FAILED", 0) == 0);
+  CHECK(stored_succeeded_reaching(total) == static_cast<long long>(total));
+  worker.signal(SIGTERM);
+  CHECK(worker.wait(30s) == 0);
+  // Each task ran once: one "ID LEASE" line per task, none twice.
+  std::ifstream in(record);
+  std::map<std::string, int> runs;
+  size_t lines = 0;
+  for (std::string id, lease; in >> id >> lease;) {
+    ++runs[id];
+    ++lines;
+  }
+  size_t twice = 0;
+  for (auto& [id, n] : runs)
+    twice += n > 1;
+  CHECK(runs.size() == total);
+  CHECK(twice == 0);
+  CHECK(lines == total);
+  MESSAGE("the worker said: " << worker.out());
+  // It moved to the new leader (the killed one's URL came first).
+  CHECK(worker.err().find("trying " + b->url()) != std::string::npos);
 }
 
 } // TEST_SUITE
