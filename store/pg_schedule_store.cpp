@@ -25,12 +25,13 @@ public:
       .add(int64_t{static_cast<int>(r.catch_up)}).add(int64_t{r.running ? 1 : 0})
       .add(r.anchor_ms).add(r.last_fire_ms).add(static_cast<int64_t>(r.runs))
       .add(encode_runs(r.recent));
-    return write("saving schedule " + r.name, "INSERT INTO schedules VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) "
-               "ON CONFLICT (id) DO UPDATE SET name=excluded.name, "
-               "job_template=excluded.job_template, every=excluded.every, cron=excluded.cron, "
-               "catch_up=excluded.catch_up, running=excluded.running, "
-               "anchor_ms=excluded.anchor_ms, last_fire_ms=excluded.last_fire_ms, "
-               "runs=excluded.runs, recent=excluded.recent", p);
+    return write("saving schedule " + r.name,
+                 "INSERT INTO schedules VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) "
+                 "ON CONFLICT (id) DO UPDATE SET name=excluded.name, "
+                 "job_template=excluded.job_template, every=excluded.every, cron=excluded.cron, "
+                 "catch_up=excluded.catch_up, running=excluded.running, "
+                 "anchor_ms=excluded.anchor_ms, last_fire_ms=excluded.last_fire_ms, "
+                 "runs=excluded.runs, recent=excluded.recent", p);
   }
 
   error remove(uint64_t id) override {
@@ -72,10 +73,13 @@ private:
   /// `sql` in a transaction that commits only under the fence.
   error write(const std::string& what, const std::string& sql, const pg_params& p) {
     auto attempt = [&]() -> error {
-      auto r = conn_->exec("BEGIN");
-      if (r)
-        r = conn_->exec(sql, p);
-      error err = r ? commit_fenced(*conn_, fence_, what) : std::move(r).err();
+      error err;
+      if (auto begun = conn_->exec("BEGIN"); !begun)
+        err = std::move(begun).err();
+      else if (auto done = conn_->exec(sql, p); !done)
+        err = std::move(done).err();
+      else
+        err = commit_fenced(*conn_, fence_, what);
       if (err && conn_->alive())
         (void)conn_->exec("ROLLBACK"); // `err` says what went wrong; nothing is left open
       return err;
