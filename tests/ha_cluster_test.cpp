@@ -236,48 +236,60 @@ TEST_CASE_FIXTURE(ha_fixture, "PostgreSQL restarted mid-run: nothing acknowledge
   CHECK(stored_succeeded_reaching(3500) == 3500);
 }
 
-TEST_CASE_FIXTURE(ha_fixture, "a Python HTTP worker given both URLs follows the leader across a SIGKILL: every task runs and succeeds once") {
+TEST_CASE_FIXTURE(ha_fixture, "Python and Node HTTP workers given both URLs follow the leader across a SIGKILL: every task runs and succeeds once") {
   DROVER_PG_URL_OR_SKIP(db);
   if (!loopback_hosts_usable()) {
     MESSAGE("SKIPPED: 127.0.0.2/127.0.0.3 cannot be bound here");
     return;
   }
   // A grace like production's (seconds): the new leader keeps the leases
-  // of the worker that come back with their results within it.
+  // of the workers that come back with their results within it.
   start_managers(db, {}, "5000ms");
   const std::string src = DROVER_SOURCE_DIR;
-  auto record = dir.path + "/w1.record";
-  child_process worker({"/usr/bin/python3", src + "/tests/support/http_worker.py",
-                        "--server=" + a->url() + "," + b->url(), "--worker=w1", "--types=t",
-                        "--record=" + record, "--concurrency=4", "--max-batch=16",
-                        "--wait-ms=500", "--sleep-ms=10"},
-                       dir.path + "/w1");
-  const uint64_t total = 1500;
+  auto both = "--server=" + a->url() + "," + b->url();
+  std::vector<std::string> common{both, "--types=t", "--concurrency=4", "--max-batch=16",
+                                  "--wait-ms=500", "--sleep-ms=10"};
+  auto start_worker = [&](const std::string& program, const std::string& name) {
+    std::vector<std::string> argv{program, src + "/tests/support/http_worker." + name.substr(0, 2),
+                                  "--worker=" + name, "--record=" + dir.path + "/" + name};
+    argv.insert(argv.end(), common.begin(), common.end());
+    return std::make_unique<child_process>(argv, dir.path + "/" + name);
+  };
+  auto py = start_worker("/usr/bin/python3", "py1");
+  auto js = start_worker("/usr/bin/node", "js1");
+  const uint64_t total = 2000;
   auto job = submit_job(a->url(), "t", "x", total);
   REQUIRE(job != 0);
-  REQUIRE_MESSAGE(poll_until([&] { return succeeded({job}) >= 300; }, 60s), worker.err());
+  REQUIRE_MESSAGE(poll_until([&] { return succeeded({job}) >= 400; }, 60s),
+                  py->err() << js->err());
   REQUIRE(succeeded({job}) < static_cast<long long>(total)); // the kill lands mid-run
   a->proc->signal(SIGKILL);
   CHECK(a->proc->wait(5s) == 128 + SIGKILL);
   REQUIRE_MESSAGE(poll_until([&] { return b->leading(); }, 10s), b->proc->err());
   REQUIRE_MESSAGE(poll_until([&] { return succeeded({job}) == static_cast<long long>(total); },
                              90s),
-                  "succeeded: " << succeeded({job}) << "\n" << worker.err() << "\n"
+                  "succeeded: " << succeeded({job}) << "\n" << py->err() << js->err() << "\n"
                                 << b->proc->err());
   auto doc = b->get(fmt::format("/v1/jobs/{}", job));
   REQUIRE(doc.is_object());
   CHECK(doc["counts"].value("SUCCEEDED", 0) == static_cast<int>(total));
   CHECK(doc["counts"].value("FAILED", 0) == 0);
   CHECK(stored_succeeded_reaching(total) == static_cast<long long>(total));
-  worker.signal(SIGTERM);
-  CHECK(worker.wait(30s) == 0);
-  // Each task ran once: one "ID LEASE" line per task, none twice.
-  std::ifstream in(record);
+  py->signal(SIGTERM);
+  js->signal(SIGTERM);
+  CHECK(py->wait(30s) == 0);
+  CHECK(js->wait(30s) == 0);
+  // Each task ran once: one "ID LEASE" line per task in the two records.
   std::map<std::string, int> runs;
   size_t lines = 0;
-  for (std::string id, lease; in >> id >> lease;) {
-    ++runs[id];
-    ++lines;
+  std::map<std::string, size_t> per_worker;
+  for (std::string name : {"py1", "js1"}) {
+    std::ifstream in(dir.path + "/" + name);
+    for (std::string id, lease; in >> id >> lease;) {
+      ++runs[id];
+      ++lines;
+      ++per_worker[name];
+    }
   }
   size_t twice = 0;
   for (auto& [id, n] : runs)
@@ -285,9 +297,12 @@ TEST_CASE_FIXTURE(ha_fixture, "a Python HTTP worker given both URLs follows the 
   CHECK(runs.size() == total);
   CHECK(twice == 0);
   CHECK(lines == total);
-  MESSAGE("the worker said: " << worker.out());
-  // It moved to the new leader (the killed one's URL came first).
-  CHECK(worker.err().find("trying " + b->url()) != std::string::npos);
+  CHECK(per_worker["py1"] > 0);
+  CHECK(per_worker["js1"] > 0);
+  MESSAGE("python: " << py->out() << "node: " << js->out());
+  // Both moved on from the killed leader (its URL came first) to the new one.
+  CHECK(py->err().find("trying " + b->url()) != std::string::npos);
+  CHECK(js->err().find("trying " + b->url()) != std::string::npos);
 }
 
 } // TEST_SUITE
