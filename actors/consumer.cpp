@@ -281,9 +281,16 @@ caf::behavior consumer(consumer_ptr self, consumer_options opts) {
       self->delayed_send(self, self->state.opts.status_every, nstatus_atom::value);
     },
     // Timed out or cancelled by the manager: the attempt is dropped and,
-    // if it runs in a process, stopped (SIGTERM, then SIGKILL).
-    [=](abort_atom, const std::vector<lease_ref>& refs) {
+    // if it runs in a process, stopped (SIGTERM, then SIGKILL). A deposed
+    // leader's abort is refused: the task may be its successor's now. An
+    // empty one only tells the epoch of the manager this consumer joined.
+    [=](abort_atom, uint64_t epoch, const std::vector<lease_ref>& refs) {
       auto& st = self->state;
+      if (!st.epochs.admit_epoch(epoch)) {
+        log_warn("consumer {}: refused to abort {} tasks for a manager of epoch {} (epoch {} "
+                 "leads now)", st.opts.info.node, refs.size(), epoch, st.epochs.highest());
+        return;
+      }
       for (auto& r : refs)
         if (st.book.drop(r.id, r.lease) && st.exec)
           st.exec->cancel(r.id, r.lease);

@@ -3,6 +3,7 @@
 // and free its credit here at once; a report that still arrives names an
 // old lease and is rejected as stale.
 #include "actors/manager_state.hpp"
+#include "core/epoch_guard.hpp"
 #include "core/log.hpp"
 
 namespace drover {
@@ -19,7 +20,7 @@ void abort_at_consumer(manager_ptr self, const task& t) {
   c->release();
   auto link = st.links.find(node);
   if (link != st.links.end() && link->second.handle) // none for one known only from the store
-    self->send(link->second.handle, abort_atom::value,
+    self->send(link->second.handle, abort_atom::value, epoch_of_floor(st.lease_floor),
                std::vector<lease_ref>{{t.id, t.lease_version}});
 }
 

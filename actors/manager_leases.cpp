@@ -10,6 +10,7 @@
 #include "actors/manager_state.hpp"
 #include "actors/manager_watch.hpp"
 #include "actors/protocol_links.hpp"
+#include "core/epoch_guard.hpp"
 #include "core/log.hpp"
 #include "core/task_state.hpp"
 
@@ -98,6 +99,11 @@ void on_lease_report(manager_ptr self, const std::string& node,
   if (found == nullptr)
     return; // lost past the grace: its tasks moved already
   auto& c = *found;
+  // The member learns this manager's epoch now, not at its first
+  // assignment: from here on it refuses a deposed leader's aborts.
+  if (auto link = st.links.find(node); link != st.links.end() && link->second.handle)
+    self->send(link->second.handle, abort_atom::value, epoch_of_floor(st.lease_floor),
+               std::vector<lease_ref>{});
   auto now = now_ms(self);
   uint64_t kept = 0, adopted = 0;
   for (auto& r : refs) {

@@ -7,8 +7,33 @@
 
 #include "actors/manager_state.hpp"
 #include "actors/protocol_links.hpp"
+#include "core/task_state.hpp"
 
 namespace drover {
+
+namespace {
+
+/// A completion that arrives during the hold after a takeover, for a lease
+/// the previous leader handed out but never stored (the task is PENDING
+/// here, below that lease): taken back on, as a consumer's lease report
+/// would (adopt_lease), so the result counts instead of the task running a
+/// second time. An HTTP worker reports no leases when it joins: it sends
+/// the results of what it held first (workers/python, workers/node).
+void adopt_unstored(manager_ptr self, const task_report& r) {
+  auto& st = self->state;
+  if (!st.holding || r.lease >= st.lease_floor)
+    return;
+  auto edit = st.table.edit(r.id);
+  auto now = now_ms(self);
+  if (!edit || !adopt_lease(*edit, "", r.lease, now))
+    return;
+  edit.commit();
+  st.changes.push_back(change_of(*edit, event_kind::assigned,
+                                 "kept after a manager restart: an HTTP worker's result "
+                                 "came back", now));
+}
+
+} // namespace
 
 caf::response_promise on_worker_reports(manager_ptr self, std::vector<task_report>& reports) {
   auto& st = self->state;
@@ -19,6 +44,10 @@ caf::response_promise on_worker_reports(manager_ptr self, std::vector<task_repor
   for (size_t i = 0; i < reports.size(); ++i) {
     auto& r = reports[i];
     const task* t = st.table.get(r.id);
+    if (t != nullptr && !holds_lease(*t, r.lease)) {
+      adopt_unstored(self, r);
+      t = st.table.get(r.id);
+    }
     if (!t || !holds_lease(*t, r.lease) || !applied.insert(r.id).second) {
       stale.push_back(std::move(r)); // counted by on_reports, noted in the task's history
       continue;

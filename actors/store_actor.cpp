@@ -140,13 +140,13 @@ caf::behavior store_actor(store_ptr self, std::shared_ptr<task_store> db,
     [=](put_atom, const schedule_record& r) {
       if (!self->state.schedules)
         return log_error("store: schedule {} ({}) not saved: no schedule store", r.id, r.name);
-      if (auto err = self->state.schedules->save(r))
+      if (auto err = seen(self, self->state.schedules->save(r)))
         log_error("store: cannot save schedule {} ({}): {}", r.id, r.name, err.message);
     },
     [=](sch_del_atom, uint64_t id) -> caf::result<void> {
       if (!self->state.schedules)
         return no_schedules();
-      if (auto err = self->state.schedules->remove(id))
+      if (auto err = seen(self, self->state.schedules->remove(id)))
         return to_caf(err);
       return caf::unit;
     },

@@ -57,8 +57,11 @@ caf::behavior stand_in(stand_in_ptr self, stand_in_options opts) {
     [=](assign_atom, std::vector<assignment>& batch) {
       self->send(self->state.opts.hub, assign_atom::value, node, std::move(batch));
     },
-    [=](abort_atom, std::vector<lease_ref>& refs) {
-      self->send(self->state.opts.hub, abort_atom::value, node, std::move(refs));
+    // The hub lives and dies with this process's manager: no older epoch
+    // can reach it, so the epoch is not checked here.
+    [=](abort_atom, uint64_t, std::vector<lease_ref>& refs) {
+      if (!refs.empty())
+        self->send(self->state.opts.hub, abort_atom::value, node, std::move(refs));
     },
     [=](register_atom, member_info& info) { // back, or its types/tags/capacity changed
       auto& s = self->state;

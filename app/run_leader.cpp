@@ -4,6 +4,7 @@
 
 #include "actors/protocol_leader.hpp"
 #include "core/log.hpp"
+#include "store/schedule_store.hpp"
 #include "store/task_store.hpp"
 
 namespace drover {
@@ -64,10 +65,12 @@ caf::actor start_elector(caf::actor_system& sys, std::shared_ptr<shared_lease> l
   return spawn_elector(sys, std::move(eo));
 }
 
-error fence_store(task_store& store, uint64_t epoch) {
+error fence_store(task_store& store, schedule_store* schedules, uint64_t epoch) {
   if (epoch == 0)
     return {ec::bad_input, "a leader epoch is never 0"};
   store.set_fence(epoch); // before the store actor exists: its first write is fenced
+  if (schedules != nullptr)
+    schedules->set_fence(epoch);
   return {};
 }
 

@@ -24,6 +24,7 @@
 
 namespace drover {
 
+class schedule_store;
 class task_store;
 
 /// The exit code of a manager process that stopped leading.
@@ -61,9 +62,9 @@ caf::actor start_elector(caf::actor_system& sys, std::shared_ptr<shared_lease> l
                          std::shared_ptr<leader_handoff> h, std::shared_ptr<leader_gate> gate,
                          caf::actor registry);
 
-/// Makes every write transaction of `store` check the leader lease's
-/// `epoch` (ec::fenced once it changed). An error if the store cannot be
-/// fenced.
-error fence_store(task_store& store, uint64_t epoch);
+/// Makes every write transaction of `store` and of `schedules` (may be
+/// null) check the leader lease's `epoch` (ec::fenced once it changed). An
+/// error if the store cannot be fenced.
+error fence_store(task_store& store, schedule_store* schedules, uint64_t epoch);
 
 } // namespace drover

@@ -162,7 +162,7 @@ int stand_by(caf::actor_system& sys, const run_options& o, running& r,
 /// the manager side starts (recovery first) and REST serves it.
 int lead_now(caf::actor_system& sys, const run_options& o, prepared_run& pre, running& r,
              const caf::actor& registry, uint64_t epoch) {
-  if (auto err = fence_store(*pre.store, epoch)) {
+  if (auto err = fence_store(*pre.store, pre.schedules.get(), epoch)) {
     step_down_now(*r.handoff, "cannot fence the store with epoch " + std::to_string(epoch)
                                 + ": " + err.message);
     return deposed_exit_code;

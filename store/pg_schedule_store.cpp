@@ -1,8 +1,12 @@
 // The schedules on PostgreSQL: the `schedules` table of the drover schema
 // (store/pg_schema.cpp), on a connection of its own owned by the store
 // actor like the task store's. Writes are rare (a change or a run), so each
-// is one statement; a broken connection is reconnected once per call.
+// is one statement in a transaction fenced like the task store's (a deposed
+// leader changes no schedule); a broken connection is reconnected once per
+// call.
 #include "store/pg_schedule_store.hpp"
+
+#include <atomic>
 
 #include "store/pg_conn.hpp"
 #include "store/pg_schema.hpp"
@@ -21,18 +25,20 @@ public:
       .add(int64_t{static_cast<int>(r.catch_up)}).add(int64_t{r.running ? 1 : 0})
       .add(r.anchor_ms).add(r.last_fire_ms).add(static_cast<int64_t>(r.runs))
       .add(encode_runs(r.recent));
-    return run("INSERT INTO schedules VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) "
-               "ON CONFLICT (id) DO UPDATE SET name=excluded.name, "
-               "job_template=excluded.job_template, every=excluded.every, cron=excluded.cron, "
-               "catch_up=excluded.catch_up, running=excluded.running, "
-               "anchor_ms=excluded.anchor_ms, last_fire_ms=excluded.last_fire_ms, "
-               "runs=excluded.runs, recent=excluded.recent", p).err();
+    return write("saving schedule " + r.name,
+                 "INSERT INTO schedules VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) "
+                 "ON CONFLICT (id) DO UPDATE SET name=excluded.name, "
+                 "job_template=excluded.job_template, every=excluded.every, cron=excluded.cron, "
+                 "catch_up=excluded.catch_up, running=excluded.running, "
+                 "anchor_ms=excluded.anchor_ms, last_fire_ms=excluded.last_fire_ms, "
+                 "runs=excluded.runs, recent=excluded.recent", p);
   }
 
   error remove(uint64_t id) override {
     pg_params p;
     p.add(static_cast<int64_t>(id));
-    return run("DELETE FROM schedules WHERE id = $1", p).err();
+    return write("removing schedule " + std::to_string(id), "DELETE FROM schedules WHERE id = $1",
+                 p);
   }
 
   result<std::vector<schedule_record>> load() override {
@@ -61,7 +67,29 @@ public:
     return got;
   }
 
+  void set_fence(uint64_t epoch) override { fence_ = epoch; }
+
 private:
+  /// `sql` in a transaction that commits only under the fence.
+  error write(const std::string& what, const std::string& sql, const pg_params& p) {
+    auto attempt = [&]() -> error {
+      error err;
+      if (auto begun = conn_->exec("BEGIN"); !begun)
+        err = std::move(begun).err();
+      else if (auto done = conn_->exec(sql, p); !done)
+        err = std::move(done).err();
+      else
+        err = commit_fenced(*conn_, fence_, what);
+      if (err && conn_->alive())
+        (void)conn_->exec("ROLLBACK"); // `err` says what went wrong; nothing is left open
+      return err;
+    };
+    auto err = attempt();
+    if (err && pg_retryable(err) && !conn_->reconnect())
+      err = attempt();
+    return err;
+  }
+
   result<pg_rows> run(const std::string& sql, const pg_params& p) {
     auto r = conn_->exec(sql, p);
     if (!r && pg_retryable(r.err()) && !conn_->reconnect())
@@ -70,6 +98,7 @@ private:
   }
 
   std::unique_ptr<pg_connection> conn_;
+  std::atomic<uint64_t> fence_{0};
 };
 
 } // namespace

@@ -45,6 +45,14 @@ CREATE TABLE task_lists(
   job BIGINT NOT NULL, seq BIGINT NOT NULL, first_task BIGINT NOT NULL,
   count BIGINT NOT NULL, PRIMARY KEY(job, seq));
 )sql";
+/// v3: the last group of changes each store connection committed, so a
+/// group retried after its COMMIT reply was lost is not applied twice
+/// (its event rows would be). One row per opened store: a few per process.
+constexpr const char* applied_groups_sql = R"sql(
+CREATE SEQUENCE drover_writer_ids;
+CREATE TABLE applied_groups(writer BIGINT PRIMARY KEY, last_group BIGINT NOT NULL);
+)sql";
+
 constexpr const char* schema_tail = R"sql(
 CREATE INDEX tasks_ended_badly ON tasks(job, state) WHERE state >= 4;
 CREATE TABLE manager_epoch(epoch BIGINT NOT NULL);
@@ -69,7 +77,8 @@ constexpr const char* schema_marker = "INSERT INTO drover_meta VALUES('applicati
 // new task column (pg_add_task_columns_sql adds those); never edit a
 // released step.
 constexpr const char* migration_steps[] = {
-  term_and_fence, // v1 -> v2: the epoch moves to drover_term
+  term_and_fence,     // v1 -> v2: the epoch moves to drover_term
+  applied_groups_sql, // v2 -> v3: a retried group is applied once
 };
 static_assert(sizeof(migration_steps) / sizeof(migration_steps[0]) >= pg_schema_version - 1,
               "every schema version needs a migration step");
@@ -128,7 +137,7 @@ error ensure_pg_schema(pg_connection& c) {
   std::string sql;
   if (version == 0) {
     sql = std::string{schema_head} + pg_task_table_sql() + schema_tail + term_and_fence
-          + schema_marker
+          + applied_groups_sql + schema_marker
           + "INSERT INTO drover_meta VALUES('schema_version', '"
           + std::to_string(pg_schema_version) + "');";
   } else {
@@ -156,6 +165,20 @@ error ensure_pg_schema(pg_connection& c) {
     return finish(c, std::move(err));
   }
   return finish(c, {});
+}
+
+error commit_fenced(pg_connection& c, uint64_t fence, const std::string& what) {
+  // The fence and the commit in one round trip: if drover_fence raises,
+  // COMMIT does not run and the caller's ROLLBACK ends the transaction.
+  auto r = c.exec(fence == 0 ? std::string{"COMMIT"}
+                             : "SELECT drover_fence(" + std::to_string(fence) + "); COMMIT");
+  if (r)
+    return {};
+  if (c.last_sqlstate() == "DR001")
+    return {ec::fenced, "PostgreSQL " + c.server() + ": " + what
+                          + " refused: another manager leads now (this one wrote as epoch "
+                          + std::to_string(fence) + ")"};
+  return std::move(r).err();
 }
 
 result<std::unique_ptr<pg_connection>> open_pg_session(const std::string& spec,

@@ -15,7 +15,7 @@ namespace drover {
 class pg_connection;
 
 /// The schema this build writes; see the migration steps in pg_schema.cpp.
-constexpr int pg_schema_version = 2;
+constexpr int pg_schema_version = 3;
 
 /// Makes the database on `c` a current drover store, under an advisory
 /// lock so managers starting together create it once. ec::store_corrupt for
@@ -29,5 +29,12 @@ error ensure_pg_schema(pg_connection& c);
 result<std::unique_ptr<pg_connection>> open_pg_session(const std::string& spec,
                                                        const std::string& session,
                                                        pg_timeouts t = {});
+
+/// Commits the transaction open on `c`. With a `fence` (not 0) it first
+/// calls drover_fence(fence) in the same round trip: the term row
+/// (drover_term) read FOR SHARE must still carry that epoch, else the COMMIT
+/// does not run and the call returns ec::fenced naming `what`.
+/// The caller rolls back on any error.
+error commit_fenced(pg_connection& c, uint64_t fence, const std::string& what);
 
 } // namespace drover

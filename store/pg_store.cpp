@@ -33,8 +33,8 @@ std::string session_sql(durability d) {
 
 } // namespace
 
-pg_store::pg_store(std::unique_ptr<pg_connection> c, const store_options& o)
-  : conn_(std::move(c)), opts_(o), fence_(o.fence_epoch) {}
+pg_store::pg_store(std::unique_ptr<pg_connection> c, const store_options& o, int64_t writer)
+  : conn_(std::move(c)), opts_(o), fence_(o.fence_epoch), writer_(writer) {}
 
 pg_store::~pg_store() = default;
 
@@ -43,7 +43,10 @@ result<std::unique_ptr<pg_store>> pg_store::open(const std::string& spec,
   auto c = open_pg_session(spec, session_sql(o.d));
   if (!c)
     return std::move(c).err();
-  return std::unique_ptr<pg_store>{new pg_store(std::move(*c), o)};
+  auto writer = (*c)->exec("SELECT nextval('drover_writer_ids')");
+  if (!writer)
+    return std::move(writer).err();
+  return std::unique_ptr<pg_store>{new pg_store(std::move(*c), o, writer->i64(0, 0))};
 }
 
 // -- retries and transactions ---------------------------------------------------
@@ -76,18 +79,12 @@ error pg_store::write(const char* what, const std::function<error()>& body) {
       return std::move(r).err();
     error err = body();
     if (!err) {
-      // The fence and the commit in one round trip: if drover_fence raises,
-      // COMMIT does not run and the transaction is rolled back below.
-      uint64_t fence = fence_;
-      auto r = conn_->exec(fence == 0 ? std::string{"COMMIT"}
-                                      : "SELECT drover_fence(" + std::to_string(fence)
-                                          + "); COMMIT");
-      if (!r) {
-        err = std::move(r).err();
-        if (conn_->last_sqlstate() == "DR001")
-          err = {ec::fenced, "PostgreSQL " + conn_->server() + ": " + what
-                               + " refused: another manager leads now (this one wrote as "
-                                 "epoch " + std::to_string(fence) + ")"};
+      err = commit_fenced(*conn_, fence_, what);
+      if (!err && drop_commit_reply_) {
+        drop_commit_reply_ = false;
+        (void)conn_->reconnect(); // the retry below starts on a fresh connection either way
+        return error{ec::unreachable, "PostgreSQL " + conn_->server()
+                                        + ": the reply to COMMIT was lost (injected)"};
       }
     } else if (callers_mistake(conn_->last_sqlstate())) {
       err.code = ec::bad_input;
@@ -171,7 +168,22 @@ error pg_store::put_job(const job& j) {
 error pg_store::apply(const std::vector<task_change>& changes) {
   if (changes.empty())
     return {};
-  return write("storing task changes", [&] { return write_changes(changes); });
+  auto group = ++group_; // one number for every retry of this group
+  return write("storing task changes", [&]() -> error {
+    // Recorded in the same transaction: if this group committed already (a
+    // retry after the COMMIT reply was lost), the row says so and nothing
+    // is applied again.
+    pg_params p;
+    p.add(writer_).add(group);
+    auto r = conn_->exec("INSERT INTO applied_groups(writer, last_group) VALUES($1, $2) "
+                         "ON CONFLICT(writer) DO UPDATE SET last_group = excluded.last_group "
+                         "WHERE applied_groups.last_group < excluded.last_group", p);
+    if (!r)
+      return std::move(r).err();
+    if (r->affected() == 0)
+      return {};
+    return write_changes(changes);
+  });
 }
 
 error pg_store::write_changes(const std::vector<task_change>& changes) {

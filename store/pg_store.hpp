@@ -17,8 +17,10 @@
 // retries the whole transaction with backoff (50 ms doubling to 1 s) for up
 // to store_options::retry_for_ms (20 s by default), then returns
 // ec::unreachable. Retries are safe: lists are keyed (a re-sent list is
-// stored once), changes are version-guarded; only an event row of a group
-// whose COMMIT reply was lost can appear twice.
+// stored once), changes are version-guarded, and each group of changes
+// carries (writer, group number) recorded in applied_groups in the same
+// transaction, so a group whose COMMIT reply was lost is not applied again
+// (its event rows would be doubled). load()'s epoch bump is fenced too.
 #pragma once
 
 #include <atomic>
@@ -46,8 +48,13 @@ public:
   result<task_page> list_tasks(const task_query& q) override;
   void set_fence(uint64_t epoch) override { fence_ = epoch; }
 
+  /// Fault injection for tests: the next COMMIT that succeeds is treated as
+  /// if its reply never arrived (the connection is dropped and the call
+  /// retries its whole transaction, as after a network cut at that moment).
+  void drop_next_commit_reply() { drop_commit_reply_ = true; }
+
 private:
-  pg_store(std::unique_ptr<pg_connection> c, const store_options& o);
+  pg_store(std::unique_ptr<pg_connection> c, const store_options& o, int64_t writer);
   /// Runs `body` inside BEGIN .. (fence check) COMMIT, retrying as above.
   error write(const char* what, const std::function<error()>& body);
   /// Runs `body` (reads only), retrying as above.
@@ -61,6 +68,9 @@ private:
   std::unique_ptr<pg_connection> conn_;
   store_options opts_;
   std::atomic<uint64_t> fence_;
+  int64_t writer_ = 0;     ///< this store's id in applied_groups (a sequence value)
+  int64_t group_ = 0;      ///< the number of the last group of changes apply() began
+  bool drop_commit_reply_ = false;
 };
 
 } // namespace drover

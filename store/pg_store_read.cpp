@@ -40,8 +40,9 @@ void add_summaries(const pg_rows& rows, uint32_t max_result, task_page& out) {
 
 result<recovered_state> pg_store::load() {
   recovered_state out;
-  // Counted first and on its own: a retried bump only skips an epoch.
-  auto bumped = retrying([&]() -> error {
+  // Counted first and on its own: a retried bump only skips an epoch. A
+  // write like any other: a deposed leader's load() is fenced off.
+  auto bumped = write("counting a store load", [&]() -> error {
     auto r = conn_->exec("UPDATE manager_epoch SET epoch = epoch + 1 RETURNING epoch");
     if (!r)
       return std::move(r).err();

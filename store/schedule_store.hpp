@@ -24,6 +24,10 @@ public:
   virtual result<std::vector<schedule_record>> load() = 0;
   /// PRAGMA synchronous of an SQLite connection; -1 for a store without one.
   virtual int synchronous() const { return -1; }
+  /// Fencing, as task_store::set_fence: from now on save() and remove()
+  /// commit only while the leader lease carries `epoch` (else ec::fenced,
+  /// nothing changed); 0 turns it off. Only the PostgreSQL store has it.
+  virtual void set_fence(uint64_t epoch) { (void)epoch; }
 };
 
 /// Non-durable: kept in memory for the life of the object (tests share one

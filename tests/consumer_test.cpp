@@ -4,6 +4,7 @@
 
 #include "actors/consumer.hpp"
 #include "actors/protocol_links.hpp"
+#include "core/epoch_guard.hpp"
 #include "support/actor_fixture.hpp"
 
 using namespace drover;
@@ -91,11 +92,52 @@ TEST_CASE_FIXTURE(consumer_fixture, "a bad payload fails the task, not the consu
 
 TEST_CASE_FIXTURE(consumer_fixture, "an aborted attempt on a timer is dropped without an ACK") {
   send_tasks({task_of(1, "sleep", "250"), task_of(2, "sleep", "250")});
-  self->send(consumer, abort_atom::value, std::vector<lease_ref>{{1, 1}, {2, 99}});
+  self->send(consumer, abort_atom::value, uint64_t{1}, std::vector<lease_ref>{{1, 1}, {2, 99}});
   sched.run();
   advance(250ms);
   REQUIRE(log->reports.size() == 1); // task 1 dropped; the abort of 2 named another lease
   CHECK(log->reports[0].id == 2);
+}
+
+TEST_CASE_FIXTURE(consumer_fixture, "an abort from a deposed leader is refused, its successor's is not") {
+  // Task 1 was leased by the leader of epoch 1 and kept by its successor
+  // (epoch 2), which then assigned task 2.
+  auto kept = task_of(1, "sleep", "250");
+  auto fresh = task_of(2, "sleep", "250");
+  fresh.lease = lease_floor_of(2) + 5;
+  send_tasks({kept, fresh});
+  // The deposed leader wakes up and times task 1 out: refused, it runs on.
+  self->send(consumer, abort_atom::value, uint64_t{1}, std::vector<lease_ref>{{1, 1}});
+  sched.run();
+  // The leader cancels task 2: dropped.
+  self->send(consumer, abort_atom::value, uint64_t{2},
+             std::vector<lease_ref>{{2, fresh.lease}});
+  sched.run();
+  advance(250ms);
+  REQUIRE(log->reports.size() == 1);
+  CHECK(log->reports[0].id == 1);
+  CHECK(log->reports[0].outcome == task_outcome::succeeded);
+}
+
+TEST_CASE_FIXTURE(consumer_fixture, "an empty abort tells the new leader's epoch before any assignment") {
+  send_tasks({task_of(1, "sleep", "250")}); // leased in epoch 1
+  // Joined the leader of epoch 3 (its answer to the lease report).
+  self->send(consumer, abort_atom::value, uint64_t{3}, std::vector<lease_ref>{});
+  sched.run();
+  self->send(consumer, abort_atom::value, uint64_t{2}, std::vector<lease_ref>{{1, 1}});
+  sched.run();
+  send_tasks({task_of(2, "noop", "")}); // an epoch-1 assignment: refused too
+  advance(250ms);
+  REQUIRE(log->reports.size() == 1);
+  CHECK(log->reports[0].id == 1);
+  // The leader of epoch 3 aborts what it assigned.
+  auto own = task_of(4, "sleep", "100");
+  own.lease = lease_floor_of(3) + 1;
+  send_tasks({own});
+  self->send(consumer, abort_atom::value, uint64_t{3}, std::vector<lease_ref>{{4, own.lease}});
+  sched.run();
+  advance(100ms);
+  CHECK(log->reports.size() == 1);
 }
 
 TEST_CASE_FIXTURE(consumer_fixture, "sleep reports started at once and finishes on the timer") {

@@ -7,6 +7,8 @@
 #include <doctest/doctest.h>
 
 #include <csignal>
+#include <fstream>
+#include <map>
 #include <thread>
 
 #include <fmt/format.h>
@@ -34,9 +36,10 @@ struct ha_fixture {
 
   /// Starts manager a (it leads) and b (it stands by); `a_store` overrides
   /// a's store URL (a relay in front of the database).
-  void start_managers(const std::string& db_url, const std::string& a_store = {}) {
+  void start_managers(const std::string& db_url, const std::string& a_store = {},
+                      const std::string& grace = "1000ms") {
     url = db_url;
-    std::vector<std::string> extra{"--grace=1000ms"};
+    std::vector<std::string> extra{"--grace=" + grace};
     a = std::make_unique<ha_manager>(dir.path, "ma", "127.0.0.2",
                                      a_store.empty() ? url : a_store, extra);
     b = std::make_unique<ha_manager>(dir.path, "mb", "127.0.0.3", url, extra);
@@ -231,6 +234,75 @@ TEST_CASE_FIXTURE(ha_fixture, "PostgreSQL restarted mid-run: nothing acknowledge
                   "succeeded " << succeeded({job, second}) << "\n" << a->proc->err()
                                << b->proc->err());
   CHECK(stored_succeeded_reaching(3500) == 3500);
+}
+
+TEST_CASE_FIXTURE(ha_fixture, "Python and Node HTTP workers given both URLs follow the leader across a SIGKILL: every task runs and succeeds once") {
+  DROVER_PG_URL_OR_SKIP(db);
+  if (!loopback_hosts_usable()) {
+    MESSAGE("SKIPPED: 127.0.0.2/127.0.0.3 cannot be bound here");
+    return;
+  }
+  // A grace like production's (seconds): the new leader keeps the leases
+  // of the workers that come back with their results within it.
+  start_managers(db, {}, "5000ms");
+  const std::string src = DROVER_SOURCE_DIR;
+  auto both = "--server=" + a->url() + "," + b->url();
+  std::vector<std::string> common{both, "--types=t", "--concurrency=4", "--max-batch=16",
+                                  "--wait-ms=500", "--sleep-ms=10"};
+  auto start_worker = [&](const std::string& program, const std::string& name) {
+    std::vector<std::string> argv{program, src + "/tests/support/http_worker." + name.substr(0, 2),
+                                  "--worker=" + name, "--record=" + dir.path + "/" + name};
+    argv.insert(argv.end(), common.begin(), common.end());
+    return std::make_unique<child_process>(argv, dir.path + "/" + name);
+  };
+  auto py = start_worker("/usr/bin/python3", "py1");
+  auto js = start_worker("/usr/bin/node", "js1");
+  const uint64_t total = 2000;
+  auto job = submit_job(a->url(), "t", "x", total);
+  REQUIRE(job != 0);
+  REQUIRE_MESSAGE(poll_until([&] { return succeeded({job}) >= 400; }, 60s),
+                  py->err() << js->err());
+  REQUIRE(succeeded({job}) < static_cast<long long>(total)); // the kill lands mid-run
+  a->proc->signal(SIGKILL);
+  CHECK(a->proc->wait(5s) == 128 + SIGKILL);
+  REQUIRE_MESSAGE(poll_until([&] { return b->leading(); }, 10s), b->proc->err());
+  REQUIRE_MESSAGE(poll_until([&] { return succeeded({job}) == static_cast<long long>(total); },
+                             90s),
+                  "succeeded: " << succeeded({job}) << "\n" << py->err() << js->err() << "\n"
+                                << b->proc->err());
+  auto doc = b->get(fmt::format("/v1/jobs/{}", job));
+  REQUIRE(doc.is_object());
+  CHECK(doc["counts"].value("SUCCEEDED", 0) == static_cast<int>(total));
+  CHECK(doc["counts"].value("FAILED", 0) == 0);
+  CHECK(stored_succeeded_reaching(total) == static_cast<long long>(total));
+  py->signal(SIGTERM);
+  js->signal(SIGTERM);
+  CHECK(py->wait(30s) == 0);
+  CHECK(js->wait(30s) == 0);
+  // Each task ran once: one "ID LEASE" line per task in the two records.
+  std::map<std::string, int> runs;
+  size_t lines = 0;
+  std::map<std::string, size_t> per_worker;
+  for (std::string name : {"py1", "js1"}) {
+    std::ifstream in(dir.path + "/" + name);
+    for (std::string id, lease; in >> id >> lease;) {
+      ++runs[id];
+      ++lines;
+      ++per_worker[name];
+    }
+  }
+  size_t twice = 0;
+  for (auto& [id, n] : runs)
+    twice += n > 1;
+  CHECK(runs.size() == total);
+  CHECK(twice == 0);
+  CHECK(lines == total);
+  CHECK(per_worker["py1"] > 0);
+  CHECK(per_worker["js1"] > 0);
+  MESSAGE("python: " << py->out() << "node: " << js->out());
+  // Both moved on from the killed leader (its URL came first) to the new one.
+  CHECK(py->err().find("trying " + b->url()) != std::string::npos);
+  CHECK(js->err().find("trying " + b->url()) != std::string::npos);
 }
 
 } // TEST_SUITE

@@ -3,6 +3,7 @@
 // frees the credit, and rejects the consumer's late report as stale.
 #include <doctest/doctest.h>
 
+#include "core/epoch_guard.hpp"
 #include "support/manager_fixture.hpp"
 
 using namespace drover;
@@ -66,6 +67,10 @@ TEST_CASE_FIXTURE(control_fixture, "an attempt past its timeout is aborted and e
   REQUIRE(c->aborts.size() == 1);
   CHECK(c->aborts[0].id == c->tasks[0].id);
   CHECK(c->aborts[0].lease == c->tasks[0].lease);
+  // The abort names the sender's epoch, the one its leases carry: the
+  // consumer refuses it from a deposed leader (core/epoch_guard.hpp).
+  REQUIRE_FALSE(c->abort_epochs.empty());
+  CHECK(c->abort_epochs.back() == epoch_of_lease(c->tasks[0].lease));
   CHECK(snap().consumers.at("c1").inflight == 0); // the credit came back at once
   CHECK(snap().stats.timeouts == 1);
   report("c1", ok_all(*c)); // the consumer finished anyway: too late

@@ -9,6 +9,7 @@
 #include "support/manager_fixture.hpp"
 #include "actors/protocol_links.hpp"
 #include "actors/store_actor.hpp"
+#include "core/epoch_guard.hpp"
 #include "core/handlers.hpp"
 #include "store/task_store.hpp"
 #include "support/actor_fixture.hpp"
@@ -116,6 +117,12 @@ TEST_CASE_FIXTURE(restart_fixture, "a lease report keeps what it names, moves th
   CHECK(at(3).consumer == "c1");
   CHECK(snap().consumers.at("c1").in_doubt == 0);
   CHECK(box->tasks.empty());
+  // The report is answered with the manager's epoch (an abort of nothing),
+  // so c1 refuses a deposed leader's aborts before its first assignment.
+  REQUIRE(box->abort_epochs.size() == 1);
+  CHECK(box->abort_epochs[0] == 2); // the store's second load: this manager's
+  CHECK(at(3).lease_version < lease_floor_of(2)); // the lease it kept is older than that
+  CHECK(box->aborts.empty());
   // c1's ACK of the kept lease completes task 1 without running it again.
   self->send(mgr, ack_atom::value, std::string{"c1"},
              std::vector<task_report>{{1, 1, task_outcome::succeeded, "ok", 1}});

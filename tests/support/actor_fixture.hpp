@@ -61,6 +61,7 @@ struct actor_fixture {
 struct inbox {
   std::vector<assignment> tasks;
   std::vector<lease_ref> aborts; ///< attempts the manager told it to drop
+  std::vector<uint64_t> abort_epochs; ///< the epoch each abort message carried (empty ones too)
   size_t batches = 0;
 };
 
@@ -73,7 +74,8 @@ inline caf::actor spawn_fake_consumer(caf::actor_system& sys, std::shared_ptr<in
         for (auto& a : batch)
           box->tasks.push_back(std::move(a));
       },
-      [box](abort_atom, const std::vector<lease_ref>& refs) {
+      [box](abort_atom, uint64_t epoch, const std::vector<lease_ref>& refs) {
+        box->abort_epochs.push_back(epoch);
         box->aborts.insert(box->aborts.end(), refs.begin(), refs.end());
       },
     };

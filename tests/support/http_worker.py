@@ -2,6 +2,7 @@
 """A remote HTTP worker for the cross-process tests (workers/python/drover_http_worker.py).
 
 --mode=ok    runs each task: appends "ID LEASE" to --record, answers the worker's name
+             (after --sleep-ms)
 --mode=hold  appends "ID LEASE" to --record, then holds the task until killed
 --mode=slow  runs until a heartbeat says cancel; then appends "cancelled ID" and returns
 Prints "completed N stale M" on stdout when it stops (SIGTERM finishes what it holds).
@@ -28,6 +29,7 @@ ap.add_argument("--max-batch", type=int, default=64)
 ap.add_argument("--lease-ms", type=int, default=30000)
 ap.add_argument("--wait-ms", type=int, default=2000)
 ap.add_argument("--token", default="")
+ap.add_argument("--sleep-ms", type=int, default=0)
 a = ap.parse_args()
 
 fd = os.open(a.record, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
@@ -49,6 +51,7 @@ def handler(payload, task):
     note("%s %d" % (task.id, task.lease))
     if a.mode == "hold":
         time.sleep(3600)
+    time.sleep(a.sleep_ms / 1000.0)
     return a.worker
 
 

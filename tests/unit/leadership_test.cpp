@@ -145,4 +145,16 @@ TEST_CASE("assignments from an older epoch are refused once a newer one was seen
   CHECK(lease_floor_of(1) == 0);
 }
 
+TEST_CASE("aborts are judged by the sender's epoch, on the same scale as assignments") {
+  epoch_guard g;
+  CHECK(g.admit(lease_floor_of(2) + 1));          // an assignment of epoch 2
+  CHECK_FALSE(g.admit_epoch(1));                  // an abort of the deposed epoch 1
+  CHECK(g.admit_epoch(2));
+  CHECK(g.admit_epoch(4));                        // a newer leader's abort raises the bar
+  CHECK(g.highest() == 4);
+  CHECK_FALSE(g.admit(lease_floor_of(3) + 1));    // so epoch 3 can no longer assign
+  CHECK(epoch_of_floor(lease_floor_of(4)) == 4);
+  CHECK(epoch_of_floor(0) == 1);                  // a manager of epoch 0 or 1 sends 1
+}
+
 } // TEST_SUITE

@@ -8,6 +8,16 @@
 //   dw.run({resize: async (payload, task) => 'resized ' + payload},
 //          {server: 'http://127.0.0.1:8080', worker: 'w1'});
 //
+// `server` may name several managers that share a PostgreSQL store, as an
+// array or comma-separated ('http://a:8080,http://b:8080'): the worker talks
+// to the leader. A standby answers 503 not_leader with the leader in the
+// X-Drover-Leader header, which the worker follows; a manager that does not
+// answer sends it on to the next URL, with a bounded backoff (100 ms
+// doubling to 1 s). When the leader changes, the worker polls the new one
+// only after every task it holds has finished and its result was sent
+// there: the new leader still holds those leases for this worker (until its
+// --grace) and applies the results, so nothing is lost or run twice.
+//
 // run() polls in batches (up to maxBatch tasks per poll, waiting up to
 // waitMs for work), runs up to `concurrency` handlers at once (a handler
 // may return a value or a promise), heartbeats tasks that run longer than
@@ -34,11 +44,34 @@ class PermanentError extends Error {
 }
 
 class HttpError extends Error {
-  constructor(status, body) {
+  constructor(status, body, leader = '') {
     super(`HTTP ${status}: ${JSON.stringify(body)}`);
     this.status = status;
     this.body = body;
+    this.leader = leader; // X-Drover-Leader of a standby's 503
   }
+
+  get notLeader() {
+    return this.status === 503 && this.body && this.body.error === 'not_leader';
+  }
+}
+
+/// Whether a failed request may succeed later or at another manager.
+function retryLater(e) {
+  if (e instanceof HttpError) return e.status >= 500 || e.status === 429;
+  return true; // no answer, or not one we could read
+}
+
+function serverList(server) {
+  const urls = (Array.isArray(server) ? server : String(server).split(','))
+    .map((u) => String(u).trim().replace(/\/+$/, '')).filter((u) => u.length > 0);
+  if (urls.length === 0) throw new Error('server: give at least one URL');
+  for (const u of urls) {
+    const parsed = new URL(u);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      throw new Error(`server must be http://HOST:PORT or https://..., got ${u}`);
+  }
+  return urls;
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -48,9 +81,10 @@ class Worker {
     if (!handlers || Object.keys(handlers).length === 0)
       throw new Error('handlers: give at least one {type: function}');
     this.handlers = handlers;
-    this.server = new URL(options.server || process.env.DROVER_URL || 'http://127.0.0.1:8080');
-    if (this.server.protocol !== 'http:' && this.server.protocol !== 'https:')
-      throw new Error(`server must be http://HOST:PORT or https://..., got ${this.server}`);
+    this.servers = serverList(options.server || process.env.DROVER_URL || 'http://127.0.0.1:8080');
+    this.at = 0;
+    this.leader = this.servers[0]; // the URL taken for the leader now
+    this.server = new URL(this.leader);
     this.worker = options.worker || `${os.hostname()}-${process.pid}`;
     this.token = options.token ?? process.env.DROVER_TOKEN ?? '';
     this.maxBatch = options.maxBatch || 64;
@@ -71,19 +105,57 @@ class Worker {
     this.running = 0;
     this.results = [];
     this.flushing = null;
-    this.agent = new (this.server.protocol === 'https:' ? https : http).Agent({keepAlive: true});
+    this.agents = {'http:': new http.Agent({keepAlive: true}),
+                   'https:': new https.Agent({keepAlive: true})};
     this.wake = null;       // resolves the poll loop's wait for room
   }
 
-  post(path, body, timeoutMs = 60000) {
+  /// A request to `url` failed with `e`: follow the leader a standby named,
+  /// else go on to the next URL (unless another request moved on already).
+  moved(url, e) {
+    if (url !== this.leader) return;
+    const hint = e instanceof HttpError ? (e.leader || '').replace(/\/+$/, '') : '';
+    if (hint && hint !== url) {
+      this.leader = hint;
+    } else {
+      if (this.servers.length === 1) return;
+      this.at = (this.at + 1) % this.servers.length;
+      this.leader = this.servers[this.at];
+    }
+    this.server = new URL(this.leader);
+    this.log(`${url} is not the leader (${e.message}); trying ${this.leader}`);
+  }
+
+  /// Whether a held task was leased by another manager than the one taken
+  /// for the leader now: polling the new leader would make it move those
+  /// tasks (this worker, joining, reports no leases), so their results go
+  /// there first while the leases still stand.
+  fromOldLeader() {
+    for (const t of this.held.values()) if (t.source !== this.leader) return true;
+    return false;
+  }
+
+  /// POSTs to the leader; a failure that another manager may not have (no
+  /// answer, 503 not_leader) moves on before it is thrown.
+  async post(path, body, timeoutMs = 60000) {
+    const url = this.leader;
+    try {
+      return await this.postTo(new URL(url), path, body, timeoutMs);
+    } catch (e) {
+      if (!(e instanceof HttpError) || e.notLeader) this.moved(url, e);
+      throw e;
+    }
+  }
+
+  postTo(server, path, body, timeoutMs) {
     const data = Buffer.from(JSON.stringify(body));
-    const lib = this.server.protocol === 'https:' ? https : http;
+    const lib = server.protocol === 'https:' ? https : http;
     const headers = {'Content-Type': 'application/json', 'Content-Length': data.length};
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
     return new Promise((resolve, reject) => {
       const req = lib.request({
-        host: this.server.hostname, port: this.server.port, path, method: 'POST',
-        headers, agent: this.agent, timeout: timeoutMs,
+        host: server.hostname, port: server.port, path, method: 'POST',
+        headers, agent: this.agents[server.protocol], timeout: timeoutMs,
       }, (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
@@ -95,7 +167,8 @@ class Worker {
           } catch (e) {
             return reject(e);
           }
-          if (res.statusCode >= 400) reject(new HttpError(res.statusCode, parsed));
+          if (res.statusCode >= 400)
+            reject(new HttpError(res.statusCode, parsed, res.headers['x-drover-leader'] || ''));
           else resolve(parsed);
         });
         res.on('error', reject);
@@ -124,11 +197,12 @@ class Worker {
     let backoff = 100;
     try {
       while (!this.stopping) {
-        if (this.held.size >= this.limit) {
+        if (this.held.size >= this.limit || this.fromOldLeader()) {
           await new Promise((r) => { this.wake = r; });
           continue;
         }
         let got;
+        const source = this.leader;
         try {
           got = await this.post('/v1/workers/poll', {
             worker: this.worker, types: Object.keys(this.handlers).sort(), tags: this.tags,
@@ -137,15 +211,15 @@ class Worker {
           }, this.waitMs + 30000);
           backoff = 100;
         } catch (e) {
-          if (e instanceof HttpError && e.status >= 400 && e.status < 500 && e.status !== 429)
+          if (!retryLater(e))
             throw e; // our request is wrong: retrying will not fix it
           this.log(`poll failed (${e.message}); again in ${backoff} ms`);
           await sleep(backoff);
-          backoff = Math.min(backoff * 2, 5000);
+          backoff = Math.min(backoff * 2, 1000);
           continue;
         }
         for (const t of got.tasks || []) {
-          const task = {...t, cancelled: false, lastBeat: Date.now()};
+          const task = {...t, cancelled: false, lastBeat: Date.now(), source};
           this.held.set(task.id, task);
           this.waiting.push(task);
         }
@@ -155,7 +229,7 @@ class Worker {
         await new Promise((r) => { this.wake = r; });
     } finally {
       clearInterval(beat);
-      this.agent.destroy();
+      for (const a of Object.values(this.agents)) a.destroy();
     }
     return this;
   }
@@ -199,15 +273,16 @@ class Worker {
           answer = await this.post('/v1/tasks/complete', {results: batch});
           break;
         } catch (e) {
-          if (e instanceof HttpError && e.status >= 400 && e.status < 500 && e.status !== 429) {
+          if (!retryLater(e)) {
             this.log(`results refused (${e.message}); dropped ${batch.length}`);
             answer = {results: batch.map((b) => ({id: b.id, status: e.status}))};
             break;
           }
-          // Not judged: send again (the lease check makes a copy harmless).
+          // Not judged: send again, to the leader as it is known now (the
+          // lease check makes a copy harmless).
           this.log(`completing failed (${e.message}); again in ${backoff} ms`);
           await sleep(backoff);
-          backoff = Math.min(backoff * 2, 5000);
+          backoff = Math.min(backoff * 2, 1000);
         }
       }
       for (const r of answer.results || []) {
@@ -225,13 +300,16 @@ class Worker {
     for (const t of this.held.values()) {
       if (now - t.lastBeat < (t.heartbeat_ms || 10000)) continue;
       t.lastBeat = now;
+      const to = this.leader;
       this.post(`/v1/tasks/${t.id}/heartbeat`, {lease: t.lease}, 30000).then(
         (b) => {
           t.lease_expires_ms = b.lease_expires_ms;
           if (b.cancel_requested) t.cancelled = true;
         },
         (e) => {
-          if (e instanceof HttpError && e.status === 409) t.cancelled = true; // not ours any more
+          // Not ours any more; but a new leader knows no lease of its
+          // predecessor's: that is not a cancel.
+          if (e instanceof HttpError && e.status === 409 && t.source === to) t.cancelled = true;
         });
     }
   }

@@ -11,6 +11,16 @@ workers"). Example:
 
     dw.run({"resize": resize}, server="http://127.0.0.1:8080", worker="w1")
 
+`server` may name several managers that share a PostgreSQL store, as a
+list or comma-separated ("http://a:8080,http://b:8080"): the worker talks
+to the leader. A standby answers 503 not_leader with the leader in the
+X-Drover-Leader header, which the worker follows; a manager that does not
+answer sends it on to the next URL, with a bounded backoff (0.1 s doubling
+to 1 s). When the leader changes, the worker polls the new one only after
+every task it holds has finished and its result was sent there: the new
+leader still holds those leases for this worker (until its --grace) and
+applies the results, so nothing is lost or run twice.
+
 run() polls in batches (up to `max_batch` tasks per poll, waiting up to
 `wait_ms` for work), runs handlers on `concurrency` threads, heartbeats
 tasks that run longer than the server's heartbeat_ms (a task cancelled
@@ -47,18 +57,74 @@ class PermanentError(Exception):
 class HttpError(Exception):
     """The server answered with an error status."""
 
-    def __init__(self, status, body):
+    def __init__(self, status, body, leader=""):
         super().__init__("HTTP %d: %s" % (status, body))
         self.status = status
         self.body = body
+        self.leader = leader  # X-Drover-Leader of a standby's 503
+
+    @property
+    def not_leader(self):
+        return self.status == 503 and isinstance(self.body, dict) \
+            and self.body.get("error") == "not_leader"
+
+
+def _server_list(server):
+    urls = server.split(",") if isinstance(server, str) else list(server)
+    urls = [u.strip().rstrip("/") for u in urls if u and u.strip()]
+    if not urls:
+        raise ValueError("server: give at least one URL")
+    for u in urls:
+        if urllib.parse.urlsplit(u).scheme not in ("http", "https"):
+            raise ValueError("server must be http://HOST:PORT or https://..., got %r" % u)
+    return urls
+
+
+class _Servers:
+    """The manager URLs and the one this worker takes for the leader; shared
+    by the worker's threads, which report what they saw (moved)."""
+
+    def __init__(self, urls, log):
+        self._urls = urls
+        self._at = 0
+        self._leader = urls[0]
+        self._lock = threading.Lock()
+        self._log = log
+
+    def leader(self):
+        with self._lock:
+            return self._leader
+
+    def moved(self, url, error):
+        """A request to `url` failed with `error`: follow the leader a
+        standby named, else go on to the next URL. Another thread may have
+        moved on already (then nothing changes)."""
+        hint = getattr(error, "leader", "") if isinstance(error, HttpError) else ""
+        with self._lock:
+            if url != self._leader or len(self._urls) == 1 and not hint:
+                return
+            if hint and hint.rstrip("/") != url.rstrip("/"):
+                self._leader = hint.rstrip("/")
+            else:
+                self._at = (self._at + 1) % len(self._urls)
+                self._leader = self._urls[self._at]
+            if self._leader != url:
+                self._log("%s is not the leader (%s); trying %s" % (url, error, self._leader))
+
+
+def _retry_later(error):
+    """Whether a failed request may succeed later or at another manager."""
+    if isinstance(error, HttpError):
+        return error.status >= 500 or error.status == 429
+    return isinstance(error, (OSError, http.client.HTTPException, ValueError))
 
 
 class Task:
     """One task handed to this worker; `lease` fences its completion."""
     __slots__ = ("id", "type", "payload", "attempt", "lease", "heartbeat_ms",
-                 "lease_expires_ms", "cancelled", "started", "last_beat")
+                 "lease_expires_ms", "cancelled", "started", "last_beat", "source")
 
-    def __init__(self, t):
+    def __init__(self, t, source=""):
         self.id = t["id"]
         self.type = t["type"]
         self.payload = t["payload"]
@@ -69,25 +135,45 @@ class Task:
         self.cancelled = False  # set when a heartbeat says cancel, or the lease is gone
         self.started = time.monotonic()
         self.last_beat = self.started
+        self.source = source  # the manager that leased it
 
 
 class _Client:
-    """One keep-alive HTTP connection (not shared between threads)."""
+    """One keep-alive HTTP connection to the leader as `servers` knows it
+    (not shared between threads); it reconnects when the leader moved."""
 
-    def __init__(self, server, token, timeout):
-        u = urllib.parse.urlsplit(server)
-        if u.scheme not in ("http", "https"):
-            raise ValueError("server must be http://HOST:PORT or https://..., got %r" % server)
-        self._https = u.scheme == "https"
-        self._host = u.hostname
-        self._port = u.port or (443 if self._https else 80)
+    def __init__(self, servers, token, timeout):
+        self._servers = servers
+        self.url = None
         self._timeout = timeout
         self._headers = {"Content-Type": "application/json"}
         if token:
             self._headers["Authorization"] = "Bearer " + token
         self._conn = None
 
+    def _aim(self):
+        url = self._servers.leader()
+        if url != self.url:
+            self.close()
+            u = urllib.parse.urlsplit(url)
+            self._https = u.scheme == "https"
+            self._host = u.hostname
+            self._port = u.port or (443 if self._https else 80)
+            self.url = url
+
     def post(self, path, body, timeout=None):
+        """POSTs to the leader; a failure that another manager may not have
+        (no answer, 503 not_leader) moves `servers` on before it is raised."""
+        self._aim()
+        url = self.url
+        try:
+            return self._post(path, body, timeout)
+        except (OSError, http.client.HTTPException, HttpError) as e:
+            if not isinstance(e, HttpError) or e.not_leader:
+                self._servers.moved(url, e)
+            raise
+
+    def _post(self, path, body, timeout=None):
         data = json.dumps(body).encode()
         for attempt in (1, 2):  # a keep-alive connection the server closed: once more
             if self._conn is None:
@@ -110,7 +196,7 @@ class _Client:
                 self.close()
             payload = json.loads(text) if text else {}
             if r.status >= 400:
-                raise HttpError(r.status, payload)
+                raise HttpError(r.status, payload, r.getheader("X-Drover-Leader", "") or "")
             return payload
 
     def close(self):
@@ -126,7 +212,9 @@ class Worker:
         if not handlers:
             raise ValueError("handlers: give at least one {type: function}")
         self.handlers = dict(handlers)
-        self.server = server or os.environ.get("DROVER_URL", "http://127.0.0.1:8080")
+        self.servers = _server_list(server or os.environ.get("DROVER_URL",
+                                                             "http://127.0.0.1:8080"))
+        self.server = self.servers[0]
         self.worker = worker or "%s-%d" % (socket.gethostname(), os.getpid())
         self.token = token if token is not None else os.environ.get("DROVER_TOKEN", "")
         self.max_batch = max_batch
@@ -148,6 +236,7 @@ class Worker:
         self._held = {}     # id -> Task, from poll until its result is judged
         self._lock = threading.Condition()
         self._results = queue.Queue()
+        self._leader = _Servers(self.servers, self.log)
 
     # -- the loop ---------------------------------------------------------------
     def stop(self):
@@ -165,12 +254,13 @@ class Worker:
                                   daemon=True)
         completer.start()
         beater.start()
-        poller = _Client(self.server, self.token, self.wait_ms / 1000.0 + 30)
+        poller = _Client(self._leader, self.token, self.wait_ms / 1000.0 + 30)
         backoff = 0.1
         try:
             while not self._stop.is_set():
                 with self._lock:
-                    while len(self._held) >= self.limit and not self._stop.is_set():
+                    while not self._stop.is_set() and (
+                            len(self._held) >= self.limit or self._from_old_leader()):
                         self._lock.wait(0.5)
                     room = self.limit - len(self._held)
                 if self._stop.is_set():
@@ -182,19 +272,14 @@ class Worker:
                         "wait_ms": self.wait_ms, "capacity": self.capacity,
                         "lease_ms": self.lease_ms})
                     backoff = 0.1
-                except HttpError as e:
-                    if 400 <= e.status < 500 and e.status != 429:
+                except (OSError, http.client.HTTPException, ValueError, HttpError) as e:
+                    if not _retry_later(e):
                         raise  # our request is wrong: retrying will not fix it
                     self.log("poll failed (%s); again in %.1f s" % (e, backoff))
                     self._stop.wait(backoff)
-                    backoff = min(backoff * 2, 5.0)
+                    backoff = min(backoff * 2, 1.0)
                     continue
-                except (OSError, http.client.HTTPException, ValueError) as e:
-                    self.log("poll failed (%s); again in %.1f s" % (e, backoff))
-                    self._stop.wait(backoff)
-                    backoff = min(backoff * 2, 5.0)
-                    continue
-                tasks = [Task(t) for t in got.get("tasks", [])]
+                tasks = [Task(t, poller.url) for t in got.get("tasks", [])]
                 with self._lock:
                     for t in tasks:
                         self._held[t.id] = t
@@ -206,6 +291,14 @@ class Worker:
             self._results.put(None)         # then the completer sends the rest
             completer.join()
         return self
+
+    def _from_old_leader(self):
+        """Whether a held task was leased by another manager than the one
+        taken for the leader now (call with _lock held). Polling the new
+        leader would make it move those tasks (this worker, joining, reports
+        no leases): their results go there first, the leases still stand."""
+        leader = self._leader.leader()
+        return any(t.source != leader for t in self._held.values())
 
     def _run_task(self, t):
         fn = self.handlers.get(t.type)
@@ -224,7 +317,7 @@ class Worker:
 
     # -- completions, in batches ------------------------------------------------
     def _complete_loop(self):
-        client = _Client(self.server, self.token, 60)
+        client = _Client(self._leader, self.token, 60)
         done = False
         while not done:
             item = self._results.get()
@@ -251,14 +344,15 @@ class Worker:
                 answer = client.post("/v1/tasks/complete", {"results": batch})
                 break
             except (OSError, http.client.HTTPException, HttpError, ValueError) as e:
-                if isinstance(e, HttpError) and 400 <= e.status < 500 and e.status != 429:
+                if not _retry_later(e):
                     self.log("results refused (%s); dropped %d" % (e, len(batch)))
                     answer = {"results": [{"id": b["id"], "status": e.status} for b in batch]}
                     break
-                # Not judged: send again (the lease check makes a copy harmless).
+                # Not judged: send again, to the leader as it is known now
+                # (the lease check makes a copy harmless).
                 self.log("completing failed (%s); again in %.1f s" % (e, backoff))
                 time.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+                backoff = min(backoff * 2, 1.0)
         with self._lock:
             for r in answer.get("results", []):
                 if r.get("status") == 200:
@@ -271,7 +365,7 @@ class Worker:
 
     # -- heartbeats for long tasks ---------------------------------------------
     def _heartbeat_loop(self):
-        client = _Client(self.server, self.token, 30)
+        client = _Client(self._leader, self.token, 30)
         while not (self._stop.is_set() and not self._held):
             time.sleep(0.2)
             now = time.monotonic()
@@ -286,7 +380,9 @@ class Worker:
                     if b.get("cancel_requested"):
                         t.cancelled = True
                 except HttpError as e:
-                    if e.status == 409:  # not ours any more: its result would be refused
+                    # Not ours any more: its result would be refused. A new
+                    # leader knows no lease of its predecessor's: not a cancel.
+                    if e.status == 409 and t.source == client.url:
                         t.cancelled = True
                 except (OSError, http.client.HTTPException, ValueError):
                     pass  # the next beat tries again; the lease outlives a few misses
