@@ -6,12 +6,13 @@
 //
 // Fencing: with a fence epoch set (store_options::fence_epoch or
 // set_fence()), every write transaction calls drover_fence(epoch) right
-// before COMMIT, in the same round trip: it reads the lease row FOR SHARE
-// and raises unless the epoch is still ours, so the transaction rolls back
-// and the call returns ec::fenced. Checking last (not first) is as safe -
-// a lease change waits for the share lock, so any write that commits was
-// checked against the current row - and keeps the lock for one round trip,
-// so a paused leader never holds up a takeover.
+// before COMMIT, in the same round trip: it reads the term row
+// (drover_term) FOR SHARE and raises unless the epoch is still ours, so the
+// transaction rolls back and the call returns ec::fenced. Checking last
+// (not first) is as safe - a change of term waits for the share lock, so
+// any write that commits was checked against the current term - and keeps
+// the lock for one round trip, so a paused leader never holds up a
+// takeover. The leader's renewals touch only the lease row: never blocked.
 //
 // A dropped connection or a restarting server: the call reconnects and
 // retries the whole transaction with backoff (50 ms doubling to 1 s) for up

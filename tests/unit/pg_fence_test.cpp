@@ -1,11 +1,12 @@
 // The PostgreSQL store's writes beyond task lists and changes, under the
 // leader lease: a deposed leader can neither change schedules nor count a
 // store load, and a group of changes retried after its COMMIT reply was
-// lost is applied once (events not doubled). Also the v1 -> v2 migration
+// lost is applied once (events not doubled). Also the v2 -> v3 migration
 // that brought the table of applied groups.
 #include <doctest/doctest.h>
 
 #include "store/leader_lease.hpp"
+#include "store/pg_schema.hpp"
 #include "store/pg_store.hpp"
 #include "store/schedule_store.hpp"
 #include "store/task_store.hpp"
@@ -172,17 +173,17 @@ TEST_CASE("a group retried after its COMMIT reply was lost is applied once") {
   CHECK(got->events.size() == 3);
 }
 
-TEST_CASE("a version 1 database is migrated: groups are counted from then on") {
+TEST_CASE("a version 2 database is migrated: groups are counted from then on") {
   DROVER_PG_URL_OR_SKIP(url);
   { auto first = open_ok(url); }
   auto* server = shared_pg_server();
   auto db = db_of(url);
   REQUIRE(server->exec(db, "DROP TABLE applied_groups; DROP SEQUENCE drover_writer_ids; "
-                           "UPDATE drover_meta SET value='1' WHERE key='schema_version'")
+                           "UPDATE drover_meta SET value='2' WHERE key='schema_version'")
           == "");
   auto store = open_ok(url);
   CHECK(server->query_int(db, "SELECT value::int FROM drover_meta WHERE key='schema_version'")
-        == 2);
+        == pg_schema_version);
   REQUIRE_FALSE(store->put_tasks(make_job(1), 0, make_tasks(1, 1)));
   CHECK_FALSE(store->apply({change_of(moved(make_task(1), task_state::assigned, 2),
                                       event_kind::assigned)}));
