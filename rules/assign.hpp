@@ -5,7 +5,12 @@
 //
 // Strategies (among members that fit and have room; see choose()):
 //   round_robin   the next one after the last chosen, in candidate order
-//   least_loaded  lowest inflight / limit; ties go round-robin
+//   least_loaded  lowest inflight / limit; ties go round-robin. With a load
+//                 index (track_loads) and at least 128 eligible members, the
+//                 member chosen last keeps the next tasks while its inflight
+//                 is below the lowest + limit / 8: work goes out in runs of
+//                 limit / 8 tasks per member instead of one task per member
+//                 per message (loads still differ by at most that run)
 //   hash          consistent hash of the rule's `key` field: the key's owner
 //                 on the ring; if the owner is full the task waits (busy)
 //                 rather than break stickiness; non-accepting owners are skipped
@@ -152,6 +157,7 @@ private:
     const uint64_t* eligible = nullptr; ///< the view's set for (rule, type)
     uint32_t max_inflight = 0;
     std::size_t eligible_count = 0;
+    int64_t last = -1;              ///< the member chosen last: its run may go on
     load_index index;
   };
   loads& loads_for(const decision& d);

@@ -7,6 +7,14 @@
 
 namespace drover {
 
+namespace {
+
+/// From this many eligible members on, least_loaded hands out runs (see
+/// assign.hpp): below it a pass already gives each member several tasks.
+constexpr std::size_t runs_from_members = 128;
+
+} // namespace
+
 void assigner::track_loads(bool on) {
   track_loads_ = on;
   stale_ = true; // untracked changes may have happened: start from the candidates
@@ -60,6 +68,16 @@ choice_status assigner::pick_least_loaded_indexed(const decision& d, int& index)
   int64_t best = l.index.least(cursor % d.cs.size());
   if (best < 0)
     return l.eligible_count > 0 ? choice_status::busy : choice_status::unassignable;
+  if (l.eligible_count >= runs_from_members && l.last >= 0 && l.last != best) {
+    const auto& prev = d.cs[static_cast<std::size_t>(l.last)];
+    const auto& least = d.cs[static_cast<std::size_t>(best)];
+    uint64_t prev_limit = d.limit(prev), least_limit = d.limit(least);
+    uint64_t run = least_limit / 8 > 1 ? least_limit / 8 : 1;
+    // prev.inflight / prev_limit < (least.inflight + run) / least_limit
+    if (d.has_room(prev) && prev.inflight * least_limit < (least.inflight + run) * prev_limit)
+      best = l.last; // its run goes on
+  }
+  l.last = best;
   index = static_cast<int>(best);
   cursor = static_cast<uint32_t>(index + 1);
   return choice_status::chosen;
