@@ -13,6 +13,7 @@
 #   bash bench/curves.sh [--build-dir=DIR] [--out=DIR] [--tasks=N] [--quick]
 #                        [--stores=memory,sqlite,postgres] [--deep] [--keep]
 #
+# Env RUN_TIMEOUT: seconds one run may take (default 1200).
 # --quick: N=20000, consumers up to 1,024, 100 k queued: checks it all works.
 # --deep: the queue-depth sweep adds 10 M queued (memory store only; ~4 GB).
 # PostgreSQL runs the consumer and payload sweeps only (not a queued backlog).
@@ -89,7 +90,7 @@ run() {
   ((q > 0)) && args+=(--queued="$q")
   [[ $mode == processes ]] && args+=(--processes --time-limit=900)
   out=$TMP/run.json
-  if ! timeout -k 10 1200 "$DROVER" "${args[@]}" >"$out" 2>"$TMP/run.err"; then
+  if ! timeout -k 10 "${RUN_TIMEOUT:-1200}" "$DROVER" "${args[@]}" >"$out" 2>"$TMP/run.err"; then
     note "$sweep $store $mode c=$c p=$p q=$q: FAILED ($(tail -2 "$TMP/run.err" | tr '\n' ' '))"
     printf '%s %s %s %s %s %s %s 0 0 0 0\n' "$sweep" "$store" "$mode" "$c" "$p" "$q" "$n" >>"$DAT"
     return 0

@@ -20,6 +20,7 @@
 
 #include "actors/producer.hpp"
 #include "actors/protocol.hpp"
+#include "actors/protocol_links.hpp"
 #include "core/log.hpp"
 #include "replay/cluster.hpp"
 #include "replay/commands.hpp"
@@ -297,9 +298,15 @@ int run_simulate(const replay_commands& c, std::ostream& out, std::ostream& err)
     if (tty)
       draw_bar(err, total, total, secs), err << "\n";
     db = cl.db;
+    caf::scoped_actor self{sys};
+    // What the manager acted on reaches the database before it is read
+    // below (a database store commits in groups, as `drover run` does).
+    self->request(cl.store, std::chrono::seconds(30), sync_atom::value)
+      .receive([] {}, [&](const caf::error&) {
+        err << "drover simulate: the store did not confirm its last changes in 30 s\n";
+      });
     // Members first, and wait for them: a consumer that outlives the
     // manager would log that it lost it.
-    caf::scoped_actor self{sys};
     for (auto& [name, m] : cl.members) {
       std::lock_guard<std::mutex> guard{m.role->mtx};
       for (auto* a : {&m.supervisor, &m.role->current})
