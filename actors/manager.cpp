@@ -26,6 +26,7 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
   });
   self->state.chooser = assigner{self->state.opts.seed};
   self->state.chooser.use(self->state.opts.rules);
+  self->state.chooser.track_loads(true); // candidates_of and dispatch report each change
   log_info("manager: rule set {} version {} hash {}", self->state.chooser.rules().source,
            self->state.chooser.rules().version, self->state.chooser.rules().hash);
   self->state.rules_since_ms = now_ms(self);

@@ -139,13 +139,41 @@ void on_lease_report(manager_ptr self, const std::string& node,
   dispatch(self);
 }
 
+namespace {
+
+/// Asks the store to confirm everything sent to it so far, for the
+/// promises waiting now; those that come while it answers wait for the next
+/// one. One question in flight, however many consumers ACK: each pending
+/// request costs the manager a table entry that CAF finds and erases by a
+/// scan, so thousands of them (one per ACK with thousands of consumers)
+/// made every ACK cost O(consumers).
+void sync_waiting(manager_ptr self) {
+  auto& st = self->state;
+  if (st.sync_in_flight || st.sync_waiting.empty())
+    return;
+  st.sync_in_flight = true;
+  auto batch = std::make_shared<std::vector<caf::response_promise>>(std::move(st.sync_waiting));
+  st.sync_waiting = {};
+  auto done = [self, batch](const caf::error& err) {
+    for (auto& rp : *batch)
+      err ? rp.deliver(err) : rp.deliver(caf::unit);
+    self->state.sync_in_flight = false;
+    sync_waiting(self);
+  };
+  self->request(st.opts.store, caf::infinite, sync_atom::value)
+    .then([done] { done(caf::error{}); }, [done](caf::error& err) { done(err); });
+}
+
+} // namespace
+
 caf::response_promise when_stored(manager_ptr self) {
   auto rp = self->make_response_promise();
   if (rp.async())
     return rp; // a plain send wants no answer
-  self->request(self->state.opts.store, caf::infinite, sync_atom::value)
-    .then([rp]() mutable { rp.deliver(caf::unit); },
-          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  // The changes of this message are already on their way to the store
+  // (flush_changes): a sync sent from now on confirms them.
+  self->state.sync_waiting.push_back(rp);
+  sync_waiting(self);
   return rp;
 }
 

@@ -35,11 +35,14 @@ std::chrono::milliseconds retry_backoff(uint32_t attempt) {
 }
 
 /// The candidates rules/ chooses from, in line with the consumers; the
-/// assigner hears when the members changed.
+/// assigner hears when the members changed, or whose credit did.
 std::vector<candidate>& candidates_of(manager_state& st) {
   auto& cands = st.consumers.candidates();
   if (st.consumers.take_rebuilt())
     st.chooser.members_changed();
+  else
+    for (auto slot : st.consumers.refreshed())
+      st.chooser.load_changed(slot);
   return cands;
 }
 
@@ -229,6 +232,7 @@ void dispatch(manager_ptr self) {
     if (link.outbox.empty())
       st.filled_links.push_back(&link);
     ++cands[ch.index].inflight;
+    st.chooser.load_changed(static_cast<size_t>(ch.index));
     auto leased = st.table.edit(id);
     if (leased->version < st.lease_floor) // above any lease an earlier manager gave (epoch)
       leased->version = st.lease_floor;

@@ -60,6 +60,8 @@ struct manager_state {
   std::unordered_set<std::string> unreported;
   uint64_t lease_floor = 0;                  ///< every lease this manager gives is above it (epoch)
   std::vector<task_change> changes;          ///< to the store after each message
+  std::vector<caf::response_promise> sync_waiting; ///< ACKs to answer once the store confirms
+  bool sync_in_flight = false;               ///< a sync to the store awaits its answer
   manager_stats stats;
   latency_histogram ack_latency;             ///< assignment -> ACK applied
   std::deque<alert_info> alerts;             ///< supervisors' alerts, oldest first

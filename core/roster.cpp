@@ -31,6 +31,7 @@ roster::join_kind roster::joined(const member_info& info, int64_t now_ms) {
   if (!was_gone)
     return join_kind::again;
   e.reason = "back after: " + e.reason;
+  gone_by_age_.erase({e.since_ms, key});
   e.state = presence::up;
   e.since_ms = now_ms;
   return join_kind::back;
@@ -44,6 +45,7 @@ bool roster::gone(member_role role, const std::string& node, presence how,
   i->second.state = how;
   i->second.since_ms = now_ms;
   i->second.reason = why;
+  gone_by_age_.emplace(now_ms, i->first);
   trim();
   return true;
 }
@@ -89,6 +91,7 @@ result<std::vector<roster_entry>> roster::forget(const std::string& node) {
       ++i;
       continue;
     }
+    gone_by_age_.erase({i->second.since_ms, i->first});
     out.push_back(std::move(i->second));
     i = entries_.erase(i);
   }
@@ -116,17 +119,9 @@ std::vector<const roster_entry*> roster::of_node(const std::string& node) const 
 }
 
 void roster::trim() {
-  std::size_t gone = 0;
-  for (auto& [key, e] : entries_)
-    gone += e.state != presence::up ? 1 : 0;
-  while (gone > gone_limit) {
-    auto oldest = entries_.end();
-    for (auto i = entries_.begin(); i != entries_.end(); ++i)
-      if (i->second.state != presence::up
-          && (oldest == entries_.end() || i->second.since_ms < oldest->second.since_ms))
-        oldest = i;
-    entries_.erase(oldest);
-    --gone;
+  while (gone_by_age_.size() > gone_limit) { // the one gone longest first
+    entries_.erase(gone_by_age_.begin()->second);
+    gone_by_age_.erase(gone_by_age_.begin());
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -75,8 +76,12 @@ public:
   }
 
 private:
+  using key = std::pair<member_role, std::string>;
   void trim();
-  std::map<std::pair<member_role, std::string>, roster_entry> entries_;
+  std::map<key, roster_entry> entries_;
+  /// The gone entries, oldest first (ties in entries_' order): trim() drops
+  /// from the front instead of scanning every member on each leave.
+  std::set<std::pair<int64_t, key>> gone_by_age_;
   std::map<std::string, attempt_counts, std::less<>> attempts_; ///< by node
 };
 

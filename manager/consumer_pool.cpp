@@ -68,9 +68,11 @@ void consumer_pool::refresh(consumer_member& c) {
   cand.inflight = c.inflight;
   cand.accepting = c.accepting();
   c.touched = false;
+  refreshed_.push_back(c.slot);
 }
 
 std::vector<candidate>& consumer_pool::candidates() {
+  refreshed_.clear();
   if (dirty_ || candidates_.size() != members_.size()) {
     // A join or a leave: the touched list may name erased members.
     touched_.clear();

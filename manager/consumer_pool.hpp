@@ -89,6 +89,9 @@ public:
   /// The rebuild happened since the last call: the assigner forgets what it
   /// knew of the old members' order.
   bool take_rebuilt();
+  /// The candidates the last candidates() refreshed (every one after a
+  /// rebuild or a for_each): whose credit or acceptance may have changed.
+  const std::vector<uint32_t>& refreshed() const { return refreshed_; }
 
 private:
   consumer_member& touch(consumer_member& c);
@@ -99,6 +102,7 @@ private:
   bool all_touched_ = false;
   std::vector<candidate> candidates_;
   std::vector<consumer_member*> candidate_of_; ///< same order as candidates_
+  std::vector<uint32_t> refreshed_;            ///< slots the last candidates() refreshed
   bool dirty_ = true;
   bool rebuilt_ = false;
 };

@@ -98,7 +98,7 @@ run_options sim_cluster::options() const {
   auto& c = s_.cluster;
   run_options o;
   o.node = "manager";
-  o.store = "memory";
+  o.store = c.store;
   o.grace_ms = c.grace_ms;
   o.heartbeat_ms = c.heartbeat_ms;
   o.heartbeat_misses = c.heartbeat_misses;
@@ -118,7 +118,7 @@ error sim_cluster::start_core() {
   auto o = options();
   const role_env env{0, s_.seed}; // virtual time: no wall offset
   registry = spawn_registry(sys_, registry_options_of(o, env, ""));
-  auto opened = open_store("memory");
+  auto opened = open_store(s_.cluster.store);
   if (!opened)
     return opened.err();
   db = std::move(*opened);

@@ -98,6 +98,18 @@ std::unique_ptr<replay_commands> add_replay_commands(CLI::App& app) {
                   "--processes: seconds to wait for the producers before giving up")
     ->check(CLI::Range(1u, 86400u))
     ->capture_default_str();
+  sim->add_option("--store", c->store,
+                  "the manager's store: memory, sqlite:PATH (a new file) or postgres://...")
+    ->capture_default_str();
+  sim->add_option("--payload-bytes", c->payload_bytes,
+                  "with --type=noop: a payload of this many bytes in every task")
+    ->check(CLI::Range(uint64_t{0}, uint64_t{16} << 20))
+    ->capture_default_str();
+  sim->add_option("--queued", c->queued,
+                  "a backlog of this many tasks, queued before the consumers join; the "
+                  "figures then cover the backlog and --tasks together")
+    ->check(CLI::Range(uint64_t{0}, uint64_t{100000000}))
+    ->capture_default_str();
   c->simulate = sim;
   return c;
 }

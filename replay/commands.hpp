@@ -35,6 +35,9 @@ struct replay_commands {
   bool json = false;
   bool sim_processes = false;
   uint32_t time_limit_s = 300;     ///< --processes: longest wait for the producers
+  std::string store = "memory";    ///< the manager's store: memory | sqlite:PATH | postgres://...
+  uint64_t payload_bytes = 0;      ///< noop: each task's payload size
+  uint64_t queued = 0;             ///< tasks queued before the consumers join
 };
 
 /// Adds the `replay` and `simulate` subcommands to `app`.

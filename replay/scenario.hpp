@@ -62,6 +62,7 @@ struct cluster_def {
   uint32_t min_awake = 1;
   uint32_t wake_backlog = 64;
   queue_limits queues;              ///< the manager's bounds
+  std::string store = "memory";     ///< the manager's store spec (simulate --store)
 };
 
 // Same order as action_keys in scenario_timeline.cpp (the kind is its index).

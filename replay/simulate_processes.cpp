@@ -1,6 +1,6 @@
 // `drover simulate --processes`: every node its own `drover run` process of
 // this binary on 127.0.0.1 (child.hpp), one registry+manager with the
-// memory store, N consumers, M producers (one group and job each). Nothing
+// --store given (memory by default), N consumers, M producers (one group and job each). Nothing
 // is read from inside a process: the figures are the producers' own
 // "throughput:" lines, the consumers' task counts (their ready files' exit records),
 // and the manager's REST API (--http=127.0.0.1:0): jobs' times, the ACK
@@ -90,7 +90,7 @@ struct sim_procs {
       return fail("cannot find /proc/self/exe or make a scratch folder", nullptr);
     manager = std::make_unique<child>(
       std::vector<std::string>{exe, "run", "--role=registry,manager", "--listen=127.0.0.1:0",
-                               "--http=127.0.0.1:0", "--store=memory",
+                               "--http=127.0.0.1:0", "--store=" + c.store,
                                "--ready-file=" + ready_path(dir.path(), "manager")},
       dir.path(), "manager");
     auto up = wait_ready(*manager, ready_path(dir.path(), "manager"), seconds(10));

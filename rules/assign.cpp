@@ -40,6 +40,7 @@ void assigner::refresh(const std::vector<candidate>& cs) {
   view_.build(cs, *rules_);
   ++epoch_;
   stale_ = false;
+  drop_loads(); // slots and eligible sets changed: indexes are made again on use
 }
 
 choice assigner::choose(const task& t, std::string_view job_name,
@@ -120,6 +121,8 @@ choice_status assigner::pick_round_robin(const decision& d, int& index) {
 }
 
 choice_status assigner::pick_least_loaded(const decision& d, int& index) {
+  if (track_loads_ && wanted_.empty()) // tags narrow the set per task: those scan
+    return pick_least_loaded_indexed(d, index);
   uint32_t& cursor = cursors_[d.rule_index];
   bool any_fit = false;
   uint64_t best_in = 0, best_limit = 1;

@@ -5,7 +5,12 @@
 //
 // Strategies (among members that fit and have room; see choose()):
 //   round_robin   the next one after the last chosen, in candidate order
-//   least_loaded  lowest inflight / limit; ties go round-robin
+//   least_loaded  lowest inflight / limit; ties go round-robin. With a load
+//                 index (track_loads) and at least 128 eligible members, the
+//                 member chosen last keeps the next tasks while its inflight
+//                 is below the lowest + limit / 8: work goes out in runs of
+//                 limit / 8 tasks per member instead of one task per member
+//                 per message (loads still differ by at most that run)
 //   hash          consistent hash of the rule's `key` field: the key's owner
 //                 on the ring; if the owner is full the task waits (busy)
 //                 rather than break stickiness; non-accepting owners are skipped
@@ -31,6 +36,7 @@
 #include "core/task.hpp"
 #include "rules/candidate.hpp"
 #include "rules/hash_ring.hpp"
+#include "rules/load_index.hpp"
 #include "rules/member_view.hpp"
 #include "rules/rule_set.hpp"
 #include "rules/run_stats.hpp"
@@ -54,6 +60,22 @@ public:
   /// choose() after such a change (a change of size is also noticed without
   /// it). inflight, capacity and accepting may change freely between calls.
   void members_changed() { stale_ = true; }
+
+  /// With `on`, the caller promises to call load_changed(i) whenever
+  /// candidates[i].inflight, .capacity or .accepting changed, before the next choose()
+  /// (membership changes still go through members_changed()). least_loaded
+  /// then keeps the members in a load index (rules/load_index.hpp) instead
+  /// of scanning all of them per task: the same member is chosen, in
+  /// O(log n) rather than O(n). Off (the default): changes are free, as
+  /// members_changed() says.
+  void track_loads(bool on);
+  /// candidates[slot]'s inflight, capacity or accepting changed (see track_loads).
+  void load_changed(std::size_t slot) {
+    if (track_loads_ && slot < changed_mark_.size() && !changed_mark_[slot]) {
+      changed_mark_[slot] = 1;
+      changed_.push_back(static_cast<uint32_t>(slot));
+    }
+  }
 
   /// Chooses a consumer for `t` among `candidates` (see the file comment).
   /// Never chooses a member that does not run t.spec.type, lacks one of
@@ -104,6 +126,8 @@ private:
   /// unassignable and sets `index` when chosen.
   choice_status pick_round_robin(const decision& d, int& index);
   choice_status pick_least_loaded(const decision& d, int& index);
+  /// least_loaded from the load index: no scan (assign_loads.cpp).
+  choice_status pick_least_loaded_indexed(const decision& d, int& index);
   choice_status pick_hash(const decision& d, int& index);
   choice_status pick_fastest(const decision& d, int& index);
   choice_status pick_random(const decision& d, int& index);
@@ -125,6 +149,25 @@ private:
   uint32_t type_ = 0;             ///< scratch: the task's type id
   const uint64_t* eligible_ = nullptr; ///< scratch: members of the type the rule admits
   std::vector<int> scratch_;      ///< scratch: eligible slots for random
+
+  // -- least_loaded's load indexes (assign_loads.cpp) --
+  /// The members one (rule, type) admits, by load under that rule's limit.
+  struct loads {
+    bool made = false;
+    const uint64_t* eligible = nullptr; ///< the view's set for (rule, type)
+    uint32_t max_inflight = 0;
+    std::size_t eligible_count = 0;
+    int64_t last = -1;              ///< the member chosen last: its run may go on
+    load_index index;
+  };
+  loads& loads_for(const decision& d);
+  void apply_load_changes(const std::vector<candidate>& cs);
+  void drop_loads();
+  bool track_loads_ = false;
+  std::vector<loads> loads_;          ///< (rules + 1) x types, made on first use
+  std::vector<loads*> made_loads_;    ///< the made ones, to keep in step
+  std::vector<uint32_t> changed_;     ///< slots whose load changed since the last choose()
+  std::vector<uint8_t> changed_mark_; ///< per slot: in changed_
 };
 
 } // namespace drover

@@ -24,6 +24,8 @@ public:
   void build(const std::vector<candidate>& cs, const rule_set& rs);
 
   size_t size() const { return nodes_.size(); }
+  /// Distinct task types the members run (type ids are 0 .. type_count() - 1).
+  size_t type_count() const { return types_.size(); }
   const std::vector<std::string>& nodes() const { return nodes_; }
   /// Slot of `node`, or -1 if it is not a member.
   int slot_of(const std::string& node) const;

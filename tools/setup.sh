@@ -15,10 +15,12 @@ cd "$(dirname "$0")/.."
 # package) gets its man page from --help and its Depends from dpkg-shlibdeps.
 # postgresql-15 and libpq-dev: the PostgreSQL store (--store=postgres://...)
 # links libpq, and its tests and bench start a real PostgreSQL 15 of their own.
+# gnuplot-nox: bench/curves.sh draws the PNG curves of bench/README.md with it
+# (no X11: it writes files only).
 packages=(g++ cmake make ccache libcaf-dev libyaml-cpp-dev libfmt-dev doctest-dev
           libsqlite3-dev libcpp-httplib-dev nlohmann-json3-dev libcli11-dev sqlite3
           libboost-dev libssl-dev openssl curl python3 nodejs librapidcheck-dev
-          help2man dpkg-dev postgresql-15 libpq-dev)
+          help2man dpkg-dev postgresql-15 libpq-dev gnuplot-nox)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -76,6 +76,25 @@ TEST_CASE("candidates() refreshes only the members taken for change since the la
   CHECK(pool.candidates()[0].accepting);
 }
 
+TEST_CASE("refreshed() names the candidates the last candidates() refreshed") {
+  consumer_pool pool;
+  for (auto* n : {"c1", "c2", "c3"})
+    pool.join(consumer(n), false);
+  pool.candidates(); // the rebuild refreshes all
+  CHECK(pool.refreshed() == std::vector<uint32_t>{0, 1, 2});
+  pool.candidates();
+  CHECK(pool.refreshed().empty()); // nothing taken for change
+  pool.find("c3")->inflight = 2;
+  pool.member_of(1).inflight = 1;
+  pool.find("c3"); // twice: named once
+  auto& cs = pool.candidates();
+  CHECK(pool.refreshed() == std::vector<uint32_t>{2, 1}); // in the order taken
+  CHECK(cs[2].inflight == 2);
+  pool.for_each([](consumer_member&) {});
+  pool.candidates();
+  CHECK(pool.refreshed().size() == 3);
+}
+
 TEST_CASE("a lost, asleep or draining member accepts no work") {
   consumer_pool pool;
   pool.join(consumer("c1"), false);

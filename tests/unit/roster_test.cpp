@@ -109,4 +109,27 @@ TEST_CASE("past the limit, the member gone longest is dropped first") {
   CHECK(r.find(member_role::consumer, "c1") != nullptr);
 }
 
+TEST_CASE("a member back or forgotten no longer counts as gone, ties go in name order") {
+  roster r;
+  for (std::size_t i = 0; i < roster::gone_limit; ++i) {
+    auto name = "c" + std::to_string(i);
+    r.joined(consumer(name), 0);
+    r.gone(member_role::consumer, name, presence::lost, "down", 5); // all gone at once
+  }
+  r.joined(consumer("c0"), 6); // back: up again
+  REQUIRE(r.forget("c1"));     // forgotten: gone from the list
+  r.joined(consumer("x1"), 7);
+  r.gone(member_role::consumer, "x1", presence::left, "bye", 8);
+  r.joined(consumer("x2"), 9);
+  r.gone(member_role::consumer, "x2", presence::left, "bye", 10);
+  CHECK(r.entries().size() == roster::gone_limit + 1); // 499 gone + c0 up
+  r.joined(consumer("x3"), 11);
+  r.gone(member_role::consumer, "x3", presence::left, "bye", 12); // 501 gone: one goes
+  CHECK(r.entries().size() == roster::gone_limit + 1);
+  CHECK(r.find(member_role::consumer, "c0") != nullptr);  // up: never dropped
+  CHECK(r.find(member_role::consumer, "c10") == nullptr); // oldest, first by name of c2..c499
+  CHECK(r.find(member_role::consumer, "c100") != nullptr);
+  CHECK(r.find(member_role::consumer, "x3") != nullptr);
+}
+
 }

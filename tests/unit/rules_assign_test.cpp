@@ -3,6 +3,7 @@
 // consistent-hash properties are in rules_hash_test.cpp. No actors.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
@@ -288,6 +289,31 @@ TEST_CASE("a change in the number of members is noticed without members_changed"
   CHECK(assign(a, make_task("noop"), cs) == "c1");
   cs.push_back(candidate{"c2", {"gpu"}, 64, 0, true, test_types()});
   CHECK(assign(a, make_task("noop", priority::normal, {"gpu"}), cs) == "c2");
+}
+
+TEST_CASE("least_loaded with a load index hands out runs of limit/8 from 128 members on") {
+  for (int n : {127, 1000}) {
+    assigner a;
+    a.use(rules_from("version: 1\ndefaults: { strategy: least_loaded, "
+                     "max_inflight_per_consumer: 64 }\n"));
+    a.track_loads(true);
+    auto cs = members(n);
+    std::vector<int> order;
+    for (int k = 0; k < 16 * n; ++k) {
+      auto c = a.choose(make_task("t"), cs);
+      REQUIRE(c.status == choice_status::chosen);
+      ++cs[c.index].inflight;
+      a.load_changed(c.index);
+      order.push_back(c.index);
+      uint32_t lo = 64, hi = 0;
+      for (auto& m : cs)
+        lo = std::min(lo, m.inflight), hi = std::max(hi, m.inflight);
+      REQUIRE(hi - lo <= (n >= 128 ? 8u : 1u)); // even within a run
+    }
+    int run = n >= 128 ? 8 : 1;
+    for (int k = 0; k < 2 * n; ++k) // member i gets tasks i*run .. i*run+run-1, twice round
+      CHECK(order[k] == (k / run) % n);
+  }
 }
 
 } // TEST_SUITE
