@@ -33,6 +33,7 @@ for a in "$@"; do
   esac
 done
 source "$(dirname "$0")/lib/scratch.sh"
+source "$(dirname "$0")/lib/pg.sh"
 DROVER=$BUILD/drover PGSERVER=$BUILD/drover_pg_server
 [[ -x $DROVER ]] || { echo "missing $DROVER: cmake --build $BUILD --target drover" >&2; exit 2; }
 command -v gnuplot >/dev/null || { echo "gnuplot missing: apt-get install gnuplot-nox (tools/setup.sh)" >&2; exit 2; }
@@ -46,31 +47,19 @@ mkdir -p "$OUT"
 DAT=$OUT/curves.dat
 bench_scratch curves
 
-PG_PID=
-stop_pg() { # TERM: drover_pg_server stops PostgreSQL and removes its directory
-  [[ -n $PG_PID ]] || return 0
-  kill -TERM "$PG_PID" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$PG_PID" 2>/dev/null || break; sleep 0.1; done
-  wait "$PG_PID" 2>/dev/null || true
-  PG_PID=
-}
 trap 'set +e; stop_pg; bench_cleanup' EXIT
 PG_DBS=0
 if [[ " ${stores[*]} " == *" postgres "* ]]; then
   [[ -x $PGSERVER ]] || { echo "missing $PGSERVER: cmake --build $BUILD --target drover_pg_server" >&2; exit 2; }
   dbs=()
-  for i in $(seq 40); do dbs+=("--db=curve$i"); done # one fresh database per run
-  "$PGSERVER" "${dbs[@]}" >"$TMP/pg.out" 2>"$TMP/pg.err" &
-  PG_PID=$!
-  PIDS+=("$PG_PID")
-  for _ in $(seq 600); do grep -q '^ready ' "$TMP/pg.out" && break; kill -0 "$PG_PID" 2>/dev/null || break; sleep 0.1; done
-  grep -q '^ready ' "$TMP/pg.out" || { echo "PostgreSQL did not start: $(tail -3 "$TMP/pg.err")" >&2; exit 1; }
+  for i in $(seq 40); do dbs+=("curve$i"); done # one fresh database per run
+  start_pg "$PGSERVER" "${dbs[@]}"
 fi
 store_spec() { # store_spec NAME -> the --store value for a new run
   case $1 in
     memory) echo memory ;;
     sqlite) rm -f "$TMP/run.db"*; echo "sqlite:$TMP/run.db" ;;
-    postgres) awk -v db="curve$PG_DBS" '$1 == "url" && $2 == db {print $3}' "$TMP/pg.out" ;;
+    postgres) pg_url "curve$PG_DBS" ;;
   esac
 }
 

@@ -22,29 +22,18 @@ for a in "$@"; do
   esac
 done
 source "$(dirname "$0")/lib/scratch.sh"
+source "$(dirname "$0")/lib/pg.sh"
 DROVER=$BUILD/drover PGSERVER=$BUILD/drover_pg_server
 for b in "$DROVER" "$PGSERVER"; do
   [[ -x $b ]] || { echo "missing $b: cmake --build $BUILD --target drover drover_pg_server" >&2; exit 2; }
 done
 bench_scratch pg-store
-PG_PID=
-stop_pg() { # TERM: drover_pg_server stops PostgreSQL (fast shutdown) and removes its dir
-  [[ -n $PG_PID ]] || return 0
-  kill -TERM "$PG_PID" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$PG_PID" 2>/dev/null || break; sleep 0.1; done
-  wait "$PG_PID" 2>/dev/null || true
-  PG_PID=
-}
 trap 'set +e; stop_pg; bench_cleanup' EXIT
 
 dbs=()
-for r in $(seq "$ROUNDS"); do dbs+=("--db=bench$r"); done
-"$PGSERVER" "${dbs[@]}" >"$TMP/pg.out" 2>"$TMP/pg.err" &
-PG_PID=$!
-PIDS+=("$PG_PID")
-for _ in $(seq 600); do grep -q '^ready ' "$TMP/pg.out" && break; kill -0 "$PG_PID" 2>/dev/null || break; sleep 0.1; done
-grep -q '^ready ' "$TMP/pg.out" || { echo "PostgreSQL did not start: $(tail -3 "$TMP/pg.err")" >&2; exit 1; }
-url_of() { awk -v db="bench$1" '$1 == "url" && $2 == db {print $3}' "$TMP/pg.out"; }
+for r in $(seq "$ROUNDS"); do dbs+=("bench$r"); done
+start_pg "$PGSERVER" "${dbs[@]}"
+url_of() { pg_url "bench$1"; }
 
 run_one() { # run_one LABEL STORE -> prints tasks/s (empty on failure)
   local label=$1 store=$2 out=$TMP/$1.out
