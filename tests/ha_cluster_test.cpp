@@ -25,9 +25,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-/// The last path segment of a postgres URL: its database.
-std::string db_of(const std::string& url) { return url.substr(url.rfind('/') + 1); }
-
 struct ha_fixture {
   scratch_dir dir;
   std::string url;

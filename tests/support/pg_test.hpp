@@ -7,8 +7,10 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <string>
 
+#include "store/leader_lease.hpp"
 #include "tests/support/pg_server.hpp"
 
 namespace drover::testing {
@@ -28,6 +30,20 @@ inline std::string pg_url_ok() {
   INFO(why);
   REQUIRE_FALSE(url.empty());
   return url;
+}
+
+/// The database name at the end of a URL from pg_url_ok().
+inline std::string db_of(const std::string& url) {
+  return url.substr(url.rfind('/') + 1);
+}
+
+/// Takes (or renews) the lease `l`; REQUIREs that it is ours, returns the epoch.
+inline uint64_t take_lease(leader_lease& l) {
+  auto v = l.acquire_or_renew();
+  INFO(v.err().message);
+  REQUIRE(v);
+  REQUIRE(v->mine);
+  return v->epoch;
 }
 
 } // namespace drover::testing

@@ -18,27 +18,15 @@ using namespace drover::testing;
 
 namespace {
 
-std::string db_of(const std::string& url) {
-  return url.substr(url.rfind('/') + 1);
-}
-
-uint64_t lead(leader_lease& l) {
-  auto v = l.acquire_or_renew();
-  INFO(v.err().message);
-  REQUIRE(v);
-  REQUIRE(v->mine);
-  return v->epoch;
-}
-
 /// Lease a leads at epoch 1, then hands over to b (epoch 2); returns both epochs.
 std::pair<uint64_t, uint64_t> hand_over(const std::string& url) {
   auto la = open_leader_lease(url, "a", "a:1", 60000);
   auto lb = open_leader_lease(url, "b", "b:1", 60000);
   REQUIRE(la);
   REQUIRE(lb);
-  auto a = lead(**la);
+  auto a = take_lease(**la);
   REQUIRE_FALSE((*la)->release());
-  auto b = lead(**lb);
+  auto b = take_lease(**lb);
   REQUIRE(b == a + 1);
   return {a, b};
 }
@@ -61,7 +49,7 @@ TEST_CASE("a deposed leader's schedule writes are fenced off and change nothing"
   DROVER_PG_URL_OR_SKIP(url);
   auto la = open_leader_lease(url, "a", "a:1", 60000);
   REQUIRE(la);
-  auto epoch_a = lead(**la);
+  auto epoch_a = take_lease(**la);
   auto old = open_schedule_store(url);
   REQUIRE(old);
   (*old)->set_fence(epoch_a);
@@ -71,7 +59,7 @@ TEST_CASE("a deposed leader's schedule writes are fenced off and change nothing"
   auto lb = open_leader_lease(url, "b", "b:1", 60000);
   REQUIRE(lb);
   REQUIRE_FALSE((*la)->release());
-  auto epoch_b = lead(**lb);
+  auto epoch_b = take_lease(**lb);
   REQUIRE(epoch_b == epoch_a + 1);
 
   auto saved = (*old)->save(schedule(1, "nightly", 99));

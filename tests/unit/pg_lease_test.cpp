@@ -32,10 +32,6 @@ lease_view try_lease(leader_lease& l) {
   return *v;
 }
 
-std::string db_of(const std::string& url) {
-  return url.substr(url.rfind('/') + 1);
-}
-
 } // namespace
 
 TEST_SUITE("pg") {

@@ -29,18 +29,6 @@ std::unique_ptr<task_store> open_fenced(const std::string& url, uint64_t epoch) 
   return std::move(*s);
 }
 
-uint64_t take_lease(leader_lease& l) {
-  auto v = l.acquire_or_renew();
-  INFO(v.err().message);
-  REQUIRE(v);
-  REQUIRE(v->mine);
-  return v->epoch;
-}
-
-std::string db_of(const std::string& url) {
-  return url.substr(url.rfind('/') + 1);
-}
-
 } // namespace
 
 TEST_SUITE("pg store") {
