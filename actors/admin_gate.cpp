@@ -30,12 +30,11 @@ void audit(caf::scheduled_actor* self, const caf::actor& audit_to, const std::st
 
 } // namespace
 
-caf::error refuse_foreign_admin(caf::scheduled_actor* self, const char* what,
-                                const caf::actor& audit_to) {
+caf::error refuse_foreign_admin(caf::scheduled_actor* self, const char* what) {
   auto& from = self->current_sender();
   if (from && from->node() == self->node())
     return {};
-  audit(self, audit_to,
+  audit(self, caf::actor_cast<caf::actor>(self),
         fmt::format("refused {} from {}: administrative messages are taken only from this "
                     "process (REST with its token, or the registry's door)",
                     what, sender_node(self)));

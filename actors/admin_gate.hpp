@@ -19,11 +19,10 @@
 namespace drover {
 
 /// An error to answer the current administrative message `what` with when
-/// its sender is not in this process, else an empty error. A refusal is
-/// logged and, when `audit_to` (the manager) is set, noted in its events
-/// feed (GET /v1/events, type admin_refused) for the operator to see.
-caf::error refuse_foreign_admin(caf::scheduled_actor* self, const char* what,
-                                const caf::actor& audit_to);
+/// its sender is not in this process, else an empty error. `self` is the
+/// manager: a refusal is logged and noted in its own events feed (GET
+/// /v1/events, type admin_refused) for the operator to see.
+caf::error refuse_foreign_admin(caf::scheduled_actor* self, const char* what);
 
 /// An error to answer `what` with when `expected` (the --token) is set and
 /// `given` differs (compared in constant time), else an empty error;

@@ -116,7 +116,7 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
     },
     // -- administrative: only from this process (actors/admin_gate.hpp) --
     [=](cancel_atom, task_id id) -> caf::result<uint64_t> { // -> version after
-      if (auto refused = refuse_foreign_admin(self, "cancel", caf::actor_cast<caf::actor>(self)))
+      if (auto refused = refuse_foreign_admin(self, "cancel"))
         return refused;
       auto version = cancel_task(self, id);
       flush_changes(self);
@@ -125,14 +125,14 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
       return *version;
     },
     [=](seal_atom, job_atom, job_id id) -> caf::result<job_info> {
-      if (auto refused = refuse_foreign_admin(self, "seal", caf::actor_cast<caf::actor>(self)))
+      if (auto refused = refuse_foreign_admin(self, "seal"))
         return refused;
       auto r = seal_job(self, id);
       flush_changes(self);
       return r;
     },
     [=](cancel_atom, job_atom, job_id id) -> caf::result<uint64_t> {
-      if (auto refused = refuse_foreign_admin(self, "cancel", caf::actor_cast<caf::actor>(self)))
+      if (auto refused = refuse_foreign_admin(self, "cancel"))
         return refused;
       auto n = cancel_job(self, id);
       flush_changes(self);
@@ -146,12 +146,12 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
     },
     // -- rules: parsed by the keeper, swapped here --
     [=](rules_atom, get_atom) -> caf::result<rules_info> {
-      if (auto refused = refuse_foreign_admin(self, "rules get", caf::actor_cast<caf::actor>(self)))
+      if (auto refused = refuse_foreign_admin(self, "rules get"))
         return refused;
       return describe_rules(self->state);
     },
     [=](rules_atom, apply_atom, std::string& yaml, std::string& source) -> caf::result<rules_info> {
-      if (auto refused = refuse_foreign_admin(self, "rules apply", caf::actor_cast<caf::actor>(self)))
+      if (auto refused = refuse_foreign_admin(self, "rules apply"))
         return refused;
       auto rp = self->make_response_promise();
       rp.delegate(self->state.rules_keeper, rules_atom::value, apply_atom::value,
@@ -159,7 +159,7 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
       return caf::delegated<rules_info>{};
     },
     [=](swap_atom, rules_update& next) -> caf::result<rules_info> {
-      if (auto refused = refuse_foreign_admin(self, "rules swap", caf::actor_cast<caf::actor>(self)))
+      if (auto refused = refuse_foreign_admin(self, "rules swap"))
         return refused;
       return swap_rules(self, std::move(next.rules));
     },
@@ -183,7 +183,7 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
     [=](card_atom) { return query_card(self); },
     [=](get_atom, members_atom, const std::string& node) { return query_node(self, node); },
     [=](forget_atom, const std::string& node) -> caf::result<std::vector<node_info>> {
-      if (auto refused = refuse_foreign_admin(self, "forget", caf::actor_cast<caf::actor>(self)))
+      if (auto refused = refuse_foreign_admin(self, "forget"))
         return refused;
       return forget_member(self, node);
     },
@@ -251,7 +251,7 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
     },
     [=](ncommand_atom, const std::string& node, const std::string& kind)
       -> caf::result<node_command> {
-      if (auto refused = refuse_foreign_admin(self, "node command", caf::actor_cast<caf::actor>(self)))
+      if (auto refused = refuse_foreign_admin(self, "node command"))
         return refused;
       return post_command(self, node, kind);
     },

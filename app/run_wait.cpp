@@ -8,15 +8,6 @@
 
 namespace drover {
 
-sigset_t block_stop_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  return set;
-}
-
 namespace {
 
 /// The exit code when a signal stops the process: 1 if its producer's job

@@ -18,6 +18,7 @@
 #include "actors/producer.hpp"
 #include "app/ready_file.hpp"
 #include "app/role_box.hpp"
+#include "core/stop_signals.hpp"
 
 namespace drover {
 
@@ -37,10 +38,6 @@ struct wait_inputs {
   /// other value stops the process with that exit code. May be null.
   std::function<int()> poll;
 };
-
-/// Blocks SIGINT/SIGTERM in every thread (CAF's threads inherit the mask),
-/// so the wait loop can take them with sigtimedwait.
-sigset_t block_stop_signals();
 
 /// The process's exit code: the job's, 1 if a role stopped on its own or a
 /// signal came before the job finished, else 0.

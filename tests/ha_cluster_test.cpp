@@ -23,6 +23,15 @@ using namespace drover;
 using namespace drover::testing;
 using namespace std::chrono_literals;
 
+/// Declares `var` = a fresh database URL, or skips the test (returns) when
+/// PostgreSQL is missing or the two "hosts" 127.0.0.2/127.0.0.3 cannot be bound.
+#define DROVER_HA_OR_SKIP(var)                                     \
+  DROVER_PG_URL_OR_SKIP(var);                                      \
+  if (!loopback_hosts_usable()) {                                  \
+    MESSAGE("SKIPPED: 127.0.0.2/127.0.0.3 cannot be bound here"); \
+    return;                                                        \
+  }
+
 namespace {
 
 struct ha_fixture {
@@ -90,11 +99,7 @@ struct ha_fixture {
 TEST_SUITE("ha_cluster") {
 
 TEST_CASE_FIXTURE(ha_fixture, "SIGKILL of the leader under 20,000 tasks: the standby takes over and every task succeeds once") {
-  DROVER_PG_URL_OR_SKIP(db);
-  if (!loopback_hosts_usable()) {
-    MESSAGE("SKIPPED: 127.0.0.2/127.0.0.3 cannot be bound here");
-    return;
-  }
+  DROVER_HA_OR_SKIP(db);
   start_managers(db);
   start_consumers(2, 32);
   std::vector<uint64_t> jobs;
@@ -133,11 +138,7 @@ TEST_CASE_FIXTURE(ha_fixture, "SIGKILL of the leader under 20,000 tasks: the sta
 }
 
 TEST_CASE_FIXTURE(ha_fixture, "a leader SIGSTOPped for 5 s is replaced, and once continued changes nothing and exits 3") {
-  DROVER_PG_URL_OR_SKIP(db);
-  if (!loopback_hosts_usable()) {
-    MESSAGE("SKIPPED: 127.0.0.2/127.0.0.3 cannot be bound here");
-    return;
-  }
+  DROVER_HA_OR_SKIP(db);
   start_managers(db);
   start_consumers(2, 16);
   auto job = submit_job(a->url(), "sleep", "20", 3000);
@@ -158,11 +159,7 @@ TEST_CASE_FIXTURE(ha_fixture, "a leader SIGSTOPped for 5 s is replaced, and once
 }
 
 TEST_CASE_FIXTURE(ha_fixture, "a leader cut off from PostgreSQL steps down before its lease expires and the standby leads") {
-  DROVER_PG_URL_OR_SKIP(db);
-  if (!loopback_hosts_usable()) {
-    MESSAGE("SKIPPED: 127.0.0.2/127.0.0.3 cannot be bound here");
-    return;
-  }
+  DROVER_HA_OR_SKIP(db);
   auto* pg = shared_pg_server();
   tcp_relay relay{"127.0.0.1", static_cast<uint16_t>(pg->port())};
   REQUIRE(relay.start() == "");
@@ -186,11 +183,7 @@ TEST_CASE_FIXTURE(ha_fixture, "a leader cut off from PostgreSQL steps down befor
 }
 
 TEST_CASE_FIXTURE(ha_fixture, "PostgreSQL restarted mid-run: nothing acknowledged is lost and the cluster carries on") {
-  DROVER_PG_URL_OR_SKIP(db);
-  if (!loopback_hosts_usable()) {
-    MESSAGE("SKIPPED: 127.0.0.2/127.0.0.3 cannot be bound here");
-    return;
-  }
+  DROVER_HA_OR_SKIP(db);
   start_managers(db);
   start_consumers(2, 8);
   auto job = submit_job(a->url(), "sleep", "10", 3000);
@@ -234,11 +227,7 @@ TEST_CASE_FIXTURE(ha_fixture, "PostgreSQL restarted mid-run: nothing acknowledge
 }
 
 TEST_CASE_FIXTURE(ha_fixture, "Python and Node HTTP workers given both URLs follow the leader across a SIGKILL: every task runs and succeeds once") {
-  DROVER_PG_URL_OR_SKIP(db);
-  if (!loopback_hosts_usable()) {
-    MESSAGE("SKIPPED: 127.0.0.2/127.0.0.3 cannot be bound here");
-    return;
-  }
+  DROVER_HA_OR_SKIP(db);
   // A grace like production's (seconds): the new leader keeps the leases
   // of the workers that come back with their results within it.
   start_managers(db, {}, "5000ms");

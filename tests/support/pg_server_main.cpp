@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/stop_signals.hpp"
 #include "tests/support/pg_server.hpp"
 
 using drover::testing::pg_server;
@@ -34,11 +35,7 @@ int main(int argc, char** argv) {
     return 77;
   }
   // Block the stop signals before anything starts, then wait for one.
-  sigset_t stop;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGTERM);
-  sigaddset(&stop, SIGINT);
-  sigprocmask(SIG_BLOCK, &stop, nullptr);
+  auto stop = drover::block_stop_signals();
   pg_server pg;
   if (auto err = pg.start(); !err.empty()) {
     std::fprintf(stderr, "drover_pg_server: %s\n", err.c_str());
