@@ -8,7 +8,9 @@
 # draws OUT/consumers.png, OUT/payload.png and OUT/queued.png with gnuplot.
 # Every run: noop tasks, 4 producers (one job each), capacity 64, one process
 # unless the mode says processes; the base point of each sweep is 64
-# consumers, 16 B payload, nothing queued.
+# consumers, 16 B payload, nothing queued. The consumers sweep also runs
+# spread over 4 processes (lib/spread.sh: registry+manager, two swarm_bench
+# processes with half of the consumers each, one producer), per store.
 #
 #   bash bench/curves.sh [--build-dir=DIR] [--out=DIR] [--tasks=N] [--quick]
 #                        [--stores=memory,sqlite,postgres] [--deep] [--keep]
@@ -34,8 +36,11 @@ for a in "$@"; do
 done
 source "$(dirname "$0")/lib/scratch.sh"
 source "$(dirname "$0")/lib/pg.sh"
-DROVER=$BUILD/drover PGSERVER=$BUILD/drover_pg_server
-[[ -x $DROVER ]] || { echo "missing $DROVER: cmake --build $BUILD --target drover" >&2; exit 2; }
+source "$(dirname "$0")/lib/spread.sh"
+DROVER=$BUILD/drover PGSERVER=$BUILD/drover_pg_server SWARM=$BUILD/swarm_bench
+for b in "$DROVER" "$SWARM"; do
+  [[ -x $b ]] || { echo "missing $b: cmake --build $BUILD --target drover swarm_bench" >&2; exit 2; }
+done
 command -v gnuplot >/dev/null || { echo "gnuplot missing: apt-get install gnuplot-nox (tools/setup.sh)" >&2; exit 2; }
 CONSUMERS=(4 64 1024 10000) PROC_CONSUMERS=(4 16 64) QUEUED=(0 1000000)
 if ((QUICK)); then
@@ -74,6 +79,14 @@ run() {
   [[ $store == postgres ]] && PG_DBS=$((PG_DBS + 1)) # a fresh database per run
   spec=$(store_spec "$store")
   [[ -n $spec ]] || { note "no database left for $store"; return 0; }
+  if [[ $mode == spread ]]; then
+    local row
+    row=$(spread_run "$spec" "$c" "$n" "$p")
+    printf '%s %s %s %s %s %s %s %s\n' "$sweep" "$store" "$mode" "$c" "$p" "$q" "$n" "$row" >>"$DAT"
+    note "$(tail -1 "$DAT")"
+    rm -f "$TMP/run.db"*
+    return 0
+  fi
   args=(simulate --json --producers=4 --consumers="$c" --tasks="$n" --store="$spec"
         --payload-bytes="$p")
   ((q > 0)) && args+=(--queued="$q")
@@ -97,6 +110,9 @@ EOF
 note "N=$N tasks per run; stores: ${stores[*]}; load at start $LOAD_START"
 for s in "${stores[@]}"; do
   for c in "${CONSUMERS[@]}"; do run consumers "$s" one-process "$c" 16 0 "$N"; done
+done
+for s in "${stores[@]}"; do
+  for c in "${CONSUMERS[@]}"; do run consumers "$s" spread "$c" 16 0 "$N"; done
 done
 for c in "${PROC_CONSUMERS[@]}"; do run consumers memory processes "$c" 16 0 "$N"; done
 for s in "${stores[@]}"; do

@@ -40,6 +40,10 @@ scenario make_scenario(const replay_commands& c, const std::string& type,
   scenario s;
   s.name = "simulate";
   s.cluster.store = c.store;
+  // Every task of the run may be queued at once: bounds that refused some
+  // would measure the producers' backoff, not the cluster.
+  for (auto& cap : s.cluster.queues.capacity)
+    cap = std::max<uint64_t>(cap, c.queued + c.tasks);
   if (c.queued > 0) { // first: its tasks get the lowest ids
     job_def j;
     j.name = "backlog";
