@@ -183,6 +183,10 @@ int main(int argc, char** argv) {
   configure_node_links(cfg, a.tls); // as drover run: TLS with certificates
   add_drover_types(cfg);
   tune_scheduler(cfg); // as drover run
+  // A client waiting for one answer at a time: the middleman reads and
+  // deserializes each answer and hands it to this thread itself, one
+  // thread hop fewer than through a deserialization worker.
+  cfg.set("middleman.workers", size_t{0});
   caf::actor_system sys{cfg};
   std::vector<caf::actor> mine; // stopped at the end
   caf::actor mgr;
