@@ -1,5 +1,6 @@
 #include "actors/consumer.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "actors/consumer_state.hpp"
@@ -14,6 +15,34 @@ namespace {
 /// How long an ACK waits for the manager to store it before it is sent again.
 constexpr auto ack_timeout = std::chrono::seconds(30);
 
+int64_t ack_timeout_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(ack_timeout).count();
+}
+
+/// One timer for every ACK in flight, not one per request: a request's own
+/// timeout wakes CAF's clock thread on every ACK, on the path of each task.
+void arm_ack_check(consumer_ptr self) {
+  auto& st = self->state;
+  auto due = st.book.next_due_ms(ack_timeout_ms());
+  if (st.ack_check_armed || !due)
+    return;
+  st.ack_check_armed = true;
+  auto wait = std::max<int64_t>(0, *due - clock_ms(self));
+  self->delayed_send(self, std::chrono::milliseconds(wait), timeout_atom::value,
+                     ack_atom::value);
+}
+
+/// Sends again the reports whose ACK the manager did not confirm in time.
+void check_overdue_acks(consumer_ptr self) {
+  auto& st = self->state;
+  st.ack_check_armed = false;
+  // Not stored in time: send it again (the version check makes a second
+  // copy harmless), now if the manager is still there.
+  if (st.book.resend_overdue(clock_ms(self), ack_timeout_ms()) > 0 && st.manager)
+    flush(self);
+  arm_ack_check(self);
+}
+
 } // namespace
 
 void flush(consumer_ptr self) {
@@ -25,11 +54,13 @@ void flush(consumer_ptr self) {
     self->send(st.manager, started_atom::value, st.opts.info.node, std::move(st.started));
     st.started = {};
   }
-  auto batch = st.book.take_batch();
+  auto batch = st.book.take_batch(clock_ms(self));
   if (!batch)
     return;
   auto seq = batch->seq;
-  self->request(st.manager, ack_timeout, ack_atom::value, st.opts.info.node,
+  // No timeout of its own: check_overdue_acks sends again what is not
+  // confirmed in time.
+  self->request(st.manager, caf::infinite, ack_atom::value, st.opts.info.node,
                 std::move(batch->reports))
     .then(
       [=] {
@@ -37,12 +68,13 @@ void flush(consumer_ptr self) {
         check_drained(self, false); // a drain waits for its results to be stored
       },
       [=](caf::error&) {
-        // Not stored in time: send it again (the version check makes a
-        // second copy harmless), now if the manager is still there.
+        // The manager could not store it: send it again, now if the manager
+        // is still there.
         self->state.book.unconfirmed(seq);
         if (self->state.manager)
           self->send(self, flush_atom::value);
       });
+  arm_ack_check(self);
 }
 
 namespace {
@@ -276,6 +308,7 @@ caf::behavior consumer(consumer_ptr self, consumer_options opts) {
       check_drained(self, false);
     },
     [=](flush_atom) { flush(self); },
+    [=](timeout_atom, ack_atom) { check_overdue_acks(self); },
     [=](nstatus_atom) {
       send_status(self);
       self->delayed_send(self, self->state.opts.status_every, nstatus_atom::value);

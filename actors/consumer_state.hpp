@@ -24,6 +24,7 @@ struct consumer_state {
   epoch_guard epochs;                ///< assignments of a deposed leader are refused
   std::vector<lease_ref> started;    ///< started off the actor, not yet sent
   bool flush_pending = false;
+  bool ack_check_armed = false;      ///< the timer for overdue ACKs runs
   bool heartbeating = false;         ///< the heartbeat timer runs
   const assignment* current = nullptr; ///< the attempt inside an inline handler call
   node_agent agent;                  ///< status reports and commands (node_agent.hpp)

@@ -82,6 +82,17 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
     [=](submit_atom, task_list& list) -> caf::result<list_ack> {
       return submit(self, list);
     },
+    // Submit and wait: one request, answered with the job's progress once
+    // the job is done (a client that wants the result saves the list_ack
+    // and the watch round trip).
+    [=](submit_atom, watch_atom, task_list& list) -> caf::result<job_progress> {
+      // Made first, it answers this request (submit's own stays empty).
+      auto waiter = self->make_response_promise<job_progress>();
+      auto stored = submit(self, list, &waiter);
+      if (stored.flag == caf::rt_error)
+        waiter.deliver(std::move(stored.err));
+      return waiter;
+    },
     [=](lookup_atom, const std::string& origin) { return lookup_run(self->state, origin); },
     // -- consumers --
     [=](ack_atom, const std::string& node, std::vector<task_report>& reports) {
@@ -198,11 +209,7 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
       auto* j = self->state.table.job(id);
       if (j == nullptr)
         return caf::error{ec::unknown_job, "no job " + std::to_string(id)};
-      auto watcher = caf::actor_cast<caf::actor>(self->current_sender());
-      if (j->done)
-        self->send(watcher, job_done_atom::value, progress_of(self->state, *j));
-      else
-        self->state.watchers[id].push_back(watcher);
+      add_watcher(self, *j, caf::actor_cast<caf::actor>(self->current_sender()));
       return caf::unit;
     },
     // -- queries for REST (app/http_backend.cpp) --

@@ -16,14 +16,41 @@ void check_done(manager_ptr self, job_record& j) {
   merge_check(self, j); // a held merge step may be due now
   if (!task_table::complete_if_done(j, now_ms(self)))
     return;
-  auto w = self->state.watchers.find(j.meta.id);
-  if (w == self->state.watchers.end())
+  auto& st = self->state;
+  auto w = st.watchers.find(j.meta.id);
+  auto waiting = st.done_waiters.find(j.meta.id);
+  if (w == st.watchers.end() && waiting == st.done_waiters.end())
     return;
-  auto p = progress_of(self->state, j);
-  for (auto& watcher : w->second)
-    self->send(watcher, job_done_atom::value, p);
-  self->state.watchers.erase(w);
+  auto p = progress_of(st, j);
+  if (waiting != st.done_waiters.end()) {
+    for (auto& rp : waiting->second)
+      rp.deliver(p);
+    st.done_waiters.erase(waiting);
+  }
+  if (w != st.watchers.end()) {
+    for (auto& watcher : w->second)
+      self->send(watcher, job_done_atom::value, p);
+    st.watchers.erase(w);
+  }
 }
+
+void add_watcher(manager_ptr self, job_record& j, caf::actor watcher) {
+  if (j.done)
+    self->send(watcher, job_done_atom::value, progress_of(self->state, j));
+  else
+    self->state.watchers[j.meta.id].push_back(std::move(watcher));
+}
+
+namespace {
+
+void add_waiter(manager_ptr self, job_record& j, job_waiter rp) {
+  if (j.done)
+    rp.deliver(progress_of(self->state, j));
+  else
+    self->state.done_waiters[j.meta.id].push_back(std::move(rp));
+}
+
+} // namespace
 
 namespace {
 
@@ -103,7 +130,7 @@ recovery_counts recover(manager_ptr self, recovered_state& rs) {
   return found;
 }
 
-caf::result<list_ack> submit(manager_ptr self, task_list& list) {
+caf::result<list_ack> submit(manager_ptr self, task_list& list, job_waiter* waiter) {
   auto& st = self->state;
   if (list.origin.empty())
     return caf::error{ec::bad_input, std::string{"a task list needs an origin (job key)"}};
@@ -117,9 +144,12 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
   if (is_new)
     entry.meta = job{jid, list.job_name, list.group, list.origin, 0, false, now_ms(self),
                      list.producer, 0, false};
-  if (auto* l = st.table.list(jid, list.seq))
+  if (auto* l = st.table.list(jid, list.seq)) {
+    if (waiter != nullptr)
+      add_waiter(self, entry, *waiter);
     return list_ack{jid, list.seq, l->first, l->count, entry.meta.created_ms,
                     true}; // re-sent list
+  }
   if (entry.meta.sealed && !entry.meta.cancelled && !st.table.has_lists(jid))
     return caf::error{ec::overloaded, fmt::format("job {} with this key is being stored right "
                                                   "now; ask again in a moment", jid)};
@@ -158,7 +188,10 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
   entry.meta.pushed_ms = now_ms(self);
   auto seq = list.seq;
   auto last = list.last; // a sealed job refuses new lists: unsealed before this one
+  // Submit and wait answers with the job's end instead (its promise is
+  // the one made first; this one then stays empty).
   auto rp = self->make_response_promise<list_ack>();
+  auto wait = waiter != nullptr ? *waiter : job_waiter{};
   self->request(st.opts.store, caf::infinite, put_atom::value, entry.meta, seq,
                 std::move(fresh))
     .then(
@@ -169,10 +202,18 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
           enqueue_new(st, t);
         st.table.add_list(stored_list{jid, seq, first, count}, stored);
         st.stats.tasks += count;
+        // The assignments go out before the answer: a lone task's way to
+        // its consumer is the one a waiting client's latency is made of.
+        dispatch(self);
         auto* j = st.table.job(jid);
         rp.deliver(list_ack{jid, seq, first, count, j ? j->meta.created_ms : 0, false});
-        dispatch(self);
-        if ((j = st.table.job(jid)) != nullptr)
+        if (wait.pending()) {
+          if (j != nullptr)
+            add_waiter(self, *j, wait);
+          else
+            wait.deliver(caf::error{ec::unknown_job, "no job " + std::to_string(jid)});
+        }
+        if (j != nullptr)
           check_done(self, *j);
         flush_changes(self);
       },
@@ -189,6 +230,8 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list) {
         watch_event(self, event_type::store_error, "",
                     fmt::format("storing list {} of job {} failed: {}", seq, jid,
                                 self->system().render(err)));
+        if (wait.pending())
+          wait.deliver(err);
         rp.deliver(std::move(err));
       });
   return rp;

@@ -32,6 +32,9 @@
 
 namespace drover {
 
+/// A submit-and-wait request's answer: the job's progress once it is done.
+using job_waiter = caf::typed_response_promise<job_progress>;
+
 /// How the manager reaches a consumer: its process, and the assignments
 /// collected for it in this dispatch round.
 struct consumer_link {
@@ -43,6 +46,8 @@ struct manager_state {
   manager_options opts;
   task_table table;                          ///< live tasks, jobs, lists, counts per state
   std::unordered_map<job_id, std::vector<caf::actor>> watchers; ///< told job_done, by job
+  /// Submit-and-wait requests, answered with the job's progress once it is done.
+  std::unordered_map<job_id, std::vector<job_waiter>> done_waiters;
   task_queues queues;                        ///< queued (bounded, standby), parked, retries due
   held_tasks held;                           ///< merges and dedupe followers, out of the queues
   admission admissions;                      ///< room reserved for lists on their way to the store
@@ -85,7 +90,12 @@ int64_t now_ms(manager_ptr self);
 /// consumers, in doubt until they report. Returns what it found.
 recovery_counts recover(manager_ptr self, recovered_state& rs);
 /// Stores a list (once per origin+seq) and answers the producer when durable.
-caf::result<list_ack> submit(manager_ptr self, task_list& list);
+/// With a `waiter` (submit and wait: one request, one answer) the sender
+/// is answered by it instead, with the job's progress once the job is done,
+/// or with the error that refused or lost the list.
+caf::result<list_ack> submit(manager_ptr self, task_list& list, job_waiter* waiter = nullptr);
+/// `watcher` gets job_done once `j` is done: now if it is already.
+void add_watcher(manager_ptr self, job_record& j, caf::actor watcher);
 /// Hands pending tasks to consumers with free credit, in batches.
 void dispatch(manager_ptr self);
 /// Puts the tasks no member could take back in the queue, for another look

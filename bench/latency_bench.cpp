@@ -1,6 +1,8 @@
 // W3: latency of one task at a time, submit -> result, as a
-// client of the manager sees it. Each task is its own job of one noop task:
-// submit the list (answered once stored), watch the job, wait for job_done.
+// client of the manager sees it. Each task is its own job of one noop task,
+// sent with submit-and-wait: one request, answered once the job is done.
+// --separate-watch: submit (answered once stored), watch, wait for
+// job_done, as clients did before submit-and-wait.
 // Prints "latency: p50 X us p99 Y us (N tasks)" after a short warm-up.
 //
 //   latency_bench --in-process [--tasks=N]
@@ -9,6 +11,7 @@
 //   latency_bench --registry=HOST:PORT [--tasks=N]
 //       joins a running registry as a producer; the manager and consumer
 //       run in other processes (bench/run.sh starts them)
+//   --separate-watch: submit -> list_ack, watch -> ok, then job_done
 //   --type=T (default noop), --handlers=FILE (in process: the consumer's
 //       users' handlers, e.g. an exec of /bin/true; bench/exec_bench.sh)
 // Exit 0 on success, 1 if a task failed or a wait ran out (10 s each).
@@ -49,6 +52,7 @@ struct args {
   long tasks = 2000;
   std::string type = "noop";
   std::string handlers;
+  bool separate_watch = false;
   tls_files tls; ///< --tls-cert, --tls-key, --tls-ca: join a cluster over mutual TLS
 };
 
@@ -61,6 +65,8 @@ bool parse(int argc, char** argv, args& a) {
       a.registry = s.substr(11);
     else if (s.rfind("--tasks=", 0) == 0)
       a.tasks = std::atol(s.c_str() + 8);
+    else if (s == "--separate-watch")
+      a.separate_watch = true;
     else if (s.rfind("--type=", 0) == 0)
       a.type = s.substr(7);
     else if (s.rfind("--handlers=", 0) == 0)
@@ -92,21 +98,31 @@ bool wait_for_consumer(caf::scoped_actor& self, const caf::actor& mgr) {
   return false;
 }
 
-/// One task, submit to job_done; false with a message on stderr if it failed.
-bool one_task(caf::scoped_actor& self, const caf::actor& mgr, const std::string& origin,
-              const std::string& type, double& took_us) {
-  task_list list;
-  list.origin = origin;
-  list.job_name = "latency";
-  list.group = "default";
-  list.seq = 0;
-  list.last = true;
-  task_spec spec;
-  spec.type = type;
-  list.tasks.push_back(spec);
+bool all_succeeded(const job_progress& p) {
+  return p.by_state[static_cast<int>(task_state::succeeded)] == p.total;
+}
+
+/// Submit and wait: one request, answered once the job is done. The wait is
+/// bounded by the receive's own timeout (a request timeout would wake CAF's
+/// clock thread on every task, in the figure measured).
+bool submit_and_wait(caf::scoped_actor& self, const caf::actor& mgr, task_list list) {
+  bool done = false;
+  auto h = self->request(mgr, caf::infinite, submit_atom::value, watch_atom::value,
+                         std::move(list));
+  caf::blocking_actor::accept_one_cond once;
+  self->varargs_receive(
+    once, h.id(), [&](const job_progress& p) { done = all_succeeded(p); },
+    [&](caf::error& err) {
+      std::fprintf(stderr, "submit: %s\n", self->system().render(err).c_str());
+    },
+    caf::after(wait_limit) >> [&] { std::fprintf(stderr, "no answer within 10 s\n"); });
+  return done;
+}
+
+/// Submit -> list_ack, watch -> ok, then job_done: two round trips.
+bool submit_then_watch(caf::scoped_actor& self, const caf::actor& mgr, task_list list) {
   bool ok = true;
   job_id job = 0;
-  auto t0 = clock_type::now();
   self->request(mgr, wait_limit, submit_atom::value, std::move(list))
     .receive([&](const list_ack& ack) { job = ack.job; },
              [&](caf::error& err) {
@@ -124,11 +140,27 @@ bool one_task(caf::scoped_actor& self, const caf::actor& mgr, const std::string&
   if (!ok)
     return false;
   bool done = false;
-  self->receive(
-    [&](job_done_atom, const job_progress& p) {
-      done = p.by_state[static_cast<int>(task_state::succeeded)] == p.total;
-    },
-    caf::after(wait_limit) >> [&] { std::fprintf(stderr, "no job_done within 10 s\n"); });
+  self->receive([&](job_done_atom, const job_progress& p) { done = all_succeeded(p); },
+                caf::after(wait_limit) >>
+                  [&] { std::fprintf(stderr, "no job_done within 10 s\n"); });
+  return done;
+}
+
+/// One task, submit to job_done; false with a message on stderr if it failed.
+bool one_task(caf::scoped_actor& self, const caf::actor& mgr, const std::string& origin,
+              const std::string& type, bool separate_watch, double& took_us) {
+  task_list list;
+  list.origin = origin;
+  list.job_name = "latency";
+  list.group = "default";
+  list.seq = 0;
+  list.last = true;
+  task_spec spec;
+  spec.type = type;
+  list.tasks.push_back(spec);
+  auto t0 = clock_type::now();
+  bool done = separate_watch ? submit_then_watch(self, mgr, std::move(list))
+                             : submit_and_wait(self, mgr, std::move(list));
   took_us = std::chrono::duration<double, std::micro>(clock_type::now() - t0).count();
   return done;
 }
@@ -139,7 +171,7 @@ int main(int argc, char** argv) {
   args a;
   if (!parse(argc, argv, a)) {
     std::fprintf(stderr, "usage: latency_bench --in-process | --registry=HOST:PORT "
-                         "[--tasks=N] [--type=T] [--handlers=FILE] [--tls-cert=F --tls-key=F --tls-ca=F]\n");
+                         "[--tasks=N] [--separate-watch] [--type=T] [--handlers=FILE] [--tls-cert=F --tls-key=F --tls-ca=F]\n");
     return 2;
   }
   if (auto err = check_tls_files(a.tls)) {
@@ -151,6 +183,10 @@ int main(int argc, char** argv) {
   configure_node_links(cfg, a.tls); // as drover run: TLS with certificates
   add_drover_types(cfg);
   tune_scheduler(cfg); // as drover run
+  // A client waiting for one answer at a time: the middleman reads and
+  // deserializes each answer and hands it to this thread itself, one
+  // thread hop fewer than through a deserialization worker.
+  cfg.set("middleman.workers", size_t{0});
   caf::actor_system sys{cfg};
   std::vector<caf::actor> mine; // stopped at the end
   caf::actor mgr;
@@ -210,7 +246,7 @@ int main(int argc, char** argv) {
     auto prefix = "lat-" + std::to_string(::getpid()) + "-";
     for (long i = 0; i < a.tasks + warmup; ++i) {
       double took = 0;
-      if (!one_task(self, mgr, prefix + std::to_string(i), a.type, took)) {
+      if (!one_task(self, mgr, prefix + std::to_string(i), a.type, a.separate_watch, took)) {
         std::fprintf(stderr, "task %ld did not succeed\n", i);
         return 1;
       }

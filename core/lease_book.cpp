@@ -37,11 +37,11 @@ bool lease_book::finished(task_report r, bool was_started) {
   return true;
 }
 
-std::optional<lease_book::batch> lease_book::take_batch() {
+std::optional<lease_book::batch> lease_book::take_batch(int64_t now_ms) {
   if (unsent_.empty())
     return std::nullopt;
   batch out{next_batch_++, unsent_}; // a copy goes out; the originals wait for confirmed()
-  sent_.emplace(out.seq, std::move(unsent_));
+  sent_.emplace(out.seq, sent_batch{now_ms, std::move(unsent_)});
   unsent_.clear();
   return out;
 }
@@ -54,16 +54,37 @@ void lease_book::unconfirmed(uint64_t seq) {
   auto i = sent_.find(seq);
   if (i == sent_.end())
     return;
-  unsent_.insert(unsent_.begin(), std::make_move_iterator(i->second.begin()),
-                 std::make_move_iterator(i->second.end()));
+  auto& rs = i->second.reports;
+  unsent_.insert(unsent_.begin(), std::make_move_iterator(rs.begin()),
+                 std::make_move_iterator(rs.end()));
   sent_.erase(i);
+}
+
+size_t lease_book::resend_overdue(int64_t now_ms, int64_t timeout_ms) {
+  // Batches are numbered as they are sent: the overdue ones come first.
+  auto end = sent_.begin();
+  std::vector<task_report> again;
+  size_t batches = 0;
+  for (; end != sent_.end() && now_ms - end->second.sent_ms >= timeout_ms; ++end, ++batches)
+    again.insert(again.end(), std::make_move_iterator(end->second.reports.begin()),
+                 std::make_move_iterator(end->second.reports.end()));
+  sent_.erase(sent_.begin(), end);
+  unsent_.insert(unsent_.begin(), std::make_move_iterator(again.begin()),
+                 std::make_move_iterator(again.end()));
+  return batches;
+}
+
+std::optional<int64_t> lease_book::next_due_ms(int64_t timeout_ms) const {
+  if (sent_.empty())
+    return std::nullopt;
+  return sent_.begin()->second.sent_ms + timeout_ms; // the oldest
 }
 
 void lease_book::resend_all() {
   std::vector<task_report> all;
-  for (auto& [seq, batch] : sent_) // oldest first
-    all.insert(all.end(), std::make_move_iterator(batch.begin()),
-               std::make_move_iterator(batch.end()));
+  for (auto& [seq, b] : sent_) // oldest first
+    all.insert(all.end(), std::make_move_iterator(b.reports.begin()),
+               std::make_move_iterator(b.reports.end()));
   sent_.clear();
   all.insert(all.end(), std::make_move_iterator(unsent_.begin()),
              std::make_move_iterator(unsent_.end()));
@@ -77,16 +98,16 @@ std::vector<lease_ref> lease_book::held() const {
     out.push_back(lease_ref{id, lease});
   for (auto& r : unsent_)
     out.push_back(lease_ref{r.id, r.lease});
-  for (auto& [seq, batch] : sent_)
-    for (auto& r : batch)
+  for (auto& [seq, b] : sent_)
+    for (auto& r : b.reports)
       out.push_back(lease_ref{r.id, r.lease});
   return out;
 }
 
 size_t lease_book::unconfirmed_reports() const {
   size_t n = unsent_.size();
-  for (auto& [seq, batch] : sent_)
-    n += batch.size();
+  for (auto& [seq, b] : sent_)
+    n += b.reports.size();
   return n;
 }
 

@@ -33,17 +33,26 @@ public:
   /// kept) if the attempt was dropped while it ran.
   bool finished(task_report r, bool was_started);
 
-  /// Reports waiting to be sent, as batch `seq`: a copy goes out, the
-  /// originals are kept until confirmed(seq). None if nothing waits.
+  /// Reports waiting to be sent, as batch `seq` sent at `now_ms`: a copy
+  /// goes out, the originals are kept until confirmed(seq). None if nothing
+  /// waits.
   struct batch {
     uint64_t seq = 0;
     std::vector<task_report> reports;
   };
-  std::optional<batch> take_batch();
+  std::optional<batch> take_batch(int64_t now_ms);
   /// The manager stored batch `seq`: its reports are forgotten.
   void confirmed(uint64_t seq);
-  /// Batch `seq` was not confirmed (time-out): send it again.
+  /// Batch `seq` was not confirmed (the manager answered with an error):
+  /// send it again.
   void unconfirmed(uint64_t seq);
+  /// Every batch sent `timeout_ms` or longer before `now_ms` and not
+  /// confirmed goes back to the front of the reports to send, oldest first
+  /// (its answer was lost, or never came). Returns how many batches.
+  size_t resend_overdue(int64_t now_ms, int64_t timeout_ms);
+  /// When the oldest batch still waiting for its confirmation is overdue;
+  /// none if nothing waits.
+  std::optional<int64_t> next_due_ms(int64_t timeout_ms) const;
   /// A new manager (or the same after a break): every report not
   /// confirmed is sent again.
   void resend_all();
@@ -57,7 +66,11 @@ public:
 private:
   std::unordered_map<task_id, uint64_t> running_; ///< id -> lease
   std::vector<task_report> unsent_;
-  std::map<uint64_t, std::vector<task_report>> sent_; ///< batch -> reports, oldest first
+  struct sent_batch {
+    int64_t sent_ms = 0;
+    std::vector<task_report> reports;
+  };
+  std::map<uint64_t, sent_batch> sent_; ///< by batch seq, oldest first
   uint64_t next_batch_ = 1;
 };
 

@@ -222,4 +222,93 @@ TEST_CASE_FIXTURE(manager_fixture, "a watcher hears when the job is done") {
   CHECK(done);
 }
 
+namespace {
+
+task_list one_list(uint32_t n, const std::string& origin = "p1_job") {
+  task_list list;
+  list.origin = origin;
+  list.job_name = "test";
+  list.last = true;
+  task_spec spec;
+  spec.type = "noop";
+  list.tasks.assign(n, spec);
+  return list;
+}
+
+/// What the answer to request `id` is, if it came: progress or error.
+struct answer {
+  bool came = false;
+  job_progress progress;
+  caf::error err;
+};
+
+answer answer_to(caf::scoped_actor& self, caf::message_id id) {
+  answer a;
+  caf::blocking_actor::accept_one_cond once;
+  self->varargs_receive(
+    once, id,
+    [&](const job_progress& p) {
+      a.came = true;
+      a.progress = p;
+    },
+    [&](caf::error& e) {
+      a.came = true;
+      a.err = e;
+    },
+    caf::after(std::chrono::seconds(0)) >> [] {});
+  return a;
+}
+
+} // namespace
+
+TEST_CASE_FIXTURE(manager_fixture, "submit and wait is answered once, with the progress of the finished job") {
+  auto c1 = join("c1", 10);
+  auto req = self->request(mgr, caf::infinite, submit_atom::value, watch_atom::value,
+                           one_list(3));
+  sched.run();
+  REQUIRE(c1->tasks.size() == 3); // stored and assigned
+  CHECK_FALSE(answer_to(self, req.id()).came); // no list_ack: the job's end is the answer
+  std::vector<task_report> first{task_report{c1->tasks[0].id, c1->tasks[0].lease,
+                                             task_outcome::succeeded, "done", 1}};
+  report("c1", first);
+  CHECK_FALSE(answer_to(self, req.id()).came); // two still run
+  auto rest = ok_all(*c1);
+  rest.erase(rest.begin());
+  report("c1", rest);
+  auto a = answer_to(self, req.id());
+  REQUIRE(a.came);
+  CHECK_FALSE(a.err);
+  CHECK(a.progress.total == 3);
+  CHECK(count(a.progress, task_state::succeeded) == 3);
+  // The same list again (a client's retry): answered at once, stored once.
+  auto again = self->request(mgr, caf::infinite, submit_atom::value, watch_atom::value,
+                             one_list(3));
+  sched.run();
+  auto b = answer_to(self, again.id());
+  REQUIRE(b.came);
+  CHECK(b.progress.job == a.progress.job);
+  CHECK(count(b.progress, task_state::succeeded) == 3);
+  CHECK(st().table.size() == 0); // nothing new was stored or is pending
+}
+
+TEST_CASE_FIXTURE(manager_fixture, "submit and wait answers a refused list with the error") {
+  auto req = self->request(mgr, caf::infinite, submit_atom::value, watch_atom::value,
+                           one_list(1, ""));
+  sched.run();
+  auto a = answer_to(self, req.id());
+  REQUIRE(a.came);
+  REQUIRE(a.err);
+  CHECK(sys.render(a.err).find("origin") != std::string::npos);
+  submit(1, "noop", 1, "sealed_job"); // sealed: a second list is refused
+  auto late = one_list(1, "sealed_job");
+  late.seq = 1;
+  auto req2 = self->request(mgr, caf::infinite, submit_atom::value, watch_atom::value,
+                            std::move(late));
+  sched.run();
+  auto b = answer_to(self, req2.id());
+  REQUIRE(b.came);
+  CHECK(b.err);
+  CHECK(st().done_waiters.empty()); // nothing left waiting for a job that will not come
+}
+
 } // TEST_SUITE

@@ -146,6 +146,36 @@ TEST_CASE_FIXTURE(reconnect_fixture, "a consumer keeps its results while the man
   CHECK(reg->registrations == 2);
 }
 
+TEST_CASE_FIXTURE(reconnect_fixture, "an ACK the live manager never confirms is sent again after 30 s, then no more once confirmed") {
+  reg->current = mgr1;
+  m1->confirm = false; // its answers are lost; the link stays up
+  auto c = keep(spawn_consumer(sys, options()));
+  sched.run();
+  self->send(c, assign_atom::value,
+             std::vector<assignment>{assignment{1, 10, 1, 0, "echo", "a"}});
+  sched.run();
+  REQUIRE(m1->acks.size() == 1);
+  advance(10s);
+  self->send(c, assign_atom::value, // a second batch, 10 s younger
+             std::vector<assignment>{assignment{2, 20, 1, 0, "echo", "b"}});
+  sched.run();
+  REQUIRE(m1->acks.size() == 2);
+  advance(19999ms);
+  CHECK(m1->acks.size() == 2); // not yet: 30 s after the first was sent
+  m1->confirm = true; // answers get through from now on
+  advance(1ms);
+  REQUIRE(m1->acks.size() == 3); // the first again, under its own lease
+  CHECK(m1->acks[2].id == 1);
+  CHECK(m1->acks[2].lease == 10);
+  advance(10s); // the second, 30 s old now
+  REQUIRE(m1->acks.size() == 4);
+  CHECK(m1->acks[3].id == 2);
+  advance(120s); // both confirmed: nothing is sent again, no timer keeps running
+  CHECK(m1->acks.size() == 4);
+  CHECK(sched.clock().schedule().empty());
+  CHECK(alive(c));
+}
+
 TEST_CASE_FIXTURE(reconnect_fixture, "the registry is reached again at its address with backoff") {
   reg->current = mgr1;
   auto reg2_box = std::make_shared<registry_box>();

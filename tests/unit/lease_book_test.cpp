@@ -27,13 +27,13 @@ TEST_SUITE("lease book") {
 TEST_CASE("a sent report is held until the manager confirms it stored") {
   lease_book b;
   CHECK(b.finished(ok(1, 5), false));
-  auto sent = b.take_batch();
+  auto sent = b.take_batch(0);
   REQUIRE(sent);
   CHECK(sent->seq != 0);
   REQUIRE(sent->reports.size() == 1);
   CHECK(sent->reports[0].result == "r1");
   CHECK(holds(b, 1, 5)); // sent, not yet stored: still ours to re-report
-  CHECK_FALSE(b.take_batch()); // nothing new to send
+  CHECK_FALSE(b.take_batch(0)); // nothing new to send
   b.confirmed(sent->seq);
   CHECK(b.held().empty());
 }
@@ -41,14 +41,14 @@ TEST_CASE("a sent report is held until the manager confirms it stored") {
 TEST_CASE("after a reconnect every unconfirmed report is sent again, oldest first") {
   lease_book b;
   b.finished(ok(1, 5), false);
-  auto first = b.take_batch();
+  auto first = b.take_batch(0);
   REQUIRE(first);
   b.finished(ok(2, 7), false);
-  REQUIRE(b.take_batch());
+  REQUIRE(b.take_batch(0));
   b.finished(ok(3, 9), false); // finished while the manager was away: never sent
   b.confirmed(first->seq);
   b.resend_all();
-  auto again = b.take_batch();
+  auto again = b.take_batch(0);
   REQUIRE(again);
   REQUIRE(again->reports.size() == 2);
   CHECK(again->reports[0].id == 2);
@@ -58,17 +58,50 @@ TEST_CASE("after a reconnect every unconfirmed report is sent again, oldest firs
 TEST_CASE("a batch not confirmed in time goes back to the front of the next one") {
   lease_book b;
   b.finished(ok(1, 5), false);
-  auto first = b.take_batch();
+  auto first = b.take_batch(0);
   REQUIRE(first);
   auto s1 = first->seq;
   b.finished(ok(2, 6), false);
   b.unconfirmed(s1);
-  auto next = b.take_batch();
+  auto next = b.take_batch(0);
   REQUIRE(next);
   REQUIRE(next->reports.size() == 2);
   CHECK(next->reports[0].id == 1);
   b.unconfirmed(s1); // late: already moved, changes nothing
   CHECK(b.unconfirmed_reports() == 2);
+}
+
+TEST_CASE("batches unconfirmed past the timeout are sent again, oldest first, the rest wait") {
+  lease_book b;
+  CHECK_FALSE(b.next_due_ms(1000)); // nothing sent: no check needed
+  b.finished(ok(1, 5), false);
+  auto first = b.take_batch(100);
+  b.finished(ok(2, 6), false);
+  auto second = b.take_batch(600);
+  b.finished(ok(3, 7), false);
+  auto third = b.take_batch(900);
+  REQUIRE((first && second && third));
+  b.confirmed(second->seq); // answered; only the other two are overdue later
+  REQUIRE(b.next_due_ms(1000));
+  CHECK(*b.next_due_ms(1000) == 1100);
+  CHECK(b.resend_overdue(1099, 1000) == 0); // not yet
+  CHECK(b.resend_overdue(1100, 1000) == 1);
+  CHECK(*b.next_due_ms(1000) == 1900); // the third, sent at 900
+  b.finished(ok(4, 8), false); // finished meanwhile: after the re-sent one
+  auto again = b.take_batch(1100);
+  REQUIRE(again);
+  REQUIRE(again->reports.size() == 2);
+  CHECK(again->reports[0].id == 1);
+  CHECK(again->reports[1].id == 4);
+  CHECK(b.resend_overdue(5000, 1000) == 2); // the third and the re-sent one
+  auto last = b.take_batch(5000);
+  REQUIRE(last);
+  REQUIRE(last->reports.size() == 3);
+  CHECK(last->reports[0].id == 3); // the oldest batch first
+  CHECK(last->reports[1].id == 1);
+  CHECK(last->reports[2].id == 4);
+  b.confirmed(first->seq); // a late answer to a re-sent batch changes nothing
+  CHECK(b.unconfirmed_reports() == 3);
 }
 
 TEST_CASE("a running attempt is held, an aborted one is forgotten and its report dropped") {
