@@ -68,6 +68,7 @@ wait_text() {
   return 1
 }
 record() { echo "$2" >>"$RES/$1"; }
+source "$HERE/lib/ready.sh" # wait_ready, ready_get
 
 "$DROVER" certs init "$TMP/pki" --node=manager,c1,c2,producer,bench >/dev/null || exit 1
 tls_of() { # tls_of MODE NODE: the flags of NODE in MODE (off: none)

@@ -68,33 +68,7 @@ wait_text() {
   return 1
 }
 
-# wait_ready FILE SECONDS [PID]: waits for a --ready-file (written whole,
-# then renamed into place, once every role of the process is up); 1 if it
-# did not appear in time or PID exited first.
-wait_ready() {
-  local file=$1 deadline=$((SECONDS + $2)) pid=${3:-}
-  while ((SECONDS < deadline)); do
-    [[ -s $file ]] && return 0
-    if [[ -n $pid ]] && ! kill -0 "$pid" 2>/dev/null; then
-      [[ -s $file ]]
-      return
-    fi
-    sleep 0.01
-  done
-  return 1
-}
-
-# ready_get FILE KEY [KEY...]: a field of a ready file, e.g.
-# `ready_get m.ready registry` or `ready_get m.ready recovered unfinished`.
-ready_get() {
-  python3 - "$@" <<'PY'
-import json, sys
-v = json.load(open(sys.argv[1]))
-for k in sys.argv[2:]:
-    v = v[k] if isinstance(v, dict) else None
-print("" if v is None else v)
-PY
-}
+source "$(dirname "${BASH_SOURCE[0]}")/ready.sh" # wait_ready, ready_get
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 

@@ -8,17 +8,7 @@
 # (submit to the last ACK), p50/p99 submit -> done of an even sample of
 # 1,000 tasks read back from the manager's REST API.
 
-# spread_wait FILE SECONDS PID: until FILE is non-empty; false if PID died
-# or the time ran out.
-spread_wait() {
-  local i
-  for ((i = 0; i < $2 * 10; i++)); do
-    [[ -s $1 ]] && return 0
-    kill -0 "$3" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
+source "$(dirname "${BASH_SOURCE[0]}")/ready.sh" # wait_ready, ready_get
 
 spread_run() {
   local spec=$1 c=$2 n=$3 bytes=$4 dir=$TMP/spread mgr pids=() ep http ok=1 tput
@@ -28,14 +18,14 @@ spread_run() {
     --store="$spec" --log-level=warn --ready-file="$dir/m.ready" >"$dir/m.out" 2>"$dir/m.err" &
   mgr=$!
   PIDS+=("$mgr")
-  if ! spread_wait "$dir/m.ready" 30 "$mgr"; then
+  if ! wait_ready "$dir/m.ready" 30 "$mgr"; then
     note "spread: the manager did not start ($(tail -1 "$dir/m.err"))"
     kill "$mgr" 2>/dev/null
     echo "0 0 0 0"
     return 0
   fi
-  ep=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["registry"])' "$dir/m.ready")
-  http=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["http"])' "$dir/m.ready")
+  ep=$(ready_get "$dir/m.ready" registry)
+  http=$(ready_get "$dir/m.ready" http)
   local half=$((c / 2)) name count
   for name in a b; do
     count=$half
@@ -45,7 +35,7 @@ spread_run() {
     pids+=($!)
     PIDS+=($!)
   done
-  spread_wait "$dir/a.ready" 120 "${pids[0]}" && spread_wait "$dir/b.ready" 120 "${pids[1]}" || ok=0
+  wait_ready "$dir/a.ready" 120 "${pids[0]}" && wait_ready "$dir/b.ready" 120 "${pids[1]}" || ok=0
   if ((ok)); then
     timeout -k 5 "${RUN_TIMEOUT:-1200}" "$DROVER" run --role=producer --registry="$ep" \
       --tasks="$n" --type=noop --payload="$(head -c "$bytes" /dev/zero | tr '\0' x)" \
