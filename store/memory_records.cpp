@@ -5,31 +5,38 @@
 
 namespace drover {
 
-bool split_task(const task& t, stored_spec& spec, stored_progress& progress) {
-  spec.job = t.job;
-  spec.created_ms = t.created_ms;
-  spec.type = t.spec.type;
-  spec.payload = t.spec.payload;
-  spec.key = t.spec.key;
-  spec.tags = t.spec.tags.empty() ? compact_string{} : compact_string{join_tags(t.spec.tags)};
-  spec.dedupe_key = t.spec.dedupe_key;
-  spec.timeout_ms = t.spec.timeout_ms;
-  spec.max_attempts = t.spec.max_attempts;
-  spec.prio = t.spec.prio;
-  spec.state = t.state;
-  progress.version = t.version;
-  progress.lease_version = t.lease_version;
-  progress.assigned_ms = t.assigned_ms;
-  progress.started_ms = t.started_ms;
-  progress.finished_ms = t.finished_ms;
-  progress.consumer = t.consumer;
-  progress.result = t.result;
-  progress.attempt = t.attempt;
+void store_spec(const task& t, stored_spec& into) {
+  into.job = t.job;
+  into.created_ms = t.created_ms;
+  into.type = t.spec.type;
+  into.payload = t.spec.payload;
+  into.key = t.spec.key;
+  if (!t.spec.tags.empty())
+    into.tags = join_tags(t.spec.tags);
+  into.dedupe_key = t.spec.dedupe_key;
+  into.timeout_ms = t.spec.timeout_ms;
+  into.max_attempts = t.spec.max_attempts;
+  into.prio = t.spec.prio;
+  into.state = t.state;
+}
+
+void store_progress(const task& t, stored_progress& into) {
+  into.version = t.version;
+  into.lease_version = t.lease_version;
+  into.assigned_ms = t.assigned_ms;
+  into.started_ms = t.started_ms;
+  into.finished_ms = t.finished_ms;
+  into.consumer = t.consumer;
+  into.result = t.result;
+  into.attempt = t.attempt;
+}
+
+bool has_progress(const task& t) {
   const stored_progress none;
-  return progress.version != none.version || progress.lease_version != none.lease_version
-         || progress.assigned_ms != none.assigned_ms || progress.started_ms != none.started_ms
-         || progress.finished_ms != none.finished_ms || !progress.consumer.empty()
-         || !progress.result.empty() || progress.attempt != none.attempt;
+  return t.version != none.version || t.lease_version != none.lease_version
+         || t.assigned_ms != none.assigned_ms || t.started_ms != none.started_ms
+         || t.finished_ms != none.finished_ms || !t.consumer.empty() || !t.result.empty()
+         || t.attempt != none.attempt;
 }
 
 task join_task(task_id id, const stored_spec& spec, const stored_progress* progress) {

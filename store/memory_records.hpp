@@ -42,9 +42,13 @@ struct stored_progress {
 
 static_assert(sizeof(stored_spec) <= 72, "a queued task's record in memory_store (W5)");
 
-/// Splits `t` into its parts; false if its progress is all defaults (then
-/// `progress` need not be kept).
-bool split_task(const task& t, stored_spec& spec, stored_progress& progress);
+/// The parts of `t`, written into entries in place (no temporaries: this is
+/// on the path of every stored task).
+void store_spec(const task& t, stored_spec& into);
+void store_progress(const task& t, stored_progress& into);
+/// Whether any field of `t` that stored_progress keeps differs from its
+/// default: only then need the progress part be kept.
+bool has_progress(const task& t);
 /// The task `id` whose parts these are; `progress` nullptr: all defaults.
 task join_task(task_id id, const stored_spec& spec, const stored_progress* progress);
 

@@ -56,12 +56,10 @@ error memory_store::put_tasks(const job& j, uint32_t seq,
   stored_list l{j.id, seq, tasks.empty() ? 0 : tasks.front().id,
                 static_cast<uint32_t>(tasks.size())};
   lists_.emplace(key, l);
-  stored_spec spec;
-  stored_progress progress;
   for (const auto& t : tasks) {
-    if (split_task(t, spec, progress))
-      progress_.emplace(t.id, std::move(progress));
-    specs_.emplace(t.id, std::move(spec));
+    store_spec(t, specs_.emplace(t.id).first->second);
+    if (has_progress(t))
+      store_progress(t, progress_.emplace(t.id).first->second);
     max_task_id_ = std::max(max_task_id_, t.id);
   }
   return {};
@@ -90,10 +88,12 @@ error memory_store::put_job(const job& j) {
 error memory_store::apply(const std::vector<task_change>& changes) {
   for (const auto& c : changes) {
     auto it = specs_.find(c.id);
-    auto* known = it == specs_.end() ? nullptr : progress_.get(c.id);
-    if (it != specs_.end() && (known == nullptr ? 0 : known->version) < c.version) {
+    auto p = it == specs_.end() ? progress_.end() : progress_.find(c.id);
+    if (it != specs_.end() && (p == progress_.end() ? 0 : p->second.version) < c.version) {
       it->second.state = c.state;
-      auto& t = progress_.emplace(c.id).first->second;
+      if (p == progress_.end()) // the first change that reaches it
+        p = progress_.emplace(c.id).first;
+      auto& t = p->second;
       t.version = c.version;
       t.attempt = c.attempt;
       t.lease_version = c.lease_version;
