@@ -40,8 +40,12 @@ struct helper_read {
       // the file while a manager loads it (this store is its only writer);
       // the same highest id confirms both read the same table.
       task_id seen = 0;
-      ok = query_max_id(db, seen) == SQLITE_DONE && seen == max_id
-           && read_unfinished_range(db, first, last, tasks) == SQLITE_DONE;
+      try {
+        ok = query_max_id(db, seen) == SQLITE_DONE && seen == max_id
+             && read_unfinished_range(db, first, last, tasks) == SQLITE_DONE;
+      } catch (...) { // out of memory: the main connection reads it instead
+        ok = false;
+      }
       sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
     }
     sqlite3_close(db);
@@ -82,18 +86,19 @@ int read_unfinished(sqlite3* db, const std::string& path, task_id max_id, std::s
   upper.tasks.reserve(expected / 2 + expected / 8);
   std::thread helper;
   try {
-    helper = std::thread{[&] {
-      try {
-        upper.run(path, mid + 1, max_id, max_id);
-      } catch (...) { // out of memory: the main connection reads it instead
-        upper.ok = false;
-      }
-    }};
+    helper = std::thread{[&] { upper.run(path, mid + 1, max_id, max_id); }};
   } catch (const std::system_error&) { // no thread to be had: one connection reads all
     return read_unfinished_range(db, 0, max_id, out);
   }
-  int rc = read_unfinished_range(db, 0, mid, out);
-  helper.join();
+  struct joined { // also when the read below throws (out of memory)
+    std::thread& t;
+    ~joined() { t.join(); }
+  };
+  int rc = SQLITE_DONE;
+  {
+    joined until_done{helper};
+    rc = read_unfinished_range(db, 0, mid, out);
+  }
   if (rc != SQLITE_DONE)
     return rc;
   if (!upper.ok)
