@@ -112,10 +112,11 @@ error sqlite_store::load_jobs(recovered_state& out) {
 // throughput (measured).
 error sqlite_store::load_counts(recovered_state& out) {
   int rc = each_row(db_, "SELECT job, state, count(*) FROM tasks "
-                         "WHERE state >= 3 GROUP BY job, state", [&](sqlite3_stmt* st) {
+                         "WHERE state >= 3 GROUP BY job, state ORDER BY job, state",
+                    [&](sqlite3_stmt* st) {
     auto job = static_cast<job_id>(sqlite3_column_int64(st, 0));
     auto state = sqlite3_column_int(st, 1);
-    if (out.counts.empty() || out.counts.back().job != job) // grouped: ascending by job
+    if (out.counts.empty() || out.counts.back().job != job) // ascending by job
       out.counts.push_back(job_counts{job, {}});
     if (state >= 0 && state < task_state_count)
       out.counts.back().by_state[state] = static_cast<uint64_t>(sqlite3_column_int64(st, 2));
@@ -141,7 +142,7 @@ error sqlite_store::load_tasks(recovered_state& out) {
     into.job = c.job;
     for (int s = 0; s < task_state_count; ++s)
       if (is_terminal(static_cast<task_state>(s)))
-        into.by_state[s] = c.by_state[s];
+        into.by_state[s] += c.by_state[s];
   }
   out.counts.clear();
   out.counts.reserve(counts.size());
