@@ -39,7 +39,7 @@ error memory_store::put_tasks(const job& j, uint32_t seq,
     if (auto err = tags_are_storable(tasks))
       return err;
     for (const auto& t : tasks)
-      if (tasks_.count(t.id) != 0)
+      if (specs_.count(t.id) != 0)
         return {ec::bad_input, "task " + std::to_string(t.id) + " is already stored"};
     if (!ids_are_distinct(tasks))
       return {ec::bad_input, "a task id appears twice in the list"};
@@ -57,10 +57,16 @@ error memory_store::put_tasks(const job& j, uint32_t seq,
                 static_cast<uint32_t>(tasks.size())};
   lists_.emplace(key, l);
   for (const auto& t : tasks) {
-    tasks_.emplace(t.id, t);
+    store_spec(t, specs_.emplace(t.id).first->second);
+    if (has_progress(t))
+      store_progress(t, progress_.emplace(t.id).first->second);
     max_task_id_ = std::max(max_task_id_, t.id);
   }
   return {};
+}
+
+task memory_store::whole(task_id id, const stored_spec& spec) const {
+  return join_task(id, spec, progress_.get(id));
 }
 
 void memory_store::update_job(job& stored, const job& j) {
@@ -81,10 +87,13 @@ error memory_store::put_job(const job& j) {
 
 error memory_store::apply(const std::vector<task_change>& changes) {
   for (const auto& c : changes) {
-    auto it = tasks_.find(c.id);
-    if (it != tasks_.end() && it->second.version < c.version) {
-      auto& t = it->second;
-      t.state = c.state;
+    auto it = specs_.find(c.id);
+    auto p = it == specs_.end() ? progress_.end() : progress_.find(c.id);
+    if (it != specs_.end() && (p == progress_.end() ? 0 : p->second.version) < c.version) {
+      it->second.state = c.state;
+      if (p == progress_.end()) // the first change that reaches it
+        p = progress_.emplace(c.id).first;
+      auto& t = p->second;
       t.version = c.version;
       t.attempt = c.attempt;
       t.lease_version = c.lease_version;
@@ -113,29 +122,23 @@ result<recovered_state> memory_store::load() {
   for (const auto& [key, l] : lists_)
     out.lists.push_back(l);
   std::map<job_id, job_counts> counts;
-  std::vector<const task*> open;
-  for (const auto& [id, t] : tasks_) {
+  specs_.for_each([&](task_id id, const stored_spec& t) { // ids ascending
     auto& c = counts[t.job];
     c.job = t.job;
     ++c.by_state[static_cast<int>(t.state)];
     if (!is_terminal(t.state))
-      open.push_back(&t);
-  }
+      out.unfinished.push_back(whole(id, t));
+  });
   for (const auto& [id, c] : counts)
     out.counts.push_back(c);
-  std::sort(open.begin(), open.end(),
-            [](const task* a, const task* b) { return a->id < b->id; });
-  out.unfinished.reserve(open.size());
-  for (const auto* t : open)
-    out.unfinished.push_back(*t);
   return out;
 }
 
 result<task_with_events> memory_store::get(task_id id) {
-  auto it = tasks_.find(id);
-  if (it == tasks_.end())
+  auto* spec = specs_.get(id);
+  if (spec == nullptr)
     return {ec::unknown_task, "no task " + std::to_string(id) + " in the store"};
-  task_with_events out{it->second, {}};
+  task_with_events out{whole(id, *spec), {}};
   if (auto e = events_.find(id); e != events_.end())
     out.events = e->second;
   return out;
@@ -149,9 +152,10 @@ result<task_page> memory_store::list_tasks(const task_query& q) {
   std::vector<task_id> ids;
   if (is_filtered(q)) { // a scan of every task: the memory store is for tests and small runs
     std::vector<task_id> all;
-    for (auto& [id, t] : tasks_)
-      if (matches(q, t))
+    specs_.for_each([&](task_id id, const stored_spec& t) {
+      if (matches(q, whole(id, t)))
         all.push_back(id);
+    });
     std::sort(all.begin(), all.end());
     out.total = all.size();
     for (auto i = q.offset; i < all.size() && ids.size() < q.limit; ++i)
@@ -166,16 +170,16 @@ result<task_page> memory_store::list_tasks(const task_query& q) {
               [](const stored_list& a, const stored_list& b) { return a.first < b.first; });
     for (const auto& l : lists)
       for (auto id = l.first; id < l.first + l.count; ++id) {
-        auto t = tasks_.find(id);
-        if (t == tasks_.end() || t->second.state != q.state)
+        auto* t = specs_.get(id);
+        if (t == nullptr || t->state != q.state)
           continue;
         if (out.total++ >= q.offset && ids.size() < q.limit)
           ids.push_back(id);
       }
   }
   for (auto id : ids)
-    if (auto t = tasks_.find(id); t != tasks_.end())
-      out.tasks.push_back(summary_of(t->second, q.max_result));
+    if (auto* t = specs_.get(id))
+      out.tasks.push_back(summary_of(whole(id, *t), q.max_result));
   return out;
 }
 

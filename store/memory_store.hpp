@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/id_table.hpp"
+#include "store/memory_records.hpp"
 #include "store/task_store.hpp"
 
 namespace drover {
@@ -27,10 +28,15 @@ public:
 private:
   /// The columns a known job's later writes change (as sqlite's upsert).
   static void update_job(job& stored, const job& j);
+  /// Task `id` whole, from its parts; `spec` is its entry in specs_.
+  task whole(task_id id, const stored_spec& spec) const;
   std::map<job_id, job> jobs_;                       // ordered: load() lists by id
   std::unordered_map<std::string, job_id> origins_;  // the UNIQUE(origin) of sqlite
   std::map<std::pair<job_id, uint32_t>, stored_list> lists_;
-  id_table<task> tasks_;  // dense pages: no node per task (W5); tasks are never erased
+  // A task in two parts (store/memory_records.hpp), in dense pages: no node
+  // per task (W5). progress_ holds only tasks a change reached. Never erased.
+  id_table<stored_spec> specs_;
+  id_table<stored_progress> progress_;
   std::unordered_map<task_id, std::vector<task_event>> events_;
   task_id max_task_id_ = 0;
   uint64_t epoch_ = 0;  // loads so far

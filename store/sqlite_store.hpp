@@ -50,8 +50,8 @@ private:
   error write_changes(const std::vector<task_change>& changes);
   error commit_or_rollback(error err, const char* what);
   error load_jobs(recovered_state& out);
+  error load_counts(recovered_state& out); // the terminal rows, before load_tasks()
   error load_tasks(recovered_state& out);
-  error load_counts(recovered_state& out); // after load_tasks()
   /// The ids of q's page and the total it is a page of; SQLITE_DONE or the error.
   int page_ids(const task_query& q, std::vector<task_id>& ids, uint64_t& total);
   /// page_ids() of a search or of every job (store/sqlite_task_search.cpp).

@@ -1,6 +1,6 @@
-// sqlite_store's reads: the recovery view of load() (one scan per table,
-// columns read straight into the vectors), get() for GET /v1/tasks/{id} and
-// list_tasks() for GET /v1/jobs/{id}/tasks.
+// sqlite_store's reads: the recovery view of load() (the terminal rows
+// counted, the open ones read on two connections: sqlite_task_load.hpp),
+// get() for GET /v1/tasks/{id} and list_tasks() for GET /v1/jobs/{id}/tasks.
 #include "store/sqlite_store.hpp"
 
 #include <sqlite3.h>
@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "store/sqlite_schema.hpp"
+#include "store/sqlite_task_load.hpp"
 #include "store/task_columns.hpp"
 
 namespace drover {
@@ -62,7 +63,7 @@ result<recovered_state> sqlite_store::load() {
   });
   if (rc != SQLITE_DONE)
     err = fail("cannot read the manager epoch");
-  err || (err = load_jobs(out)) || (err = load_tasks(out)) || (err = load_counts(out));
+  err || (err = load_jobs(out)) || (err = load_counts(out)) || (err = load_tasks(out));
   sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr); // a read: nothing to lose
   if (err)
     return err;
@@ -102,39 +103,52 @@ error sqlite_store::load_jobs(recovered_state& out) {
   return rc == SQLITE_DONE ? error{} : fail("cannot read jobs");
 }
 
-error sqlite_store::load_tasks(recovered_state& out) {
-  int64_t open = 0;
-  int rc = each_row(db_, "SELECT count(*) FROM tasks WHERE state < 3",
-                    [&](sqlite3_stmt* st) { open = sqlite3_column_int64(st, 0); });
-  out.unfinished.reserve(static_cast<size_t>(open)); // tasks are large: no regrowth
-  const std::string sql =
-    "SELECT " + task_column_list() + " FROM tasks WHERE state < 3 ORDER BY id";
-  if (rc == SQLITE_DONE)
-    rc = each_row(db_, sql.c_str(), [&](sqlite3_stmt* st) {
-      read_task(st, out.unfinished.emplace_back());
-    });
-  return rc == SQLITE_DONE ? error{} : fail("cannot read unfinished tasks");
-}
-
-// Open tasks are counted from out.unfinished, already in memory; SQL groups
-// only the terminal rows. A GROUP BY over all rows sorts every open task as
-// well: a third of load() at 1 M pending tasks. An index on (job, state)
-// would avoid the sort but costs ~40% of apply() throughput (measured).
+// The terminal rows are counted first: with each job's total they say how
+// many open rows to expect, so the read reserves once (a count(*) of the open
+// rows would be one more scan of the table). SQL groups only the terminal
+// rows: a GROUP BY over all rows sorts every open task as well (a third of
+// load() at 1 M pending tasks); the open ones are counted from memory. An
+// index on (job, state) would avoid the sort but costs ~40% of apply()
+// throughput (measured).
 error sqlite_store::load_counts(recovered_state& out) {
-  auto counts = count_unfinished(out.unfinished);
   int rc = each_row(db_, "SELECT job, state, count(*) FROM tasks "
-                         "WHERE state >= 3 GROUP BY job, state", [&](sqlite3_stmt* st) {
+                         "WHERE state >= 3 GROUP BY job, state ORDER BY job, state",
+                    [&](sqlite3_stmt* st) {
     auto job = static_cast<job_id>(sqlite3_column_int64(st, 0));
     auto state = sqlite3_column_int(st, 1);
-    auto& c = counts[job];
-    c.job = job;
+    if (out.counts.empty() || out.counts.back().job != job) // ascending by job
+      out.counts.push_back(job_counts{job, {}});
     if (state >= 0 && state < task_state_count)
-      c.by_state[state] = static_cast<uint64_t>(sqlite3_column_int64(st, 2));
+      out.counts.back().by_state[state] = static_cast<uint64_t>(sqlite3_column_int64(st, 2));
   });
+  return rc == SQLITE_DONE ? error{} : fail("cannot count tasks");
+}
+
+error sqlite_store::load_tasks(recovered_state& out) {
+  uint64_t stored = 0, ended = 0;
+  for (const auto& j : out.jobs)
+    stored += j.total;
+  for (const auto& c : out.counts)
+    for (int s = 0; s < task_state_count; ++s)
+      ended += is_terminal(static_cast<task_state>(s)) ? c.by_state[s] : 0;
+  auto expected = std::min<uint64_t>(stored > ended ? stored - ended : 0, out.max_task_id);
+  int rc = read_unfinished(db_, path_, out.max_task_id, static_cast<size_t>(expected),
+                           out.unfinished);
+  if (rc != SQLITE_DONE)
+    return fail("cannot read unfinished tasks");
+  auto counts = count_unfinished(out.unfinished);
+  for (const auto& c : out.counts) { // the terminal ones
+    auto& into = counts[c.job];
+    into.job = c.job;
+    for (int s = 0; s < task_state_count; ++s)
+      if (is_terminal(static_cast<task_state>(s)))
+        into.by_state[s] += c.by_state[s];
+  }
+  out.counts.clear();
   out.counts.reserve(counts.size());
   for (const auto& [job, c] : counts)
     out.counts.push_back(c);
-  return rc == SQLITE_DONE ? error{} : fail("cannot count tasks");
+  return {};
 }
 
 result<task_with_events> sqlite_store::get(task_id id) {

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/tag_check.hpp"
 #include "store/task_store.hpp"
 
 namespace drover::task_columns_detail {
@@ -81,26 +82,8 @@ void each_column(F&& f) {
   std::apply([&](const auto&... c) { (f(c), ...); }, columns);
 }
 
-// Tags are identifiers, so a comma-joined text keeps them readable in the
-// sqlite3 shell; put_tasks refuses a tag with a comma (tags_are_storable).
-inline std::string join_tags(const std::vector<std::string>& tags) {
-  std::string out;
-  for (const auto& t : tags) {
-    if (!out.empty())
-      out += ',';
-    out += t;
-  }
-  return out;
-}
-
-inline std::vector<std::string> split_tags(std::string_view s) {
-  std::vector<std::string> out;
-  while (!s.empty()) {
-    auto comma = s.find(',');
-    out.emplace_back(s.substr(0, comma));
-    s = comma == std::string_view::npos ? std::string_view{} : s.substr(comma + 1);
-  }
-  return out;
-}
+// Tags are stored comma-joined (store/tag_check.hpp).
+using drover::join_tags;
+using drover::split_tags;
 
 } // namespace drover::task_columns_detail

@@ -26,10 +26,15 @@ namespace {
 
 // -- one value in and out of SQLite, by the field's type -----------------------
 
+// The length first: most text columns of a queued task are empty and then
+// need no second call (a restart reads every open task's columns, W6). The
+// file is UTF-8, so neither call converts the value and the pointer stays valid.
 std::string_view column_bytes(sqlite3_stmt* st, int col) {
+  auto n = sqlite3_column_bytes(st, col);
+  if (n <= 0)
+    return {};
   auto p = static_cast<const char*>(sqlite3_column_blob(st, col));
-  return p ? std::string_view{p, static_cast<size_t>(sqlite3_column_bytes(st, col))}
-           : std::string_view{};
+  return p ? std::string_view{p, static_cast<size_t>(n)} : std::string_view{};
 }
 
 template <class T>
@@ -56,10 +61,15 @@ void read_value(sqlite3_stmt* st, int col, T& v) {
     v = static_cast<T>(sqlite3_column_int(st, col));
   else if constexpr (std::is_integral_v<T>)
     v = static_cast<T>(sqlite3_column_int64(st, col));
-  else if constexpr (std::is_same_v<T, std::vector<std::string>>)
-    v = split_tags(column_bytes(st, col));
-  else
-    v = column_bytes(st, col);
+  else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+    auto text = column_bytes(st, col);
+    if (!text.empty() || !v.empty())
+      v = split_tags(text);
+  } else {
+    auto text = column_bytes(st, col);
+    if (!text.empty() || !v.empty()) // an empty field stays as it is: no temporary
+      v = text;
+  }
 }
 
 // -- the SQL the list generates -------------------------------------------------
