@@ -92,11 +92,18 @@ job_page query_jobs(manager_ptr self, uint64_t offset, uint32_t limit) {
 std::vector<node_info> query_members(manager_ptr self) {
   auto& st = self->state;
   std::vector<node_info> out;
+  auto info_of = [](const member_info& m, bool lost, uint64_t inflight, bool active) {
+    node_info n;
+    n.member = m;
+    n.state = lost ? node_state::lost : node_state::up;
+    n.inflight = inflight;
+    n.active = active;
+    return n;
+  };
   for (auto& [node, c] : st.consumers.members())
-    out.push_back(node_info{c.info, c.grace.lost() ? node_state::lost : node_state::up, c.inflight, 0});
+    out.push_back(info_of(c.info, c.grace.lost(), c.inflight, false));
   for (auto& [node, p] : st.producers.members())
-    out.push_back(node_info{p.info, p.grace.lost() ? node_state::lost : node_state::up, 0, 0,
-                            st.producers.is_active(node)});
+    out.push_back(info_of(p.info, p.grace.lost(), 0, st.producers.is_active(node)));
   return out;
 }
 
