@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -19,64 +20,48 @@
 
 namespace drover {
 
-namespace wire_detail {
+/// The batches that cross packed, each with its pair of functions.
+template <class T>
+struct wire_packing : std::false_type {};
+template <>
+struct wire_packing<task_spec> : std::true_type {
+  static std::string pack(const std::vector<task_spec>& xs) { return pack_specs(xs); }
+  static auto unpack(std::string_view b) { return unpack_specs(b); }
+};
+template <>
+struct wire_packing<assignment> : std::true_type {
+  static std::string pack(const std::vector<assignment>& xs) { return pack_assignments(xs); }
+  static auto unpack(std::string_view b) { return unpack_assignments(b); }
+};
+template <>
+struct wire_packing<task_report> : std::true_type {
+  static std::string pack(const std::vector<task_report>& xs) { return pack_reports(xs); }
+  static auto unpack(std::string_view b) { return unpack_reports(b); }
+};
 
-template <class Inspector>
-constexpr bool saves = std::is_base_of<caf::serializer, Inspector>::value;
-template <class Inspector>
-constexpr bool loads = std::is_base_of<caf::deserializer, Inspector>::value;
-
-template <class Inspector, class T, class Pack>
-caf::error save(Inspector& f, const std::vector<T>& xs, Pack pack) {
-  auto bytes = pack(xs);
+template <class Inspector, class T>
+typename std::enable_if<wire_packing<T>::value
+                          && std::is_base_of<caf::serializer, Inspector>::value,
+                        caf::error>::type
+inspect(Inspector& f, std::vector<T>& xs) {
+  auto bytes = wire_packing<T>::pack(xs);
   return f(bytes);
 }
 
-template <class Inspector, class T, class Unpack>
-caf::error load(Inspector& f, std::vector<T>& xs, Unpack unpack) {
+/// A malformed batch from a peer fails that message's deserialization.
+template <class Inspector, class T>
+typename std::enable_if<wire_packing<T>::value
+                          && std::is_base_of<caf::deserializer, Inspector>::value,
+                        caf::error>::type
+inspect(Inspector& f, std::vector<T>& xs) {
   std::string bytes;
   if (auto err = f(bytes))
     return err;
-  auto got = unpack(bytes);
+  auto got = wire_packing<T>::unpack(bytes);
   if (!got)
     return caf::make_error(caf::sec::invalid_argument, got.err().message);
   xs = std::move(*got);
   return {};
-}
-
-} // namespace wire_detail
-
-template <class Inspector>
-typename std::enable_if<wire_detail::saves<Inspector>, caf::error>::type
-inspect(Inspector& f, std::vector<task_spec>& xs) {
-  return wire_detail::save(f, xs, pack_specs);
-}
-template <class Inspector>
-typename std::enable_if<wire_detail::loads<Inspector>, caf::error>::type
-inspect(Inspector& f, std::vector<task_spec>& xs) {
-  return wire_detail::load(f, xs, unpack_specs);
-}
-
-template <class Inspector>
-typename std::enable_if<wire_detail::saves<Inspector>, caf::error>::type
-inspect(Inspector& f, std::vector<assignment>& xs) {
-  return wire_detail::save(f, xs, pack_assignments);
-}
-template <class Inspector>
-typename std::enable_if<wire_detail::loads<Inspector>, caf::error>::type
-inspect(Inspector& f, std::vector<assignment>& xs) {
-  return wire_detail::load(f, xs, unpack_assignments);
-}
-
-template <class Inspector>
-typename std::enable_if<wire_detail::saves<Inspector>, caf::error>::type
-inspect(Inspector& f, std::vector<task_report>& xs) {
-  return wire_detail::save(f, xs, pack_reports);
-}
-template <class Inspector>
-typename std::enable_if<wire_detail::loads<Inspector>, caf::error>::type
-inspect(Inspector& f, std::vector<task_report>& xs) {
-  return wire_detail::load(f, xs, unpack_reports);
 }
 
 } // namespace drover

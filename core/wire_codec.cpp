@@ -138,6 +138,21 @@ constexpr uint8_t rep_result = 8;
 constexpr uint8_t rep_log = 16;
 constexpr uint8_t rep_known = rep_outcome_mask | rep_not_retryable | rep_result | rep_log;
 
+/// The frame every batch shares: an item count, then the items, nothing after.
+template <class T, class ReadItem>
+result<std::vector<T>> unpack_all(std::string_view bytes, const char* what, ReadItem read_item) {
+  reader r{bytes, what};
+  std::vector<T> out;
+  auto n = r.count();
+  out.reserve(n);
+  for (size_t i = 0; i < n && !r.failed(); ++i)
+    read_item(r, out);
+  r.done();
+  if (r.failed())
+    return r.err();
+  return out;
+}
+
 } // namespace
 
 std::string pack_specs(const std::vector<task_spec>& specs) {
@@ -175,18 +190,14 @@ std::string pack_specs(const std::vector<task_spec>& specs) {
 }
 
 result<std::vector<task_spec>> unpack_specs(std::string_view bytes) {
-  reader r{bytes, "a packed task list"};
-  std::vector<task_spec> out;
-  auto n = r.count();
-  out.reserve(n);
-  for (size_t i = 0; i < n && !r.failed(); ++i) {
+  return unpack_all<task_spec>(bytes, "a packed task list", [](reader& r, auto& out) {
     auto flags = r.byte();
     if (flags & spec_same) {
       if (out.empty())
         r.fail("its first task refers to a previous one");
       else
         out.push_back(out.back());
-      continue;
+      return;
     }
     task_spec s;
     auto prio = flags >> spec_prio_shift;
@@ -215,11 +226,7 @@ result<std::vector<task_spec>> unpack_specs(std::string_view bytes) {
         s.tags.emplace_back(r.text());
     }
     out.push_back(std::move(s));
-  }
-  r.done();
-  if (r.failed())
-    return r.err();
-  return out;
+  });
 }
 
 std::string pack_assignments(const std::vector<assignment>& batch) {
@@ -248,12 +255,8 @@ std::string pack_assignments(const std::vector<assignment>& batch) {
 }
 
 result<std::vector<assignment>> unpack_assignments(std::string_view bytes) {
-  reader r{bytes, "a packed assignment batch"};
-  std::vector<assignment> out;
-  auto n = r.count();
-  out.reserve(n);
   uint64_t prev_id = 0, prev_lease = 0;
-  for (size_t i = 0; i < n && !r.failed(); ++i) {
+  return unpack_all<assignment>(bytes, "a packed assignment batch", [&](reader& r, auto& out) {
     auto flags = r.byte();
     if (flags & ~as_known)
       r.fail("an assignment has unknown flags " + std::to_string(flags));
@@ -269,7 +272,7 @@ result<std::vector<assignment>> unpack_assignments(std::string_view bytes) {
     else
       a.timeout_ms = r.varint32();
     if (r.failed())
-      break;
+      return;
     if (flags & as_same_type)
       a.type = out.back().type;
     else
@@ -277,11 +280,7 @@ result<std::vector<assignment>> unpack_assignments(std::string_view bytes) {
     if (flags & as_payload)
       a.payload = r.text();
     out.push_back(std::move(a));
-  }
-  r.done();
-  if (r.failed())
-    return r.err();
-  return out;
+  });
 }
 
 std::string pack_reports(const std::vector<task_report>& reports) {
@@ -304,12 +303,8 @@ std::string pack_reports(const std::vector<task_report>& reports) {
 }
 
 result<std::vector<task_report>> unpack_reports(std::string_view bytes) {
-  reader r{bytes, "a packed report batch"};
-  std::vector<task_report> out;
-  auto n = r.count();
-  out.reserve(n);
   uint64_t prev_id = 0, prev_lease = 0;
-  for (size_t i = 0; i < n && !r.failed(); ++i) {
+  return unpack_all<task_report>(bytes, "a packed report batch", [&](reader& r, auto& out) {
     auto flags = r.byte();
     if (flags & ~rep_known)
       r.fail("a report has unknown flags " + std::to_string(flags));
@@ -327,11 +322,7 @@ result<std::vector<task_report>> unpack_reports(std::string_view bytes) {
     if (flags & rep_log)
       rep.log = r.text();
     out.push_back(std::move(rep));
-  }
-  r.done();
-  if (r.failed())
-    return r.err();
-  return out;
+  });
 }
 
 } // namespace drover
