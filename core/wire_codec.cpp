@@ -63,6 +63,13 @@ public:
     }
     return fail("a number is larger than 64 bits"), 0;
   }
+  /// An item's flag byte; a bit outside `known` is refused.
+  uint8_t flags(uint8_t known, const char* item) {
+    auto b = byte();
+    if (b & ~known)
+      fail(std::string{item} + " has unknown flags " + std::to_string(b));
+    return b;
+  }
   uint32_t varint32() {
     auto v = varint();
     if (v > std::numeric_limits<uint32_t>::max())
@@ -257,9 +264,7 @@ std::string pack_assignments(const std::vector<assignment>& batch) {
 result<std::vector<assignment>> unpack_assignments(std::string_view bytes) {
   uint64_t prev_id = 0, prev_lease = 0;
   return unpack_all<assignment>(bytes, "a packed assignment batch", [&](reader& r, auto& out) {
-    auto flags = r.byte();
-    if (flags & ~as_known)
-      r.fail("an assignment has unknown flags " + std::to_string(flags));
+    auto flags = r.flags(as_known, "an assignment");
     assignment a;
     a.id = r.delta(prev_id);
     a.lease = r.delta(prev_lease);
@@ -305,9 +310,7 @@ std::string pack_reports(const std::vector<task_report>& reports) {
 result<std::vector<task_report>> unpack_reports(std::string_view bytes) {
   uint64_t prev_id = 0, prev_lease = 0;
   return unpack_all<task_report>(bytes, "a packed report batch", [&](reader& r, auto& out) {
-    auto flags = r.byte();
-    if (flags & ~rep_known)
-      r.fail("a report has unknown flags " + std::to_string(flags));
+    auto flags = r.flags(rep_known, "a report");
     task_report rep;
     auto outcome = flags & rep_outcome_mask;
     if (outcome > static_cast<uint8_t>(task_outcome::timed_out))
