@@ -13,6 +13,7 @@
 #include <caf/all.hpp>
 
 #include "actors/protocol_compact.hpp" // inspect() for task's compact strings
+#include "actors/protocol_wire.hpp" // batches of specs, assignments, reports packed
 #include "core/errors.hpp"
 #include "core/manager_snapshot.hpp"
 #include "core/membership.hpp"
@@ -119,17 +120,8 @@ struct list_ack {
   bool resent = false;     ///< stored before: this answers the same list again
 };
 
-/// One task leased to a consumer; `lease` is the version ACKs must name.
-struct assignment {
-  task_id id = 0;
-  uint64_t lease = 0;
-  uint32_t attempt = 1;
-  uint32_t timeout_ms = 0;
-  std::string type;
-  std::string payload;
-};
-
-// task_report and lease_ref (a consumer's reports) live in core/task.hpp.
+// assignment (core/assignment.hpp), task_report and lease_ref (core/task.hpp):
+// what a consumer gets and reports; core/wire_codec.hpp packs batches of them.
 
 /// Job progress: counts per state, plus tasks that no member can take.
 struct job_progress {

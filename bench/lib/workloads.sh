@@ -24,17 +24,23 @@ w12_gearmand() { # server + 2 workers + 1 client: the peer of W1 and W2
   stop_gearman
 }
 
-w2_drover() { # registry+manager, 2 consumers, producer: 4 processes
-  local r=$1 tag=w2.$r c1 c2
-  if start_manager "$tag" memory && start_consumer "$tag" c1 && c1=$CONS_PID &&
+w2_drover() { # W2 on the memory store, then on sqlite (the default store): 4 processes each
+  w2_cluster "$1" memory W2.drover memory
+  w2_cluster "$1" sqlite W2s.drover "sqlite:$TMP/w2s.$1.db"
+  rm -f "$TMP/w2s.$1.db" "$TMP/w2s.$1.db-wal" "$TMP/w2s.$1.db-shm"
+}
+
+w2_cluster() { # w2_cluster ROUND LABEL KEY STORE: registry+manager, 2 consumers, producer
+  local r=$1 tag=w2.$2.$1 key=$3 store=$4 c1 c2
+  if start_manager "$tag" "$store" && start_consumer "$tag" c1 && c1=$CONS_PID &&
      start_consumer "$tag" c2 && c2=$CONS_PID; then
     timeout -k 5 120 "$DROVER" run --role=producer --registry="$MGR_EP" --tasks="$N_TP" \
       --type=noop >"$TMP/$tag.prod.out" 2>"$TMP/$tag.prod.err"
     local t
     t=$(throughput_of "$TMP/$tag.prod.out")
-    [[ -n $t ]] && record W2.drover "$t" || fail W2.drover "no throughput line (see $TMP/$tag.prod.err)"
+    [[ -n $t ]] && record "$key" "$t" || fail "$key" "no throughput line (see $TMP/$tag.prod.err)"
   else
-    fail W2.drover "cluster did not start (see $TMP/$tag.*.err)"
+    fail "$key" "cluster did not start (see $TMP/$tag.*.err)"
   fi
   stop "${c1:-}"; stop "${c2:-}"; stop "$MGR_PID"
 }
