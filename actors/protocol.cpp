@@ -5,15 +5,19 @@
 namespace drover {
 
 void add_drover_types(caf::actor_system_config& cfg) {
+  // Batches of task specs, assignments and reports cross packed
+  // (actors/protocol_wire.hpp). Their type names say so: a peer of a build
+  // that sends them field by field names them without "packed", so CAF
+  // refuses its messages as an unknown type instead of misreading them.
   cfg.add_message_type<member_info>("drover::member_info")
-    .add_message_type<task_spec>("drover::task_spec")
+    .add_message_type<task_spec>("drover::task_spec.packed")
     .add_message_type<task>("drover::task")
     .add_message_type<job>("drover::job")
-    .add_message_type<task_list>("drover::task_list")
+    .add_message_type<task_list>("drover::task_list.packed")
     .add_message_type<list_ack>("drover::list_ack")
     .add_message_type<job_resume>("drover::job_resume")
-    .add_message_type<assignment>("drover::assignment")
-    .add_message_type<task_report>("drover::task_report")
+    .add_message_type<assignment>("drover::assignment.packed")
+    .add_message_type<task_report>("drover::task_report.packed")
     .add_message_type<lease_ref>("drover::lease_ref")
     .add_message_type<job_progress>("drover::job_progress")
     .add_message_type<rules_info>("drover::rules_info")

@@ -233,7 +233,10 @@ caf::behavior registry(registry_ptr self, registry_options opts) {
       for (auto& [key, m] : st.members) {
         auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                     m.last_seen.time_since_epoch()).count();
-        out.push_back(node_info{m.info, node_state::up, 0, ms + st.opts.wall_offset_ms});
+        node_info n;
+        n.member = m.info;
+        n.last_heartbeat_ms = ms + st.opts.wall_offset_ms;
+        out.push_back(std::move(n));
       }
       return out;
     },
