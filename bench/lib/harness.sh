@@ -157,11 +157,11 @@ start_manager() {
   [[ -n $MGR_EP ]]
 }
 
-# start_consumer TAG NODE: a consumer process joined to MGR_EP (its ready
-# file appears once it registered); sets CONS_PID.
+# start_consumer TAG NODE [FLAGS...]: a consumer process joined to MGR_EP
+# (its ready file appears once it registered); sets CONS_PID.
 start_consumer() {
   spawn "$TMP/$1.$2.out" "$TMP/$1.$2.err" "$DROVER" run --role=consumer \
-    --registry="$MGR_EP" --node="$2" --ready-file="$TMP/$1.$2.ready"
+    --registry="$MGR_EP" --node="$2" --ready-file="$TMP/$1.$2.ready" "${@:3}"
   CONS_PID=$SPAWNED
   wait_ready "$TMP/$1.$2.ready" 15 "$CONS_PID"
 }
