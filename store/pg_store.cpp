@@ -31,6 +31,28 @@ std::string session_sql(durability d) {
          + ") ON COMMIT DELETE ROWS";
 }
 
+/// The COPY text of a group of changes: the newest change of each task for
+/// drover_changes, and every event for the events table.
+std::pair<std::string, std::string> copy_text_of(const std::vector<task_change>& changes) {
+  auto winner = newest_changes(changes);
+  std::string rows, events;
+  rows.reserve(changes.size() * 64);
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const auto& c = changes[i];
+    if (winner[i])
+      append_change_copy(rows, c);
+    // Events are a log, kept even when the guard skips the columns: a stale
+    // ACK is recorded without moving the task's version.
+    if (c.event == event_kind::none)
+      continue;
+    events += std::to_string(c.id) + '\t' + std::to_string(static_cast<int>(c.event)) + '\t'
+              + std::to_string(c.version) + '\t' + std::to_string(c.event_ms) + '\t';
+    copy_bytea(events, c.detail);
+    events += '\n';
+  }
+  return {std::move(rows), std::move(events)};
+}
+
 } // namespace
 
 pg_store::pg_store(std::unique_ptr<pg_connection> c, const store_options& o, int64_t writer)
@@ -111,10 +133,17 @@ error pg_store::read(const std::function<error()>& body) {
 error pg_store::put_tasks(const job& j, uint32_t seq, const std::vector<task>& tasks) {
   if (auto err = tags_are_storable(tasks))
     return err;
-  return write("storing a task list", [&] { return write_tasks(j, seq, tasks); });
+  // Made before BEGIN: building the text of large payloads can take longer
+  // than the session's idle-in-transaction limit, which ends the session.
+  std::string rows;
+  rows.reserve(tasks.size() * 160);
+  for (const auto& t : tasks)
+    append_task_copy(rows, t);
+  return write("storing a task list", [&] { return write_tasks(j, seq, tasks, rows); });
 }
 
-error pg_store::write_tasks(const job& j, uint32_t seq, const std::vector<task>& tasks) {
+error pg_store::write_tasks(const job& j, uint32_t seq, const std::vector<task>& tasks,
+                           const std::string& rows) {
   pg_params jp;
   jp.add(static_cast<int64_t>(j.id)).add(j.name).add(j.group);
   if (j.origin.empty()) // NULL: UNIQUE allows any number of unnamed jobs
@@ -141,10 +170,6 @@ error pg_store::write_tasks(const job& j, uint32_t seq, const std::vector<task>&
     return std::move(r).err();
   if (r->affected() == 0 || tasks.empty())
     return {}; // a re-sent list: acknowledged again, not stored twice
-  std::string rows;
-  rows.reserve(tasks.size() * 160);
-  for (const auto& t : tasks)
-    append_task_copy(rows, t);
   return conn_->copy_in("COPY tasks FROM STDIN", rows);
 }
 
@@ -169,6 +194,7 @@ error pg_store::apply(const std::vector<task_change>& changes) {
   if (changes.empty())
     return {};
   auto group = ++group_; // one number for every retry of this group
+  auto [rows, events] = copy_text_of(changes); // before BEGIN, as put_tasks' rows
   return write("storing task changes", [&]() -> error {
     // Recorded in the same transaction: if this group committed already (a
     // retry after the COMMIT reply was lost), the row says so and nothing
@@ -182,27 +208,11 @@ error pg_store::apply(const std::vector<task_change>& changes) {
       return std::move(r).err();
     if (r->affected() == 0)
       return {};
-    return write_changes(changes);
+    return write_changes(rows, events);
   });
 }
 
-error pg_store::write_changes(const std::vector<task_change>& changes) {
-  auto winner = newest_changes(changes);
-  std::string rows, events;
-  rows.reserve(changes.size() * 64);
-  for (size_t i = 0; i < changes.size(); ++i) {
-    const auto& c = changes[i];
-    if (winner[i])
-      append_change_copy(rows, c);
-    // Events are a log, kept even when the guard skips the columns: a stale
-    // ACK is recorded without moving the task's version.
-    if (c.event == event_kind::none)
-      continue;
-    events += std::to_string(c.id) + '\t' + std::to_string(static_cast<int>(c.event)) + '\t'
-              + std::to_string(c.version) + '\t' + std::to_string(c.event_ms) + '\t';
-    copy_bytea(events, c.detail);
-    events += '\n';
-  }
+error pg_store::write_changes(const std::string& rows, const std::string& events) {
   static const std::string copy_changes =
     "COPY drover_changes(" + pg_change_column_list() + ") FROM STDIN";
   // The version guard: an older or replayed change leaves the row alone.

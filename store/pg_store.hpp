@@ -61,8 +61,12 @@ private:
   /// Runs `body` (reads only), retrying as above.
   error read(const std::function<error()>& body);
   error retrying(const std::function<error()>& attempt);
-  error write_tasks(const job& j, uint32_t seq, const std::vector<task>& tasks);
-  error write_changes(const std::vector<task_change>& changes);
+  /// `rows`: the tasks as COPY text, made before the transaction opens.
+  error write_tasks(const job& j, uint32_t seq, const std::vector<task>& tasks,
+                    const std::string& rows);
+  /// `rows`, `events`: the changes' COPY text (copy_text_of), made before
+  /// the transaction opens.
+  error write_changes(const std::string& rows, const std::string& events);
   error load_into(recovered_state& out);
   error page_into(const task_query& q, task_page& out);
 
