@@ -159,6 +159,28 @@ void run(consumer_ptr self, assignment& a, std::vector<exec_request>& to_handler
 
 } // namespace
 
+bool start_waiting(consumer_ptr self) {
+  auto& st = self->state;
+  if (st.draining || st.waiting.empty())
+    return false;
+  std::vector<exec_request> to_handlers;
+  bool started = false;
+  while (auto a = st.waiting.next(st.book.running(), st.opts.info.capacity)) {
+    run(self, *a, to_handlers);
+    started = true;
+  }
+  if (!to_handlers.empty())
+    executors_of(self).start(std::move(to_handlers));
+  return started;
+}
+
+std::vector<lease_ref> held_leases(const consumer_state& st) {
+  auto out = st.book.held();
+  auto waiting = st.waiting.leases();
+  out.insert(out.end(), waiting.begin(), waiting.end());
+  return out;
+}
+
 bool finish_attempt(consumer_ptr self, task_report r, bool off_actor) {
   auto& st = self->state;
   if (!st.book.finished(std::move(r), off_actor))
@@ -179,7 +201,7 @@ namespace {
 void on_joined(consumer_ptr self, const caf::actor& mgr, bool again) {
   auto& st = self->state;
   st.manager = mgr;
-  self->send(mgr, leases_atom::value, st.opts.info.node, st.book.held());
+  self->send(mgr, leases_atom::value, st.opts.info.node, held_leases(st));
   if (again)
     st.book.resend_all();
   if (st.draining)
@@ -264,7 +286,12 @@ void on_assign(consumer_ptr self, std::vector<assignment>& batch) {
       old_epoch = epoch_of_lease(a.lease);
       continue;
     }
-    run(self, a, to_handlers);
+    // Beyond what runs at once: it waits here (the prefetch), its timeout
+    // not begun, until a slot frees.
+    if (st.waiting.must_wait(st.book.running(), st.opts.info.capacity))
+      st.waiting.push(std::move(a));
+    else
+      run(self, a, to_handlers);
   }
   if (refused > 0)
     log_warn("consumer {}: refused {} assignments from a manager of epoch {} (epoch {} leads "
@@ -297,13 +324,15 @@ caf::behavior consumer(consumer_ptr self, consumer_options opts) {
     [=](assign_atom, std::vector<assignment>& batch) { on_assign(self, batch); },
     [=](finish_atom, task_report& r) { // a timer-finished attempt
       // Timers that fire together are ACKed together.
-      if (finish_attempt(self, std::move(r), true))
+      bool finished = finish_attempt(self, std::move(r), true);
+      if (start_waiting(self) || finished)
         schedule_flush(self);
       check_drained(self, false);
     },
     [=](finish_atom, std::vector<task_report>& rs) { // a batch from the executors
       for (auto& r : rs)
         finish_attempt(self, std::move(r), true);
+      start_waiting(self);
       flush(self);
       check_drained(self, false);
     },
@@ -324,9 +353,14 @@ caf::behavior consumer(consumer_ptr self, consumer_options opts) {
                  "leads now)", st.opts.info.node, refs.size(), epoch, st.epochs.highest());
         return;
       }
-      for (auto& r : refs)
+      for (auto& r : refs) {
+        if (st.waiting.drop(r.id, r.lease))
+          continue; // not begun: nothing to stop
         if (st.book.drop(r.id, r.lease) && st.exec)
           st.exec->cancel(r.id, r.lease);
+      }
+      if (start_waiting(self))
+        schedule_flush(self);
       check_drained(self, false);
     },
     [=](register_atom) { register_self(self); }, // the types it runs changed

@@ -128,6 +128,12 @@ void start_drain(consumer_ptr self, uint32_t timeout_ms) {
            st.opts.info.node, st.book.running(), timeout_ms);
   if (st.manager)
     self->send(st.manager, drain_atom::value, st.opts.info.node);
+  // Tasks that wait for a slot have not begun: back at once, to run elsewhere
+  // (with the manager away, it takes them back after the grace).
+  auto waiting = st.waiting.take_all();
+  if (!waiting.empty() && st.manager)
+    self->send(st.manager, handback_atom::value, st.opts.info.node, std::move(waiting),
+               std::string{"handed back while draining (not begun)"});
   self->delayed_send(self, std::chrono::milliseconds(timeout_ms), drain_atom::value);
   check_drained(self, false);
 }

@@ -11,6 +11,7 @@
 #include "actors/protocol.hpp"
 #include "core/epoch_guard.hpp"
 #include "core/lease_book.hpp"
+#include "core/waiting_line.hpp"
 #include "exec/executors.hpp"
 #include "exec/handler_spec.hpp"
 
@@ -21,6 +22,7 @@ struct consumer_state {
   caf::actor manager;                ///< null while the link finds it again
   member_link link;                  ///< registry + manager, reconnecting
   lease_book book;                   ///< attempts off the actor; reports until stored
+  waiting_line waiting;              ///< leased beyond capacity (prefetch), not begun
   epoch_guard epochs;                ///< assignments of a deposed leader are refused
   std::vector<lease_ref> started;    ///< started off the actor, not yet sent
   bool flush_pending = false;
@@ -51,6 +53,12 @@ void register_self(consumer_ptr self);
 /// registered with book.started (a timer, the executors); false if it was
 /// aborted or handed back meanwhile (the manager expects no report).
 bool finish_attempt(consumer_ptr self, task_report r, bool off_actor);
+
+/// Starts waiting tasks while a slot is free (none during a drain). True if
+/// any started: a flush sends their start.
+bool start_waiting(consumer_ptr self);
+/// Every lease held: running, waiting and reports not confirmed.
+std::vector<lease_ref> held_leases(const consumer_state& st);
 
 // -- consumer_nodes.cpp --
 int64_t clock_ms(consumer_ptr self);

@@ -2,6 +2,8 @@
 // cancels. Both tell the consumer to abort (it drops the attempt, no ACK)
 // and free its credit here at once; a report that still arrives names an
 // old lease and is rejected as stale.
+#include <utility>
+
 #include "actors/manager_state.hpp"
 #include "core/epoch_guard.hpp"
 #include "core/log.hpp"
@@ -45,12 +47,22 @@ uint64_t cancel_one(manager_ptr self, task_edit& edit, int64_t now) {
 
 void on_timeout(manager_ptr self, task_id id, uint64_t lease) {
   auto& st = self->state;
-  auto edit = st.table.edit(id);
-  if (!edit || edit->lease_version != lease
-      || (edit->state != task_state::assigned && edit->state != task_state::running))
+  const auto* held = st.table.get(id);
+  if (held == nullptr || held->lease_version != lease
+      || (held->state != task_state::assigned && held->state != task_state::running))
     return; // finished, cancelled or moved on in time
-  auto& t = *edit;
   auto now = now_ms(self);
+  const auto* member = std::as_const(st.consumers).find(std::string{held->consumer});
+  // A consumer with a prefetch holds tasks before it starts them.
+  bool reports_starts = member != nullptr && member->info.prefetch > 0;
+  auto check = check_timeout(*held, reports_starts, now);
+  if (!check.expired) {
+    self->delayed_send(self, std::chrono::milliseconds(check.wait_ms), timeout_atom::value, id,
+                       lease);
+    return;
+  }
+  auto edit = st.table.edit(id);
+  auto& t = *edit;
   abort_at_consumer(self, t);
   ++st.stats.timeouts;
   auto why = fmt::format("timed out after {} ms on {}", t.spec.timeout_ms, t.consumer);

@@ -287,7 +287,7 @@ void dispatch(manager_ptr self) {
     ++st.stats.assigned;
     link.outbox.push_back(assignment{t.id, t.lease_version, t.attempt,
                                    t.spec.timeout_ms, t.spec.type, t.spec.payload});
-    if (t.spec.timeout_ms > 0) // counted from the assignment, on the actor clock
+    if (t.spec.timeout_ms > 0) // first checked then; counted from the start (check_timeout)
       self->delayed_send(self, std::chrono::milliseconds(t.spec.timeout_ms),
                          timeout_atom::value, t.id, t.lease_version);
     st.changes.push_back(change_of(t));
@@ -305,6 +305,7 @@ void on_reports(manager_ptr self, const std::string& node,
   auto& st = self->state;
   auto* c = st.consumers.find(node);
   auto now = now_ms(self);
+  uint64_t run_us = 0, runs = 0; // the consumer's lease window follows them
   for (auto& r : reports) {
     ++st.stats.acks;
     auto edit = st.table.edit(r.id);
@@ -326,8 +327,12 @@ void on_reports(manager_ptr self, const std::string& node,
       c->release();
     st.ack_latency.observe(static_cast<double>(now - t.assigned_ms) / 1000.0);
     st.chooser.record_run(node, t.spec.type, r.run_us / 1000.0); // for fastest/weighted
+    run_us += r.run_us;
+    ++runs;
     settle(self, edit, effect, now);
   }
+  if (auto* m = st.consumers.find(node))
+    m->run_times.add(run_us, runs);
   dispatch(self);
 }
 

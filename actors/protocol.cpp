@@ -10,8 +10,9 @@ void add_drover_types(caf::actor_system_config& cfg) {
   // that sends them field by field names them without "packed", so CAF
   // refuses its messages as an unknown type instead of misreading them.
   // member_info too, so such a peer cannot even join (it would be given
-  // tasks it cannot read).
-  cfg.add_message_type<member_info>("drover::member_info.packed")
+  // tasks it cannot read); ".prefetch": it also carries the prefetch, which
+  // an older member would not send.
+  cfg.add_message_type<member_info>("drover::member_info.packed.prefetch")
     .add_message_type<task_spec>("drover::task_spec.packed")
     .add_message_type<task>("drover::task")
     .add_message_type<job>("drover::job")

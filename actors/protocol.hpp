@@ -148,7 +148,7 @@ struct rules_update {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, member_info& x) {
   return f(caf::meta::type_name("member_info"), x.node, x.role, x.tags,
-           x.capacity, x.group, x.address, x.types);
+           x.capacity, x.group, x.address, x.types, x.prefetch);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, task_spec& x) {

@@ -20,6 +20,7 @@
 #include "actors/supervisor.hpp"
 #include "app/role_box.hpp"
 #include "config/options.hpp"
+#include "core/lease_window.hpp"
 #include "store/data_store.hpp"
 #include "store/schedule_store.hpp"
 #include "store/task_store.hpp"
@@ -83,6 +84,8 @@ supervisor_options supervisor_options_of(const run_options& o, const std::string
 consumer_options consumer_options_of(const run_options& o, const std::string& node) {
   consumer_options co;
   co.info = member_info{node, member_role::consumer, o.tags, o.capacity, o.group, "", {}};
+  auto prefetch = parse_prefetch(o.prefetch); // validated with the other flags
+  co.info.prefetch = prefetch_for(o.capacity, prefetch ? *prefetch : auto_prefetch);
   co.heartbeat = milliseconds(o.heartbeat_ms);
   co.status_every = milliseconds(o.status_every_ms);
   co.handlers_poll = milliseconds(o.handlers_poll_ms);

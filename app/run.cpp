@@ -35,6 +35,7 @@
 #include "app/run_wait.hpp"
 #include "app/scheduler_tuning.hpp"
 #include "config/data_dir.hpp"
+#include "core/lease_window.hpp"
 #include "core/log.hpp"
 #include "core/log_format.hpp"
 #include "exec/handler_spec.hpp"
@@ -95,8 +96,12 @@ std::function<error(member_info&)> config_reloader(const std::string& path) {
       return err;
     if (fresh.capacity == 0)
       return error{ec::bad_input, path + ": capacity must be at least 1"};
+    auto prefetch = parse_prefetch(fresh.prefetch);
+    if (!prefetch)
+      return error{ec::bad_input, path + ": " + prefetch.err().message};
     info.tags = fresh.tags;
     info.capacity = fresh.capacity;
+    info.prefetch = prefetch_for(fresh.capacity, *prefetch);
     return error{};
   };
 }

@@ -29,6 +29,7 @@
 #include "app/remote.hpp"
 #include "app/scheduler_tuning.hpp"
 #include "config/options.hpp"
+#include "core/lease_window.hpp"
 #include "core/log.hpp"
 #include "core/stop_signals.hpp"
 
@@ -115,6 +116,7 @@ int main(int argc, char** argv) {
     consumer_options co;
     co.info = member_info{a.name + "-" + std::to_string(i), member_role::consumer, {},
                           static_cast<uint32_t>(a.capacity), "default", "", {}};
+    co.info.prefetch = prefetch_for(co.info.capacity, auto_prefetch); // as drover run
     co.registry = *registry;
     co.link.address = a.registry;
     co.link.reconnect = middleman_connector(*ep, connect_limit);

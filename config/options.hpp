@@ -54,6 +54,7 @@ struct run_options {
   std::string node;                 ///< node name; default <role>-<pid>
   std::vector<std::string> tags;
   uint32_t capacity = 64;
+  std::string prefetch = "auto";    ///< tasks held beyond capacity (core/lease_window.hpp)
   std::string store = "sqlite:drover.db"; ///< a relative PATH is under data_dir
   std::string durability = "disk";  ///< disk: fsync per commit; process: write only (store/durability.hpp)
   std::string rules;                ///< assignment rules file; empty: config/rules.yaml if present

@@ -28,6 +28,9 @@ struct member_info {
   /// sorted. The manager assigns a task only to a consumer that runs its
   /// type; a consumer announcing none runs nothing.
   std::vector<std::string> types;
+  /// Tasks a consumer may hold beyond `capacity`, waiting for a free slot
+  /// (core/lease_window.hpp); 0 for other members.
+  uint32_t prefetch = 0;
 };
 
 } // namespace drover

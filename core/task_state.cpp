@@ -60,6 +60,17 @@ ack_effect apply_started(task& t, uint64_t lease, int64_t now_ms) {
   return ack_effect::started;
 }
 
+timeout_check check_timeout(const task& t, bool reports_starts, int64_t now_ms) {
+  int64_t limit = t.spec.timeout_ms;
+  if (t.state == task_state::assigned && reports_starts)
+    return {false, limit}; // not begun: look again one timeout later
+  int64_t since = t.state == task_state::running ? t.started_ms : t.assigned_ms;
+  int64_t left = since + limit - now_ms;
+  if (left > 0)
+    return {false, left};
+  return {true, 0};
+}
+
 ack_effect apply_ack(task& t, uint64_t lease, task_outcome outcome,
                      std::string result, int64_t now_ms, bool retryable) {
   if (!holds_lease(t, lease))

@@ -42,6 +42,17 @@ ack_effect apply_started(task& t, uint64_t lease, int64_t now_ms);
 /// (ASSIGNED or RUNNING): a report naming it is applied, any other is stale.
 bool holds_lease(const task& t, uint64_t lease);
 
+/// When the timer of an attempt's timeout fires at `now_ms`: expired, or
+/// how long to wait still. The timeout counts from the attempt's start
+/// (RUNNING since started_ms). An attempt still ASSIGNED to a member that
+/// `reports_starts` waits there for a free slot (its prefetch) and has not
+/// begun; one at any other member counts from its assignment.
+struct timeout_check {
+  bool expired = false;
+  int64_t wait_ms = 0; ///< when not expired: until the next check
+};
+timeout_check check_timeout(const task& t, bool reports_starts, int64_t now_ms);
+
 /// A consumer reports the end of the attempt it was leased. A report for a
 /// task still ASSIGNED implies it started (short tasks report both at once).
 /// A failure that is not `retryable` ends the task whatever attempts remain.

@@ -199,6 +199,7 @@ json to_json(const node_info& n) {
                 {"tags", m.tags},
                 {"types", m.types},
                 {"capacity", m.capacity},
+                {"prefetch", m.prefetch},
                 {"inflight", n.inflight},
                 {"load", load},
                 {"group", m.group},

@@ -66,6 +66,7 @@ consumer_member& consumer_pool::touch(consumer_member& c) {
 void consumer_pool::refresh(consumer_member& c) {
   auto& cand = candidates_[c.slot];
   cand.inflight = c.inflight;
+  cand.capacity = c.window();
   cand.accepting = c.accepting();
   c.touched = false;
   refreshed_.push_back(c.slot);
@@ -80,7 +81,7 @@ std::vector<candidate>& consumer_pool::candidates() {
     candidate_of_.clear();
     for (auto& [node, c] : members_) {
       c.slot = static_cast<uint32_t>(candidates_.size());
-      candidates_.push_back(candidate{node, c.info.tags, c.info.capacity, 0, true, c.info.types});
+      candidates_.push_back(candidate{node, c.info.tags, c.window(), 0, true, c.info.types});
       candidate_of_.push_back(&c);
     }
     dirty_ = false;

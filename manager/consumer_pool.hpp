@@ -1,5 +1,5 @@
 // The manager's consumers: who is a member, its credit in use (tasks leased
-// and not yet reported), its grace, its mode, and its leases in doubt after
+// and not yet reported) and its lease window, its grace, its mode, and its leases in doubt after
 // a loss or a manager restart; and the candidates rules/ chooses from, kept
 // in step with the members. It owns two invariants: in-flight counts never
 // go below zero, and a candidate accepts work only while its member is
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/grace.hpp"
+#include "core/lease_window.hpp"
 #include "core/membership.hpp"
 #include "core/node_status.hpp"
 #include "core/task.hpp"
@@ -30,6 +31,10 @@ struct consumer_member {
   std::unordered_set<task_id> in_doubt; ///< leases its next report must confirm
   uint32_t slot = 0;          ///< its index in the pool's candidates
   bool touched = false;       ///< handed out for change since the candidates were refreshed
+  run_time_mean run_times;    ///< of its reports: whether its prefetch counts
+
+  /// Tasks it may hold at once (core/lease_window.hpp).
+  uint32_t window() const { return lease_window(info.capacity, info.prefetch, run_times.us()); }
 
   /// Present and awake: it may get new work.
   bool accepting() const { return !grace.lost() && mode == node_mode::awake; }

@@ -153,6 +153,7 @@ void sim_cluster::start(const std::string& name) {
   if (m->is_consumer) {
     o.tags = m->consumer.tags;
     o.capacity = m->consumer.capacity;
+    o.prefetch = m->consumer.prefetch;
     o.group = ""; // consumers belong to no producer group
     auto co = consumer_options_of(o, name);
     co.registry = m->relay;

@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "core/lease_window.hpp"
 #include "replay/engine.hpp"
 #include "replay/simulate.hpp"
 
@@ -90,6 +91,14 @@ std::unique_ptr<replay_commands> add_replay_commands(CLI::App& app) {
   sim->add_option("--type", c->type, "noop | sleep:MS | burn:US")->capture_default_str();
   sim->add_option("--capacity", c->capacity, "tasks each consumer runs at once")
     ->check(CLI::Range(1u, 100000u))
+    ->capture_default_str();
+  sim->add_option("--prefetch", c->prefetch,
+                  "tasks each consumer may hold beyond --capacity while its tasks are short "
+                  "(auto: 3 x --capacity; 0: none)")
+    ->check([](const std::string& v) {
+      auto p = parse_prefetch(v);
+      return p ? std::string{} : p.err().message;
+    })
     ->capture_default_str();
   sim->add_flag("--json", c->json, "one JSON object on stdout instead of text");
   sim->add_flag("--processes", c->sim_processes,

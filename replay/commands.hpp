@@ -32,6 +32,7 @@ struct replay_commands {
   uint64_t tasks = 100000;
   std::string type = "noop";       ///< noop | sleep:MS | burn:US
   uint32_t capacity = 64;
+  std::string prefetch = "auto";   ///< each consumer's --prefetch
   bool json = false;
   bool sim_processes = false;
   uint32_t time_limit_s = 300;     ///< --processes: longest wait for the producers

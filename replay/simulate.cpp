@@ -53,7 +53,8 @@ scenario make_scenario(const replay_commands& c, const std::string& type,
     s.cluster.producers.push_back(producer_def{backlog_producer, "g0", j, true});
   }
   for (uint32_t i = 1; i <= c.consumers; ++i)
-    s.cluster.consumers.push_back(consumer_def{fmt::format("c{}", i), {}, c.capacity, true});
+    s.cluster.consumers.push_back(
+      consumer_def{fmt::format("c{}", i), {}, c.capacity, true, c.prefetch});
   for (uint32_t i = 1; i <= c.producers; ++i) {
     job_def j;
     j.name = fmt::format("sim{}", i);

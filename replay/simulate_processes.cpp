@@ -103,6 +103,7 @@ struct sim_procs {
       consumers.push_back(std::make_unique<child>(
         std::vector<std::string>{exe, "run", "--role=consumer", "--registry=" + registry,
                                  "--node=" + name, fmt::format("--capacity={}", c.capacity),
+                                 "--prefetch=" + c.prefetch,
                                  "--ready-file=" + ready_path(dir.path(), name)},
         dir.path(), name));
     }

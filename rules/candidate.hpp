@@ -14,7 +14,7 @@ struct rule;
 struct candidate {
   std::string node;                ///< unique node name; identifies the member
   std::vector<std::string> tags;   ///< what it offers, e.g. gpu
-  uint32_t capacity = 64;          ///< the consumer's announced credit
+  uint32_t capacity = 64;          ///< its lease window: tasks it may hold at once (core/lease_window.hpp)
   uint32_t inflight = 0;           ///< tasks out at it now; the manager updates it
   bool accepting = true;           ///< false while draining / asleep
   std::vector<std::string> types;  ///< task types it runs; none: it runs nothing

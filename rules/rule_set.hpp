@@ -89,7 +89,9 @@ struct rule_set {
   std::string source;               ///< file name, "<rest>", "<default>", ...
   std::string text;                 ///< the YAML it was parsed from (GET /v1/rules)
   strategy_kind default_strategy = strategy_kind::least_loaded;
-  uint32_t default_max_inflight = 64;
+  /// Per consumer; by default no cap but each consumer's own lease window
+  /// (--capacity plus its prefetch while its tasks are short).
+  uint32_t default_max_inflight = UINT32_MAX;
   hash_field default_key = hash_field::key; ///< when the default strategy is hash
   strategy_weights default_weights; ///< when the strategy is weighted
   std::vector<rule> rules;          ///< in file order: the first match wins

@@ -63,6 +63,7 @@ TEST_CASE("bad flags are one-line errors with exit code 2, never a crash") {
     {{"run", "--role=wizard", "--registry=127.0.0.1:5"}, "unknown role 'wizard'"},
     {{"run", "--role=consumer"}, "--registry=HOST:PORT is needed"},
     {{"run", "--capacity=abc"}, "capacity"},
+    {{"run", "--prefetch=lots"}, "--prefetch: 'lots' is not auto or a whole number"},
   };
   int i = 0;
   for (auto& [args, expected] : cases) {

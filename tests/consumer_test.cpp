@@ -1,5 +1,6 @@
 // The consumer on virtual time, against a fake registry and manager:
-// built-in handlers, unknown task types, and timer-finished work.
+// built-in handlers, unknown task types, timer-finished work, and tasks
+// beyond its capacity waiting for a slot.
 #include <doctest/doctest.h>
 
 #include "actors/consumer.hpp"
@@ -16,6 +17,8 @@ namespace {
 struct ack_log {
   std::vector<task_report> reports;
   std::vector<lease_ref> started;
+  std::vector<lease_ref> handed_back;
+  std::vector<lease_ref> leases; ///< the last lease report (on joining)
 };
 
 struct consumer_fixture : actor_fixture {
@@ -34,7 +37,12 @@ struct consumer_fixture : actor_fixture {
         [l](started_atom, const std::string&, const std::vector<lease_ref>& rs) {
           l->started.insert(l->started.end(), rs.begin(), rs.end());
         },
-        [](leases_atom, const std::string&, const std::vector<lease_ref>&) {},
+        [l](leases_atom, const std::string&, const std::vector<lease_ref>& rs) { l->leases = rs; },
+        [l](handback_atom, const std::string&, const std::vector<lease_ref>& rs,
+            const std::string&) {
+          l->handed_back.insert(l->handed_back.end(), rs.begin(), rs.end());
+        },
+        [](drain_atom, const std::string&) {},
       };
     }));
     auto mgr = manager;
@@ -47,6 +55,13 @@ struct consumer_fixture : actor_fixture {
     opts.registry = registry;
     consumer = keep(spawn_consumer(sys, std::move(opts)));
     sched.run(); // registration
+  }
+
+  std::vector<assignment> sleepers(task_id from, task_id to, const char* ms) {
+    std::vector<assignment> out;
+    for (auto id = from; id <= to; ++id)
+      out.push_back(assignment{id, 1, 1, 0, "sleep", ms});
+    return out;
   }
 
   void send_tasks(std::vector<assignment> batch) {
@@ -148,6 +163,59 @@ TEST_CASE_FIXTURE(consumer_fixture, "sleep reports started at once and finishes 
   CHECK(log->reports.empty());
   advance(1ms);
   CHECK(log->reports.size() == 2); // both timers, one ACK round
+}
+
+TEST_CASE_FIXTURE(consumer_fixture, "beyond its capacity tasks wait and start, in order, as slots free") {
+  send_tasks(sleepers(1, 11, "100")); // capacity 8
+  REQUIRE(log->started.size() == 8);
+  CHECK(log->started.back().id == 8);
+  advance(100ms); // the first eight end; three of the waiting start
+  CHECK(log->reports.size() == 8);
+  REQUIRE(log->started.size() == 11);
+  CHECK(log->started[8].id == 9);
+  CHECK(log->started[10].id == 11);
+  send_tasks({task_of(12, "noop", "")}); // a free slot: runs at once
+  CHECK(log->reports.size() == 9);
+  advance(100ms);
+  CHECK(log->reports.size() == 12);
+}
+
+TEST_CASE_FIXTURE(consumer_fixture, "a newcomer waits behind the waiting tasks, even an inline one") {
+  send_tasks(sleepers(1, 9, "100"));
+  send_tasks({task_of(10, "noop", "")});
+  CHECK(log->reports.empty()); // behind task 9
+  advance(100ms);
+  REQUIRE(log->reports.size() == 9); // 1-8 and 10; 9 runs
+  REQUIRE(log->started.size() == 9);
+  CHECK(log->started[8].id == 9); // the first free slot went to 9
+  CHECK(log->reports[0].id == 1);
+  CHECK(log->reports[1].id == 2);
+  CHECK(log->reports[2].id == 10); // the second to 10, done at once
+}
+
+TEST_CASE_FIXTURE(consumer_fixture, "a waiting task cancelled by the manager never starts") {
+  send_tasks(sleepers(1, 10, "100"));
+  self->send(consumer, abort_atom::value, uint64_t{1}, std::vector<lease_ref>{{9, 1}});
+  sched.run();
+  advance(100ms);
+  REQUIRE(log->started.size() == 9); // 1-8, then 10
+  CHECK(log->started.back().id == 10);
+  advance(100ms);
+  CHECK(log->reports.size() == 9);
+  for (auto& r : log->reports)
+    CHECK(r.id != 9);
+}
+
+TEST_CASE_FIXTURE(consumer_fixture, "a drain hands the waiting tasks back at once, the running finish") {
+  send_tasks(sleepers(1, 11, "100"));
+  send_drain(consumer, 5000);
+  sched.run();
+  REQUIRE(log->handed_back.size() == 3);
+  CHECK(log->handed_back[0].id == 9);
+  CHECK(log->handed_back[2].id == 11);
+  advance(100ms);
+  CHECK(log->reports.size() == 8);
+  CHECK(log->started.size() == 8); // nothing more started
 }
 
 } // TEST_SUITE

@@ -41,6 +41,28 @@ struct control_fixture : manager_fixture {
   }
 };
 
+/// A consumer that prefetches: `prefetch` tasks beyond `capacity` while its
+/// tasks are short.
+struct prefetch_fixture : control_fixture {
+  std::shared_ptr<inbox> join_prefetching(uint32_t capacity, uint32_t prefetch) {
+    auto box = std::make_shared<inbox>();
+    auto hdl = keep(spawn_fake_consumer(sys, box));
+    member_info info{"c1", member_role::consumer, {}, capacity, "", "",
+                     builtin_handlers().types()};
+    info.prefetch = prefetch;
+    self->send(mgr, joined_atom::value, info, hdl);
+    sched.run();
+    return box;
+  }
+  void start(const assignment& a) {
+    self->send(mgr, started_atom::value, std::string{"c1"}, std::vector<lease_ref>{{a.id, a.lease}});
+    sched.run();
+  }
+  void finish(const assignment& a, uint32_t run_us) {
+    report("c1", {task_report{a.id, a.lease, task_outcome::succeeded, "", run_us}});
+  }
+};
+
 struct default_timeout_fixture : control_fixture {
   static manager_options with_default() {
     manager_options o;
@@ -111,6 +133,50 @@ TEST_CASE_FIXTURE(default_timeout_fixture, "tasks without a timeout get the conf
   CHECK(c->tasks[0].timeout_ms == 200);
   advance(200ms);
   CHECK(count(progress(ack.job), task_state::timed_out) == 2);
+}
+
+TEST_CASE_FIXTURE(prefetch_fixture, "a prefetched task's timeout counts from its start, not its assignment") {
+  auto c = join_prefetching(1, 3);
+  auto ack = submit_spec(6, sleeper(100));
+  REQUIRE(c->tasks.size() == 1); // nothing measured yet: its capacity
+  finish(c->tasks[0], 1000);     // 1 ms: short, the prefetch counts
+  REQUIRE(c->tasks.size() == 5); // capacity 1 + prefetch 3
+  advance(60ms);
+  start(c->tasks[1]); // the others wait at the consumer
+  advance(40ms);      // 100 ms since the assignment
+  CHECK(c->aborts.empty());
+  CHECK(snap().stats.timeouts == 0);
+  advance(59ms);
+  CHECK(c->aborts.empty());
+  advance(1ms); // 100 ms since task 2 started
+  REQUIRE(c->aborts.size() == 1);
+  CHECK(c->aborts[0].id == c->tasks[1].id);
+  start(c->tasks[2]);
+  advance(300ms); // its timeout passes too; the two still waiting have not begun
+  REQUIRE(c->aborts.size() == 2);
+  CHECK(c->aborts[1].id == c->tasks[2].id);
+  CHECK(count(progress(ack.job), task_state::timed_out) == 2);
+  // Tasks 4 and 5 wait still; task 6 went out when task 2's ended.
+  CHECK(count(progress(ack.job), task_state::assigned) == 3);
+}
+
+TEST_CASE_FIXTURE(prefetch_fixture, "long tasks keep a consumer's window at its capacity") {
+  auto c = join_prefetching(2, 6);
+  submit_spec(20, sleeper(0));
+  REQUIRE(c->tasks.size() == 2);
+  finish(c->tasks[0], 50'000); // 50 ms a task: no prefetch
+  CHECK(c->tasks.size() == 3);
+  CHECK(snap().consumers.at("c1").inflight == 2);
+  // Short tasks from now on: the mean moves an eighth of the way per
+  // report, below 10 ms after the 13th (50 ms x (7/8)^13 = 8.8 ms).
+  for (size_t i = 1; i <= 12; ++i) {
+    REQUIRE(i < c->tasks.size());
+    finish(c->tasks[i], 100);
+  }
+  CHECK(snap().consumers.at("c1").inflight == 2);
+  finish(c->tasks[13], 100);
+  CHECK(snap().consumers.at("c1").inflight == 6); // 20 tasks: 14 done, the other 6 out
+  CHECK(c->tasks.size() == 20);
 }
 
 } // TEST_SUITE

@@ -29,23 +29,17 @@ w2_drover() { # W2 on the memory store, then on sqlite (the default store): 4 pr
   w2_cluster "$1" memory W2.drover memory
   w2_cluster "$1" sqlite W2s.drover "sqlite:$db"
   rm -f "$db" "$db-wal" "$db-shm"
-  # The same with a window of 256 tasks per consumer instead of the default 64
-  w2_cluster "$1" memory-w256 W2w.drover memory 256
-  w2_cluster "$1" sqlite-w256 W2ws.drover "sqlite:$db" 256
+  # The same without prefetch: a window of --capacity (64) per consumer
+  w2_cluster "$1" memory-p0 W2p0.drover memory 0
+  w2_cluster "$1" sqlite-p0 W2p0s.drover "sqlite:$db" 0
   rm -f "$db" "$db-wal" "$db-shm"
 }
-# w2_cluster ROUND LABEL KEY STORE [WINDOW]: registry+manager, 2 consumers,
-# producer; WINDOW: each consumer's --capacity and the rules' default
-# max_inflight_per_consumer (both 64 by default).
+# w2_cluster ROUND LABEL KEY STORE [PREFETCH]: registry+manager, 2 consumers,
+# producer; PREFETCH: the consumers' --prefetch (default auto).
 w2_cluster() {
-  local r=$1 tag=w2.$2.$1 key=$3 store=$4 window=${5:-} c1 c2 mflags=() cflags=()
-  if [[ -n $window ]]; then
-    printf 'version: 1\ndefaults: { strategy: least_loaded, max_inflight_per_consumer: %s }\n' \
-      "$window" >"$TMP/window-$window.yaml"
-    mflags=(--rules="$TMP/window-$window.yaml")
-    cflags=(--capacity="$window")
-  fi
-  if start_manager "$tag" "$store" "${mflags[@]}" && start_consumer "$tag" c1 "${cflags[@]}" &&
+  local r=$1 tag=w2.$2.$1 key=$3 store=$4 prefetch=${5:-} c1 c2 cflags=()
+  [[ -n $prefetch ]] && cflags=(--prefetch="$prefetch")
+  if start_manager "$tag" "$store" && start_consumer "$tag" c1 "${cflags[@]}" &&
      c1=$CONS_PID && start_consumer "$tag" c2 "${cflags[@]}" && c2=$CONS_PID; then
     timeout -k 5 120 "$DROVER" run --role=producer --registry="$MGR_EP" --tasks="$N_TP" \
       --type=noop >"$TMP/$tag.prod.out" 2>"$TMP/$tag.prod.err"

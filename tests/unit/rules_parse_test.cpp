@@ -54,7 +54,7 @@ TEST_CASE("every example file and the default config parse") {
   REQUIRE(loaded);
   const rule_set& rs = *loaded;
   CHECK(rs.default_strategy == strategy_kind::least_loaded);
-  CHECK(rs.default_max_inflight == 64);
+  CHECK(rs.default_max_inflight == UINT32_MAX); // config/rules.yaml leaves the cap out
   CHECK(rs.rules.empty());
 }
 
@@ -263,10 +263,10 @@ TEST_CASE("an unreadable file is an error that names the file") {
   CHECK(err.message == "/nonexistent/rules.yaml: cannot read the rules file: No such file or directory");
 }
 
-TEST_CASE("the default rule set is least_loaded with 64 per consumer") {
+TEST_CASE("the default rule set is least_loaded with no cap but each consumer's window") {
   auto rs = default_rules();
   CHECK(rs.default_strategy == strategy_kind::least_loaded);
-  CHECK(rs.default_max_inflight == 64);
+  CHECK(rs.default_max_inflight == UINT32_MAX);
   CHECK(rs.rules.empty());
 }
 
