@@ -32,7 +32,8 @@
 # Sizes (full / --quick): N = 100k / 20k noop tasks (W1, W2, W7; gearmand's
 # libsqlite3 queue in W7: 500 / 200 jobs, it writes ~30-140 jobs/s), 2000 / 300
 # one-at-a-time tasks (W3), a 5 s / 2 s task (W4), 1M and 5M / 100k and 300k
-# queued (W5), 1M / 100k pending (W6). Env N_TP_OVERRIDE=N changes N.
+# queued (W5), 1M / 100k pending (W6). Env N_TP_OVERRIDE=N changes N,
+# N6_OVERRIDE=N the pending tasks of W6 (e.g. 10000000).
 # Installs gearman-job-server, libgearman-dev, g++ and sqlite3 from Debian when
 # missing (sudo when not root). Servers listen on 127.0.0.1, free ports only.
 # Every wait is bounded; the whole run stops starting workloads after
@@ -75,6 +76,7 @@ else
   N_TP=100000; N_LAT=2000; W4_MS=5000; N5A=1000000; N5B=5000000; N6=1000000; N7_GD_DURABLE=500
 fi
 N_TP=${N_TP_OVERRIDE:-$N_TP}
+N6=${N6_OVERRIDE:-$N6}
 
 # Helpers and workloads live in bench/lib/ (sourced, they share these globals).
 source "$HERE/lib/harness.sh"

@@ -200,7 +200,10 @@ void print_nodes(std::ostream& out, const json& doc) {
       rows.push_back({str_field(n, "node"), str_field(n, "role"), str_field(n, "state"),
                       join(n.value("tags", json::array())), join(n.value("types", json::array())),
                       std::to_string(u64_field(n, "inflight")) + "/"
-                        + std::to_string(u64_field(n, "capacity")),
+                        + std::to_string(u64_field(n, "capacity"))
+                        + (u64_field(n, "prefetch") > 0 // above 100%: tasks wait for a slot
+                             ? "+" + std::to_string(u64_field(n, "prefetch"))
+                             : std::string{}),
                       fixed(100.0 * num_field(n, "load"), 0) + "%",
                       format_time(i64_field(n, "last_heartbeat_ms"))});
   print_table(out, {"NODE", "ROLE", "STATE", "TAGS", "TYPES", "INFLIGHT", "LOAD", "LAST HEARTBEAT"},

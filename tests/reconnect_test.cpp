@@ -146,6 +146,32 @@ TEST_CASE_FIXTURE(reconnect_fixture, "a consumer keeps its results while the man
   CHECK(reg->registrations == 2);
 }
 
+TEST_CASE_FIXTURE(reconnect_fixture, "tasks waiting for a slot are re-reported to the next manager and run for it") {
+  reg->current = mgr1;
+  auto c = keep(spawn_consumer(sys, options())); // capacity 8
+  sched.run();
+  std::vector<assignment> batch;
+  for (task_id id = 1; id <= 10; ++id)
+    batch.push_back(sleep_task(id, 100 + id, "500"));
+  self->send(c, assign_atom::value, std::move(batch));
+  sched.run(); // 1-8 run, 9 and 10 wait
+  caf::anon_send_exit(mgr1, caf::exit_reason::kill);
+  reg->current = mgr2;
+  sched.run();
+  advance(50ms); // the first backoff ends: joins mgr2
+  REQUIRE(m2->lease_reports.size() == 1);
+  std::vector<uint64_t> leases;
+  for (auto& r : m2->lease_reports[0])
+    leases.push_back(r.lease);
+  std::sort(leases.begin(), leases.end());
+  CHECK(leases == std::vector<uint64_t>{101, 102, 103, 104, 105, 106, 107, 108, 109, 110});
+  advance(450ms); // 1-8 end; 9 and 10 start
+  CHECK(m2->acks.size() == 8);
+  advance(500ms);
+  REQUIRE(m2->acks.size() == 10);
+  CHECK(m2->acks[9].lease == 110);
+}
+
 TEST_CASE_FIXTURE(reconnect_fixture, "an ACK the live manager never confirms is sent again after 30 s, then no more once confirmed") {
   reg->current = mgr1;
   m1->confirm = false; // its answers are lost; the link stays up

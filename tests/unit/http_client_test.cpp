@@ -264,11 +264,16 @@ TEST_CASE_FIXTURE(server_fixture, "jobs and nodes print tables") {
   node_info n;
   n.member = member_info{"c1", member_role::consumer, {"gpu", "ssd"}, 8, "", "", {"echo"}};
   n.inflight = 2;
-  backend.node_list = {n};
+  node_info p; // with a prefetch: tasks beyond its capacity wait for a slot
+  p.member = member_info{"c2", member_role::consumer, {}, 4, "", "", {"echo"}};
+  p.member.prefetch = 12;
+  p.inflight = 10;
+  backend.node_list = {n, p};
   auto nodes = run_cli({"nodes", "--server=" + url()});
   CHECK(nodes.code == 0);
   CHECK(contains(nodes.out, "NODE  ROLE      STATE  TAGS     TYPES  INFLIGHT  LOAD  LAST HEARTBEAT"));
   CHECK(contains(nodes.out, "c1    consumer  up     gpu,ssd  echo   2/8       25%   -"));
+  CHECK(contains(nodes.out, "c2    consumer  up              echo   10/4+12   250%  -"));
 }
 
 TEST_CASE_FIXTURE(server_fixture, "rules get prints YAML; rules apply swaps or lists the problems") {
