@@ -226,10 +226,14 @@ w5_gearmand() {
 # W6 drover: registry+manager+producer store N6 pending tasks in sqlite and
 # are SIGKILLed; then each round starts a manager on that file, times it
 # to its ready file (written once the recovery is done) and SIGKILLs it again.
+# Above the default queue bound (4 M per priority) the manager is given room
+# for all N6 (N6_OVERRIDE=10000000).
+w6_queues() { ((N6 > 4000000)) && echo "--queues=normal:$N6" || true; }
+
 w6_prepare_drover() {
   local tag=w6.fill pid
   spawn "$TMP/$tag.out" "$TMP/$tag.err" "$DROVER" run --http=off --role=registry,manager,producer \
-    --listen=127.0.0.1:0 --store="sqlite:$TMP/w6.db" --tasks="$N6" --type=noop
+    --listen=127.0.0.1:0 --store="sqlite:$TMP/w6.db" --tasks="$N6" --type=noop $(w6_queues)
   pid=$SPAWNED
   wait_text "$TMP/$tag.out" "tasks stored" 180 "$pid" || { stop "$pid" KILL; return 1; }
   stop "$pid" KILL # the crash
@@ -239,7 +243,7 @@ w6_drover() {
   local r=$1 tag=w6.$r t0 t1 pid
   t0=$(now_us)
   spawn "$TMP/$tag.out" "$TMP/$tag.err" "$DROVER" run --http=off --role=registry,manager \
-    --listen=127.0.0.1:0 --store="sqlite:$TMP/w6.db" --ready-file="$TMP/$tag.ready"
+    --listen=127.0.0.1:0 --store="sqlite:$TMP/w6.db" --ready-file="$TMP/$tag.ready" $(w6_queues)
   pid=$SPAWNED
   if wait_ready "$TMP/$tag.ready" 120 "$pid"; then
     t1=$(now_us)
