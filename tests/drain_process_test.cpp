@@ -27,11 +27,13 @@ struct drain_fixture {
   /// a node that comes back gets its own, so nothing of the first is read.
   std::unique_ptr<child_process> consumer(const std::string& node, const std::string& drain,
                                           const std::string& handlers = {},
-                                          const std::string& log = {}) {
+                                          const std::string& log = {},
+                                          std::vector<std::string> extra = {}) {
     std::vector<std::string> args{DROVER_BINARY, "run", "--role=consumer", registry,
                                   "--node=" + node, "--drain-timeout=" + drain, "--threads=2"};
     if (!handlers.empty())
       args.push_back("--handlers=" + handlers);
+    args.insert(args.end(), extra.begin(), extra.end());
     auto c = std::make_unique<ready_process>(args, dir.path + "/" + (log.empty() ? node : log));
     c->ready();
     return c;
@@ -89,6 +91,49 @@ TEST_CASE_FIXTURE(drain_fixture, "past the drain timeout running tasks go back a
   CHECK(c2->wait(5s) == 0);
   auto id2 = submit_sleep(10);
   CHECK(wait_task_state(*mgr.http, id2, "SUCCEEDED", 5s)["consumer"] == "c1");
+}
+
+TEST_CASE_FIXTURE(drain_fixture, "tasks waiting at a drained consumer go back at once and run elsewhere, once") {
+  auto c1 = consumer("c1", "5000", {}, {}, {"--capacity=1", "--prefetch=3"});
+  // A short task first: the manager counts c1's prefetch once it has seen
+  // its tasks are short.
+  wait_task_state(*mgr.http, submit_sleep(1), "SUCCEEDED", 5s);
+  auto job = submit_job(*mgr.http, json{{"name", "d"},
+                                        {"tasks", json::array({{{"type", "sleep"}, {"payload", "1500"}},
+                                                               {{"type", "sleep"}, {"payload", "1"}},
+                                                               {{"type", "sleep"}, {"payload", "1"}},
+                                                               {{"type", "sleep"}, {"payload", "1"}}})}});
+  std::vector<std::string> ids;
+  for (auto& id : job["task_ids"])
+    ids.push_back(id.get<std::string>());
+  wait_task_state(*mgr.http, ids[0], "RUNNING", 5s);
+  for (size_t i = 1; i < ids.size(); ++i) { // leased to c1, waiting for its one slot
+    auto t = get_json(*mgr.http, "/v1/tasks/" + ids[i]);
+    CHECK(t["state"] == "ASSIGNED");
+    CHECK(t["consumer"] == "c1");
+  }
+  auto c2 = consumer("c2", "5000");
+  c1->signal(SIGTERM);
+  for (size_t i = 1; i < ids.size(); ++i) { // back at once: they run on c2 while c1 drains
+    auto t = wait_task_state(*mgr.http, ids[i], "SUCCEEDED", 3s);
+    INFO(t.dump());
+    CHECK(t["consumer"] == "c2");
+    CHECK(t["attempt"] == 1);
+    bool handed_back = false;
+    for (auto& e : t["history"])
+      handed_back = handed_back
+                    || e["detail"].get<std::string>().find("handed back while draining (not begun)")
+                         != std::string::npos;
+    CHECK(handed_back);
+  }
+  CHECK(c1->wait(10s) == 0); // its running task finished first
+  auto t = get_json(*mgr.http, "/v1/tasks/" + ids[0]);
+  CHECK(t["state"] == "SUCCEEDED");
+  CHECK(t["consumer"] == "c1");
+  CHECK(executed_by(*c1) == 2); // the short one and the long one
+  c2->signal(SIGTERM);
+  CHECK(c2->wait(5s) == 0);
+  CHECK(executed_by(*c2) == 3);
 }
 
 TEST_CASE_FIXTURE(drain_fixture, "a drained exec task is handed back and its process group stopped") {
