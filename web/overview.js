@@ -85,7 +85,7 @@ function members(nodes, overview) {
     h('td', {class: 'why'}, n.state === 'up' && n.mode && n.mode !== 'awake' && n.mode_reason
       ? n.mode_reason : (n.reason || '—')),
     h('td', {}, n.role === 'consumer' || n.role === 'worker' // workers: remote, over HTTP
-      ? bar(n.load, `${n.inflight}/${n.capacity}`) : h('span', {class: 'muted'}, '—')),
+      ? bar(n.load, `${n.inflight}/${n.capacity}${n.prefetch ? `+${n.prefetch}` : ''}`) : h('span', {class: 'muted'}, '—')),
     h('td', {class: 'num'}, n.state !== 'up' ? '—'
       : n.last_heartbeat_ms ? fmtDuration(Math.max(0, now - n.last_heartbeat_ms) / 1000) : 'never'),
     ...nodeCells(n)));
