@@ -98,7 +98,7 @@ std::function<error(member_info&)> config_reloader(const std::string& path) {
       return error{ec::bad_input, path + ": capacity must be at least 1"};
     auto prefetch = parse_prefetch(fresh.prefetch);
     if (!prefetch)
-      return error{ec::bad_input, path + ": " + prefetch.err().message};
+      return error{ec::bad_input, path + ": prefetch: " + prefetch.err().message};
     info.tags = fresh.tags;
     info.capacity = fresh.capacity;
     info.prefetch = prefetch_for(fresh.capacity, *prefetch);

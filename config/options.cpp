@@ -225,7 +225,7 @@ error validate(const run_options& o) {
   if (o.capacity == 0 && runs_role(o, "consumer"))
     return {ec::bad_input, "--capacity must be at least 1 for a consumer"};
   if (auto p = parse_prefetch(o.prefetch); !p)
-    return p.err();
+    return {ec::bad_input, "--prefetch: " + p.err().message};
   if (auto why = validate(o.queues); !why.empty()) // bounds the flags cannot check alone
     return {ec::bad_input, why};
   if (!o.job_file.empty() && (o.tasks > 0 || !runs_role(o, "producer")))

@@ -12,7 +12,7 @@ result<int64_t> parse_prefetch(std::string_view text) {
   int64_t n = -1;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   if (ec != std::errc{} || end != text.data() + text.size() || n < 0 || n > max_prefetch)
-    return error{ec::bad_input, "--prefetch: '" + std::string{text} + "' is not auto or a "
+    return error{ec::bad_input, "'" + std::string{text} + "' is not auto or a "
                                 "whole number of tasks from 0 to " + std::to_string(max_prefetch)
                                 + " (tasks a consumer holds beyond --capacity while its tasks "
                                   "are short; 0: none)"};

@@ -22,7 +22,8 @@ constexpr int64_t auto_prefetch = -1;
 constexpr int64_t max_prefetch = 100'000;
 
 /// Reads --prefetch: "auto" or a whole number of tasks from 0 to
-/// max_prefetch; ec::bad_input saying what to write otherwise.
+/// max_prefetch; ec::bad_input saying what to write otherwise (the caller
+/// names the flag or key).
 [[nodiscard]] result<int64_t> parse_prefetch(std::string_view text);
 
 /// The prefetch a consumer announces for `setting`: the number itself, or
