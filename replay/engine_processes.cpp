@@ -120,6 +120,7 @@ struct proc_run : wall_driver {
       if (con.name == name) {
         a.push_back("--role=consumer");
         a.push_back(fmt::format("--capacity={}", con.capacity));
+        a.push_back("--prefetch=" + con.prefetch);
         if (!con.tags.empty())
           a.push_back("--tags=" + joined(con.tags));
       }

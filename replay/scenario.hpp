@@ -22,7 +22,7 @@ struct consumer_def {
   std::vector<std::string> tags;
   uint32_t capacity = 4;
   bool start = true;           ///< false: started later by a `restart` entry
-  std::string prefetch = "auto"; ///< its --prefetch (simulate sets it)
+  std::string prefetch = "auto"; ///< its --prefetch: auto or a number
 };
 
 /// A job: submitted by the timeline, or run by a producer.

@@ -21,7 +21,7 @@ void read_consumer(yaml_reader& r, const YAML::Node& n, consumer_def& out) {
     out.name = n.Scalar();
     return;
   }
-  if (!r.check_map(n, n.Mark(), "a consumer", {"name", "tags", "capacity", "start"}))
+  if (!r.check_map(n, n.Mark(), "a consumer", {"name", "tags", "capacity", "prefetch", "start"}))
     return;
   if (auto v = r.read_string(find(n, "name"), "name"))
     out.name = *v;
@@ -31,6 +31,8 @@ void read_consumer(yaml_reader& r, const YAML::Node& n, consumer_def& out) {
     out.tags = std::move(*v);
   if (auto v = r.read_uint(find(n, "capacity"), "capacity", 1, 100000))
     out.capacity = *v;
+  if (auto v = r.read_uint(find(n, "prefetch"), "prefetch", 0, 100000))
+    out.prefetch = std::to_string(*v);
   if (auto v = r.read_bool(find(n, "start"), "start"))
     out.start = *v;
 }
