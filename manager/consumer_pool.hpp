@@ -1,9 +1,10 @@
 // The manager's consumers: who is a member, its credit in use (tasks leased
-// and not yet reported) and its lease window, its grace, its mode, and its leases in doubt after
-// a loss or a manager restart; and the candidates rules/ chooses from, kept
-// in step with the members. It owns two invariants: in-flight counts never
-// go below zero, and a candidate accepts work only while its member is
-// present and awake. Pure: the actor keeps the handles and the outboxes.
+// and not yet reported) and its lease window, its grace, its mode, and its
+// leases in doubt after a loss or a manager restart; and the candidates
+// rules/ chooses from, kept in step with the members. It owns two
+// invariants: in-flight counts never go below zero, and a candidate accepts
+// work only while its member is present and awake. Pure: the actor keeps
+// the handles and the outboxes.
 #pragma once
 
 #include <cstdint>
