@@ -50,10 +50,6 @@ void add_waiter(manager_ptr self, job_record& j, job_waiter rp) {
     self->state.done_waiters[j.meta.id].push_back(std::move(rp));
 }
 
-} // namespace
-
-namespace {
-
 std::chrono::milliseconds retry_backoff(uint32_t attempt) {
   // attempt is the one about to run (>= 2): 100 ms, 200 ms, ... up to 30 s.
   return backoff_delay(backoff_policy{std::chrono::milliseconds{100},

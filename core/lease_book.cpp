@@ -52,25 +52,17 @@ void lease_book::confirmed(uint64_t seq) {
 
 void lease_book::unconfirmed(uint64_t seq) {
   auto i = sent_.find(seq);
-  if (i == sent_.end())
-    return;
-  auto& rs = i->second.reports;
-  unsent_.insert(unsent_.begin(), std::make_move_iterator(rs.begin()),
-                 std::make_move_iterator(rs.end()));
-  sent_.erase(i);
+  if (i != sent_.end())
+    send_again(i, std::next(i));
 }
 
 size_t lease_book::resend_overdue(int64_t now_ms, int64_t timeout_ms) {
   // Batches are numbered as they are sent: the overdue ones come first.
   auto end = sent_.begin();
-  std::vector<task_report> again;
   size_t batches = 0;
-  for (; end != sent_.end() && now_ms - end->second.sent_ms >= timeout_ms; ++end, ++batches)
-    again.insert(again.end(), std::make_move_iterator(end->second.reports.begin()),
-                 std::make_move_iterator(end->second.reports.end()));
-  sent_.erase(sent_.begin(), end);
-  unsent_.insert(unsent_.begin(), std::make_move_iterator(again.begin()),
-                 std::make_move_iterator(again.end()));
+  for (; end != sent_.end() && now_ms - end->second.sent_ms >= timeout_ms; ++end)
+    ++batches;
+  send_again(sent_.begin(), end);
   return batches;
 }
 
@@ -81,14 +73,17 @@ std::optional<int64_t> lease_book::next_due_ms(int64_t timeout_ms) const {
 }
 
 void lease_book::resend_all() {
-  std::vector<task_report> all;
-  for (auto& [seq, b] : sent_) // oldest first
-    all.insert(all.end(), std::make_move_iterator(b.reports.begin()),
-               std::make_move_iterator(b.reports.end()));
-  sent_.clear();
-  all.insert(all.end(), std::make_move_iterator(unsent_.begin()),
-             std::make_move_iterator(unsent_.end()));
-  unsent_ = std::move(all);
+  send_again(sent_.begin(), sent_.end());
+}
+
+void lease_book::send_again(sent_map::iterator first, sent_map::iterator last) {
+  std::vector<task_report> again;
+  for (auto i = first; i != last; ++i) // oldest first
+    again.insert(again.end(), std::make_move_iterator(i->second.reports.begin()),
+                 std::make_move_iterator(i->second.reports.end()));
+  sent_.erase(first, last);
+  unsent_.insert(unsent_.begin(), std::make_move_iterator(again.begin()),
+                 std::make_move_iterator(again.end()));
 }
 
 std::vector<lease_ref> lease_book::held() const {

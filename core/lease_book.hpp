@@ -64,13 +64,18 @@ public:
   size_t unconfirmed_reports() const;
 
 private:
-  std::unordered_map<task_id, uint64_t> running_; ///< id -> lease
-  std::vector<task_report> unsent_;
   struct sent_batch {
     int64_t sent_ms = 0;
     std::vector<task_report> reports;
   };
-  std::map<uint64_t, sent_batch> sent_; ///< by batch seq, oldest first
+  using sent_map = std::map<uint64_t, sent_batch>;
+  /// The batches [first, last) go back to the front of the reports to send,
+  /// oldest first, ahead of those not sent yet.
+  void send_again(sent_map::iterator first, sent_map::iterator last);
+
+  std::unordered_map<task_id, uint64_t> running_; ///< id -> lease
+  std::vector<task_report> unsent_;
+  sent_map sent_; ///< by batch seq, oldest first
   uint64_t next_batch_ = 1;
 };
 

@@ -17,6 +17,14 @@ using namespace std::chrono_literals;
 
 namespace {
 
+/// True if an event in task `t`'s history says `text`.
+bool has_detail(const json& t, const std::string& text) {
+  for (auto& e : t["history"])
+    if (e["detail"].get<std::string>().find(text) != std::string::npos)
+      return true;
+  return false;
+}
+
 struct drain_fixture {
   scratch_dir dir;
   rest_node mgr{{"--role=registry,manager", "--store=memory", "--grace=10000"},
@@ -78,12 +86,7 @@ TEST_CASE_FIXTURE(drain_fixture, "past the drain timeout running tasks go back a
   INFO(t.dump());
   CHECK(t["consumer"] == "c2");
   CHECK(t["attempt"] == 1); // a hand-back is not the task's failure
-  bool handed_back = false;
-  for (auto& e : t["history"])
-    handed_back = handed_back
-                  || e["detail"].get<std::string>().find("handed back at the drain timeout")
-                       != std::string::npos;
-  CHECK(handed_back);
+  CHECK(has_detail(t, "handed back at the drain timeout"));
   CHECK(executed_by(*c1) == 0);
   // A drained consumer that comes back under its name gets work again.
   auto again = consumer("c1", "300", {}, "c1-again");
@@ -119,12 +122,7 @@ TEST_CASE_FIXTURE(drain_fixture, "tasks waiting at a drained consumer go back at
     INFO(t.dump());
     CHECK(t["consumer"] == "c2");
     CHECK(t["attempt"] == 1);
-    bool handed_back = false;
-    for (auto& e : t["history"])
-      handed_back = handed_back
-                    || e["detail"].get<std::string>().find("handed back while draining (not begun)")
-                         != std::string::npos;
-    CHECK(handed_back);
+    CHECK(has_detail(t, "handed back while draining (not begun)"));
   }
   CHECK(c1->wait(10s) == 0); // its running task finished first
   auto t = get_json(*mgr.http, "/v1/tasks/" + ids[0]);
