@@ -98,8 +98,9 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
     [=](ack_atom, const std::string& node, std::vector<task_report>& reports) {
       on_reports(self, node, reports);
       flush_changes(self);
-      return when_stored(self); // the consumer forgets the reports only then
+      return when_stored(self, node); // the consumer forgets the reports only then
     },
+    [=](flush_atom) { send_all_confirms(self); },
     [=](ack_atom, worker_atom, std::vector<task_report>& reports) { // HTTP workers: 200 or 409
       return on_worker_reports(self, reports);
     },

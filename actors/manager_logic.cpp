@@ -72,6 +72,7 @@ std::vector<candidate>& candidates_of(manager_state& st) {
 void send_outbox(manager_ptr self, consumer_link& l) {
   if (l.outbox.empty())
     return;
+  send_confirms(l); // in the same burst: the consumer wakes once for both
   self->send(l.handle, assign_atom::value, std::move(l.outbox));
   l.outbox = {};
 }

@@ -35,11 +35,20 @@ namespace drover {
 /// A submit-and-wait request's answer: the job's progress once it is done.
 using job_waiter = caf::typed_response_promise<job_progress>;
 
-/// How the manager reaches a consumer: its process, and the assignments
-/// collected for it in this dispatch round.
+/// How the manager reaches a consumer: its process, the assignments
+/// collected for it in this dispatch round, and the answers to its ACKs
+/// that are stored and wait to go out with its next assignments (or at the
+/// confirm timer, whichever comes first).
 struct consumer_link {
   caf::actor handle;
   std::vector<assignment> outbox;
+  std::vector<caf::response_promise> confirms;
+};
+
+/// An ACK to answer once the store confirms the changes it caused.
+struct pending_confirm {
+  std::string node;
+  caf::response_promise rp;
 };
 
 struct manager_state {
@@ -65,8 +74,9 @@ struct manager_state {
   std::unordered_set<std::string> unreported;
   uint64_t lease_floor = 0;                  ///< every lease this manager gives is above it (epoch)
   std::vector<task_change> changes;          ///< to the store after each message
-  std::vector<caf::response_promise> sync_waiting; ///< ACKs to answer once the store confirms
+  std::vector<pending_confirm> sync_waiting; ///< ACKs to answer once the store confirms
   bool sync_in_flight = false;               ///< a sync to the store awaits its answer
+  bool confirm_armed = false;                ///< the timer that sends the stored ACKs' answers runs
   manager_stats stats;
   latency_histogram ack_latency;             ///< assignment -> ACK applied
   std::deque<alert_info> alerts;             ///< supervisors' alerts, oldest first
@@ -152,9 +162,14 @@ void on_lease_report(manager_ptr self, const std::string& node,
 void mark_in_doubt(manager_state& st, consumer_member& c);
 /// Takes back the tasks in `c.in_doubt` (not reported in time).
 void reclaim_in_doubt(manager_ptr self, consumer_member& c, const char* why);
-/// Answers a consumer's ACK once the changes it caused are committed (an
-/// ACK sent without request is not answered).
-caf::response_promise when_stored(manager_ptr self);
+/// Answers consumer `node`'s ACK once the changes it caused are committed
+/// (an ACK sent without request is not answered): with the next
+/// assignments to `node`, or within confirm_within.
+caf::response_promise when_stored(manager_ptr self, const std::string& node);
+/// Sends `l` the answers to its stored ACKs.
+void send_confirms(consumer_link& l);
+/// Sends every consumer the answers to its stored ACKs (the confirm timer).
+void send_all_confirms(manager_ptr self);
 
 // -- manager_workers.cpp (remote HTTP workers) --------------------------------
 
