@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "actors/protocol.hpp"
+#include "app/io_inline.hpp"
 #include "core/backoff.hpp"
 #include "core/log.hpp"
 #include "http/port_probe.hpp"
@@ -24,7 +25,7 @@ caf::io::middleman_actor connector_of(caf::actor_system& sys) {
 } // namespace
 
 void configure_node_links(caf::actor_system_config& cfg, const tls_files& tls) {
-  cfg.load<caf::io::middleman>();
+  load_inline_middleman(cfg); // lone messages run on the network thread
   if (!tls.any()) {
     // Members talk to the manager's node directly instead of through the
     // registry's process. CAF opens a plain listening port for that, so it

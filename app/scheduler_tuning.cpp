@@ -2,6 +2,8 @@
 
 #include <caf/actor_system_config.hpp>
 
+#include "app/io_inline.hpp"
+
 namespace drover {
 
 void tune_scheduler(caf::actor_system_config& cfg) {
@@ -13,6 +15,7 @@ void tune_scheduler(caf::actor_system_config& cfg) {
   // one-task latency in process p50 147-159 -> 46-50 us, 4-process
   // throughput (W2) 144-170 k -> 250-295 k tasks/s, W1 not worse.
   cfg.set("work-stealing.moderate-poll-attempts", size_t{0});
+  install_inline_scheduler(cfg);
 }
 
 } // namespace drover
