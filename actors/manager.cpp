@@ -24,6 +24,14 @@ caf::behavior manager(manager_ptr self, manager_options opts) {
   self->set_error_handler([=](caf::error& err) {
     log_warn("manager: ignored an error message: {}", self->system().render(err));
   });
+  // Stopping: the ACKs already stored are answered now, not with
+  // assignments that will not come (a draining consumer waits for them).
+  self->set_exit_handler([=](caf::exit_msg& msg) {
+    if (!msg.reason)
+      return; // as CAF's default: a normal exit of a linked actor is ignored
+    send_all_confirms(self);
+    self->quit(msg.reason);
+  });
   self->state.chooser = assigner{self->state.opts.seed};
   self->state.chooser.use(self->state.opts.rules);
   self->state.chooser.track_loads(true); // candidates_of and dispatch report each change
