@@ -259,8 +259,17 @@ void on_activate(producer_ptr self) {
 void on_joined(producer_ptr self, const caf::actor& mgr) {
   auto& st = self->state;
   st.manager = mgr;
-  log_info("producer {}: registered in group {}; waiting to be activated", st.opts.info.node,
-           st.opts.info.group);
+  if (st.active) {
+    // The manager's activation came before the registry's answer (two
+    // actors of its process, no order between them): the run waited for
+    // the link, and goes on now.
+    log_info("producer {}: registered in group {}, active", st.opts.info.node, st.opts.info.group);
+    if (st.opts.tasks > 0)
+      resume_run(self);
+  } else {
+    log_info("producer {}: registered in group {}; waiting to be activated", st.opts.info.node,
+             st.opts.info.group);
+  }
   if (!st.heartbeating && st.opts.heartbeat.count() > 0) {
     st.heartbeating = true;
     self->delayed_send(self, st.opts.heartbeat, heartbeat_atom::value);

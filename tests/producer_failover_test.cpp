@@ -87,9 +87,16 @@ struct producers_fixture : manager_fixture {
               },
               [](deregister_atom, const member_info&) {}};
     }));
+    return spawn_etl_through(node, fake_registry, std::move(outcome));
+  }
+
+  /// The same producer, joining through `registry`.
+  caf::actor spawn_etl_through(const std::string& node, caf::actor registry,
+                               std::shared_ptr<producer_outcome> outcome =
+                                 std::make_shared<producer_outcome>()) {
     producer_options po;
     po.info = producer_info(node, "g");
-    po.registry = fake_registry;
+    po.registry = std::move(registry);
     po.tasks = 40;
     po.list_size = 10;
     po.job_name = "etl";
@@ -218,6 +225,30 @@ TEST_CASE_FIXTURE(producers_fixture, "a producer whose run is stored whole only 
   CHECK(snap().jobs.size() == 1); // never stored twice
   CHECK(snap().stats.tasks == 40);
   CHECK(box->tasks.empty());
+}
+
+TEST_CASE_FIXTURE(producers_fixture, "an activation that comes before the registry's answer starts the push") {
+  // The registry tells the manager at once but answers the producer only
+  // when the test says so: the manager's activation arrives first.
+  auto m = mgr;
+  auto answer = std::make_shared<caf::response_promise>();
+  auto registry = keep(sys.spawn([=](caf::event_based_actor* reg) -> caf::behavior {
+    return {[=](register_atom, const member_info& info) {
+              reg->send(m, joined_atom::value, info,
+                        caf::actor_cast<caf::actor>(reg->current_sender()));
+              *answer = reg->make_response_promise();
+              return *answer;
+            },
+            [=](caf::ok_atom) { answer->deliver(m); },
+            [](deregister_atom, const member_info&) {}};
+  }));
+  spawn_etl_through("p1", registry);
+  sched.run();
+  CHECK(snap().active_producer["g"] == "p1");
+  CHECK(snap().stats.tasks == 0); // active, but not linked yet
+  self->send(registry, caf::ok_atom::value);
+  sched.run();
+  CHECK(snap().stats.tasks == 40);
 }
 
 TEST_CASE_FIXTURE(producers_fixture, "a new run key starts a new run of the same job") {
