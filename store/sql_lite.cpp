@@ -1,5 +1,6 @@
 // sql_db: see store/sql_lite.hpp.
 #include "store/sql_lite.hpp"
+#include "store/sqlite_library.hpp"
 
 #include <sqlite3.h>
 
@@ -17,6 +18,7 @@ std::string sql_row::text(int col) const {
 
 result<std::unique_ptr<sql_db>> sql_db::open(const std::string& path, const char* schema,
                                              durability d) {
+  prepare_sqlite_library();
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr)
       != SQLITE_OK) {

@@ -3,6 +3,7 @@
 // wrong --store path never damages someone else's file.
 #include "store/sqlite_schema.hpp"
 
+#include "store/sqlite_library.hpp"
 #include "store/task_columns.hpp"
 
 #include <sqlite3.h>
@@ -167,6 +168,7 @@ error sqlite_error(sqlite3* db, const std::string& path, const std::string& what
 }
 
 result<sqlite3*> open_sqlite_file(const std::string& path, durability d) {
+  prepare_sqlite_library();
   sqlite3* db = nullptr;
   // NOMUTEX: one thread (the owning actor) uses the connection.
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
