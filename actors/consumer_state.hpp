@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "actors/actor_names.hpp"
 #include "actors/consumer.hpp"
 #include "actors/member_link.hpp"
 #include "actors/protocol.hpp"
@@ -36,7 +37,7 @@ struct consumer_state {
   std::string handlers_text;         ///< the handlers file as last read
   std::string handlers_problem;      ///< what is wrong with it, logged once
   bool draining = false;
-  static inline const char* name = "consumer";
+  static inline const char* name = actor_names::consumer;
 };
 
 using consumer_ptr = caf::stateful_actor<consumer_state>*;

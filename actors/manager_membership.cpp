@@ -62,7 +62,7 @@ void on_joined(manager_ptr self, const member_info& info, const caf::actor& hdl)
     if (!c.in_doubt.empty()) // its lease report settles them; this timer, if it never comes
       self->delayed_send(self, st.opts.grace, grace_atom::value, info.node, c.grace.rearm());
   } else {
-    st.links[info.node] = consumer_link{hdl, {}};
+    st.links[info.node] = consumer_link{hdl, {}, {}};
     if (joined.new_incarnation) // the old one's leases are void
       reclaim_from(self, info.node, "re-registered as a new process");
     log_info("manager: consumer {} joined (capacity {})", info.node, info.capacity);

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "actors/actor_names.hpp"
 #include "actors/manager.hpp"
 #include "actors/protocol.hpp"
 #include "core/grace.hpp"
@@ -87,7 +88,7 @@ struct manager_state {
   uint64_t policy_sleeps = 0, policy_wakes = 0;
   // -- members, events, time series for operators (manager_watch.cpp) --
   manager_watch watch;
-  static inline const char* name = "manager";
+  static inline const char* name = actor_names::manager;
 };
 
 using manager_ptr = caf::stateful_actor<manager_state>*;

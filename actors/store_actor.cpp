@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "actors/actor_names.hpp"
 #include "actors/protocol.hpp"
 #include "actors/protocol_links.hpp"
 #include "actors/protocol_schedules.hpp"
@@ -24,7 +25,7 @@ struct store_state {
   std::vector<caf::response_promise> syncs; ///< answered after the next commit
   std::function<void(const std::string&)> on_fenced;
   bool fenced = false; ///< told on_fenced; every later write is refused the same way
-  static inline const char* name = "store";
+  static inline const char* name = actor_names::store;
 };
 
 using store_ptr = caf::stateful_actor<store_state>*;

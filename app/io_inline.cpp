@@ -11,6 +11,8 @@
 #include <caf/scheduled_actor.hpp>
 #include <caf/scheduler/coordinator.hpp>
 
+#include "actors/actor_names.hpp"
+
 namespace drover {
 
 namespace {
@@ -44,9 +46,9 @@ bool runs_here(caf::resumable* job) {
   if (network_thread == nullptr || job->subtype() != caf::resumable::scheduled_actor)
     return false;
   if (running_inline == 0)
-    return (named(job, "manager") || named(job, "consumer"))
+    return (named(job, actor_names::manager) || named(job, actor_names::consumer))
            && clock_type::now() >= paused_until;
-  return running_inline == 1 && named(job, "store");
+  return running_inline == 1 && named(job, actor_names::store);
 }
 
 struct inline_stealing : caf::policy::work_stealing {

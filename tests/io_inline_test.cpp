@@ -13,6 +13,7 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
+#include "actors/actor_names.hpp"
 #include "actors/protocol.hpp"
 #include "app/remote.hpp"
 #include "app/scheduler_tuning.hpp"
@@ -44,7 +45,7 @@ caf::behavior probe(caf::stateful_actor<State>*) {
   };
 }
 
-constexpr const char* consumer_name = "consumer";
+constexpr const char* consumer_name = actor_names::consumer;
 constexpr const char* other_name = "other";
 using consumer_like = probe_state<consumer_name>;
 using other_actor = probe_state<other_name>;
