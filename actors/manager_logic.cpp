@@ -135,11 +135,15 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list, job_waiter* wait
     if (spec.type.empty() || spec.max_attempts == 0)
       return caf::error{ec::bad_input,
                         std::string{"every task needs a type and max_attempts >= 1"}};
+  // One reading of the clock: a new job's tasks carry its creation time,
+  // the middle part of the task ids its submitter is told (read twice, a
+  // millisecond boundary between the readings gave ids that named no task).
+  auto now = now_ms(self);
   auto [opened, is_new] = st.table.open_job(list.origin);
   auto& entry = *opened;
   auto jid = entry.meta.id;
   if (is_new)
-    entry.meta = job{jid, list.job_name, list.group, list.origin, 0, false, now_ms(self),
+    entry.meta = job{jid, list.job_name, list.group, list.origin, 0, false, now,
                      list.producer, 0, false};
   if (auto* l = st.table.list(jid, list.seq)) {
     if (waiter != nullptr)
@@ -163,7 +167,6 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list, job_waiter* wait
   }
   auto count = static_cast<uint32_t>(list.tasks.size());
   auto first = st.table.take_ids(count);
-  auto now = now_ms(self);
   std::vector<task> fresh;
   fresh.reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
@@ -182,7 +185,7 @@ caf::result<list_ack> submit(manager_ptr self, task_list& list, job_waiter* wait
   entry.meta.sealed = entry.meta.sealed || list.last;
   if (!list.producer.empty()) // a run may change hands: the latest pusher shows
     entry.meta.producer = list.producer;
-  entry.meta.pushed_ms = now_ms(self);
+  entry.meta.pushed_ms = now;
   auto seq = list.seq;
   auto last = list.last; // a sealed job refuses new lists: unsealed before this one
   // Submit and wait answers with the job's end instead (its promise is
