@@ -158,10 +158,9 @@ void confirm_later(manager_ptr self, const std::string& node, caf::response_prom
     return;
   }
   l->second.confirms.push_back(std::move(rp));
-  if (!st.confirm_armed) {
-    st.confirm_armed = true;
+  if (st.confirming.empty())
     self->delayed_send(self, confirm_within, flush_atom::value);
-  }
+  st.confirming.insert(node);
 }
 
 /// Asks the store to confirm everything sent to it so far, for the
@@ -207,9 +206,13 @@ void send_confirms(consumer_link& l) {
 }
 
 void send_all_confirms(manager_ptr self) {
-  self->state.confirm_armed = false;
-  for (auto& [node, l] : self->state.links)
-    send_confirms(l);
+  // Only the consumers that had any: a timer per 5 ms must not cost a pass
+  // over thousands of links.
+  auto& st = self->state;
+  for (auto& node : st.confirming)
+    if (auto l = st.links.find(node); l != st.links.end())
+      send_confirms(l->second);
+  st.confirming.clear();
 }
 
 } // namespace drover

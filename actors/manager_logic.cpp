@@ -331,8 +331,8 @@ void on_reports(manager_ptr self, const std::string& node,
     ++runs;
     settle(self, edit, effect, now);
   }
-  if (auto* m = st.consumers.find(node))
-    m->run_times.add(run_us, runs);
+  if (c != nullptr)
+    c->run_times.add(run_us, runs);
   dispatch(self);
 }
 

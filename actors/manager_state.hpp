@@ -77,7 +77,9 @@ struct manager_state {
   std::vector<task_change> changes;          ///< to the store after each message
   std::vector<pending_confirm> sync_waiting; ///< ACKs to answer once the store confirms
   bool sync_in_flight = false;               ///< a sync to the store awaits its answer
-  bool confirm_armed = false;                ///< the timer that sends the stored ACKs' answers runs
+  /// Consumers whose links hold answers to stored ACKs: the confirm timer
+  /// runs while any does, and sends only theirs.
+  std::unordered_set<std::string> confirming;
   manager_stats stats;
   latency_histogram ack_latency;             ///< assignment -> ACK applied
   std::deque<alert_info> alerts;             ///< supervisors' alerts, oldest first
@@ -169,7 +171,8 @@ void reclaim_in_doubt(manager_ptr self, consumer_member& c, const char* why);
 caf::response_promise when_stored(manager_ptr self, const std::string& node);
 /// Sends `l` the answers to its stored ACKs.
 void send_confirms(consumer_link& l);
-/// Sends every consumer the answers to its stored ACKs (the confirm timer).
+/// Sends every consumer that holds any the answers to its stored ACKs (the
+/// confirm timer, and a stopping manager).
 void send_all_confirms(manager_ptr self);
 
 // -- manager_workers.cpp (remote HTTP workers) --------------------------------

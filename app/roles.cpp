@@ -84,8 +84,8 @@ supervisor_options supervisor_options_of(const run_options& o, const std::string
 consumer_options consumer_options_of(const run_options& o, const std::string& node) {
   consumer_options co;
   co.info = member_info{node, member_role::consumer, o.tags, o.capacity, o.group, "", {}};
-  auto prefetch = parse_prefetch(o.prefetch); // validated with the other flags
-  co.info.prefetch = prefetch_for(o.capacity, prefetch ? *prefetch : auto_prefetch);
+  auto prefetch = announced_prefetch(o.capacity, o.prefetch); // validated with the other flags
+  co.info.prefetch = prefetch ? *prefetch : prefetch_for(o.capacity, auto_prefetch);
   co.heartbeat = milliseconds(o.heartbeat_ms);
   co.status_every = milliseconds(o.status_every_ms);
   co.handlers_poll = milliseconds(o.handlers_poll_ms);

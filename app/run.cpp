@@ -96,12 +96,12 @@ std::function<error(member_info&)> config_reloader(const std::string& path) {
       return err;
     if (fresh.capacity == 0)
       return error{ec::bad_input, path + ": capacity must be at least 1"};
-    auto prefetch = parse_prefetch(fresh.prefetch);
+    auto prefetch = announced_prefetch(fresh.capacity, fresh.prefetch);
     if (!prefetch)
       return error{ec::bad_input, path + ": prefetch: " + prefetch.err().message};
     info.tags = fresh.tags;
     info.capacity = fresh.capacity;
-    info.prefetch = prefetch_for(fresh.capacity, *prefetch);
+    info.prefetch = *prefetch;
     return error{};
   };
 }

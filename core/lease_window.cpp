@@ -24,6 +24,13 @@ uint32_t prefetch_for(uint32_t capacity, int64_t setting) {
   return static_cast<uint32_t>(std::min(want, max_prefetch));
 }
 
+result<uint32_t> announced_prefetch(uint32_t capacity, std::string_view text) {
+  auto setting = parse_prefetch(text);
+  if (!setting)
+    return setting.err();
+  return prefetch_for(capacity, *setting);
+}
+
 void run_time_mean::add(uint64_t total_us, uint64_t count) {
   if (count == 0)
     return;

@@ -31,6 +31,10 @@ constexpr int64_t max_prefetch = 100'000;
 /// multiplier Celery's workers use by default), at most max_prefetch.
 uint32_t prefetch_for(uint32_t capacity, int64_t setting);
 
+/// parse_prefetch, then prefetch_for: what a consumer with `capacity` and
+/// the --prefetch `text` announces.
+[[nodiscard]] result<uint32_t> announced_prefetch(uint32_t capacity, std::string_view text);
+
 /// Tasks shorter than this on average (run time reported by the consumer)
 /// let the prefetch count. Above it a round trip of ~0.5 ms is a small part
 /// of the work, and a task held back behind a long one waits most.

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "core/lease_window.hpp"
 #include "core/task.hpp"
 #include "replay/scenario_parts.hpp"
 #include "rules/rule_set.hpp"
@@ -31,7 +32,7 @@ void read_consumer(yaml_reader& r, const YAML::Node& n, consumer_def& out) {
     out.tags = std::move(*v);
   if (auto v = r.read_uint(find(n, "capacity"), "capacity", 1, 100000))
     out.capacity = *v;
-  if (auto v = r.read_uint(find(n, "prefetch"), "prefetch", 0, 100000))
+  if (auto v = r.read_uint(find(n, "prefetch"), "prefetch", 0, max_prefetch))
     out.prefetch = std::to_string(*v);
   if (auto v = r.read_bool(find(n, "start"), "start"))
     out.start = *v;
